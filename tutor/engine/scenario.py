@@ -1,0 +1,198 @@
+"""The scenario format: engine options and the events a scenario plays.
+
+These msgspec structs are the *public contract* of the `engine:` / `events:` YAML that authors write,
+both in scenario files (`tutor simulate FILE`) and inside lessons (`scenario:`). The lesson loader walks
+these types to validate YAML with exact positions, and `tutor schema` derives the JSON Schema from them,
+so a field added here is automatically validated and documented.
+
+Durations are strings such as ``90s``, ``31m``, ``2h`` or ``7d`` (see :mod:`tutor.engine.clock`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType, field
+
+#: A duration such as ``90s``, ``31m``, ``2h``, ``7d`` (also ``1h30m``).
+Duration = Annotated[
+    str,
+    Meta(
+        pattern=r"^([0-9]+[smhd])+$",
+        description="A duration such as 90s, 31m, 2h, 7d or 1h30m.",
+    ),
+]
+#: A duration, or ``none`` to switch the limit off.
+OptionalDuration = Annotated[
+    str,
+    Meta(
+        pattern=r"^(none|([0-9]+[smhd])+)$",
+        description="A duration such as 30m, or `none` to switch it off.",
+    ),
+]
+BrowserName = Annotated[
+    str,
+    Meta(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", description="A browser's name, e.g. browser, phone, attacker."),
+]
+
+_STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
+
+
+class CookieOptions(Struct, **_STRUCT):
+    """The attributes of the session cookie the server sets."""
+
+    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", description="Cookie name.")] = "sessionId"
+    http_only: bool = True
+    secure: bool = True
+    same_site: Literal["strict", "lax", "none", "unset"] = "lax"
+    """`unset` leaves the attribute out (browsers then behave as Lax)."""
+    max_age: OptionalDuration = "none"
+    """`none`: no Max-Age, a session cookie that lives until the browser closes."""
+    path: Annotated[str, Meta(pattern=r"^/")] = "/"
+
+
+class EngineOptions(Struct, **_STRUCT):
+    """How the modelled server keeps sessions. Every option has a default."""
+
+    strategy: Literal["database", "jwt"] = "database"
+    idle_timeout: OptionalDuration = "30m"
+    """database: a row unused this long expires. jwt: the token lifetime, renewed on each use (sliding)."""
+    absolute_timeout: OptionalDuration = "8h"
+    """The longest a session may live after it was created, however busy it is."""
+    update_age: OptionalDuration = "none"
+    """database: extend a row's expiry at most this often (next-auth `updateAge`); `none` = every request."""
+    rotate_on_login: bool = True
+    """Issue a fresh session ID on login (turn off to demonstrate session fixation)."""
+    anonymous_sessions: bool = True
+    """`GET /` starts an anonymous session when the browser has none."""
+    store: Literal["memory", "sqlite"] = "memory"
+    cookie: CookieOptions = CookieOptions()
+    seed: int = 1
+    """Seeds every random value (session IDs), so the same scenario gives the same trace."""
+    secret: Annotated[str, Meta(min_length=32)] = "tutor-demo-secret-0123456789abcdef"
+    """jwt: the HS256 signing secret (at least 32 characters)."""
+    users: dict[str, str] = field(default_factory=lambda: {"alice": "wonderland", "bob": "builder"})
+    """Accounts that `login` can sign in to: name → password."""
+    host: str = "app.example"
+
+
+class Tamper(Struct, **_STRUCT):
+    """Change a cookie in a browser's jar by hand, as an attacker or a curious user would."""
+
+    cookie: str | None = None
+    """The cookie's name; defaults to the session cookie."""
+    value: str | None = None
+    """Replace the whole value."""
+    claims: dict[str, str | int | bool | None] | None = None
+    """jwt: change these payload claims but keep the old signature."""
+
+
+class Steal(Struct, **_STRUCT):
+    """Copy cookies from one browser's jar into another's (`to` is created if new)."""
+
+    from_: BrowserName = field(name="from", default="browser")
+    to: BrowserName = "attacker"
+    cookie: str | None = None
+    """Copy only this cookie; default: the session cookie."""
+
+
+class Xss(Struct, **_STRUCT):
+    """A script injected into the page reads `document.cookie` and sends it to `to`."""
+
+    to: BrowserName = "attacker"
+
+
+class Event(Struct, **_STRUCT):
+    """One thing that happens. Exactly one of the verb fields is given.
+
+    A bare string event (``- logout``) is the verb with no argument.
+    """
+
+    # verbs
+    request: Annotated[str, Meta(pattern=r"^(GET|POST) /\S*$", description="e.g. `GET /dashboard`")] | UnsetType = UNSET
+    login: str | UnsetType = UNSET
+    """POST /login as this user (with the right password unless `password` is given)."""
+    logout: None | UnsetType = UNSET
+    advance: Duration | UnsetType = UNSET
+    tamper: Tamper | UnsetType = UNSET
+    steal: Steal | UnsetType = UNSET
+    xss: Xss | UnsetType = UNSET
+    clear_cookies: None | UnsetType = UNSET
+    restart_server: None | UnsetType = UNSET
+    # modifiers
+    as_: BrowserName = field(name="as", default="browser")
+    """The browser that acts; `browser` is the default one, others are created on first use."""
+    cross_site: bool = False
+    """The request starts from another site (SameSite rules apply)."""
+    top_level: bool = True
+    """A cross-site request that is a top-level navigation (a link click), not a subresource or fetch."""
+    scheme: Literal["https", "http"] = "https"
+    password: str | None = None
+    """login: the password sent (a wrong one fails)."""
+    note: str | None = None
+    """A remark for the reader; shown beside the event's steps."""
+
+
+#: The verbs of an event, in the order they are documented.
+VERBS: tuple[str, ...] = (
+    "request",
+    "login",
+    "logout",
+    "advance",
+    "tamper",
+    "steal",
+    "xss",
+    "clear_cookies",
+    "restart_server",
+)
+#: Verbs that take no argument, so they may be written as a bare string (``- logout``).
+BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server"})
+#: Modifiers that only make sense with some verbs.
+VERB_MODIFIERS: dict[str, frozenset[str]] = {
+    "cross_site": frozenset({"request", "login", "logout"}),
+    "top_level": frozenset({"request", "login", "logout"}),
+    "scheme": frozenset({"request", "login", "logout"}),
+    "password": frozenset({"login"}),
+}
+
+
+class Scenario(Struct, **_STRUCT):
+    """A whole scenario: the engine's options and the events it plays, in order."""
+
+    engine: EngineOptions = EngineOptions()
+    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server)$")] | Event] = []
+
+
+def event_verb(event: Event) -> str:
+    """The one verb an (already validated) event carries."""
+    for verb in VERBS:
+        if getattr(event, verb) is not UNSET:
+            return verb
+    raise ValueError("event has no verb")
+
+
+def normalise_event(event: str | Event) -> Event:
+    """Turn a bare-string event (``"logout"``) into an :class:`Event`."""
+    if isinstance(event, Event):
+        return event
+    return Event(**{event: None})
+
+
+__all__ = [
+    "BARE_VERBS",
+    "BrowserName",
+    "CookieOptions",
+    "Duration",
+    "EngineOptions",
+    "Event",
+    "OptionalDuration",
+    "Scenario",
+    "Steal",
+    "Tamper",
+    "VERBS",
+    "VERB_MODIFIERS",
+    "Xss",
+    "event_verb",
+    "normalise_event",
+]

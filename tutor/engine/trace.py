@@ -1,0 +1,122 @@
+"""The trace: every phase of every event, recorded as a numbered step.
+
+A :class:`Step` is what one row of the execution table and one column of the variable tracker show.
+Everything a learner sees about a run — the table, the tracker, the answers of trace questions — is
+read from these objects, so they are the contract between the engine and the layers above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: The phases a step can record, in the order they happen inside one request.
+#: Lessons refer to them by these names (``table.phases``, flow ``phases``, code ``lines``).
+PHASES: tuple[str, ...] = (
+    # one request, as the server handles it
+    "receive",          # the request arrives (method, path, which cookies came with it)
+    "read_cookie",      # the handler reads the session cookie: `(await cookies()).get(name)?.value`
+    "check_credentials",  # POST /login: the password is checked
+    "validate",         # the session ID / token is checked: unknown, expired, tampered or valid
+    "create_session",   # a new (anonymous or authenticated) session is made
+    "rotate_session",   # login: the old ID is replaced by a fresh one
+    "destroy_session",  # expiry, logout or an invalid ID: the server-side session is deleted
+    "load_user",        # the signed-in user is read from the session
+    "set_cookie",       # the response carries Set-Cookie with a (new) value
+    "clear_cookie",     # the response carries Set-Cookie that deletes the cookie (Max-Age=0)
+    "send_response",    # the response leaves the server (status, redirect, body)
+    "store_cookie",     # the browser applies the response's Set-Cookie headers to its jar
+    # events that are not requests
+    "advance_clock",
+    "tamper_cookie",
+    "steal_cookies",
+    "xss",
+    "clear_cookies",
+    "restart_server",
+    "end",              # the last step of every trace: the scenario is over
+)
+
+#: Fields of a step that lessons may show as table columns or track as variables.
+STEP_FIELDS: tuple[str, ...] = (
+    "step",
+    "event",
+    "actor",
+    "phase",
+    "action",
+    "cookie_present",
+    "session_id",
+    "user",
+    "result",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One phase of one event."""
+
+    step: int
+    """1-based position in the trace."""
+    event: int
+    """1-based index of the scenario event that produced this step (0 for none)."""
+    actor: str
+    """The browser whose event this is."""
+    phase: str
+    """One of :data:`PHASES`."""
+    action: str
+    """What happens, in words: ``Receive GET /dashboard``."""
+    cookie_present: bool
+    """Did the acting browser's request carry the session cookie (or does its jar hold one)?"""
+    session_id: str | None
+    """The session ID (database) or token (jwt) this step is about, if any."""
+    user: str | None
+    """The signed-in user of that session, if any."""
+    result: str
+    """The outcome, in words: ``Create new session ID``, ``302 → /login``."""
+    variables: Mapping[str, Any]
+    """Tracked variables after this step, JSON-compatible values. Keys (see DESIGN in engine/__init__):
+    ``clock``, ``request``, ``session``, ``cookieStore``, ``status``, ``set_cookie``, ``store``,
+    ``token``, ``jar.<browser>``, ``document.cookie.<browser>``."""
+
+    def get(self, name: str) -> Any:
+        """A step field (``session_id``) or a tracked variable (``cookieStore``) by name."""
+        if name in STEP_FIELDS:
+            return getattr(self, name)
+        return self.variables.get(name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "event": self.event,
+            "actor": self.actor,
+            "phase": self.phase,
+            "action": self.action,
+            "cookie_present": self.cookie_present,
+            "session_id": self.session_id,
+            "user": self.user,
+            "result": self.result,
+            "variables": dict(self.variables),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Trace(Sequence[Step]):
+    """The steps of one run, in order."""
+
+    steps: tuple[Step, ...]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.steps[index]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def step(self, number: int) -> Step:
+        """The step with this 1-based number."""
+        return self.steps[number - 1]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [s.to_json() for s in self.steps]

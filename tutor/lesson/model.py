@@ -1,0 +1,144 @@
+"""The lesson format: one YAML file is one lesson.
+
+These msgspec structs are the single source of truth for the format: the loader validates YAML against
+them (reporting every problem with its line and column), `tutor schema` prints their JSON Schema, and the
+app reads the resulting objects. Field docstrings become the schema's descriptions, which editors show.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct, field
+
+from tutor.engine.scenario import Scenario
+
+_STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
+
+Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="lower-case letters, digits and dashes")]
+Text = Annotated[str, Meta(min_length=1)]
+StepNumber = Annotated[int, Meta(ge=1, description="a step of this lesson's execution table (1-based)")]
+Phase = Annotated[str, Meta(description="a phase name from the engine, e.g. receive, validate, set_cookie")]
+
+
+class FlowNode(Struct, **_STRUCT):
+    id: Id
+    label: Text
+    phases: list[Phase] = []
+    """The phases during which this node is highlighted."""
+
+
+class FlowEdge(Struct, **_STRUCT):
+    from_: Id = field(name="from")
+    to: Id
+    label: str | None = None
+
+
+class Flow(Struct, **_STRUCT):
+    """The concept flow, drawn as a diagram; the current step's node is highlighted."""
+
+    nodes: Annotated[list[FlowNode], Meta(min_length=1)]
+    edges: list[FlowEdge] = []
+    caption: str | None = None
+
+
+class CodeSample(Struct, **_STRUCT):
+    title: Text
+    language: Annotated[str, Meta(description="a Pygments lexer name: typescript, tsx, javascript, python, yaml, text ...")] = "typescript"
+    source: Text
+    lines: dict[Phase, list[Annotated[int, Meta(ge=1)]]] = {}
+    """Which source lines to highlight during each phase."""
+    caption: str | None = None
+
+
+class Column(Struct, **_STRUCT):
+    field: Annotated[str, Meta(description="a step field (action, result, session_id, user, cookie_present, actor, phase) or a tracked variable name")]
+    heading: str | None = None
+
+
+class Table(Struct, **_STRUCT):
+    """The execution table: which trace steps become rows and which columns they show."""
+
+    columns: Annotated[list[Column], Meta(min_length=1)]
+    phases: list[Phase] | None = None
+    """Only steps of these phases become rows (renumbered 1, 2, 3 ...); default: every step."""
+
+
+class Tracked(Struct, **_STRUCT):
+    variable: Annotated[str, Meta(description="a step field or a variable name such as session, cookieStore, jar.browser")]
+    label: str | None = None
+
+
+class Narration(Struct, **_STRUCT):
+    """What the narrator says at a step, or at every step of a phase (a step entry wins)."""
+
+    step: StepNumber | None = None
+    phase: Phase | None = None
+    text: Text
+
+
+class KeyMoment(Struct, **_STRUCT):
+    question: Text
+    answer: Text
+    steps: list[StepNumber] = []
+
+
+class Choice(Struct, **_STRUCT):
+    text: Text
+    correct: bool = False
+    feedback: str | None = None
+    """Shown when this choice is picked."""
+
+
+class TraceAnswer(Struct, **_STRUCT):
+    """Which value of the trace is the right answer; `tutor check` verifies the marked choice equals it."""
+
+    step: StepNumber
+    field: str
+
+
+class QuestionCode(Struct, **_STRUCT):
+    language: str = "typescript"
+    source: Text
+
+
+class Question(Struct, **_STRUCT):
+    id: Id
+    difficulty: Literal["easy", "medium", "hard"]
+    prompt: Text
+    code: QuestionCode | None = None
+    choices: Annotated[list[Choice], Meta(min_length=2, max_length=6)]
+    multiple: bool = False
+    """More than one choice is correct; the learner must pick all of them."""
+    hints: list[Text] = []
+    """A ladder of hints, shown one at a time."""
+    solution: list[Text] = []
+    """The step-by-step solution."""
+    mistakes: list[Text] = []
+    """Common mistakes."""
+    steps: list[StepNumber] = []
+    """Trace steps this question is about ("see step N")."""
+    answer: TraceAnswer | None = None
+    """Makes this a trace question: the right choice must equal this trace value."""
+    predict: StepNumber | None = None
+    """Makes this a predict question, asked in the walkthrough before this step is revealed."""
+
+
+class Lesson(Struct, **_STRUCT):
+    id: Id
+    title: Text
+    summary: Text
+    level: Literal["beginner", "intermediate", "advanced"]
+    minutes: Annotated[int, Meta(ge=1, le=240)]
+    tags: list[str] = []
+    prerequisites: list[Id] = []
+    flow: Flow
+    code: Annotated[list[CodeSample], Meta(min_length=1)]
+    scenario: Scenario
+    table: Table
+    tracker: list[Tracked] = []
+    narration: list[Narration] = []
+    moments: list[KeyMoment] = []
+    snapshot: Text
+    transcript: Text
+    questions: list[Question] = []
