@@ -1,0 +1,296 @@
+"""The SQLite progress store: recording, summaries, reset, corruption handling, concurrency."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressError, ProgressStore, default_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class FakeClock:
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def test_location_follows_tutor_home(home: Path) -> None:
+    assert default_path() == home / "progress.sqlite3"
+    with ProgressStore.open() as store:
+        assert store.path == home / "progress.sqlite3"
+        assert store.notice is None
+    assert (home / "progress.sqlite3").is_file()
+
+
+def test_pragmas(home: Path) -> None:
+    with ProgressStore.open() as store:
+        db = store._db
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_steps_keep_the_maximum(home: Path) -> None:
+    with ProgressStore.open() as store:
+        assert store.lesson_summary("cookies") == LessonProgress()
+        store.record_step("cookies", 4)
+        store.record_step("cookies", 9)
+        store.record_step("cookies", 2)
+        store.record_step("other", 1)
+        assert store.lesson_summary("cookies").steps_reached == 9
+        assert store.lesson_summary("other").steps_reached == 1
+    with ProgressStore.open() as store:  # it was committed
+        assert store.lesson_summary("cookies").steps_reached == 9
+
+
+def test_answers_round_trip_and_summary(home: Path) -> None:
+    clock = FakeClock()
+    with ProgressStore.open(clock=clock) as store:
+        store.record_answer("cookies", "q1", "practice", [2], False, 1)
+        store.record_answer("cookies", "q1", "practice", [1], True, 2)
+        store.record_answer("cookies", "q2", "test", [0, 3], True, 0)
+        store.record_answer("cookies", "q3", "visual", [1], False, 0)
+        store.record_answer("jwt", "q1", "predict", [0], True, 0)
+        answers = store.answers("cookies")
+        assert [(a.question_id, a.mode, a.chosen, a.correct, a.hints_used, a.at) for a in answers] == [
+            ("q1", "practice", (2,), False, 1, 1001.0),
+            ("q1", "practice", (1,), True, 2, 1002.0),
+            ("q2", "test", (0, 3), True, 0, 1003.0),
+            ("q3", "visual", (1,), False, 0, 1004.0),
+        ]
+        assert [a.lesson_id for a in store.answers()] == ["cookies"] * 4 + ["jwt"]
+        summary = store.lesson_summary("cookies")
+        assert (summary.answered, summary.correct, summary.best_score) == (3, 2, None)
+
+
+def test_tests_keep_the_best_score(home: Path) -> None:
+    with ProgressStore.open(clock=FakeClock()) as store:
+        store.record_test("cookies", 6, 10, 55.0)
+        store.record_test("cookies", 9, 10, 87.5)
+        store.record_test("cookies", 7, 10, 70.0)
+        assert store.lesson_summary("cookies").best_score == 87.5
+        assert [t.score for t in store.tests("cookies")] == [55.0, 87.5, 70.0]
+        with pytest.raises(ValueError):
+            store.record_test("cookies", 11, 10, 50.0)
+        with pytest.raises(ValueError):
+            store.record_test("cookies", 1, 10, 150.0)
+        summaries = store.summaries()
+        assert list(summaries) == ["cookies"]
+
+
+def test_summaries_cover_every_lesson_sorted(home: Path) -> None:
+    with ProgressStore.open() as store:
+        store.record_test("zeta", 1, 1, 100.0)
+        store.record_step("alpha", 3)
+        store.record_answer("mid", "q", "practice", [0], True, 0)
+        summaries = store.summaries()
+        assert list(summaries) == ["alpha", "mid", "zeta"]
+        assert summaries["alpha"] == LessonProgress(steps_reached=3)
+        assert summaries["mid"] == LessonProgress(answered=1, correct=1)
+        assert summaries["zeta"] == LessonProgress(best_score=100.0)
+
+
+def test_reset_deletes_everything(home: Path) -> None:
+    with ProgressStore.open() as store:
+        store.record_step("a", 3)
+        store.record_answer("a", "q", "practice", [0], True, 0)
+        store.record_test("a", 1, 1, 100.0)
+        store.reset()
+        assert store.summaries() == {}
+        assert store.answers() == []
+    with ProgressStore.open() as store:
+        assert store.summaries() == {}
+
+
+def test_closed_store_raises_progress_error(home: Path) -> None:
+    store = ProgressStore.open()
+    store.close()
+    store.close()  # twice is fine
+    with pytest.raises(ProgressError, match="closed"):
+        store.record_step("a", 1)
+
+
+# -- corruption --------------------------------------------------------------------------------------
+
+
+def _assert_moved_aside(home: Path, store: ProgressStore, original: bytes, n: int = 1) -> None:
+    aside = home / f"progress.sqlite3.corrupt-{n}"
+    assert aside.read_bytes() == original
+    assert store.notice is not None
+    assert "\n" not in store.notice
+    assert str(home / "progress.sqlite3") in store.notice
+    assert str(aside) in store.notice
+    # and the fresh store works
+    store.record_step("a", 2)
+    assert store.lesson_summary("a").steps_reached == 2
+
+
+def test_garbage_file_is_moved_aside(home: Path) -> None:
+    home.mkdir(parents=True)
+    garbage = bytes(range(256)) * 40
+    (home / "progress.sqlite3").write_bytes(garbage)
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, garbage)
+    # a second bad file goes to corrupt-2, the first is kept
+    (home / "progress.sqlite3").write_bytes(b"not sqlite")
+    (home / "progress.sqlite3-wal").unlink(missing_ok=True)
+    (home / "progress.sqlite3-shm").unlink(missing_ok=True)
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, b"not sqlite", n=2)
+    assert (home / "progress.sqlite3.corrupt-1").read_bytes() == garbage
+
+
+def _filled_database(home: Path, answers: int = 400) -> bytes:
+    with ProgressStore.open() as store:
+        for i in range(answers):
+            store.record_answer("lesson", f"question-{i}", "practice", [i % 4], i % 3 == 0, i % 2)
+    # checkpoint so everything is in the main file, then close (the WAL is removed on last close)
+    con = sqlite3.connect(home / "progress.sqlite3")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.close()
+    return (home / "progress.sqlite3").read_bytes()
+
+
+def test_truncated_database_is_moved_aside(home: Path) -> None:
+    data = _filled_database(home)
+    assert len(data) > 8 * 4096
+    truncated = data[: len(data) // 2 + 100]
+    (home / "progress.sqlite3").write_bytes(truncated)
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, truncated)
+        assert store.answers() == []
+
+
+def test_corrupted_pages_are_moved_aside(home: Path) -> None:
+    data = bytearray(_filled_database(home))
+    # scribble over the second half (b-tree pages) but keep the header valid
+    for i in range(len(data) // 2, len(data), 7):
+        data[i] = 0xA5
+    (home / "progress.sqlite3").write_bytes(bytes(data))
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, bytes(data))
+
+
+def test_newer_schema_is_moved_aside(home: Path) -> None:
+    home.mkdir(parents=True)
+    con = sqlite3.connect(home / "progress.sqlite3")
+    con.execute("CREATE TABLE future (x)")
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.commit()
+    con.close()
+    original = (home / "progress.sqlite3").read_bytes()
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, original)
+        assert "newer" in store.notice
+
+
+def test_foreign_database_without_version_is_moved_aside(home: Path) -> None:
+    home.mkdir(parents=True)
+    con = sqlite3.connect(home / "progress.sqlite3")
+    con.execute("CREATE TABLE contacts (name)")
+    con.commit()
+    con.close()
+    original = (home / "progress.sqlite3").read_bytes()
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, original)
+
+
+def test_empty_file_is_just_a_new_database(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "progress.sqlite3").write_bytes(b"")
+    with ProgressStore.open() as store:
+        assert store.notice is None
+        store.record_step("a", 1)
+
+
+def test_unwritable_location_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("TUTOR_HOME", str(blocker / "sub"))
+    with pytest.raises(ProgressError) as info:
+        ProgressStore.open()
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(blocker / "sub") in message
+
+
+def test_path_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "progress.sqlite3").mkdir()
+    with pytest.raises(ProgressError, match="not a file"):
+        ProgressStore.open(tmp_path / "progress.sqlite3")
+
+
+# -- two processes at once ---------------------------------------------------------------------------
+
+_WRITER = """
+import sys
+from tutor.progress import ProgressStore
+name, count = sys.argv[1], int(sys.argv[2])
+sys.stdin.readline()  # start together
+with ProgressStore.open() as store:
+    for i in range(count):
+        store.record_answer("race", f"{name}-{i}", "practice", [i % 4], True, 0)
+        store.record_step("race", i)
+print("done")
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing(home: Path) -> None:
+    ProgressStore.open().close()  # create the schema first, as the app would have
+    count = 150
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, name, str(count)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("left", "right")
+    ]
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    for child in children:
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err
+        assert out.strip() == "done"
+    with ProgressStore.open() as store:
+        ids = [a.question_id for a in store.answers("race")]
+        assert len(ids) == 2 * count
+        assert set(ids) == {f"{n}-{i}" for n in ("left", "right") for i in range(count)}
+        assert store.lesson_summary("race").steps_reached == count - 1
+
+
+def test_a_failed_write_is_a_progress_error_and_the_store_recovers(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tutor.progress as progress
+
+    monkeypatch.setattr(progress, "BUSY_TIMEOUT_MS", 50)
+    with ProgressStore.open() as store:
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another instance holds the write lock longer than the timeout
+        with pytest.raises(ProgressError) as info:
+            store.record_answer("a", "q", "practice", [0], True, 0)
+        assert "locked" in str(info.value) and "\n" not in str(info.value)
+        other.execute("ROLLBACK")
+        other.close()
+        store.record_answer("a", "q", "practice", [0], True, 0)
+        assert len(store.answers("a")) == 1

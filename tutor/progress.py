@@ -1,0 +1,476 @@
+"""The progress store: steps reached, answers and test scores, kept in SQLite.
+
+Where: ``$TUTOR_HOME/progress.sqlite3`` when ``TUTOR_HOME`` is set, else
+``platformdirs.user_data_dir("session-tutor")/progress.sqlite3``.
+
+Durability:
+
+* ``journal_mode=WAL``: readers never block the writer, so two app instances can run at once.
+* ``synchronous=FULL``: every commit is fsynced to the WAL before it returns, so an answer the app has
+  confirmed survives a crash *and* a power loss. (``NORMAL`` would survive a process crash but could lose
+  the last commits on power loss.) One fsync per answer is nothing at human answering speed.
+* Each ``record_*`` call is one committed transaction (the connection runs in autocommit mode).
+* ``busy_timeout``: a writer that finds the database locked by another instance waits instead of failing.
+* The schema version lives in ``PRAGMA user_version``.
+
+A file that is not a SQLite database, fails ``PRAGMA quick_check`` or carries a schema this version does
+not know is moved aside to ``progress.sqlite3.corrupt-<n>`` (never deleted), a fresh database is started
+and :attr:`ProgressStore.notice` says so in one line. Anything that still goes wrong (an unwritable folder,
+a full disk) raises :class:`ProgressError` with a one-line message callers can show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: The schema this module writes (``PRAGMA user_version``).
+SCHEMA_VERSION = 1
+FILENAME = "progress.sqlite3"
+APP_NAME = "session-tutor"
+#: How long a writer waits for another instance's lock, in milliseconds.
+BUSY_TIMEOUT_MS = 10_000
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS steps (
+    lesson_id     TEXT PRIMARY KEY,
+    steps_reached INTEGER NOT NULL,
+    at            REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    lesson_id   TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    mode        TEXT NOT NULL,
+    chosen      TEXT NOT NULL,
+    correct     INTEGER NOT NULL,
+    hints_used  INTEGER NOT NULL,
+    at          REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_lesson ON answers (lesson_id, id);
+CREATE TABLE IF NOT EXISTS tests (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    lesson_id TEXT NOT NULL,
+    correct   INTEGER NOT NULL,
+    total     INTEGER NOT NULL,
+    score     REAL NOT NULL,
+    at        REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tests_lesson ON tests (lesson_id, id);
+"""
+_TABLES = frozenset({"steps", "answers", "tests"})
+
+
+class ProgressError(Exception):
+    """The progress store cannot be used; ``str(error)`` is one line to show the user."""
+
+
+class _Corrupt(Exception):
+    """Internal: the file must be moved aside (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LessonProgress:
+    """What a learner has done in one lesson.
+
+    ``answered``: distinct questions answered at least once (any mode);
+    ``correct``: distinct questions answered correctly at least once;
+    ``best_score``: the best test percentage (0–100), ``None`` when no test was taken.
+    """
+
+    steps_reached: int = 0
+    best_score: float | None = None
+    answered: int = 0
+    correct: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """One recorded answer (``chosen`` indexes are in the question's file order)."""
+
+    lesson_id: str
+    question_id: str
+    mode: str
+    chosen: tuple[int, ...]
+    correct: bool
+    hints_used: int
+    at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "mode": self.mode,
+            "chosen": list(self.chosen),
+            "correct": self.correct,
+            "hints_used": self.hints_used,
+            "at": self.at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TestRecord:
+    """One recorded test result (``score`` is the percentage 0–100)."""
+
+    lesson_id: str
+    correct: int
+    total: int
+    score: float
+    at: float
+
+    __test__ = False  # not a pytest test class
+
+    def to_json(self) -> dict[str, Any]:
+        return {"correct": self.correct, "total": self.total, "score": self.score, "at": self.at}
+
+
+def default_path() -> Path:
+    """``$TUTOR_HOME/progress.sqlite3``, else the platform's user data folder."""
+    home = os.environ.get("TUTOR_HOME")
+    if home:
+        return Path(home).expanduser() / FILENAME
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / FILENAME
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _errorcode(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    if _errorcode(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return True
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+class ProgressStore:
+    """The learner's progress. Open with :meth:`open`; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float], notice: str | None) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self.path = path
+        self.clock = clock
+        # the app may record from a worker thread; one statement sequence at a time
+        self._lock = threading.RLock()
+        #: Set when a corrupted file was moved aside: one line naming both paths.
+        self.notice = notice
+
+    # -- opening -------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, clock: Callable[[], float] = time.time) -> ProgressStore:
+        """Open (creating if needed) the store at ``path`` (default: :func:`default_path`)."""
+        target = Path(path) if path is not None else default_path()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(f"cannot create the progress folder {target.parent}: {exc.strerror or _one_line(exc)}") from None
+        try:
+            return cls._open(target, clock)
+        except OSError as exc:  # e.g. a folder we may not look into
+            raise ProgressError(f"cannot open the progress file {target}: {exc.strerror or _one_line(exc)}") from None
+
+    @classmethod
+    def _open(cls, target: Path, clock: Callable[[], float]) -> ProgressStore:
+        if target.exists() and not target.is_file():
+            raise ProgressError(f"cannot use {target} for progress: it is not a file")
+        notice: str | None = None
+        try:
+            conn = _connect(target)
+        except _Corrupt as why:
+            aside = _move_aside(target)
+            notice = (
+                f"progress file {target} could not be used ({why}); it was moved to {aside} "
+                f"and a fresh progress file was started"
+            )
+            try:
+                conn = _connect(target)
+            except _Corrupt as again:
+                raise ProgressError(f"cannot start a fresh progress file at {target}: {again}") from None
+        return cls(conn, target, clock, notice)
+
+    # -- context manager -----------------------------------------------------------------------------
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    # -- internals -----------------------------------------------------------------------------------
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ProgressError("the progress store is closed")
+        return self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One committed write transaction (taken at once, so concurrent writers queue on busy_timeout)."""
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        try:
+                            db.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass  # the original error is the one to report
+                    raise
+            except sqlite3.Error as exc:
+                raise ProgressError(f"cannot save progress to {self.path}: {_one_line(exc)}") from None
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise ProgressError(f"cannot read progress from {self.path}: {_one_line(exc)}") from None
+
+    # -- recording -----------------------------------------------------------------------------------
+
+    def record_step(self, lesson_id: str, step: int) -> None:
+        """The furthest step reached in a lesson (a smaller step never lowers it)."""
+        step = int(step)
+        if step < 0:
+            raise ValueError("step must not be negative")
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO steps (lesson_id, steps_reached, at) VALUES (?, ?, ?) "
+                "ON CONFLICT (lesson_id) DO UPDATE SET "
+                "at = CASE WHEN excluded.steps_reached > steps_reached THEN excluded.at ELSE at END, "
+                "steps_reached = max(steps_reached, excluded.steps_reached)",
+                (lesson_id, step, float(self.clock())),
+            )
+
+    def record_answer(
+        self,
+        lesson_id: str,
+        question_id: str,
+        mode: str,
+        chosen: list[int] | tuple[int, ...],
+        correct: bool,
+        hints_used: int = 0,
+    ) -> None:
+        """One answer, committed before this returns."""
+        picks = [int(i) for i in chosen]
+        hints = int(hints_used)
+        if hints < 0:
+            raise ValueError("hints_used must not be negative")
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (lesson_id, question_id, mode, json.dumps(picks), 1 if correct else 0, hints, float(self.clock())),
+            )
+
+    def record_test(self, lesson_id: str, correct: int, total: int, score: float) -> None:
+        """A finished test; ``score`` is the percentage 0–100 (``grading.TestScore.percentage``)."""
+        correct, total, score = int(correct), int(total), float(score)
+        if total < 0 or not 0 <= correct <= max(total, 0):
+            raise ValueError(f"test result {correct}/{total} is impossible")
+        if not 0.0 <= score <= 100.0:
+            raise ValueError(f"test score {score} is not a percentage 0-100")
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO tests (lesson_id, correct, total, score, at) VALUES (?, ?, ?, ?, ?)",
+                (lesson_id, correct, total, score, float(self.clock())),
+            )
+
+    def reset(self) -> None:
+        """Delete all progress (one transaction)."""
+        with self._write() as db:
+            db.execute("DELETE FROM answers")
+            db.execute("DELETE FROM tests")
+            db.execute("DELETE FROM steps")
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def lesson_summary(self, lesson_id: str) -> LessonProgress:
+        return self.summaries(lesson_id).get(lesson_id, LessonProgress())
+
+    def summaries(self, lesson_id: str | None = None) -> dict[str, LessonProgress]:
+        """Every lesson with any progress, by id (sorted)."""
+        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
+        steps: dict[str, int] = dict(self._read(f"SELECT lesson_id, steps_reached FROM steps {where}", params))  # type: ignore[arg-type]
+        best: dict[str, float] = dict(self._read(f"SELECT lesson_id, max(score) FROM tests {where} GROUP BY lesson_id", params))  # type: ignore[arg-type]
+        counts = {
+            lid: (answered, correct)
+            for lid, answered, correct in self._read(
+                "SELECT lesson_id, count(*), sum(ever_correct) FROM "
+                f"(SELECT lesson_id, question_id, max(correct) AS ever_correct FROM answers {where} "
+                "GROUP BY lesson_id, question_id) GROUP BY lesson_id",
+                params,
+            )
+        }
+        out: dict[str, LessonProgress] = {}
+        for lid in sorted(set(steps) | set(best) | set(counts)):
+            answered, correct = counts.get(lid, (0, 0))
+            out[lid] = LessonProgress(
+                steps_reached=int(steps.get(lid, 0)),
+                best_score=float(best[lid]) if lid in best else None,
+                answered=int(answered),
+                correct=int(correct or 0),
+            )
+        return out
+
+    def answers(self, lesson_id: str | None = None) -> list[AnswerRecord]:
+        """Recorded answers, oldest first."""
+        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
+        rows = self._read(
+            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at FROM answers {where} ORDER BY id",
+            params,
+        )
+        return [
+            AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at))
+            for lid, qid, mode, chosen, correct, hints, at in rows
+        ]
+
+    def tests(self, lesson_id: str | None = None) -> list[TestRecord]:
+        """Recorded test results, oldest first."""
+        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
+        rows = self._read(f"SELECT lesson_id, correct, total, score, at FROM tests {where} ORDER BY id", params)
+        return [TestRecord(lid, int(c), int(t), float(s), float(at)) for lid, c, t, s, at in rows]
+
+
+# ---------------------------------------------------------------------------------------------------
+# opening, checking, moving aside
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open and check the database, creating the schema if it is new. Raises _Corrupt or ProgressError."""
+    try:
+        if path.exists() and path.stat().st_size > 0:
+            with path.open("rb") as fh:
+                header = fh.read(len(_SQLITE_HEADER))
+            if header != _SQLITE_HEADER:
+                raise _Corrupt("not a SQLite database")
+    except OSError as exc:
+        raise ProgressError(f"cannot read the progress file {path}: {exc.strerror or _one_line(exc)}") from None
+
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise ProgressError(f"cannot open the progress file {path}: {_one_line(exc)}") from None
+    try:
+        _prepare(conn)
+    except _Corrupt:
+        conn.close()
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        if _is_corruption(exc):
+            raise _Corrupt(_one_line(exc)) from None
+        raise ProgressError(f"cannot open the progress file {path}: {_one_line(exc)}") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_schema(conn: sqlite3.Connection) -> int:
+    """The file's schema version, after checking it is ours (raises _Corrupt if not)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise _Corrupt(f"schema version {version} is newer than this tutor's {SCHEMA_VERSION}")
+    if version < 0:
+        raise _Corrupt(f"unknown schema version {version}")
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables.discard("sqlite_sequence")
+    if version == 0 and tables - _TABLES:
+        raise _Corrupt(f"unknown tables ({', '.join(sorted(tables - _TABLES))}) and no schema version")
+    if version == SCHEMA_VERSION and not _TABLES <= tables:
+        raise _Corrupt(f"missing tables ({', '.join(sorted(_TABLES - tables))})")
+    return version
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # look before touching anything, so a file that is moved aside is moved exactly as it was found
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if rows != [("ok",)]:
+        first = rows[0][0] if rows else "no result"
+        raise _Corrupt(f"integrity check failed: {' '.join(str(first).split())}")
+    _check_schema(conn)
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise sqlite3.OperationalError(f"cannot switch to WAL journal mode (got {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # again under the write lock: another instance may have created the schema meanwhile
+        if _check_schema(conn) == 0:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename the file (and its -wal/-shm/-journal companions) to ``<name>.corrupt-<n>``; never delete."""
+    n = 1
+    while True:
+        aside = path.with_name(f"{path.name}.corrupt-{n}")
+        if not aside.exists() and not any(Path(f"{aside}{s}").exists() for s in _SIDE_FILES):
+            break
+        n += 1
+    try:
+        os.replace(path, aside)
+        for suffix in _SIDE_FILES:
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{aside}{suffix}"))
+    except OSError as exc:
+        raise ProgressError(f"progress file {path} is unreadable and cannot be moved aside: {exc.strerror or _one_line(exc)}") from None
+    return aside
+
+
+__all__ = [
+    "AnswerRecord",
+    "LessonProgress",
+    "ProgressError",
+    "ProgressStore",
+    "SCHEMA_VERSION",
+    "TestRecord",
+    "default_path",
+]
