@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tutor import __version__
@@ -15,9 +16,12 @@ from tutor import __version__
 MODES = ("walkthrough", "moments", "visual", "practice", "test", "snapshot", "transcript", "play")
 
 
-def _add_lessons_option(p: argparse.ArgumentParser) -> None:
+def _add_lessons_option(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # A subcommand's copy has its own dest (argparse would otherwise let the subparser's list replace
+    # the top-level one); main() merges both into args.lessons.
     p.add_argument(
         "--lessons",
+        dest="lessons" if top else "sub_lessons",
         metavar="DIR",
         action="append",
         default=[],
@@ -32,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the lesson picker.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_lessons_option(parser)
+    _add_lessons_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("open", help="open a lesson in the app", description="Open a lesson (built-in id or path) in the app.")
@@ -79,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.lessons = [*args.lessons, *getattr(args, "sub_lessons", [])]
+    for folder in args.lessons:
+        if not os.path.isdir(folder):
+            parser.error(f"--lessons {folder}: no such folder")
     name = args.command or "picker"
     module = importlib.import_module(f"tutor.commands.{name}")
     try:

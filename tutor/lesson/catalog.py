@@ -1,0 +1,164 @@
+"""Where lessons are found: extra folders (``--lessons DIR``, ``TUTOR_LESSONS``) and the built-ins.
+
+Built-in lessons are ``tutor/builtin_lessons`` inside an installed package (the wheel copies the
+repository's top-level ``lessons/`` there) or, in a source checkout, that top-level ``lessons/`` folder.
+Folders are searched in order: ``--lessons`` folders, then ``TUTOR_LESSONS`` ones, then the built-ins;
+the first lesson with an id wins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, ScalarNode
+
+from tutor.lesson.validate import did_you_mean
+from tutor.lesson.yamlsource import SourceError, compose_text, read_text
+
+SUFFIXES = (".yaml", ".yml")
+LEVELS = ("beginner", "intermediate", "advanced")
+
+
+class UnknownLesson(LookupError):
+    """``resolve`` found no file and no lesson with that id; ``str()`` is a one-line message."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        close = did_you_mean(name, known) if known else None
+        message = f"no lesson file or lesson id `{name}`"
+        if close:
+            message += f"; {close}"
+        elif known:
+            message += "; available: " + ", ".join(sorted(known))
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    title: str
+    level: str
+    minutes: int
+    path: Path
+    problem: str | None = None
+    """Set when the file could not be read for listing (``run tutor check``)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.problem is None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "level": self.level,
+            "minutes": self.minutes,
+            "path": str(self.path),
+            "valid": self.valid,
+            **({"problem": self.problem} if self.problem else {}),
+        }
+
+
+def builtin_dir() -> Path | None:
+    """The built-in lessons folder, installed or in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "builtin_lessons"
+    if installed.is_dir():
+        return installed
+    checkout = package.parent / "lessons"
+    if checkout.is_dir():
+        return checkout
+    return None
+
+
+def lesson_dirs(extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    dirs: list[Path] = [Path(d).expanduser() for d in extra_dirs if str(d)]
+    env = os.environ.get("TUTOR_LESSONS", "")
+    dirs += [Path(d).expanduser() for d in env.split(os.pathsep) if d.strip()]
+    builtin = builtin_dir()
+    if builtin is not None:
+        dirs.append(builtin)
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for d in dirs:
+        key = d.resolve() if d.exists() else d
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique
+
+
+def lesson_files(folder: Path) -> list[Path]:
+    """Lesson files directly inside ``folder``, sorted by name."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    except OSError:
+        return []
+
+
+def read_entry(path: Path) -> Entry:
+    """The listing fields of one lesson file (id, title, level, minutes), without full validation."""
+    stem = path.stem
+    try:
+        root = compose_text(read_text(path, str(path)), str(path))
+    except SourceError as exc:
+        first = exc.problems[0]
+        return Entry(stem, "", "", 0, path, f"line {first.line}: {first.message}")
+    fields: dict[str, str] = {}
+    if isinstance(root, MappingNode):
+        for key, value in root.value:
+            if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
+                fields[key.value] = value.value
+    lesson_id = fields.get("id") or stem
+    title = fields.get("title", "")
+    level = fields.get("level", "")
+    minutes_text = fields.get("minutes", "")
+    minutes = int(minutes_text) if minutes_text.isdigit() else 0
+    problem = None
+    if not title or level not in LEVELS or not minutes or "id" not in fields:
+        problem = "not a lesson (missing id, title, level or minutes)"
+    return Entry(lesson_id, title, level, minutes, path, problem)
+
+
+def entries(extra_dirs: Iterable[str | Path] = ()) -> list[Entry]:
+    """Every lesson file in the folders (the first of each id wins), sorted by level then title."""
+    out: list[Entry] = []
+    ids: set[str] = set()
+    for folder in lesson_dirs(extra_dirs):
+        for path in lesson_files(folder):
+            entry = read_entry(path)
+            if entry.id in ids:
+                continue
+            ids.add(entry.id)
+            out.append(entry)
+    order = {level: i for i, level in enumerate(LEVELS)}
+    return sorted(out, key=lambda e: (not e.valid, order.get(e.level, 9), e.title.lower(), e.id))
+
+
+def resolve(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
+    """An existing file path, else the lesson with this id (file stem or ``id:``) in the folders."""
+    candidate = Path(name_or_path).expanduser()
+    if candidate.is_file():
+        return candidate
+    name = str(name_or_path)
+    dirs = lesson_dirs(extra_dirs)
+    for folder in dirs:
+        for suffix in SUFFIXES:
+            path = folder / f"{name}{suffix}"
+            if path.is_file():
+                return path
+    known: list[str] = []
+    for folder in dirs:
+        for path in lesson_files(folder):
+            entry = read_entry(path)
+            if entry.id == name:
+                return path
+            known.append(entry.id)
+    raise UnknownLesson(name, sorted(set(known)))
+
+
+__all__ = ["Entry", "UnknownLesson", "builtin_dir", "entries", "lesson_dirs", "lesson_files", "read_entry", "resolve"]

@@ -1,0 +1,363 @@
+"""Load scenario and lesson files: YAML with positions → validated structs → semantic checks.
+
+``load_lesson(path)`` and ``load_scenario(path)`` either return the loaded objects or raise
+:class:`LoadError` carrying *every* problem found, each at the exact line and column of the node it is
+about (``FILE:LINE:COL: error: message``). Step numbers in a lesson are rows of its execution table:
+trace steps whose phase is in ``table.phases`` (all when absent), renumbered 1..n.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from tutor.engine.scenario import Scenario
+from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
+from tutor.lesson.model import Lesson
+from tutor.lesson.validate import INVALID, did_you_mean, validate
+from tutor.lesson.yamlsource import Problem, SourceError, compose_text, mark_of, read_text
+
+__all__ = [
+    "LoadError",
+    "LoadedLesson",
+    "Problem",
+    "format_value",
+    "lesson_from_text",
+    "load_lesson",
+    "load_scenario",
+    "scenario_from_text",
+]
+
+
+class LoadError(Exception):
+    """A file is not a valid lesson/scenario. ``problems``: all of them, sorted by position."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedLesson:
+    lesson: Lesson
+    path: Path
+    trace: Trace
+    """The full engine trace."""
+    steps: tuple[Step, ...]
+    """The execution table's rows: trace steps of ``table.phases`` (all when absent), renumbered 1..n."""
+
+
+def format_value(value: Any) -> str:
+    """A trace value as the UI shows it: ``null``, ``true``/``false``, strings as-is, other JSON compact."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class _Reporter:
+    """Positions for object paths, and the problems list."""
+
+    def __init__(self, name: str, root: Node, index: dict, key_index: dict) -> None:
+        self.name = name
+        self.root = root
+        self.index = index
+        self.key_index = key_index
+        self.problems: list[Problem] = []
+
+    def node(self, path: tuple) -> Node:
+        while path:
+            node = self.index.get(path)
+            if node is not None:
+                return node
+            path = path[:-1]
+        return self.index.get((), self.root)
+
+    def error(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> None:
+        node = self.key_index.get(path) if key else None
+        if node is None:
+            node = self.node(path)
+        line, col = mark_of(node)
+        self.problems.append(Problem(self.name, line, col, message, hint))
+
+    def raw(self, raw: list) -> None:
+        for node, message, hint in raw:
+            line, col = mark_of(node)
+            self.problems.append(Problem(self.name, line, col, message, hint))
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def _compose(path: str | Path) -> tuple[str, Node]:
+    name = str(path)
+    try:
+        return name, compose_text(read_text(Path(path), name), name)
+    except SourceError as exc:
+        raise LoadError(exc.problems) from None
+
+
+def _compose_text(text: str, name: str) -> Node:
+    try:
+        return compose_text(text, name)
+    except SourceError as exc:
+        raise LoadError(exc.problems) from None
+
+
+def _mapping_get(node: Node, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+# --- scenarios --------------------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """A scenario file (``engine:`` and ``events:`` at the top level, or a file with a ``scenario:`` key)."""
+    name, root = _compose(path)
+    return _scenario_from_root(root, name)
+
+
+def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
+    return _scenario_from_root(_compose_text(text, name), name)
+
+
+def _scenario_from_root(root: Node, name: str) -> Scenario:
+    base: tuple = ()
+    node = root
+    inner = _mapping_get(root, "scenario")
+    if inner is not None and _mapping_get(root, "events") is None and _mapping_get(root, "engine") is None:
+        node, base = inner, ("scenario",)
+    value, raw, index, key_index = validate(node, Scenario, base)
+    rep = _Reporter(name, node, index, key_index)
+    rep.raw(raw)
+    if value is INVALID:
+        raise LoadError(rep.problems)
+    _check_scenario(value, rep, base)
+    if rep.problems:
+        raise LoadError(rep.problems)
+    return value
+
+
+def _engine(name: str) -> Any:
+    """``tutor.engine.<name>`` (imported only when a scenario is checked or run)."""
+    import tutor.engine
+
+    found = getattr(tutor.engine, name, None)
+    if found is None:  # an engine package that does not re-export its API yet
+        from tutor.engine import simulation
+
+        found = getattr(simulation, name)
+    return found
+
+
+def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
+    """Map the engine's ScenarioProblems onto nodes; True when the scenario is runnable."""
+    check_scenario = _engine("check_scenario")
+    try:
+        found = check_scenario(scenario)
+    except Exception as exc:  # the engine must never turn bad input into a traceback
+        rep.error(base, f"the engine could not check this scenario: {type(exc).__name__}: {exc}")
+        return False
+    for problem in found:
+        path = base
+        if problem.event is not None:
+            path = base + ("events", problem.event)
+        if problem.field:
+            parts = tuple(int(p) if p.isdigit() else p for p in str(problem.field).split("."))
+            candidates = [path + parts]
+            if problem.event is None:
+                candidates.append(base + ("engine",) + parts)
+            path = next((c for c in candidates if c in rep.index), path + parts)
+        rep.error(path, problem.message)
+    return not found
+
+
+def _run(scenario: Scenario, rep: _Reporter, base: tuple) -> Trace | None:
+    run_scenario = _engine("run_scenario")
+    try:
+        return run_scenario(scenario)
+    except Exception as exc:  # never a traceback for a lesson file
+        rep.error(base, f"the engine failed while running this scenario: {type(exc).__name__}: {exc}")
+        return None
+
+
+# --- lessons ----------------------------------------------------------------------------------------
+
+
+def load_lesson(path: str | Path) -> LoadedLesson:
+    """Load and check one lesson file; raise :class:`LoadError` with every problem."""
+    name, root = _compose(path)
+    return _lesson_from_root(root, name, Path(path))
+
+
+def lesson_from_text(text: str, name: str = "<lesson>") -> LoadedLesson:
+    """Like :func:`load_lesson`, for text already in memory (``name`` is used in messages)."""
+    return _lesson_from_root(_compose_text(text, name), name, Path(name))
+
+
+def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
+    lesson, raw, index, key_index = validate(root, Lesson)
+    rep = _Reporter(name, root, index, key_index)
+    rep.raw(raw)
+    if lesson is INVALID:
+        raise LoadError(rep.problems)
+    _check_phases(lesson, rep)
+    _check_static(lesson, rep)
+    trace: Trace | None = None
+    if _check_scenario(lesson.scenario, rep, ("scenario",)):
+        trace = _run(lesson.scenario, rep, ("scenario",))
+    steps: tuple[Step, ...] = ()
+    if trace is not None:
+        steps = _table_steps(lesson, trace, rep)
+        if steps:
+            _check_against_trace(lesson, trace, steps, rep)
+    if rep.problems or trace is None:
+        raise LoadError(rep.problems)
+    return LoadedLesson(lesson=lesson, path=path, trace=trace, steps=steps)
+
+
+def _phase_ok(phase: str, path: tuple, rep: _Reporter, *, key: bool = False) -> None:
+    if phase not in PHASES:
+        rep.error(path, f"unknown phase `{phase}`", did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES),
+                  key=key)
+
+
+def _check_phases(lesson: Lesson, rep: _Reporter) -> None:
+    if lesson.table.phases is not None:
+        for i, phase in enumerate(lesson.table.phases):
+            _phase_ok(phase, ("table", "phases", i), rep)
+    for n, node in enumerate(lesson.flow.nodes):
+        for i, phase in enumerate(node.phases):
+            _phase_ok(phase, ("flow", "nodes", n, "phases", i), rep)
+    for c, sample in enumerate(lesson.code):
+        for phase in sample.lines:
+            _phase_ok(phase, ("code", c, "lines", phase), rep, key=True)
+    for i, entry in enumerate(lesson.narration):
+        if entry.phase is not None:
+            _phase_ok(entry.phase, ("narration", i, "phase"), rep)
+
+
+def _check_static(lesson: Lesson, rep: _Reporter) -> None:
+    """Checks that need no trace: flow ids, code line numbers, question ids and correct choices."""
+    ids: dict[str, int] = {}
+    for n, node in enumerate(lesson.flow.nodes):
+        if node.id in ids:
+            rep.error(("flow", "nodes", n, "id"), f"duplicate flow node id `{node.id}`")
+        ids.setdefault(node.id, n)
+    for e, edge in enumerate(lesson.flow.edges):
+        for attr, key in (("from_", "from"), ("to", "to")):
+            target = getattr(edge, attr)
+            if target not in ids:
+                rep.error(("flow", "edges", e, key), f"no flow node has the id `{target}`",
+                          did_you_mean(target, ids) or "node ids: " + ", ".join(ids))
+    for c, sample in enumerate(lesson.code):
+        count = len(sample.source.splitlines())
+        for phase, numbers in sample.lines.items():
+            for i, number in enumerate(numbers):
+                if number > count:
+                    rep.error(("code", c, "lines", phase, i),
+                              f"line {number} does not exist: the source has {count} line{'s' if count != 1 else ''}")
+    for i, entry in enumerate(lesson.narration):
+        if entry.step is None and entry.phase is None:
+            rep.error(("narration", i), "a narration entry needs a `step` or a `phase`")
+    seen: dict[str, int] = {}
+    for q, question in enumerate(lesson.questions):
+        if question.id in seen:
+            rep.error(("questions", q, "id"), f"duplicate question id `{question.id}` (also question {seen[question.id] + 1})")
+        seen.setdefault(question.id, q)
+        correct = [i for i, choice in enumerate(question.choices) if choice.correct]
+        if question.multiple:
+            if not correct:
+                rep.error(("questions", q, "choices"), "a multiple-answer question needs at least one correct choice",
+                          "mark the right choices with `correct: true`")
+        elif not correct:
+            rep.error(("questions", q, "choices"), "no choice is marked correct",
+                      "mark exactly one choice with `correct: true` (or set `multiple: true`)")
+        elif len(correct) > 1:
+            rep.error(("questions", q, "choices", correct[1], "correct"),
+                      f"a single-answer question has {len(correct)} correct choices",
+                      "mark exactly one, or set `multiple: true`", key=True)
+
+
+def _table_steps(lesson: Lesson, trace: Trace, rep: _Reporter) -> tuple[Step, ...]:
+    phases = lesson.table.phases
+    if phases is None:
+        rows = list(trace)
+    else:
+        wanted = set(phases)
+        rows = [s for s in trace if s.phase in wanted]
+        if not rows and all(p in PHASES for p in phases):
+            rep.error(("table", "phases"), "no step of the trace has these phases: the table would be empty")
+            return ()
+    return tuple(dataclasses.replace(s, step=i) for i, s in enumerate(rows, 1))
+
+
+def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], rep: _Reporter) -> None:
+    n = len(steps)
+    variables: set[str] = set()
+    for s in trace:
+        variables.update(s.variables)
+    names = list(STEP_FIELDS) + sorted(variables)
+
+    def step_ok(number: int | None, path: tuple) -> bool:
+        if number is None:
+            return False
+        if number > n:
+            rep.error(path, f"step {number} does not exist: the table has {n} step{'s' if n != 1 else ''}")
+            return False
+        return True
+
+    def field_ok(name: str, path: tuple, what: str) -> bool:
+        if name in STEP_FIELDS or name in variables:
+            return True
+        rep.error(path, f"unknown {what} `{name}`: not a step field or a variable of this trace",
+                  did_you_mean(name, names) or "step fields: " + ", ".join(STEP_FIELDS))
+        return False
+
+    for i, column in enumerate(lesson.table.columns):
+        field_ok(column.field, ("table", "columns", i, "field"), "column field")
+    for i, tracked in enumerate(lesson.tracker):
+        field_ok(tracked.variable, ("tracker", i, "variable"), "variable")
+    for i, entry in enumerate(lesson.narration):
+        step_ok(entry.step, ("narration", i, "step"))
+    for m, moment in enumerate(lesson.moments):
+        for i, number in enumerate(moment.steps):
+            step_ok(number, ("moments", m, "steps", i))
+    for q, question in enumerate(lesson.questions):
+        base = ("questions", q)
+        for i, number in enumerate(question.steps):
+            step_ok(number, base + ("steps", i))
+        step_ok(question.predict, base + ("predict",))
+        answer = question.answer
+        if answer is None:
+            continue
+        ok_step = step_ok(answer.step, base + ("answer", "step"))
+        ok_field = field_ok(answer.field, base + ("answer", "field"), "answer field")
+        if not (ok_step and ok_field):
+            continue
+        expected = format_value(steps[answer.step - 1].get(answer.field))
+        matching = [i for i, c in enumerate(question.choices) if c.text == expected]
+        correct = [i for i, c in enumerate(question.choices) if c.correct]
+        where = f"`{answer.field}` at step {answer.step} is `{expected}`"
+        for i in correct:
+            if question.choices[i].text != expected:
+                hint = (f"choice {matching[0] + 1} has that text: mark it correct instead" if matching
+                        else f"make this choice's text `{expected}`")
+                rep.error(base + ("choices", i, "text"), f"this choice is marked correct, but the trace says {where}", hint)
+        if not matching:
+            rep.error(base + ("answer",), f"no choice equals the trace value: {where}",
+                      "add a choice with exactly that text and mark it correct")

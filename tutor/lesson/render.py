@@ -1,0 +1,242 @@
+"""`tutor show` output: a loaded lesson as plain text, Markdown or JSON, without the app.
+
+Lesson text is printed as plain strings (no markup is interpreted). The execution table shows the
+lesson's ``table.columns`` over ``loaded.steps``; the variable tracker has one column per step.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tutor.lesson.loader import LoadedLesson, format_value
+
+CELL_WIDTH = 32
+
+
+def _heading_of(field: str, heading: str | None) -> str:
+    return heading if heading else field
+
+
+def _cell(value: Any, width: int | None = CELL_WIDTH) -> str:
+    text = format_value(value).replace("\n", " ")
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def table_rows(loaded: LoadedLesson) -> tuple[list[str], list[list[Any]]]:
+    """Headings and raw values of the execution table."""
+    columns = loaded.lesson.table.columns
+    headings = [_heading_of(c.field, c.heading) for c in columns]
+    rows = [[step.get(c.field) for c in columns] for step in loaded.steps]
+    return headings, rows
+
+
+def tracker_rows(loaded: LoadedLesson) -> tuple[list[str], list[list[Any]]]:
+    """Headings (variable, then step numbers) and rows of the variable tracker."""
+    headings = ["variable"] + [str(s.step) for s in loaded.steps]
+    rows = [[t.label or t.variable] + [s.get(t.variable) for s in loaded.steps] for t in loaded.lesson.tracker]
+    return headings, rows
+
+
+def _grid(headings: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [len(h) for h in headings]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    line = "  ".join(h.ljust(widths[i]) for i, h in enumerate(headings)).rstrip()
+    out = [line, "  ".join("-" * w for w in widths)]
+    for row in rows:
+        out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    return out
+
+
+def _indent(text: str, prefix: str = "  ") -> list[str]:
+    return [prefix + line if line else "" for line in text.rstrip("\n").splitlines()]
+
+
+def render_text(loaded: LoadedLesson) -> str:
+    lesson = loaded.lesson
+    out: list[str] = [lesson.title, "=" * len(lesson.title), lesson.summary, ""]
+    meta = f"{lesson.level} · {lesson.minutes} min · id {lesson.id}"
+    if lesson.tags:
+        meta += " · " + ", ".join(lesson.tags)
+    out.append(meta)
+    if lesson.prerequisites:
+        out.append("prerequisites: " + ", ".join(lesson.prerequisites))
+    out.append("")
+
+    out += ["Flow", "----"]
+    labels = {n.id: n.label for n in lesson.flow.nodes}
+    for node in lesson.flow.nodes:
+        out.append(f"  [{node.label}]" + (f"  phases: {', '.join(node.phases)}" if node.phases else ""))
+    for edge in lesson.flow.edges:
+        out.append(f"  {labels.get(edge.from_, edge.from_)} -> {labels.get(edge.to, edge.to)}"
+                   + (f"  ({edge.label})" if edge.label else ""))
+    if lesson.flow.caption:
+        out.append(f"  {lesson.flow.caption}")
+    out.append("")
+
+    for sample in lesson.code:
+        title = f"Code: {sample.title} ({sample.language})"
+        out += [title, "-" * len(title)]
+        lines = sample.source.rstrip("\n").splitlines()
+        w = len(str(len(lines)))
+        for i, line in enumerate(lines, 1):
+            out.append(f"  {i:>{w}} | {line}".rstrip())
+        if sample.caption:
+            out.append(f"  {sample.caption}")
+        out.append("")
+
+    out += ["Execution table", "---------------"]
+    headings, rows = table_rows(loaded)
+    out += _indent("\n".join(_grid(headings, [[_cell(v) for v in row] for row in rows])))
+    out.append("")
+
+    if lesson.tracker:
+        out += ["Variable tracker", "----------------"]
+        headings, rows = tracker_rows(loaded)
+        out += _indent("\n".join(_grid(headings, [[row[0]] + [_cell(v, 24) for v in row[1:]] for row in rows])))
+        out.append("")
+
+    if lesson.narration:
+        out += ["Narration", "---------"]
+        for entry in lesson.narration:
+            where = f"step {entry.step}" if entry.step is not None else f"every {entry.phase} step"
+            out.append(f"  {where}: {entry.text}")
+        out.append("")
+
+    if lesson.moments:
+        out += ["Key moments", "-----------"]
+        for moment in lesson.moments:
+            out.append(f"  Q: {moment.question}")
+            out.append(f"  A: {moment.answer}")
+            if moment.steps:
+                out.append("     steps " + ", ".join(str(s) for s in moment.steps))
+        out.append("")
+
+    out += ["Snapshot", "--------"] + _indent(lesson.snapshot) + [""]
+    out += ["Transcript", "----------"] + _indent(lesson.transcript) + [""]
+
+    if lesson.questions:
+        out += ["Questions", "---------"]
+        for n, q in enumerate(lesson.questions, 1):
+            kind = "trace" if q.answer else "predict" if q.predict else "multiple" if q.multiple else "question"
+            out.append(f"  {n}. [{q.difficulty}, {kind}] {q.prompt}  ({q.id})")
+            if q.code:
+                out += _indent(q.code.source, "       ")
+            for choice in q.choices:
+                mark = "[x]" if choice.correct else "[ ]"
+                out.append(f"     {mark} {choice.text}")
+                if choice.feedback:
+                    out.append(f"         feedback: {choice.feedback}")
+            if q.answer:
+                out.append(f"     answer: `{q.answer.field}` at step {q.answer.step}")
+            if q.predict:
+                out.append(f"     asked before step {q.predict}")
+            if q.steps:
+                out.append("     see steps " + ", ".join(str(s) for s in q.steps))
+            for i, hint in enumerate(q.hints, 1):
+                out.append(f"     hint {i}: {hint}")
+            for i, line in enumerate(q.solution, 1):
+                out.append(f"     solution {i}: {line}")
+            for line in q.mistakes:
+                out.append(f"     common mistake: {line}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_cell(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(headings: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(_md_cell(h) for h in headings) + " |", "|" + "---|" * len(headings)]
+    for row in rows:
+        out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    return out
+
+
+def _fence(source: str, language: str = "") -> list[str]:
+    fence = "```"
+    while fence in source:
+        fence += "`"
+    return [fence + language, source.rstrip("\n"), fence]
+
+
+def render_markdown(loaded: LoadedLesson) -> str:
+    lesson = loaded.lesson
+    out: list[str] = [f"# {lesson.title}", "", lesson.summary, "",
+                      f"*{lesson.level} · {lesson.minutes} min · `{lesson.id}`*", ""]
+    labels = {n.id: n.label for n in lesson.flow.nodes}
+    out += ["## Flow", ""]
+    for edge in lesson.flow.edges:
+        out.append(f"- {labels.get(edge.from_, edge.from_)} → {labels.get(edge.to, edge.to)}"
+                   + (f" ({edge.label})" if edge.label else ""))
+    if not lesson.flow.edges:
+        out += [f"- {n.label}" for n in lesson.flow.nodes]
+    if lesson.flow.caption:
+        out += ["", lesson.flow.caption]
+    out.append("")
+    for sample in lesson.code:
+        out += [f"## Code: {sample.title}", ""] + _fence(sample.source, sample.language) + [""]
+        if sample.caption:
+            out += [sample.caption, ""]
+    out += ["## Execution table", ""]
+    headings, rows = table_rows(loaded)
+    out += _md_table(headings, [[_cell(v, None) for v in row] for row in rows]) + [""]
+    if lesson.tracker:
+        out += ["## Variable tracker", ""]
+        headings, rows = tracker_rows(loaded)
+        out += _md_table(headings, [[row[0]] + [_cell(v, None) for v in row[1:]] for row in rows]) + [""]
+    if lesson.narration:
+        out += ["## Narration", ""]
+        for entry in lesson.narration:
+            where = f"Step {entry.step}" if entry.step is not None else f"Every `{entry.phase}` step"
+            out.append(f"- **{where}:** {entry.text}")
+        out.append("")
+    if lesson.moments:
+        out += ["## Key moments", ""]
+        for moment in lesson.moments:
+            steps = f" (steps {', '.join(map(str, moment.steps))})" if moment.steps else ""
+            out += [f"**{moment.question}**{steps}", "", moment.answer, ""]
+    out += ["## Snapshot", ""] + _fence(lesson.snapshot) + [""]
+    out += ["## Transcript", ""] + _fence(lesson.transcript) + [""]
+    if lesson.questions:
+        out += ["## Questions", ""]
+        for n, q in enumerate(lesson.questions, 1):
+            out += [f"### {n}. {q.prompt}", "", f"*{q.difficulty}* · `{q.id}`", ""]
+            if q.code:
+                out += _fence(q.code.source, q.code.language) + [""]
+            for choice in q.choices:
+                out.append(f"- [{'x' if choice.correct else ' '}] {choice.text}"
+                           + (f" — {choice.feedback}" if choice.feedback else ""))
+            out.append("")
+            for i, hint in enumerate(q.hints, 1):
+                out.append(f"{i}. Hint: {hint}")
+            for line in q.solution:
+                out.append(f"- Solution: {line}")
+            for line in q.mistakes:
+                out.append(f"- Common mistake: {line}")
+            if q.hints or q.solution or q.mistakes:
+                out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_json(loaded: LoadedLesson) -> dict[str, Any]:
+    import msgspec
+
+    data = msgspec.to_builtins(loaded.lesson)
+    data["path"] = str(loaded.path)
+    data["steps"] = [s.to_json() for s in loaded.steps]
+    return data
+
+
+def render_json(loaded: LoadedLesson) -> str:
+    return json.dumps(to_json(loaded), indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+
+__all__ = ["RENDERERS", "render_json", "render_markdown", "render_text", "table_rows", "to_json", "tracker_rows"]

@@ -1,0 +1,194 @@
+"""The lesson `tutor new ID` writes: commented to teach the format, using every major part, valid.
+
+``render_template(lesson_id)`` returns the text. The first line points editors that speak the
+yaml-language-server protocol (VS Code's YAML extension, Helix, Neovim ...) at the JSON Schema that
+``tutor schema > lesson.schema.json`` writes next to the lesson, for completion and checking as you type.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The schema file the first line refers to (write it with `tutor schema > lesson.schema.json`).
+SCHEMA_FILE = "lesson.schema.json"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+_TEMPLATE = """\
+# yaml-language-server: $schema=__SCHEMA__
+# The line above lets your editor check this file as you type: write the schema next to it with
+#     tutor schema > __SCHEMA__
+# Check the lesson with `tutor check __ID__.yaml`, preview it with `tutor show __ID__.yaml`,
+# open it with `tutor open __ID__.yaml --watch` (it reloads when you save).
+#
+# Everything below is one lesson. Text is plain YAML: quote text that contains ": " or starts
+# with a special character, and use `|` blocks for several lines.
+
+id: __ID__                       # lower-case letters, digits and dashes; the file name should match
+title: A first visit and a login
+summary: A browser with no cookie gets an anonymous session; signing in replaces its ID.
+level: beginner                  # beginner, intermediate or advanced
+minutes: 5                       # how long the lesson takes, 1 to 240
+tags: [sessions, cookies]
+prerequisites: []                # ids of lessons to take first
+
+# The concept flow: boxes and arrows. A node lights up while the walkthrough is in one of its phases.
+# Phases are the engine's names: receive, read_cookie, check_credentials, validate, create_session,
+# rotate_session, destroy_session, load_user, set_cookie, clear_cookie, send_response, store_cookie, ...
+flow:
+  nodes:
+    - id: browser
+      label: Browser
+      phases: [receive, store_cookie]
+    - id: server
+      label: Next.js route handler
+      phases: [read_cookie, check_credentials, validate, load_user, send_response]
+    - id: store
+      label: Session store
+      phases: [create_session, rotate_session, destroy_session]
+  edges:
+    - {from: browser, to: server, label: request with Cookie}
+    - {from: server, to: store}
+    - {from: server, to: browser, label: response with Set-Cookie}
+  caption: The cookie carries only the session ID; the data stays on the server.
+
+# Code shown beside the walkthrough. `lines` highlights source lines (1-based) during a phase.
+code:
+  - title: app/api/session/route.ts
+    language: typescript
+    source: |
+      import { cookies } from "next/headers";
+
+      export async function GET() {
+        const cookieStore = await cookies();             // async since Next.js 15
+        const id = cookieStore.get("sessionId")?.value;  // get() returns { name, value } or undefined
+        const session = id ? await store.find(id) : null;
+        if (!session) {
+          const fresh = await store.create();
+          cookieStore.set("sessionId", fresh.id, { httpOnly: true, secure: true, sameSite: "lax" });
+        }
+        return Response.json({ ok: true });
+      }
+    lines:
+      receive: [3]
+      read_cookie: [4, 5]
+      validate: [6]
+      create_session: [7, 8]
+      set_cookie: [9]
+      send_response: [11]
+    caption: A route handler may set cookies; a Server Component can only read them.
+
+# The scenario the engine runs. `engine:` options all have defaults; `seed` makes the IDs repeatable.
+# Events: request, login, logout, advance (the virtual clock), tamper, steal, xss, clear_cookies,
+# restart_server. `as:` picks the browser (default: browser).
+scenario:
+  engine:
+    strategy: database           # or jwt
+    idle_timeout: 30m
+    seed: 7
+  events:
+    - request: GET /
+      note: The first visit carries no cookie.
+    - login: alice
+    - request: GET /dashboard
+    - logout
+
+# The execution table: which steps become rows (by phase) and which columns they show.
+# Step numbers everywhere else in this file are rows of this table (1, 2, 3 ...).
+table:
+  columns:
+    - field: step
+    - field: phase
+    - field: action
+    - field: session_id
+      heading: session ID
+    - field: user
+    - field: result
+  phases: [receive, create_session, rotate_session, destroy_session, set_cookie, clear_cookie]
+
+# The variable tracker: one row per variable, one column per step.
+# A step field (session_id, user, cookie_present ...) or a variable of the trace.
+tracker:
+  - variable: session_id
+    label: session ID
+  - variable: user
+  - variable: cookie_present
+    label: cookie sent?
+
+# What the narrator says: at one step, or at every step of a phase (a step entry wins).
+narration:
+  - step: 1
+    text: The first request arrives. The browser has no cookie for this site yet.
+  - phase: create_session
+    text: No valid session came with the request, so the server starts a new one.
+  - phase: rotate_session
+    text: Alice signed in, so the old ID is thrown away and a fresh one issued.
+
+# Key moments: questions the learner can reveal the answer to, linked to steps.
+moments:
+  - question: Why does a visitor get a session before signing in?
+    answer: Anonymous sessions are on, so a first visit gets one; it holds no user.
+    steps: [2]
+
+# A one-screen summary, and a transcript (plain text, several lines with |).
+snapshot: |
+  A first visit and a login
+  - GET / with no cookie: a new anonymous session and a Set-Cookie.
+  - login: the password is checked and the session ID rotated.
+  - logout: the session is deleted on the server and the cookie cleared.
+transcript: |
+  Narrator: A browser visits the site for the first time. It has no cookie.
+  Narrator: The server starts an anonymous session and sends its ID in Set-Cookie.
+  Narrator: Alice signs in; the server checks her password and issues a fresh ID.
+
+# Questions. Exactly one choice is `correct: true` unless `multiple: true`.
+questions:
+  # A trace question: `answer` names a value of the trace; `tutor check` verifies that the
+  # correct choice's text equals it (null, true/false, text as-is, other values as compact JSON).
+  - id: first-phase
+    difficulty: easy
+    prompt: Which phase does step 1 record?
+    answer: {step: 1, field: phase}
+    choices:
+      - text: receive
+        correct: true
+      - text: validate
+      - text: set_cookie
+  # A predict question: asked in the walkthrough just before step 2 is revealed.
+  - id: predict-first-visit
+    difficulty: medium
+    prompt: GET / arrived without a session cookie. What does the server do next?
+    predict: 2
+    choices:
+      - text: It creates a new anonymous session.
+        correct: true
+        feedback: Right; anonymous sessions are on, so a first visit gets one.
+      - text: It signs the visitor in as alice.
+        feedback: Nobody is signed in without a password.
+  # A normal question, with hints, a solution and common mistakes.
+  - id: cookie-holds
+    difficulty: hard
+    prompt: In a database session, what does the cookie hold?
+    steps: [2]
+    choices:
+      - text: Only the session ID.
+        correct: true
+      - text: The user's password.
+      - text: The whole session row.
+    hints:
+      - Where does the session data live?
+    solution:
+      - The row lives in the server's store.
+      - The cookie only names it, with a random ID.
+    mistakes:
+      - Thinking the server trusts data that the browser sends back.
+"""
+
+
+def render_template(lesson_id: str) -> str:
+    """The new lesson's text for ``lesson_id`` (which must match :data:`ID_PATTERN`)."""
+    if not ID_PATTERN.match(lesson_id):
+        raise ValueError(f"invalid lesson id {lesson_id!r}")
+    return _TEMPLATE.replace("__SCHEMA__", SCHEMA_FILE).replace("__ID__", lesson_id)
+
+
+__all__ = ["ID_PATTERN", "SCHEMA_FILE", "render_template"]

@@ -1,0 +1,587 @@
+"""Walk a YAML node tree against msgspec types, collecting *every* problem with its position.
+
+msgspec's own ``convert`` stops at the first error and cannot choose the branch of the untagged
+``str | Event`` union, so this module walks nodes and :func:`msgspec.inspect.type_info` types together and
+builds the Struct objects itself (keyword arguments, so the Struct's own defaults apply).
+
+:func:`validate` returns ``(value, problems, index)``: ``value`` is :data:`INVALID` when anything was wrong;
+``index`` maps the path of every value (``("questions", 2, "choices", 0)``, YAML key names and list
+indices) to its node, so later semantic checks can point at exact positions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+import msgspec
+import msgspec.inspect as mi
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tutor.engine.scenario import BARE_VERBS, VERB_MODIFIERS, VERBS, Event
+from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
+
+Path = tuple[Any, ...]
+
+
+class _Invalid:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+#: Returned in place of a value that had problems.
+INVALID: Any = _Invalid()
+
+#: (node, message, hint)
+RawProblem = tuple[Node, str, "str | None"]
+
+# --- friendly messages for the patterns used by the formats -----------------------------------------
+_PATTERN_MESSAGES: dict[str, str] = {
+    r"^([0-9]+[smhd])+$": "expected a duration such as 90s, 31m, 2h or 7d",
+    r"^(none|([0-9]+[smhd])+)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
+    r"^[a-z0-9][a-z0-9-]{0,63}$": "expected an id: lower-case letters, digits and dashes (at most 64, not starting with a dash)",
+    r"^[A-Za-z][A-Za-z0-9_-]{0,31}$": "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
+    r"^(GET|POST) /\S*$": "expected a request such as GET /dashboard or POST /login",
+    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
+    r"^/": "expected a path starting with /",
+}
+
+_compiled: dict[str, re.Pattern[str]] = {}
+_type_cache: dict[Any, mi.Type] = {}
+_fields_cache: dict[type, tuple[dict[str, mi.Field], tuple[str, ...], tuple[mi.Field, ...]]] = {}
+
+
+def type_info(tp: Any) -> mi.Type:
+    """``msgspec.inspect.type_info`` of ``tp``, cached."""
+    info = _type_cache.get(tp)
+    if info is None:
+        info = _type_cache[tp] = mi.type_info(tp)
+    return info
+
+
+def _pattern(p: str) -> re.Pattern[str]:
+    rx = _compiled.get(p)
+    if rx is None:
+        rx = _compiled[p] = re.compile(p)
+    return rx
+
+
+def _struct_fields(t: mi.StructType) -> tuple[dict[str, mi.Field], tuple[str, ...], tuple[mi.Field, ...]]:
+    cached = _fields_cache.get(t.cls)
+    if cached is None:
+        by_name = {f.encode_name: f for f in t.fields}
+        cached = _fields_cache[t.cls] = (by_name, tuple(by_name), tuple(f for f in t.fields if f.required))
+    return cached
+
+
+def did_you_mean(word: str, options: Any) -> str | None:
+    """``"did you mean `x`?"`` for the closest option, or None."""
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+# --- YAML 1.1 numbers, as the implicit resolvers recognised them ------------------------------------
+
+
+def parse_int(text: str) -> int:
+    value = text.replace("_", "")
+    sign = 1
+    if value[:1] in "+-":
+        if value[0] == "-":
+            sign = -1
+        value = value[1:]
+    if value == "0":
+        return 0
+    if value.startswith("0b"):
+        return sign * int(value[2:], 2)
+    if value.startswith("0x"):
+        return sign * int(value[2:], 16)
+    if value.startswith("0o"):
+        return sign * int(value[2:], 8)
+    if value.startswith("0"):
+        return sign * int(value, 8)
+    if ":" in value:
+        total = 0
+        for part in value.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    return sign * int(value)
+
+
+def parse_float(text: str) -> float:
+    value = text.replace("_", "").lower()
+    sign = -1.0 if value.startswith("-") else 1.0
+    if value[:1] in "+-":
+        value = value[1:]
+    if value == ".inf":
+        return sign * float("inf")
+    if value == ".nan":
+        return float("nan")
+    if ":" in value:
+        total = 0.0
+        for part in value.split(":"):
+            total = total * 60 + float(part)
+        return sign * total
+    return sign * float(value)
+
+
+_BOOL_TRUE = frozenset({"yes", "true", "on", "y"})
+
+
+def _scalar_kind(node: ScalarNode) -> str:
+    """``null``, ``bool``, ``int``, ``float`` or ``str``: what the (implicit or explicit) tag says."""
+    tag = node.tag
+    if tag == NULL_TAG:
+        return "null"
+    if tag == BOOL_TAG:
+        return "bool"
+    if tag == INT_TAG:
+        return "int"
+    if tag == FLOAT_TAG:
+        return "float"
+    return "str"
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kind = _scalar_kind(node)  # type: ignore[arg-type]
+    return {
+        "null": "nothing (null)",
+        "bool": f"the boolean {node.value}",
+        "int": f"the number {node.value}",
+        "float": f"the number {node.value}",
+    }.get(kind, "text")
+
+
+def _type_name(t: mi.Type) -> str:
+    if isinstance(t, mi.Metadata):
+        return _type_name(t.type)
+    if isinstance(t, mi.StrType):
+        return "text"
+    if isinstance(t, mi.IntType):
+        return "a whole number"
+    if isinstance(t, mi.FloatType):
+        return "a number"
+    if isinstance(t, mi.BoolType):
+        return "true or false"
+    if isinstance(t, mi.NoneType):
+        return "nothing (null)"
+    if isinstance(t, (mi.ListType, mi.VarTupleType)):
+        return "a list"
+    if isinstance(t, (mi.StructType, mi.DictType)):
+        return "a mapping"
+    if isinstance(t, mi.LiteralType):
+        return "one of " + ", ".join(str(v) for v in t.values)
+    if isinstance(t, mi.UnionType):
+        return " or ".join(_type_name(x) for x in t.types)
+    return "a value"
+
+
+class Validator:
+    """One walk: call :meth:`convert` on the root, then read ``problems`` and ``index``."""
+
+    def __init__(self) -> None:
+        self.problems: list[RawProblem] = []
+        self.index: dict[Path, Node] = {}
+        self.key_index: dict[Path, Node] = {}
+
+    def error(self, node: Node, message: str, hint: str | None = None) -> Any:
+        self.problems.append((node, message, hint))
+        return INVALID
+
+    # --- dispatch -------------------------------------------------------------------------------------
+    def convert(self, node: Node, t: mi.Type, path: Path, description: str | None = None) -> Any:
+        self.index[path] = node
+        if isinstance(t, mi.Metadata):
+            desc = (t.extra_json_schema or {}).get("description") if t.extra_json_schema else None
+            return self.convert(node, t.type, path, desc)
+        if isinstance(t, mi.StructType):
+            return self._struct(node, t, path)
+        if isinstance(t, mi.UnionType):
+            return self._union(node, t, path, description)
+        if isinstance(t, (mi.ListType, mi.VarTupleType)):
+            return self._list(node, t, path)
+        if isinstance(t, mi.DictType):
+            return self._dict(node, t, path)
+        if isinstance(t, mi.StrType):
+            return self._str(node, t, description)
+        if isinstance(t, mi.IntType):
+            return self._int(node, t)
+        if isinstance(t, mi.BoolType):
+            return self._bool(node)
+        if isinstance(t, mi.FloatType):
+            return self._float(node, t)
+        if isinstance(t, mi.LiteralType):
+            return self._literal(node, t)
+        if isinstance(t, mi.NoneType):
+            if isinstance(node, ScalarNode) and _scalar_kind(node) == "null":
+                return None
+            return self.error(node, f"expected nothing (null), found {_describe(node)}",
+                              "leave the value empty, e.g. `- logout:` or just `- logout`")
+        if isinstance(t, mi.AnyType):
+            return self._any(node)
+        return self.error(node, f"unsupported type {type(t).__name__} in the format")  # pragma: no cover
+
+    # --- containers -----------------------------------------------------------------------------------
+    def _struct(self, node: Node, t: mi.StructType, path: Path) -> Any:
+        if not isinstance(node, MappingNode):
+            return self.error(node, f"expected a mapping (key: value lines) for {t.cls.__name__}, found {_describe(node)}")
+        if t.cls is Event:
+            return self._event(node, t, path)
+        by_name, names, required = _struct_fields(t)
+        kwargs: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = self._key_text(key_node)
+            if key is None:
+                ok = False
+                continue
+            if key in seen:
+                first = seen[key]
+                self.error(key_node, f"duplicate key `{key}` (first at line {first.start_mark.line + 1})",
+                           "remove one of them")
+                ok = False
+                continue
+            seen[key] = key_node
+            f = by_name.get(key)
+            if f is None:
+                hint = did_you_mean(key, names)
+                if hint is None and node.flow_style and isinstance(value_node, ScalarNode) and _scalar_kind(value_node) == "null":
+                    hint = 'a comma inside { } starts a new entry: quote text that contains commas, e.g. label: "a, b"'
+                self.error(key_node, f"unknown field `{key}` in {t.cls.__name__}",
+                           hint or "known fields: " + ", ".join(names))
+                ok = False
+                continue
+            sub = path + (key,)
+            self.key_index[sub] = key_node
+            value = self.convert(value_node, f.type, sub)
+            if value is INVALID:
+                ok = False
+            else:
+                kwargs[f.name] = value
+        for f in required:
+            if f.encode_name not in seen:
+                self.error(node, f"missing field `{f.encode_name}` in {t.cls.__name__}")
+                ok = False
+        if not ok:
+            return INVALID
+        return self._build(node, t, kwargs)
+
+    def _build(self, node: Node, t: mi.StructType, kwargs: dict[str, Any]) -> Any:
+        try:
+            return t.cls(**kwargs)
+        except (TypeError, ValueError, msgspec.ValidationError) as exc:  # pragma: no cover - defensive
+            return self.error(node, f"invalid {t.cls.__name__}: {exc}")
+
+    def _event(self, node: MappingNode, t: mi.StructType, path: Path) -> Any:
+        by_name, names, _required = _struct_fields(t)
+        kwargs: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        verbs: list[tuple[str, Node]] = []
+        unknown: list[tuple[str, Node]] = []
+        modifiers: list[tuple[str, Node]] = []
+        ok = True
+        for key_node, value_node in node.value:
+            key = self._key_text(key_node)
+            if key is None:
+                ok = False
+                continue
+            if key in seen:
+                self.error(key_node, f"duplicate key `{key}` (first at line {seen[key].start_mark.line + 1})",
+                           "remove one of them")
+                ok = False
+                continue
+            seen[key] = key_node
+            f = by_name.get(key)
+            if f is None:
+                unknown.append((key, key_node))
+                ok = False
+                continue
+            if key in VERBS:
+                verbs.append((key, key_node))
+                if len(verbs) > 1:
+                    self.error(key_node, f"an event has exactly one verb; `{key}` is a second one after `{verbs[0][0]}`",
+                               "write two events, one per list item")
+                    ok = False
+            elif key in VERB_MODIFIERS:
+                modifiers.append((key, key_node))
+            sub = path + (key,)
+            self.key_index[sub] = key_node
+            value = self.convert(value_node, f.type, sub)
+            if value is INVALID:
+                ok = False
+            else:
+                kwargs[f.name] = value
+        if not verbs:
+            if unknown:
+                word, _ = unknown[0]
+                hint = did_you_mean(word, VERBS) or "an event is one of: " + ", ".join(VERBS)
+                self.error(node, f"unknown event `{word}`", hint)
+                unknown = unknown[1:]
+            else:
+                self.error(node, "unknown event: it has no verb", "an event is one of: " + ", ".join(VERBS))
+            ok = False
+        for word, key_node in unknown:
+            self.error(key_node, f"unknown field `{word}` in an event",
+                       did_you_mean(word, names) or "known fields: " + ", ".join(names))
+        if verbs:
+            verb = verbs[0][0]
+            for mod, key_node in modifiers:
+                allowed = VERB_MODIFIERS[mod]
+                if verb not in allowed:
+                    self.error(key_node, f"`{mod}` does not apply to a `{verb}` event",
+                               f"`{mod}` goes with: " + ", ".join(v for v in VERBS if v in allowed))
+                    ok = False
+        if not ok:
+            return INVALID
+        return self._build(node, t, kwargs)
+
+    def _bare_event(self, node: ScalarNode) -> Any:
+        word = node.value
+        if _scalar_kind(node) != "str" or word not in VERBS:
+            if _scalar_kind(node) == "null":
+                return self.error(node, "empty event", "an event is one of: " + ", ".join(VERBS))
+            return self.error(node, f"unknown event `{word}`",
+                              did_you_mean(word, VERBS) or "an event is one of: " + ", ".join(VERBS))
+        if word not in BARE_VERBS:
+            example = {"request": "request: GET /dashboard", "login": "login: alice", "advance": "advance: 31m",
+                       "tamper": "tamper: {value: forged}", "steal": "steal: {to: attacker}",
+                       "xss": "xss: {to: attacker}"}.get(word, f"{word}: ...")
+            return self.error(node, f"the `{word}` event needs an argument", f"write it as `- {example}`")
+        return word
+
+    def _list(self, node: Node, t: Any, path: Path) -> Any:
+        if not isinstance(node, SequenceNode):
+            return self.error(node, f"expected a list, found {_describe(node)}",
+                              "write one item per line, each starting with '- '")
+        out = []
+        ok = True
+        item_type = t.item_type
+        for i, item in enumerate(node.value):
+            value = self.convert(item, item_type, path + (i,))
+            if value is INVALID:
+                ok = False
+            out.append(value)
+        min_length = getattr(t, "min_length", None)
+        max_length = getattr(t, "max_length", None)
+        if min_length is not None and len(out) < min_length:
+            ok = False
+            self.error(node, f"expected at least {min_length} item{'s' if min_length != 1 else ''}, found {len(out)}")
+        if max_length is not None and len(out) > max_length:
+            ok = False
+            self.error(node.value[max_length], f"at most {max_length} items are allowed, found {len(out)}")
+        return out if ok else INVALID
+
+    def _dict(self, node: Node, t: mi.DictType, path: Path) -> Any:
+        if not isinstance(node, MappingNode):
+            return self.error(node, f"expected a mapping (key: value lines), found {_describe(node)}")
+        out: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = self.convert(key_node, t.key_type, path + ("<key>",))
+            if key is INVALID:
+                ok = False
+                continue
+            if key in out:
+                self.error(key_node, f"duplicate key `{key_node.value}` (first at line {first_line[key]})",
+                           "remove one of them")
+                ok = False
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            sub = path + (key,)
+            self.key_index[sub] = key_node
+            value = self.convert(value_node, t.value_type, sub)
+            if value is INVALID:
+                ok = False
+            out[key] = value
+        self.index.pop(path + ("<key>",), None)
+        if t.min_length is not None and len(out) < t.min_length:
+            ok = False
+            self.error(node, f"expected at least {t.min_length} entries")
+        if t.max_length is not None and len(out) > t.max_length:
+            ok = False
+            self.error(node, f"expected at most {t.max_length} entries")
+        return out if ok else INVALID
+
+    def _key_text(self, key_node: Node) -> str | None:
+        if not isinstance(key_node, ScalarNode):
+            self.error(key_node, "a key must be plain text, not a list or mapping")
+            return None
+        if _scalar_kind(key_node) == "bool":
+            self.error(key_node, f"`{key_node.value}` is read as a boolean here, not a field name",
+                       f'quote it: "{key_node.value}"')
+            return None
+        return key_node.value
+
+    # --- unions ---------------------------------------------------------------------------------------
+    def _union(self, node: Node, t: mi.UnionType, path: Path, description: str | None) -> Any:
+        types = t.types
+        struct_t = next((x for x in types if isinstance(_unwrap(x), mi.StructType)), None)
+        if struct_t is not None and _unwrap(struct_t).cls is Event:
+            if isinstance(node, ScalarNode):
+                return self._bare_event(node)
+            if isinstance(node, MappingNode):
+                return self.convert(node, struct_t, path)
+            return self.error(node, f"expected an event, found {_describe(node)}",
+                              "write `- request: GET /` or a bare verb such as `- logout`")
+        if isinstance(node, MappingNode):
+            branch = next((x for x in types if isinstance(_unwrap(x), (mi.StructType, mi.DictType))), None)
+        elif isinstance(node, SequenceNode):
+            branch = next((x for x in types if isinstance(_unwrap(x), (mi.ListType, mi.VarTupleType))), None)
+        else:
+            kind = _scalar_kind(node)  # type: ignore[arg-type]
+            wanted: tuple[type, ...] = {
+                "null": (mi.NoneType,),
+                "bool": (mi.BoolType,),
+                "int": (mi.IntType, mi.FloatType),
+                "float": (mi.FloatType,),
+                "str": (mi.StrType, mi.LiteralType),
+            }[kind]
+            branch = None
+            for cls in wanted:
+                branch = next((x for x in types if isinstance(_unwrap(x), cls)), None)
+                if branch is not None:
+                    break
+            if branch is None and kind != "null":
+                # a plain number or boolean where text is accepted: the str branch explains or accepts it
+                branch = next((x for x in types if isinstance(_unwrap(x), (mi.StrType, mi.LiteralType))), None)
+        if branch is None:
+            expected = " or ".join(dict.fromkeys(_type_name(x) for x in types))
+            return self.error(node, f"expected {expected}, found {_describe(node)}")
+        return self.convert(node, branch, path, description)
+
+    # --- scalars --------------------------------------------------------------------------------------
+    def _str(self, node: Node, t: mi.StrType, description: str | None = None) -> Any:
+        if not isinstance(node, ScalarNode):
+            hint = None
+            if isinstance(node, MappingNode) and len(node.value) == 1 and not node.flow_style:
+                hint = "text that contains ': ' must be quoted (or written as a block with |)"
+            return self.error(node, f"expected text, found {_describe(node)}", hint)
+        kind = _scalar_kind(node)
+        value = node.value
+        if kind == "null":
+            return self.error(node, "expected text, found nothing (null)",
+                              "write the text after the colon" if not value else f'quote it: "{value}"')
+        if kind == "bool":
+            return self.error(node, f"`{value}` is read as a boolean (true/false) here, not as text",
+                              f'quote it: "{value}"')
+        if t.min_length is not None and len(value) < t.min_length:
+            if t.min_length == 1:
+                return self.error(node, "must not be empty")
+            return self.error(node, f"must be at least {t.min_length} characters long (it has {len(value)})")
+        if t.max_length is not None and len(value) > t.max_length:
+            return self.error(node, f"must be at most {t.max_length} characters long (it has {len(value)})")
+        if t.pattern is not None and not _pattern(t.pattern).search(value):
+            message = _PATTERN_MESSAGES.get(t.pattern)
+            if message is None:
+                message = f"expected {description}" if description else f"does not match the pattern {t.pattern}"
+            return self.error(node, f"{message}; found `{value}`")
+        return value
+
+    def _int(self, node: Node, t: mi.IntType) -> Any:
+        if not isinstance(node, ScalarNode):
+            return self.error(node, f"expected a whole number, found {_describe(node)}")
+        kind = _scalar_kind(node)
+        if kind != "int":
+            hint = None
+            if kind == "str" and node.style in ("'", '"'):
+                hint = "remove the quotes"
+            return self.error(node, f"expected a whole number, found {_describe(node)}", hint)
+        try:
+            value = parse_int(node.value)
+        except ValueError:
+            return self.error(node, f"`{node.value}` is not a valid whole number")
+        return self._bounds(node, value, t)
+
+    def _float(self, node: Node, t: mi.FloatType) -> Any:
+        if not isinstance(node, ScalarNode) or _scalar_kind(node) not in ("int", "float"):
+            return self.error(node, f"expected a number, found {_describe(node)}")
+        try:
+            value: float = float(parse_int(node.value)) if _scalar_kind(node) == "int" else parse_float(node.value)
+        except ValueError:
+            return self.error(node, f"`{node.value}` is not a valid number")
+        return self._bounds(node, value, t)
+
+    def _bounds(self, node: Node, value: Any, t: Any) -> Any:
+        if t.ge is not None and value < t.ge:
+            return self.error(node, f"must be at least {t.ge}; found {node.value}")
+        if t.gt is not None and value <= t.gt:
+            return self.error(node, f"must be more than {t.gt}; found {node.value}")
+        if t.le is not None and value > t.le:
+            return self.error(node, f"must be at most {t.le}; found {node.value}")
+        if t.lt is not None and value >= t.lt:
+            return self.error(node, f"must be less than {t.lt}; found {node.value}")
+        if getattr(t, "multiple_of", None) and value % t.multiple_of:
+            return self.error(node, f"must be a multiple of {t.multiple_of}")
+        return value
+
+    def _bool(self, node: Node) -> Any:
+        if not isinstance(node, ScalarNode):
+            return self.error(node, f"expected true or false, found {_describe(node)}")
+        if _scalar_kind(node) == "bool":
+            low = node.value.lower()
+            if low in ("true", "false"):
+                return low == "true"
+            return self.error(node, f"expected true or false, found `{node.value}`",
+                              f"write {'true' if low in _BOOL_TRUE else 'false'}")
+        return self.error(node, f"expected true or false, found {_describe(node)}",
+                          "write true or false, without quotes" if node.style in ("'", '"') else None)
+
+    def _literal(self, node: Node, t: mi.LiteralType) -> Any:
+        options = [str(v) for v in t.values]
+        ordered = ", ".join(options)
+        if not isinstance(node, ScalarNode):
+            return self.error(node, f"expected one of {ordered}, found {_describe(node)}")
+        kind = _scalar_kind(node)
+        for v in t.values:
+            if isinstance(v, str) and kind in ("str", "int", "float") and node.value == v:
+                return v
+            if isinstance(v, bool):
+                continue
+            if isinstance(v, int) and kind == "int" and parse_int(node.value) == v:
+                return v
+        if kind == "bool" and node.value in options:
+            return self.error(node, f"`{node.value}` is read as a boolean here", f'quote it: "{node.value}"')
+        return self.error(node, f"expected one of {ordered}; found `{node.value}`", did_you_mean(node.value, options))
+
+    def _any(self, node: Node) -> Any:
+        if isinstance(node, SequenceNode):
+            return [self._any(x) for x in node.value]
+        if isinstance(node, MappingNode):
+            return {self._any(k): self._any(v) for k, v in node.value}
+        kind = _scalar_kind(node)  # type: ignore[arg-type]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return node.value.lower() in _BOOL_TRUE
+        if kind == "int":
+            return parse_int(node.value)
+        if kind == "float":
+            return parse_float(node.value)
+        return node.value
+
+
+def _unwrap(t: mi.Type) -> mi.Type:
+    while isinstance(t, mi.Metadata):
+        t = t.type
+    return t
+
+
+def validate(node: Node, tp: Any, base: Path = ()) -> tuple[Any, list[RawProblem], dict[Path, Node], dict[Path, Node]]:
+    """Convert ``node`` to ``tp``; return (value or INVALID, problems, value-node index, key-node index)."""
+    v = Validator()
+    value = v.convert(node, type_info(tp), base)
+    if v.problems:
+        value = INVALID
+    return value, v.problems, v.index, v.key_index
+
+
+__all__ = ["INVALID", "Validator", "did_you_mean", "parse_float", "parse_int", "type_info", "validate"]
