@@ -1,4 +1,41 @@
 """The session engine: a deterministic, pure-Python model of the web session lifecycle.
 
 No Textual or Rich import is allowed anywhere below this package (tests/test_layers.py proves it).
+
+DESIGN — the variables every step records (JSON values, shared between steps while unchanged; read-only):
+
+- ``clock``: the virtual clock, ``+0s``, ``+31m``, ``+1d2h``.
+- ``request``: ``"GET /dashboard"`` during a request, else ``None``.
+- ``cookieStore``: what the handler's ``await cookies()`` sees, ``{name: value}``: the request's cookies
+  plus what the response has set or deleted so far; ``None`` outside a request.
+- ``session``: the server's view of the current session, ``None`` or
+  ``{id, user, created, last_seen, expires}`` (database; times as clock strings) /
+  ``{id, user, created, expires}`` (jwt; ``id`` is the token's ``sid``).
+- ``status``: the response status once sent, else ``None``.
+- ``set_cookie``: the last ``Set-Cookie`` header the response carries, else ``None``.
+- ``store``: database: every row as a dict (as ``session``); jwt: ``None``.
+- ``token``: jwt: the decoded payload (``sub``, ``sid``, ``iat``, ``exp``, ``auth_time``) of the token in
+  play; else ``None``.
+- ``jar.<browser>``: that browser's cookies, one string each; ``document.cookie.<browser>``: what page
+  scripts see. Present for every browser that exists (``browser`` always does).
 """
+
+from tutor.engine.clock import format_duration, parse_duration
+from tutor.engine.scenario import EngineOptions, Event, Scenario
+from tutor.engine.simulation import ScenarioProblem, Simulation, check_scenario, run_scenario
+from tutor.engine.trace import PHASES, Step, Trace
+
+__all__ = [
+    "PHASES",
+    "EngineOptions",
+    "Event",
+    "Scenario",
+    "ScenarioProblem",
+    "Simulation",
+    "Step",
+    "Trace",
+    "check_scenario",
+    "format_duration",
+    "parse_duration",
+    "run_scenario",
+]

@@ -1,0 +1,459 @@
+"""An RFC 6265 cookie jar (with the 6265bis rules browsers follow today).
+
+``Set-Cookie`` headers are parsed and produced with the standard library (:mod:`http.cookies`), never
+with hand-written regexes. Times are virtual seconds (see :mod:`tutor.engine.clock`); an ``Expires``
+date is mapped onto the virtual clock with :data:`EPOCH` (virtual ``0`` is 2026-01-01T00:00:00Z).
+
+Rules modelled:
+
+- ``Max-Age`` wins over ``Expires``; ``Max-Age`` ≤ 0 deletes the cookie; with neither the cookie is a
+  *session cookie* that lives until the browser's cookies are cleared (or the browser closes).
+- Lifetimes are capped at 400 days.
+- Expiry boundary: a cookie whose expiry time is *strictly in the past* is removed. At the exact second
+  of its expiry (``now == expires``) it is still stored and sent; one second later it is gone.
+- Path matching (§5.1.4) and Domain matching; without ``Domain`` the cookie is *host-only*.
+- ``Secure`` cookies are sent only over https, and an http response cannot set one.
+- ``HttpOnly`` cookies are hidden from ``document.cookie`` (not from the network).
+- ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` (and a missing attribute, which
+  browsers treat as ``Lax``) only on a top-level GET navigation; ``None`` always, but ``SameSite=None``
+  without ``Secure`` is rejected.
+- Name + value longer than 4096 bytes: the cookie is ignored.
+- Prefixes: ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/`` and no ``Domain``.
+- A cookie with the same name, domain and path replaces the old one (keeping its creation time), so
+  deleting needs the matching Path.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from http.cookies import CookieError, Morsel, SimpleCookie
+from types import MappingProxyType
+
+from tutor.engine.clock import format_clock
+
+#: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
+EPOCH = 1767225600
+#: Browsers cap cookie lifetimes at 400 days (RFC 6265bis).
+MAX_LIFETIME = 400 * 86400
+#: The most bytes of name + value a browser keeps.
+MAX_COOKIE_BYTES = 4096
+
+_SAME_SITE = {"strict": "strict", "lax": "lax", "none": "none"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cookie:
+    name: str
+    value: str
+    domain: str
+    path: str = "/"
+    host_only: bool = True
+    expires: int | None = None
+    """Virtual second of expiry; ``None`` for a session cookie."""
+    secure: bool = False
+    http_only: bool = False
+    same_site: str | None = None
+    """``"strict"``, ``"lax"``, ``"none"``, or ``None`` when the attribute was absent (treated as Lax)."""
+    created: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.name, self.domain, self.path)
+
+    def expired(self, now: int) -> bool:
+        """Strictly past its expiry (at the exact second it is still alive)."""
+        return self.expires is not None and self.expires < now
+
+    def pair(self) -> str:
+        return f"{self.name}={self.value}"
+
+    def describe(self) -> str:
+        """One line for the jar view: ``sessionId=…; Path=/; Secure; HttpOnly; SameSite=Lax; Session``."""
+        parts = [self.pair()]
+        if not self.host_only:
+            parts.append(f"Domain={self.domain}")
+        parts.append(f"Path={self.path}")
+        if self.secure:
+            parts.append("Secure")
+        if self.http_only:
+            parts.append("HttpOnly")
+        if self.same_site is not None:
+            parts.append(f"SameSite={self.same_site.capitalize()}")
+        parts.append("Session" if self.expires is None else f"Expires {format_clock(self.expires)}")
+        return "; ".join(parts)
+
+
+def build_set_cookie(
+    name: str,
+    value: str,
+    *,
+    path: str = "/",
+    max_age: int | None = None,
+    secure: bool = False,
+    http_only: bool = False,
+    same_site: str | None = None,
+    domain: str | None = None,
+) -> str:
+    """A ``Set-Cookie`` header value: ``name=value`` quoted by :mod:`http.cookies`, then the attributes
+    as :meth:`http.cookies.Morsel.OutputString` writes them."""
+    _check_name(name)
+    coded = _ENCODER.value_encode(value)[1] if value else ""
+    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None)
+
+
+_ENCODER = SimpleCookie()
+
+
+@lru_cache(maxsize=256)
+def _check_name(name: str) -> None:
+    """Raises :class:`http.cookies.CookieError` for a name that is not an RFC 6265 token."""
+    Morsel().set(name, "", "")
+
+
+@lru_cache(maxsize=256)
+def _attribute_text(
+    path: str, max_age: int | None, secure: bool, http_only: bool, same_site: str | None, domain: str | None
+) -> str:
+    morsel: Morsel = Morsel()
+    morsel.set("x", "", "")
+    morsel["path"] = path
+    if max_age is not None:
+        morsel["max-age"] = max_age
+    if secure:
+        morsel["secure"] = True
+    if http_only:
+        morsel["httponly"] = True
+    if same_site is not None:
+        morsel["samesite"] = same_site.capitalize()
+    if domain:
+        morsel["domain"] = domain
+    return morsel.OutputString()[len("x=") :]
+
+
+def build_cookie_header(cookies: list[Cookie]) -> str:
+    """The ``Cookie`` request header for these cookies (``a=1; b=2``)."""
+    return "; ".join(c.pair() for c in cookies)
+
+
+@dataclass(frozen=True, slots=True)
+class SetCookie:
+    """A parsed ``Set-Cookie`` header: the pair and the attributes (lower-case names, as in a Morsel)."""
+
+    name: str
+    value: str
+    attributes: Mapping[str, str | bool]
+
+    def attr(self, key: str) -> str | bool:
+        return self.attributes.get(key, "")
+
+
+def parse_set_cookie(header: str) -> SetCookie | None:
+    """Parse one ``Set-Cookie`` header; ``None`` when it is malformed.
+
+    As RFC 6265 §5.2 says, the name-value pair is everything before the first ``;`` (split at its
+    first ``=``, both sides trimmed; quotes stay part of the value). The attributes are parsed by
+    :class:`http.cookies.SimpleCookie` (cached: the same attribute text recurs on every response).
+    """
+    pair, _, attributes = header.partition(";")
+    name, eq, value = pair.partition("=")
+    name, value = name.strip(), value.strip()
+    if not eq or not name:
+        return None
+    try:
+        _check_name(name)
+    except CookieError:
+        return None
+    parsed = _parse_attributes(attributes.strip())
+    if parsed is None:
+        return None
+    return SetCookie(name, value, parsed)
+
+
+@lru_cache(maxsize=256)
+def _parse_attributes(text: str) -> Mapping[str, str | bool] | None:
+    jar = SimpleCookie()
+    try:
+        jar.load("x=x" + ("; " + text if text else ""))
+    except CookieError:
+        return None
+    morsel = jar.get("x")
+    if morsel is None:
+        return None
+    return MappingProxyType({k: v for k, v in morsel.items() if v != ""})
+
+
+def default_path(request_path: str) -> str:
+    """RFC 6265 §5.1.4: the directory of the request path."""
+    path = request_path.split("?", 1)[0]
+    if not path.startswith("/") or path.count("/") == 1:
+        return "/"
+    return path[: path.rindex("/")]
+
+
+def path_match(request_path: str, cookie_path: str) -> bool:
+    """RFC 6265 §5.1.4."""
+    path = request_path.split("?", 1)[0] or "/"
+    if path == cookie_path:
+        return True
+    if path.startswith(cookie_path):
+        return cookie_path.endswith("/") or path[len(cookie_path)] == "/"
+    return False
+
+
+def domain_match(host: str, domain: str) -> bool:
+    """RFC 6265 §5.1.3 (host names only; IP addresses match only exactly)."""
+    host, domain = host.lower(), domain.lower()
+    if host == domain:
+        return True
+    return host.endswith("." + domain) and not host.replace(".", "").isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    """What the browser did with one ``Set-Cookie`` header."""
+
+    name: str
+    outcome: str
+    """``stored``, ``replaced``, ``deleted`` or ``rejected``."""
+    reason: str = ""
+
+    def describe(self) -> str:
+        text = f"{self.name} {self.outcome}"
+        return f"{text} ({self.reason})" if self.reason else text
+
+
+class CookieJar:
+    """One browser's cookies. ``version`` changes whenever the contents change."""
+
+    def __init__(self) -> None:
+        self._cookies: dict[tuple[str, str, str], Cookie] = {}
+        self.version = 0
+        self._soonest: int | None = None
+        """No cookie expires before this second (a lower bound), so most purges cost nothing."""
+
+    # -- reading -------------------------------------------------------------------------------
+    def purge(self, now: int) -> bool:
+        """Evict cookies strictly past their expiry; True when any went."""
+        if self._soonest is None or self._soonest >= now:
+            return False
+        dead = [k for k, c in self._cookies.items() if c.expired(now)]
+        for k in dead:
+            del self._cookies[k]
+        if dead:
+            self.version += 1
+        self._soonest = min((c.expires for c in self._cookies.values() if c.expires is not None), default=None)
+        return bool(dead)
+
+    def _track(self, cookie: Cookie) -> None:
+        if cookie.expires is not None and (self._soonest is None or cookie.expires < self._soonest):
+            self._soonest = cookie.expires
+
+    def all(self, now: int) -> list[Cookie]:
+        self.purge(now)
+        return list(self._cookies.values())
+
+    def get(self, name: str, now: int, *, host: str | None = None) -> Cookie | None:
+        """The cookie of this name (the longest path first) whose domain matches ``host`` if given."""
+        found = [
+            c for c in self.all(now) if c.name == name and (host is None or self._domain_ok(c, host))
+        ]
+        found.sort(key=lambda c: (-len(c.path), c.created))
+        return found[0] if found else None
+
+    @staticmethod
+    def _domain_ok(cookie: Cookie, host: str) -> bool:
+        return cookie.domain == host.lower() if cookie.host_only else domain_match(host, cookie.domain)
+
+    def cookies_for(
+        self,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        method: str = "GET",
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> list[Cookie]:
+        """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
+        sent = []
+        for c in self.all(now):
+            if not self._domain_ok(c, host) or not path_match(path, c.path):
+                continue
+            if c.secure and scheme != "https":
+                continue
+            if cross_site:
+                mode = c.same_site or "lax"
+                if mode == "strict":
+                    continue
+                if mode == "lax" and not (top_level and method == "GET"):
+                    continue
+            sent.append(c)
+        sent.sort(key=lambda c: (-len(c.path), c.created))
+        return sent
+
+    def document_cookie(self, *, host: str, now: int, path: str = "/", scheme: str = "https") -> str:
+        """What a page script sees in ``document.cookie``: no HttpOnly cookies."""
+        visible = [
+            c
+            for c in self.cookies_for(host=host, path=path, scheme=scheme, now=now)
+            if not c.http_only
+        ]
+        return build_cookie_header(visible)
+
+    def describe(self, now: int) -> list[str]:
+        return [c.describe() for c in self.all(now)]
+
+    # -- writing -------------------------------------------------------------------------------
+    def set_from_header(self, header: str, *, host: str, path: str, scheme: str, now: int) -> StoreOutcome:
+        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``."""
+        morsel = parse_set_cookie(header)
+        if morsel is None:
+            return StoreOutcome("?", "rejected", "malformed Set-Cookie")
+        name, value = morsel.name, morsel.value
+        if len((name + value).encode()) > MAX_COOKIE_BYTES:
+            return StoreOutcome(name, "rejected", f"larger than {MAX_COOKIE_BYTES} bytes")
+        secure = bool(morsel.attr("secure"))
+        if secure and scheme != "https":
+            return StoreOutcome(name, "rejected", "Secure cookie from an http response")
+        same_site = _SAME_SITE.get(str(morsel.attr("samesite")).lower()) if morsel.attr("samesite") else None
+        if same_site == "none" and not secure:
+            return StoreOutcome(name, "rejected", "SameSite=None without Secure")
+        domain_attr = str(morsel.attr("domain")).lstrip(".").lower()
+        if domain_attr:
+            if not domain_match(host, domain_attr):
+                return StoreOutcome(name, "rejected", f"Domain={domain_attr} does not match {host}")
+            domain, host_only = domain_attr, False
+        else:
+            domain, host_only = host.lower(), True
+        cookie_path = str(morsel.attr("path"))
+        if not cookie_path.startswith("/"):
+            cookie_path = default_path(path)
+        # cookie prefixes (RFC 6265bis §4.1.3)
+        if name.startswith("__Secure-") and not secure:
+            return StoreOutcome(name, "rejected", "__Secure- prefix needs Secure")
+        if name.startswith("__Host-") and (not secure or not host_only or cookie_path != "/"):
+            return StoreOutcome(name, "rejected", "__Host- prefix needs Secure, Path=/ and no Domain")
+
+        # expiry: Max-Age wins over Expires
+        expires: int | None = None
+        delete = False
+        max_age = _parse_int(str(morsel.attr("max-age"))) if morsel.attr("max-age") != "" else None
+        if max_age is not None:
+            if max_age <= 0:
+                delete = True
+            else:
+                expires = now + min(max_age, MAX_LIFETIME)
+        elif morsel.attr("expires"):
+            at = _parse_http_date(str(morsel.attr("expires")))
+            if at is not None:
+                if at < now:
+                    delete = True
+                else:
+                    expires = min(at, now + MAX_LIFETIME)
+
+        key = (name, domain, cookie_path)
+        old = self._cookies.get(key)
+        if old is not None and old.secure and not secure and scheme != "https":
+            return StoreOutcome(name, "rejected", "would overwrite a Secure cookie from http")
+        if delete:
+            if old is None:
+                return StoreOutcome(name, "deleted", "was not stored")
+            del self._cookies[key]
+            self.version += 1
+            return StoreOutcome(name, "deleted")
+        cookie = Cookie(
+            name=name,
+            value=value,
+            domain=domain,
+            path=cookie_path,
+            host_only=host_only,
+            expires=expires,
+            secure=secure,
+            http_only=bool(morsel.attr("httponly")),
+            same_site=same_site,
+            created=old.created if old is not None else now,
+        )
+        self._cookies[key] = cookie
+        self._track(cookie)
+        self.version += 1
+        return StoreOutcome(name, "replaced" if old is not None else "stored")
+
+    def put(self, cookie: Cookie) -> None:
+        """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""
+        old = self._cookies.get(cookie.key)
+        if old is not None:
+            cookie = replace(cookie, created=old.created)
+        self._cookies[cookie.key] = cookie
+        self._track(cookie)
+        self.version += 1
+
+    def set_value(self, name: str, value: str, now: int, *, host: str) -> Cookie | None:
+        """Change the value of a stored cookie by hand; ``None`` when there is no such cookie."""
+        old = self.get(name, now, host=host)
+        if old is None:
+            return None
+        new = replace(old, value=value)
+        self._cookies[old.key] = new
+        self.version += 1
+        return new
+
+    def clear(self) -> int:
+        """Delete every cookie; returns how many there were."""
+        count = len(self._cookies)
+        self._cookies.clear()
+        self.version += 1
+        return count
+
+    def close_session(self) -> int:
+        """The browser closes: session cookies (no expiry) go, persistent ones stay."""
+        gone = [k for k, c in self._cookies.items() if c.expires is None]
+        for k in gone:
+            del self._cookies[k]
+        if gone:
+            self.version += 1
+        return len(gone)
+
+    def __len__(self) -> int:
+        return len(self._cookies)
+
+
+def _parse_int(text: str) -> int | None:
+    text = text.strip()
+    digits = text[1:] if text[:1] == "-" else text
+    if not digits.isdigit():
+        return None
+    return int(text)
+
+
+def _parse_http_date(text: str) -> int | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:  # RFC 1123 dates are GMT
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return int(parsed.timestamp()) - EPOCH
+
+
+__all__ = [
+    "EPOCH",
+    "MAX_COOKIE_BYTES",
+    "MAX_LIFETIME",
+    "Cookie",
+    "CookieJar",
+    "SetCookie",
+    "StoreOutcome",
+    "build_cookie_header",
+    "build_set_cookie",
+    "default_path",
+    "domain_match",
+    "parse_set_cookie",
+    "path_match",
+]

@@ -1,0 +1,455 @@
+"""The modelled server: its routes and the two ways it keeps sessions.
+
+Routes (method, path → what it does):
+
+- ``GET /`` — public; starts an *anonymous* session when the browser brings none (``anonymous_sessions``).
+- ``GET /login`` — public sign-in page; does not touch the session.
+- ``POST /login`` — checks the credentials (``engine.users``); success → an authenticated session
+  (database: the ID is rotated unless ``rotate_on_login`` is off); failure → 401 and nothing changes.
+- ``POST /logout`` — database: deletes the row; jwt: only clears the cookie. Both clear the cookie.
+- ``GET /dashboard`` — protected: 302 to ``/login`` when nobody is signed in.
+- ``GET /api/session`` — next-auth's ``/api/auth/session``: ``{}`` when signed out, else
+  ``{"user": {"name": ...}, "expires": ...}``.
+- ``POST /transfer`` — a protected state-changing action: 401 when not signed in (CSRF vs SameSite).
+- anything else: 404 (405 for a known path with the wrong method).
+
+Sessions are valid while ``now < expires``: at the exact second of expiry they are expired. An expired,
+unknown or tampered session is rejected, its row deleted (database) and the cookie cleared; nobody is
+signed back in silently.
+
+Each phase of the handling is reported through an ``emit(phase, action, result, exchange)`` callback,
+which the simulation turns into trace steps.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tutor.engine.browser import Request
+from tutor.engine.clock import format_clock, format_duration, parse_optional_duration
+from tutor.engine.cookies import build_set_cookie
+from tutor.engine.ids import IdGenerator, abbreviate
+from tutor.engine.scenario import EngineOptions
+from tutor.engine.store import SessionRow, SessionStore
+
+#: (method, path) → handler name.
+ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/"): "home",
+    ("GET", "/login"): "login_page",
+    ("POST", "/login"): "login",
+    ("POST", "/logout"): "logout",
+    ("GET", "/dashboard"): "dashboard",
+    ("GET", "/api/session"): "api_session",
+    ("POST", "/transfer"): "transfer",
+}
+#: path → the methods it answers.
+ROUTE_METHODS: dict[str, tuple[str, ...]] = {}
+for _method, _path in ROUTES:
+    ROUTE_METHODS.setdefault(_path, ())
+    ROUTE_METHODS[_path] += (_method,)
+
+
+def route_path(target: str) -> str:
+    return target.split("?", 1)[0] or "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The engine options with durations parsed to seconds (``None`` = off)."""
+
+    strategy: str
+    idle: int | None
+    absolute: int | None
+    update_age: int | None
+    cookie_max_age: int | None
+    options: EngineOptions
+
+    @classmethod
+    def from_options(cls, options: EngineOptions) -> Settings:
+        def parse(name: str, text: str) -> int | None:
+            try:
+                return parse_optional_duration(text)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+
+        return cls(
+            strategy=options.strategy,
+            idle=parse("idle_timeout", options.idle_timeout),
+            absolute=parse("absolute_timeout", options.absolute_timeout),
+            update_age=parse("update_age", options.update_age),
+            cookie_max_age=parse("cookie.max_age", options.cookie.max_age),
+            options=options,
+        )
+
+    def expiry(self, created: int, last_seen: int) -> int | None:
+        """``min(last_seen + idle, created + absolute)``, ``None`` when both are off."""
+        limits = []
+        if self.idle is not None:
+            limits.append(last_seen + self.idle)
+        if self.absolute is not None:
+            limits.append(created + self.absolute)
+        return min(limits) if limits else None
+
+
+@dataclass
+class Exchange:
+    """One request being handled: what the handler sees and what the response will carry.
+
+    ``cookie_store``, ``session`` and ``token`` are replaced (never mutated) when they change, so a
+    recorded step can keep a reference to them.
+    """
+
+    request: Request
+    cookie_store: dict[str, str]
+    line: str = ""
+    """``GET /dashboard``."""
+    status: int | None = None
+    location: str | None = None
+    body: str | None = None
+    set_cookies: dict[str, str] = field(default_factory=dict)
+    """Cookie name → ``Set-Cookie`` header; a later set/delete of the same name replaces an earlier one."""
+    set_cookie: str | None = None
+    """The last Set-Cookie header written (what the tracker shows)."""
+    session: dict[str, Any] | None = None
+    token: dict[str, Any] | None = None
+    session_id: str | None = None
+    user: str | None = None
+
+
+@dataclass
+class Current:
+    """A session that passed validation."""
+
+    id: str
+    user: str | None
+    expires: int | None
+    row: SessionRow | None = None
+    token: str | None = None
+    payload: dict[str, Any] | None = None
+    refresh: bool = False
+    """database: the expiry was written back and the cookie has a Max-Age to renew."""
+
+
+Emit = Callable[[str, str, str, Exchange], None]
+
+
+def _expiry_text(expires: int | None) -> str:
+    return "never" if expires is None else format_clock(expires)
+
+
+class Server:
+    def __init__(self, settings: Settings, ids: IdGenerator, store: SessionStore | None, signer: Any | None) -> None:
+        self.settings = settings
+        self.options = settings.options
+        self.ids = ids
+        self.store = store
+        self.signer = signer
+        self.cookie = settings.options.cookie
+        self.jwt = settings.strategy == "jwt"
+
+    # -- the entry point ---------------------------------------------------------------------
+    def handle(self, request: Request, now: int, emit: Emit, credentials: tuple[str, str] | None = None) -> Exchange:
+        ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
+        ex.session_id = request.cookies.get(self.cookie.name)
+        handler = ROUTES.get((request.method, request.path))
+        if handler is None:
+            emit("receive", f"Receive {request.line}", "No such route", ex)
+            if request.path in ROUTE_METHODS:
+                allowed = ", ".join(ROUTE_METHODS[request.path])
+                self._respond(ex, emit, 405, f"405 Method Not Allowed (use {allowed})")
+            else:
+                self._respond(ex, emit, 404, "404 Not Found")
+            return ex
+        getattr(self, "_" + handler)(ex, now, emit, credentials)
+        return ex
+
+    # -- routes --------------------------------------------------------------------------------
+    def _home(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
+        emit("receive", f"Receive {ex.request.line}", "Check for session cookie", ex)
+        on_missing = "Create new session ID" if self.options.anonymous_sessions else "No session: continue as a guest"
+        cur = self._resolve(ex, now, emit, on_missing)
+        if cur is not None:
+            self._load_user(ex, cur, emit)
+            self._refresh(ex, cur, now, emit)
+        elif self.options.anonymous_sessions:
+            self._create(ex, now, emit, None)
+        self._respond(ex, emit, 200, "200 OK: home page")
+
+    def _login_page(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
+        emit("receive", f"Receive {ex.request.line}", "Public page: no session needed", ex)
+        self._respond(ex, emit, 200, "200 OK: sign-in form")
+
+    def _dashboard(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
+        self._protected(ex, now, emit, "dashboard")
+
+    def _transfer(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
+        self._protected(ex, now, emit, "transfer")
+
+    def _protected(self, ex: Exchange, now: int, emit: Emit, what: str) -> None:
+        emit("receive", f"Receive {ex.request.line}", "Protected: check for session cookie", ex)
+        cur = self._resolve(ex, now, emit, "No session: not signed in")
+        if cur is not None:
+            self._load_user(ex, cur, emit)
+            self._refresh(ex, cur, now, emit)
+        signed_in = cur is not None and cur.user is not None
+        if what == "dashboard":
+            if signed_in:
+                self._respond(ex, emit, 200, f"200 OK: dashboard for {cur.user}")
+            else:
+                self._respond(ex, emit, 302, "302 → /login (not signed in)", location="/login")
+        else:
+            if signed_in:
+                self._respond(ex, emit, 200, f"200 OK: transfer done as {cur.user}")
+            else:
+                self._respond(ex, emit, 401, "401 Unauthorized: not signed in, nothing transferred")
+
+    def _api_session(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
+        emit("receive", f"Receive {ex.request.line}", "Check for session cookie", ex)
+        cur = self._resolve(ex, now, emit, "No session: signed out")
+        if cur is not None:
+            self._load_user(ex, cur, emit)
+            self._refresh(ex, cur, now, emit)
+        if cur is not None and cur.user is not None:
+            expires = ex.session.get("expires") if ex.session else None
+            body = {"user": {"name": cur.user}, "expires": expires}
+        else:
+            body = {}
+        ex.body = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        self._respond(ex, emit, 200, f"200 {ex.body}")
+
+    def _login(self, ex: Exchange, now: int, emit: Emit, credentials: tuple[str, str] | None) -> None:
+        emit("receive", f"Receive {ex.request.line}", "Check credentials", ex)
+        if credentials is None:
+            emit("check_credentials", "Read credentials", "No credentials sent", ex)
+            self._respond(ex, emit, 401, "401 Unauthorized: sign-in failed, nothing changed")
+            return
+        user, password = credentials
+        expected = self.options.users.get(user)
+        if expected is None:
+            # still compare, so an unknown user takes as long as a wrong password
+            hmac.compare_digest(password.encode(), password.encode())
+            emit("check_credentials", f"Check password for {user}", f"Unknown user {user}", ex)
+            self._respond(ex, emit, 401, "401 Unauthorized: sign-in failed, nothing changed")
+            return
+        if not hmac.compare_digest(password.encode(), expected.encode()):
+            emit("check_credentials", f"Check password for {user}", "Wrong password", ex)
+            self._respond(ex, emit, 401, "401 Unauthorized: sign-in failed, nothing changed")
+            return
+        emit("check_credentials", f"Check password for {user}", "Password correct", ex)
+        cur = self._resolve(ex, now, emit, "No session yet: create one for the user")
+        if self.jwt:
+            self._create(ex, now, emit, user)
+        elif cur is None:
+            self._create(ex, now, emit, user)
+        elif self.options.rotate_on_login:
+            self._rotate(ex, cur, now, emit, user)
+        else:
+            row = cur.row
+            assert row is not None
+            row = replace(row, user=user, last_seen=now, expires=self.settings.expiry(row.created, now))
+            self.store.put(row)
+            ex.session, ex.user = row.to_json(), user
+            emit(
+                "rotate_session",
+                f"Keep session ID {abbreviate(row.id)} (rotation off)",
+                f"Same ID now signed in as {user}: session fixation",
+                ex,
+            )
+        self._respond(ex, emit, 302, f"302 → /dashboard (signed in as {user})", location="/dashboard")
+
+    def _logout(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
+        emit("receive", f"Receive {ex.request.line}", "Check for session cookie", ex)
+        cur = self._resolve(ex, now, emit, "No session: nothing to sign out")
+        if cur is not None:
+            if self.jwt:
+                self._clear_cookie(
+                    ex, emit, f"Token not revoked: a copy stays valid until {_expiry_text(cur.expires)}"
+                )
+            else:
+                self.store.delete(cur.id)
+                ex.session, ex.user = None, None
+                emit("destroy_session", "Delete session row", f"Row {abbreviate(cur.id)} deleted: the ID is dead", ex)
+                self._clear_cookie(ex, emit, "Signed out")
+        self._respond(ex, emit, 302, "302 → / (signed out)", location="/")
+
+    # -- the session machinery ------------------------------------------------------------------
+    def _resolve(self, ex: Exchange, now: int, emit: Emit, on_missing: str) -> Current | None:
+        """read_cookie + validate: the valid session the request brings, or None (after cleaning up)."""
+        presented = ex.request.cookies.get(self.cookie.name)
+        if presented is None:
+            emit("read_cookie", "Session cookie missing", on_missing, ex)
+            return None
+        what = "Token" if self.jwt else "Session ID"
+        emit("read_cookie", "Read session cookie", f"{what} {abbreviate(presented)}", ex)
+        return self._validate_token(ex, presented, now, emit) if self.jwt else self._validate_row(ex, presented, now, emit)
+
+    def _validate_row(self, ex: Exchange, sid: str, now: int, emit: Emit) -> Current | None:
+        action = f"Look up session {abbreviate(sid)}"
+        row = self.store.get(sid)
+        if row is None:
+            emit("validate", action, "Unknown ID (never issued or destroyed): rejected", ex)
+            self._clear_cookie(ex, emit, "Rejected ID")
+            return None
+        if not row.valid_at(now):
+            ex.session, ex.user = row.to_json(), None
+            emit("validate", action, f"Expired at {_expiry_text(row.expires)}: rejected", ex)
+            self.store.delete(sid)
+            ex.session = None
+            emit("destroy_session", "Delete expired session", f"Row {abbreviate(sid)} deleted", ex)
+            self._clear_cookie(ex, emit, "Expired session")
+            return None
+        upd = self.settings.update_age
+        written = upd is None or now - row.last_seen >= upd
+        if written:
+            row = replace(row, last_seen=now, expires=self.settings.expiry(row.created, now))
+            self.store.put(row)
+            note = f"Valid; expiry now {_expiry_text(row.expires)}"
+        else:
+            note = f"Valid until {_expiry_text(row.expires)} (not re-written: updateAge {format_duration(upd)})"
+        ex.session, ex.user = row.to_json(), row.user
+        emit("validate", action, note, ex)
+        return Current(sid, row.user, row.expires, row=row, refresh=written and self.settings.cookie_max_age is not None)
+
+    def _validate_token(self, ex: Exchange, token: str, now: int, emit: Emit) -> Current | None:
+        from tutor.engine.tokens import peek
+
+        action = "Verify token signature and expiry"
+        verified = self.signer.verify(token, now)
+        if not verified.ok:
+            ex.token = peek(token)
+            if verified.reason == "expired":
+                result = f"Expired at {_expiry_text(verified.payload.get('exp'))}: rejected"
+            elif verified.reason == "tampered":
+                result = "Signature does not match: rejected"
+            else:
+                result = "Not a valid token: rejected"
+            emit("validate", action, result, ex)
+            ex.token = None
+            why = {"expired": "Expired token", "tampered": "Tampered token"}.get(verified.reason, "Invalid token")
+            self._clear_cookie(ex, emit, why)
+            return None
+        payload = verified.payload
+        exp = payload.get("exp")
+        user = payload.get("sub")
+        ex.token = payload
+        ex.session = self._token_session(payload)
+        ex.user = user
+        emit("validate", action, f"Signature OK; valid until {_expiry_text(exp)}", ex)
+        return Current(payload["sid"], user, exp, token=token, payload=payload, refresh=True)
+
+    @staticmethod
+    def _token_session(payload: dict[str, Any]) -> dict[str, Any]:
+        exp = payload.get("exp")
+        return {
+            "id": payload.get("sid"),
+            "user": payload.get("sub"),
+            "created": format_clock(payload.get("auth_time", payload.get("iat", 0))),
+            "expires": None if exp is None else format_clock(exp),
+        }
+
+    def _load_user(self, ex: Exchange, cur: Current, emit: Emit) -> None:
+        result = f"User {cur.user}" if cur.user is not None else "Anonymous session: nobody signed in"
+        emit("load_user", "Load user from session", result, ex)
+
+    def _refresh(self, ex: Exchange, cur: Current, now: int, emit: Emit) -> None:
+        """jwt: re-issue the token with a later expiry (sliding); database: renew a Max-Age cookie."""
+        if self.jwt:
+            payload = dict(cur.payload)
+            payload["iat"] = now
+            exp = self._token_exp(payload.get("auth_time", now), now)
+            if exp is None:
+                payload.pop("exp", None)
+            else:
+                payload["exp"] = exp
+            token = self.signer.issue(payload)
+            ex.token, ex.session_id = payload, token
+            ex.session = self._token_session(payload)
+            self._set_cookie(ex, token, emit, "Re-issue token (sliding expiry)", f"New exp {_expiry_text(exp)}")
+        elif cur.refresh:
+            self._set_cookie(ex, cur.id, emit, "Renew session cookie", f"Max-Age restarts; row expires {_expiry_text(cur.expires)}")
+
+    def _token_exp(self, auth_time: int, now: int) -> int | None:
+        s = self.settings
+        limits = []
+        if s.idle is not None:
+            limits.append(now + s.idle)
+        if s.absolute is not None:
+            limits.append(auth_time + s.absolute)
+        return min(limits) if limits else None
+
+    def _create(self, ex: Exchange, now: int, emit: Emit, user: str | None) -> None:
+        new_id = self.ids.new_id()
+        who = "anonymous session" if user is None else f"session for {user}"
+        if self.jwt:
+            payload: dict[str, Any] = {"sub": user, "sid": new_id, "iat": now, "auth_time": now}
+            exp = self._token_exp(now, now)
+            if exp is not None:
+                payload["exp"] = exp
+            token = self.signer.issue(payload)
+            ex.token, ex.session_id, ex.user = payload, token, user
+            ex.session = self._token_session(payload)
+            emit("create_session", f"Sign a new token ({who})", f"Token {abbreviate(token)} expires {_expiry_text(exp)}", ex)
+            self._set_cookie(ex, token, emit)
+            return
+        row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now))
+        self.store.put(row)
+        ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
+        emit("create_session", f"Create {who}", f"New ID {abbreviate(new_id)}, expires {_expiry_text(row.expires)}", ex)
+        self._set_cookie(ex, new_id, emit)
+
+    def _rotate(self, ex: Exchange, cur: Current, now: int, emit: Emit, user: str) -> None:
+        new_id = self.ids.new_id()
+        self.store.delete(cur.id)
+        row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now))
+        self.store.put(row)
+        ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
+        emit(
+            "rotate_session",
+            f"Rotate session ID {abbreviate(cur.id)}",
+            f"Old row deleted; new ID {abbreviate(new_id)} for {user}",
+            ex,
+        )
+        self._set_cookie(ex, new_id, emit)
+
+    # -- cookies and the response ---------------------------------------------------------------
+    def _cookie_header(self, value: str, max_age: int | None) -> str:
+        c = self.cookie
+        return build_set_cookie(
+            c.name,
+            value,
+            path=c.path,
+            max_age=max_age,
+            secure=c.secure,
+            http_only=c.http_only,
+            same_site=None if c.same_site == "unset" else c.same_site,
+        )
+
+    def _set_cookie(self, ex: Exchange, value: str, emit: Emit, action: str = "Set session cookie", result: str | None = None) -> None:
+        header = self._cookie_header(value, self.settings.cookie_max_age)
+        ex.set_cookies[self.cookie.name] = header
+        ex.set_cookie = header
+        ex.cookie_store = {**ex.cookie_store, self.cookie.name: value}
+        if result is None:
+            result = f"Set-Cookie {self.cookie.name}={abbreviate(value)}; " + "; ".join(header.split("; ")[1:])
+        emit("set_cookie", action, result, ex)
+
+    def _clear_cookie(self, ex: Exchange, emit: Emit, why: str) -> None:
+        header = self._cookie_header("", 0)
+        ex.set_cookies[self.cookie.name] = header
+        ex.set_cookie = header
+        ex.cookie_store = {k: v for k, v in ex.cookie_store.items() if k != self.cookie.name}
+        emit("clear_cookie", "Clear session cookie", f"{why}: Set-Cookie {self.cookie.name}=; Max-Age=0", ex)
+        ex.session_id = None
+        ex.session = None
+        ex.user = None
+
+    def _respond(self, ex: Exchange, emit: Emit, status: int, result: str, location: str | None = None) -> None:
+        ex.status, ex.location = status, location
+        emit("send_response", f"Send {status}", result, ex)
+
+
+__all__ = ["ROUTES", "ROUTE_METHODS", "Current", "Exchange", "Server", "Settings", "route_path"]

@@ -1,0 +1,465 @@
+"""Playing scenarios: :class:`Simulation` plays events one at a time and records the trace.
+
+Each phase of a request is one :class:`~tutor.engine.trace.Step`; every other event is one step; a
+finished run ends with an ``end`` step. Step variables (see ``tutor/engine/__init__.py``) are plain JSON
+values; unchanged values (the store view, the jars) are *shared* between steps, never copied, so memory
+grows linearly with the trace. Treat them as read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from msgspec import UNSET
+
+from tutor.engine.browser import Browser
+from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
+from tutor.engine.cookies import Cookie
+from tutor.engine.ids import IdGenerator, abbreviate
+from tutor.engine.scenario import (
+    BARE_VERBS,
+    VERB_MODIFIERS,
+    VERBS,
+    EngineOptions,
+    Event,
+    Scenario,
+    event_verb,
+    normalise_event,
+)
+from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
+from tutor.engine.store import SessionStore, open_store
+from tutor.engine.trace import Step, Trace
+
+#: The browser that exists from the start (``as:`` defaults to it).
+DEFAULT_BROWSER = "browser"
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioProblem:
+    """A semantic problem in a scenario: ``event`` is the 0-based index in ``events`` (``None`` for the
+    ``engine:`` part); ``field`` is a dotted path of YAML keys inside that event (``steal.from``, ``as``)
+    or, when ``event`` is ``None``, from the scenario root (``engine.cookie.same_site``)."""
+
+    event: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "engine" if self.event is None else f"event {self.event + 1}"
+        return f"{where}{': ' + self.field if self.field else ''}: {self.message}"
+
+
+class Simulation:
+    """A running model: browsers, a server, a store and a virtual clock."""
+
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        self.options = options if options is not None else EngineOptions()
+        self.settings = Settings.from_options(self.options)
+        self.clock = VirtualClock()
+        self.ids = IdGenerator(self.options.seed)
+        self.jwt = self.options.strategy == "jwt"
+        self.store: SessionStore | None = None if self.jwt else open_store(self.options.store)
+        signer = None
+        if self.jwt:
+            from tutor.engine.tokens import TokenSigner
+
+            signer = TokenSigner(self.options.secret)
+        self.server = Server(self.settings, self.ids, self.store, signer)
+        self.cookie_name = self.options.cookie.name
+        self.browsers: dict[str, Browser] = {}
+        self._jar_versions: dict[str, int] = {}
+        self._steps: list[Step] = []
+        self._trace: Trace | None = None
+        self._event_no = 0
+        self._store_version = -1
+        self._purged_at = -1
+        self._dirty: set[str] = set()
+        """Browsers whose jar may have changed since the last step."""
+        self._vars: dict[str, Any] = {
+            "clock": self.clock.display,
+            "request": None,
+            "cookieStore": None,
+            "session": None,
+            "status": None,
+            "set_cookie": None,
+            "store": None,
+            "token": None,
+        }
+        self.closed = False
+        self.browser(DEFAULT_BROWSER)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if self.store is not None:
+                self.store.close()
+
+    def __enter__(self) -> Simulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def trace(self) -> Trace:
+        if self._trace is None or len(self._trace) != len(self._steps):
+            self._trace = Trace(tuple(self._steps))
+        return self._trace
+
+    def browser(self, name: str) -> Browser:
+        """The browser of this name, created (with an empty jar) on first use."""
+        found = self.browsers.get(name)
+        if found is None:
+            found = self.browsers[name] = Browser(name, self.options.host)
+            self._jar_versions[name] = -1
+            self._dirty.add(name)
+        return found
+
+    # -- recording ------------------------------------------------------------------------------
+    def _sync(self) -> None:
+        """Bring the shared views (store, jars) up to date; only changed ones are rebuilt."""
+        if self.store is not None and self.store.version != self._store_version:
+            self._vars["store"] = self.store.snapshot()
+            self._store_version = self.store.version
+        now = self.clock.now
+        if now != self._purged_at:  # cookies expire only when the clock moves
+            self._purged_at = now
+            for b in self.browsers.values():
+                b.jar.purge(now)
+            self._dirty.update(self.browsers)
+        if self._dirty:
+            for name in sorted(self._dirty):
+                b = self.browsers[name]
+                if b.jar.version != self._jar_versions[name]:
+                    self._vars[f"jar.{name}"] = b.jar.describe(now)
+                    self._vars[f"document.cookie.{name}"] = b.document_cookie(now)
+                    self._jar_versions[name] = b.jar.version
+            self._dirty.clear()
+
+    def _record(
+        self,
+        phase: str,
+        actor: str,
+        action: str,
+        result: str,
+        *,
+        cookie_present: bool,
+        session_id: str | None = None,
+        user: str | None = None,
+        exchange: Exchange | None = None,
+        token: dict[str, Any] | None = None,
+    ) -> Step:
+        self._sync()
+        if exchange is not None:
+            variables = {
+                **self._vars,
+                "clock": self.clock.display,
+                "request": exchange.line,
+                "cookieStore": exchange.cookie_store,
+                "session": exchange.session,
+                "status": exchange.status,
+                "set_cookie": exchange.set_cookie,
+                "token": exchange.token,
+            }
+        else:
+            variables = {**self._vars, "clock": self.clock.display, "token": token}
+        step = Step(
+            step=len(self._steps) + 1,
+            event=self._event_no,
+            actor=actor,
+            phase=phase,
+            action=action,
+            cookie_present=cookie_present,
+            session_id=session_id,
+            user=user,
+            result=result,
+            variables=variables,
+        )
+        self._steps.append(step)
+        return step
+
+    # -- playing events -------------------------------------------------------------------------
+    def play(self, event: Event | str) -> list[Step]:
+        """Play one event; returns the steps it added to :attr:`trace`."""
+        if self.closed:
+            raise RuntimeError("the simulation is closed")
+        if isinstance(event, str):
+            if event not in BARE_VERBS:
+                raise ValueError(f"unknown event {event!r}: a bare event is one of {', '.join(sorted(BARE_VERBS))}")
+            event = normalise_event(event)
+        verb = event_verb(event)
+        self._event_no += 1
+        start = len(self._steps)
+        getattr(self, "_play_" + verb)(event)
+        return self._steps[start:]
+
+    def end(self) -> Trace:
+        """Add the final ``end`` step and return the whole trace."""
+        saved, self._event_no = self._event_no, 0
+        b = self.browsers[DEFAULT_BROWSER]
+        self._record(
+            "end",
+            "scenario",
+            "Scenario over",
+            f"Clock at {self.clock.display}",
+            cookie_present=b.has_cookie(self.cookie_name, self.clock.now),
+        )
+        self._event_no = saved
+        return self.trace
+
+    def _request(self, event: Event, method: str, target: str, credentials: tuple[str, str] | None = None) -> None:
+        name = event.as_
+        b = self.browser(name)
+        now = self.clock.now
+        request = b.build_request(
+            method, target, now=now, scheme=event.scheme, cross_site=event.cross_site, top_level=event.top_level
+        )
+        present = self.cookie_name in request.cookies
+
+        def emit(phase: str, action: str, result: str, ex: Exchange) -> None:
+            self._record(
+                phase, name, action, result,
+                cookie_present=present, session_id=ex.session_id, user=ex.user, exchange=ex,
+            )
+
+        ex = self.server.handle(request, now, emit, credentials)
+        if ex.set_cookies:
+            outcomes = b.store_cookies(list(ex.set_cookies.values()), request, now)
+            self._dirty.add(name)
+            result = "; ".join(o.describe() for o in outcomes)
+            self._record(
+                "store_cookie", name, "Browser applies Set-Cookie", result,
+                cookie_present=b.has_cookie(self.cookie_name, now),
+                session_id=ex.session_id, user=ex.user, exchange=ex,
+            )
+
+    def _play_request(self, event: Event) -> None:
+        method, _, target = event.request.partition(" ")
+        self._request(event, method, target)
+
+    def _play_login(self, event: Event) -> None:
+        user = event.login
+        password = event.password if event.password is not None else self.options.users.get(user, "")
+        self._request(event, "POST", "/login", (user, password))
+
+    def _play_logout(self, event: Event) -> None:
+        self._request(event, "POST", "/logout")
+
+    def _play_advance(self, event: Event) -> None:
+        seconds = parse_duration(event.advance)
+        self.clock.advance(seconds)
+        self._record(
+            "advance_clock", "clock", f"Advance the clock {format_duration(seconds)}", f"Clock now {self.clock.display}",
+            cookie_present=self._has(DEFAULT_BROWSER),
+        )
+
+    def _has(self, name: str) -> bool:
+        return self.browser(name).has_cookie(self.cookie_name, self.clock.now)
+
+    def _token_view(self, value: str | None) -> dict[str, Any] | None:
+        if not self.jwt or value is None:
+            return None
+        from tutor.engine.tokens import peek
+
+        return peek(value)
+
+    def _play_tamper(self, event: Event) -> None:
+        t = event.tamper
+        name = t.cookie or self.cookie_name
+        b = self.browser(event.as_)
+        now = self.clock.now
+        cookie = b.jar.get(name, now, host=b.host)
+        if cookie is None:
+            self._record("tamper_cookie", b.name, f"Tamper with {name}", f"No {name} cookie in {b.name}: nothing changed", cookie_present=self._has(b.name))
+            return
+        if t.claims is not None:
+            from tutor.engine.tokens import with_claims
+
+            action = "Change token claims " + ", ".join(f"{k}={v!r}" for k, v in t.claims.items())
+            new_value = with_claims(cookie.value, dict(t.claims))
+            if new_value is None:
+                self._record("tamper_cookie", b.name, action, f"{name} is not a JWT: nothing changed", cookie_present=self._has(b.name), session_id=cookie.value)
+                return
+            result = "Claims changed, old signature kept"
+        else:
+            new_value = t.value if t.value is not None else cookie.value
+            action = f"Replace {name} value"
+            result = f"Value now {abbreviate(new_value)}"
+        b.jar.set_value(name, new_value, now, host=b.host)
+        self._dirty.add(b.name)
+        self._record("tamper_cookie", b.name, action, result, cookie_present=self._has(b.name), session_id=new_value, token=self._token_view(new_value))
+
+    def _play_steal(self, event: Event) -> None:
+        s = event.steal
+        name = s.cookie or self.cookie_name
+        src, dst = self.browser(s.from_), self.browser(s.to)
+        now = self.clock.now
+        taken = [c for c in src.jar.all(now) if c.name == name]
+        for c in taken:
+            dst.jar.put(c)
+        self._dirty.add(dst.name)
+        action = f"Copy {name} from {src.name} to {dst.name}"
+        value = taken[0].value if taken else None
+        result = f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied"
+        self._record("steal_cookies", dst.name, action, result, cookie_present=self._has(dst.name), session_id=value, token=self._token_view(value))
+
+    def _play_xss(self, event: Event) -> None:
+        victim, dst = self.browser(event.as_), self.browser(event.xss.to)
+        now = self.clock.now
+        seen = victim.document_cookie(now)
+        copied = []
+        for pair in seen.split("; ") if seen else []:
+            name, _, value = pair.partition("=")
+            dst.jar.put(Cookie(name=name, value=value, domain=dst.host.lower(), path="/", created=now))
+            copied.append(name)
+        self._dirty.add(dst.name)
+        action = f"Script in {victim.name} reads document.cookie"
+        if copied:
+            result = f"Sent {', '.join(copied)} to {dst.name}"
+        else:
+            result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
+        stolen = dst.jar.get(self.cookie_name, now, host=dst.host) if self.cookie_name in copied else None
+        self._record(
+            "xss", victim.name, action, result, cookie_present=self._has(victim.name),
+            session_id=stolen.value if stolen else None, token=self._token_view(stolen.value if stolen else None),
+        )
+
+    def _play_clear_cookies(self, event: Event) -> None:
+        b = self.browser(event.as_)
+        count = b.jar.clear()
+        self._dirty.add(b.name)
+        self._record("clear_cookies", b.name, f"Clear all cookies in {b.name}", f"{count} cookie{'s' if count != 1 else ''} deleted", cookie_present=False)
+
+    def _play_restart_server(self, event: Event) -> None:
+        if self.store is None:
+            result = "Tokens live in the cookies: nothing lost"
+        elif self.store.persistent:
+            self.store.restart()
+            result = f"SQLite file kept: {len(self.store)} session{'s' if len(self.store) != 1 else ''} survive"
+        else:
+            lost = self.store.restart()
+            result = f"In-memory store lost {lost} session{'s' if lost != 1 else ''}"
+        self._record("restart_server", "server", "Restart the server", result, cookie_present=self._has(DEFAULT_BROWSER))
+
+
+def run_scenario(scenario: Scenario) -> Trace:
+    """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
+    with Simulation(scenario.engine) as sim:
+        for event in scenario.events:
+            sim.play(event)
+        return sim.end()
+
+
+# -- semantic checks -----------------------------------------------------------------------------
+_BROWSER_VERBS = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies"})
+_MODIFIER_DEFAULTS = {"cross_site": False, "top_level": True, "scheme": "https", "password": None}
+
+
+def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
+    """Problems the types cannot catch. Empty when the scenario is fine."""
+    problems: list[ScenarioProblem] = []
+    engine = scenario.engine
+
+    def engine_problem(field: str, message: str) -> None:
+        problems.append(ScenarioProblem(None, field, message))
+
+    for key in ("idle_timeout", "absolute_timeout", "update_age"):
+        text = getattr(engine, key)
+        try:
+            value = parse_optional_duration(text)
+        except ValueError as exc:
+            engine_problem(f"engine.{key}", str(exc))
+            continue
+        if value == 0:
+            engine_problem(f"engine.{key}", f"{key} must be longer than 0s (use none to switch it off)")
+    try:
+        max_age = parse_optional_duration(engine.cookie.max_age)
+        if max_age == 0:
+            engine_problem("engine.cookie.max_age", "max_age 0s would delete the cookie at once (use none for a session cookie)")
+    except ValueError as exc:
+        engine_problem("engine.cookie.max_age", str(exc))
+    if engine.cookie.same_site == "none" and not engine.cookie.secure:
+        engine_problem("engine.cookie.same_site", "same_site: none requires secure: true (browsers reject the cookie)")
+    if engine.strategy == "jwt" and engine.store != "memory":
+        engine_problem("engine.store", "the jwt strategy keeps no server-side sessions: store applies only to strategy: database")
+    host = engine.host
+    if not host or any(ch in host for ch in "/:@ ") or host.startswith(".") or host.endswith("."):
+        engine_problem("engine.host", f"host {host!r} is not a host name (e.g. app.example)")
+    if len(engine.secret) < 32:
+        engine_problem("engine.secret", "secret must be at least 32 characters")
+
+    acted: set[str] = set()
+    for index, raw in enumerate(scenario.events):
+        if isinstance(raw, str):
+            if raw not in BARE_VERBS:
+                problems.append(ScenarioProblem(index, None, f"unknown event {raw!r}"))
+                continue
+            raw = normalise_event(raw)
+        event = raw
+        given = [v for v in VERBS if getattr(event, v) is not UNSET]
+        if len(given) != 1:
+            msg = "an event needs exactly one verb" if not given else f"an event has one verb, not {len(given)} ({', '.join(given)})"
+            problems.append(ScenarioProblem(index, None, msg))
+            continue
+        verb = given[0]
+
+        def problem(field: str | None, message: str) -> None:
+            problems.append(ScenarioProblem(index, field, message))
+
+        for modifier, verbs in VERB_MODIFIERS.items():
+            if verb not in verbs and getattr(event, modifier) != _MODIFIER_DEFAULTS[modifier]:
+                problem(modifier, f"{modifier} applies only to {', '.join(sorted(verbs))}, not to {verb}")
+        if event.as_ != DEFAULT_BROWSER and verb not in _BROWSER_VERBS:
+            problem("as", f"as applies to browser events, not to {verb}")
+
+        if verb == "request":
+            method, _, target = event.request.partition(" ")
+            path = route_path(target)
+            if (method, path) not in ROUTES:
+                if path in ROUTE_METHODS:
+                    problem("request", f"{method} {path} is not a route: {path} answers {', '.join(ROUTE_METHODS[path])}")
+                else:
+                    known = ", ".join(f"{m} {p}" for m, p in ROUTES)
+                    problem("request", f"unknown route {path} (routes: {known})")
+        elif verb == "login":
+            if event.login not in engine.users:
+                problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
+        elif verb == "advance":
+            try:
+                parse_duration(event.advance)
+            except ValueError as exc:
+                problem("advance", str(exc))
+        elif verb == "tamper":
+            t = event.tamper
+            if t.value is None and t.claims is None:
+                problem("tamper", "tamper needs value or claims")
+            elif t.value is not None and t.claims is not None:
+                problem("tamper", "tamper takes value or claims, not both")
+            if t.claims is not None and engine.strategy != "jwt":
+                problem("tamper.claims", "claims can only be changed in a jwt token (this scenario uses strategy: database)")
+            if event.as_ not in acted:
+                problem("as", f"browser {event.as_!r} has no cookies yet: it has not acted before this event")
+        elif verb == "steal":
+            s = event.steal
+            if s.from_ == s.to:
+                problem("steal.to", f"steal from and to are the same browser ({s.to})")
+            if s.from_ not in acted:
+                problem("steal.from", f"browser {s.from_!r} has not acted before this event, so it has nothing to steal")
+        elif verb == "xss":
+            if event.xss.to == event.as_:
+                problem("xss.to", f"xss sends cookies to another browser, not back to {event.as_}")
+            if event.as_ not in acted:
+                problem("as", f"browser {event.as_!r} has not acted before this event, so there is no page to attack")
+
+        if verb in _BROWSER_VERBS:
+            acted.add(event.as_)
+        if verb == "steal":
+            acted.add(event.steal.to)
+        elif verb == "xss":
+            acted.add(event.xss.to)
+    return problems
+
+
+__all__ = ["DEFAULT_BROWSER", "ScenarioProblem", "Simulation", "check_scenario", "run_scenario"]

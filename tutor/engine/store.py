@@ -1,0 +1,190 @@
+"""Server-side session stores: rows of ``(id, user, created, last_seen, expires)``.
+
+- :class:`MemoryStore` keeps rows in a dict: a server restart loses them all.
+- :class:`SqliteStore` keeps them in a real SQLite file, in a temporary directory that the simulation
+  owns and removes on :meth:`~SqliteStore.close`: the rows survive a server restart.
+
+``last_seen`` is the time the row was last *written* (created or extended). With ``update_age`` the
+server skips writes that come too soon after the last one, so ``last_seen`` can lag behind the latest
+request; ``expires`` is always ``min(last_seen + idle, created + absolute)``.
+
+Both stores keep a ``version`` that changes on every write, and :meth:`snapshot` returns the same list
+object while nothing changed, so a trace shares unchanged store views between steps.
+"""
+
+from __future__ import annotations
+
+import shutil
+from abc import ABC, abstractmethod
+import tempfile
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tutor.engine.clock import format_clock
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    id: str
+    user: str | None
+    created: int
+    last_seen: int
+    expires: int | None
+    """``None`` when both timeouts are off."""
+
+    def valid_at(self, now: int) -> bool:
+        """A session is valid while ``now < expires``: exactly at ``expires`` it is expired."""
+        return self.expires is None or now < self.expires
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "user": self.user,
+            "created": format_clock(self.created),
+            "last_seen": format_clock(self.last_seen),
+            "expires": None if self.expires is None else format_clock(self.expires),
+        }
+
+
+class SessionStore(ABC):
+    """The interface both stores share."""
+
+    kind = "?"
+    persistent = False
+
+    def __init__(self) -> None:
+        self._rows: dict[str, SessionRow] = {}
+        self._json: dict[str, dict[str, Any]] = {}
+        self.version = 0
+        self._snapshot: list[dict[str, Any]] = []
+        self._snapshot_version = 0
+
+    def get(self, session_id: str) -> SessionRow | None:
+        return self._rows.get(session_id)
+
+    def put(self, row: SessionRow) -> None:
+        self._rows[row.id] = row
+        self._json[row.id] = row.to_json()
+        self.version += 1
+
+    def delete(self, session_id: str) -> bool:
+        if session_id not in self._rows:
+            return False
+        del self._rows[session_id]
+        del self._json[session_id]
+        self.version += 1
+        return True
+
+    def rows(self) -> list[SessionRow]:
+        return list(self._rows.values())
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """The rows as JSON dicts; the same list object until the next write (treat it as read-only)."""
+        if self._snapshot_version != self.version:
+            self._snapshot = list(self._json.values())
+            self._snapshot_version = self.version
+        return self._snapshot
+
+    @abstractmethod
+    def restart(self) -> int:
+        """The server process restarts; returns how many rows were lost."""
+
+    def close(self) -> None:
+        pass
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class MemoryStore(SessionStore):
+    """Sessions in the server's memory."""
+
+    kind = "memory"
+
+    def restart(self) -> int:
+        lost = len(self._rows)
+        self._rows.clear()
+        self._json.clear()
+        self.version += 1
+        return lost
+
+
+def _remove_dir(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class SqliteStore(SessionStore):
+    """Sessions in a real SQLite file (in a private temporary directory)."""
+
+    kind = "sqlite"
+    persistent = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        import sqlite3  # only the sqlite store needs it
+
+        self._sqlite3 = sqlite3
+        self.directory = tempfile.mkdtemp(prefix="tutor-sessions-")
+        self._cleanup = weakref.finalize(self, _remove_dir, self.directory)
+        self.path = Path(self.directory) / "sessions.db"
+        self._conn = self._connect()
+        self._conn.execute(
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, user TEXT, created INTEGER NOT NULL,"
+            " last_seen INTEGER NOT NULL, expires INTEGER)"
+        )
+
+    def _connect(self):
+        conn = self._sqlite3.connect(self.path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=MEMORY")
+        conn.execute("PRAGMA synchronous=OFF")
+        return conn
+
+    def get(self, session_id: str) -> SessionRow | None:
+        found = self._conn.execute(
+            "SELECT id, user, created, last_seen, expires FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        return SessionRow(*found) if found else None
+
+    def put(self, row: SessionRow) -> None:
+        values = (row.user, row.created, row.last_seen, row.expires, row.id)
+        if row.id in self._rows:
+            self._conn.execute("UPDATE sessions SET user=?, created=?, last_seen=?, expires=? WHERE id=?", values)
+        else:
+            self._conn.execute("INSERT INTO sessions (user, created, last_seen, expires, id) VALUES (?, ?, ?, ?, ?)", values)
+        super().put(row)
+
+    def delete(self, session_id: str) -> bool:
+        self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return super().delete(session_id)
+
+    def restart(self) -> int:
+        """Close the connection and reopen the file: every row is still there."""
+        self._conn.close()
+        self._conn = self._connect()
+        self._rows.clear()
+        self._json.clear()
+        for found in self._conn.execute("SELECT id, user, created, last_seen, expires FROM sessions ORDER BY rowid"):
+            row = SessionRow(*found)
+            self._rows[row.id] = row
+            self._json[row.id] = row.to_json()
+        self.version += 1
+        return 0
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._cleanup()
+
+
+def open_store(kind: str) -> SessionStore:
+    if kind == "sqlite":
+        return SqliteStore()
+    if kind == "memory":
+        return MemoryStore()
+    raise ValueError(f"unknown store {kind!r}: expected memory or sqlite")
+
+
+__all__ = ["MemoryStore", "SessionRow", "SessionStore", "SqliteStore", "open_store"]
