@@ -1,0 +1,96 @@
+"""Tiny host apps for engineer B's widget tests: they mount only QuizView or PlaygroundView.
+
+Shared by tests/test_ui_quiz.py, tests/test_ui_quiz_snapshots.py, tests/test_ui_playground.py and
+tests/test_e2e_progress.py, so those tests do not depend on the app shell or the lesson screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.widgets import Footer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+QUIZ_LESSON = FIXTURES / "quiz_lesson.yaml"
+WIDGETS = Path(__file__).parent.parent / "tutor" / "ui" / "widgets"
+
+
+def sync(test):
+    """Run an ``async def`` Pilot test with asyncio.run (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def load_quiz_lesson():
+    from tutor.lesson.loader import load_lesson
+
+    return load_lesson(QUIZ_LESSON)
+
+
+class QuizHost(App):
+    """A QuizView (and a Footer) on an otherwise empty screen; messages it posts are kept."""
+
+    CSS_PATH = [WIDGETS / "quiz.tcss"]
+
+    def __init__(self, mode: str, store=None, seed: int = 0, loaded=None, theme: str | None = None) -> None:
+        super().__init__()
+        self.mode = mode
+        self.store = store
+        self.seed = seed
+        self.loaded = loaded if loaded is not None else load_quiz_lesson()
+        self.messages: list[Message] = []
+        if theme:
+            self.theme = theme
+
+    def compose(self) -> ComposeResult:
+        from tutor.ui.widgets.quiz import QuizView
+
+        yield QuizView(self.loaded, self.mode, self.store, self.seed, id="quiz")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#quiz").focus()
+
+    def on_quiz_view_step_requested(self, message) -> None:
+        self.messages.append(message)
+
+    def on_quiz_view_answer_submitted(self, message) -> None:
+        self.messages.append(message)
+
+    def on_quiz_view_test_finished(self, message) -> None:
+        self.messages.append(message)
+
+
+class PlaygroundHost(App):
+    """A PlaygroundView (and a Footer); exports go to ``export_dir``."""
+
+    CSS_PATH = [WIDGETS / "playground.tcss"]
+
+    def __init__(self, options=None, export_dir: Path | None = None, theme: str | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.export_dir = export_dir
+        if theme:
+            self.theme = theme
+
+    def compose(self) -> ComposeResult:
+        from tutor.ui.widgets.playground import PlaygroundView
+
+        yield PlaygroundView(self.options, export_dir=self.export_dir, id="playground")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#playground").focus()
+
+
+def active_keys(app: App) -> set[str]:
+    """Keys the Footer can show right now (``check_action`` hides the others)."""
+    return {key for key, active in app.screen.active_bindings.items() if active.enabled}

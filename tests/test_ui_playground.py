@@ -1,0 +1,380 @@
+"""Pilot tests of PlaygroundView and tests of the pure scenario export."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+import yaml
+
+from quiz_host import PlaygroundHost, active_keys, sync
+from tutor.engine import Simulation, run_scenario
+from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, event_verb
+from tutor.lesson.loader import load_scenario
+from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
+
+
+@pytest.fixture(autouse=True)
+def _tutor_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+
+
+def view(app):
+    return app.query_one("#playground")
+
+
+def verbs(app) -> list[str]:
+    return [event_verb(e) for e in view(app).events]
+
+
+def status(app) -> str:
+    return str(app.query_one("#pg-status").render())
+
+
+# -- scenario_export (pure) ---------------------------------------------------------------------------
+
+
+def test_export_leaves_out_defaults_and_writes_bare_verbs():
+    options = EngineOptions(strategy="jwt", cookie=msgspec.structs.replace(EngineOptions().cookie, http_only=False))
+    events = [
+        Event(request="GET /"),
+        Event(login="alice", password="nope", as_="phone", cross_site=True, scheme="http"),
+        Event(logout=None),
+        Event(clear_cookies=None, as_="phone"),
+        Event(advance="31m"),
+        Event(steal=Steal(from_="phone", to="attacker")),
+        Event(tamper=Tamper(value="x")),
+        Event(xss=Xss(to="eve")),
+    ]
+    data = yaml.safe_load(scenario_to_yaml(options, events))
+    assert data["engine"] == {"strategy": "jwt", "cookie": {"http_only": False}}
+    assert data["events"] == [
+        {"request": "GET /"},
+        {"login": "alice", "as": "phone", "cross_site": True, "scheme": "http", "password": "nope"},
+        "logout",
+        {"clear_cookies": None, "as": "phone"},
+        {"advance": "31m"},
+        {"steal": {"from": "phone"}},
+        {"tamper": {"value": "x"}},
+        {"xss": {"to": "eve"}},
+    ]
+    assert options_to_builtins(EngineOptions()) == {}
+    assert event_to_builtins("restart_server") == "restart_server"
+
+
+def test_export_output_loads_and_replays_to_the_same_trace(tmp_path):
+    options = EngineOptions(strategy="database", rotate_on_login=False, idle_timeout="10m", seed=5)
+    events = [
+        Event(request="GET /"),
+        Event(login="bob"),
+        Event(steal=Steal()),
+        Event(request="GET /dashboard", as_="attacker"),
+        Event(advance="11m"),
+        Event(request="GET /api/session"),
+        Event(logout=None),
+        Event(restart_server=None),
+    ]
+    sim = Simulation(options)
+    for e in events:
+        sim.play(e)
+    played = [s.to_json() for s in sim.trace]
+    sim.close()
+    path = tmp_path / "s.yaml"
+    path.write_text(scenario_to_yaml(options, events))
+    scenario = load_scenario(path)
+    assert scenario.engine == options
+    replayed = run_scenario(scenario).to_json()
+    assert replayed[: len(played)] == played
+    assert [s["phase"] for s in replayed[len(played):]] == ["end"]
+
+
+def test_next_export_path_never_reuses_a_name(tmp_path):
+    assert next_export_path(tmp_path).name == "playground-1.yaml"
+    (tmp_path / "playground-1.yaml").write_text("x")
+    (tmp_path / "playground-2.yaml").write_text("x")
+    assert next_export_path(tmp_path).name == "playground-3.yaml"
+
+
+# -- the view -----------------------------------------------------------------------------------------
+
+
+@sync
+async def test_starts_empty_with_the_default_options():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)):
+        v = view(app)
+        assert v.events == [] and v.steps == []
+        assert app.query_one("#pg-table").row_count == 0
+        assert "database · memory store" in str(app.query_one("#pg-options").render())
+        assert "clock +0s · 0 events, 0 steps" in status(app)
+        assert "e" not in active_keys(app)  # nothing to export yet
+
+
+@sync
+async def test_request_keys_play_requests_and_the_table_grows():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g")
+        assert [e.request for e in v.events] == ["GET /"]
+        first = len(v.steps)
+        assert first > 0 and app.query_one("#pg-table").row_count == first
+        assert app.query_one(".pg-tracker").upto == first
+        await pilot.press("d", "a", "t")
+        assert [e.request for e in v.events] == ["GET /", "GET /dashboard", "GET /api/session", "POST /transfer"]
+        assert app.query_one("#pg-table").row_count == len(v.steps) > first
+        assert f"4 events, {len(v.steps)} steps" in status(app)
+        assert app.query_one("#pg-table").upto == len(v.steps)
+
+
+@sync
+async def test_login_right_and_wrong_password_and_logout():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("w")
+        assert v.events[-1].login == "alice" and v.events[-1].password is not None
+        assert v.steps[-1].user is None
+        await pilot.press("u", "l")  # next user: bob, right password
+        assert v.events[-1].login == "bob" and v.events[-1].password is None
+        assert any(s.user == "bob" for s in v.steps)
+        await pilot.press("o")
+        assert verbs(app)[-1] == "logout"
+
+
+@sync
+async def test_clock_keys_and_the_duration_prompt():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("1", "2", "3", "4", "5")
+        assert [e.advance for e in v.events] == ["1m", "10m", "31m", "1h", "1d"]
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press(*"90x", "enter")  # invalid: the prompt stays with an error
+        await pilot.pause()
+        assert "invalid duration" in str(app.screen.query_one("#pg-prompt-error").render())
+        await pilot.press("backspace", "s", "enter")
+        await pilot.pause()
+        assert v.events[-1].advance == "90s"
+        assert "clock +1d1h43m30s" in status(app)
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing played
+        await pilot.pause()
+        assert len(v.events) == 6
+
+
+@sync
+async def test_cross_site_and_http_modifiers():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("s", "h")
+        assert "http · cross-site" in str(app.query_one("#pg-request-mode").render())
+        await pilot.press("t")
+        e = v.events[-1]
+        assert (e.request, e.cross_site, e.scheme) == ("POST /transfer", True, "http")
+        await pilot.press("s", "h", "g")
+        assert (v.events[-1].cross_site, v.events[-1].scheme) == (False, "https")
+
+
+@sync
+async def test_attacks_steal_xss_tamper_clear_restart():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        v.action_request("GET /")
+        v.action_login(True)
+        await pilot.press("c")
+        await pilot.pause()
+        assert v.events[-1].steal == Steal(from_="browser", to="attacker")
+        assert "attacker" in v.browsers  # the new browser joins the Select and the tracker
+        tracked = [t.variable for t in app.query_one(".pg-tracker").variables]
+        assert "jar.attacker" in tracked and "document.cookie.attacker" in tracked
+        await pilot.press("x")
+        assert v.events[-1].xss == Xss(to="attacker") and v.events[-1].as_ == "browser"
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")  # accept the suggested forged value
+        await pilot.pause()
+        assert v.events[-1].tamper == Tamper(value="forged-session-id")
+        await pilot.press("k", "R")
+        assert verbs(app)[-2:] == ["clear_cookies", "restart_server"]
+        assert v.steps[-1].phase == "restart_server"
+
+
+@sync
+async def test_acting_as_another_browser_and_adding_one():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        assert "b" not in active_keys(app)  # only one browser so far
+        await pilot.press("B")
+        await pilot.pause()
+        await pilot.press(*"9bad", "enter")
+        await pilot.pause()
+        assert "starts with a letter" in str(app.screen.query_one("#pg-prompt-error").render())
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press(*"phone", "enter")
+        await pilot.pause()
+        assert v.browsers == ["browser", "phone"] and v.browser == "phone"
+        await pilot.press("g")
+        assert v.events[-1].as_ == "phone"
+        assert v.steps[-1].actor == "phone"
+        await pilot.press("b")
+        assert v.browser == "browser"
+        assert app.query_one("#pg-browser").value == "browser"
+
+
+@sync
+async def test_changing_an_option_resets_the_simulation():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        v.action_request("GET /")
+        v.action_login(True)
+        await pilot.press("j")  # database -> jwt
+        await pilot.pause()
+        assert v.options.strategy == "jwt"
+        assert v.events == [] and v.steps == [] and app.query_one("#pg-table").row_count == 0
+        assert "options changed" in status(app) and "restarted" in status(app)
+        assert "jwt" in str(app.query_one("#pg-options").render())
+        assert "token" in [t.variable for t in app.query_one(".pg-tracker").variables]
+        v.action_request("GET /")
+        v.action_login(True)
+        assert v.steps[-1].variables.get("token")
+
+
+@sync
+async def test_options_dialog_applies_every_option():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g")
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#opt-store").value = "sqlite"
+        dialog.query_one("#opt-rotate_on_login").value = "no"
+        dialog.query_one("#opt-same_site").value = "strict"
+        dialog.query_one("#opt-secure").value = "no"
+        idle = dialog.query_one("#opt-idle_timeout")
+        idle.value = "soon"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "idle_timeout" in str(dialog.query_one("#pg-options-error").render())
+        idle.value = "5m"
+        dialog.query_one("#opt-max_age").value = "1h"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        o = v.options
+        assert (o.store, o.rotate_on_login, o.idle_timeout) == ("sqlite", False, "5m")
+        assert (o.cookie.same_site, o.cookie.secure, o.cookie.max_age) == ("strict", False, "1h")
+        assert v.events == []
+        assert "SameSite=Strict" in str(app.query_one("#pg-options").render())
+        await pilot.press("g")
+        assert "SameSite=Strict" in v.steps[-1].variables.get("set_cookie", "") or any(
+            "SameSite=Strict" in s.result for s in v.steps
+        )
+
+
+@sync
+async def test_export_writes_a_loadable_scenario_that_replays(tmp_path):
+    app = PlaygroundHost(options=EngineOptions(seed=9), export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        for action in ("GET /", "POST /login", "cross", "POST /transfer", "cross", "31m", "GET /dashboard"):
+            if action == "cross":
+                v.action_toggle_cross_site()
+            elif action == "POST /login":
+                v.action_login(True)
+            elif action == "31m":
+                v.action_advance("31m")
+            else:
+                v.action_request(action)
+        v.action_steal()
+        v.action_clear_cookies()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        first = tmp_path / "playground-1.yaml"
+        assert first.exists()
+        assert "exported playground-1.yaml" in status(app)
+        played = [s.to_json() for s in v.steps]
+        await pilot.press("e")
+        await pilot.pause()
+        assert (tmp_path / "playground-2.yaml").exists()  # never overwrites
+    scenario = load_scenario(first)
+    assert scenario.engine.seed == 9
+    replayed = run_scenario(scenario).to_json()
+    assert replayed[:-1] == played and replayed[-1]["phase"] == "end"
+
+
+@sync
+async def test_export_defaults_to_the_current_directory(tmp_path):
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", "e")
+        await pilot.pause()
+    assert (tmp_path / "playground-1.yaml").exists()
+
+
+@sync
+async def test_reset_clears_everything_but_keeps_the_options():
+    app = PlaygroundHost(options=EngineOptions(strategy="jwt"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        v.action_request("GET /")
+        v.action_login(True)
+        v.action_steal()
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert v.events == [] and v.steps == [] and v.browsers == ["browser"]
+        assert app.query_one("#pg-table").row_count == 0
+        assert v.options.strategy == "jwt"
+        assert "reset" in status(app)
+        await pilot.press("g")
+        assert v.steps[0].step == 1  # numbering starts again
+
+
+@sync
+async def test_same_keys_give_the_same_steps():
+    async def run() -> list[dict]:
+        app = PlaygroundHost()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("g", "l", "3", "c")
+            await pilot.pause()
+            return [s.to_json() for s in view(app).steps]
+
+    assert await run() == await run()
+
+
+@sync
+async def test_survives_resizing():
+    app = PlaygroundHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "l")
+        await pilot.resize_terminal(60, 16)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("d")
+        assert len(view(app).events) == 3
+
+
+@sync
+async def test_odd_options_user_names_are_literal_and_no_users_is_handled():
+    app = PlaygroundHost(options=EngineOptions(users={"[b]eve[/b]": "pw"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g", "l")
+        assert v.events[-1].login == "[b]eve[/b]"
+        assert any(s.user == "[b]eve[/b]" for s in v.steps)
+    app = PlaygroundHost(options=EngineOptions(users={}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        assert "l" not in active_keys(app) and "w" not in active_keys(app)
+        await pilot.press("l", "g")
+        assert [event_verb(e) for e in v.events] == ["request"]

@@ -1,0 +1,384 @@
+"""Pilot tests of QuizView: every key of the visual quiz, practice and test modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
+from tutor.lesson import grading
+from tutor.progress import ProgressStore
+
+
+@pytest.fixture(autouse=True)
+def _tutor_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_quiz_lesson()
+
+
+@pytest.fixture
+def store(tmp_path):
+    with ProgressStore.open(tmp_path / "progress.sqlite3") as s:
+        yield s
+
+
+def quiz(app):
+    return app.query_one("#quiz")
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.query_one(selector).render())
+
+
+async def press_to(pilot, view, question_id: str) -> None:
+    target = [q.id for q in view.questions].index(question_id)
+    while view.index < target:
+        await pilot.press("n")
+    while view.index > target:
+        await pilot.press("p")
+    assert view.question.id == question_id
+
+
+# -- practice -----------------------------------------------------------------------------------------
+
+
+@sync
+async def test_practice_asks_every_normal_question_in_file_order(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)):
+        view = quiz(app)
+        assert [q.id for q in view.questions] == [q.id for q in grading.practice_questions(loaded.lesson)]
+        assert all(q.predict is None for q in view.questions)
+        assert len(view.questions) >= 10
+        assert "question 1 of" in text_of(app, "#quiz-header")
+
+
+@sync
+async def test_choose_by_number_and_by_letter(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        await pilot.press("2")
+        assert view.state.chosen == {1}
+        assert app.query_one("#quiz-choice-1").has_class("-chosen")
+        assert not app.query_one("#quiz-choice-0").has_class("-chosen")
+        await pilot.press("c")  # single answer: choosing another replaces the first
+        assert view.state.chosen == {2}
+        await pilot.press("a")
+        assert view.state.chosen == {0}
+        assert "(•) a)" in text_of(app, "#quiz-choice-0")
+        # keys beyond the number of choices do nothing and are not offered
+        await pilot.press("5", "e")
+        assert view.state.chosen == {0}
+
+
+@sync
+async def test_multiple_answer_toggles(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        await press_to(pilot, view, "attributes")
+        assert "Choose all that apply" in text_of(app, "#quiz-kind")
+        await pilot.press("a", "b", "c", "d")
+        assert view.state.chosen == {0, 1, 2, 3}
+        await pilot.press("3")  # toggles c off again
+        assert view.state.chosen == {0, 1, 3}
+        assert "[x] a)" in text_of(app, "#quiz-choice-0")
+        assert "[ ] c)" in text_of(app, "#quiz-choice-2")
+        await pilot.press("enter")
+        assert view.state.submitted and view.state.correct
+        assert "Correct" in text_of(app, "#quiz-verdict")
+
+
+@sync
+async def test_submit_shows_verdict_feedback_solution_and_mistakes(loaded, store):
+    app = QuizHost("practice", store=store, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert "enter" not in active_keys(app)  # nothing chosen yet
+        assert not app.query_one("#quiz-verdict").display
+        await pilot.press("b")  # cookie-holds: b is wrong
+        assert "enter" in active_keys(app)
+        await pilot.press("enter")
+        verdict = app.query_one("#quiz-verdict")
+        assert verdict.display and verdict.has_class("-wrong")
+        assert "Not quite" in text_of(app, "#quiz-verdict")
+        assert "The password is checked once" in text_of(app, "#quiz-feedback")
+        solution = text_of(app, "#quiz-solution")
+        assert "Solution" in solution and "1. The server keeps the session row" in solution
+        assert "Answer: a) Only the session ID." in solution
+        assert "Common mistakes" in solution and "that is the JWT strategy" in solution
+        assert app.query_one("#quiz-choice-0").has_class("-correct")
+        assert app.query_one("#quiz-choice-1").has_class("-wrong")
+        # a confirmed answer is locked, and choosing keys are no longer offered
+        await pilot.press("a")
+        assert view.state.chosen == {1}
+        assert not {"1", "a", "enter", "h"} & active_keys(app)
+        [record] = store.answers("quiz-lesson")
+        assert (record.question_id, record.mode, record.chosen, record.correct) == ("cookie-holds", "practice", (1,), False)
+
+
+@sync
+async def test_right_answer_is_recorded_as_correct(loaded, store):
+    app = QuizHost("practice", store=store, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "enter")
+        assert "Correct" in text_of(app, "#quiz-verdict")
+        assert quiz(app).query_one("#quiz-verdict").has_class("-right")
+        [record] = store.answers("quiz-lesson")
+        assert record.correct and record.chosen == (0,)
+        assert [type(m).__name__ for m in app.messages] == ["AnswerSubmitted"]
+
+
+@sync
+async def test_hints_come_one_at_a_time(loaded, store):
+    app = QuizHost("practice", store=store, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert not app.query_one("#quiz-hints").display
+        assert "hints 0/3" in text_of(app, "#quiz-header")
+        await pilot.press("h")
+        hints = text_of(app, "#quiz-hints")
+        assert "Hint 1: Where does the session's data live?" in hints
+        assert "Hint 2" not in hints
+        await pilot.press("h")
+        assert "Hint 2: The cookie only has to name the row." in text_of(app, "#quiz-hints")
+        assert "Hint 3" not in text_of(app, "#quiz-hints")
+        await pilot.press("h")
+        assert "Hint 3" in text_of(app, "#quiz-hints")
+        assert "hints 3/3" in text_of(app, "#quiz-header")
+        assert "h" not in active_keys(app)  # the ladder is exhausted
+        await pilot.press("h")
+        assert view.state.hints == 3
+        await pilot.press("a", "enter")
+        [record] = store.answers("quiz-lesson")
+        assert record.hints_used == 3
+
+
+@sync
+async def test_next_and_previous_keep_each_questions_state(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert "p" not in active_keys(app) and "left" not in active_keys(app)
+        await pilot.press("b")
+        await pilot.press("n")
+        assert view.index == 1
+        assert "question 2 of" in text_of(app, "#quiz-header")
+        await pilot.press("right")
+        assert view.index == 2
+        await pilot.press("left")
+        assert view.index == 1
+        await pilot.press("p")
+        assert view.index == 0
+        assert view.state.chosen == {1}  # what was chosen is still there
+        last = len(view.questions) - 1
+        for _ in range(last + 3):
+            await pilot.press("n")
+        assert view.index == last
+        assert "n" not in active_keys(app)
+
+
+@sync
+async def test_see_step_posts_step_requested_by_key_and_by_click(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert view.question.steps == [3]
+        assert "See step 3" in text_of(app, "#quiz-step-link")
+        await pilot.press("s")
+        await pilot.pause()
+        assert [m.step for m in app.messages if type(m).__name__ == "StepRequested"] == [3]
+        await pilot.click("#quiz-step-link")
+        await pilot.pause()
+        assert [m.step for m in app.messages if type(m).__name__ == "StepRequested"] == [3, 3]
+        await pilot.press("n")  # http-only has no steps: no link, no key
+        assert not app.query_one("#quiz-step-link").display
+        assert "s" not in active_keys(app)
+
+
+@sync
+async def test_clicking_a_choice_chooses_it(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#quiz-choice-2")
+        assert quiz(app).state.chosen == {2}
+
+
+@sync
+async def test_question_code_is_syntax_highlighted(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert not app.query_one("#quiz-code").display
+        await press_to(pilot, view, "await-cookies")
+        code = app.query_one("#quiz-code")
+        assert code.display
+        shown = code.content
+        assert "const cookieStore = await cookies();" in shown.plain
+        assert not shown.plain.endswith("\n")
+        # highlighted: keywords are coloured (Pygments spans), and no background is forced on the theme
+        coloured = {shown.plain[span.start:span.end] for span in shown.spans if span.style and span.style.color}
+        assert {"await", "export"} <= coloured
+        assert all(not (span.style and span.style.bgcolor) for span in shown.spans)
+        lines = [strip.text for strip in code.render_lines(code.region.reset_offset)]
+        assert any("await cookies()" in line for line in lines)
+
+
+@sync
+async def test_lesson_text_is_shown_literally(loaded):
+    from tutor.lesson.loader import lesson_from_text
+
+    text = (load_quiz_lesson().path).read_text()
+    text = text.replace(
+        "prompt: In a database session, what does the cookie hold?",
+        'prompt: "[bold]markup[/bold] \\e[31m stays literal"',
+    )
+    hostile = lesson_from_text(text, "hostile.yaml")
+    app = QuizHost("practice", loaded=hostile)
+    async with app.run_test(size=(80, 24)):
+        shown = text_of(app, "#quiz-prompt")
+        assert "[bold]markup[/bold]" in shown
+        assert "\x1b" not in shown and "␛[31m" in shown
+
+
+# -- visual -------------------------------------------------------------------------------------------
+
+
+@sync
+async def test_visual_quiz_asks_the_trace_questions(loaded, store):
+    app = QuizHost("visual", store=store, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        expected = [q.id for q in grading.visual_questions(loaded.lesson)]
+        assert expected and [q.id for q in view.questions] == expected
+        assert all(q.answer is not None for q in view.questions)
+        right = sorted(grading.correct_indexes(view.question))[0]
+        await pilot.press(str(right + 1), "enter")
+        assert view.state.correct
+        [record] = store.answers("quiz-lesson")
+        assert record.mode == "visual" and record.correct
+
+
+# -- test ---------------------------------------------------------------------------------------------
+
+
+async def answer_all(pilot, view, *, wrong=frozenset(), hint_on=frozenset(), keys: bool = True) -> None:
+    """Answer every test question in order; questions at positions in `wrong` get a wrong answer.
+
+    With ``keys=False`` the view's actions are called directly (the keys are covered elsewhere; this
+    keeps the suite fast).
+    """
+
+    async def press(*keys_: str) -> None:
+        if keys:
+            await pilot.press(*keys_)
+            return
+        for key in keys_:
+            {"h": view.action_hint, "enter": view.action_submit}.get(key, lambda k=key: view.action_choose(int(k)))()
+        await pilot.pause()
+
+    for position in range(len(view.questions)):
+        assert view.index == position
+        q = view.question
+        order = view._orders[position]
+        if position in hint_on:
+            await press("h")
+        right = grading.correct_indexes(q)
+        if position in wrong:
+            picks = [next(i for i in range(len(q.choices)) if i not in right)]
+        else:
+            picks = sorted(right)
+        await press(*(str(order.index(original) + 1) for original in picks), "enter")
+
+
+@sync
+async def test_test_mode_full_run_to_the_score_and_review(loaded, store):
+    app = QuizHost("test", store=store, seed=3, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        expected = [q.id for q in grading.test_questions(loaded.lesson, 3, count=10)]
+        assert [q.id for q in view.questions] == expected and len(expected) == 10
+        assert {q.difficulty for q in view.questions} == {"easy", "medium", "hard"}
+        # choices are shown in the seeded shuffled order
+        assert view._orders[0] == grading.choice_order(view.questions[0], 3)
+        hinted = next(i for i, q in enumerate(view.questions) if q.hints and i != 1)
+        await answer_all(pilot, view, wrong={1}, hint_on={hinted})
+        assert view.finished
+        summary = text_of(app, "#quiz-score-summary")
+        # 9 right, one hint: 9 - 0.25 points
+        assert "8.75 of 10 points" in summary and "87.5%" in summary
+        assert "9 of 10 answers right" in summary
+        assert "hints used: 1 (cost 0.25 points)" in summary
+        items = app.query(".quiz-review-item")
+        assert len(items) == 10
+        assert items[1].has_class("-wrong") and items[0].has_class("-right")
+        review = str(items[1].render())
+        assert "Your answer:" in review and "Answer:" in review
+        assert [t.to_json()["score"] for t in store.tests("quiz-lesson")] == [87.5]
+        answers = store.answers("quiz-lesson")
+        assert len(answers) == 10 and {a.mode for a in answers} == {"test"}
+        assert active_keys(app) >= {"r"} and not {"enter", "h", "n", "1"} & active_keys(app)
+
+
+@sync
+async def test_test_mode_gives_no_feedback_until_the_end(loaded):
+    app = QuizHost("test", seed=3, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        first = view.question
+        right = sorted(grading.correct_indexes(first))
+        for original in right:
+            await pilot.press(str(view._orders[0].index(original) + 1))
+        await pilot.press("enter")
+        assert view.index == 1  # moved on to the next unanswered question
+        await pilot.press("p")
+        assert "Answer saved" in text_of(app, "#quiz-kind")
+        assert not app.query_one("#quiz-verdict").display
+        assert not app.query_one("#quiz-solution").display
+        assert not any(c.has_class("-correct") for c in app.query(".quiz-choice"))
+        assert "s" not in active_keys(app)
+
+
+@sync
+async def test_retake_starts_over_with_the_next_seed(loaded, store):
+    app = QuizHost("test", store=store, seed=3, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert "r" not in active_keys(app)
+        await answer_all(pilot, view, keys=False)
+        assert "10 of 10 points" in text_of(app, "#quiz-score-summary")
+        await pilot.press("r")
+        assert view.seed == 4 and not view.finished and view.index == 0
+        assert [q.id for q in view.questions] == [q.id for q in grading.test_questions(loaded.lesson, 4, count=10)]
+        assert view._orders[0] == grading.choice_order(view.questions[0], 4)
+        assert all(not s.submitted and not s.chosen for s in view.states)
+        assert app.query_one("#quiz-question").display and not app.query_one("#quiz-score").display
+        await answer_all(pilot, view, wrong={0, 1}, keys=False)
+        assert [t.correct for t in store.tests("quiz-lesson")] == [10, 8]
+
+
+@sync
+async def test_without_a_store_nothing_is_recorded(loaded, tmp_path):
+    app = QuizHost("test", store=None, seed=1, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, quiz(app), keys=False)
+        assert quiz(app).finished
+        finished = [m for m in app.messages if type(m).__name__ == "TestFinished"]
+        assert len(finished) == 1 and finished[0].total == 10
+    assert not (tmp_path / "home").exists()
+
+
+@sync
+async def test_survives_resizing(loaded):
+    app = QuizHost("practice", loaded=loaded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h", "b", "enter")
+        await pilot.resize_terminal(60, 16)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.query_one("#quiz-solution").display

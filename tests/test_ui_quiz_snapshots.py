@@ -1,0 +1,93 @@
+"""SVG snapshots of the quiz views and the playground, at 80×24 and 120×40.
+
+Update after an intended change with: .venv/bin/python -m pytest tests/test_ui_quiz_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz_host import PlaygroundHost, QuizHost, load_quiz_lesson
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture(autouse=True)
+def _tutor_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_quiz_lesson()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_visual_quiz(snap_compare, loaded, size):
+    assert snap_compare(QuizHost("visual", loaded=loaded), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_practice_question(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("n", "n")  # await-cookies: the question with code
+
+    assert snap_compare(QuizHost("practice", loaded=loaded), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_practice_after_a_hint(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("h", "h", "b")
+
+    assert snap_compare(QuizHost("practice", loaded=loaded), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_practice_after_submit_with_solution(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("h", "b", "enter")
+
+    assert snap_compare(QuizHost("practice", loaded=loaded), terminal_size=size, run_before=before)
+
+
+def test_practice_after_submit_light_theme(snap_compare, loaded):
+    async def before(pilot):
+        await pilot.press("a", "enter")
+
+    app = QuizHost("practice", loaded=loaded, theme="textual-light")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_test_question(snap_compare, loaded, size):
+    assert snap_compare(QuizHost("test", seed=2, loaded=loaded), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_test_score_and_review(snap_compare, loaded, size):
+    async def before(pilot):
+        view = pilot.app.query_one("#quiz")
+        for position in range(len(view.questions)):
+            if position == 0:
+                view.action_hint()
+            # the first choice on screen, right or wrong: a fixed, deterministic mix
+            view.action_choose(1)
+            view.action_submit()
+        await pilot.pause()
+
+    assert snap_compare(QuizHost("test", seed=2, loaded=loaded), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_playground_empty(snap_compare, size):
+    assert snap_compare(PlaygroundHost(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_playground_after_requests(snap_compare, size):
+    async def before(pilot):
+        await pilot.press("g", "l", "d", "3", "d")
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundHost(), terminal_size=size, run_before=before)

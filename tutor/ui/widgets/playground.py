@@ -1,0 +1,649 @@
+"""The playground: a live sandbox over the session engine.
+
+Every key plays one event on a :class:`tutor.engine.Simulation` (a request as some browser, the clock
+moving on, a tampered or stolen cookie ...) and the execution table and variable tracker grow by the
+steps it produced. Changing an engine option starts a fresh simulation with the new options. What was
+played can be exported as a scenario file (``playground-1.yaml`` ...) to start a new lesson from.
+
+Deterministic: the engine is seeded and its clock is virtual, so the same keys give the same screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import msgspec
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tutor.engine import Simulation
+from tutor.engine.clock import format_clock, parse_duration
+from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss
+from tutor.engine.trace import Step
+from tutor.lesson.model import Column, Tracked
+from tutor.ui.scenario_export import write_export
+from tutor.ui.text import format_value, literal
+from tutor.ui.widgets.execution_table import ExecutionTable
+from tutor.ui.widgets.variable_tracker import VariableTracker
+
+#: The table's columns in the playground.
+COLUMNS: tuple[Column, ...] = (
+    Column(field="step", heading="#"),
+    Column(field="actor", heading="browser"),
+    Column(field="action"),
+    Column(field="session_id", heading="session ID"),
+    Column(field="user"),
+    Column(field="result"),
+)
+
+#: Clock jumps on the number keys.
+ADVANCES: tuple[str, ...] = ("1m", "10m", "31m", "1h", "1d")
+
+#: The password sent by "log in with a wrong password".
+WRONG_PASSWORD = "not-the-password"
+
+_BROWSER_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+
+
+def tracked_variables(strategy: str, browsers: list[str]) -> list[Tracked]:
+    """The tracker's rows: what the server and each browser hold."""
+    rows = [
+        Tracked(variable="clock"),
+        Tracked(variable="status"),
+        Tracked(variable="session"),
+        Tracked(variable="cookieStore"),
+        Tracked(variable="store") if strategy == "database" else Tracked(variable="token"),
+    ]
+    for name in browsers:
+        rows.append(Tracked(variable=f"jar.{name}"))
+        rows.append(Tracked(variable=f"document.cookie.{name}", label=f"document.cookie ({name})"))
+    return rows
+
+
+def describe_options(options: EngineOptions) -> str:
+    """One line naming the options in force."""
+    c = options.cookie
+    parts = [
+        options.strategy,
+        f"{options.store} store",
+        "rotate on login" if options.rotate_on_login else "no rotation",
+        f"idle {options.idle_timeout}",
+        f"absolute {options.absolute_timeout}",
+    ]
+    flags = [f"cookie {c.name}:"]
+    if c.http_only:
+        flags.append("HttpOnly")
+    if c.secure:
+        flags.append("Secure")
+    if c.same_site != "unset":
+        flags.append(f"SameSite={c.same_site.capitalize()}")
+    if c.max_age != "none":
+        flags.append(f"Max-Age={c.max_age}")
+    return " · ".join(parts) + " · " + " ".join(flags)
+
+
+# -----------------------------------------------------------------------------------------------------
+# dialogs
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; ``check`` returns an error message or ``None``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str, check: Callable[[str], str | None], placeholder: str = "") -> None:
+        super().__init__(classes="pg-dialog")
+        self.title_text = title
+        self.initial = value
+        self.check = check
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pg-dialog-box"):
+            yield Label(self.title_text, classes="pg-dialog-title")
+            yield Input(self.initial, placeholder=self.placeholder, id="pg-prompt-input", select_on_focus=False)
+            yield Static("", id="pg-prompt-error", classes="pg-error")
+            yield Static("Enter: OK · Escape: cancel", classes="pg-dialog-keys")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        problem = self.check(value)
+        if problem:
+            self.query_one("#pg-prompt-error", Static).update(literal(problem))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OptionsScreen(ModalScreen[EngineOptions | None]):
+    """Every engine option the playground can change; applying them restarts the simulation."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "apply", "Apply and restart"),
+    ]
+
+    DURATIONS = ("idle_timeout", "absolute_timeout", "update_age")
+
+    def __init__(self, options: EngineOptions) -> None:
+        super().__init__(classes="pg-dialog")
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        o, c = self.options, self.options.cookie
+        with Vertical(classes="pg-dialog-box", id="pg-options-box"):
+            yield Label("Engine options — applying them restarts the simulation", classes="pg-dialog-title")
+            with VerticalScroll(id="pg-options-scroll"):
+                with Grid(id="pg-options-grid"):
+                    yield Label("strategy")
+                    yield Select([(s, s) for s in ("database", "jwt")], value=o.strategy, allow_blank=False, compact=True, id="opt-strategy")
+                    yield Label("store")
+                    yield Select([(s, s) for s in ("memory", "sqlite")], value=o.store, allow_blank=False, compact=True, id="opt-store")
+                    yield Label("rotate_on_login")
+                    yield _yes_no(o.rotate_on_login, "opt-rotate_on_login")
+                    yield Label("anonymous_sessions")
+                    yield _yes_no(o.anonymous_sessions, "opt-anonymous_sessions")
+                    yield Label("idle_timeout")
+                    yield Input(o.idle_timeout, compact=True, id="opt-idle_timeout")
+                    yield Label("absolute_timeout")
+                    yield Input(o.absolute_timeout, compact=True, id="opt-absolute_timeout")
+                    yield Label("update_age")
+                    yield Input(o.update_age, compact=True, id="opt-update_age")
+                    yield Label("cookie http_only")
+                    yield _yes_no(c.http_only, "opt-http_only")
+                    yield Label("cookie secure")
+                    yield _yes_no(c.secure, "opt-secure")
+                    yield Label("cookie same_site")
+                    yield Select([(s, s) for s in ("strict", "lax", "none", "unset")], value=c.same_site, allow_blank=False, compact=True, id="opt-same_site")
+                    yield Label("cookie max_age")
+                    yield Input(c.max_age, compact=True, id="opt-max_age")
+            yield Static("", id="pg-options-error", classes="pg-error")
+            with Horizontal(classes="pg-dialog-buttons"):
+                yield Button("Apply (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="pg-options-cancel", compact=True)
+
+    def collect(self) -> EngineOptions:
+        """The options on screen; raises :class:`ValueError` with one line when one is invalid."""
+
+        def text(name: str) -> str:
+            return self.query_one(f"#opt-{name}", Input).value.strip()
+
+        def flag(name: str) -> bool:
+            return self.query_one(f"#opt-{name}", Select).value == "yes"
+
+        def choice(name: str) -> Any:
+            return self.query_one(f"#opt-{name}", Select).value
+
+        cookie = msgspec.to_builtins(self.options.cookie)
+        cookie.update(http_only=flag("http_only"), secure=flag("secure"), same_site=choice("same_site"), max_age=text("max_age"))
+        data = msgspec.to_builtins(self.options)
+        data.update(
+            strategy=choice("strategy"),
+            store=choice("store"),
+            rotate_on_login=flag("rotate_on_login"),
+            anonymous_sessions=flag("anonymous_sessions"),
+            idle_timeout=text("idle_timeout"),
+            absolute_timeout=text("absolute_timeout"),
+            update_age=text("update_age"),
+            cookie=cookie,
+        )
+        try:
+            return msgspec.convert(data, EngineOptions)
+        except msgspec.ValidationError as exc:
+            raise ValueError(_option_error(str(exc))) from None
+
+    def action_apply(self) -> None:
+        try:
+            options = self.collect()
+        except ValueError as exc:
+            self.query_one("#pg-options-error", Static).update(literal(str(exc)))
+            return
+        self.dismiss(options)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#pg-options-apply")
+    def _apply_pressed(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#pg-options-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+
+def _yes_no(value: bool, id: str) -> Select[str]:
+    return Select([("yes", "yes"), ("no", "no")], value="yes" if value else "no", allow_blank=False, compact=True, id=id)
+
+
+def _option_error(message: str) -> str:
+    """msgspec's ``Expected `str` matching regex ... - at `$.idle_timeout``` → a readable line."""
+    where = message.rsplit("at `$.", 1)
+    field = where[1].rstrip("`").replace("cookie.", "cookie ") if len(where) == 2 else "an option"
+    if "regex" in message:
+        return f"{field}: expected a duration such as 30m, 8h or 1h30m, or none"
+    return f"{field}: {where[0].strip(' -')}"
+
+
+# -----------------------------------------------------------------------------------------------------
+# the playground
+
+
+class PlaygroundView(Widget, can_focus=True):
+    """Send requests as any browser, move the clock, attack the cookie, and watch the session."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "request('GET /')", "GET /"),
+        Binding("d", "request('GET /dashboard')", "GET /dashboard"),
+        Binding("a", "request('GET /api/session')", "GET /api/session"),
+        Binding("l", "login(True)", "Log in"),
+        Binding("w", "login(False)", "Log in, wrong password"),
+        Binding("o", "logout", "Log out"),
+        Binding("t", "request('POST /transfer')", "POST /transfer"),
+        Binding("1", "advance('1m')", "+1m", show=False),
+        Binding("2", "advance('10m')", "+10m", show=False),
+        Binding("3", "advance('31m')", "+31m", key_display="1-5"),
+        Binding("4", "advance('1h')", "+1h", show=False),
+        Binding("5", "advance('1d')", "+1d", show=False),
+        Binding("plus", "advance_by", "Advance clock by…"),
+        Binding("m", "tamper", "Tamper cookie"),
+        Binding("c", "steal", "Steal cookies"),
+        Binding("x", "xss", "XSS"),
+        Binding("k", "clear_cookies", "Clear cookies"),
+        Binding("R", "restart_server", "Restart server"),
+        Binding("b", "next_browser", "Next browser"),
+        Binding("B", "add_browser", "Add browser"),
+        Binding("u", "next_user", "Next user"),
+        Binding("s", "toggle_cross_site", "Cross-site on/off"),
+        Binding("h", "toggle_scheme", "https/http"),
+        Binding("j", "toggle_strategy", "database/jwt"),
+        Binding("O", "options", "Options"),
+        Binding("e", "export", "Export"),
+        Binding("ctrl+r", "reset", "Reset"),
+    ]
+
+    class EventPlayed(Message):
+        """An event was played; ``steps`` are the steps it added."""
+
+        def __init__(self, event: Event, steps: list[Step]) -> None:
+            super().__init__()
+            self.event = event
+            self.steps = steps
+
+    class SimulationReset(Message):
+        """The simulation started again (reset, or new options)."""
+
+        def __init__(self, options: EngineOptions) -> None:
+            super().__init__()
+            self.options = options
+
+    def __init__(self, options: EngineOptions | None = None, *, export_dir: Path | None = None, **kw) -> None:
+        super().__init__(**kw)
+        self.options = options if options is not None else EngineOptions()
+        self.export_dir = export_dir
+        self.events: list[Event] = []
+        self.steps: list[Step] = []
+        self.browsers: list[str] = ["browser"]
+        self.browser = "browser"
+        self.users: list[str] = list(self.options.users)
+        self.user = self.users[0] if self.users else ""
+        self.cross_site = False
+        self.scheme = "https"
+        self.sim: Simulation | None = None
+        self._tracker_serial = 0
+        self._enabled: tuple[bool, ...] = ()
+        self.exported: Path | None = None
+        """The last file :meth:`action_export` wrote."""
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="pg-controls"):
+            yield Label("as", classes="pg-label")
+            yield Select([(literal(b), b) for b in self.browsers], value=self.browser, allow_blank=False, compact=True, id="pg-browser")
+            yield Label("user", classes="pg-label")
+            yield Select(
+                [(literal(u), u) for u in self.users],
+                value=self.user if self.users else Select.NULL,
+                allow_blank=not self.users,
+                prompt="(no users)",
+                compact=True,
+                id="pg-user",
+            )
+            yield Static("", id="pg-request-mode")
+        yield Static("", id="pg-options")
+        yield Static("", id="pg-status")
+        with Vertical(id="pg-panes"):
+            yield ExecutionTable(COLUMNS, id="pg-table")
+            yield self._new_tracker()
+
+    def _new_tracker(self) -> VariableTracker:
+        self._tracker_serial += 1
+        return VariableTracker(
+            tracked_variables(self.options.strategy, self.browsers),
+            id=f"pg-tracker-{self._tracker_serial}",
+            classes="pg-tracker",
+        )
+
+    @property
+    def table(self) -> ExecutionTable:
+        return self.query_one("#pg-table", ExecutionTable)
+
+    @property
+    def tracker(self) -> VariableTracker:
+        return self.query_one(".pg-tracker", VariableTracker)
+
+    def on_mount(self) -> None:
+        self.sim = Simulation(self.options)
+        self._show_status()
+
+    def on_unmount(self) -> None:
+        if self.sim is not None:
+            self.sim.close()
+            self.sim = None
+
+    # -- status --------------------------------------------------------------------------------
+
+    def _show_status(self, last: str | None = None) -> None:
+        mode = f"{self.scheme} · {'cross-site' if self.cross_site else 'same-site'}"
+        self.query_one("#pg-request-mode", Static).update(literal(mode))
+        self.query_one("#pg-options", Static).update(literal(describe_options(self.options)))
+        clock = self.steps[-1].variables.get("clock") if self.steps else None
+        if isinstance(clock, int):
+            clock_text = format_clock(clock)
+        elif isinstance(clock, str):
+            clock_text = clock
+        else:
+            clock_text = "+0s" if clock is None else format_value(clock)
+        status = f"clock {clock_text} · {len(self.events)} events, {len(self.steps)} steps"
+        if last:
+            status += f" · {last}"
+        elif not self.events:
+            status += " · press g to send GET /, l to log in"
+        self.query_one("#pg-status", Static).update(literal(status))
+        # the Footer is rebuilt only when a key appears or disappears (a rebuild costs a frame)
+        enabled = (bool(self.events), bool(self.users), len(self.browsers) > 1, len(self.users) > 1)
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
+
+    # -- playing -------------------------------------------------------------------------------
+
+    def play(self, event: Event) -> list[Step]:
+        """Play one event, grow the table and tracker, remember it for export."""
+        assert self.sim is not None
+        try:
+            new = list(self.sim.play(event))
+        except (ValueError, KeyError, LookupError) as exc:
+            self.notify(markup=False, message=f"cannot play that: {exc}", severity="error")
+            return []
+        self.events.append(event)
+        self.steps.extend(new)
+        self._sync_browsers()
+        self.table.set_steps(self.steps)
+        self.table.reveal(len(self.steps))
+        self.tracker.set_steps(self.steps)
+        self._reveal_tracker(self.tracker)
+        self._show_status(new[-1].result if new else None)
+        self.post_message(self.EventPlayed(event, new))
+        return new
+
+    def _sync_browsers(self) -> None:
+        """Browsers the engine created (an attacker receiving stolen cookies) join the Select and tracker."""
+        known = list(self.browsers)
+        for step in self.steps[-1:]:
+            for key in step.variables:
+                if key.startswith("jar.") and key[4:] not in known:
+                    known.append(key[4:])
+        if known != self.browsers:
+            self._set_browsers(known)
+
+    def _set_browsers(self, browsers: list[str]) -> None:
+        self.browsers = browsers
+        select = self.query_one("#pg-browser", Select)
+        with select.prevent(Select.Changed):
+            select.set_options([(literal(b), b) for b in browsers])
+            select.value = self.browser
+        self._replace_tracker()
+
+    def _replace_tracker(self) -> None:
+        """Swap in a tracker with a row per browser (its rows are fixed when it is made)."""
+        old = self.tracker
+        old.remove_class("pg-tracker")
+        new = self._new_tracker()
+        new.set_steps(self.steps)
+        mounted = self.query_one("#pg-panes").mount(new, after=old)
+        old.remove()
+
+        async def fill() -> None:
+            await mounted
+            self._reveal_tracker(new)
+
+        self.call_later(fill)
+
+    def _reveal_tracker(self, tracker: VariableTracker) -> None:
+        """Show every step in the tracker, once it is mounted (a new tracker fills itself then)."""
+        if tracker.is_mounted and tracker.parent is not None:
+            tracker.reveal(len(self.steps))
+
+    def _event(self, **verb: Any) -> Event:
+        return Event(**verb, as_=self.browser)
+
+    def _request_event(self, **verb: Any) -> Event:
+        return Event(**verb, as_=self.browser, cross_site=self.cross_site, scheme=self.scheme)
+
+    def action_request(self, request: str) -> None:
+        self.play(self._request_event(request=request))
+
+    def action_login(self, right_password: bool) -> None:
+        if not self.user:
+            self.notify(markup=False, message="there is no user to log in as (options.users is empty)", severity="warning")
+            return
+        password = None if right_password else WRONG_PASSWORD
+        self.play(self._request_event(login=self.user, password=password))
+
+    def action_logout(self) -> None:
+        self.play(self._request_event(logout=None))
+
+    def action_advance(self, duration: str) -> None:
+        self.play(Event(advance=duration))
+
+    def action_advance_by(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_duration(text)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def done(value: str | None) -> None:
+            if value:
+                self.action_advance(value)
+
+        self.app.push_screen(PromptScreen("Advance the clock by (e.g. 90s, 31m, 2h, 1d)", "", check, "31m"), done)
+
+    def action_tamper(self) -> None:
+        jwt = self.options.strategy == "jwt"
+        title = (
+            f"Tamper with {self.browser}'s token: claim=value keeps the signature (e.g. sub=bob), or a whole new value"
+            if jwt
+            else f"Tamper with {self.browser}'s session cookie: the new value"
+        )
+        initial = "sub=bob" if jwt else "forged-session-id"
+
+        def check(text: str) -> str | None:
+            if not text:
+                return "type a value"
+            if any(ch in text for ch in ";, \t"):
+                return "a cookie value cannot contain ';', ',' or spaces"
+            return None
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            if jwt and "=" in value and "." not in value:
+                claim, _, raw = value.partition("=")
+                tamper = Tamper(claims={claim: _claim_value(raw)})
+            else:
+                tamper = Tamper(value=value)
+            self.play(self._event(tamper=tamper))
+
+        self.app.push_screen(PromptScreen(title, initial, check), done)
+
+    def _other_browser(self) -> str:
+        return "attacker" if self.browser != "attacker" else "browser"
+
+    def action_steal(self) -> None:
+        self.play(Event(steal=Steal(from_=self.browser, to=self._other_browser())))
+
+    def action_xss(self) -> None:
+        self.play(self._event(xss=Xss(to=self._other_browser())))
+
+    def action_clear_cookies(self) -> None:
+        self.play(self._event(clear_cookies=None))
+
+    def action_restart_server(self) -> None:
+        self.play(Event(restart_server=None))
+
+    # -- choosing who acts and how ------------------------------------------------------------
+
+    def action_next_browser(self) -> None:
+        i = self.browsers.index(self.browser)
+        self.query_one("#pg-browser", Select).value = self.browsers[(i + 1) % len(self.browsers)]
+
+    def action_add_browser(self) -> None:
+        def check(text: str) -> str | None:
+            if not re.fullmatch(_BROWSER_PATTERN, text):
+                return "a name starts with a letter: letters, digits, - and _ (at most 32)"
+            if text in self.browsers:
+                return f"there is already a browser called {text}"
+            return None
+
+        def done(value: str | None) -> None:
+            if value:
+                self.browser = value
+                self._set_browsers([*self.browsers, value])
+                self._show_status(f"added browser {value}")
+
+        self.app.push_screen(PromptScreen("Name of the new browser (e.g. phone, attacker)", "", check, "phone"), done)
+
+    def action_next_user(self) -> None:
+        if self.users:
+            i = self.users.index(self.user)
+            self.query_one("#pg-user", Select).value = self.users[(i + 1) % len(self.users)]
+
+    @on(Select.Changed, "#pg-browser")
+    def _browser_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str):
+            self.browser = event.value
+            self._show_status()
+
+    @on(Select.Changed, "#pg-user")
+    def _user_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str):
+            self.user = event.value
+            self._show_status()
+
+    def action_toggle_cross_site(self) -> None:
+        self.cross_site = not self.cross_site
+        self._show_status()
+
+    def action_toggle_scheme(self) -> None:
+        self.scheme = "http" if self.scheme == "https" else "https"
+        self._show_status()
+
+    # -- options, reset, export ---------------------------------------------------------------
+
+    def action_toggle_strategy(self) -> None:
+        strategy = "jwt" if self.options.strategy == "database" else "database"
+        self.set_options(msgspec.structs.replace(self.options, strategy=strategy))
+
+    def action_options(self) -> None:
+        def done(options: EngineOptions | None) -> None:
+            if options is not None and options != self.options:
+                self.set_options(options)
+
+        self.app.push_screen(OptionsScreen(self.options), done)
+
+    def set_options(self, options: EngineOptions) -> None:
+        """New options: the simulation starts again with them (and says so)."""
+        self.options = options
+        self.reset(f"options changed ({describe_options(options).split(' · cookie')[0]}): the simulation restarted")
+
+    def action_reset(self) -> None:
+        self.reset("reset: the simulation restarted")
+
+    def reset(self, why: str) -> None:
+        if self.sim is not None:
+            self.sim.close()
+        self.sim = Simulation(self.options)
+        self.events = []
+        self.steps = []
+        self.table.set_steps(())
+        self.table.reveal(0)
+        self.browser = "browser"
+        self.browsers = []  # force the Select and tracker to be rebuilt
+        self._set_browsers(["browser"])
+        self._show_status(why)
+        self.notify(markup=False, message=why, title="Playground")
+        self.post_message(self.SimulationReset(self.options))
+
+    def action_export(self) -> None:
+        folder = self.export_dir if self.export_dir is not None else Path.cwd()
+        if not self.events:
+            self.notify(markup=False, message="nothing to export yet: play some events first", severity="warning")
+            return
+        try:
+            path = write_export(folder, self.options, self.events)
+        except OSError as exc:
+            self.notify(markup=False, message=f"cannot write a scenario in {folder}: {exc.strerror or exc}", severity="error")
+            return
+        self.exported = path
+        self.notify(markup=False, message=f"wrote {path}  (run it with: tutor simulate {path.name})", title="Exported")
+        self._show_status(f"exported {path.name}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return bool(self.events)
+        if action in ("login",):
+            return bool(self.users)
+        if action == "next_browser":
+            return len(self.browsers) > 1
+        if action == "next_user":
+            return len(self.users) > 1
+        return True
+
+
+def _claim_value(raw: str) -> str | int | bool | None:
+    """``"42"`` → 42, ``"true"`` → True, ``"null"`` → None, anything else stays text."""
+    if raw in ("true", "false"):
+        return raw == "true"
+    if raw in ("null", "none"):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+__all__ = ["COLUMNS", "OptionsScreen", "PlaygroundView", "PromptScreen", "describe_options", "tracked_variables"]
