@@ -1,0 +1,64 @@
+"""Shared helpers for the app-shell UI tests (picker, lesson screen, walkthrough, snapshots)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import shutil
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UI_LESSON = FIXTURES / "ui_lesson.yaml"
+
+
+def sync(test):
+    """Run an ``async def`` Pilot test with asyncio.run (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def lessons_dir(tmp_path: Path) -> Path:
+    """A lessons folder holding only the UI fixture lesson."""
+    folder = tmp_path / "lessons"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(UI_LESSON, folder / "ui-lesson.yaml")
+    return folder
+
+
+def only_fixture_lessons(monkeypatch) -> None:
+    """Hide the built-in lessons (written in parallel) so the picker shows only the test's lessons."""
+    from tutor.lesson import catalog
+
+    monkeypatch.setattr(catalog, "builtin_dir", lambda: None)
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+
+
+def make_app(tmp_path: Path | None = None, *, lesson: Path | None = UI_LESSON, **kw):
+    from tutor.lesson.loader import load_lesson
+    from tutor.ui.app import TutorApp
+
+    extra = [lessons_dir(tmp_path)] if tmp_path is not None else []
+    loaded = load_lesson(lesson) if lesson is not None else None
+    kw.setdefault("cursor_blink", False)
+    return TutorApp(extra_dirs=extra, lesson=loaded, **kw)
+
+
+def screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def widget_text(widget) -> str:
+    """The text on screen inside a widget's region (its children included), line by line."""
+    region = widget.region
+    lines = screen_lines(widget.app)[region.y : region.bottom]
+    return "\n".join(line[region.x : region.right].rstrip() for line in lines).rstrip()
+
+
+def static_text(static) -> str:
+    """The whole content of a Static (not cut by the screen), as plain text."""
+    content = static.render()
+    return getattr(content, "plain", str(content))

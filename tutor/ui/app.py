@@ -1,0 +1,183 @@
+"""`TutorApp`: the Textual app. The picker is the bottom screen; a lesson screen is pushed over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.markup import escape
+from textual.screen import Screen
+
+from tutor.lesson import catalog
+from tutor.ui.screens.help import HelpScreen, describe_bindings
+from tutor.ui.screens.lesson import MODES, LessonScreen
+from tutor.ui.screens.picker import PickerScreen
+from tutor.ui.text import visible
+
+if TYPE_CHECKING:
+    from tutor.lesson.loader import LoadedLesson
+    from tutor.progress import LessonProgress, ProgressStore
+
+T = TypeVar("T")
+_UI = Path(__file__).parent
+#: The app's styles, then the styles of widgets that bring their own .tcss (when they are in this build).
+STYLES: list[str | Path] = [_UI / "app.tcss"] + [
+    _UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss") if (_UI / "widgets" / name).is_file()
+]
+#: ``store`` argument meaning "open the default progress store".
+OPEN_STORE = "open"
+
+
+class TutorApp(App):
+    """Session Tutor."""
+
+    CSS_PATH = STYLES
+    TITLE = "Session Tutor"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (34, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        extra_dirs: Iterable[str | Path] = (),
+        lesson: LoadedLesson | None = None,
+        mode: str = "walkthrough",
+        step: int | None = None,
+        watch: bool = False,
+        store: ProgressStore | str | None = OPEN_STORE,
+        cursor_blink: bool = True,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.extra_dirs = list(extra_dirs)
+        self.initial_lesson = lesson
+        self.initial_mode = mode
+        self.initial_step = step
+        self.watch_file = watch
+        self._store_arg = store
+        self.store: ProgressStore | None = None
+        self.cursor_blink = cursor_blink
+        self.seed = seed
+        self._store_failed = False
+
+    # -- progress store -----------------------------------------------------------------------------
+    def _open_store(self) -> None:
+        if self._store_arg != OPEN_STORE:
+            self.store = self._store_arg  # type: ignore[assignment]
+        else:
+            from tutor.progress import ProgressError, ProgressStore
+
+            try:
+                self.store = ProgressStore.open()
+            except (ProgressError, OSError) as exc:
+                self.store = None
+                self.notify(f"Progress will not be saved: {exc}", title="Progress store", severity="warning", timeout=8, markup=False)
+                return
+        notice = getattr(self.store, "notice", None)
+        if notice:
+            self.notify(notice, title="Progress store", severity="warning", timeout=10, markup=False)
+
+    def store_call(self, fn: Callable[[], T], default: T | None = None) -> T | None:
+        """Run a progress-store call; a failure is shown once and recording stops (the app runs on)."""
+        if self.store is None:
+            return default
+        from tutor.progress import ProgressError
+
+        try:
+            return fn()
+        except (ProgressError, OSError) as exc:
+            self.store = None
+            if not self._store_failed:
+                self._store_failed = True
+                self.notify(f"Progress is no longer saved: {exc}", title="Progress store", severity="error", timeout=8, markup=False)
+            return default
+
+    def lesson_summary(self, lesson_id: str) -> LessonProgress | None:
+        store = self.store
+        if store is None:
+            return None
+        return self.store_call(lambda: store.lesson_summary(lesson_id))
+
+    # -- screens ------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._open_store()
+        if self.initial_lesson is not None:
+            # `tutor open`: the picker is built only when the learner goes back to it
+            self.push_screen(
+                LessonScreen(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
+                             watch=self.watch_file, seed=self.seed)
+            )
+        else:
+            self.push_screen(self._picker())
+
+    def _picker(self) -> PickerScreen:
+        return PickerScreen(catalog.entries(self.extra_dirs))
+
+    def open_lesson(self, path: Path, mode: str = "walkthrough") -> bool:
+        """Load a lesson file and show it; its problems become a notification when it is invalid."""
+        from tutor.lesson.loader import LoadError, load_lesson
+
+        try:
+            loaded = load_lesson(path)
+        except LoadError as exc:
+            lines = [str(p).splitlines()[0] for p in exc.problems[:5]]
+            more = len(exc.problems) - len(lines)
+            if more > 0:
+                lines.append(f"... and {more} more (run tutor check)")
+            self.notify(visible("\n".join(lines)), title="This lesson has problems", severity="error", timeout=10, markup=False)
+            return False
+        except OSError as exc:
+            self.notify(visible(f"{path}: {exc.strerror or exc}"), severity="error", markup=False)
+            return False
+        while isinstance(self.screen, LessonScreen):
+            self.pop_screen()
+        self.push_screen(LessonScreen(loaded, mode=mode, seed=self.seed))
+        return True
+
+    def leave_lesson(self, screen: Screen) -> None:
+        """Back from a lesson: to the picker (below it, or a new one when the app started in the lesson)."""
+        if any(isinstance(s, PickerScreen) for s in self.screen_stack):
+            self.pop_screen()
+        else:
+            self.switch_screen(self._picker())
+
+    def show_help(self, screen: Screen) -> None:
+        name = "Lesson picker" if isinstance(screen, PickerScreen) else "Lesson"
+        if isinstance(screen, LessonScreen):
+            name = f"Lesson · {MODES[screen.tabs.active][1]}"
+        rows = describe_bindings(self, screen)
+        rows.append(("ctrl+p", "Command palette: switch mode, open a lesson, change theme"))
+        self.push_screen(HelpScreen(name, rows))
+
+    # -- command palette ----------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, LessonScreen):
+            for mode, (_label, full) in MODES.items():
+                yield SystemCommand(f"Switch to {full}", f"Show the {full} tab of this lesson", partial(screen.switch_mode, mode))
+        for entry in catalog.entries(self.extra_dirs):
+            if entry.valid:
+                # the palette reads titles as markup: lesson text is escaped
+                yield SystemCommand(
+                    f"Open lesson: {escape(visible(entry.title))}",
+                    escape(f"{entry.level}, {entry.minutes} min ({entry.id})"),
+                    partial(self.open_lesson, entry.path),
+                )
+
+    def on_unmount(self) -> None:
+        store = self.store
+        if store is not None:
+            try:
+                store.close()
+            except Exception:  # closing must not turn a clean exit into a traceback
+                pass
+
+
+__all__ = ["OPEN_STORE", "TutorApp"]

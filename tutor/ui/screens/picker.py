@@ -1,0 +1,216 @@
+"""The lesson picker: every lesson with its level, length and progress; typing filters, Enter opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Key, ScreenResume
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import ColumnKey
+
+from tutor.lesson.catalog import Entry
+from tutor.ui.text import literal
+
+
+#: Columns taken by everything but the title: level 12, minutes 3, steps 13, best 9, cell padding,
+#: margins and the scrollbar.
+OTHER_COLUMNS = 12 + 3 + 13 + 9 + 5 * 2 + 2 + 2
+
+
+@dataclass
+class Row:
+    entry: Entry
+    total: int | None = None  # steps in the lesson's table, once known
+    problem: str | None = None  # set when the lesson does not load
+
+
+def matches(entry: Entry, query: str) -> bool:
+    words = query.lower().split()
+    haystack = f"{entry.title} {entry.id} {entry.level}".lower()
+    return all(word in haystack for word in words)
+
+
+class PickerScreen(Screen):
+    """Lists the lessons; ``q`` quits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open lesson"),
+        Binding("up", "cursor(-1)", "Previous lesson", show=False),
+        Binding("down", "cursor(1)", "Next lesson", show=False),
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, entries: list[Entry], **kw) -> None:
+        super().__init__(**kw)
+        self.rows: dict[str, Row] = {e.id: Row(e, problem=e.problem) for e in entries}
+        self.visible_ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield Static("Pick a lesson: type to filter, Enter opens, ? lists the keys.", id="picker-intro")
+        filter_input = Input(placeholder="filter lessons…", id="filter", select_on_focus=False)
+        filter_input.cursor_blink = getattr(self.app, "cursor_blink", True)
+        yield filter_input
+        yield DataTable(id="lessons", cursor_type="row", zebra_stripes=False)
+        yield Static(id="picker-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Session Tutor"
+        self.sub_title = "Lessons"
+        table = self.query_one("#lessons", DataTable)
+        table.add_column(Text("Lesson"), key="title", width=self._title_width())
+        for key, label in (("level", "Level"), ("minutes", "Min"), ("progress", "Steps reached"), ("best", "Best test")):
+            table.add_column(Text(label), key=key)
+        self._fill("")
+        table.focus()
+        self.load_totals()
+
+    def _title_width(self) -> int:
+        """The title column gets what the other columns leave (long titles end in "…")."""
+        return max(16, self.app.size.width - OTHER_COLUMNS)
+
+    def on_resize(self) -> None:
+        table = self.query_one("#lessons", DataTable)
+        column = table.columns.get(ColumnKey("title"))
+        if column is not None and column.width != self._title_width():
+            column.width = self._title_width()
+            self._fill(self.query_one("#filter", Input).value)
+
+    # -- rows ---------------------------------------------------------------------------------------
+    def _progress(self, row: Row) -> tuple[Text, Text]:
+        if row.problem:
+            return Text("invalid: run tutor check"), Text("—")
+        summary = self.app.lesson_summary(row.entry.id)
+        reached = summary.steps_reached if summary else 0
+        total = "…" if row.total is None else str(row.total)
+        best = summary.best_score if summary else None
+        return Text(f"{min(reached, row.total) if row.total is not None else reached}/{total}"), Text(
+            "—" if best is None else f"{best:.0f}%"
+        )
+
+    def _fill(self, query: str) -> None:
+        table = self.query_one("#lessons", DataTable)
+        table.clear()
+        self.visible_ids = []
+        for lesson_id, row in self.rows.items():
+            if not matches(row.entry, query):
+                continue
+            progress, best = self._progress(row)
+            title = row.entry.title or row.entry.path.name
+            width = self._title_width()
+            if len(title) > width:
+                title = title[: width - 1] + "…"
+            table.add_row(literal(title), literal(row.entry.level or "?"), Text(str(row.entry.minutes or "?")),
+                          progress, best, key=lesson_id)
+            self.visible_ids.append(lesson_id)
+        empty = self.query_one("#picker-empty", Static)
+        if not self.rows:
+            empty.update("No lessons found. Add a folder with --lessons DIR or TUTOR_LESSONS.")
+        elif not self.visible_ids:
+            empty.update(Text("No lesson matches ") + literal(repr(query)))
+        else:
+            empty.update("")
+        empty.display = not self.visible_ids
+
+    def refresh_progress(self) -> None:
+        table = self.query_one("#lessons", DataTable)
+        for lesson_id in self.visible_ids:
+            progress, best = self._progress(self.rows[lesson_id])
+            table.update_cell(lesson_id, "progress", progress)
+            table.update_cell(lesson_id, "best", best)
+
+    @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
+    def load_totals(self) -> None:
+        """Count each lesson's steps (that needs the engine run) without blocking the screen."""
+        from tutor.lesson.loader import LoadError, load_lesson
+
+        for lesson_id, row in list(self.rows.items()):
+            if row.problem:
+                continue
+            try:
+                loaded = load_lesson(row.entry.path)
+            except LoadError as exc:
+                row.problem = str(exc.problems[0]) if exc.problems else "invalid"
+            except OSError as exc:
+                row.problem = str(exc)
+            else:
+                row.total = len(loaded.steps)
+        try:
+            self.app.call_from_thread(self.refresh_progress)
+        except RuntimeError:  # the app closed while the lessons were being counted
+            pass
+
+    # -- selection ----------------------------------------------------------------------------------
+    @property
+    def highlighted(self) -> Row | None:
+        table = self.query_one("#lessons", DataTable)
+        if not self.visible_ids or not 0 <= table.cursor_row < len(self.visible_ids):
+            return None
+        return self.rows[self.visible_ids[table.cursor_row]]
+
+    def action_open(self) -> None:
+        row = self.highlighted
+        if row is not None:
+            self.app.open_lesson(row.entry.path)
+
+    def action_cursor(self, delta: int) -> None:
+        table = self.query_one("#lessons", DataTable)
+        if self.visible_ids:
+            table.move_cursor(row=max(0, min(table.cursor_row + delta, len(self.visible_ids) - 1)))
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.value = ""
+        self.query_one("#lessons", DataTable).focus()
+
+    def action_help(self) -> None:
+        self.app.show_help(self)
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
+
+    @on(DataTable.RowSelected, "#lessons")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def on_key(self, event: Key) -> None:
+        """Typing while the list has focus starts filtering (``q``, ``?`` and ``/`` keep their meaning)."""
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.has_focus or not event.is_printable or not event.character:
+            return
+        if event.character in ("q", "?", "/", " "):
+            return
+        event.stop()
+        event.prevent_default()
+        filter_input.focus()
+        filter_input.insert_text_at_cursor(event.character)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        if self.is_mounted and self.rows:
+            self.refresh_progress()
+
+
+__all__ = ["PickerScreen", "Row", "matches"]

@@ -1,0 +1,1 @@
+"""Widgets of the Session Tutor app, each owning one thing."""

@@ -1,0 +1,88 @@
+"""The variable tracker: one row per tracked variable, one column per revealed step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import BindingType
+from textual.widgets import DataTable
+
+from tutor.engine.trace import Step
+from tutor.lesson.model import Tracked
+from tutor.ui.text import abbreviate, format_value, literal
+
+CELL_WIDTH = 20
+#: How a changed value is emphasised (a text style, not a colour: colours come from the theme).
+CHANGED_STYLE = "bold underline"
+
+
+class VariableTracker(DataTable, inherit_bindings=False, can_focus=False):
+    """Values of the tracked variables after each revealed step; a value that changed is emphasised.
+
+    It follows the walkthrough (the newest step's column is scrolled into view), so it takes no keys of
+    its own: the walkthrough's keys stay with the walkthrough. The mouse wheel scrolls it.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(self, variables: Sequence[Tracked], **kw) -> None:
+        kw.setdefault("cursor_type", "column")
+        kw.setdefault("show_cursor", False)
+        kw.setdefault("fixed_columns", 1)
+        super().__init__(**kw)
+        self.variables: tuple[Tracked, ...] = tuple(variables)
+        self._steps: tuple[Step, ...] = ()
+        self._shown: list[Step] = []
+        self.upto = 0
+
+    def on_mount(self) -> None:
+        self.add_column(literal("variable"), key="label")
+        for index, tracked in enumerate(self.variables):
+            self.add_row(literal(tracked.label or tracked.variable), key=f"v{index}")
+
+    def set_steps(self, steps: Sequence[Step]) -> None:
+        self._steps = tuple(steps)
+        for index, old in enumerate(list(self._shown)):
+            if index >= len(self._steps):
+                break
+            if self._steps[index] != old:
+                self._shown[index] = self._steps[index]
+                self._fill_column(index)
+                if index + 1 < len(self._shown):
+                    self._fill_column(index + 1)
+        if self.upto > len(self._steps):
+            self.reveal(len(self._steps))
+
+    def reveal(self, upto: int) -> None:
+        upto = max(0, min(upto, len(self._steps)))
+        while len(self._shown) > upto:
+            index = len(self._shown) - 1
+            self.remove_column(f"s{index}")
+            self._shown.pop()
+        while len(self._shown) < upto:
+            index = len(self._shown)
+            step = self._steps[index]
+            self._shown.append(step)
+            self.add_column(Text(str(index + 1)), key=f"s{index}")
+            self._fill_column(index)
+        self.upto = upto
+        # the (invisible) column cursor scrolls the newest step's column into view
+        self.move_cursor(column=upto, animate=False)
+
+    def value(self, step_index: int, tracked: Tracked) -> Any:
+        return self._shown[step_index].get(tracked.variable)
+
+    def changed(self, step_index: int, tracked: Tracked) -> bool:
+        """Did this variable change at this step (compared with the step before)?"""
+        if step_index == 0:
+            return self.value(0, tracked) is not None
+        return self.value(step_index, tracked) != self.value(step_index - 1, tracked)
+
+    def _fill_column(self, index: int) -> None:
+        for row, tracked in enumerate(self.variables):
+            text = literal(abbreviate(format_value(self.value(index, tracked)), CELL_WIDTH))
+            if self.changed(index, tracked):
+                text.style = CHANGED_STYLE
+            self.update_cell(f"v{row}", f"s{index}", text)
