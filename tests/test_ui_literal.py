@@ -72,8 +72,10 @@ def test_literal_keeps_markup_and_makes_escapes_visible() -> None:
 
 
 def test_values_are_formatted_and_abbreviated() -> None:
-    assert format_value(None) == "—" and format_value(True) == "yes" and format_value(False) == "no"
-    assert format_value({"id": "a"}) == '{"id": "a"}'
+    # the same spelling as `tutor show` and the trace-question checks, so the table never disagrees with a quiz
+    assert format_value(None) == "null" and format_value(True) == "true" and format_value(False) == "false"
+    assert format_value("") == '""'
+    assert format_value({"id": "a"}) == '{"id":"a"}'
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"
     short = abbreviate(token, 24)
     assert len(short) == 24 and "…" in short and short.startswith(token[:10]) and short.endswith(token[-6:])

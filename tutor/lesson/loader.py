@@ -53,7 +53,11 @@ class LoadedLesson:
 
 
 def format_value(value: Any) -> str:
-    """A trace value as the UI shows it: ``null``, ``true``/``false``, strings as-is, other JSON compact."""
+    """A trace value as every view shows it and as trace answers are checked against.
+
+    ``null``, ``true``/``false`` (JavaScript's spelling, as in the code samples), strings as-is (an empty
+    string as ``""`` so it is visible), numbers as written, other values as compact JSON.
+    """
     if value is None:
         return "null"
     if value is True:
@@ -61,7 +65,7 @@ def format_value(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, str):
-        return value
+        return value if value else '""'
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

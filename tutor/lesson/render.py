@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from tutor.lesson.loader import LoadedLesson, format_value
+from tutor.lesson.visible import visible
 
 CELL_WIDTH = 32
 
@@ -144,7 +145,7 @@ def render_text(loaded: LoadedLesson) -> str:
             for line in q.mistakes:
                 out.append(f"     common mistake: {line}")
         out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return visible("\n".join(out).rstrip("\n") + "\n")
 
 
 def _md_cell(value: str) -> str:
@@ -221,7 +222,7 @@ def render_markdown(loaded: LoadedLesson) -> str:
                 out.append(f"- Common mistake: {line}")
             if q.hints or q.solution or q.mistakes:
                 out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return visible("\n".join(out).rstrip("\n") + "\n")
 
 
 def to_json(loaded: LoadedLesson) -> dict[str, Any]:
