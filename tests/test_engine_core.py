@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -226,19 +225,12 @@ def test_sqlite_and_memory_traces_match_without_restart() -> None:
     assert a == b
 
 
-@pytest.mark.parametrize(("strategy", "budget"), [("database", 1.5), ("jwt", 3.0)])
-def test_ten_thousand_events_simulate_fast(strategy: str, budget: float) -> None:
-    """Linear, not quadratic: 10,000 events (several browsers, logins, advances). CPU time, so that other
-    processes on the machine do not make it flaky; jwt pays for PyJWT's encode/decode on every request."""
+@pytest.mark.parametrize("strategy", ["database", "jwt"])
+def test_ten_thousand_events_run_to_the_end(strategy: str) -> None:
+    """10,000 events (several browsers, logins, advances) play through. How fast, and that the time is
+    linear in the events, is measured by `python -m bench` against a baseline, not by a timed test."""
     events = (MIXED * 834)[:10_000]
-    sc = scenario(events, strategy=strategy)
-    start = time.process_time()
-    trace = run_scenario(sc)
-    elapsed = time.process_time() - start
+    trace = run_scenario(scenario(events, strategy=strategy))
     assert len(trace) > 40_000
-    assert elapsed < budget, f"10,000 events took {elapsed:.2f}s of CPU"
-    # the second half costs about what the first half does (nothing grows with the trace)
-    half = scenario(events[:5_000], strategy=strategy)
-    start = time.process_time()
-    run_scenario(half)
-    assert time.process_time() - start < elapsed * 0.75 + 0.05
+    assert trace[-1].phase == "end"
+    assert max(step.event for step in trace) == 10_000

@@ -134,6 +134,11 @@ def test_plain_timestamp_is_just_text(tmp_path):
     assert load_lesson(write(tmp_path, text)).lesson.summary == "2024-01-01"
 
 
+# Hostile input must be refused without hanging; the limit is loose on purpose (shared 2-core machines):
+# it catches exponential blow-ups, not small slowdowns, which `python -m bench` measures.
+HANG = 10.0
+
+
 def test_alias_bomb(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     prev = "a"
@@ -143,7 +148,7 @@ def test_alias_bomb(tmp_path):
     text = "\n".join(lines) + "\n"
     start = time.perf_counter()
     p = only(problems(tmp_path, text))
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
     assert p.message.startswith("too many nodes (alias expansion?)")
     assert (p.line, p.col) == (7, 4)  # at the top-level value being expanded: g (walked first), 10**7 nodes
 
@@ -166,7 +171,7 @@ def test_deep_flow_nesting_is_fast_and_positioned(tmp_path):
     text = "a: " + "[" * 100_000 + "]" * 100_000 + "\n"
     start = time.perf_counter()
     p = only(problems(tmp_path, text))
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
     assert p.message == "nesting deeper than 64 levels"
     assert (p.line, p.col) == (1, 4 + 64)
 
@@ -186,7 +191,7 @@ def test_a_big_valid_looking_file_is_checked_quickly(tmp_path):
     from test_loader_helpers import write
 
     assert load_lesson(write(tmp_path, text)).lesson.id == "loader-fixture"
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
 
 
 def test_one_mebibyte_of_flow_list_is_checked_quickly(tmp_path):
@@ -194,7 +199,7 @@ def test_one_mebibyte_of_flow_list_is_checked_quickly(tmp_path):
     assert len(text.encode()) < MAX_BYTES
     start = time.perf_counter()
     p = only(problems(tmp_path, text))
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
     assert p.message == "too many nodes (alias expansion?): more than 100,000"
     assert (p.line, p.col) == (1, 7)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tutor.engine._fastinit import slot_constructor
 from tutor.engine.cookies import CookieJar, StoreOutcome, build_cookie_header
 
 
@@ -24,6 +25,11 @@ class Request:
         return f"{self.method} {self.path}"
 
 
+_new_request = slot_constructor(
+    Request, ("method", "path", "scheme", "cross_site", "top_level", "cookies", "cookie_header")
+)
+
+
 class Browser:
     """One browser (the learner's, a phone, an attacker's ...) talking to one host."""
 
@@ -42,7 +48,7 @@ class Browser:
         cookies: dict[str, str] = {}
         for c in sent:
             cookies.setdefault(c.name, c.value)
-        return Request(method, path, scheme, cross_site, top_level, cookies, build_cookie_header(sent))
+        return _new_request(method, path, scheme, cross_site, top_level, cookies, build_cookie_header(sent))
 
     def store_cookies(self, headers: list[str], request: Request, now: int) -> list[StoreOutcome]:
         """Apply a response's ``Set-Cookie`` headers to the jar, in order."""

@@ -20,6 +20,17 @@ _PART = re.compile(r"([0-9]+)([smhd])")
 
 def parse_duration(text: str) -> int:
     """``"1h30m"`` → ``5400``. Raises :class:`ValueError` with a one-line message on bad input."""
+    if isinstance(text, str):
+        return _parse_duration(text)  # memoized: scenarios repeat the same few durations
+    return _parse_duration_uncached(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_duration(text: str) -> int:
+    return _parse_duration_uncached(text)
+
+
+def _parse_duration_uncached(text: str) -> int:
     if not isinstance(text, str) or not _DURATION.fullmatch(text):
         raise ValueError(
             f"invalid duration {text!r}: expected a number and a unit (s, m, h, d), e.g. 90s, 31m, 2h, 7d or 1h30m"
@@ -49,6 +60,7 @@ def format_duration(seconds: int) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=4096)
 def format_clock(seconds: int) -> str:
     """A point on the virtual clock as shown to learners: ``+0s``, ``+31m``, ``+1d2h``."""
     return ("+" if seconds >= 0 else "") + format_duration(seconds)

@@ -33,6 +33,7 @@ from functools import lru_cache
 from http.cookies import CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 
+from tutor.engine._fastinit import slot_constructor
 from tutor.engine.clock import format_clock
 
 #: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
@@ -186,6 +187,59 @@ def _parse_attributes(text: str) -> Mapping[str, str | bool] | None:
     return MappingProxyType({k: v for k, v in morsel.items() if v != ""})
 
 
+@dataclass(frozen=True, slots=True)
+class _AttributePlan:
+    """What a ``Set-Cookie`` header's attributes mean for a response from ``scheme://host/path``
+    (everything :meth:`CookieJar.set_from_header` decides before it looks at the name or the clock)."""
+
+    rejected: str
+    """Why the cookie is rejected (``""`` when it is not, so far)."""
+    secure: bool = False
+    same_site: str | None = None
+    domain: str = ""
+    host_only: bool = True
+    path: str = "/"
+    max_age: int | None = None
+    """The ``Max-Age`` attribute as a number (``None``: absent or not a number)."""
+    has_expires: bool = False
+    """An ``Expires`` attribute is there (it is read only when ``max_age`` is ``None``)."""
+    expires_at: int | None = None
+    """That date on the virtual clock (``None``: unreadable)."""
+    http_only: bool = False
+
+
+@lru_cache(maxsize=512)
+def _attribute_plan(text: str, host: str, path: str, scheme: str) -> _AttributePlan | None:
+    """``None`` when the attributes are malformed. Same checks, same order, as they always were."""
+    attributes = _parse_attributes(text)
+    if attributes is None:
+        return None
+    morsel = SetCookie("x", "x", attributes)
+    secure = bool(morsel.attr("secure"))
+    if secure and scheme != "https":
+        return _AttributePlan("Secure cookie from an http response")
+    same_site = _SAME_SITE.get(str(morsel.attr("samesite")).lower()) if morsel.attr("samesite") else None
+    if same_site == "none" and not secure:
+        return _AttributePlan("SameSite=None without Secure")
+    domain_attr = str(morsel.attr("domain")).lstrip(".").lower()
+    if domain_attr:
+        if not domain_match(host, domain_attr):
+            return _AttributePlan(f"Domain={domain_attr} does not match {host}")
+        domain, host_only = domain_attr, False
+    else:
+        domain, host_only = host.lower(), True
+    cookie_path = str(morsel.attr("path"))
+    if not cookie_path.startswith("/"):
+        cookie_path = default_path(path)
+    max_age = _parse_int(str(morsel.attr("max-age"))) if morsel.attr("max-age") != "" else None
+    has_expires = bool(morsel.attr("expires"))
+    expires_at = _parse_http_date(str(morsel.attr("expires"))) if max_age is None and has_expires else None
+    return _AttributePlan(
+        "", secure, same_site, domain, host_only, cookie_path, max_age, has_expires, expires_at,
+        bool(morsel.attr("httponly")),
+    )
+
+
 def default_path(request_path: str) -> str:
     """RFC 6265 §5.1.4: the directory of the request path."""
     path = request_path.split("?", 1)[0]
@@ -226,6 +280,19 @@ class StoreOutcome:
         return f"{text} ({self.reason})" if self.reason else text
 
 
+def _SEND_ORDER(c: Cookie) -> tuple[int, int]:  # noqa: N802 - a sort key, named like a constant
+    """Longest path first, then oldest first (RFC 6265 §5.4 step 2)."""
+    return (-len(c.path), c.created)
+
+
+_MALFORMED = StoreOutcome("?", "rejected", "malformed Set-Cookie")
+_new_outcome = slot_constructor(StoreOutcome, ("name", "outcome", "reason"))
+_new_cookie = slot_constructor(
+    Cookie,
+    ("name", "value", "domain", "path", "host_only", "expires", "secure", "http_only", "same_site", "created"),
+)
+
+
 class CookieJar:
     """One browser's cookies. ``version`` changes whenever the contents change."""
 
@@ -234,6 +301,20 @@ class CookieJar:
         self.version = 0
         self._soonest: int | None = None
         """No cookie expires before this second (a lower bound), so most purges cost nothing."""
+        self._answers: dict[tuple, object] = {}
+        """Answers to queries (:meth:`get`, :meth:`cookies_for`) at ``_answers_version``: every change
+        of the contents changes ``version``, which empties this."""
+        self._answers_version = 0
+
+    def _answers_now(self, now: int) -> dict[tuple, object]:
+        """Purge, then the answer cache valid for the current contents."""
+        soonest = self._soonest
+        if soonest is not None and soonest < now:
+            self.purge(now)
+        if self._answers_version != self.version:
+            self._answers = {}
+            self._answers_version = self.version
+        return self._answers
 
     # -- reading -------------------------------------------------------------------------------
     def purge(self, now: int) -> bool:
@@ -258,11 +339,20 @@ class CookieJar:
 
     def get(self, name: str, now: int, *, host: str | None = None) -> Cookie | None:
         """The cookie of this name (the longest path first) whose domain matches ``host`` if given."""
+        answers = self._answers_now(now)
+        key = ("get", name, host)
+        try:
+            return answers[key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        # (_answers_now has purged: the dict holds exactly what all(now) would list)
         found = [
-            c for c in self.all(now) if c.name == name and (host is None or self._domain_ok(c, host))
+            c for c in self._cookies.values() if c.name == name and (host is None or self._domain_ok(c, host))
         ]
-        found.sort(key=lambda c: (-len(c.path), c.created))
-        return found[0] if found else None
+        if len(found) > 1:
+            found.sort(key=_SEND_ORDER)
+        answer = answers[key] = found[0] if found else None
+        return answer
 
     @staticmethod
     def _domain_ok(cookie: Cookie, host: str) -> bool:
@@ -280,9 +370,20 @@ class CookieJar:
         top_level: bool = True,
     ) -> list[Cookie]:
         """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
+        answers = self._answers_now(now)
+        key = ("for", host, path, scheme, method, cross_site, top_level)
+        known = answers.get(key)
+        if known is not None:
+            return list(known)  # type: ignore[call-overload]
         sent = []
-        for c in self.all(now):
-            if not self._domain_ok(c, host) or not path_match(path, c.path):
+        lower_host = host.lower()
+        for c in self._cookies.values():  # purged by _answers_now, as all(now) would
+            if c.host_only:
+                if c.domain != lower_host:
+                    continue
+            elif not domain_match(host, c.domain):
+                continue
+            if not path_match(path, c.path):
                 continue
             if c.secure and scheme != "https":
                 continue
@@ -293,11 +394,19 @@ class CookieJar:
                 if mode == "lax" and not (top_level and method == "GET"):
                     continue
             sent.append(c)
-        sent.sort(key=lambda c: (-len(c.path), c.created))
+        if len(sent) > 1:
+            sent.sort(key=_SEND_ORDER)
+        answers[key] = tuple(sent)
         return sent
 
     def document_cookie(self, *, host: str, now: int, path: str = "/", scheme: str = "https") -> str:
         """What a page script sees in ``document.cookie``: no HttpOnly cookies."""
+        self._answers_now(now)  # purge first, as cookies_for would
+        for c in self._cookies.values():
+            if not c.http_only:
+                break
+        else:  # every cookie is HttpOnly (or there are none): scripts see nothing
+            return ""
         visible = [
             c
             for c in self.cookies_for(host=host, path=path, scheme=scheme, now=now)
@@ -311,28 +420,26 @@ class CookieJar:
     # -- writing -------------------------------------------------------------------------------
     def set_from_header(self, header: str, *, host: str, path: str, scheme: str, now: int) -> StoreOutcome:
         """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``."""
-        morsel = parse_set_cookie(header)
-        if morsel is None:
-            return StoreOutcome("?", "rejected", "malformed Set-Cookie")
-        name, value = morsel.name, morsel.value
+        # parse_set_cookie, with everything that depends only on the attribute text (and the
+        # response's host, path and scheme) worked out once per distinct text: see _attribute_plan
+        pair, _, attributes = header.partition(";")
+        name, eq, value = pair.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not name:
+            return _MALFORMED
+        try:
+            _check_name(name)
+        except CookieError:
+            return _MALFORMED
+        plan = _attribute_plan(attributes.strip(), host, path, scheme)
+        if plan is None:
+            return _MALFORMED
         if len((name + value).encode()) > MAX_COOKIE_BYTES:
             return StoreOutcome(name, "rejected", f"larger than {MAX_COOKIE_BYTES} bytes")
-        secure = bool(morsel.attr("secure"))
-        if secure and scheme != "https":
-            return StoreOutcome(name, "rejected", "Secure cookie from an http response")
-        same_site = _SAME_SITE.get(str(morsel.attr("samesite")).lower()) if morsel.attr("samesite") else None
-        if same_site == "none" and not secure:
-            return StoreOutcome(name, "rejected", "SameSite=None without Secure")
-        domain_attr = str(morsel.attr("domain")).lstrip(".").lower()
-        if domain_attr:
-            if not domain_match(host, domain_attr):
-                return StoreOutcome(name, "rejected", f"Domain={domain_attr} does not match {host}")
-            domain, host_only = domain_attr, False
-        else:
-            domain, host_only = host.lower(), True
-        cookie_path = str(morsel.attr("path"))
-        if not cookie_path.startswith("/"):
-            cookie_path = default_path(path)
+        if plan.rejected:
+            return StoreOutcome(name, "rejected", plan.rejected)
+        secure, host_only, cookie_path = plan.secure, plan.host_only, plan.path
+        domain = plan.domain
         # cookie prefixes (RFC 6265bis §4.1.3)
         if name.startswith("__Secure-") and not secure:
             return StoreOutcome(name, "rejected", "__Secure- prefix needs Secure")
@@ -342,14 +449,14 @@ class CookieJar:
         # expiry: Max-Age wins over Expires
         expires: int | None = None
         delete = False
-        max_age = _parse_int(str(morsel.attr("max-age"))) if morsel.attr("max-age") != "" else None
+        max_age = plan.max_age
         if max_age is not None:
             if max_age <= 0:
                 delete = True
             else:
                 expires = now + min(max_age, MAX_LIFETIME)
-        elif morsel.attr("expires"):
-            at = _parse_http_date(str(morsel.attr("expires")))
+        elif plan.has_expires:
+            at = plan.expires_at
             if at is not None:
                 if at < now:
                     delete = True
@@ -366,22 +473,22 @@ class CookieJar:
             del self._cookies[key]
             self.version += 1
             return StoreOutcome(name, "deleted")
-        cookie = Cookie(
-            name=name,
-            value=value,
-            domain=domain,
-            path=cookie_path,
-            host_only=host_only,
-            expires=expires,
-            secure=secure,
-            http_only=bool(morsel.attr("httponly")),
-            same_site=same_site,
-            created=old.created if old is not None else now,
+        cookie = _new_cookie(
+            name,
+            value,
+            domain,
+            cookie_path,
+            host_only,
+            expires,
+            secure,
+            plan.http_only,
+            plan.same_site,
+            old.created if old is not None else now,
         )
         self._cookies[key] = cookie
         self._track(cookie)
         self.version += 1
-        return StoreOutcome(name, "replaced" if old is not None else "stored")
+        return _new_outcome(name, "replaced" if old is not None else "stored", "")
 
     def put(self, cookie: Cookie) -> None:
         """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""

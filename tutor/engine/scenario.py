@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 #: A duration such as ``90s``, ``31m``, ``2h``, ``7d`` (also ``1h30m``).

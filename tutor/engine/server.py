@@ -26,7 +26,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from tutor.engine.browser import Request
@@ -136,6 +136,9 @@ class Current:
 
 Emit = Callable[[str, str, str, Exchange], None]
 
+#: ``json.dumps(body, sort_keys=True, separators=(",", ":"))``, with the encoder made once.
+_BODY_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
 
 def _expiry_text(expires: int | None) -> str:
     return "never" if expires is None else format_clock(expires)
@@ -150,12 +153,13 @@ class Server:
         self.signer = signer
         self.cookie = settings.options.cookie
         self.jwt = settings.strategy == "jwt"
+        self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
 
     # -- the entry point ---------------------------------------------------------------------
     def handle(self, request: Request, now: int, emit: Emit, credentials: tuple[str, str] | None = None) -> Exchange:
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
         ex.session_id = request.cookies.get(self.cookie.name)
-        handler = ROUTES.get((request.method, request.path))
+        handler = self._handlers.get((request.method, request.path))
         if handler is None:
             emit("receive", f"Receive {request.line}", "No such route", ex)
             if request.path in ROUTE_METHODS:
@@ -164,7 +168,7 @@ class Server:
             else:
                 self._respond(ex, emit, 404, "404 Not Found")
             return ex
-        getattr(self, "_" + handler)(ex, now, emit, credentials)
+        handler(ex, now, emit, credentials)
         return ex
 
     # -- routes --------------------------------------------------------------------------------
@@ -218,7 +222,7 @@ class Server:
             body = {"user": {"name": cur.user}, "expires": expires}
         else:
             body = {}
-        ex.body = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        ex.body = _BODY_JSON.encode(body)
         self._respond(ex, emit, 200, f"200 {ex.body}")
 
     def _login(self, ex: Exchange, now: int, emit: Emit, credentials: tuple[str, str] | None) -> None:
@@ -250,7 +254,7 @@ class Server:
         else:
             row = cur.row
             assert row is not None
-            row = replace(row, user=user, last_seen=now, expires=self.settings.expiry(row.created, now))
+            row = SessionRow(row.id, user, row.created, now, self.settings.expiry(row.created, now))
             self.store.put(row)
             ex.session, ex.user = row.to_json(), user
             emit(
@@ -305,7 +309,7 @@ class Server:
         upd = self.settings.update_age
         written = upd is None or now - row.last_seen >= upd
         if written:
-            row = replace(row, last_seen=now, expires=self.settings.expiry(row.created, now))
+            row = SessionRow(row.id, row.user, row.created, now, self.settings.expiry(row.created, now))
             self.store.put(row)
             note = f"Valid; expiry now {_expiry_text(row.expires)}"
         else:

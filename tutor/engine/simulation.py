@@ -8,11 +8,13 @@ grows linearly with the trace. Treat them as read-only.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any
 
 from msgspec import UNSET
 
+from tutor.engine._fastinit import slot_constructor
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
 from tutor.engine.cookies import Cookie
@@ -33,6 +35,14 @@ from tutor.engine.trace import Step, Trace
 
 #: The browser that exists from the start (``as:`` defaults to it).
 DEFAULT_BROWSER = "browser"
+
+_NOTHING = object()
+
+
+#: Builds a Step from its ten fields, positionally (see tutor/engine/_fastinit.py).
+_new_step = slot_constructor(
+    Step, ("step", "event", "actor", "phase", "action", "cookie_present", "session_id", "user", "result", "variables")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +86,13 @@ class Simulation:
         self._purged_at = -1
         self._dirty: set[str] = set()
         """Browsers whose jar may have changed since the last step."""
+        self._vars_gen = 0
+        """Changes whenever a shared view in ``_vars`` (store, a jar) is replaced."""
+        self._last: tuple[Any, ...] = (_NOTHING,) * 7
+        """The per-step values (clock, request, cookieStore, session, status, set_cookie, token) of
+        the last variables dict built, and the ``_vars_gen`` it was built at."""
+        self._last_gen = -1
+        self._last_vars: dict[str, Any] = {}
         self._vars: dict[str, Any] = {
             "clock": self.clock.display,
             "request": None,
@@ -120,9 +137,11 @@ class Simulation:
     # -- recording ------------------------------------------------------------------------------
     def _sync(self) -> None:
         """Bring the shared views (store, jars) up to date; only changed ones are rebuilt."""
-        if self.store is not None and self.store.version != self._store_version:
-            self._vars["store"] = self.store.snapshot()
-            self._store_version = self.store.version
+        store = self.store
+        if store is not None and store.version != self._store_version:
+            self._vars["store"] = store.snapshot()
+            self._store_version = store.version
+            self._vars_gen += 1
         now = self.clock.now
         if now != self._purged_at:  # cookies expire only when the clock moves
             self._purged_at = now
@@ -136,6 +155,7 @@ class Simulation:
                     self._vars[f"jar.{name}"] = b.jar.describe(now)
                     self._vars[f"document.cookie.{name}"] = b.document_cookie(now)
                     self._jar_versions[name] = b.jar.version
+                    self._vars_gen += 1
             self._dirty.clear()
 
     def _record(
@@ -151,33 +171,65 @@ class Simulation:
         exchange: Exchange | None = None,
         token: dict[str, Any] | None = None,
     ) -> Step:
-        self._sync()
+        return self._add(phase, actor, action, result, cookie_present, session_id, user, exchange, token)
+
+    def _add(
+        self,
+        phase: str,
+        actor: str,
+        action: str,
+        result: str,
+        cookie_present: bool,
+        session_id: str | None,
+        user: str | None,
+        exchange: Exchange | None,
+        token: dict[str, Any] | None,
+    ) -> Step:
+        """:meth:`_record` with positional arguments (the hot path: one call per step)."""
+        store = self.store
+        if (
+            self._dirty
+            or self.clock.now != self._purged_at
+            or (store is not None and store.version != self._store_version)
+        ):
+            self._sync()
+        clock = self.clock.display
         if exchange is not None:
-            variables = {
-                **self._vars,
-                "clock": self.clock.display,
-                "request": exchange.line,
-                "cookieStore": exchange.cookie_store,
-                "session": exchange.session,
-                "status": exchange.status,
-                "set_cookie": exchange.set_cookie,
-                "token": exchange.token,
-            }
+            request, cookie_store, session = exchange.line, exchange.cookie_store, exchange.session
+            status, set_cookie, token = exchange.status, exchange.set_cookie, exchange.token
         else:
-            variables = {**self._vars, "clock": self.clock.display, "token": token}
-        step = Step(
-            step=len(self._steps) + 1,
-            event=self._event_no,
-            actor=actor,
-            phase=phase,
-            action=action,
-            cookie_present=cookie_present,
-            session_id=session_id,
-            user=user,
-            result=result,
-            variables=variables,
+            request = cookie_store = session = status = set_cookie = None
+        # A step whose variables are the very same objects as the previous step's shares its dict
+        # (the variables are read-only); otherwise the shared views are copied and the rest set.
+        last = self._last
+        if (
+            self._last_gen == self._vars_gen
+            and clock is last[0]
+            and request is last[1]
+            and cookie_store is last[2]
+            and session is last[3]
+            and status is last[4]
+            and set_cookie is last[5]
+            and token is last[6]
+        ):
+            variables = self._last_vars
+        else:
+            variables = self._vars.copy()
+            variables["clock"] = clock
+            variables["request"] = request
+            variables["cookieStore"] = cookie_store
+            variables["session"] = session
+            variables["status"] = status
+            variables["set_cookie"] = set_cookie
+            variables["token"] = token
+            self._last = (clock, request, cookie_store, session, status, set_cookie, token)
+            self._last_gen = self._vars_gen
+            self._last_vars = variables
+        steps = self._steps
+        step = _new_step(
+            len(steps) + 1, self._event_no, actor, phase, action, cookie_present, session_id, user, result, variables
         )
-        self._steps.append(step)
+        steps.append(step)
         return step
 
     # -- playing events -------------------------------------------------------------------------
@@ -218,11 +270,10 @@ class Simulation:
         )
         present = self.cookie_name in request.cookies
 
+        add = self._add
+
         def emit(phase: str, action: str, result: str, ex: Exchange) -> None:
-            self._record(
-                phase, name, action, result,
-                cookie_present=present, session_id=ex.session_id, user=ex.user, exchange=ex,
-            )
+            add(phase, name, action, result, present, ex.session_id, ex.user, ex, None)
 
         ex = self.server.handle(request, now, emit, credentials)
         if ex.set_cookies:
@@ -345,11 +396,24 @@ class Simulation:
 
 
 def run_scenario(scenario: Scenario) -> Trace:
-    """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
-    with Simulation(scenario.engine) as sim:
-        for event in scenario.events:
-            sim.play(event)
-        return sim.end()
+    """Play every event and add the final ``end`` step. Deterministic for the same scenario.
+
+    The cyclic garbage collector is paused while the trace is built: a run allocates a few objects
+    per step and creates no reference cycles, and on a long scenario the collector's repeated full
+    passes over the growing trace cost more than the run itself. It is switched back on (if it was
+    on) however the run ends; the playground's step-by-step :meth:`Simulation.play` is unaffected."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        with Simulation(scenario.engine) as sim:
+            play = sim.play
+            for event in scenario.events:
+                play(event)
+            return sim.end()
+    finally:
+        if paused:
+            gc.enable()
 
 
 # -- semantic checks -----------------------------------------------------------------------------

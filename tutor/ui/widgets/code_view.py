@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tutor.lesson.model import CodeSample
-from tutor.ui.text import literal, visible
+from tutor.ui.text import visible
 
 
 class CodeSampleView(Static):
