@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 
@@ -20,6 +21,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"tutor serve: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
         return 1
     command = f"{shlex.quote(sys.executable)} -m tutor"
+    for folder in getattr(args, "lessons", []):
+        # each browser tab runs its own `tutor`: give it the same extra lesson folders
+        command += f" --lessons {shlex.quote(os.path.abspath(folder))}"
     print(f"Serving Session Tutor on http://{args.host}:{args.port} (Ctrl+C stops)", file=sys.stderr)
     Server(command, host=args.host, port=args.port, title="Session Tutor").serve()
     return 0
