@@ -384,11 +384,18 @@ class Simulation:
         self._record("clear_cookies", b.name, f"Clear all cookies in {b.name}", f"{count} cookie{'s' if count != 1 else ''} deleted", cookie_present=False)
 
     def _play_restart_server(self, event: Event) -> None:
+        """The server process restarts. A memory store loses every row. A persistent (sqlite) store
+        keeps them, and the new process's start-up cleanup deletes the rows that have already expired
+        (``expires <= now``; see ``tutor/engine/store.py``): valid sessions all survive."""
         if self.store is None:
             result = "Tokens live in the cookies: nothing lost"
         elif self.store.persistent:
             self.store.restart()
-            result = f"SQLite file kept: {len(self.store)} session{'s' if len(self.store) != 1 else ''} survive"
+            swept = self.store.sweep(self.clock.now)
+            kept = len(self.store)
+            result = f"SQLite file kept: {kept} session{' survives' if kept == 1 else 's survive'}"
+            if swept:
+                result += f"; start-up cleanup deleted {swept} expired row{'s' if swept != 1 else ''}"
         else:
             lost = self.store.restart()
             result = f"In-memory store lost {lost} session{'s' if lost != 1 else ''}"
