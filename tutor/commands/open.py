@@ -10,7 +10,7 @@ from tutor.cli import MODES
 
 def run(args: argparse.Namespace) -> int:
     from tutor.lesson.catalog import UnknownLesson, resolve
-    from tutor.lesson.loader import LoadError, load_lesson
+    from tutor.lesson.loader import LoadError, load_lesson_cached
 
     extra = getattr(args, "lessons", None) or []
     try:
@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"tutor open: error: {exc}", file=sys.stderr)
         return 1
     try:
-        loaded = load_lesson(path)
+        loaded = load_lesson_cached(path)  # content-keyed: an edited lesson is always loaded afresh
     except LoadError as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)

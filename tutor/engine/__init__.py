@@ -20,10 +20,34 @@ DESIGN — the variables every step records (JSON values, shared between steps w
   scripts see. Present for every browser that exists (``browser`` always does).
 """
 
-from tutor.engine.clock import format_duration, parse_duration
-from tutor.engine.scenario import EngineOptions, Event, Scenario
-from tutor.engine.simulation import ScenarioProblem, Simulation, check_scenario, run_scenario
-from tutor.engine.trace import PHASES, Step, Trace
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tutor.engine.clock import format_duration, parse_duration
+    from tutor.engine.scenario import EngineOptions, Event, Scenario
+    from tutor.engine.simulation import ScenarioProblem, Simulation, check_scenario, run_scenario
+    from tutor.engine.trace import PHASES, Step, Trace
+
+#: Public name -> the submodule that defines it. The names are resolved on first use (PEP 562), so
+#: ``import tutor.engine.scenario`` (which every lesson load does) does not import the simulation, the
+#: server, the cookie jar (``http.cookies``, ``email``), ``hmac``/``hashlib``, PyJWT or ``sqlite3``.
+_EXPORTS: dict[str, str] = {
+    "PHASES": "trace",
+    "EngineOptions": "scenario",
+    "Event": "scenario",
+    "Scenario": "scenario",
+    "ScenarioProblem": "simulation",
+    "Simulation": "simulation",
+    "Step": "trace",
+    "Trace": "trace",
+    "check_scenario": "simulation",
+    "format_duration": "clock",
+    "parse_duration": "clock",
+    "run_scenario": "simulation",
+}
 
 __all__ = [
     "PHASES",
@@ -39,3 +63,16 @@ __all__ = [
     "parse_duration",
     "run_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups do not come back here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from tutor.lesson.validate import did_you_mean
 from tutor.lesson.yamlsource import SourceError, compose_text, read_text
 
 SUFFIXES = (".yaml", ".yml")
@@ -28,6 +27,10 @@ class UnknownLesson(LookupError):
     def __init__(self, name: str, known: Sequence[str]) -> None:
         self.name = name
         self.known = list(known)
+        # validate (msgspec, the lesson model) is imported only for this message: the picker lists
+        # lessons without it
+        from tutor.lesson.validate import did_you_mean
+
         close = did_you_mean(name, known) if known else None
         message = f"no lesson file or lesson id `{name}`"
         if close:

@@ -9,26 +9,37 @@ trace steps whose phase is in ``table.phases`` (all when absent), renumbered 1..
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import os
+import pickle
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from tutor.engine.scenario import Scenario
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
-from tutor.lesson.model import Lesson
-from tutor.lesson.validate import INVALID, did_you_mean, validate
-from tutor.lesson.yamlsource import Problem, SourceError, compose_text, mark_of, read_text
+from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
+
+if TYPE_CHECKING:
+    from tutor.engine.scenario import Scenario
+    from tutor.lesson.model import Lesson
+
+# The formats (msgspec structs) and the validator are imported by the functions that load a file:
+# `tutor.ui.text` imports this module for `format_value`, and the picker needs neither.
 
 __all__ = [
     "LoadError",
     "LoadedLesson",
     "Problem",
+    "cache_dir",
     "format_value",
     "lesson_from_text",
+    "lesson_steps_cached",
     "load_lesson",
+    "load_lesson_cached",
     "load_scenario",
     "scenario_from_text",
 ]
@@ -100,6 +111,12 @@ class _Reporter:
             self.problems.append(Problem(self.name, line, col, message, hint))
 
 
+def did_you_mean(word: str, candidates: Any) -> str | None:
+    from tutor.lesson.validate import did_you_mean as suggest
+
+    return suggest(word, candidates)
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 
@@ -140,6 +157,9 @@ def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
 
 
 def _scenario_from_root(root: Node, name: str) -> Scenario:
+    from tutor.engine.scenario import Scenario
+    from tutor.lesson.validate import INVALID, validate
+
     base: tuple = ()
     node = root
     inner = _mapping_get(root, "scenario")
@@ -208,12 +228,162 @@ def load_lesson(path: str | Path) -> LoadedLesson:
     return _lesson_from_root(root, name, Path(path))
 
 
+# --- the lesson cache -------------------------------------------------------------------------------
+#
+# `tutor open` and the picker's step counts would otherwise compose, validate and run every lesson at
+# each start (and import the whole engine to do so). A good lesson's LoadedLesson is pickled to
+# ``<cache>/lessons/<key>.pickle``; the key is a SHA-256 of the file's bytes, its path, the tutor version,
+# the Python version and the size + mtime of every module of tutor.engine and tutor.lesson, so an
+# edited lesson or changed code is never served from the cache. Files are written atomically (temporary
+# file + rename); anything unreadable, of another key or another shape is ignored and the lesson is
+# loaded normally. Lessons with problems are never cached.
+
+_CACHE_MAGIC = "tutor-lesson-cache/1"
+_CACHE_MAX_FILES = 64
+_code_signature: bytes | None = None
+
+
+def cache_dir() -> Path:
+    """``$TUTOR_HOME/cache`` when ``TUTOR_HOME`` is set, else the platform's user cache folder."""
+    home = os.environ.get("TUTOR_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("session-tutor", appauthor=False))
+
+
+def _code_sig() -> bytes:
+    """What changes when the code that loads a lesson changes (also in a source checkout)."""
+    global _code_signature
+    if _code_signature is None:
+        import tutor
+
+        parts = [getattr(tutor, "__version__", "?"), sys.version]
+        package = Path(__file__).resolve().parent.parent
+        for folder in ("engine", "lesson"):
+            try:
+                names = sorted(os.listdir(package / folder))
+            except OSError:
+                names = []
+            for name in names:
+                if name.endswith(".py"):
+                    try:
+                        st = os.stat(package / folder / name)
+                    except OSError:
+                        continue
+                    parts.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
+        _code_signature = "\n".join(parts).encode()
+    return _code_signature
+
+
+def _cache_key(path: Path, data: bytes) -> str:
+    digest = hashlib.sha256(_code_sig())
+    digest.update(b"\0" + os.fsencode(str(path)) + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / "lessons" / f"{key}.pickle"
+
+
+def _cache_read(key: str, *, steps_only: bool) -> LoadedLesson | int | None:
+    """The cached lesson (or only its table's step count), or None when there is no usable entry."""
+    try:
+        with open(_cache_file(key), "rb") as fh:
+            header = pickle.load(fh)
+            if not (isinstance(header, tuple) and len(header) == 3 and header[0] == _CACHE_MAGIC
+                    and header[1] == key and type(header[2]) is int):
+                return None
+            if steps_only:
+                return header[2]
+            loaded = pickle.load(fh)
+    except Exception:  # missing, truncated, from another version: load the lesson normally
+        return None
+    if not isinstance(loaded, LoadedLesson) or len(loaded.steps) != header[2]:
+        return None
+    return loaded
+
+
+def _cache_write(key: str, loaded: LoadedLesson) -> None:
+    folder = _cache_file(key).parent
+    tmp: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        import threading
+
+        # unique per writer (the picker counts steps in a thread while a lesson may be opened)
+        tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump((_CACHE_MAGIC, key, len(loaded.steps)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, _cache_file(key))
+        tmp = None
+        files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[:-_CACHE_MAX_FILES]:
+            old.unlink(missing_ok=True)
+    except Exception:  # a cache that cannot be written only costs time
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+
+
+def load_lesson_cached(path: str | Path) -> LoadedLesson:
+    """:func:`load_lesson`, served from the lesson cache when this exact file was loaded before."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if data is None or len(data) > MAX_BYTES:
+        return load_lesson(path)  # the same error as without a cache
+    key = _cache_key(path, data)
+    found = _cache_read(key, steps_only=False)
+    if isinstance(found, LoadedLesson):
+        return dataclasses.replace(found, path=path)
+    name = str(path)
+    try:
+        root = compose_text(decode_bytes(data, name), name)
+    except SourceError as exc:
+        raise LoadError(exc.problems) from None
+    loaded = _lesson_from_root(root, name, path)
+    _cache_write(key, loaded)
+    return loaded
+
+
+def lesson_steps_cached(path: str | Path) -> int:
+    """How many rows the lesson's execution table has, without loading it when the cache knows.
+
+    Raises :class:`LoadError` (or ``OSError``) like :func:`load_lesson` when the lesson has to be loaded.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    if data is not None and len(data) <= MAX_BYTES:
+        found = _cache_read(_cache_key(path, data), steps_only=True)
+        if isinstance(found, int):
+            return found
+    return len(load_lesson_cached(path).steps)
+
+
 def lesson_from_text(text: str, name: str = "<lesson>") -> LoadedLesson:
     """Like :func:`load_lesson`, for text already in memory (``name`` is used in messages)."""
     return _lesson_from_root(_compose_text(text, name), name, Path(name))
 
 
 def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
+    from tutor.lesson.model import Lesson
+    from tutor.lesson.validate import INVALID, validate
+
     lesson, raw, index, key_index = validate(root, Lesson)
     rep = _Reporter(name, root, index, key_index)
     rep.raw(raw)
