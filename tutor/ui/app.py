@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -13,14 +14,13 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from tutor.lesson import catalog
-from tutor.ui.screens.help import HelpScreen, describe_bindings
-from tutor.ui.screens.lesson import MODES, LessonScreen
-from tutor.ui.screens.picker import PickerScreen
 from tutor.ui.text import visible
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.progress import LessonProgress, ProgressStore
+    from tutor.ui.screens.lesson import LessonScreen
+    from tutor.ui.screens.picker import PickerScreen
 
 T = TypeVar("T")
 _UI = Path(__file__).parent
@@ -30,6 +30,29 @@ STYLES: list[str | Path] = [_UI / "app.tcss"] + [
 ]
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
+_LESSON_MODULE = "tutor.ui.screens.lesson"
+_PICKER_MODULE = "tutor.ui.screens.picker"
+
+
+def _lesson_screen_class() -> type[LessonScreen]:
+    """The lesson screen, imported when a lesson is first opened (the picker does not need its widgets,
+    Pygments or the engine)."""
+    from tutor.ui.screens.lesson import LessonScreen
+
+    return LessonScreen
+
+
+def _is_lesson_screen(screen: object) -> bool:
+    """``isinstance(screen, LessonScreen)`` without importing the lesson screen: no lesson screen can
+    exist before its module is imported."""
+    module = sys.modules.get(_LESSON_MODULE)
+    return module is not None and isinstance(screen, module.LessonScreen)
+
+
+def _is_picker_screen(screen: object) -> bool:
+    """``isinstance(screen, PickerScreen)``; `tutor open` does not import the picker until it is needed."""
+    module = sys.modules.get(_PICKER_MODULE)
+    return module is not None and isinstance(screen, module.PickerScreen)
 
 
 class TutorApp(App):
@@ -111,21 +134,23 @@ class TutorApp(App):
         if self.initial_lesson is not None:
             # `tutor open`: the picker is built only when the learner goes back to it
             self.push_screen(
-                LessonScreen(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
-                             watch=self.watch_file, seed=self.seed)
+                _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
+                                       watch=self.watch_file, seed=self.seed)
             )
         else:
             self.push_screen(self._picker())
 
     def _picker(self) -> PickerScreen:
+        from tutor.ui.screens.picker import PickerScreen
+
         return PickerScreen(catalog.entries(self.extra_dirs))
 
     def open_lesson(self, path: Path, mode: str = "walkthrough") -> bool:
         """Load a lesson file and show it; its problems become a notification when it is invalid."""
-        from tutor.lesson.loader import LoadError, load_lesson
+        from tutor.lesson.loader import LoadError, load_lesson_cached
 
         try:
-            loaded = load_lesson(path)
+            loaded = load_lesson_cached(path)
         except LoadError as exc:
             lines = [str(p).splitlines()[0] for p in exc.problems[:5]]
             more = len(exc.problems) - len(lines)
@@ -136,22 +161,27 @@ class TutorApp(App):
         except OSError as exc:
             self.notify(visible(f"{path}: {exc.strerror or exc}"), severity="error", markup=False)
             return False
-        while isinstance(self.screen, LessonScreen):
+        lesson_screen = _lesson_screen_class()
+        while isinstance(self.screen, lesson_screen):
             self.pop_screen()
-        self.push_screen(LessonScreen(loaded, mode=mode, seed=self.seed))
+        self.push_screen(lesson_screen(loaded, mode=mode, seed=self.seed))
         return True
 
     def leave_lesson(self, screen: Screen) -> None:
         """Back from a lesson: to the picker (below it, or a new one when the app started in the lesson)."""
-        if any(isinstance(s, PickerScreen) for s in self.screen_stack):
+        if any(_is_picker_screen(s) for s in self.screen_stack):
             self.pop_screen()
         else:
             self.switch_screen(self._picker())
 
     def show_help(self, screen: Screen) -> None:
-        name = "Lesson picker" if isinstance(screen, PickerScreen) else "Lesson"
-        if isinstance(screen, LessonScreen):
-            name = f"Lesson · {MODES[screen.tabs.active][1]}"
+        from tutor.ui.screens.help import HelpScreen, describe_bindings
+
+        name = "Lesson picker" if _is_picker_screen(screen) else "Lesson"
+        if _is_lesson_screen(screen):
+            from tutor.ui.screens.lesson import MODES
+
+            name = f"Lesson · {MODES[screen.tabs.active][1]}"  # type: ignore[attr-defined]
         rows = describe_bindings(self, screen)
         rows.append(("ctrl+p", "Command palette: switch mode, open a lesson, change theme"))
         self.push_screen(HelpScreen(name, rows))
@@ -159,9 +189,12 @@ class TutorApp(App):
     # -- command palette ----------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, LessonScreen):
+        if _is_lesson_screen(screen):
+            from tutor.ui.screens.lesson import MODES
+
             for mode, (_label, full) in MODES.items():
-                yield SystemCommand(f"Switch to {full}", f"Show the {full} tab of this lesson", partial(screen.switch_mode, mode))
+                yield SystemCommand(f"Switch to {full}", f"Show the {full} tab of this lesson",
+                                    partial(screen.switch_mode, mode))  # type: ignore[attr-defined]
         for entry in catalog.entries(self.extra_dirs):
             if entry.valid:
                 # the palette reads titles as markup: lesson text is escaped

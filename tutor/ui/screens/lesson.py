@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tutor.ui.text import literal, visible
@@ -73,6 +74,10 @@ class LessonScreen(Screen):
         self.seed = seed
         self.problems: list[str] = []
         self._signature = file_signature(loaded.path) if watch else None
+        if self.mode == "walkthrough":
+            # Focus the table as the screen mounts: Textual's default (the first focusable widget, the tab
+            # bar) would be restyled, then blurred by _focus_mode, each time re-composing the footer.
+            self.AUTO_FOCUS = "ExecutionTable"
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -90,25 +95,28 @@ class LessonScreen(Screen):
         with TabbedContent(initial=self.mode, id="modes"):
             with TabPane(MODES["walkthrough"][0], id="walkthrough"):
                 yield Walkthrough(loaded, start=start, seed=self.seed, id="walk")
-            with TabPane(MODES["moments"][0], id="moments"):
-                yield MomentsView(list(lesson.moments), id="moments-list")
-            for mode in ("visual", "practice", "test"):
-                yield TabPane(MODES[mode][0], id=mode)
-            with TabPane(MODES["snapshot"][0], id="snapshot"):
-                yield ReadableText(lesson.snapshot, id="snapshot-text")
-            with TabPane(MODES["transcript"][0], id="transcript"):
-                yield ReadableText(lesson.transcript, id="transcript-text")
-            yield TabPane(MODES["play"][0], id="play")
+            for mode in MODES:
+                if mode != "walkthrough":
+                    yield TabPane(MODES[mode][0], id=mode)
         yield Footer()
 
     def _ensure_mode_widget(self, mode: str) -> None:
-        """The quiz and playground tabs are built the first time they are shown (start-up stays fast)."""
-        if mode not in ("visual", "practice", "test", "play"):
+        """Every tab but the walkthrough is built the first time it is shown (start-up stays fast: a
+        widget mounted is a widget styled and laid out before the first frame)."""
+        if mode == "walkthrough":
             return
         pane = self.tabs.get_pane(mode)
         if pane.children:
             return
-        if mode == "play":
+        lesson = self.loaded.lesson
+        widget: Widget
+        if mode == "moments":
+            widget = MomentsView(list(lesson.moments), id="moments-list")
+        elif mode == "snapshot":
+            widget = ReadableText(lesson.snapshot, id="snapshot-text")
+        elif mode == "transcript":
+            widget = ReadableText(lesson.transcript, id="transcript-text")
+        elif mode == "play":
             playground = _optional_widget("tutor.ui.widgets.playground", "PlaygroundView")
             if playground is None:
                 widget = Static("The playground is not available in this build.", classes="missing")

@@ -131,20 +131,22 @@ class PickerScreen(Screen):
 
     @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
     def load_totals(self) -> None:
-        """Count each lesson's steps (that needs the engine run) without blocking the screen."""
-        from tutor.lesson.loader import LoadError, load_lesson
+        """Count each lesson's steps without blocking the screen.
+
+        That needs the engine run, unless the lesson cache already has this exact file: then neither the
+        engine nor the lesson model is imported (the picker starts smaller).
+        """
+        from tutor.lesson.loader import LoadError, lesson_steps_cached
 
         for lesson_id, row in list(self.rows.items()):
             if row.problem:
                 continue
             try:
-                loaded = load_lesson(row.entry.path)
+                row.total = lesson_steps_cached(row.entry.path)
             except LoadError as exc:
                 row.problem = str(exc.problems[0]) if exc.problems else "invalid"
             except OSError as exc:
                 row.problem = str(exc)
-            else:
-                row.total = len(loaded.steps)
         try:
             self.app.call_from_thread(self.refresh_progress)
         except RuntimeError:  # the app closed while the lessons were being counted

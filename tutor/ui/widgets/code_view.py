@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.syntax import Syntax
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from tutor.lesson.model import CodeSample
@@ -20,6 +20,8 @@ class CodeSampleView(Static):
         self.sample = sample
         self.source = visible(sample.source).rstrip("\n")
         self.highlighted: frozenset[int] = frozenset()
+        #: (dark, highlighted lines) -> Syntax: Pygments lexes the sample once per highlight set and theme
+        self._syntax_cache: dict[tuple[bool, frozenset[int]], Syntax] = {}
         # border titles are markup when given a str: lesson text goes in as Content, literally
         self.border_title = Content(visible(sample.title))
         if sample.caption:
@@ -27,18 +29,25 @@ class CodeSampleView(Static):
 
     def on_mount(self) -> None:
         self._render_syntax()
-        self.watch(self.app, "theme", lambda _: self._render_syntax(), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, _theme: str) -> None:
+        self._syntax_cache.clear()
+        self._render_syntax(layout=True)
 
     def set_phase(self, phase: str | None) -> None:
         lines = frozenset(self.sample.lines.get(phase, ())) if phase else frozenset()
         if lines != self.highlighted:
             self.highlighted = lines
-            self._render_syntax()
+            # the same source, so the same size: only the marked lines change
+            self._render_syntax(layout=False)
 
-    def _render_syntax(self) -> None:
+    def _render_syntax(self, *, layout: bool = True) -> None:
         dark = self.app.current_theme.dark if self.is_mounted else True
-        self.update(
-            Syntax(
+        key = (dark, self.highlighted)
+        syntax = self._syntax_cache.get(key)
+        if syntax is None:
+            syntax = self._syntax_cache[key] = Syntax(
                 self.source,
                 self.sample.language,
                 theme="ansi_dark" if dark else "ansi_light",
@@ -47,7 +56,7 @@ class CodeSampleView(Static):
                 word_wrap=False,
                 background_color="default",
             )
-        )
+        self.update(syntax, layout=layout)
 
 
 class CodeView(VerticalScroll):

@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -35,7 +36,66 @@ def column_heading(column: Column) -> str:
     return column.heading or DEFAULT_HEADINGS.get(column.field, column.field)
 
 
-class ExecutionTable(DataTable, inherit_bindings=False):
+class StepTable(DataTable, inherit_bindings=False):
+    """A DataTable that grows by one row or column per step without re-rendering or re-laying out everything.
+
+    Stock ``DataTable`` (Textual 8.2.8, pinned) makes each ``add_row``/``add_column`` expensive three ways:
+    it bumps ``_update_count``, which is part of every render-cache key, so every visible cell is rendered
+    again; it measures the new cells on idle, *after* the first repaint, and sets ``virtual_size`` (a
+    ``layout=True`` reactive), so the whole screen is laid out and painted a second time; and it scrolls
+    the cursor into view after that refresh (a third paint), from a virtual size that may still be stale.
+
+    :meth:`grow` does the same work at once: cells already rendered stay cached (the count is bumped only
+    when a column's width changed, which changes how cells render), the new size is measured now and set
+    without a layout (a scroll view's size does not depend on its virtual size; when a scrollbar appears or
+    goes, the ``show_*_scrollbar`` reactives ask for the layout themselves), and :meth:`scroll_region_now`
+    scrolls before the next paint.
+    """
+
+    _quiet_layout = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        if self._quiet_layout:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def grow(self, add) -> None:
+        """Run ``add()`` (which adds rows or columns) and settle the table's dimensions now."""
+        count = self._update_count
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        add()
+        if not self.is_mounted:
+            return
+        # cells already there render exactly as before: keep their caches, drop only the per-table ones
+        self._update_count = count
+        self._offset_cache.clear()
+        self._ordered_row_cache.clear()
+        self._row_renderable_cache.clear()
+        self._line_cache.clear()
+        self._quiet_layout = True
+        try:
+            if self._updated_cells:
+                updated = set(self._updated_cells)
+                self._updated_cells.clear()
+                self._update_column_widths(updated)
+            if self._require_update_dimensions:
+                self._require_update_dimensions = False
+                new_rows = set(self._new_rows)
+                self._new_rows.clear()
+                self._update_dimensions(new_rows)
+        finally:
+            self._quiet_layout = False
+        if widths != [column.get_render_width(self) for column in self.ordered_columns[: len(widths)]]:
+            self._update_count += 1  # a column got wider: the cells render differently
+        self._scroll_update(self.virtual_size)
+        self.refresh()
+
+    def scroll_region_now(self, region: Region) -> None:
+        """Scroll ``region`` (table coordinates) into view before the next paint."""
+        self.scroll_to_region(region, animate=False, spacing=self._get_fixed_offset(), force=True, immediate=True)
+
+
+class ExecutionTable(StepTable, inherit_bindings=False):
     """Rows 1..upto of the lesson's steps; row ``upto`` is the current one (the cursor sits on it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,20 +154,36 @@ class ExecutionTable(DataTable, inherit_bindings=False):
             index = len(self._shown) - 1
             self.remove_row(f"r{index}")
             self._shown.pop()
+        if len(self._shown) < upto:
+            self.grow(lambda: self._add_rows(upto))
+        self.upto = upto
+        self.show_cursor = upto > 0
+        if upto:
+            self.move_cursor(row=upto - 1, animate=False, scroll=False)
+            self._scroll_to_cursor()
+
+    def _add_rows(self, upto: int) -> None:
         while len(self._shown) < upto:
             index = len(self._shown)
             step = self._steps[index]
             self.add_row(*(self.cell(step, c) for c in self.lesson_columns), key=f"r{index}")
             self._shown.append(step)
-        self.upto = upto
-        self.show_cursor = upto > 0
-        if upto:
-            self.move_cursor(row=upto - 1, animate=False)
+
+    def _scroll_to_cursor(self) -> None:
+        if self.is_mounted and self.upto and self.size:
+            left = self._get_fixed_offset().left
+            _, y, width, height = self._get_row_region(self.cursor_row)
+            self.scroll_region_now(Region(int(self.scroll_x) + left, y, width - left, height))
 
     def on_resize(self) -> None:
-        """A smaller table (a question opened above it, the terminal shrank) keeps its cursor row in view."""
+        """A smaller table (the terminal shrank) keeps its cursor row in view."""
+        self.keep_cursor_in_view()
+
+    def keep_cursor_in_view(self) -> None:
+        """Scroll the cursor row into view now and once more after the next refresh (a layout pending)."""
         if self.upto:
-            self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False)
+            self._scroll_to_cursor()
+            self.call_after_refresh(self._scroll_to_cursor)
 
     # -- helpers ------------------------------------------------------------------------------------
     @staticmethod

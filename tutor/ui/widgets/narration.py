@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.engine.trace import Step
@@ -33,4 +34,18 @@ class Narration(Static):
             text = Text()
             text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
             text.append_text(literal(narration_for(lesson, step)))
-        self.update(text)
+        if text == getattr(self, "_shown_text", None):
+            return
+        self._shown_text = text
+        if not (self.is_mounted and self.content_region.width):
+            self.update(text)  # not laid out yet
+            return
+        # no layout when the box keeps its height (most steps): a layout pass re-arranges the whole screen
+        self.update(text, layout=False)
+        content = self.content_region.size
+        parent = self.parent.size if isinstance(self.parent, Widget) else content
+        wanted = (content.width, self.get_content_height(parent, self.screen.size, content.width))
+        # the same wanted height at the same width lays out the same (also when max-height clips it)
+        if wanted != getattr(self, "_wanted", None):
+            self._wanted = wanted
+            self.refresh(layout=True)

@@ -225,6 +225,8 @@ class Walkthrough(Widget, can_focus=False):
         panel = self.query_one(PredictPanel)
         panel.ask(step, question, order)
         panel.display = True
+        # the table shrinks to make room for the question: its current row stays in view
+        self.query_one(ExecutionTable).keep_cursor_in_view()
         self.stop_autoplay()
         self._update_status()
         self.query_one("#predict-choices", OptionList).focus()
@@ -264,7 +266,11 @@ class Walkthrough(Widget, can_focus=False):
             parts.append(f"▶ autoplay every {SPEEDS[self.speed]:g}s (+/- speed, space stops)")
         else:
             parts.append(f"autoplay {SPEEDS[self.speed]:g}s")
-        self.query_one("#walk-status", Static).update(Text(" · ".join(parts)))
+        text = " · ".join(parts)
+        if text != getattr(self, "_status_text", None):
+            self._status_text = text
+            # one line high (app.tcss), full width: a new text never changes its size
+            self.query_one("#walk-status", Static).update(Text(text), layout=False)
 
     @property
     def autoplaying(self) -> bool:
@@ -404,7 +410,9 @@ class Walkthrough(Widget, can_focus=False):
         self.post_message(self.PredictAnswered(question, tuple(chosen), correct))
         self._show(step)
         panel.display = True
-        self.query_one(ExecutionTable).focus()
+        table = self.query_one(ExecutionTable)
+        table.keep_cursor_in_view()
+        table.focus()
 
     # -- events -------------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#predict-choices")
