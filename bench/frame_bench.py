@@ -50,7 +50,10 @@ def _baseline_argv(root: Path) -> list[str]:
 
 def _env(home: str) -> dict[str, str]:
     # A private progress store, so the benchmark neither reads nor changes the user's progress.
-    return {"TUTOR_HOME": home, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    # Bytecode caching on for both sides: an installed package has compiled .pyc files (pip compiles
+    # them), and Textual's own are already there; with PYTHONDONTWRITEBYTECODE=1 in the environment only
+    # our modules would be recompiled on every launch.
+    return {"TUTOR_HOME": home, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PYTHONDONTWRITEBYTECODE": ""}
 
 
 def first_frame(root: Path, runs: int = 7, lesson: str = "session-lifecycle") -> FrameResult:
