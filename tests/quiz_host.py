@@ -40,8 +40,13 @@ class QuizHost(App):
 
     CSS_PATH = [WIDGETS / "quiz.tcss"]
 
-    def __init__(self, mode: str, store=None, seed: int = 0, loaded=None, theme: str | None = None) -> None:
+    def __init__(
+        self, mode: str, store=None, seed: int = 0, loaded=None, theme: str | None = None, shuffle: bool = False
+    ) -> None:
+        # shuffle=False: practice and visual keep file order, so tests can name choices by position
+        # (the app shuffles every mode; test_practice_choices_are_shuffled_in_the_app checks that)
         super().__init__()
+        self.shuffle = shuffle
         self.mode = mode
         self.store = store
         self.seed = seed
@@ -53,7 +58,7 @@ class QuizHost(App):
     def compose(self) -> ComposeResult:
         from tutor.ui.widgets.quiz import QuizView
 
-        yield QuizView(self.loaded, self.mode, self.store, self.seed, id="quiz")
+        yield QuizView(self.loaded, self.mode, self.store, self.seed, shuffle=self.shuffle, id="quiz")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -382,3 +382,20 @@ async def test_survives_resizing(loaded):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.query_one("#quiz-solution").display
+
+
+@sync
+async def test_practice_choices_are_shuffled_in_the_app(loaded):
+    """Authors write the right choice first; the learner must not see it always at a)."""
+    app = QuizHost("practice", loaded=loaded, shuffle=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        positions = []
+        for number, question in enumerate(view.questions):
+            order = grading.choice_order(question, 0)
+            assert view._orders[number] == order
+            positions += [shown for shown, index in enumerate(order) if question.choices[index].correct]
+            if number < len(view.questions) - 1:
+                await pilot.press("n")
+        assert len(set(positions)) >= 3  # the right answer moves around
+        assert positions.count(0) < len(positions) / 2

@@ -128,6 +128,8 @@ class QuizView(Widget, can_focus=True):
         mode: QuizMode,
         store: ProgressStore | None,
         seed: int = 0,
+        *,
+        shuffle: bool = True,
         **kw,
     ) -> None:
         super().__init__(**kw)
@@ -137,6 +139,7 @@ class QuizView(Widget, can_focus=True):
         self.mode: QuizMode = mode
         self.store = store
         self.seed = seed
+        self.shuffle = shuffle or mode == "test"  # the test always shuffles; others unless told not to
         self.finished = False
         self.result: grading.TestScore | None = None
         self.questions: list[Question] = []
@@ -157,7 +160,10 @@ class QuizView(Widget, can_focus=True):
             questions = list(grading.test_questions(lesson, self.seed, count=10))
         self.questions = questions
         self.states = [AnswerState() for _ in questions]
-        if self.mode == "test":
+        # Every mode shows the choices in a seeded shuffle: authors tend to write the right choice first,
+        # and a learner must not be able to learn "it is usually a)". (`shuffle=False` keeps file order,
+        # for tests that address choices by their position in the file.)
+        if self.shuffle:
             self._orders = [list(grading.choice_order(q, self.seed)) for q in questions]
         else:
             self._orders = [list(range(len(q.choices))) for q in questions]
