@@ -54,6 +54,52 @@ class StepTable(DataTable, inherit_bindings=False):
 
     _quiet_layout = False
 
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._steps: tuple[Step, ...] = ()
+        self._shown: list[Step] = []  # the steps whose rows (or columns) exist, in order
+        self.upto = 0
+
+    # -- one row or column per revealed step; subclasses say which (the hooks below) ----------------
+    def set_steps(self, steps: Sequence[Step]) -> None:
+        """The steps that may be revealed (may grow: the playground appends)."""
+        self._steps = tuple(steps)
+        # steps already shown that changed (a reloaded lesson) are updated in place
+        for index, old in enumerate(list(self._shown)):
+            if index >= len(self._steps):
+                break
+            if self._steps[index] != old:
+                self._shown[index] = self._steps[index]
+                self._step_changed(index)
+        if self.upto > len(self._steps):
+            self.reveal(len(self._steps))
+
+    def reveal(self, upto: int) -> None:
+        """Steps 1..upto shown, step ``upto`` the current one (0 = none)."""
+        upto = max(0, min(upto, len(self._steps)))
+        while len(self._shown) > upto:
+            self._remove_step(len(self._shown) - 1)
+            self._shown.pop()
+        if len(self._shown) < upto:
+            self.grow(lambda: self._add_steps(upto))
+        self.upto = upto
+        self._point_at(upto)
+
+    def _add_steps(self, upto: int) -> None:
+        """Add the rows or columns of steps ``len(self._shown)+1 .. upto`` (appending to ``_shown``)."""
+        raise NotImplementedError
+
+    def _remove_step(self, index: int) -> None:
+        raise NotImplementedError
+
+    def _step_changed(self, index: int) -> None:
+        """``self._shown[index]`` was replaced: redraw its cells."""
+        raise NotImplementedError
+
+    def _point_at(self, upto: int) -> None:
+        """Move the cursor to the current step and keep it in view."""
+        raise NotImplementedError
+
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
         if self._quiet_layout:
             layout = False
@@ -123,51 +169,31 @@ class ExecutionTable(StepTable, inherit_bindings=False):
         kw.setdefault("zebra_stripes", False)
         super().__init__(**kw)
         self.lesson_columns: tuple[Column, ...] = tuple(columns)
-        self._steps: tuple[Step, ...] = ()
-        self._shown: list[Step] = []  # the steps whose rows exist, in order
-        self.upto = 0
 
     def on_mount(self) -> None:
         for index, column in enumerate(self.lesson_columns):
             self.add_column(literal(column_heading(column)), key=f"c{index}")
 
-    # -- contract -----------------------------------------------------------------------------------
-    def set_steps(self, steps: Sequence[Step]) -> None:
-        """The rows that may be revealed (may grow: the playground appends)."""
-        self._steps = tuple(steps)
-        # rows already shown whose step changed (a reloaded lesson) are updated in place
-        for index, old in enumerate(list(self._shown)):
-            if index >= len(self._steps):
-                break
-            new = self._steps[index]
-            if new != old:
-                for col_index, column in enumerate(self.lesson_columns):
-                    self.update_cell(f"r{index}", f"c{col_index}", self.cell(new, column))
-                self._shown[index] = new
-        if self.upto > len(self._steps):
-            self.reveal(len(self._steps))
-
-    def reveal(self, upto: int) -> None:
-        """Rows 1..upto visible, row ``upto`` highlighted (0 = none)."""
-        upto = max(0, min(upto, len(self._steps)))
-        while len(self._shown) > upto:
-            index = len(self._shown) - 1
-            self.remove_row(f"r{index}")
-            self._shown.pop()
-        if len(self._shown) < upto:
-            self.grow(lambda: self._add_rows(upto))
-        self.upto = upto
-        self.show_cursor = upto > 0
-        if upto:
-            self.move_cursor(row=upto - 1, animate=False, scroll=False)
-            self._scroll_to_cursor()
-
-    def _add_rows(self, upto: int) -> None:
+    # -- StepTable hooks: one row per step --------------------------------------------------------
+    def _add_steps(self, upto: int) -> None:
         while len(self._shown) < upto:
             index = len(self._shown)
             step = self._steps[index]
             self.add_row(*(self.cell(step, c) for c in self.lesson_columns), key=f"r{index}")
             self._shown.append(step)
+
+    def _remove_step(self, index: int) -> None:
+        self.remove_row(f"r{index}")
+
+    def _step_changed(self, index: int) -> None:
+        for col_index, column in enumerate(self.lesson_columns):
+            self.update_cell(f"r{index}", f"c{col_index}", self.cell(self._shown[index], column))
+
+    def _point_at(self, upto: int) -> None:
+        self.show_cursor = upto > 0
+        if upto:
+            self.move_cursor(row=upto - 1, animate=False, scroll=False)
+            self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
         if self.is_mounted and self.upto and self.size:

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.binding import BindingType
 from textual.geometry import Region
 
-from tutor.engine.trace import Step
 from tutor.lesson.model import Tracked
 from tutor.ui.text import abbreviate, format_value, literal
 from tutor.ui.widgets.execution_table import StepTable
@@ -34,37 +33,22 @@ class VariableTracker(StepTable, inherit_bindings=False, can_focus=False):
         kw.setdefault("fixed_columns", 1)
         super().__init__(**kw)
         self.variables: tuple[Tracked, ...] = tuple(variables)
-        self._steps: tuple[Step, ...] = ()
-        self._shown: list[Step] = []
-        self.upto = 0
 
     def on_mount(self) -> None:
         self.add_column(literal("variable"), key="label")
         for index, tracked in enumerate(self.variables):
             self.add_row(literal(tracked.label or tracked.variable), key=f"v{index}")
 
-    def set_steps(self, steps: Sequence[Step]) -> None:
-        self._steps = tuple(steps)
-        for index, old in enumerate(list(self._shown)):
-            if index >= len(self._steps):
-                break
-            if self._steps[index] != old:
-                self._shown[index] = self._steps[index]
-                self._fill_column(index)
-                if index + 1 < len(self._shown):
-                    self._fill_column(index + 1)
-        if self.upto > len(self._steps):
-            self.reveal(len(self._steps))
+    # -- StepTable hooks: one column per step -----------------------------------------------------
+    def _step_changed(self, index: int) -> None:
+        self._fill_column(index)
+        if index + 1 < len(self._shown):
+            self._fill_column(index + 1)  # "changed" emphasis compares with the step before
 
-    def reveal(self, upto: int) -> None:
-        upto = max(0, min(upto, len(self._steps)))
-        while len(self._shown) > upto:
-            index = len(self._shown) - 1
-            self.remove_column(f"s{index}")
-            self._shown.pop()
-        if len(self._shown) < upto:
-            self.grow(lambda: self._add_columns(upto))
-        self.upto = upto
+    def _remove_step(self, index: int) -> None:
+        self.remove_column(f"s{index}")
+
+    def _point_at(self, upto: int) -> None:
         # the (invisible) column cursor follows the newest step; its column is scrolled into view now, with
         # the widths just measured (a scroll after the next refresh used a stale, narrower virtual size)
         self.move_cursor(column=upto, animate=False, scroll=False)
@@ -84,7 +68,7 @@ class VariableTracker(StepTable, inherit_bindings=False, can_focus=False):
         x, _, width, height = self._get_column_region(self.upto)
         self.scroll_region_now(Region(x, int(self.scroll_y) + top, width, max(1, height - top)))
 
-    def _add_columns(self, upto: int) -> None:
+    def _add_steps(self, upto: int) -> None:
         while len(self._shown) < upto:
             index = len(self._shown)
             step = self._steps[index]
