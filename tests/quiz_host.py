@@ -6,27 +6,18 @@ tests/test_e2e_progress.py, so those tests do not depend on the app shell or the
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Footer
+from ui_support import sync  # noqa: F401  (re-exported for the quiz tests)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUIZ_LESSON = FIXTURES / "quiz_lesson.yaml"
 WIDGETS = Path(__file__).parent.parent / "tutor" / "ui" / "widgets"
 
 
-def sync(test):
-    """Run an ``async def`` Pilot test with asyncio.run (no async pytest plugin is installed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def load_quiz_lesson():

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tutor.cli import MODES, main
+from ui_support import app_for
 from tutor.ui.text import visible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,21 +134,6 @@ def test_tutor_show_prints_literally(lesson_path: Path, fmt: str, capsys) -> Non
 
 
 # --- the app ---------------------------------------------------------------------------------------
-def _app_for(argv: list[str]):
-    """The app `tutor ARGV` would run, built by the real command line (App.run only records it)."""
-    from textual.app import App
-
-    captured = []
-    original = App.run
-    App.run = lambda self, *a, **k: captured.append(self)  # type: ignore[method-assign]
-    try:
-        code = main(argv)
-    finally:
-        App.run = original  # type: ignore[method-assign]
-    assert captured, f"`tutor {' '.join(argv)}` exited {code} without starting the app"
-    return captured[0]
-
-
 def _screen(app) -> tuple[str, list]:
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips), strips
@@ -178,7 +164,7 @@ MODE_TAGS = {
 def test_every_mode_shows_hostile_text_literally(lesson_path: Path, tmp_path: Path, monkeypatch) -> None:
     """One app at 200x60; each mode in turn: the hostile text is on screen literally, nothing escapes."""
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
-    app = _app_for(["open", str(lesson_path), "--step", "1"])
+    app = app_for(["open", str(lesson_path), "--step", "1"])
     asyncio.run(_check_modes(app))
 
 

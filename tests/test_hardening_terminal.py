@@ -12,26 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tutor.cli import MODES, main
+from tutor.cli import MODES
+from ui_support import app_for
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "session-lifecycle"
 SIZES = [(80, 24), (200, 60)]
-
-
-def _app_for(argv: list[str]):
-    """The app `tutor ARGV` would run, built by the real command line (App.run only records it)."""
-    from textual.app import App
-
-    captured = []
-    original = App.run
-    App.run = lambda self, *a, **k: captured.append(self)  # type: ignore[method-assign]
-    try:
-        code = main(argv)
-    finally:
-        App.run = original  # type: ignore[method-assign]
-    assert captured, f"`tutor {' '.join(argv)}` exited {code} without starting the app"
-    return captured[0]
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +62,7 @@ def assert_current_row_shown(app) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_walkthrough_steps_at_size(size) -> None:
-    app = _app_for(["open", LESSON])
+    app = app_for(["open", LESSON])
 
     async def run() -> None:
         async with app.run_test(size=size) as pilot:
@@ -115,7 +101,7 @@ def test_walkthrough_steps_at_size(size) -> None:
 def test_every_mode_fits_at_both_sizes() -> None:
     """One app, every mode in turn at 80x24, then again after resizing to 200x60: drawn within the
     terminal, with content on it; `]` from the last mode wraps to the first."""
-    app = _app_for(["open", LESSON])
+    app = app_for(["open", LESSON])
 
     async def run() -> None:
         async with app.run_test(size=SIZES[0]) as pilot:
@@ -147,7 +133,7 @@ def test_resizing_repeatedly_during_autoplay(monkeypatch) -> None:
     from tutor.ui.widgets import walkthrough
 
     monkeypatch.setattr(walkthrough, "SPEEDS", (1000.0,) * len(walkthrough.SPEEDS))
-    app = _app_for(["open", LESSON])
+    app = app_for(["open", LESSON])
     sizes = [(80, 24), (200, 60), (120, 30), (81, 25), (60, 20), (200, 60), (100, 24)]
 
     async def run() -> None:

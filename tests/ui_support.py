@@ -62,3 +62,20 @@ def static_text(static) -> str:
     """The whole content of a Static (not cut by the screen), as plain text."""
     content = static.render()
     return getattr(content, "plain", str(content))
+
+
+def app_for(argv: list[str]):
+    """The app `tutor ARGV` would run, built by the real command line (App.run only records it)."""
+    from textual.app import App
+
+    from tutor.cli import main
+
+    captured = []
+    original = App.run
+    App.run = lambda self, *a, **k: captured.append(self)  # type: ignore[method-assign]
+    try:
+        code = main(argv)
+    finally:
+        App.run = original  # type: ignore[method-assign]
+    assert captured, f"`tutor {' '.join(argv)}` exited {code} without starting the app"
+    return captured[0]
