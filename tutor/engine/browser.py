@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tutor.engine._fastinit import slot_constructor
 from tutor.engine.cookies import CookieJar, StoreOutcome, build_cookie_header
 
 
@@ -25,11 +24,6 @@ class Request:
         return f"{self.method} {self.path}"
 
 
-_new_request = slot_constructor(
-    Request, ("method", "path", "scheme", "cross_site", "top_level", "cookies", "cookie_header")
-)
-
-
 class Browser:
     """One browser (the learner's, a phone, an attacker's ...) talking to one host."""
 
@@ -48,7 +42,15 @@ class Browser:
         cookies: dict[str, str] = {}
         for c in sent:
             cookies.setdefault(c.name, c.value)
-        return _new_request(method, path, scheme, cross_site, top_level, cookies, build_cookie_header(sent))
+        return Request(
+            method=method,
+            path=path,
+            scheme=scheme,
+            cross_site=cross_site,
+            top_level=top_level,
+            cookies=cookies,
+            cookie_header=build_cookie_header(sent),
+        )
 
     def store_cookies(self, headers: list[str], request: Request, now: int) -> list[StoreOutcome]:
         """Apply a response's ``Set-Cookie`` headers to the jar, in order."""

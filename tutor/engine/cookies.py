@@ -33,7 +33,6 @@ from functools import lru_cache
 from http.cookies import CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 
-from tutor.engine._fastinit import slot_constructor
 from tutor.engine.clock import format_clock
 
 #: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
@@ -286,11 +285,6 @@ def _SEND_ORDER(c: Cookie) -> tuple[int, int]:  # noqa: N802 - a sort key, named
 
 
 _MALFORMED = StoreOutcome("?", "rejected", "malformed Set-Cookie")
-_new_outcome = slot_constructor(StoreOutcome, ("name", "outcome", "reason"))
-_new_cookie = slot_constructor(
-    Cookie,
-    ("name", "value", "domain", "path", "host_only", "expires", "secure", "http_only", "same_site", "created"),
-)
 
 
 class CookieJar:
@@ -473,22 +467,22 @@ class CookieJar:
             del self._cookies[key]
             self.version += 1
             return StoreOutcome(name, "deleted")
-        cookie = _new_cookie(
-            name,
-            value,
-            domain,
-            cookie_path,
-            host_only,
-            expires,
-            secure,
-            plan.http_only,
-            plan.same_site,
-            old.created if old is not None else now,
+        cookie = Cookie(
+            name=name,
+            value=value,
+            domain=domain,
+            path=cookie_path,
+            host_only=host_only,
+            expires=expires,
+            secure=secure,
+            http_only=plan.http_only,
+            same_site=plan.same_site,
+            created=old.created if old is not None else now,
         )
         self._cookies[key] = cookie
         self._track(cookie)
         self.version += 1
-        return _new_outcome(name, "replaced" if old is not None else "stored", "")
+        return StoreOutcome(name, "replaced" if old is not None else "stored")
 
     def put(self, cookie: Cookie) -> None:
         """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""

@@ -8,13 +8,11 @@ grows linearly with the trace. Treat them as read-only.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from typing import Any
 
 from msgspec import UNSET
 
-from tutor.engine._fastinit import slot_constructor
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
 from tutor.engine.cookies import Cookie
@@ -37,12 +35,6 @@ from tutor.engine.trace import Step, Trace
 DEFAULT_BROWSER = "browser"
 
 _NOTHING = object()
-
-
-#: Builds a Step from its ten fields, positionally (see tutor/engine/_fastinit.py).
-_new_step = slot_constructor(
-    Step, ("step", "event", "actor", "phase", "action", "cookie_present", "session_id", "user", "result", "variables")
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +218,17 @@ class Simulation:
             self._last_gen = self._vars_gen
             self._last_vars = variables
         steps = self._steps
-        step = _new_step(
-            len(steps) + 1, self._event_no, actor, phase, action, cookie_present, session_id, user, result, variables
+        step = Step(
+            step=len(steps) + 1,
+            event=self._event_no,
+            actor=actor,
+            phase=phase,
+            action=action,
+            cookie_present=cookie_present,
+            session_id=session_id,
+            user=user,
+            result=result,
+            variables=variables,
         )
         steps.append(step)
         return step
@@ -403,24 +404,11 @@ class Simulation:
 
 
 def run_scenario(scenario: Scenario) -> Trace:
-    """Play every event and add the final ``end`` step. Deterministic for the same scenario.
-
-    The cyclic garbage collector is paused while the trace is built: a run allocates a few objects
-    per step and creates no reference cycles, and on a long scenario the collector's repeated full
-    passes over the growing trace cost more than the run itself. It is switched back on (if it was
-    on) however the run ends; the playground's step-by-step :meth:`Simulation.play` is unaffected."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        with Simulation(scenario.engine) as sim:
-            play = sim.play
-            for event in scenario.events:
-                play(event)
-            return sim.end()
-    finally:
-        if paused:
-            gc.enable()
+    """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
+    with Simulation(scenario.engine) as sim:
+        for event in scenario.events:
+            sim.play(event)
+        return sim.end()
 
 
 # -- semantic checks -----------------------------------------------------------------------------
