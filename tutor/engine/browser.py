@@ -18,6 +18,9 @@ class Request:
     cookies: dict[str, str] = field(default_factory=dict)
     """The cookies that came with the request, name → value (the first of a name wins)."""
     cookie_header: str = ""
+    same_site_rule: str | None = None
+    """A cross-site request: the SameSite rule that decided whether the watched cookie (the session
+    cookie) went with it, in words; ``None`` for a same-site request or when there was no such cookie."""
 
     @property
     def line(self) -> str:
@@ -27,14 +30,33 @@ class Request:
 class Browser:
     """One browser (the learner's, a phone, an attacker's ...) talking to one host."""
 
-    def __init__(self, name: str, host: str) -> None:
+    def __init__(self, name: str, host: str, kind: str = "chromium") -> None:
         self.name = name
         self.host = host
-        self.jar = CookieJar()
+        self.jar = CookieJar(kind)
+
+    @property
+    def kind(self) -> str:
+        """``chromium``, ``firefox`` or ``safari``: whose cookie rules this browser follows."""
+        return self.jar.kind
+
+    @kind.setter
+    def kind(self, kind: str) -> None:
+        self.jar.kind = kind
 
     def build_request(
-        self, method: str, target: str, *, now: int, scheme: str = "https", cross_site: bool = False, top_level: bool = True
+        self,
+        method: str,
+        target: str,
+        *,
+        now: int,
+        scheme: str = "https",
+        cross_site: bool = False,
+        top_level: bool = True,
+        watch: str | None = None,
     ) -> Request:
+        """The request this browser sends; ``watch`` names the cookie whose SameSite decision a
+        cross-site request explains (:attr:`Request.same_site_rule`)."""
         path = target.split("?", 1)[0] or "/"
         sent = self.jar.cookies_for(
             host=self.host, path=path, scheme=scheme, now=now, method=method, cross_site=cross_site, top_level=top_level
@@ -42,6 +64,13 @@ class Browser:
         cookies: dict[str, str] = {}
         for c in sent:
             cookies.setdefault(c.name, c.value)
+        rule = None
+        if cross_site and watch is not None:
+            # the watched cookie as a same-site request would carry it: SameSite alone decides the rest
+            candidates = self.jar.cookies_for(host=self.host, path=path, scheme=scheme, now=now, method=method)
+            watched = next((c for c in candidates if c.name == watch), None)
+            if watched is not None:
+                rule = self.jar.same_site_rule(watched, method=method, top_level=top_level, now=now)[1]
         return Request(
             method=method,
             path=path,
@@ -50,6 +79,7 @@ class Browser:
             top_level=top_level,
             cookies=cookies,
             cookie_header=build_cookie_header(sent),
+            same_site_rule=rule,
         )
 
     def store_cookies(self, headers: list[str], request: Request, now: int) -> list[StoreOutcome]:
