@@ -18,6 +18,18 @@ _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="lower-case letters, digits and dashes")]
 Text = Annotated[str, Meta(min_length=1)]
 StepNumber = Annotated[int, Meta(ge=1, description="a step of this lesson's execution table (1-based)")]
+MarkRef = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$",
+        description="`NAME` (the first table row of the scenario event with `mark: NAME`) or `NAME.phase` "
+        "(its first row of that phase)",
+    ),
+]
+#: A step reference: a row number, or a mark that follows its event when the scenario changes.
+#: `load_lesson` resolves every reference, so a loaded lesson holds only numbers.
+StepRef = StepNumber | MarkRef
+Mark = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="the mark of a scenario event")]
 Phase = Annotated[str, Meta(description="a phase name from the engine, e.g. receive, validate, set_cookie")]
 
 
@@ -72,15 +84,18 @@ class Tracked(Struct, **_STRUCT):
 class Narration(Struct, **_STRUCT):
     """What the narrator says at a step, or at every step of a phase (a step entry wins)."""
 
-    step: StepNumber | None = None
+    step: StepRef | None = None
     phase: Phase | None = None
     text: Text
+    at: Mark | None = None
+    """The event this entry was written for: `tutor check` reports a `step` number whose row is no longer
+    one of that event's rows (after the scenario changed)."""
 
 
 class KeyMoment(Struct, **_STRUCT):
     question: Text
     answer: Text
-    steps: list[StepNumber] = []
+    steps: list[StepRef] = []
 
 
 class Choice(Struct, **_STRUCT):
@@ -93,7 +108,7 @@ class Choice(Struct, **_STRUCT):
 class TraceAnswer(Struct, **_STRUCT):
     """Which value of the trace is the right answer; `tutor check` verifies the marked choice equals it."""
 
-    step: StepNumber
+    step: StepRef
     field: str
 
 
@@ -116,11 +131,11 @@ class Question(Struct, **_STRUCT):
     """The step-by-step solution."""
     mistakes: list[Text] = []
     """Common mistakes."""
-    steps: list[StepNumber] = []
+    steps: list[StepRef] = []
     """Trace steps this question is about ("see step N")."""
     answer: TraceAnswer | None = None
     """Makes this a trace question: the right choice must equal this trace value."""
-    predict: StepNumber | None = None
+    predict: StepRef | None = None
     """Makes this a predict question, asked in the walkthrough before this step is revealed."""
 
 
