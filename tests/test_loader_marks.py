@@ -163,3 +163,26 @@ def test_scenario_files_accept_marks_and_report_duplicates(tmp_path):
         assert (p.line, p.col) == pos(bad, "first", 1)
     else:
         raise AssertionError("a duplicate mark must be reported")
+
+
+def test_end_names_the_final_row(tmp_path):
+    text = marked("  phases: [receive, create_session, rotate_session]\n",
+                  "  phases: [receive, create_session, rotate_session, end]\n")
+    text = mutate("    steps: [1, 2]\n", "    steps: [1, end]\n", text)
+    assert load_lesson(write(tmp_path, text)).lesson.moments[0].steps == [1, 5]
+
+
+def test_end_without_an_end_row(tmp_path):
+    text = marked("    steps: [1, 2]\n", "    steps: [1, end]\n")
+    p = only(problems(tmp_path, text))
+    assert (p.message, p.hint) == ("`end` names the final `end` row, but the table has none",
+                                   "add `end` to `table.phases`")
+    assert (p.line, p.col) == pos(text, "end]")
+
+
+def test_end_is_not_an_event_mark(tmp_path):
+    text = marked("      mark: login\n", "      mark: end\n")
+    p = only(problems(tmp_path, text))
+    assert p.message == "`end` is reserved: it names the final row of the table"
+    line, col = pos(text, "mark: end")
+    assert (p.line, p.col) == (line, col + len("mark: "))

@@ -474,10 +474,14 @@ def _check_static(lesson: Lesson, rep: _Reporter) -> None:
 #
 # A scenario event may carry `mark: NAME`; every step reference of a lesson (narration `step`, moments
 # `steps`, question `steps`, `answer.step`, `predict`) may then be `NAME` (the first table row of that
-# event) or `NAME.phase` (its first row of that phase) instead of a number. `_resolve_refs` turns them
+# event) or `NAME.phase` (its first row of that phase) instead of a number; `end` is the final row. `_resolve_refs` turns them
 # into row numbers, so the loaded lesson holds only numbers and the rest of the program never sees a
 # mark. A narration entry may name its event with `at: NAME`; a `step` number whose row is not one of
 # that event's rows (the scenario changed under it) is reported.
+
+
+#: The reference to the final row (the scenario's `end` step); no event may take this mark.
+END_MARK = "end"
 
 
 def _check_marks(scenario: Scenario, rep: _Reporter, base: tuple) -> dict[str, int]:
@@ -486,6 +490,10 @@ def _check_marks(scenario: Scenario, rep: _Reporter, base: tuple) -> dict[str, i
     for i, event in enumerate(scenario.events):
         mark = getattr(event, "mark", None)
         if mark is None:
+            continue
+        if mark == END_MARK:
+            rep.error(base + ("events", i, "mark"), f"`{END_MARK}` is reserved: it names the final row of the table",
+                      "choose another name")
             continue
         if mark in marks:
             rep.error(base + ("events", i, "mark"),
@@ -542,6 +550,12 @@ def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...]
         if not isinstance(ref, str):
             return ref
         mark, _, phase = ref.partition(".")
+        if ref == END_MARK and END_MARK not in marks:
+            if steps[-1].phase == "end":
+                return steps[-1].step
+            rep.error(path, "`end` names the final `end` row, but the table has none",
+                      "add `end` to `table.phases`")
+            return ref
         number = mark_event(mark, path)
         if number is None:
             return ref
