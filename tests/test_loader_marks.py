@@ -186,3 +186,13 @@ def test_end_is_not_an_event_mark(tmp_path):
     assert p.message == "`end` is reserved: it names the final row of the table"
     line, col = pos(text, "mark: end")
     assert (p.line, p.col) == (line, col + len("mark: "))
+
+
+def test_two_predict_questions_for_one_step(tmp_path):
+    """A mark and a number can name the same row; the walkthrough asks only one question per step."""
+    text = marked("    prompt: Which are true of a database session cookie?\n",
+                  "    prompt: Which are true of a database session cookie?\n    predict: visit.create_session\n")
+    p = only(problems(tmp_path, text))
+    assert p.message == ("question 2 (`predict-create`) is already asked before step 2: the walkthrough asks one "
+                         "predict question per step")
+    assert (p.line, p.col) == pos(text, "visit.create_session")

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from tutor.engine.scenario import Scenario
+from tutor.engine.trace import PHASES, STEP_FIELDS
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 
@@ -30,7 +31,17 @@ MarkRef = Annotated[
 #: `load_lesson` resolves every reference, so a loaded lesson holds only numbers.
 StepRef = StepNumber | MarkRef
 Mark = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="the mark of a scenario event")]
-Phase = Annotated[str, Meta(description="a phase name from the engine, e.g. receive, validate, set_cookie")]
+# `enum` is what editors complete (`tutor schema`); the loader checks phases itself, with "did you mean".
+Phase = Annotated[
+    str,
+    Meta(description="a phase name from the engine: " + ", ".join(PHASES), extra_json_schema={"enum": list(PHASES)}),
+]
+#: A step field or a tracked variable (`tutor schema` lists both; see :func:`trace_names`).
+TraceName = Annotated[
+    str,
+    Meta(description="a step field (" + ", ".join(STEP_FIELDS) + ") or a tracked variable (clock, session, "
+         "cookieStore, jar.<browser>, document.cookie.<browser> ...)"),
+]
 
 
 class FlowNode(Struct, **_STRUCT):
@@ -64,7 +75,7 @@ class CodeSample(Struct, **_STRUCT):
 
 
 class Column(Struct, **_STRUCT):
-    field: Annotated[str, Meta(description="a step field (action, result, session_id, user, cookie_present, actor, phase) or a tracked variable name")]
+    field: TraceName
     heading: str | None = None
 
 
@@ -77,7 +88,7 @@ class Table(Struct, **_STRUCT):
 
 
 class Tracked(Struct, **_STRUCT):
-    variable: Annotated[str, Meta(description="a step field or a variable name such as session, cookieStore, jar.browser")]
+    variable: TraceName
     label: str | None = None
 
 
@@ -109,7 +120,7 @@ class TraceAnswer(Struct, **_STRUCT):
     """Which value of the trace is the right answer; `tutor check` verifies the marked choice equals it."""
 
     step: StepRef
-    field: str
+    field: TraceName
 
 
 class QuestionCode(Struct, **_STRUCT):
@@ -157,3 +168,24 @@ class Lesson(Struct, **_STRUCT):
     snapshot: Text
     transcript: Text
     questions: list[Question] = []
+
+
+def trace_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """``(step fields, variables, per-browser prefixes)`` as the engine records them.
+
+    The variables are read from a step the engine really records (one ``clear_cookies`` event), so this
+    list can never drift from the engine; ``jar.browser`` becomes the prefix ``jar.`` (any browser's name
+    may follow it). Used by `tutor schema` and `tutor new`, which import the engine anyway.
+    """
+    from tutor.engine import Simulation
+    from tutor.engine.scenario import EngineOptions
+
+    sim = Simulation(EngineOptions())
+    try:
+        step = sim.play("clear_cookies")[-1]
+    finally:
+        sim.close()
+    browser = "." + step.actor
+    variables = tuple(name for name in step.variables)
+    prefixes = tuple(name[: -len(browser) + 1] for name in variables if name.endswith(browser))
+    return STEP_FIELDS, variables, prefixes
