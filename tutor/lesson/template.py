@@ -79,9 +79,13 @@ code:
 
 # The scenario the engine runs. `engine:` options all have defaults; `seed` makes the IDs repeatable.
 # Events: request, login, logout, advance (the virtual clock), tamper, steal, xss, clear_cookies,
-# restart_server. `as:` picks the browser (default: browser). `mark:` names an event, so the rest of
-# the file can point at its rows by name (`visit`, `visit.create_session`) instead of by number:
-# names keep pointing at the right rows when you add or remove events.
+# restart_server, close_browser. `as:` picks the browser (default: browser); `login` takes
+# `remember: true` ("remember me": a persistent cookie with Max-Age cookie.remember_max_age).
+# Browsers are chromium unless declared next to `events:`, e.g. `browsers: {fox: {kind: firefox}}`
+# (kinds: chromium, firefox, safari; they differ for `same_site: unset` and for SameSite=None
+# without Secure). `mark:` names an event, so the rest of the file can point at its rows by name
+# (`visit`, `visit.create_session`) instead of by number: names keep pointing at the right rows
+# when you add or remove events.
 scenario:
   engine:
     strategy: database           # or jwt
