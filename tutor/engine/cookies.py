@@ -337,6 +337,12 @@ class CookieJar:
     def kind(self) -> str:
         return self._kind
 
+    @property
+    def soonest(self) -> int | None:
+        """No cookie in the jar expires before this second (``None``: none expires): a purge before
+        then finds nothing to remove."""
+        return self._soonest
+
     @kind.setter
     def kind(self, kind: str) -> None:
         if kind not in KINDS:

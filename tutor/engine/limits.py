@@ -9,7 +9,8 @@ caps bound both.
 - :data:`MAX_BROWSERS` browsers in one run (``as:``, ``steal.to``, ``xss.to`` create them);
 - :data:`MAX_EVENTS` events in one scenario or one playground session;
 - :data:`MAX_STEPS` trace steps (an event records at most about ten);
-- :data:`MAX_OUTPUT_BYTES` bytes of ``tutor simulate`` output.
+- :data:`MAX_OUTPUT_BYTES` bytes of ``tutor simulate --format json`` output (every step lists every
+  variable, so this is what grows with browsers × steps; the table is one line or so per step).
 
 :func:`~tutor.engine.check_scenario` reports a scenario over the browser or event limit as a problem at
 the event that crosses it (so ``tutor check`` / ``tutor simulate`` print ``FILE:LINE:COL``); the running
@@ -25,8 +26,8 @@ MAX_BROWSERS = 1_000
 MAX_EVENTS = 100_000
 #: Steps one trace may have.
 MAX_STEPS = 1_000_000
-#: Bytes ``tutor simulate`` may print (a table or JSON); more is refused before anything is written.
-MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+#: Bytes ``tutor simulate --format json`` may print; more is refused before anything is written.
+MAX_OUTPUT_BYTES = 256 * 1024 * 1024
 
 
 class LimitExceeded(ValueError):

@@ -8,6 +8,7 @@ grows linearly with the trace. Treat them as read-only.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,13 +33,15 @@ from tutor.engine.scenario import (
 )
 from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
 from tutor.engine.store import SessionStore, open_store
-from tutor.engine.trace import Step, Trace
+from tutor.engine.trace import Step, StepVariables, Trace, VariableLog
 
 #: The browser that exists from the start (``as:`` defaults to it).
 DEFAULT_BROWSER = "browser"
-
-_NOTHING = object()
-
+#: The variables every step has, in the order they are listed (``jar.<browser>`` and
+#: ``document.cookie.<browser>`` follow as browsers appear).
+_VARIABLES = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "store", "token", "same_site")
+#: The ones each step sets (the rest change with the store and the jars).
+_PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "token", "same_site")
 
 @dataclass(frozen=True, slots=True)
 class ScenarioProblem:
@@ -83,27 +86,18 @@ class Simulation:
         self._trace: Trace | None = None
         self._event_no = 0
         self._store_version = -1
-        self._purged_at = -1
+        self._purged_at = 0
         self._dirty: set[str] = set()
         """Browsers whose jar may have changed since the last step."""
-        self._vars_gen = 0
-        """Changes whenever a shared view in ``_vars`` (store, a jar) is replaced."""
-        self._last: tuple[Any, ...] = (_NOTHING,) * 8
-        """The per-step values (clock, request, cookieStore, session, status, set_cookie, token, same_site) of
-        the last variables dict built, and the ``_vars_gen`` it was built at."""
-        self._last_gen = -1
-        self._last_vars: dict[str, Any] = {}
-        self._vars: dict[str, Any] = {
-            "clock": self.clock.display,
-            "request": None,
-            "cookieStore": None,
-            "session": None,
-            "status": None,
-            "set_cookie": None,
-            "store": None,
-            "token": None,
-            "same_site": None,
-        }
+        self._expiring: list[tuple[int, str]] = []
+        """A heap of (no cookie expires before this second, browser): which jars to purge when the
+        clock moves, without looking at every browser."""
+        self._log = VariableLog()
+        """Every variable's changes (see tutor/engine/trace.py): a step stores only what changed."""
+        for name in _VARIABLES:
+            self._log.set(0, name, None)
+        self._last_values: tuple[Any, ...] = (None,) * len(_PER_STEP)
+        """The values of :data:`_PER_STEP` at the last step (only the ones that differ are logged)."""
         self.closed = False
         self.browser(DEFAULT_BROWSER)
 
@@ -162,27 +156,31 @@ class Simulation:
         return {name: b.kind for name, b in self.browsers.items() if b.kind != "chromium"}
 
     # -- recording ------------------------------------------------------------------------------
-    def _sync(self) -> None:
-        """Bring the shared views (store, jars) up to date; only changed ones are rebuilt."""
+    def _sync(self, position: int) -> None:
+        """Record the shared views (store, jars) that changed since the last step, at ``position``."""
+        log = self._log
         store = self.store
         if store is not None and store.version != self._store_version:
-            self._vars["store"] = store.snapshot()
+            log.set(position, "store", store.view())
             self._store_version = store.version
-            self._vars_gen += 1
         now = self.clock.now
         if now != self._purged_at:  # cookies expire only when the clock moves
             self._purged_at = now
-            for b in self.browsers.values():
-                b.jar.purge(now)
-            self._dirty.update(self.browsers)
+            expiring = self._expiring
+            while expiring and expiring[0][0] < now:
+                _, name = heapq.heappop(expiring)
+                self.browsers[name].jar.purge(now)
+                self._dirty.add(name)
         if self._dirty:
             for name in sorted(self._dirty):
-                b = self.browsers[name]
-                if b.jar.version != self._jar_versions[name]:
-                    self._vars[f"jar.{name}"] = b.jar.describe(now)
-                    self._vars[f"document.cookie.{name}"] = b.document_cookie(now)
-                    self._jar_versions[name] = b.jar.version
-                    self._vars_gen += 1
+                jar = self.browsers[name].jar
+                if jar.version != self._jar_versions[name]:
+                    log.set(position, f"jar.{name}", jar.describe(now))
+                    log.set(position, f"document.cookie.{name}", self.browsers[name].document_cookie(now))
+                    self._jar_versions[name] = jar.version
+                soonest = jar.soonest
+                if soonest is not None:
+                    heapq.heappush(self._expiring, (soonest, name))
             self._dirty.clear()
 
     def _record(
@@ -213,53 +211,38 @@ class Simulation:
         token: dict[str, Any] | None,
     ) -> Step:
         """:meth:`_record` with positional arguments (the hot path: one call per step)."""
+        steps = self._steps
+        position = len(steps)
+        if position >= MAX_STEPS:
+            raise LimitExceeded(f"too many steps: a trace may have at most {MAX_STEPS:,}", self._event_no - 1)
         store = self.store
         if (
             self._dirty
             or self.clock.now != self._purged_at
             or (store is not None and store.version != self._store_version)
         ):
-            self._sync()
-        clock = self.clock.display
+            self._sync(position)
+        log = self._log
         if exchange is not None:
-            request, cookie_store, session = exchange.line, exchange.cookie_store, exchange.session
-            status, set_cookie, token = exchange.status, exchange.set_cookie, exchange.token
-            same_site = exchange.request.same_site_rule
+            values = (
+                self.clock.display,
+                exchange.line,
+                exchange.cookie_store,
+                exchange.session,
+                exchange.status,
+                exchange.set_cookie,
+                exchange.token,
+                exchange.request.same_site_rule,
+            )
         else:
-            request = cookie_store = session = status = set_cookie = same_site = None
-        # A step whose variables are the very same objects as the previous step's shares its dict
-        # (the variables are read-only); otherwise the shared views are copied and the rest set.
-        last = self._last
-        if (
-            self._last_gen == self._vars_gen
-            and clock is last[0]
-            and request is last[1]
-            and cookie_store is last[2]
-            and session is last[3]
-            and status is last[4]
-            and set_cookie is last[5]
-            and token is last[6]
-            and same_site is last[7]
-        ):
-            variables = self._last_vars
-        else:
-            variables = self._vars.copy()
-            variables["clock"] = clock
-            variables["request"] = request
-            variables["cookieStore"] = cookie_store
-            variables["session"] = session
-            variables["status"] = status
-            variables["set_cookie"] = set_cookie
-            variables["token"] = token
-            variables["same_site"] = same_site
-            self._last = (clock, request, cookie_store, session, status, set_cookie, token, same_site)
-            self._last_gen = self._vars_gen
-            self._last_vars = variables
-        steps = self._steps
-        if len(steps) >= MAX_STEPS:
-            raise LimitExceeded(f"too many steps: a trace may have at most {MAX_STEPS:,}", self._event_no - 1)
+            values = (self.clock.display, None, None, None, None, None, token, None)
+        last = self._last_values
+        for name, value, before in zip(_PER_STEP, values, last):
+            if value is not before:
+                log.set(position, name, value)
+        self._last_values = values
         step = Step(
-            step=len(steps) + 1,
+            step=position + 1,
             event=self._event_no,
             actor=actor,
             phase=phase,
@@ -268,7 +251,7 @@ class Simulation:
             session_id=session_id,
             user=user,
             result=result,
-            variables=variables,
+            variables=StepVariables(log, position, len(log.names)),
         )
         steps.append(step)
         return step

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
@@ -152,6 +152,21 @@ def load_scenario(path: str | Path) -> Scenario:
     return _scenario_from_root(root, name)
 
 
+def scenario_problem(path: str | Path, event: int | None, message: str, hint: str | None = None) -> Problem:
+    """A problem found while *running* a scenario file (a limit crossed), positioned at its ``event``
+    (0-based; ``None`` or out of range: the ``events:`` list, else the file's start)."""
+    name, root = _compose(path)
+    node = root
+    inner = _mapping_get(root, "scenario")
+    if inner is not None and _mapping_get(root, "events") is None and _mapping_get(root, "engine") is None:
+        node = inner
+    target = _mapping_get(node, "events") or node
+    if event is not None and isinstance(target, SequenceNode) and 0 <= event < len(target.value):
+        target = target.value[event]
+    line, col = mark_of(target)
+    return Problem(name, line, col, message, hint)
+
+
 def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
     return _scenario_from_root(_compose_text(text, name), name)
 
@@ -213,8 +228,13 @@ def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
 
 def _run(scenario: Scenario, rep: _Reporter, base: tuple) -> Trace | None:
     run_scenario = _engine("run_scenario")
+    from tutor.engine.limits import LimitExceeded
+
     try:
         return run_scenario(scenario)
+    except LimitExceeded as exc:  # at the event that crossed the limit
+        rep.error(base + ("events", exc.event) if exc.event is not None else base, str(exc))
+        return None
     except Exception as exc:  # never a traceback for a lesson file
         rep.error(base, f"the engine failed while running this scenario: {type(exc).__name__}: {exc}")
         return None
