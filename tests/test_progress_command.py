@@ -105,7 +105,8 @@ def test_reset_refused_without_a_tty(home: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # even a "y" on a pipe is not a confirmation
     assert main(["progress", "--reset"]) == 1
     err = capsys.readouterr().err
-    assert "--yes" in err and err.count("\n") == 1
+    assert err.startswith("tutor progress: error: not deleting progress")
+    assert err.splitlines()[1] == "hint: to delete without asking: tutor progress --reset --yes"
     with ProgressStore.open() as store:
         assert store.lesson_summary("session-lifecycle").steps_reached == 12
 
@@ -141,11 +142,11 @@ def _reset_on_a_tty(home: Path, answer: bytes | None) -> tuple[int, str]:
 def test_reset_asks_on_a_tty(home: Path) -> None:
     _fill()
     code, text = _reset_on_a_tty(home, b"n\n")
-    assert code == 1
+    assert code == 0  # "no" is an answer, not an error
     assert f"Delete all progress in {home / 'progress.sqlite3'}? [y/N]" in text
     assert "Nothing deleted." in text
     code, text = _reset_on_a_tty(home, None)
-    assert code == 1
+    assert code == 0
     with ProgressStore.open() as store:
         assert store.lesson_summary("session-lifecycle").steps_reached == 12
     code, text = _reset_on_a_tty(home, b"y\n")
@@ -169,7 +170,7 @@ def test_unwritable_home_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "file" / "home"))
     assert main(["progress"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and err.count("\n") == 1
+    assert err.startswith("tutor progress: error: ") and err.count("\n") == 1
 
 
 def test_command_does_not_import_textual(home: Path) -> None:

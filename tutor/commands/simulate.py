@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
+
+from tutor.commands.common import error, out_json, problems
+from tutor.lesson.visible import visible
 
 COLUMNS = ("Step", "Event", "Actor", "Action", "Cookie?", "Session ID", "User", "Result")
 
@@ -20,6 +22,11 @@ def _print_text(trace, stream) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(value: str) -> Text:
+        # scenario text is shown literally: no markup parsed, control characters made visible
+        return Text(visible(value))
 
     plain = not stream.isatty() or "NO_COLOR" in os.environ
     width = None if (not plain or os.environ.get("COLUMNS")) else 200
@@ -43,47 +50,43 @@ def _print_text(trace, stream) -> None:
     for s in trace:
         table.add_row(
             str(s.step),
-            str(s.event) if s.event else "-",
-            s.actor,
-            s.action,
+            cell(str(s.event)) if s.event else "-",
+            cell(s.actor),
+            cell(s.action),
             "yes" if s.cookie_present else "no",
-            _abbrev(s.session_id),
-            s.user or "-",
-            s.result,
+            cell(_abbrev(s.session_id)),
+            cell(s.user or "-"),
+            cell(s.result),
         )
     console.print(table)
 
 
 def run(args) -> int:
+    from tutor.lesson.catalog import file_problem
+
     path = Path(args.file)
-    if not path.exists():
-        print(f"{args.file}: error: no such file", file=sys.stderr)
-        return 1
-    if path.is_dir():
-        print(f"{args.file}: error: is a folder, not a scenario file", file=sys.stderr)
-        return 1
+    problem = file_problem(path)
+    if problem is not None:  # a FIFO or a device would block: only regular files are read
+        return error("simulate", f"{args.file}: {problem}", *(
+            ["a scenario is a YAML file with engine: and events: (see the README)"] if problem != "no such file" else []))
     from tutor.lesson.loader import LoadError, load_scenario
 
     try:
         scenario = load_scenario(path)
     except LoadError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return 1
+        return problems(exc.problems)
     except OSError as exc:
-        print(f"{args.file}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return error("simulate", f"{args.file}: cannot read: {exc.strerror or exc}")
 
     from tutor.engine import run_scenario
 
     try:
         trace = run_scenario(scenario)
     except ValueError as exc:  # e.g. options built without validation
-        print(f"{args.file}: error: {exc}", file=sys.stderr)
-        return 1
+        return error("simulate", f"{args.file}: {exc}")
 
     if getattr(args, "format", "text") == "json":
-        sys.stdout.write(json.dumps(trace.to_json(), indent=2, ensure_ascii=False) + "\n")
+        out_json(trace.to_json())
     else:
         _print_text(trace, sys.stdout)
     return 0

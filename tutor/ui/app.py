@@ -200,7 +200,7 @@ class TutorApp(App):
                 # the palette reads titles as markup: lesson text is escaped
                 yield SystemCommand(
                     f"Open lesson: {escape(visible(entry.title))}",
-                    escape(f"{entry.level}, {entry.minutes} min ({entry.id})"),
+                    escape(visible(f"{entry.level}, {entry.minutes} min ({entry.id})")),
                     partial(self.open_lesson, entry.path),
                 )
 
