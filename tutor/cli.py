@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
     p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
                    "(mailto:NAME@DOMAIN; default: your user name)")
+    p.add_argument("--pass-mark", metavar="PERCENT", type=float, default=None,
+                   help="with --format xapi: the test score that counts as passed (default: 70)")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
     _add_lessons_option(p)

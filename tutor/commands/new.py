@@ -14,7 +14,7 @@ def run(args) -> int:
 
     lesson_id = args.id
     if not ID_PATTERN.match(lesson_id):
-        return error("new", f"invalid id {lesson_id!r}: use lower-case letters, digits and dashes "
+        return error("new", f"invalid id `{lesson_id}`: use lower-case letters, digits and dashes "
                      "(at most 64, not starting with a dash)", "for example: tutor new my-first-lesson")
     text = render_template(lesson_id)
     output = args.output or f"{lesson_id}.yaml"

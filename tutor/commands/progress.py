@@ -1,4 +1,4 @@
-"""`tutor progress [--format text|json] [--reset [--yes]]`: show or clear the learner's progress.
+"""`tutor progress [--format text|json|xapi] [--reset [--yes]]`: show, export or clear the learner's progress.
 
 Never imports Textual. Lesson titles come from the lesson catalog when it can be read; progress is shown
 by lesson id either way.
@@ -20,8 +20,11 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = getattr(args, "format", "text")
     actor = getattr(args, "actor", None)
-    if actor is not None and fmt != "xapi":
-        return error("progress", "--actor goes with --format xapi")
+    if (actor is not None or getattr(args, "pass_mark", None) is not None) and fmt != "xapi":
+        return error("progress", "--actor and --pass-mark go with --format xapi")
+    pass_mark = getattr(args, "pass_mark", None)
+    if pass_mark is not None and not 0 <= pass_mark <= 100:
+        return error("progress", f"--pass-mark must be a percentage 0-100, not {pass_mark:g}")
     if fmt == "xapi":
         from tutor.lesson.xapi import ActorError, agent
 
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "json":
                 out_json(progress_json(store))
             elif fmt == "xapi":
-                out_json(progress_xapi(store, who, getattr(args, "lessons", None) or ()))
+                out_json(progress_xapi(store, who, getattr(args, "lessons", None) or (), getattr(args, "pass_mark", None)))
             else:
                 out(progress_text(store, _titles(getattr(args, "lessons", None) or ()), width=_width()), end="")
         except ProgressError as exc:
@@ -74,6 +77,32 @@ def _reset(store: Any, *, yes: bool, stdin: TextIO | None) -> int:
     store.reset()
     out(f"Deleted all progress in {store.path}.")
     return 0
+
+
+def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None) -> list[dict[str, Any]]:
+    """Every record as an xAPI statement (:mod:`tutor.lesson.xapi`); a lesson whose walkthrough was
+    followed to its last step is ``completed`` (when the lesson can still be found and loaded)."""
+    from tutor.lesson import xapi
+
+    titles = _titles(extra_dirs)
+    completed: dict[str, float | None] = {}
+    for lesson_id, p in store.summaries().items():
+        total = _step_count(lesson_id, extra_dirs)
+        if total and p.steps_reached >= total:
+            completed[lesson_id] = None
+    return xapi.statements(actor, store.answers(), store.tests(), titles=titles, completed=completed,
+                           pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent)
+
+
+def _step_count(lesson_id: str, extra_dirs: Any) -> int | None:
+    """How many steps the lesson's walkthrough has; ``None`` when it cannot be found or loaded."""
+    try:
+        from tutor.lesson.catalog import UnknownLesson, resolve
+        from tutor.lesson.loader import LoadError, load_lesson_cached
+
+        return len(load_lesson_cached(resolve(lesson_id, extra_dirs)).steps)
+    except (UnknownLesson, LoadError, OSError):
+        return None
 
 
 def progress_json(store: Any) -> dict[str, Any]:
