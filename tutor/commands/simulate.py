@@ -67,8 +67,7 @@ def run(args) -> int:
     path = Path(args.file)
     problem = file_problem(path)
     if problem is not None:  # a FIFO or a device would block: only regular files are read
-        return error("simulate", f"{args.file}: {problem}", *(
-            ["a scenario is a YAML file with engine: and events: (see the README)"] if problem != "no such file" else []))
+        return error("simulate", f"{args.file}: {problem}")
     from tutor.lesson.loader import LoadError, load_scenario
 
     try:

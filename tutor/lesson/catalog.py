@@ -67,8 +67,8 @@ class UnknownLesson(LookupError):
             message += f"; {close}"
         elif known:
             message += "; available: " + ", ".join(sorted(known))
-        if hint is None and not close:
-            self.hint = "`tutor list` shows the lessons; `--lessons DIR` adds a folder of them"
+        else:
+            message += "; no lessons were found at all (add a folder of them with --lessons DIR)"
         super().__init__(message)
 
 
