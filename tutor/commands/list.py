@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tutor.commands.common import out, out_json
+from tutor.lesson.visible import visible
 
 
 def run(args) -> int:
@@ -15,11 +16,12 @@ def run(args) -> int:
     if not found:
         out("no lessons found (add a folder with --lessons DIR or TUTOR_LESSONS)")
         return 0
-    width = max(len(e.id) for e in found)
+    ids = [visible(e.id) for e in found]  # padded as shown
+    width = max(len(i) for i in ids)
     level_width = max(len(e.level) for e in found if e.level) if any(e.level for e in found) else 0
-    for e in found:
+    for e, shown_id in zip(found, ids):
         if e.valid:
-            out(f"{e.id:<{width}}  {e.level:<{level_width}}  {e.minutes:>3} min  {e.title}")
+            out(f"{shown_id:<{width}}  {e.level:<{level_width}}  {e.minutes:>3} min  {e.title}")
         else:
-            out(f"{e.id:<{width}}  invalid: {e.problem} (run `tutor check {e.path}`)")
+            out(f"{shown_id:<{width}}  invalid: {e.problem} (run `tutor check {e.path}`)")
     return 0
