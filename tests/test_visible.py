@@ -105,3 +105,31 @@ def test_the_bypass_check_can_fail(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text("import sys\ndef run(args):\n    print(args.title)\n    sys.stdout.write(args.id)\n", encoding="utf-8")
     assert [line for _scope, line in _writes(sneaky)] == [3, 4]
+
+
+def _fixed_text(node: ast.AST) -> bool:
+    """Every value ``node`` can have is a string written in the code (``"a" + ("b" if x else "")``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _fixed_text(node.left) and _fixed_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return _fixed_text(node.body) and _fixed_text(node.orelse)
+    return False
+
+
+def test_app_notifications_with_variable_text_do_not_parse_markup() -> None:
+    """A notification whose text is not a fixed string passes ``markup=False`` (Textual would otherwise read
+    `[...]` in a file name, an error or lesson text as markup: a crash or a live link)."""
+    stray = []
+    for path in sorted((ROOT / "tutor" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "notify"):
+                continue
+            message = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "message"), None)
+            fixed = message is not None and _fixed_text(message)
+            markup_off = any(k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
+                             for k in node.keywords)
+            if not fixed and not markup_off:
+                stray.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not stray, "notify() with variable text and markup on: " + ", ".join(stray)
