@@ -310,3 +310,35 @@ async def _drive(app, world: dict[str, Path]) -> None:
         await pilot.pause()
         text = assert_screen_inert(app, "value dialog")
         assert "<heading> [bold]B[/bold]" in text and "␛]52;c;" in text, text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("case", ["simulate-text", "list", "show-text", "progress-text", "check"])
+def test_on_a_terminal_only_our_own_colours_are_sent(world: dict[str, Path], case: str) -> None:
+    """On a terminal the table may be coloured (SGR ``ESC[...m``, written by Rich for us); nothing else."""
+    import pty
+
+    argv, code, _expected = CLI_CASES[case]
+    args = [a.format(**{k: str(v) for k, v in world.items()}) for a in argv]
+    env = {k: v for k, v in os.environ.items() if k not in ("TUTOR_LESSONS", "NO_COLOR")}
+    env.update(TUTOR_HOME=str(world["home"]), TERM="xterm-256color", COLUMNS="200")
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "tutor", *args], cwd=world["base"], env=env,
+                             stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+    os.close(slave)
+    data = b""
+    try:
+        while True:
+            chunk = os.read(master, 65536)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:  # the child closed the terminal
+        pass
+    finally:
+        os.close(master)
+    assert child.wait(timeout=60) == code
+    text = data.decode("utf-8").replace("\r\n", "\n")
+    assert "\x1b]" not in text, "an OSC sequence (a link, the clipboard, a title) reached the terminal"
+    assert_inert(re.sub(r"\x1b\[[0-9;]*m", "", text), f"{case} on a terminal")
+    assert "[/bold]" in text or case != "simulate-text"
