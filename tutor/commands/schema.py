@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
-import sys
 import textwrap
 from typing import Any
 
@@ -163,5 +161,7 @@ def build_schema() -> dict[str, Any]:
 
 
 def run(args) -> int:
-    sys.stdout.write(json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n")
+    from tutor.commands.common import out_json
+
+    out_json(build_schema())
     return 0
