@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import textwrap
@@ -10,7 +9,8 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from tutor.lesson.visible import visible
+from tutor.commands.common import error, problems
+from tutor.lesson.visible import escape_json, visible
 
 COLUMNS = ("Step", "Event", "Actor", "Action", "Cookie?", "Session ID", "User", "Result")
 
@@ -131,8 +131,9 @@ def _print_text(trace, stream) -> None:
 
 
 def _json_parts(trace, limit: int) -> tuple[list[bytes] | None, int | None]:
-    """The trace exactly as ``json.dumps(trace.to_json(), indent=2, ensure_ascii=False)`` writes it,
-    encoded step by step with msgspec (its C encoder; ``json`` with ``indent`` runs in Python);
+    """The trace as ``json.dumps(trace.to_json(), indent=2, ensure_ascii=False)`` writes it (with the
+    hidden characters ``visible`` shows also written as ``\\uXXXX`` escapes), encoded step by step with
+    msgspec (its C encoder; ``json`` with ``indent`` runs in Python);
     ``(None, event)`` when it would pass ``limit`` bytes (``event``: the 0-based event whose step
     crossed it), before anything is written."""
     import msgspec
@@ -141,6 +142,7 @@ def _json_parts(trace, limit: int) -> tuple[list[bytes] | None, int | None]:
     size = 1
     for i, s in enumerate(trace):
         body = msgspec.json.format(msgspec.json.encode(s.to_json()), indent=2).replace(b"\n", b"\n  ")
+        body = escape_json(body.decode("utf-8")).encode("utf-8")
         part = (b"\n  " if i == 0 else b",\n  ") + body
         size += len(part)
         if size > limit:
@@ -151,24 +153,20 @@ def _json_parts(trace, limit: int) -> tuple[list[bytes] | None, int | None]:
 
 
 def run(args) -> int:
+    from tutor.lesson.catalog import file_problem
+
     path = Path(args.file)
-    if not path.exists():
-        print(f"{args.file}: error: no such file", file=sys.stderr)
-        return 1
-    if path.is_dir():
-        print(f"{args.file}: error: is a folder, not a scenario file", file=sys.stderr)
-        return 1
+    problem = file_problem(path)
+    if problem is not None:  # a FIFO or a device would block: only regular files are read
+        return error("simulate", f"{args.file}: {problem}")
     from tutor.lesson.loader import LoadError, load_scenario
 
     try:
         scenario = load_scenario(path)
     except LoadError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return 1
+        return problems(exc.problems)
     except OSError as exc:
-        print(f"{args.file}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return error("simulate", f"{args.file}: cannot read: {exc.strerror or exc}")
 
     from tutor.engine import run_scenario
     from tutor.engine.limits import MAX_OUTPUT_BYTES, LimitExceeded
@@ -176,30 +174,32 @@ def run(args) -> int:
     try:
         trace = run_scenario(scenario)
     except LimitExceeded as exc:
-        print(str(_positioned(path, exc.event, str(exc))), file=sys.stderr)
-        return 1
+        return problems([_positioned(path, exc.event, str(exc))])
     except ValueError as exc:  # e.g. options built without validation
-        print(f"{args.file}: error: {exc}", file=sys.stderr)
-        return 1
+        return error("simulate", f"{args.file}: {exc}")
 
     if getattr(args, "format", "text") == "json":
         parts, event = _json_parts(trace, MAX_OUTPUT_BYTES)
         if parts is None:
             message = f"the JSON trace would be larger than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB from this event on"
             hint = "every step lists every variable (each browser's jar, the store): use fewer browsers or events, or the table (leave out --format json)"
-            print(str(_positioned(path, event, message, hint)), file=sys.stderr)
-            return 1
-        out = getattr(sys.stdout, "buffer", None)
-        sys.stdout.flush()
-        for part in parts:
-            if out is not None:
-                out.write(part)
-            else:
-                sys.stdout.write(part.decode("utf-8"))
-        sys.stdout.flush()
+            return problems([_positioned(path, event, message, hint)])
+        _write_json(parts)
     else:
         _print_text(trace, sys.stdout)
     return 0
+
+
+def _write_json(parts: list[bytes]) -> None:
+    """The JSON trace's parts (from ``_json_parts``: hidden characters already escaped) on stdout."""
+    out = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    for part in parts:
+        if out is not None:
+            out.write(part)
+        else:
+            sys.stdout.write(part.decode("utf-8"))
+    sys.stdout.flush()
 
 
 def _positioned(path: Path, event: int | None, message: str, hint: str | None = None):

@@ -34,6 +34,11 @@ BrowserName = Annotated[
     str,
     Meta(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", description="A browser's name, e.g. browser, phone, attacker."),
 ]
+#: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
+Mark = Annotated[
+    str,
+    Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="A name for this event, e.g. login, stolen-copy."),
+]
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 
@@ -155,6 +160,8 @@ class Event(Struct, **_STRUCT):
     survives `close_browser`); unticked, it follows `cookie.max_age`."""
     note: str | None = None
     """A remark for the reader; shown beside the event's steps."""
+    mark: Mark | None = None
+    """Names this event, so a lesson can refer to its rows as `NAME` or `NAME.phase` (the engine ignores it)."""
 
 
 #: The verbs of an event, in the order they are documented.
@@ -216,6 +223,7 @@ __all__ = [
     "Duration",
     "EngineOptions",
     "Event",
+    "Mark",
     "OptionalDuration",
     "Scenario",
     "Steal",
