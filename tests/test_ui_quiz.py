@@ -107,6 +107,11 @@ async def test_submit_shows_verdict_feedback_solution_and_mistakes(loaded, store
         assert verdict.display and verdict.has_class("-wrong")
         assert "Not quite" in text_of(app, "#quiz-verdict")
         assert "The password is checked once" in text_of(app, "#quiz-feedback")
+        # one more try is offered: the answer stays hidden until the learner asks for it with Enter
+        assert not app.query_one("#quiz-solution").display
+        assert not app.query_one("#quiz-choice-0").has_class("-correct")
+        assert {"r", "enter"} <= active_keys(app)
+        await pilot.press("enter")
         solution = text_of(app, "#quiz-solution")
         assert "Solution" in solution and "1. The server keeps the session row" in solution
         assert "Answer: a) Only the session ID." in solution
@@ -182,22 +187,72 @@ async def test_next_and_previous_keep_each_questions_state(loaded):
         assert "n" not in active_keys(app)
 
 
+def requested(app) -> list[int]:
+    return [m.step for m in app.messages if type(m).__name__ == "StepRequested"]
+
+
 @sync
-async def test_see_step_posts_step_requested_by_key_and_by_click(loaded):
+async def test_see_step_posts_step_requested_by_key_by_enter_and_by_click(loaded):
+    from tutor.ui.widgets.quiz import StepLink
+
     app = QuizHost("practice", loaded=loaded)
     async with app.run_test(size=(80, 24)) as pilot:
         view = quiz(app)
         assert view.question.steps == [3]
-        assert "See step 3" in text_of(app, "#quiz-step-link")
+        [link] = app.query(StepLink)
+        assert "→ step 3" in str(link.render())
         await pilot.press("s")
         await pilot.pause()
-        assert [m.step for m in app.messages if type(m).__name__ == "StepRequested"] == [3]
-        await pilot.click("#quiz-step-link")
+        assert requested(app) == [3]
+        await pilot.click(link)
         await pilot.pause()
-        assert [m.step for m in app.messages if type(m).__name__ == "StepRequested"] == [3, 3]
+        assert requested(app) == [3, 3]
         await pilot.press("n")  # http-only has no steps: no link, no key
-        assert not app.query_one("#quiz-step-link").display
+        await pilot.pause()
+        assert not app.query_one("#quiz-step-links").display and not app.query(StepLink)
         assert "s" not in active_keys(app)
+        assert "Step links" not in {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+        assert app.focused is view  # the link that had the focus is gone: the question has it
+
+
+@sync
+async def test_every_step_link_is_focusable_and_followed_with_enter(loaded):
+    """Issue 11: "see step" used only the first step; Tab reaches each link and Enter follows it."""
+    from tutor.lesson.loader import lesson_from_text
+    from tutor.ui.widgets.quiz import StepLink
+
+    text = loaded.path.read_text().replace(
+        "prompt: In a database session, what does the cookie hold?\n    steps: [3]",
+        "prompt: In a database session, what does the cookie hold?\n    steps: [3, 5, 6]",
+    )
+    app = QuizHost("practice", loaded=lesson_from_text(text, "steps.yaml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert view.question.steps == [3, 5, 6]
+        await pilot.pause()
+        links = list(app.query(StepLink))
+        assert [link.step for link in links] == [3, 5, 6]
+        assert all(link.focusable for link in links)
+        footer = {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+        assert {"See step", "Step links"} <= footer
+        await pilot.press("tab")
+        assert app.focused is links[0]
+        await pilot.press("tab", "tab")
+        assert app.focused is links[2]
+        assert "See this step" in {b.binding.description for b in app.screen.active_bindings.values()}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert requested(app) == [6]
+        await pilot.press("shift+tab")
+        assert app.focused is links[1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert requested(app) == [6, 5]
+        # choosing an answer gives the keys back to the question: Enter submits, it does not follow a link
+        await pilot.press("a", "enter")
+        assert app.focused is view and view.state.submitted and requested(app) == [6, 5]
+        await pilot.press("tab", "tab", "tab", "tab")  # past the last link: back to the question
+        assert app.focused is view
 
 
 @sync
@@ -351,9 +406,14 @@ async def test_retake_starts_over_with_the_next_seed(loaded, store):
         assert "r" not in active_keys(app)
         await answer_all(pilot, view, keys=False)
         assert "10 of 10 points" in text_of(app, "#quiz-score-summary")
+        first = [q.id for q in view.questions]
         await pilot.press("r")
         assert view.seed == 4 and not view.finished and view.index == 0
-        assert [q.id for q in view.questions] == [q.id for q in grading.test_questions(loaded.lesson, 4, count=10)]
+        # every question was right: the retake asks the others first (the lesson has 12 normal questions)
+        expected = grading.test_questions(loaded.lesson, 4, count=10, right_last_time=set(first))
+        assert [q.id for q in view.questions] == [q.id for q in expected]
+        pool = {q.id for q in grading.practice_questions(loaded.lesson)}
+        assert pool - set(first) <= {q.id for q in view.questions}
         assert view._orders[0] == grading.choice_order(view.questions[0], 4)
         assert all(not s.submitted and not s.chosen for s in view.states)
         assert app.query_one("#quiz-question").display and not app.query_one("#quiz-score").display
@@ -376,7 +436,7 @@ async def test_without_a_store_nothing_is_recorded(loaded, tmp_path):
 async def test_survives_resizing(loaded):
     app = QuizHost("practice", loaded=loaded)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("h", "b", "enter")
+        await pilot.press("h", "b", "enter", "enter")
         await pilot.resize_terminal(60, 16)
         await pilot.pause()
         await pilot.resize_terminal(80, 24)
