@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
+from ui_support import widget_text
 from tutor.lesson import grading
 from tutor.progress import ProgressStore
 
@@ -459,3 +460,150 @@ async def test_practice_choices_are_shuffled_in_the_app(loaded):
                 await pilot.press("n")
         assert len(set(positions)) >= 3  # the right answer moves around
         assert positions.count(0) < len(positions) / 2
+
+
+# -- issue 11 -----------------------------------------------------------------------------------------
+
+
+@sync
+async def test_practice_allows_one_retry_and_records_the_wrong_first_try(loaded, store):
+    app = QuizHost("practice", store=store, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        await pilot.press("b", "enter")  # cookie-holds: b is wrong
+        assert "try once more" in text_of(app, "#quiz-verdict")
+        assert "r" in active_keys(app)
+        await pilot.press("r")
+        assert not view.state.submitted and not view.state.chosen
+        assert not app.query_one("#quiz-verdict").display
+        assert "h" in active_keys(app)  # hints are still there for the second try
+        await pilot.press("a", "enter")
+        assert view.state.correct and view.state.revealed
+        assert "Correct on the second try" in text_of(app, "#quiz-verdict")
+        assert app.query_one("#quiz-solution").display
+        assert "r" not in active_keys(app)
+        # two wrong tries: no third, the answer is shown
+        await pilot.press("n", "b", "enter")  # http-only: b is wrong
+        await pilot.press("r", "c", "enter")  # c is wrong as well
+        assert view.state.revealed and not view.state.correct
+        assert "r" not in active_keys(app) and app.query_one("#quiz-solution").display
+        got = [(a.question_id, a.chosen, a.correct) for a in store.answers("quiz-lesson")]
+        assert got == [("cookie-holds", (1,), False), ("cookie-holds", (0,), True), ("http-only", (1,), False), ("http-only", (2,), False)]
+
+
+@sync
+async def test_a_test_can_be_finished_early_after_a_confirmation(loaded, store):
+    app = QuizHost("test", store=store, seed=3, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert "f" in active_keys(app)
+        first = view.question
+        right = sorted(grading.correct_indexes(first))
+        await pilot.press(*(str(view._orders[0].index(i) + 1) for i in right), "enter")
+        await pilot.press("f")
+        confirm = app.query_one("#quiz-confirm")
+        assert confirm.display and "9 unanswered questions count as wrong" in text_of(app, "#quiz-confirm")
+        assert active_keys(app) >= {"y", "n"} and not {"1", "enter", "h"} & active_keys(app)
+        await pilot.press("n")  # keep going: nothing changed
+        assert not confirm.display and not view.finished and view.index == 1
+        await pilot.press("f", "escape")
+        assert not view.finished
+        await pilot.press("f", "y")
+        assert view.finished and not confirm.display
+        summary = text_of(app, "#quiz-score-summary")
+        assert "1 of 10 points" in summary and "9 unanswered counted as wrong" in summary
+        items = app.query(".quiz-review-item")
+        assert len(items) == 10 and items[0].has_class("-right") and items[1].has_class("-wrong")
+        assert "(no answer)" in str(items[1].render())
+        [test] = store.tests("quiz-lesson")
+        assert (test.correct, test.total, test.score) == (1, 10, 10.0)
+        assert [a.question_id for a in store.answers("quiz-lesson")] == [first.id]
+        assert "f" not in active_keys(app) and "r" in active_keys(app)
+
+
+@sync
+async def test_each_attempt_gets_its_own_seed_recorded_in_progress(loaded, store):
+    """Issue 11: two runs both said "seed 0" and asked the authored order."""
+    lesson_id = loaded.lesson.id
+    seen = []
+    for run in (1, 2):  # two runs of the app on the same progress
+        app = QuizHost("test", store=store, seed=None, loaded=loaded)
+        async with app.run_test(size=(80, 24)) as pilot:
+            view = quiz(app)
+            assert view.seed == grading.attempt_seed(lesson_id, run)
+            assert f"attempt {run}" in text_of(app, "#quiz-header")
+            await answer_all(pilot, view, wrong={0}, keys=False)
+            assert f"seed {view.seed}" in text_of(app, "#quiz-header")
+            seen.append((view.seed, [q.id for q in view.questions], [list(o) for o in view._orders]))
+    assert seen[0][0] != seen[1][0]
+    authored = [q.id for q in grading.practice_questions(loaded.lesson)]
+    assert seen[0][1] != authored[: len(seen[0][1])]
+    assert seen[0][1][0] != seen[1][1][0] or seen[0][1] != seen[1][1]
+    # the progress store keeps what a review needs: seed, questions in order, answers, result
+    attempts = store.attempts(lesson_id)
+    assert [(a.number, a.seed, list(a.questions)) for a in attempts] == [(1, seen[0][0], seen[0][1]), (2, seen[1][0], seen[1][1])]
+    assert [t.attempt_id for t in store.tests(lesson_id)] == [a.id for a in attempts]
+    # replay the first attempt's review: the seed gives back the choice order, the answers their picks
+    first = attempts[0]
+    by_id = {q.id: q for q in loaded.lesson.questions}
+    assert [grading.choice_order(by_id[qid], first.seed) for qid in first.questions] == seen[0][2]
+    replayed = store.attempt_answers(first.id)
+    assert [a.question_id for a in replayed] == seen[0][1]
+    assert [a.correct for a in replayed] == [False] + [True] * 9
+    # the second attempt preferred what was missed or not asked in the first
+    right_first = {a.question_id for a in replayed if a.correct}
+    fresh = set(authored) - right_first
+    assert fresh <= set(seen[1][1])
+
+
+@sync
+async def test_an_attempt_only_looked_at_is_not_recorded(loaded, store):
+    app = QuizHost("test", store=store, seed=None, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n")
+    assert store.attempts() == []
+    app = QuizHost("test", store=store, seed=None, loaded=loaded)
+    async with app.run_test(size=(80, 24)):
+        assert quiz(app).seed == grading.attempt_seed(loaded.lesson.id, 1)
+
+
+@sync
+async def test_visual_quiz_shows_the_trace_up_to_the_questions_step(loaded):
+    """Issue 11: the visual quiz showed no visual. The walkthrough's table and tracker, read-only."""
+    from tutor.ui.widgets.execution_table import ExecutionTable
+    from tutor.ui.widgets.variable_tracker import VariableTracker
+
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = quiz(app)
+        table = app.query_one("#quiz-table", ExecutionTable)
+        tracker = app.query_one("#quiz-tracker", VariableTracker)
+        for number, question in enumerate(view.questions):
+            await pilot.pause()
+            step = question.answer.step
+            assert table.upto == step and table.row_count == step
+            assert tracker.upto == step
+            assert table.region.height > 2 and tracker.region.height > 2  # on screen
+            assert f"row {step}" in text_of(app, "#quiz-kind")
+            # the answer can be read off the current row
+            right = next(c.text for c in question.choices if c.correct)
+            shown = widget_text(table) if question.answer.field in {c.field for c in loaded.lesson.table.columns} else widget_text(tracker)
+            assert right in shown
+            if number < len(view.questions) - 1:
+                await pilot.press("n")
+        # read-only: the quiz keeps the keys
+        assert not table.focusable and app.focused is view
+        await pilot.press("1")
+        assert view.state.chosen == {0}
+
+
+@sync
+async def test_visual_quiz_trace_above_the_question_at_every_size(loaded):
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for size in ((160, 50), (120, 40), (100, 30), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            trace, body = app.query_one("#quiz-trace"), app.query_one("#quiz-body")
+            assert trace.region.bottom <= body.region.y and trace.region.width == body.region.width
+            assert body.region.height >= 8  # the question keeps room

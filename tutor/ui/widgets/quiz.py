@@ -5,7 +5,7 @@ choices come, what is right and what a test scores all come from :mod:`tutor.les
 Every confirmed answer is written to the progress store at once.
 
 * Visual quiz: the execution table and the variable tracker (the walkthrough's widgets, read-only) show
-  the trace up to the question's step, so the answer is read off the trace.
+  the trace up to the question's step above the question, so the answer is read off the trace.
 * Practice: a wrong answer may be tried once more (``r``); the wrong first try is recorded as wrong.
 * Test: each attempt has its own seed (the lesson's attempt number, or the one a test passes in), recorded
   with the questions drawn so the review can be replayed; a retake prefers questions not answered right
@@ -52,8 +52,8 @@ MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", 
 TEST_LENGTH = 10
 #: Tries a practice question allows (the first wrong one is recorded as wrong).
 PRACTICE_TRIES = 2
-#: From this width the visual quiz puts the trace beside the question instead of above it.
-TRACE_BESIDE_WIDTH = 140
+#: Below this height the visual quiz's trace drops its borders (the question keeps room).
+COMPACT_HEIGHT = 24
 
 
 @dataclass
@@ -274,7 +274,7 @@ class QuizView(Widget, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="quiz-header")
-        with Horizontal(id="quiz-main"):
+        with Vertical(id="quiz-main"):
             if self.mode == "visual":
                 with Vertical(id="quiz-trace"):
                     lesson = self.loaded.lesson
@@ -314,7 +314,7 @@ class QuizView(Widget, can_focus=True):
         self.watch(self.app, "theme", lambda _theme: self._show(), init=False)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width >= TRACE_BESIDE_WIDTH, "-beside")
+        self.set_class(self.size.height < COMPACT_HEIGHT, "-compact")
 
     def watch_index(self) -> None:
         self._show()
