@@ -468,3 +468,33 @@ def test_no_color_is_honoured(monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     assert app.no_color
+
+
+@sync
+async def test_every_key_moment_link_is_followed_from_the_keyboard() -> None:
+    """Issue 11: the "→ see step N" links could not be followed from the keyboard; the footer names the keys."""
+    from tutor.ui.widgets.readable import MomentsView
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.walkthrough.answers.update({2: ((0,), True), 5: ((0,), True)})  # predict questions answered
+        link_ids = [f"m{i}-s{step}" for i, m in enumerate(screen.loaded.lesson.moments) for step in m.steps]
+        links = [int(link.rsplit("-s", 1)[1]) for link in link_ids]
+        assert links == [2, 5, 6]
+        followed = []
+        for link_id in link_ids:
+            screen.switch_mode("moments")
+            await pilot.pause()
+            moments = screen.query_one(MomentsView)
+            assert app.focused is moments
+            footer = {b.binding.description: key for key, b in screen.active_bindings.items() if b.enabled}
+            assert {"See step", "Next link", "Previous link"} <= set(footer)
+            await pilot.press("home")  # back to the top, then down to the link only with the keys
+            target = [o.id for o in moments._options].index(link_id)
+            await pilot.press(*["down"] * target, "enter")
+            await pilot.pause()
+            assert screen.tabs.active == "walkthrough"
+            followed.append(screen.walkthrough.current)
+        assert followed == links
