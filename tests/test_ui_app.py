@@ -40,12 +40,12 @@ async def test_picker_lists_lessons_with_progress(tmp_path: Path) -> None:
         await _settle(app, pilot)
         table = app.screen.query_one("#lessons", DataTable)
         assert table.row_count == 1
-        assert [c.plain for c in table.get_row_at(0)] == ["Sessions in four requests", "beginner", "5", "0/10", "—"]
+        assert [c.plain for c in table.get_row_at(0)] == ["1", "Sessions in four requests ◀ next up", "beginner", "5", "0/10", "—"]
         app.store.record_step("ui-lesson", 4)
         app.store.record_test("ui-lesson", 8, 10, 80.0)
         app.screen.refresh_progress()
         await pilot.pause()
-        assert [c.plain for c in table.get_row_at(0)][3:] == ["4/10", "80%"]
+        assert [c.plain for c in table.get_row_at(0)][4:] == ["4/10", "80%"]
 
 
 @sync
@@ -284,7 +284,7 @@ async def test_back_goes_to_the_picker_and_ctrl_q_quits(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
-        assert app.screen.query_one("#lessons").get_row_at(0)[3].plain == "2/10"  # progress refreshed
+        assert app.screen.query_one("#lessons").get_row_at(0)[4].plain == "2/10"  # progress refreshed
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("escape")
