@@ -502,7 +502,7 @@ async def test_a_test_can_be_finished_early_after_a_confirmation(loaded, store):
         await pilot.press(*(str(view._orders[0].index(i) + 1) for i in right), "enter")
         await pilot.press("f")
         confirm = app.query_one("#quiz-confirm")
-        assert confirm.display and "9 unanswered questions count as wrong" in text_of(app, "#quiz-confirm")
+        assert confirm.display and "Finish now? 9 unanswered questions count as wrong" in text_of(app, "#quiz-confirm")
         assert active_keys(app) >= {"y", "n"} and not {"1", "enter", "h"} & active_keys(app)
         await pilot.press("n")  # keep going: nothing changed
         assert not confirm.display and not view.finished and view.index == 1
@@ -584,7 +584,7 @@ async def test_visual_quiz_shows_the_trace_up_to_the_questions_step(loaded):
             assert table.upto == step and table.row_count == step
             assert tracker.upto == step
             assert table.region.height > 2 and tracker.region.height > 2  # on screen
-            assert f"row {step}" in text_of(app, "#quiz-kind")
+            assert f" {step} " in text_of(app, "#quiz-kind") and "Read it off" in text_of(app, "#quiz-kind")
             # the answer can be read off the current row
             right = next(c.text for c in question.choices if c.correct)
             shown = widget_text(table) if question.answer.field in {c.field for c in loaded.lesson.table.columns} else widget_text(tracker)

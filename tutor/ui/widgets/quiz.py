@@ -343,8 +343,8 @@ class QuizView(Widget, can_focus=True):
         if self.confirming:
             left = self.unanswered
             confirm.update(
-                f"Finish the test now? {left} unanswered question{'s' if left != 1 else ''} "
-                f"{'count' if left != 1 else 'counts'} as wrong.  y finish · n keep going"
+                f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
+                f"{'count' if left != 1 else 'counts'} as wrong.  y finish · n go on"
             )
         self.refresh_bindings()
 
@@ -374,7 +374,10 @@ class QuizView(Widget, can_focus=True):
             code.display = False
         kind = "Choose all that apply, then press Enter." if q.multiple else "Choose one, then press Enter."
         if self.mode == "visual" and q.answer is not None:
-            kind = f"Read it off row {q.answer.step} of the table. " + kind
+            in_table = q.answer.field in {c.field for c in self.loaded.lesson.table.columns}
+            where = "of the table" if in_table or not self.loaded.lesson.tracker else "in the variables"
+            what = "row" if where == "of the table" else "step"
+            kind = f"Read it off {what} {q.answer.step} {where}. " + kind
         if st.submitted and self.mode == "test":
             kind = "Answer saved; the test shows results at the end."
         self.query_one("#quiz-kind", Static).update(kind)
