@@ -212,7 +212,7 @@ async def test_see_step_posts_step_requested_by_key_by_enter_and_by_click(loaded
         await pilot.pause()
         assert not app.query_one("#quiz-step-links").display and not app.query(StepLink)
         assert "s" not in active_keys(app)
-        assert "Step links" not in {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+        assert "Links" not in {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
         assert app.focused is view  # the link that had the focus is gone: the question has it
 
 
@@ -235,7 +235,7 @@ async def test_every_step_link_is_focusable_and_followed_with_enter(loaded):
         assert [link.step for link in links] == [3, 5, 6]
         assert all(link.focusable for link in links)
         footer = {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
-        assert {"See step", "Step links"} <= footer
+        assert {"See step", "Links"} <= footer
         await pilot.press("tab")
         assert app.focused is links[0]
         await pilot.press("tab", "tab")

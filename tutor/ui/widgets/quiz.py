@@ -120,7 +120,7 @@ class QuizView(Widget, can_focus=True):
         Binding("p", "previous", "Previous"),
         Binding("left", "previous", "Previous", show=False),
         Binding("s", "see_step", "See step"),
-        Binding("tab", "focus_link(1)", "Step links"),
+        Binding("tab", "focus_link(1)", "Links"),
         Binding("shift+tab", "focus_link(-1)", "Previous link", show=False),
         Binding("f", "finish", "Finish test"),
         Binding("y", "confirm_finish", "Yes, finish"),
