@@ -116,10 +116,7 @@ class PickerScreen(Screen):
         room = width - len(suffix)
         if len(title) > room:
             title = title[: max(1, room - 1)] + "…"
-        text = literal(title)
-        if suffix:
-            text.append(suffix, style="bold")
-        return text
+        return literal(title) + Text(suffix)
 
     def _progress(self, row: Row) -> tuple[Text, Text]:
         if row.problem:
