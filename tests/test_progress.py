@@ -410,3 +410,15 @@ def test_attempts_are_numbered_per_lesson_and_replayable(home: Path) -> None:
             again.start_attempt("a", -1, [])
         again.reset()
         assert again.attempts() == []
+
+
+def test_a_version_1_file_missing_a_table_is_moved_aside_not_half_upgraded(home: Path) -> None:
+    path = _v1_copy(home)
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE tests")
+    con.commit()
+    con.close()
+    original = path.read_bytes()
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, original)
+        assert "missing tables (tests)" in store.notice

@@ -91,7 +91,8 @@ ALTER TABLE answers ADD COLUMN attempt_id INTEGER;
 ALTER TABLE tests ADD COLUMN attempt_id INTEGER;
 """,
 }
-_TABLES = frozenset({"steps", "answers", "tests", "attempts"})
+_TABLES_V1 = frozenset({"steps", "answers", "tests"})
+_TABLES = _TABLES_V1 | {"attempts"}
 
 
 class ProgressError(Exception):
@@ -547,6 +548,11 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     if version == 0:
         _run_script(conn, _SCHEMA)
         version = 1
+    elif version < SCHEMA_VERSION:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = _TABLES_V1 - tables
+        if missing:
+            raise _Corrupt(f"missing tables ({', '.join(sorted(missing))}) in a version {version} file")
     while version < SCHEMA_VERSION:
         _run_script(conn, _MIGRATIONS[version])
         version += 1
