@@ -607,3 +607,15 @@ async def test_visual_quiz_trace_above_the_question_at_every_size(loaded):
             trace, body = app.query_one("#quiz-trace"), app.query_one("#quiz-body")
             assert trace.region.bottom <= body.region.y and trace.region.width == body.region.width
             assert body.region.height >= 8  # the question keeps room
+
+
+@sync
+async def test_visual_quiz_survives_resizing_down_to_40x12(loaded):
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for size in ((40, 12), (80, 24), (40, 12), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await pilot.press("n", "1", "enter")
+        assert quiz(app).state.submitted
+        assert app.query_one("#quiz-table").upto == quiz(app).question.answer.step
