@@ -299,8 +299,9 @@ def test_a_failed_write_is_a_progress_error_and_the_store_recovers(home: Path, m
 # -- schema version 2: test attempts, and the upgrade from version 1 (issue 11) -----------------------
 
 V1_FILE = Path(__file__).parent / "fixtures" / "progress-v1.sqlite3"
-"""Made by the version-1 store (before attempts existed): steps for two lessons, two practice answers,
-two test answers and two test results (session-lifecycle 1/2 = 50%, expiry 9/10 = 87.5%)."""
+"""Made by the version-1 store (tutor/progress.py of commit 8c8ff64, before attempts existed): steps for
+two lessons, two practice answers, two test answers and two test results (session-lifecycle 1/2 = 50%,
+expiry 9/10 = 87.5%)."""
 
 
 def _v1_copy(home: Path) -> Path:
