@@ -619,3 +619,26 @@ async def test_visual_quiz_survives_resizing_down_to_40x12(loaded):
         await pilot.press("n", "1", "enter")
         assert quiz(app).state.submitted
         assert app.query_one("#quiz-table").upto == quiz(app).question.answer.step
+
+
+@sync
+async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthrough(tmp_path):
+    from tutor.ui.widgets.quiz import QuizView, StepLink
+    from ui_support import make_app
+
+    app = make_app(mode="practice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.walkthrough.answers.update({2: ((0,), True), 5: ((0,), True)})  # predict questions answered
+        view = screen.query_one(QuizView)
+        while not view.question.steps:
+            await pilot.press("n")
+        step = view.question.steps[-1]
+        await pilot.press("tab")
+        assert isinstance(app.focused, StepLink) and app.focused.step == view.question.steps[0]
+        while app.focused.step != step:
+            await pilot.press("tab")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.tabs.active == "walkthrough" and screen.walkthrough.current == step
