@@ -498,3 +498,18 @@ async def test_every_key_moment_link_is_followed_from_the_keyboard() -> None:
             assert screen.tabs.active == "walkthrough"
             followed.append(screen.walkthrough.current)
         assert followed == links
+
+
+@sync
+async def test_key_moments_open_on_the_first_link() -> None:
+    from tutor.ui.widgets.readable import MomentsView
+
+    app = make_app(mode="moments")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        moments = app.screen.query_one(MomentsView)
+        assert moments.highlighted is not None and moments._options[moments.highlighted].id == "m0-s2"
+        app.screen.walkthrough.answers.update({2: ((0,), True)})
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.tabs.active == "walkthrough" and app.screen.walkthrough.current == 2

@@ -56,8 +56,12 @@ class MomentsView(OptionList):
         self.moments = moments
 
     def on_mount(self) -> None:
+        # after the option list's own set-up (which highlights the first option, a moment's text)
+        self.call_after_refresh(self._highlight_first_link)
+
+    def _highlight_first_link(self) -> None:
         first_link = next((i for i, o in enumerate(self._options) if o.id and "-s" in o.id), None)
-        if first_link is not None and self.highlighted is None:
+        if first_link is not None and self.highlighted in (None, 0):
             self.highlighted = first_link
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
