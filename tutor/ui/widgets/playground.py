@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,8 +32,10 @@ from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column, Tracked
 from tutor.ui.scenario_export import write_export
+from tutor.ui.screens.dialogs import Choice, ConfirmScreen, ValueScreen
 from tutor.ui.text import format_value, literal
 from tutor.ui.widgets.execution_table import ExecutionTable
+from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 #: The table's columns in the playground.
@@ -40,9 +43,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(field="step", heading="#"),
     Column(field="actor", heading="browser"),
     Column(field="action"),
-    Column(field="session_id", heading="session ID"),
-    Column(field="user"),
     Column(field="result"),
+    Column(field="user"),
+    Column(field="session_id", heading="session ID"),
 )
 
 #: Clock jumps on the number keys.
@@ -138,14 +141,19 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
 
     DURATIONS = ("idle_timeout", "absolute_timeout", "update_age")
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: EngineOptions, *, events: int = 0) -> None:
         super().__init__(classes="pg-dialog")
         self.options = options
+        self.events = events
+        """How many events the run has: applying clears them from the table (they stay exportable)."""
 
     def compose(self) -> ComposeResult:
         o, c = self.options, self.options.cookie
         with Vertical(classes="pg-dialog-box", id="pg-options-box"):
-            yield Label("Engine options — applying them restarts the simulation", classes="pg-dialog-title")
+            title = "Engine options — applying them restarts the run"
+            if self.events:
+                title += f" (its {self.events} event{'s' if self.events != 1 else ''} leave the table; e still exports them)"
+            yield Label(title, classes="pg-dialog-title")
             with VerticalScroll(id="pg-options-scroll"):
                 with Grid(id="pg-options-grid"):
                     yield Label("strategy")
@@ -172,7 +180,7 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                     yield Input(c.max_age, compact=True, id="opt-max_age")
             yield Static("", id="pg-options-error", classes="pg-error")
             with Horizontal(classes="pg-dialog-buttons"):
-                yield Button("Apply (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
+                yield Button("Apply and restart (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="pg-options-cancel", compact=True)
 
     def collect(self) -> EngineOptions:
@@ -242,6 +250,71 @@ def _option_error(message: str) -> str:
         return f"{field}: expected a duration such as 30m, 8h or 1h30m, or none"
     return f"{field}: {where[0].strip(' -')}"
 
+# -----------------------------------------------------------------------------------------------------
+# the keys
+
+
+def _k(key: str, action: str, description: str, label: str, display: str | None = None) -> PanelKey:
+    return PanelKey(key, action, description, label, display)
+
+
+#: Every key of the playground, grouped as the key panel shows them (the bindings are made from this).
+KEY_GROUPS: tuple[KeyGroup, ...] = (
+    KeyGroup("send", (
+        _k("g", "request('GET /')", "Send GET / as the chosen browser", "GET /"),
+        _k("d", "request('GET /dashboard')", "Send GET /dashboard", "GET /dashboard"),
+        _k("a", "request('GET /api/session')", "Send GET /api/session", "GET /api/session"),
+        _k("t", "request('POST /transfer')", "Send POST /transfer (a form post)", "POST /transfer"),
+    )),
+    KeyGroup("log in", (
+        _k("l", "login(True)", "Log in as the chosen user", "log in"),
+        _k("w", "login(False)", "Log in with a wrong password", "wrong password"),
+        _k("o", "logout", "Log out", "log out"),
+    )),
+    KeyGroup("clock", (
+        _k("1", "advance('1m')", "Advance the clock 1 minute", "+1m"),
+        _k("2", "advance('10m')", "Advance the clock 10 minutes", "+10m"),
+        _k("3", "advance('31m')", "Advance the clock 31 minutes (past the idle timeout)", "+31m"),
+        _k("4", "advance('1h')", "Advance the clock 1 hour", "+1h"),
+        _k("5", "advance('1d')", "Advance the clock 1 day", "+1d"),
+        _k("plus", "advance_by", "Advance the clock by any duration", "any", "+"),
+    )),
+    KeyGroup("attack", (
+        _k("m", "tamper", "Tamper with the session cookie", "tamper"),
+        _k("c", "steal", "Steal the cookies into the other browser (attacker)", "steal"),
+        _k("x", "xss", "XSS: script reads document.cookie for the other browser", "XSS"),
+        _k("k", "clear_cookies", "Clear the chosen browser's cookies", "clear cookies"),
+    )),
+    KeyGroup("who", (
+        _k("b", "next_browser", "Act as the next browser", "next browser"),
+        _k("B", "add_browser", "Add a browser", "new browser"),
+        _k("u", "next_user", "Log in as the next user", "next user"),
+        _k("s", "toggle_cross_site", "Cross-site requests on/off", "cross-site"),
+        _k("h", "toggle_scheme", "https/http", "http(s)"),
+    )),
+    KeyGroup("run", (
+        _k("R", "restart_server", "Restart the server", "restart server"),
+        _k("j", "toggle_strategy", "Switch database/jwt (asks: the run restarts)", "database/jwt"),
+        _k("O", "options", "All engine options (the run restarts)", "options"),
+        _k("ctrl+r", "reset", "Reset: start the run again (asks first)", "reset", "^r"),
+        _k("e", "export", "Export a run as a scenario file", "export"),
+    )),
+)
+
+#: The key that turns the key panel's page when it cannot show every key at once.
+MORE_KEYS = "n"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a run was: its options and the events played (what an export writes)."""
+
+    options: EngineOptions
+    events: tuple[Event, ...]
+
+    def describe(self) -> str:
+        return f"{len(self.events)} event{'s' if len(self.events) != 1 else ''}, {self.options.strategy}"
+
 
 # -----------------------------------------------------------------------------------------------------
 # the playground
@@ -251,33 +324,8 @@ class PlaygroundView(Widget, can_focus=True):
     """Send requests as any browser, move the clock, attack the cookie, and watch the session."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "request('GET /')", "GET /"),
-        Binding("d", "request('GET /dashboard')", "GET /dashboard"),
-        Binding("a", "request('GET /api/session')", "GET /api/session"),
-        Binding("l", "login(True)", "Log in"),
-        Binding("w", "login(False)", "Log in, wrong password"),
-        Binding("o", "logout", "Log out"),
-        Binding("t", "request('POST /transfer')", "POST /transfer"),
-        Binding("1", "advance('1m')", "+1m", show=False),
-        Binding("2", "advance('10m')", "+10m", show=False),
-        Binding("3", "advance('31m')", "+31m", key_display="1-5"),
-        Binding("4", "advance('1h')", "+1h", show=False),
-        Binding("5", "advance('1d')", "+1d", show=False),
-        Binding("plus", "advance_by", "Advance clock by…"),
-        Binding("m", "tamper", "Tamper cookie"),
-        Binding("c", "steal", "Steal cookies"),
-        Binding("x", "xss", "XSS"),
-        Binding("k", "clear_cookies", "Clear cookies"),
-        Binding("R", "restart_server", "Restart server"),
-        Binding("b", "next_browser", "Next browser"),
-        Binding("B", "add_browser", "Add browser"),
-        Binding("u", "next_user", "Next user"),
-        Binding("s", "toggle_cross_site", "Cross-site on/off"),
-        Binding("h", "toggle_scheme", "https/http"),
-        Binding("j", "toggle_strategy", "database/jwt"),
-        Binding("O", "options", "Options"),
-        Binding("e", "export", "Export"),
-        Binding("ctrl+r", "reset", "Reset"),
+        *bindings_for(KEY_GROUPS),
+        Binding(MORE_KEYS, "more_keys", "More keys (when they do not all fit)", show=False),
     ]
 
     class EventPlayed(Message):
@@ -308,10 +356,14 @@ class PlaygroundView(Widget, can_focus=True):
         self.cross_site = False
         self.scheme = "https"
         self.sim: Simulation | None = None
+        self.previous_run: Run | None = None
+        """The run before the last restart, kept so that it can still be exported."""
         self._tracker_serial = 0
         self._enabled: tuple[bool, ...] = ()
+        self._mode_text = ""
+        self._options_text = ""
         self.exported: Path | None = None
-        """The last file :meth:`action_export` wrote."""
+        """The last file an export wrote."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -334,6 +386,7 @@ class PlaygroundView(Widget, can_focus=True):
         with Vertical(id="pg-panes"):
             yield ExecutionTable(COLUMNS, id="pg-table")
             yield self._new_tracker()
+        yield KeyPanel(KEY_GROUPS, self._key_enabled, more_key=MORE_KEYS, id="pg-keys")
 
     def _new_tracker(self) -> VariableTracker:
         self._tracker_serial += 1
@@ -351,6 +404,10 @@ class PlaygroundView(Widget, can_focus=True):
     def tracker(self) -> VariableTracker:
         return self.query_one(".pg-tracker", VariableTracker)
 
+    @property
+    def keys(self) -> KeyPanel:
+        return self.query_one("#pg-keys", KeyPanel)
+
     def on_mount(self) -> None:
         self.sim = Simulation(self.options)
         self._show_status()
@@ -360,12 +417,23 @@ class PlaygroundView(Widget, can_focus=True):
             self.sim.close()
             self.sim = None
 
+    def on_resize(self) -> None:
+        """Size classes: a short playground pages its keys and drops the options line and a rule."""
+        height = self.size.height
+        self.set_class(height < 30, "-short")
+        self.set_class(height < 24, "-tiny")
+
     # -- status --------------------------------------------------------------------------------
 
     def _show_status(self, last: str | None = None) -> None:
-        mode = f"{self.scheme} · {'cross-site' if self.cross_site else 'same-site'}"
-        self.query_one("#pg-request-mode", Static).update(literal(mode))
-        self.query_one("#pg-options", Static).update(literal(describe_options(self.options)))
+        mode = f"{self.options.strategy} · {self.scheme} · {'cross-site' if self.cross_site else 'same-site'}"
+        if mode != self._mode_text:
+            self._mode_text = mode
+            self.query_one("#pg-request-mode", Static).update(literal(mode), layout=False)
+        options = describe_options(self.options)
+        if options != self._options_text:
+            self._options_text = options
+            self.query_one("#pg-options", Static).update(literal(options), layout=False)
         clock = self.steps[-1].variables.get("clock") if self.steps else None
         if isinstance(clock, int):
             clock_text = format_clock(clock)
@@ -373,17 +441,31 @@ class PlaygroundView(Widget, can_focus=True):
             clock_text = clock
         else:
             clock_text = "+0s" if clock is None else format_value(clock)
-        status = f"clock {clock_text} · {len(self.events)} events, {len(self.steps)} steps"
-        if last:
-            status += f" · {last}"
-        elif not self.events:
-            status += " · press g to send GET /, l to log in"
-        self.query_one("#pg-status", Static).update(literal(status))
-        # the Footer is rebuilt only when a key appears or disappears (a rebuild costs a frame)
-        enabled = (bool(self.events), bool(self.users), len(self.browsers) > 1, len(self.users) > 1)
+        if last and not self.events:
+            status = last  # a new run: what happened matters more than "clock +0s · 0 events"
+        else:
+            status = f"clock {clock_text} · {len(self.events)} events, {len(self.steps)} steps"
+            if last:
+                status += f" · {last}"
+            elif not self.events:
+                status += " · press g to send GET /, l to log in"
+        self.query_one("#pg-status", Static).update(literal(status), layout=False)
+        # the key panel and the Footer are redrawn only when a key becomes usable or unusable
+        enabled = (
+            bool(self.events or self.previous_run),
+            bool(self.users),
+            len(self.browsers) > 1,
+            len(self.users) > 1,
+        )
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
+            if self.is_mounted:
+                self.keys.refresh()
+
+    def _key_enabled(self, action: str) -> bool:
+        name = action.split("(", 1)[0]
+        return self.check_action(name, ()) is not False
 
     # -- playing -------------------------------------------------------------------------------
 
@@ -525,9 +607,26 @@ class PlaygroundView(Widget, can_focus=True):
 
     # -- choosing who acts and how ------------------------------------------------------------
 
+    def choose_browser(self, name: str) -> None:
+        """Act as ``name`` from now on: the state changes at once, so the very next key already uses it
+        (a Select.Changed message would arrive only after keys already queued)."""
+        self.browser = name
+        select = self.query_one("#pg-browser", Select)
+        with select.prevent(Select.Changed):
+            select.value = name
+        self._show_status()
+
+    def choose_user(self, name: str) -> None:
+        """Log in as ``name`` from now on (at once, like :meth:`choose_browser`)."""
+        self.user = name
+        select = self.query_one("#pg-user", Select)
+        with select.prevent(Select.Changed):
+            select.value = name
+        self._show_status()
+
     def action_next_browser(self) -> None:
         i = self.browsers.index(self.browser)
-        self.query_one("#pg-browser", Select).value = self.browsers[(i + 1) % len(self.browsers)]
+        self.choose_browser(self.browsers[(i + 1) % len(self.browsers)])
 
     def action_add_browser(self) -> None:
         def check(text: str) -> str | None:
@@ -548,19 +647,19 @@ class PlaygroundView(Widget, can_focus=True):
     def action_next_user(self) -> None:
         if self.users:
             i = self.users.index(self.user)
-            self.query_one("#pg-user", Select).value = self.users[(i + 1) % len(self.users)]
+            self.choose_user(self.users[(i + 1) % len(self.users)])
 
     @on(Select.Changed, "#pg-browser")
     def _browser_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str):
+        if isinstance(event.value, str) and event.value != self.browser:
             self.browser = event.value
             self._show_status()
 
     @on(Select.Changed, "#pg-user")
     def _user_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str):
+        if isinstance(event.value, str) and event.value != self.user:
             self.user = event.value
             self._show_status()
 
@@ -572,26 +671,72 @@ class PlaygroundView(Widget, can_focus=True):
         self.scheme = "http" if self.scheme == "https" else "https"
         self._show_status()
 
-    # -- options, reset, export ---------------------------------------------------------------
+    def action_more_keys(self) -> None:
+        self.keys.next_page()
+
+    @on(ExecutionTable.ValueRequested)
+    def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
+        event.stop()
+        self.app.push_screen(ValueScreen(event.step, COLUMNS))
+
+    # -- options, restarts, export ------------------------------------------------------------
+
+    @property
+    def current_run(self) -> Run:
+        return Run(self.options, tuple(self.events))
 
     def action_toggle_strategy(self) -> None:
         strategy = "jwt" if self.options.strategy == "database" else "database"
-        self.set_options(msgspec.structs.replace(self.options, strategy=strategy))
+        self.confirm_restart(
+            msgspec.structs.replace(self.options, strategy=strategy),
+            f"Switch from {self.options.strategy} to {strategy} sessions?",
+            f"new run with {strategy}",
+        )
 
     def action_options(self) -> None:
         def done(options: EngineOptions | None) -> None:
             if options is not None and options != self.options:
                 self.set_options(options)
 
-        self.app.push_screen(OptionsScreen(self.options), done)
-
-    def set_options(self, options: EngineOptions) -> None:
-        """New options: the simulation starts again with them (and says so)."""
-        self.options = options
-        self.reset(f"options changed ({describe_options(options).split(' · cookie')[0]}): the simulation restarted")
+        self.app.push_screen(OptionsScreen(self.options, events=len(self.events)), done)
 
     def action_reset(self) -> None:
-        self.reset("reset: the simulation restarted")
+        self.confirm_restart(self.options, "Start the run again?", "new run")
+
+    def confirm_restart(self, options: EngineOptions, question: str, why: str) -> None:
+        """Restart with ``options``, asking first when events would be cleared (the run is kept for export)."""
+        if not self.events:
+            self.restart(options, why)
+            return
+        n = len(self.events)
+        detail = (
+            f"The run restarts: the {n} event{'s' if n != 1 else ''} played so far leave the table. "
+            "They are kept: e exports them later as the previous run."
+        )
+        choices = [
+            Choice("y", "Yes, restart", "restart"),
+            Choice("e", "Export this run first, then restart", "export"),
+            Choice("n", "No, keep playing", "cancel"),
+        ]
+
+        def done(answer: str | None) -> None:
+            if answer == "export":
+                self.export(self.current_run)
+            if answer in ("restart", "export"):
+                self.restart(options, why)
+
+        self.app.push_screen(ConfirmScreen(question, detail, choices), done)
+
+    def set_options(self, options: EngineOptions) -> None:
+        """New options (the options dialog already said that applying them restarts the run)."""
+        self.restart(options, "new run with the new options")
+
+    def restart(self, options: EngineOptions, why: str) -> None:
+        """Start a fresh simulation with ``options``; the run so far becomes :attr:`previous_run`."""
+        if self.events:
+            self.previous_run = self.current_run
+        self.options = options
+        self.reset(why)
 
     def reset(self, why: str) -> None:
         if self.sim is not None:
@@ -604,33 +749,54 @@ class PlaygroundView(Widget, can_focus=True):
         self.browser = "browser"
         self.browsers = []  # force the Select and tracker to be rebuilt
         self._set_browsers(["browser"])
-        self._show_status(why)
-        self.notify(markup=False, message=why, title="Playground")
+        kept = f" · e still exports the previous run ({self.previous_run.describe()})" if self.previous_run else ""
+        self._show_status(f"{why}{kept}")
         self.post_message(self.SimulationReset(self.options))
 
     def action_export(self) -> None:
-        folder = self.export_dir if self.export_dir is not None else Path.cwd()
-        if not self.events:
+        runs = [run for run in (self.current_run if self.events else None, self.previous_run) if run is not None]
+        if not runs:
             self.notify(markup=False, message="nothing to export yet: play some events first", severity="warning")
             return
+        if len(runs) == 1:
+            self.export(runs[0])
+            return
+        current, previous = runs
+        choices = [
+            Choice("c", f"This run ({current.describe()})", "current"),
+            Choice("p", f"The previous run, before the restart ({previous.describe()})", "previous"),
+        ]
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                self.export(current if answer == "current" else previous)
+
+        self.app.push_screen(ConfirmScreen("Export which run?", "", choices), done)
+
+    def export(self, run: Run) -> Path | None:
+        """Write ``run`` as a scenario file in the export folder (never overwriting one)."""
+        folder = self.export_dir if self.export_dir is not None else Path.cwd()
         try:
-            path = write_export(folder, self.options, self.events)
+            path = write_export(folder, run.options, run.events)
         except OSError as exc:
             self.notify(markup=False, message=f"cannot write a scenario in {folder}: {exc.strerror or exc}", severity="error")
-            return
+            return None
         self.exported = path
         self.notify(markup=False, message=f"wrote {path}  (run it with: tutor simulate {path.name})", title="Exported")
         self._show_status(f"exported {path.name}")
+        return path
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
-            return bool(self.events)
+            return bool(self.events or self.previous_run)
         if action in ("login",):
             return bool(self.users)
         if action == "next_browser":
             return len(self.browsers) > 1
         if action == "next_user":
             return len(self.users) > 1
+        if action == "more_keys":
+            return self.is_mounted and self.keys.page_count > 1
         return True
 
 
@@ -646,4 +812,13 @@ def _claim_value(raw: str) -> str | int | bool | None:
         return raw
 
 
-__all__ = ["COLUMNS", "OptionsScreen", "PlaygroundView", "PromptScreen", "describe_options", "tracked_variables"]
+__all__ = [
+    "COLUMNS",
+    "KEY_GROUPS",
+    "OptionsScreen",
+    "PlaygroundView",
+    "PromptScreen",
+    "Run",
+    "describe_options",
+    "tracked_variables",
+]
