@@ -124,7 +124,10 @@ def build_schema() -> dict[str, Any]:
         for f in info.fields:
             doc = docs.get(f.name) or extra.get(f.encode_name)
             prop = props.get(f.encode_name)
-            if doc and prop is not None and "description" not in prop:
+            if doc and prop is not None and "description" in prop and doc not in prop["description"]:
+                # the field's own docstring first, then what its type says (a Duration's format)
+                prop["description"] = f"{doc.rstrip('.')}. {prop['description']}"
+            elif doc and prop is not None and "description" not in prop:
                 if "$ref" in prop:  # a sibling of $ref is allowed in 2020-12, but keep it readable
                     props[f.encode_name] = {"description": doc, "allOf": [{"$ref": prop.pop("$ref")}], **prop}
                 else:

@@ -46,19 +46,25 @@ class SessionRow:
     last_seen: int
     expires: int | None
     """``None`` when both timeouts are off."""
+    remember: bool = False
+    """The user ticked "remember me" at login: the server renews the cookie as a persistent one."""
 
     def valid_at(self, now: int) -> bool:
         """A session is valid while ``now < expires``: exactly at ``expires`` it is expired."""
         return self.expires is None or now < self.expires
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """``{id, user, created, last_seen, expires}``, plus ``remember: true`` for a remembered login."""
+        view = {
             "id": self.id,
             "user": self.user,
             "created": format_clock(self.created),
             "last_seen": format_clock(self.last_seen),
             "expires": None if self.expires is None else format_clock(self.expires),
         }
+        if self.remember:
+            view["remember"] = True
+        return view
 
 
 class SessionStore(ABC):
@@ -160,7 +166,7 @@ class SqliteStore(SessionStore):
         self._conn = self._connect()
         self._conn.execute(
             "CREATE TABLE sessions (id TEXT PRIMARY KEY, user TEXT, created INTEGER NOT NULL,"
-            " last_seen INTEGER NOT NULL, expires INTEGER)"
+            " last_seen INTEGER NOT NULL, expires INTEGER, remember INTEGER NOT NULL DEFAULT 0)"
         )
 
     def _connect(self):
@@ -176,11 +182,13 @@ class SqliteStore(SessionStore):
     # ``get`` is the base class's: the in-memory rows mirror the file (every write goes through both).
 
     def put(self, row: SessionRow) -> None:
-        values = (row.user, row.created, row.last_seen, row.expires, row.id)
+        values = (row.user, row.created, row.last_seen, row.expires, int(row.remember), row.id)
         if row.id in self._rows:
-            self._conn.execute("UPDATE sessions SET user=?, created=?, last_seen=?, expires=? WHERE id=?", values)
+            self._conn.execute("UPDATE sessions SET user=?, created=?, last_seen=?, expires=?, remember=? WHERE id=?", values)
         else:
-            self._conn.execute("INSERT INTO sessions (user, created, last_seen, expires, id) VALUES (?, ?, ?, ?, ?)", values)
+            self._conn.execute(
+                "INSERT INTO sessions (user, created, last_seen, expires, remember, id) VALUES (?, ?, ?, ?, ?, ?)", values
+            )
         super().put(row)
 
     def delete(self, session_id: str) -> bool:
@@ -208,8 +216,10 @@ class SqliteStore(SessionStore):
         rows: dict[str, SessionRow] = {}
         views: dict[str, dict[str, Any]] = {}
         same = True
-        for found in self._conn.execute("SELECT id, user, created, last_seen, expires FROM sessions ORDER BY rowid"):
-            row = SessionRow(*found)
+        for found in self._conn.execute(
+            "SELECT id, user, created, last_seen, expires, remember FROM sessions ORDER BY rowid"
+        ):
+            row = SessionRow(*found[:5], remember=bool(found[5]))
             sid = row.id
             rows[sid] = row
             if old_rows.get(sid) == row:

@@ -34,6 +34,7 @@ PHASES: tuple[str, ...] = (
     "xss",
     "clear_cookies",
     "restart_server",
+    "close_browser",    # a browser closes: its session cookies are gone, persistent ones stay
     "end",              # the last step of every trace: the scenario is over
 )
 

@@ -79,7 +79,11 @@ code:
 
 # The scenario the engine runs. `engine:` options all have defaults; `seed` makes the IDs repeatable.
 # Events: request, login, logout, advance (the virtual clock), tamper, steal, xss, clear_cookies,
-# restart_server. `as:` picks the browser (default: browser).
+# restart_server, close_browser. `as:` picks the browser (default: browser); `login` takes
+# `remember: true` ("remember me": a persistent cookie with Max-Age cookie.remember_max_age).
+# Browsers are chromium unless declared next to `events:`, e.g. `browsers: {fox: {kind: firefox}}`
+# (kinds: chromium, firefox, safari; they differ for `same_site: unset` and for SameSite=None
+# without Secure).
 scenario:
   engine:
     strategy: database           # or jwt
