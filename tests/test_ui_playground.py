@@ -655,3 +655,83 @@ async def test_enter_on_a_table_row_shows_its_full_values():
         await pilot.pause()
         assert isinstance(app.screen, ValueScreen)
         assert app.screen.step == view(app).steps[-1]
+
+
+# -- issue 9 in the playground: remember me, close_browser, browser kinds -----------------------------
+
+
+@sync
+async def test_remember_me_survives_closing_the_browser_and_exports(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("l", "C", "d")  # unticked: the session cookie goes with the browser
+        assert v.events[0].remember is False and event_verb(v.events[1]) == "close_browser"
+        assert v.steps[-1].variables["status"] == 302
+        await pilot.press("L", "C", "d")  # ticked: a persistent cookie stays
+        assert v.events[3].remember is True
+        assert "Max-Age=" in next(s.result for s in v.steps[len(v.steps) - 20 :] if s.phase == "set_cookie")
+        assert v.steps[-1].variables["status"] == 200
+        played = [s.to_json() for s in v.steps]
+        await pilot.press("e")
+        await pilot.pause()
+    data = yaml.safe_load((tmp_path / "playground-1.yaml").read_text())
+    assert data["events"][3] == {"login": "alice", "remember": True}
+    assert data["events"][1] == "close_browser"
+    assert run_scenario(load_scenario(tmp_path / "playground-1.yaml")).to_json()[:-1] == played
+
+
+UNSET_SAME_SITE = EngineOptions(cookie=msgspec.structs.replace(EngineOptions().cookie, same_site="unset"))
+
+
+@sync
+async def test_kind_key_cycles_the_current_browsers_kind():
+    app = PlaygroundHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        mode = lambda: str(app.query_one("#pg-request-mode").render())  # noqa: E731
+        assert mode().startswith("chromium")
+        await pilot.press("K")
+        assert v.kinds == {"browser": "firefox"} and v.sim.browser_kind("browser") == "firefox"
+        assert mode().startswith("firefox") and v.events == []  # no event, no restart
+        await pilot.press("K")
+        assert v.sim.browser_kind("browser") == "safari"
+        await pilot.press("K")
+        assert v.kinds == {} and v.sim.browser_kind("browser") == "chromium"
+
+
+@sync
+async def test_a_used_browsers_new_kind_plays_the_run_again_and_exports_it(tmp_path):
+    app = PlaygroundHost(options=UNSET_SAME_SITE, export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("l", "2", "s", "t")  # chromium: no SameSite = Lax; a 10-minute-old cookie stays home
+        chromium_steps = [s.to_json() for s in v.steps]
+        assert v.steps[-1].variables["status"] != 200
+        assert "chromium" in v.steps[-1].variables["same_site"]
+        assert "same_site" in [t.variable for t in v.tracker.variables]  # the row appears with cross-site
+        await pilot.press("K")  # firefox: no SameSite = None; the same three events are played again
+        await pilot.pause()
+        assert len(v.events) == 3 and v.kinds == {"browser": "firefox"}
+        assert v.steps[-1].variables["status"] == 200 and "firefox" in v.steps[-1].variables["same_site"]
+        assert "3 events replayed" in status(app)
+        assert v.previous_run.browsers == {} and [s.to_json() for s in v.steps] != chromium_steps
+        firefox_steps = [s.to_json() for s in v.steps]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("c")  # this run (firefox)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("p")  # the run before (chromium)
+        await pilot.pause()
+    firefox, chromium = tmp_path / "playground-1.yaml", tmp_path / "playground-2.yaml"
+    assert yaml.safe_load(firefox.read_text())["browsers"] == {"browser": {"kind": "firefox"}}
+    assert "browsers" not in yaml.safe_load(chromium.read_text())
+    assert run_scenario(load_scenario(firefox)).to_json()[:-1] == firefox_steps
+    assert run_scenario(load_scenario(chromium)).to_json()[:-1] == chromium_steps
+
+
+def test_export_declares_only_browsers_that_are_not_chromium():
+    text = scenario_to_yaml(EngineOptions(), [Event(request="GET /", as_="fox")], {"fox": "firefox", "b": "chromium"})
+    assert yaml.safe_load(text) == {"browsers": {"fox": {"kind": "firefox"}}, "events": [{"request": "GET /", "as": "fox"}]}

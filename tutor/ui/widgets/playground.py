@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import msgspec
+from msgspec import UNSET
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,7 +29,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine import Simulation
 from tutor.engine.clock import format_clock, parse_duration
-from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss
+from tutor.engine.scenario import BROWSER_KINDS, EngineOptions, Event, Steal, Tamper, Xss
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column, Tracked
 from tutor.ui.scenario_export import write_export
@@ -57,8 +58,9 @@ WRONG_PASSWORD = "not-the-password"
 _BROWSER_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
 
 
-def tracked_variables(strategy: str, browsers: list[str]) -> list[Tracked]:
-    """The tracker's rows: what the server and each browser hold."""
+def tracked_variables(strategy: str, browsers: list[str], *, same_site: bool = False) -> list[Tracked]:
+    """The tracker's rows: what the server and each browser hold (and, once a request went cross-site,
+    which SameSite rule decided whether its cookie went along)."""
     rows = [
         Tracked(variable="clock"),
         Tracked(variable="status"),
@@ -66,6 +68,8 @@ def tracked_variables(strategy: str, browsers: list[str]) -> list[Tracked]:
         Tracked(variable="cookieStore"),
         Tracked(variable="store") if strategy == "database" else Tracked(variable="token"),
     ]
+    if same_site:
+        rows.append(Tracked(variable="same_site"))
     for name in browsers:
         rows.append(Tracked(variable=f"jar.{name}"))
         rows.append(Tracked(variable=f"document.cookie.{name}", label=f"document.cookie ({name})"))
@@ -268,8 +272,10 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
     )),
     KeyGroup("log in", (
         _k("l", "login(True)", "Log in as the chosen user", "log in"),
+        _k("L", "login(True, True)", "Log in with \"remember me\" ticked (a persistent cookie)", "remember me"),
         _k("w", "login(False)", "Log in with a wrong password", "wrong password"),
         _k("o", "logout", "Log out", "log out"),
+        _k("u", "next_user", "Log in as the next user", "next user"),
     )),
     KeyGroup("clock", (
         _k("1", "advance('1m')", "Advance the clock 1 minute", "+1m"),
@@ -285,10 +291,11 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
         _k("x", "xss", "XSS: script reads document.cookie for the other browser", "XSS"),
         _k("k", "clear_cookies", "Clear the chosen browser's cookies", "clear cookies"),
     )),
-    KeyGroup("who", (
-        _k("b", "next_browser", "Act as the next browser", "next browser"),
-        _k("B", "add_browser", "Add a browser", "new browser"),
-        _k("u", "next_user", "Log in as the next user", "next user"),
+    KeyGroup("browser", (
+        _k("b", "next_browser", "Act as the next browser", "next"),
+        _k("B", "add_browser", "Add a browser", "new"),
+        _k("K", "next_kind", "Next kind for this browser: chromium, firefox, safari", "kind"),
+        _k("C", "close_browser", "Close and reopen this browser (session cookies go)", "close"),
         _k("s", "toggle_cross_site", "Cross-site requests on/off", "cross-site"),
         _k("h", "toggle_scheme", "https/http", "http(s)"),
     )),
@@ -307,13 +314,15 @@ MORE_KEYS = "n"
 
 @dataclass(frozen=True)
 class Run:
-    """What a run was: its options and the events played (what an export writes)."""
+    """What a run was: its options, its browsers' kinds and the events played (what an export writes)."""
 
     options: EngineOptions
     events: tuple[Event, ...]
+    browsers: dict[str, str] = field(default_factory=dict)
+    """Browser name → kind, for the browsers that are not chromium."""
 
     def describe(self) -> str:
-        return f"{len(self.events)} event{'s' if len(self.events) != 1 else ''}, {self.options.strategy}"
+        return f"{_count(len(self.events), 'event')}, {self.options.strategy}"
 
 
 # -----------------------------------------------------------------------------------------------------
@@ -355,10 +364,14 @@ class PlaygroundView(Widget, can_focus=True):
         self.user = self.users[0] if self.users else ""
         self.cross_site = False
         self.scheme = "https"
+        self.kinds: dict[str, str] = {}
+        """Browser name → kind (chromium, firefox, safari) for browsers that are not chromium; kept when
+        the run restarts, like the options."""
         self.sim: Simulation | None = None
         self.previous_run: Run | None = None
         """The run before the last restart, kept so that it can still be exported."""
         self._tracker_serial = 0
+        self._same_site_shown = False
         self._enabled: tuple[bool, ...] = ()
         self._mode_text = ""
         self._options_text = ""
@@ -391,7 +404,7 @@ class PlaygroundView(Widget, can_focus=True):
     def _new_tracker(self) -> VariableTracker:
         self._tracker_serial += 1
         return VariableTracker(
-            tracked_variables(self.options.strategy, self.browsers),
+            tracked_variables(self.options.strategy, self.browsers, same_site=self._same_site_shown),
             id=f"pg-tracker-{self._tracker_serial}",
             classes="pg-tracker",
         )
@@ -409,7 +422,7 @@ class PlaygroundView(Widget, can_focus=True):
         return self.query_one("#pg-keys", KeyPanel)
 
     def on_mount(self) -> None:
-        self.sim = Simulation(self.options)
+        self.sim = Simulation(self.options, browsers=self.kinds)
         self._show_status()
 
     def on_unmount(self) -> None:
@@ -425,8 +438,11 @@ class PlaygroundView(Widget, can_focus=True):
 
     # -- status --------------------------------------------------------------------------------
 
-    def _show_status(self, last: str | None = None) -> None:
-        mode = f"{self.options.strategy} · {self.scheme} · {'cross-site' if self.cross_site else 'same-site'}"
+    def _show_status(self, last: str | None = None, *, alone: bool = False) -> None:
+        """Redraw the controls' texts and the status line; ``last`` ends the status line (what just
+        happened), or is all of it when ``alone`` or when a new run has no events yet."""
+        site = "cross-site" if self.cross_site else "same-site"
+        mode = f"{self.kind_of(self.browser)} · {self.options.strategy} · {self.scheme} · {site}"
         if mode != self._mode_text:
             self._mode_text = mode
             self.query_one("#pg-request-mode", Static).update(literal(mode), layout=False)
@@ -441,10 +457,10 @@ class PlaygroundView(Widget, can_focus=True):
             clock_text = clock
         else:
             clock_text = "+0s" if clock is None else format_value(clock)
-        if last and not self.events:
-            status = last  # a new run: what happened matters more than "clock +0s · 0 events"
+        if last and (alone or not self.events):
+            status = last  # a new run or a replay: what happened matters more than the counters
         else:
-            status = f"clock {clock_text} · {len(self.events)} events, {len(self.steps)} steps"
+            status = f"clock {clock_text} · {_count(len(self.events), 'event')}, {_count(len(self.steps), 'step')}"
             if last:
                 status += f" · {last}"
             elif not self.events:
@@ -479,7 +495,7 @@ class PlaygroundView(Widget, can_focus=True):
             return []
         self.events.append(event)
         self.steps.extend(new)
-        self._sync_browsers()
+        self._sync_browsers(new)
         self.table.set_steps(self.steps)
         self.table.reveal(len(self.steps))
         self.tracker.set_steps(self.steps)
@@ -488,14 +504,17 @@ class PlaygroundView(Widget, can_focus=True):
         self.post_message(self.EventPlayed(event, new))
         return new
 
-    def _sync_browsers(self) -> None:
-        """Browsers the engine created (an attacker receiving stolen cookies) join the Select and tracker."""
+    def _sync_browsers(self, new: list[Step] | None = None) -> None:
+        """Browsers the engine created (an attacker receiving stolen cookies) join the Select and tracker;
+        the first cross-site request adds the tracker's ``same_site`` row."""
         known = list(self.browsers)
         for step in self.steps[-1:]:
             for key in step.variables:
                 if key.startswith("jar.") and key[4:] not in known:
                     known.append(key[4:])
-        if known != self.browsers:
+        same_site = self._same_site_shown or any(s.variables.get("same_site") is not None for s in new or ())
+        if known != self.browsers or same_site != self._same_site_shown:
+            self._same_site_shown = same_site
             self._set_browsers(known)
 
     def _set_browsers(self, browsers: list[str]) -> None:
@@ -535,12 +554,12 @@ class PlaygroundView(Widget, can_focus=True):
     def action_request(self, request: str) -> None:
         self.play(self._request_event(request=request))
 
-    def action_login(self, right_password: bool) -> None:
+    def action_login(self, right_password: bool, remember: bool = False) -> None:
         if not self.user:
             self.notify(markup=False, message="there is no user to log in as (options.users is empty)", severity="warning")
             return
         password = None if right_password else WRONG_PASSWORD
-        self.play(self._request_event(login=self.user, password=password))
+        self.play(self._request_event(login=self.user, password=password, remember=remember))
 
     def action_logout(self) -> None:
         self.play(self._request_event(logout=None))
@@ -605,6 +624,9 @@ class PlaygroundView(Widget, can_focus=True):
     def action_restart_server(self) -> None:
         self.play(Event(restart_server=None))
 
+    def action_close_browser(self) -> None:
+        self.play(self._event(close_browser=None))
+
     # -- choosing who acts and how ------------------------------------------------------------
 
     def choose_browser(self, name: str) -> None:
@@ -643,6 +665,39 @@ class PlaygroundView(Widget, can_focus=True):
                 self._show_status(f"added browser {value}")
 
         self.app.push_screen(PromptScreen("Name of the new browser (e.g. phone, attacker)", "", check, "phone"), done)
+
+    def kind_of(self, browser: str) -> str:
+        return self.kinds.get(browser, "chromium")
+
+    def action_next_kind(self) -> None:
+        """The current browser follows the next kind's cookie rules. A browser that has not acted yet
+        just changes; one that has makes the run play again from the start with the new kind (a run's
+        kinds hold from its first event, as a scenario's ``browsers:`` declares them), and the run as
+        it was stays exportable."""
+        assert self.sim is not None
+        name = self.browser
+        kind = BROWSER_KINDS[(BROWSER_KINDS.index(self.kind_of(name)) + 1) % len(BROWSER_KINDS)]
+        before = self.current_run
+        if kind == "chromium":
+            self.kinds.pop(name, None)
+        else:
+            self.kinds[name] = kind
+        if not self._browser_used(name):
+            self.sim.set_browser_kind(name, kind)
+            self._show_status(f"{name} is {kind} now")
+            return
+        self.replay(before, f"{name} is {kind} now: {_count(len(self.events), 'event')} replayed")
+
+    def _browser_used(self, name: str) -> bool:
+        """Has any event of this run acted as ``name`` or put cookies into its jar?"""
+        for event in self.events:
+            if event.as_ == name and event.advance is UNSET and event.restart_server is UNSET:
+                return True
+            if isinstance(event.steal, Steal) and name in (event.steal.from_, event.steal.to):
+                return True
+            if isinstance(event.xss, Xss) and event.xss.to == name:
+                return True
+        return False
 
     def action_next_user(self) -> None:
         if self.users:
@@ -683,7 +738,11 @@ class PlaygroundView(Widget, can_focus=True):
 
     @property
     def current_run(self) -> Run:
-        return Run(self.options, tuple(self.events))
+        return Run(self.options, tuple(self.events), self._run_kinds())
+
+    def _run_kinds(self) -> dict[str, str]:
+        """The kinds this run's export must declare: those of the browsers its events used."""
+        return {name: kind for name, kind in self.kinds.items() if self._browser_used(name)}
 
     def action_toggle_strategy(self) -> None:
         strategy = "jwt" if self.options.strategy == "database" else "database"
@@ -710,7 +769,7 @@ class PlaygroundView(Widget, can_focus=True):
             return
         n = len(self.events)
         detail = (
-            f"The run restarts: the {n} event{'s' if n != 1 else ''} played so far leave the table. "
+            f"The run restarts: the {_count(n, 'event')} played so far leave the table. "
             "They are kept: e exports them later as the previous run."
         )
         choices = [
@@ -741,16 +800,38 @@ class PlaygroundView(Widget, can_focus=True):
     def reset(self, why: str) -> None:
         if self.sim is not None:
             self.sim.close()
-        self.sim = Simulation(self.options)
+        self.sim = Simulation(self.options, browsers=self.kinds)
         self.events = []
         self.steps = []
         self.table.set_steps(())
         self.table.reveal(0)
         self.browser = "browser"
         self.browsers = []  # force the Select and tracker to be rebuilt
+        self._same_site_shown = False
         self._set_browsers(["browser"])
         kept = f" · e still exports the previous run ({self.previous_run.describe()})" if self.previous_run else ""
         self._show_status(f"{why}{kept}")
+        self.post_message(self.SimulationReset(self.options))
+
+    def replay(self, before: Run, why: str) -> None:
+        """Play this run's events again from the start in a fresh simulation (with new kinds); ``before``,
+        the run as it was, becomes :attr:`previous_run`. The browsers and the selection stay."""
+        events = list(self.events)
+        self.previous_run = before
+        if self.sim is not None:
+            self.sim.close()
+        self.sim = Simulation(self.options, browsers=self.kinds)
+        self.events, self.steps = [], []
+        for event in events:
+            self.steps.extend(self.sim.play(event))
+            self.events.append(event)
+        self.table.set_steps(())
+        self.table.reveal(0)
+        self.table.set_steps(self.steps)
+        self.table.reveal(len(self.steps))
+        self._same_site_shown = any(s.variables.get("same_site") is not None for s in self.steps)
+        self._replace_tracker()
+        self._show_status(f"{why} · e also exports the old run", alone=True)
         self.post_message(self.SimulationReset(self.options))
 
     def action_export(self) -> None:
@@ -777,7 +858,7 @@ class PlaygroundView(Widget, can_focus=True):
         """Write ``run`` as a scenario file in the export folder (never overwriting one)."""
         folder = self.export_dir if self.export_dir is not None else Path.cwd()
         try:
-            path = write_export(folder, run.options, run.events)
+            path = write_export(folder, run.options, run.events, run.browsers)
         except OSError as exc:
             self.notify(markup=False, message=f"cannot write a scenario in {folder}: {exc.strerror or exc}", severity="error")
             return None
@@ -798,6 +879,10 @@ class PlaygroundView(Widget, can_focus=True):
         if action == "more_keys":
             return self.is_mounted and self.keys.page_count > 1
         return True
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _claim_value(raw: str) -> str | int | bool | None:
