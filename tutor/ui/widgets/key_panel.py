@@ -104,6 +104,7 @@ class KeyPanel(Widget):
         self.title_width = max((cell_len(g.title) for g in self.groups), default=0) + 1
         self.page_count = 1
         """How many pages the last render needed (1: every key is on screen)."""
+        self._title = ""
 
     # -- layout (pure: width in, lines out) ---------------------------------------------------------
     def layout_lines(self, width: int) -> list[Line]:
@@ -170,7 +171,10 @@ class KeyPanel(Widget):
         pages = self.pages_for(self.content_size)
         self.page_count = len(pages)
         page = self.page % len(pages)
-        self.border_title = self.marker(page, len(pages))
+        title = self.marker(page, len(pages))
+        if title != self._title:  # setting a border title refreshes: only when it changes
+            self._title = title
+            self.border_title = title
         text = Text(no_wrap=True, overflow="crop", end="")
         for index, line in enumerate(pages[page]):
             if index:

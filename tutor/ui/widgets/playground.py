@@ -297,7 +297,7 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
         _k("K", "next_kind", "Next kind for this browser: chromium, firefox, safari", "kind"),
         _k("C", "close_browser", "Close and reopen this browser (session cookies go)", "close"),
         _k("s", "toggle_cross_site", "Cross-site requests on/off", "cross-site"),
-        _k("h", "toggle_scheme", "https/http", "http(s)"),
+        _k("h", "toggle_scheme", "Send over http instead of https (and back)", "http(s)"),
     )),
     KeyGroup("run", (
         _k("R", "restart_server", "Restart the server", "restart server"),
