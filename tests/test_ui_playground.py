@@ -735,3 +735,26 @@ async def test_a_used_browsers_new_kind_plays_the_run_again_and_exports_it(tmp_p
 def test_export_declares_only_browsers_that_are_not_chromium():
     text = scenario_to_yaml(EngineOptions(), [Event(request="GET /", as_="fox")], {"fox": "firefox", "b": "chromium"})
     assert yaml.safe_load(text) == {"browsers": {"fox": {"kind": "firefox"}}, "events": [{"request": "GET /", "as": "fox"}]}
+
+
+@sync
+async def test_starts_with_the_kinds_it_is_given_and_exports_them(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path, kinds={"browser": "safari"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        assert v.sim.browser_kind("browser") == "safari"
+        assert str(app.query_one("#pg-request-mode").render()).startswith("safari")
+        await pilot.press("g", "e")
+        await pilot.pause()
+    assert yaml.safe_load((tmp_path / "playground-1.yaml").read_text())["browsers"] == {"browser": {"kind": "safari"}}
+
+
+@sync
+async def test_a_browser_that_joins_shows_its_newest_state_in_the_tracker():
+    app = PlaygroundHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "l", "d", "d", "d", "c")  # the steal makes an attacker: a new tracker row
+        await pilot.pause()
+        rows = widget_text(view(app).tracker).splitlines()
+        attacker = next(line for line in rows if line.lstrip().startswith("jar.attacker"))
+        assert "sessionId=" in attacker  # the stolen cookie: only the newest state has it

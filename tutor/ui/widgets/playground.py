@@ -11,7 +11,7 @@ Deterministic: the engine is seeded and its clock is virtual, so the same keys g
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -352,7 +352,16 @@ class PlaygroundView(Widget, can_focus=True):
             super().__init__()
             self.options = options
 
-    def __init__(self, options: EngineOptions | None = None, *, export_dir: Path | None = None, **kw) -> None:
+    def __init__(
+        self,
+        options: EngineOptions | None = None,
+        *,
+        kinds: Mapping[str, str] | None = None,
+        export_dir: Path | None = None,
+        **kw,
+    ) -> None:
+        """``options`` and ``kinds`` (browser name → chromium|firefox|safari, as a scenario's top-level
+        ``browsers:`` declares them) are where the playground starts, e.g. the lesson's scenario."""
         super().__init__(**kw)
         self.options = options if options is not None else EngineOptions()
         self.export_dir = export_dir
@@ -364,7 +373,7 @@ class PlaygroundView(Widget, can_focus=True):
         self.user = self.users[0] if self.users else ""
         self.cross_site = False
         self.scheme = "https"
-        self.kinds: dict[str, str] = {}
+        self.kinds: dict[str, str] = {name: kind for name, kind in (kinds or {}).items() if kind != "chromium"}
         """Browser name → kind (chromium, firefox, safari) for browsers that are not chromium; kept when
         the run restarts, like the options."""
         self.sim: Simulation | None = None
