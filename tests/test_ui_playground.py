@@ -287,11 +287,17 @@ async def test_options_dialog_applies_every_option():
         assert "idle_timeout" in str(dialog.query_one("#pg-options-error").render())
         idle.value = "5m"
         dialog.query_one("#opt-max_age").value = "1h"
+        dialog.query_one("#opt-remember_max_age").value = "none"  # not allowed: remember me must persist
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "remember_max_age" in str(dialog.query_one("#pg-options-error").render())
+        dialog.query_one("#opt-remember_max_age").value = "7d"
         await pilot.press("ctrl+s")
         await pilot.pause()
         o = v.options
         assert (o.store, o.rotate_on_login, o.idle_timeout) == ("sqlite", False, "5m")
         assert (o.cookie.same_site, o.cookie.secure, o.cookie.max_age) == ("strict", False, "1h")
+        assert o.cookie.remember_max_age == "7d"
         assert v.events == []
         assert "SameSite=Strict" in str(app.query_one("#pg-options").render())
         await pilot.press("g")
@@ -526,7 +532,7 @@ async def test_options_dialog_says_the_run_restarts_and_keeps_it():
         await pilot.press("g", "O")
         await pilot.pause()
         title = str(app.screen.query_one(".pg-dialog-title").render())
-        assert "restarts the run" in title and "1 event leave" in title
+        assert "restarts the run" in title and "1 event played leaves the table" in title
         app.screen.query_one("#opt-secure").value = "no"
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -156,7 +156,8 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
         with Vertical(classes="pg-dialog-box", id="pg-options-box"):
             title = "Engine options — applying them restarts the run"
             if self.events:
-                title += f" (its {self.events} event{'s' if self.events != 1 else ''} leave the table; e still exports them)"
+                played = _count(self.events, "event")
+                title += f" ({played} played leave{'s' if self.events == 1 else ''} the table; e still exports the run)"
             yield Label(title, classes="pg-dialog-title")
             with VerticalScroll(id="pg-options-scroll"):
                 with Grid(id="pg-options-grid"):
@@ -182,6 +183,8 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                     yield Select([(s, s) for s in ("strict", "lax", "none", "unset")], value=c.same_site, allow_blank=False, compact=True, id="opt-same_site")
                     yield Label("cookie max_age")
                     yield Input(c.max_age, compact=True, id="opt-max_age")
+                    yield Label("cookie remember_max_age")
+                    yield Input(c.remember_max_age, compact=True, id="opt-remember_max_age")
             yield Static("", id="pg-options-error", classes="pg-error")
             with Horizontal(classes="pg-dialog-buttons"):
                 yield Button("Apply and restart (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
@@ -200,7 +203,13 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
             return self.query_one(f"#opt-{name}", Select).value
 
         cookie = msgspec.to_builtins(self.options.cookie)
-        cookie.update(http_only=flag("http_only"), secure=flag("secure"), same_site=choice("same_site"), max_age=text("max_age"))
+        cookie.update(
+            http_only=flag("http_only"),
+            secure=flag("secure"),
+            same_site=choice("same_site"),
+            max_age=text("max_age"),
+            remember_max_age=text("remember_max_age"),
+        )
         data = msgspec.to_builtins(self.options)
         data.update(
             strategy=choice("strategy"),
