@@ -764,3 +764,23 @@ async def test_a_browser_that_joins_shows_its_newest_state_in_the_tracker():
         rows = widget_text(view(app).tracker).splitlines()
         attacker = next(line for line in rows if line.lstrip().startswith("jar.attacker"))
         assert "sessionId=" in attacker  # the stolen cookie: only the newest state has it
+
+
+@sync
+async def test_clicking_a_key_in_the_panel_does_what_the_key_does(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        v = view(app)
+        lines = panel_text(app).splitlines()
+
+        async def click(label: str) -> None:
+            row = next(i for i, line in enumerate(lines) if label in line)
+            await pilot.click("#pg-keys", offset=(lines[row].index(label) + 2, row))
+            await pilot.pause()
+
+        await click("e export")  # nothing to export yet: the dimmed key does nothing
+        assert v.exported is None
+        await click("d GET /dashboard")
+        assert [e.request for e in v.events] == ["GET /dashboard"]
+        await click("e export")
+        assert v.exported == tmp_path / "playground-1.yaml"

@@ -19,7 +19,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual import events
+from textual.geometry import Offset, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -59,15 +61,26 @@ def bindings_for(groups: Sequence[KeyGroup]) -> list[Binding]:
     ]
 
 
-#: One line of the panel: (text, component class or "") pieces.
-Line = list[tuple[str, str]]
+#: One line of the panel: (text, component class or "", index of the key a click on it presses, or -1).
+Line = list[tuple[str, str, int]]
 
 GAP = "  "
 GROUP_GAP = "   "
 
 
 class KeyPanel(Widget):
-    """The keys of ``groups``, laid out for the width, paged when the height is short."""
+    """The keys of ``groups``, laid out for the width, paged when the height is short.
+
+    A key (or its label) can also be clicked: the panel then posts :class:`KeyPanel.Pressed` (its owner
+    runs the key's action, as if the key had been typed).
+    """
+
+    class Pressed(Message):
+        """A key in the panel was clicked."""
+
+        def __init__(self, key: PanelKey) -> None:
+            super().__init__()
+            self.key = key
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "key-panel--title",
@@ -102,9 +115,12 @@ class KeyPanel(Widget):
         self.more_key = more_key
         self.title = title
         self.title_width = max((cell_len(g.title) for g in self.groups), default=0) + 1
+        self.keys = [key for group in self.groups for key in group.keys]
         self.page_count = 1
         """How many pages the last render needed (1: every key is on screen)."""
         self._title = ""
+        self._targets: list[list[tuple[int, int, int]]] = []
+        """Per line shown: (first cell, end cell, key index) of each clickable key and its label."""
 
     # -- layout (pure: width in, lines out) ---------------------------------------------------------
     def layout_lines(self, width: int) -> list[Line]:
@@ -114,9 +130,9 @@ class KeyPanel(Widget):
         used = 0
         for group in self.groups:
             block = self._group_lines(group, width)
-            block_width = sum(cell_len(text) for text, _ in block[0])
+            block_width = sum(cell_len(text) for text, _, _ in block[0])
             if len(block) == 1 and current and used + cell_len(GROUP_GAP) + block_width <= width:
-                current.append((GROUP_GAP, ""))
+                current.append((GROUP_GAP, "", -1))
                 current.extend(block[0])
                 used += cell_len(GROUP_GAP) + block_width
                 continue
@@ -124,7 +140,7 @@ class KeyPanel(Widget):
                 lines.append(current)
             lines.extend(block[:-1])
             current = list(block[-1])
-            used = sum(cell_len(text) for text, _ in current)
+            used = sum(cell_len(text) for text, _, _ in current)
         if current:
             lines.append(current)
         return lines
@@ -134,18 +150,19 @@ class KeyPanel(Widget):
         title = group.title.ljust(self.title_width)
         indent = " " * self.title_width
         lines: list[Line] = []
-        line: Line = [(title, "key-panel--title")]
+        line: Line = [(title, "key-panel--title", -1)]
         used = cell_len(title)
         first = True
         for key in group.keys:
+            index = self.keys.index(key)
             style = "key-panel--key" if self.enabled(key.action) else "key-panel--disabled"
             label_style = "" if style == "key-panel--key" else "key-panel--disabled"
             piece = cell_len(key.shown) + 1 + cell_len(key.label)
             gap = "" if first else GAP
             if not first and used + cell_len(gap) + piece > width:
                 lines.append(line)
-                line, used, gap = [(indent, "")], cell_len(indent), ""
-            line.extend([(gap, ""), (key.shown, style), (" ", ""), (key.label, label_style)])
+                line, used, gap = [(indent, "", -1)], cell_len(indent), ""
+            line.extend([(gap, "", -1), (key.shown, style, index), (" ", "", index), (key.label, label_style, index)])
             used += cell_len(gap) + piece
             first = False
         lines.append(line)
@@ -176,15 +193,37 @@ class KeyPanel(Widget):
             self._title = title
             self.border_title = title
         text = Text(no_wrap=True, overflow="crop", end="")
-        for index, line in enumerate(pages[page]):
-            if index:
+        self._targets = []
+        for row, line in enumerate(pages[page]):
+            if row:
                 text.append("\n")
-            for piece, component in line:
+            x = 0
+            targets: list[tuple[int, int, int]] = []
+            for piece, component, index in line:
                 text.append(piece, self._style(component))
+                if index >= 0:
+                    targets.append((x, x + cell_len(piece), index))
+                x += cell_len(piece)
+            self._targets.append(targets)
         return text
 
     def _style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True) if component else Style()
+
+    def key_at(self, offset: Offset) -> PanelKey | None:
+        """The key drawn at ``offset`` (in the content region) on the page shown, if any."""
+        if 0 <= offset.y < len(self._targets):
+            for start, end, index in self._targets[offset.y]:
+                if start <= offset.x < end:
+                    return self.keys[index]
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        key = self.key_at(offset) if offset is not None else None
+        if key is not None:
+            event.stop()
+            self.post_message(self.Pressed(key))
 
     def next_page(self) -> None:
         """Show the next page (the first after the last)."""

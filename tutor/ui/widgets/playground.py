@@ -747,6 +747,13 @@ class PlaygroundView(Widget, can_focus=True):
     def action_more_keys(self) -> None:
         self.keys.next_page()
 
+    @on(KeyPanel.Pressed)
+    async def _key_clicked(self, event: KeyPanel.Pressed) -> None:
+        """A key clicked in the panel does what typing it does (nothing, when it is not usable now)."""
+        event.stop()
+        if self._key_enabled(event.key.action):
+            await self.run_action(event.key.action)
+
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
