@@ -784,3 +784,13 @@ async def test_clicking_a_key_in_the_panel_does_what_the_key_does(tmp_path):
         assert [e.request for e in v.events] == ["GET /dashboard"]
         await click("e export")
         assert v.exported == tmp_path / "playground-1.yaml"
+
+
+@sync
+async def test_the_lesson_help_lists_the_playground_keys_without_textuals_focus_keys():
+    app = make_app(mode="play")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        rows = dict(describe_bindings(app, app.screen))
+        assert rows["3"].startswith("Advance the clock 31 minutes") and rows["j"].startswith("Switch database/jwt")
+        assert "tab" not in rows and "shift+tab" not in rows  # Textual's own, the same on every screen

@@ -33,7 +33,8 @@ def describe_bindings(app, screen) -> list[tuple[str, str]]:
         for key, binding in bindings:
             if not binding.description or binding.action == "command_palette" or key in taken:
                 continue
-            if binding.action in GENERIC_ACTIONS or (namespace is app and binding.action not in APP_ACTIONS_LISTED):
+            action = binding.action.rpartition(".")[2]  # Screen binds tab to "app.focus_next"
+            if action in GENERIC_ACTIONS or (namespace is app and binding.action not in APP_ACTIONS_LISTED):
                 continue  # focus moving and copying are Textual's own, the same everywhere
             if app._check_action_state(binding.action, namespace) is False:
                 continue
