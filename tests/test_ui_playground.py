@@ -794,3 +794,4 @@ async def test_the_lesson_help_lists_the_playground_keys_without_textuals_focus_
         rows = dict(describe_bindings(app, app.screen))
         assert rows["3"].startswith("Advance the clock 31 minutes") and rows["j"].startswith("Switch database/jwt")
         assert "tab" not in rows and "shift+tab" not in rows  # Textual's own, the same on every screen
+        assert "Copy selected text" not in rows.values()

@@ -16,7 +16,7 @@ from textual.widgets import Static
 #: The app-wide bindings the help lists (the rest are Textual's usual focus and clipboard keys).
 APP_ACTIONS_LISTED = frozenset({"quit"})
 #: Textual's generic actions every screen has; not worth a line in the help.
-GENERIC_ACTIONS = frozenset({"focus_next", "focus_previous", "copy", "help_quit", "command_palette"})
+GENERIC_ACTIONS = frozenset({"focus_next", "focus_previous", "copy", "copy_text", "help_quit", "command_palette"})
 
 
 def describe_bindings(app, screen) -> list[tuple[str, str]]:
