@@ -24,7 +24,7 @@ POLL_INTERVAL = 0.02  # seconds between two captures
 @dataclass(frozen=True)
 class Marker:
     """What a complete screen shows: every text in ``texts`` anywhere on it, and every text in ``footer``
-    on its bottom non-blank line (where a footer is drawn).
+    on its bottom line (where a footer is docked; ``capture-pane -p`` prints every row, blank or not).
 
     A single text is not enough for a screen that is painted in parts: the lesson screen's table
     heading appears before the mode labels and the footer do.
@@ -35,7 +35,7 @@ class Marker:
 
     def missing(self, screen: str) -> list[str]:
         """The parts of the marker not (yet) on ``screen``, in the order they are declared."""
-        lines = [line for line in screen.splitlines() if line.strip()]
+        lines = screen.splitlines()
         bottom = lines[-1] if lines else ""
         gone = [t for t in self.texts if t not in screen]
         gone += [f"{t} (on the bottom line)" for t in self.footer if t not in bottom]
