@@ -146,14 +146,18 @@ def main(argv: list[str] | None = None) -> int:
     if "step" in only:
         def term_step() -> None:
             from bench import term_step_bench as tb
+            from bench.engine_bench import percentile
 
             r = tb.run(ROOT, steps=term_steps)
             cpu = r.step_cpu_s
-            rows.append(Row(f"step in tmux: CPU per step (x{len(r.steps)})", _ms(cpu), _ms(r.noop_cpu_s), cpu / r.noop_cpu_s if r.noop_cpu_s else None,
-                            f"<= {STEP_CPU_GOAL_MS} ms", cpu <= STEP_CPU_GOAL_MS / 1000, "baseline: a key nothing is bound to"))
-            frames, layouts = statistics.median(r.frames), statistics.median(r.layouts)
-            rows.append(Row("step in tmux: frames painted per step", f"{frames:g}", "", None, "1", frames == 1, tb.frames_summary(r.frames, "frame")))
-            rows.append(Row("step in tmux: screen layouts per step", f"{layouts:g}", "", None, "0", layouts == 0,
+            rows.append(Row(f"step in tmux: CPU per step (median of {len(r.steps)})", _ms(cpu), _ms(r.noop_cpu_s),
+                            cpu / r.noop_cpu_s if r.noop_cpu_s else None, f"<= {STEP_CPU_GOAL_MS} ms", cpu <= STEP_CPU_GOAL_MS / 1000,
+                            f"p90 {_ms(percentile([p.cpu_s for p in r.steps], 90))}; baseline: a key nothing is bound to"))
+            # Every step, not the median: a step that paints twice or lays the screen out is seen by the learner.
+            rows.append(Row("step in tmux: frames painted per step", f"max {max(r.frames)}", "", None, "1 on every step",
+                            set(r.frames) == {1}, tb.frames_summary(r.frames, "frame")))
+            rows.append(Row("step in tmux: screen layouts per step", f"max {max(r.layouts)}", "", None, "0 on every step",
+                            set(r.layouts) == {0},
                             f"{tb.frames_summary(r.layouts, 'layout')}; scroll reflows: {tb.frames_summary(r.reflows, 'reflow')}"))
             cpus = sorted(p.cpu_s for p in r.steps)
             details.append(

@@ -8,7 +8,7 @@
   each ``Simulation.play`` timed on its own, as the playground calls it; the 95th percentile over all
   events is the figure (median and slowest beside it).
 * **Growth**: ``run_scenario`` on generated 10,000- and 100,000-event scenarios; the ratio of the two
-  medians is reported (10 means linear), no goal. Peak memory is measured in one extra run under
+  medians is reported (10 means linear), no goal; the two sizes' runs are interleaved. Peak memory is measured in one extra run under
   ``tracemalloc`` (which slows Python down, so it is never timed).
 
 The garbage collector is left as it is (on); ``gc.collect()`` runs before each timed run.
@@ -86,20 +86,35 @@ def _time_runs(scenario: object, runs: int) -> tuple[list[float], int]:
     return times, steps
 
 
-def _measure(events: int, strategy: str, store: str, runs: int) -> EngineResult:
+def _peak(scenario: object) -> int:
     from tutor.engine import run_scenario
 
-    scenario = mixed_scenario(events, strategy=strategy, store=store)
-    times, steps = _time_runs(scenario, runs)
     gc.collect()
     tracemalloc.start()
     try:
-        trace = run_scenario(scenario)
+        trace = run_scenario(scenario)  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     del trace
-    return EngineResult(strategy, store, events, steps, statistics.median(times), times, peak)
+    return peak
+
+
+def _measure_pair(small: int, large: int, strategy: str, store: str, runs: int, large_runs: int) -> tuple[EngineResult, EngineResult]:
+    """The small and the large scenario, their timed runs interleaved (small, large, small, ...) so that a
+    change in the machine's load hits both; then one ``tracemalloc`` run each."""
+    scenarios = {n: mixed_scenario(n, strategy=strategy, store=store) for n in (small, large)}
+    times: dict[int, list[float]] = {small: [], large: []}
+    steps: dict[int, int] = {}
+    for i in range(max(runs, large_runs)):
+        for n, wanted in ((small, runs), (large, large_runs)):
+            if i < wanted:
+                t, steps[n] = _time_runs(scenarios[n], 1)
+                times[n] += t
+    small_r, large_r = (
+        EngineResult(strategy, store, n, steps[n], statistics.median(times[n]), times[n], _peak(scenarios[n])) for n in (small, large)
+    )
+    return small_r, large_r
 
 
 def lesson_scenarios(root: Path, runs: int = 20) -> list[ScenarioTime]:
@@ -140,4 +155,4 @@ def play_events(events: int = 400) -> list[PlayResult]:
 
 def run(small: int = 10_000, large: int = 100_000, runs: int = 5, large_runs: int = 3) -> list[tuple[EngineResult, EngineResult]]:
     """For each strategy (and the sqlite store): the small and the large result."""
-    return [(_measure(small, s, st, runs), _measure(large, s, st, large_runs)) for s, st in STRATEGIES]
+    return [_measure_pair(small, large, s, st, runs, large_runs) for s, st in STRATEGIES]
