@@ -228,18 +228,20 @@ def main(argv: list[str] | None = None) -> int:
             pairs = eb.run(small=events, large=events * 10, runs=max(1, min(runs, 5)), large_runs=max(1, min(runs, 3)))
             for small, large in pairs:
                 label = f"{small.strategy}/{small.store}"
-                rows.append(Row(f"engine {label} {large.events} ev / {small.events} ev", _ms(large.seconds), _ms(small.seconds),
-                                large.seconds / small.seconds, "(info: 10 = linear)", None,
-                                f"peak {_mib(small.peak_bytes / 1024)} / {_mib(large.peak_bytes / 1024)}"))
+                rows.append(Row(f"engine {label} CPU {large.events} ev / {small.events} ev", _ms(large.cpu_seconds), _ms(small.cpu_seconds),
+                                large.cpu_seconds / small.cpu_seconds, "(info: 10 = linear)", None,
+                                f"wall {_ms(large.seconds)} / {_ms(small.seconds)}; peak {_mib(large.peak_bytes / 1024)} / {_mib(small.peak_bytes / 1024)}"))
             lines = [f"Lesson scenarios, median of {lesson_runs} runs each:", "", "| scenario | events | median |", "| --- | ---: | ---: |"]
             lines += [f"| {s.name} | {s.events} | {_ms(s.seconds)} |" for s in scenarios]
             lines += ["", "Playground events (`Simulation.play`, each timed):", "", "| strategy / store | events | median | p95 | slowest |",
                       "| --- | ---: | ---: | ---: | ---: |"]
             lines += [f"| {p.label} | {p.events} | {_ms(p.median)} | {_ms(p.p95)} | {_ms(max(p.times))} |" for p in plays]
-            lines += ["", "Growth:", "", "| strategy / store | events | steps | median | runs | tracemalloc peak |", "| --- | ---: | ---: | ---: | --- | ---: |"]
+            lines += ["", "Growth:", "", "| strategy / store | events | steps | median CPU | median wall | wall runs | tracemalloc peak |",
+                      "| --- | ---: | ---: | ---: | ---: | --- | ---: |"]
             for small, large in pairs:
                 for r in (small, large):
-                    lines.append(f"| {r.strategy}/{r.store} | {r.events} | {r.steps} | {_ms(r.seconds)} | {', '.join(_ms(t) for t in r.runs)} | {_mib(r.peak_bytes / 1024)} |")
+                    lines.append(f"| {r.strategy}/{r.store} | {r.events} | {r.steps} | {_ms(r.cpu_seconds)} | {_ms(r.seconds)} | "
+                                 f"{', '.join(_ms(t) for t in r.runs)} | {_mib(r.peak_bytes / 1024)} |")
             details.append("### Engine\n\n" + "\n".join(lines) + "\n")
 
         attempt("engine", engine)

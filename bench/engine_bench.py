@@ -8,7 +8,7 @@
   each ``Simulation.play`` timed on its own, as the playground calls it; the 95th percentile over all
   events is the figure (median and slowest beside it).
 * **Growth**: ``run_scenario`` on generated 10,000- and 100,000-event scenarios; the ratio of the two
-  medians is reported (10 means linear), no goal; the two sizes' runs are interleaved. Peak memory is measured in one extra run under
+  median CPU times is reported (10 means linear), no goal; the two sizes' runs are interleaved. Peak memory is measured in one extra run under
   ``tracemalloc`` (which slows Python down, so it is never timed).
 
 The garbage collector is left as it is (on); ``gc.collect()`` runs before each timed run.
@@ -38,6 +38,9 @@ class EngineResult:
     seconds: float
     runs: list[float]
     peak_bytes: int
+    cpu_seconds: float = 0.0
+    """The median CPU time (``time.process_time``) of the same runs: what the growth ratio uses, since on a
+    shared machine the wall time of a multi-second run also measures the other processes."""
 
 
 @dataclass
@@ -71,16 +74,20 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def _time_runs(scenario: object, runs: int) -> tuple[list[float], int]:
+def _time_runs(scenario: object, runs: int, cpu: list[float] | None = None) -> tuple[list[float], int]:
+    """Wall times of ``runs`` runs (and their CPU times appended to ``cpu``), and the trace's length."""
     from tutor.engine import run_scenario  # imported here: the engine may still be missing
 
     times = []
     steps = 0
     for _ in range(runs):
         gc.collect()
+        cpu_start = time.process_time()
         start = time.perf_counter()
         trace = run_scenario(scenario)  # type: ignore[arg-type]
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - cpu_start)
         steps = len(trace)
         del trace
     return times, steps
@@ -105,14 +112,16 @@ def _measure_pair(small: int, large: int, strategy: str, store: str, runs: int, 
     change in the machine's load hits both; then one ``tracemalloc`` run each."""
     scenarios = {n: mixed_scenario(n, strategy=strategy, store=store) for n in (small, large)}
     times: dict[int, list[float]] = {small: [], large: []}
+    cpu: dict[int, list[float]] = {small: [], large: []}
     steps: dict[int, int] = {}
     for i in range(max(runs, large_runs)):
         for n, wanted in ((small, runs), (large, large_runs)):
             if i < wanted:
-                t, steps[n] = _time_runs(scenarios[n], 1)
+                t, steps[n] = _time_runs(scenarios[n], 1, cpu[n])
                 times[n] += t
     small_r, large_r = (
-        EngineResult(strategy, store, n, steps[n], statistics.median(times[n]), times[n], _peak(scenarios[n])) for n in (small, large)
+        EngineResult(strategy, store, n, steps[n], statistics.median(times[n]), times[n], _peak(scenarios[n]), statistics.median(cpu[n]))
+        for n in (small, large)
     )
     return small_r, large_r
 

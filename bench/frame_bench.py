@@ -7,8 +7,8 @@ lesson cache (a ``TUTOR_HOME`` that has opened the lesson before), the baseline,
 cache (a new, empty ``TUTOR_HOME`` for each run: the lesson is parsed and simulated), the baseline again.
 Both tutor figures are compared with the median of all baseline runs.
 
-Memory: VmHWM (peak RSS) 0.5 s after the marker, for the lesson (warm and cold) and for the picker,
-against the baseline app.
+Memory: VmHWM (peak RSS) 0.5 s after the marker, for the lesson (warm and cold cache) and for the picker
+(warm cache), against the baseline app.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ LESSON_MARKER = Marker(
 PICKER_MARKER = Marker(("The session lifecycle",))
 
 WARM, COLD, BASE = "tutor (warm cache)", "tutor (cold cache)", "baseline"
+PICKER = "tutor (picker)"
 ROUND = (WARM, BASE, COLD, BASE)
 """One round of launches: never two tutor launches in a row, and the baseline as often as both together."""
 
@@ -64,9 +65,6 @@ class FrameResult:
 class MemoryResult:
     kib: dict[str, int] = field(default_factory=dict)
     """Median VmHWM per kind: WARM, COLD, BASE and PICKER."""
-
-
-PICKER = "tutor (picker)"
 
 
 def _tutor_argv(root: Path) -> list[str]:
@@ -123,8 +121,9 @@ def first_frame(root: Path, runs: int = 15, lesson: str = "session-lifecycle") -
 def memory(root: Path, runs: int = 3, lesson: str = "session-lifecycle") -> MemoryResult:
     with tempfile.TemporaryDirectory(prefix="tutor-bench-home-") as tmp, Tmux(100, 30) as tmux:
         launcher = _Launcher(root, tmp, lesson)
-        argv, env, marker = launcher.argv_env_marker(WARM)
-        tmux.first_frame(argv, marker, env=env, cwd=str(root))  # fills the warm cache
+        for kind in (WARM, PICKER):  # fill the warm cache: the lesson, and every lesson the picker counts
+            argv, env, marker = launcher.argv_env_marker(kind)
+            tmux.first_frame(argv, marker, env=env, cwd=str(root), settle=0.5)
         peaks: dict[str, list[int]] = {BASE: [], WARM: [], COLD: [], PICKER: []}
         for _ in range(runs):
             for kind in (BASE, WARM, COLD, PICKER):
