@@ -127,7 +127,12 @@ def main(argv: list[str] | None = None) -> int:
             warm, cold = r.ratio(fb.WARM), r.ratio(fb.COLD)
             rows.append(Row("first frame, warm cache (tutor open)", _ms(r.median(fb.WARM)), base, warm, f"<= {FRAME_GOAL}", warm <= FRAME_GOAL))
             rows.append(Row("first frame, cold cache (tutor open)", _ms(r.median(fb.COLD)), base, cold, "(info)", None))
+            for kind, label in ((fb.WARM, "warm"), (fb.COLD, "cold")):
+                rows.append(Row(f"first frame, {label} cache: CPU until the marker", _ms(r.cpu_median(kind)), _ms(r.cpu_median(fb.BASE)),
+                                r.cpu_ratio(kind), "(info)", None))
             runs_txt = "\n".join(f"- {kind} ({len(times)}): {', '.join(_ms(t) for t in times)}" for kind, times in r.runs.items())
+            runs_txt += "\n\nCPU time until the marker:\n\n" + "\n".join(
+                f"- {kind}: {', '.join(_ms(t) for t in times)}" for kind, times in r.cpu.items())
             details.append(
                 "### First frame\n\n"
                 f"Launch order: {' → '.join(fb.ROUND)}, {runs} rounds; tmux 100×30, polled every "

@@ -53,12 +53,20 @@ class FrameResult:
     runs: dict[str, list[float]]
     screen: str = ""
     """The lesson's screen (warm cache) at the moment the marker was complete."""
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    """Per kind: the process's CPU time when the marker was found (see ``Frame.cpu_s``)."""
 
     def median(self, kind: str) -> float:
         return statistics.median(self.runs[kind])
 
     def ratio(self, kind: str) -> float:
         return ratio_of_medians(self.runs[kind], self.runs[BASE])
+
+    def cpu_median(self, kind: str) -> float:
+        return statistics.median(self.cpu[kind])
+
+    def cpu_ratio(self, kind: str) -> float:
+        return ratio_of_medians(self.cpu[kind], self.cpu[BASE])
 
 
 @dataclass
@@ -108,14 +116,18 @@ def first_frame(root: Path, runs: int = 15, lesson: str = "session-lifecycle") -
             argv, env, marker = launcher.argv_env_marker(kind)
             tmux.first_frame(argv, marker, env=env, cwd=str(root))
         times: dict[str, list[float]] = {WARM: [], COLD: [], BASE: []}
+        cpu: dict[str, list[float]] = {WARM: [], COLD: [], BASE: []}
         screen = ""
         for kind in schedule(runs):
             argv, env, marker = launcher.argv_env_marker(kind)
             f = tmux.first_frame(argv, marker, env=env, cwd=str(root))
             times[kind].append(f.seconds)
+            if f.cpu_s is None:
+                raise RuntimeError("could not read the CPU time from /proc/<pid>/task/*/schedstat")
+            cpu[kind].append(f.cpu_s)
             if kind == WARM:
                 screen = f.screen
-    return FrameResult(times, screen)
+    return FrameResult(times, screen, cpu)
 
 
 def memory(root: Path, runs: int = 3, lesson: str = "session-lifecycle") -> MemoryResult:

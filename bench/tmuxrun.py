@@ -64,6 +64,10 @@ class Frame:
     vm_hwm_kib: int | None
     """Peak resident set size (VmHWM) of the pane's process, read right after the marker appeared."""
     screen: str
+    cpu_s: float | None = None
+    """CPU time the pane's process (every thread) had used when the marker was found: less disturbed by other
+    processes on a shared machine than the wall time, and including the work done between the paint and
+    the capture that saw it (at most one polling interval)."""
 
 
 class Tmux:
@@ -181,10 +185,11 @@ class Tmux:
         session, start = self.launch(argv, env=env, cwd=cwd, stderr_to=stderr_to)
         try:
             elapsed, screen = self.wait_for(session, marker, start, timeout)
+            pid = self.pane_pid(session)
+            cpu = cpu_ns(pid) if pid else None
             if settle:
                 time.sleep(settle)  # let the first frame's follow-up work finish before reading VmHWM
-            pid = self.pane_pid(session)
-            return Frame(elapsed, vm_hwm_kib(pid) if pid else None, screen)
+            return Frame(elapsed, vm_hwm_kib(pid) if pid else None, screen, cpu / 1e9 if cpu is not None else None)
         finally:
             self.kill(session)
 
