@@ -23,7 +23,10 @@ def step_values(step: Step, columns: list[Column] | tuple[Column, ...]) -> Text:
     shown = set()
     for column in columns:
         shown.add(column.field)
-        text.append(f"{column_heading(column)}\n", style="bold")
+        heading = literal(column_heading(column))
+        heading.stylize("bold")
+        text.append_text(heading)
+        text.append("\n")
         text.append_text(literal(format_value_full(step.get(column.field))))
         text.append("\n\n")
     for name in ("action", "result", "session_id", "user"):
