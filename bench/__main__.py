@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=None,
                    help=f"first-frame rounds (the median is reported; default {FULL_RUNS}, quick {QUICK_RUNS}); "
                         "check and the 10k-event engine runs use at most 5, memory and the 100k-event runs at most 3")
-    p.add_argument("--steps", type=int, default=None, help="pilot: walkthrough steps to press (default 500, quick 100)")
+    p.add_argument("--steps", type=int, default=None, help="pilot: walkthrough steps to press (default 300, quick 100)")
     p.add_argument("--term-steps", type=int, default=None, help="step: walkthrough steps pressed in tmux (default 100, quick 20)")
     p.add_argument("--step-lesson", choices=("wrap", "long"), default="wrap",
                    help="pilot: a lesson of more than 30 rows stepped through and wrapped around with Home (default) or a lesson with more rows than steps")
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"python -m bench: error: --{name.replace('_', '-')} must be at least 1", file=sys.stderr)
             return 2
     runs = args.runs or (QUICK_RUNS if args.quick else FULL_RUNS)
-    steps = args.steps or (100 if args.quick else 500)
+    steps = args.steps or (100 if args.quick else 300)
     term_steps = args.term_steps or (20 if args.quick else 100)
     lessons = args.lessons or (200 if args.quick else 1000)
     events = args.events or (2000 if args.quick else 10_000)

@@ -1,15 +1,17 @@
-"""Pilot step: 500 walkthrough steps driven by Pilot against 500 presses of a key nothing is bound to.
+"""Pilot step: 300 walkthrough steps driven by Pilot against 300 presses of a key nothing is bound to.
 
 The app is the real one (`tutor open LESSON`, see bench/appdriver.py) run headless with
 ``app.run_test(size=(100, 30))``, with ``TUTOR_HOME`` set to a temporary folder for the run (progress
 and the lesson cache go there). The per-step goal is measured in a real terminal by
-bench/term_step_bench.py; this benchmark compares a step with a no-op press under Pilot. The lesson is session-lifecycle with its scenario extended by
-generated events (appended at the end, so every step number the lesson mentions is unchanged):
+bench/term_step_bench.py; this benchmark compares a step with a no-op press under Pilot.
+
+The lesson is session-lifecycle with its scenario extended by generated events (appended at the end,
+so every step the lesson refers to is unchanged):
 
 * ``wrap`` (the default): to just over 30 table rows, the top of a real lesson's 10-30; when the last step is
-  reached, ``home`` goes back to step 1 (not timed) and stepping goes on, until 500 steps are timed.
-* ``long`` (``--step-lesson long``): to more than 500 rows, stepped straight through; this shows how
-  a step's cost grows with the number of rows already in the table and tracker.
+  reached, ``home`` goes back to step 1 (not timed) and stepping goes on, until all steps are timed.
+* ``long`` (``--step-lesson long``): to more rows than steps are pressed, stepped straight through; this
+  shows how a step's cost grows with the number of rows already in the table and tracker.
 
 Presses that do not advance (the first visit of a predict question, answered with ``1``) are not
 counted.
@@ -226,7 +228,7 @@ def _row_count(app: Any) -> int:
     return max((t.row_count for t in tables), default=0)
 
 
-def run(root: Path, steps: int = 500, lesson: str = "wrap") -> StepResult:
+def run(root: Path, steps: int = 300, lesson: str = "wrap") -> StepResult:
     """``lesson="wrap"``: session-lifecycle extended to more than 30 table rows (the top of a real lesson's range),
     stepped through from Home to the end again and again; ``"long"``: extended to more than ``steps``
     rows and stepped straight through (shows how a step's cost grows with the table)."""
