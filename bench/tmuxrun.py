@@ -104,8 +104,11 @@ class Tmux:
 
     def close(self) -> None:
         if self._started:
+            socket = self._tmux("display-message", "-p", "#{socket_path}", check=False).strip()
             self._tmux("kill-server", check=False)
             self._started = False
+            if socket:  # tmux 3.3 leaves the socket file of a killed server behind
+                Path(socket).unlink(missing_ok=True)
 
     def __enter__(self) -> "Tmux":
         self._start()
