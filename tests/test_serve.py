@@ -70,17 +70,16 @@ def start(tmp_path: Path) -> Iterator:
             cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         lines: list[str] = []
-        url = None
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            found = re.search(r"(http://\S+\?token=(\S+))", line)
-            if found:
-                url, token = found.group(1), found.group(2)
-                break
-        assert url is not None, "".join(lines)
-        served = Served(proc, port, token, url, home, cwd, exports, lines)
-        threading.Thread(target=lambda: served.stderr.extend(proc.stderr), daemon=True).start()  # keep draining
+        threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()  # drains it all along
+        deadline = time.monotonic() + WAIT
+        found = None
+        while found is None and time.monotonic() < deadline and proc.poll() is None:
+            found = next((m for m in map(re.compile(r"(http://\S+\?token=(\S+))").search, list(lines)) if m), None)
+            time.sleep(0.05)
+        if found is None:
+            proc.kill()
+            raise AssertionError("tutor serve printed no URL with a token:\n" + "".join(lines))
+        served = Served(proc, port, found.group(2), found.group(1), home, cwd, exports, lines)
         running.append(served)
         _wait_listening(port)
         return served
