@@ -214,7 +214,7 @@ def test_newer_schema_is_opened_read_only_and_never_moved(home: Path) -> None:
         assert "newer Session Tutor" in store.notice and f"schema version {SCHEMA_VERSION + 1}" in store.notice
         assert "read-only" in store.notice
         assert [a.question_id for a in store.answers()] == ["q0", "q1", "q2"]  # still shown
-        with pytest.raises(ProgressError, match="not saved.*newer Session Tutor"):
+        with pytest.raises(ProgressError, match="newer Session Tutor.*; it is open read-only$"):
             store.record_answer("l", "mine", "practice", [0], True)
     assert not list(home.glob("*.corrupt-*"))
     assert path.read_bytes() == original
@@ -509,7 +509,7 @@ def test_a_fresh_file_after_moving_a_corrupt_one_aside_is_private(home: Path) ->
 def test_a_read_only_view_of_a_missing_file_creates_nothing(home: Path) -> None:
     with ProgressStore.open(readonly=True) as store:
         assert store.summaries() == {} and store.readonly
-        with pytest.raises(ProgressError, match="not saved"):
+        with pytest.raises(ProgressError, match="opened for viewing; it is open read-only"):
             store.record_step("a", 1)
     assert not home.exists()
 

@@ -285,11 +285,11 @@ class ProgressStore:
                 raise ProgressError(f"cannot use {target} for progress: {existing} is not a folder")
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             _prepare(conn)  # an empty store of the current schema
-            return cls(conn, target, clock, None, f"{target} does not exist yet")
+            return cls(conn, target, clock, None, f"progress file {target} was opened for viewing")
         if not target.is_file():
             raise ProgressError(f"cannot use {target} for progress: it is not a file")
         conn, note = _connect_readonly(target)
-        return cls(conn, target, clock, note, f"{target} was opened read-only")
+        return cls(conn, target, clock, note, f"progress file {target} was opened for viewing")
 
     @classmethod
     def _open(cls, target: Path, clock: Callable[[], float]) -> ProgressStore:
@@ -355,7 +355,7 @@ class ProgressStore:
         with self._lock:
             db = self._db
             if self.readonly_reason is not None:
-                raise ProgressError(f"progress is not saved: {self.readonly_reason}")
+                raise ProgressError(f"{self.readonly_reason}; it is open read-only")
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
