@@ -105,12 +105,17 @@ def _wait_listening(port: int) -> None:
 
 
 def _get(served: Served, path: str, **headers: str) -> tuple[int, str]:
+    status, text, _ = _get_with_headers(served, path, **headers)
+    return status, text
+
+
+def _get_with_headers(served: Served, path: str, **headers: str) -> tuple[int, str, dict[str, str]]:
     import aiohttp
 
-    async def go() -> tuple[int, str]:
+    async def go() -> tuple[int, str, dict[str, str]]:
         async with aiohttp.ClientSession() as session:
             async with session.get(served.base + path, headers=headers) as response:
-                return response.status, await response.text()
+                return response.status, await response.text(), dict(response.headers)
 
     return asyncio.run(go())
 
@@ -124,9 +129,12 @@ def test_the_page_needs_the_printed_token(start) -> None:
     assert len(served.token) >= 32
     assert _get(served, "/")[0] == 403
     assert _get(served, "/?token=" + "x" * len(served.token))[0] == 403
-    status, page = _get(served, f"/?token={served.token}")
+    status, page, headers = _get_with_headers(served, f"/?token={served.token}")
     assert status == 200
     assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws/{served.token}"' in page
+    # the token is in the URL: not sent on to the web font's host, not cached, the page not framed
+    assert headers["Referrer-Policy"] == "no-referrer" and headers["Cache-Control"] == "no-store"
+    assert headers["X-Frame-Options"] == "DENY"
 
 
 def test_a_request_for_another_host_name_is_refused(start) -> None:

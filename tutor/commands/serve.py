@@ -217,7 +217,13 @@ def _make_server_class() -> type:
                 "config": {"static": {"url": f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"}},
                 "application": {"name": self.title},
             }
-            return aiohttp_jinja2.render_template("app_index.html", request, context)
+            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            # the URL carries the token: never send it on as a Referer, never cache it, never frame the page
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            return response
 
         def _new_session_dir(self) -> Path:
             from tutor.lesson.cache import make_private_dirs
