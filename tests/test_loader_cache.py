@@ -302,3 +302,22 @@ def test_the_cache_keeps_at_most_max_files_entries(home: Path, tmp_path: Path, m
         shutil.copy(resolve(name), path)
         load_lesson_cached(path)
     assert len(_entries(home)) == 2
+
+
+def test_random_bodies_after_a_valid_header_are_ignored(home: Path, lesson: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    expected = load_lesson_cached(lesson)
+    (entry,) = _entries(home)
+    header, body = entry.read_bytes().split(b"\n", 1)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.one_of(st.binary(max_size=300),
+                     st.tuples(st.integers(0, len(body)), st.binary(max_size=20)).map(lambda c: body[: c[0]] + c[1])))
+    def check(garbage: bytes) -> None:
+        entry.write_bytes(header + b"\n" + garbage)
+        found = cache.read(entry.stem)
+        assert found is None or (found[0] == expected.lesson and found[2] == expected.steps)
+
+    check()
