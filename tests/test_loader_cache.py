@@ -35,6 +35,18 @@ def _entries(home: Path) -> list[Path]:
     return sorted(folder.glob("*.msgpack")) if folder.is_dir() else []
 
 
+def _rewrite(entry: Path, change) -> None:
+    """Decode the entry's body as plain MessagePack (lesson, steps, log, rows), let ``change`` edit it,
+    write it back under the same header: a well-formed entry with other contents."""
+    import msgspec
+
+    header, body = entry.read_bytes().split(b"\n", 1)
+    lesson, steps, log, rows = msgspec.msgpack.decode(body)
+    parts = {"lesson": lesson, "steps": steps, "log": log, "rows": rows}
+    change(parts)
+    entry.write_bytes(header + b"\n" + msgspec.msgpack.encode([parts["lesson"], parts["steps"], parts["log"], parts["rows"]]))
+
+
 def test_cached_lesson_equals_a_fresh_load(home: Path, lesson: Path) -> None:
     fresh = load_lesson(lesson)
     first = load_lesson_cached(lesson)
@@ -173,26 +185,39 @@ def test_the_cache_never_imports_pickle(home: Path, lesson: Path) -> None:
 
 
 def test_an_entry_with_values_the_model_forbids_is_ignored(home: Path, lesson: Path) -> None:
-    import msgspec
-
     expected = load_lesson_cached(lesson)
     (entry,) = _entries(home)
-    header, _ = entry.read_bytes().split(b"\n", 1)
-    bad = msgspec.structs.replace(expected.lesson, id="../../etc/passwd", title="Planted")
-    rows = list(range(len(expected.steps)))
-    entry.write_bytes(header + b"\n" + msgspec.msgpack.encode([bad, expected.trace.steps, rows]))
+    _rewrite(entry, lambda e: e["lesson"].update(id="../../etc/passwd", title="Planted"))
     assert load_lesson_cached(lesson) == expected  # msgspec checks the id pattern: the entry is refused
 
 
-def test_an_entry_with_rows_outside_the_trace_is_ignored(home: Path, lesson: Path) -> None:
-    import msgspec
-
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e.update(rows=[10**6] * len(e["rows"])),  # rows outside the trace
+        lambda e: e["steps"][0].__setitem__(10, 10**6),  # a step's variables beyond the log
+        lambda e: e["log"][0].__setitem__(1, [5, 3]),  # positions that do not increase
+        lambda e: e["log"].append(e["log"][0]),  # a variable twice
+        lambda e: e["steps"][0].__setitem__(4, 7),  # an action that is not text
+    ],
+)
+def test_an_inconsistent_entry_is_ignored(home: Path, lesson: Path, change) -> None:
     expected = load_lesson_cached(lesson)
     (entry,) = _entries(home)
-    rows = [10**6] * len(expected.steps)
-    header, _ = entry.read_bytes().split(b"\n", 1)
-    entry.write_bytes(header + b"\n" + msgspec.msgpack.encode([expected.lesson, expected.trace.steps, rows]))
+    _rewrite(entry, change)
     assert load_lesson_cached(lesson) == expected
+
+
+def test_an_entry_stores_what_changed_not_every_step(home: Path, lesson: Path) -> None:
+    """The variables are stored as the engine records them: values only where they changed."""
+    import msgspec
+
+    loaded = load_lesson_cached(lesson)
+    (entry,) = _entries(home)
+    _, _, log, _ = msgspec.msgpack.decode(entry.read_bytes().split(b"\n", 1)[1])
+    stored = sum(len(values) for _, _, values in log)
+    assert stored == load_lesson(lesson).trace[0].variables.log.changes()
+    assert stored < len(loaded.trace) * len(log)  # far fewer than one value per variable per step
 
 
 # --- private folders, other people's folders ---------------------------------------------------------
@@ -229,14 +254,9 @@ def test_an_own_folder_others_may_write_to_is_made_private(home: Path, lesson: P
 def test_a_cache_folder_of_another_user_is_neither_read_nor_written(
     home: Path, lesson: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import msgspec
-
     expected = load_lesson_cached(lesson)
     (entry,) = _entries(home)
-    header, _ = entry.read_bytes().split(b"\n", 1)
-    spoof = msgspec.structs.replace(expected.lesson, title="Spoofed by another user")
-    rows = list(range(len(expected.steps)))
-    entry.write_bytes(header + b"\n" + msgspec.msgpack.encode([spoof, expected.trace.steps, rows]))
+    _rewrite(entry, lambda e: e["lesson"].update(title="Spoofed by another user"))
     assert load_lesson_cached(lesson).lesson.title == "Spoofed by another user"  # (a well-formed entry is used)
     before = {p.name: p.read_bytes() for p in (home / "cache" / "lessons").iterdir()}
     monkeypatch.setattr(cache, "_uid", lambda: os.getuid() + 1)  # now the folders belong to someone else

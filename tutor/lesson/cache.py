@@ -8,8 +8,10 @@ Safety (nothing read back can run code, nobody else's files are used):
 
 * An entry is ``<cache>/lessons/<key>.msgpack``: one ASCII header line ``tutor-lesson-cache/2 <key>
   <rows>`` (the picker reads only this line), then MessagePack decoded by msgspec into the very types of
-  the model (:class:`~tutor.lesson.model.Lesson`, :class:`~tutor.engine.trace.Step`), which validates
-  every field on the way in. A format that cannot run code: a planted entry can at worst be ignored.
+  the model (:class:`~tutor.lesson.model.Lesson`, the fields of each :class:`~tutor.engine.trace.Step`
+  and the run's :class:`~tutor.engine.trace.VariableLog`), which validates every field on the way in.
+  A format that cannot run code: a planted entry can at worst be ignored. The variables are stored as
+  the engine records them — what changed at which step — so an entry grows like the run's memory.
 * The key is a SHA-256 of the file's bytes, its path, the tutor and Python versions and the size + mtime
   of every module of ``tutor.engine`` and ``tutor.lesson``: an edited lesson or changed code never hits.
 * Folders are created ``0700`` and entries ``0600``. A cache folder (or entry) that is not a real folder
@@ -31,6 +33,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -163,26 +166,31 @@ def key(path: Path, data: bytes) -> str:
 
 
 def _entry_type() -> Any:
-    """The msgspec struct of an entry's body (built on first use: it imports msgspec and the model)."""
+    """The msgspec struct of an entry's body (built on first use: it imports msgspec and the model).
+
+    ``steps``: per trace step ``(step, event, actor, phase, action, cookie_present, session_id, user,
+    result, position, count)`` — its fields and where its variables are in ``log``; ``log``: the run's
+    :class:`~tutor.engine.trace.VariableLog` as ``(name, positions, values)`` (what changed, not a copy
+    per step); ``rows``: 0-based indexes of the trace steps that are the table's rows.
+    """
     global _entry
     if _entry is not None:
         return _entry
     import msgspec
 
-    from tutor.engine.trace import Step
     from tutor.lesson.model import Lesson
 
-    # defstruct: real types, not this module's string annotations (the model is imported only here).
-    # ``rows``: 0-based indexes of the trace steps that are the table's rows (renumbered 1..n on load).
-    Entry = msgspec.defstruct(
+    step = tuple[int, int, str, str, str, bool, str | None, str | None, str, int, int]
+    # defstruct: real types, not this module's string annotations (the model is imported only here)
+    _entry = msgspec.defstruct(
         "Entry",
-        [("lesson", Lesson), ("trace", tuple[Step, ...]), ("rows", tuple[int, ...])],
+        [("lesson", Lesson), ("steps", list[step]), ("log", list[tuple[str, list[int], list[Any]]]),
+         ("rows", tuple[int, ...])],
         array_like=True,
         frozen=True,
         module=__name__,
     )
-    _entry = Entry
-    return Entry
+    return _entry
 
 
 def _get_decoder() -> Any:
@@ -250,9 +258,9 @@ def read(cache_key: str) -> tuple[Lesson, tuple[Step, ...], tuple[Step, ...]] | 
                 return None
             body = fh.read(MAX_ENTRY_BYTES + 1)
         entry = _get_decoder().decode(body)
+        trace = _steps(entry.steps, entry.log)
     except Exception:  # truncated, another shape, invalid values: load the lesson normally
         return None
-    trace = entry.trace
     if len(entry.rows) != rows or any(not 0 <= i < len(trace) for i in entry.rows):
         return None
     import dataclasses
@@ -261,15 +269,55 @@ def read(cache_key: str) -> tuple[Lesson, tuple[Step, ...], tuple[Step, ...]] | 
     return entry.lesson, trace, table
 
 
-def write(cache_key: str, lesson: Lesson, trace: tuple[Step, ...], rows: tuple[int, ...]) -> bool:
-    """Store an entry (``rows``: 0-based trace indexes of the table's rows); False when it was not."""
+def _steps(steps: list[tuple], log_data: list[tuple]) -> tuple[Step, ...]:
+    """The trace's steps, their variables read from one rebuilt log (raises ValueError when inconsistent)."""
+    from tutor.engine.trace import Step, StepVariables, VariableLog
+
+    log = VariableLog.restore(log_data)
+    known = len(log.names)
+    out = []
+    for step, event, actor, phase, action, present, session_id, user, result, position, count in steps:
+        if not (0 <= count <= known and 0 <= position):
+            raise ValueError("a step's variables are not in the log")
+        out.append(Step(step, event, actor, phase, action, present, session_id, user, result,
+                        StepVariables(log, position, count)))
+    return tuple(out)
+
+
+def write(cache_key: str, lesson: Lesson, trace: Sequence[Step], rows: tuple[int, ...]) -> bool:
+    """Store an entry (``rows``: 0-based trace indexes of the table's rows); False when it was not:
+    larger than :data:`MAX_ENTRY_BYTES` (found out while encoding, so a huge run costs little), a value
+    msgspec cannot encode, a trace not recorded by the engine, or no usable folder."""
     folder = _folder(create=True)
     if folder is None:
         return False
     import msgspec
 
+    from tutor.engine.trace import StepVariables
+
+    log = None
+    steps = []
+    for s in trace:
+        view = s.variables
+        if not isinstance(view, StepVariables) or (log is not None and view.log is not log):
+            return False  # not one engine run: not worth a format of its own
+        log = view.log
+        steps.append((s.step, s.event, s.actor, s.phase, s.action, s.cookie_present, s.session_id, s.user,
+                      s.result, view.position, view.count))
+    encode = msgspec.msgpack.Encoder().encode
+    size = 0
+    variables = []
     try:
-        body = msgspec.msgpack.encode(_entry_type()(lesson=lesson, trace=tuple(trace), rows=tuple(rows)))
+        for name, positions, values in (log.export() if log is not None else ()):
+            encoded = []
+            for value in values:  # one at a time: stop as soon as the entry is too big
+                raw = encode(value)
+                size += len(raw)
+                if size > MAX_ENTRY_BYTES:
+                    return False
+                encoded.append(msgspec.Raw(raw))
+            variables.append((name, positions, encoded))
+        body = encode([lesson, steps, variables, list(rows)])  # the Entry layout (array_like)
     except Exception:  # a value msgspec cannot encode: not worth caching
         return False
     data = _header(cache_key, len(rows)) + body
