@@ -552,7 +552,7 @@ def test_tutor_progress_shows_progress_from_a_read_only_folder(home: Path) -> No
         assert '"steps_reached": 4' in as_json.stdout
         reset = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress", "--reset", "--yes"]),
                                capture_output=True, text=True, env=env, timeout=60)
-        assert reset.returncode == 1 and reset.stderr.startswith("error: ")  # deleting still needs the folder
+        assert reset.returncode == 1 and reset.stderr.startswith("tutor progress: error: ")  # deleting needs the folder
     finally:
         home.chmod(0o700)
     assert sorted(p.name for p in home.iterdir()) == ["progress.sqlite3"]

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tutor.commands.common import error, note
+
 #: How many browser sessions may run at once unless ``--max-sessions`` says otherwise.
 DEFAULT_MAX_SESSIONS = 3
 #: The environment variable that tells a session's shell which folder to run `tutor` in.
@@ -140,10 +142,10 @@ def _make_server_class() -> type:
             return f"{self.public_url}/?token={self.token}"
 
         async def on_startup(self, app: web.Application) -> None:
-            print(f"Serving Session Tutor on {self.url}", file=sys.stderr)
-            print(f"  open that URL (it carries this server's secret token); at most {self.max_sessions} "
-                  f"session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops", file=sys.stderr)
-            print(f"  playground exports go to a folder per session under {self.exports}", file=sys.stderr, flush=True)
+            note(f"Serving Session Tutor on {self.url}\n"
+                 f"  open that URL (it carries this server's secret token); at most {self.max_sessions} "
+                 f"session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops\n"
+                 f"  playground exports go to a folder per session under {self.exports}")
 
         # -- checks ------------------------------------------------------------------------------
         def _token_ok(self, given: str | None) -> bool:
@@ -291,14 +293,12 @@ def _make_server_class() -> type:
 
 def _warn_public(host: str, port: int) -> None:
     bar = "!" * 78
-    print(
+    note(
         f"{bar}\n"
         f"WARNING: --host {host} is not a loopback address: anyone who can reach port {port} on this machine\n"
         "and learns the URL below (with its token) runs Session Tutor as YOU, and its traffic is not\n"
         "encrypted (plain http). Use the default --host localhost unless you mean to share it.\n"
-        f"{bar}",
-        file=sys.stderr,
-        flush=True,
+        f"{bar}"
     )
 
 
@@ -313,12 +313,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     if not 0 < args.port < 65536:
-        print(f"tutor serve: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
-        return 1
+        return error("serve", f"--port must be 1-65535, not {args.port}")
     max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)
     if max_sessions < 1:
-        print(f"tutor serve: error: --max-sessions must be at least 1, not {max_sessions}", file=sys.stderr)
-        return 1
+        return error("serve", f"--max-sessions must be at least 1, not {max_sessions}")
     exports = Path(getattr(args, "exports", None) or default_exports_dir()).expanduser().resolve()
     if not is_loopback(args.host):
         _warn_public(args.host, args.port)
