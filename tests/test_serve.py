@@ -305,7 +305,7 @@ def _browser_skip_reason() -> str | None:
         import playwright.sync_api  # noqa: F401
         import pyte  # noqa: F401
     except ImportError as exc:
-        return f"{exc.name} is not installed (pip install '.[browser-test]'): the served page is not driven in a browser"
+        return f"{exc.name} is not installed (pip install '.[test]'): the served page is not driven in a browser"
     if not os.access(CHROMIUM, os.X_OK):
         return f"no Chromium at {CHROMIUM} (apt-get install chromium): the served page is not driven in a browser"
     return None
