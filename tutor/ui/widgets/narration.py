@@ -23,9 +23,13 @@ def narration_for(lesson: Lesson, step: Step) -> str:
 
 
 class Narration(Static):
-    """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally."""
+    """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally.
 
-    def show(self, lesson: Lesson, step: Step | None, total: int) -> None:
+    It sits in a scrolling box (``#narration-box``) that shares the band above the table with the code.
+    """
+
+    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None) -> None:
+        """Show ``step``'s heading and narration (and the verdict on its predict question, if answered)."""
         if step is None:
             text = Text()
             text.append(f"Step 0 of {total}\n", style="bold")
@@ -34,6 +38,9 @@ class Narration(Static):
             text = Text()
             text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
             text.append_text(literal(narration_for(lesson, step)))
+            if verdict is not None:
+                text.append("\nYour prediction: ", style="italic")
+                text.append_text(verdict)
         if text == getattr(self, "_shown_text", None):
             return
         self._shown_text = text
