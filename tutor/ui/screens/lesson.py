@@ -110,9 +110,14 @@ class ModeStrip(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:
         return 1
 
+    def offset_of(self, mode: str) -> int:
+        """Where ``mode``'s label starts on the strip (x, in cells)."""
+        self.render()
+        return next(start for start, _end, name in self._spans if name == mode) + self.styles.padding.left
+
     def on_click(self, event: events.Click) -> None:
         for start, end, mode in self._spans:
-            if start <= event.x < end:
+            if start <= event.x - self.styles.padding.left < end:
                 self.post_message(self.ModeClicked(mode))
                 return
 
@@ -166,6 +171,7 @@ class LessonScreen(Screen):
         self.seed = seed
         self.problems: list[str] = []
         self.answers: dict[int, tuple[tuple[int, ...], bool]] = {}
+        self._walkthrough: Walkthrough | None = None
         self._signature = file_signature(loaded.path) if watch else None
         # size classes now, so the first style pass is the only one (Screen adds them at the first resize)
         self._set_size_classes(self.app.size.width, self.app.size.height)
@@ -180,6 +186,7 @@ class LessonScreen(Screen):
     def compose(self) -> ComposeResult:
         loaded = self.loaded
         lesson = loaded.lesson
+        self._walkthrough = None  # (again after a reload)
         title = Text("◆ Session Tutor", style="bold", no_wrap=True, overflow="ellipsis", end="")
         title.append(" — ")
         title.append_text(literal(lesson.title))
@@ -199,7 +206,10 @@ class LessonScreen(Screen):
 
     def _pane(self, mode: str) -> Container:
         """The container of a mode, with its view (built now)."""
-        return Container(self._mode_widget(mode), id=mode, classes="mode-pane")
+        view = self._mode_widget(mode)
+        if isinstance(view, Walkthrough):
+            self._walkthrough = view
+        return Container(view, id=mode, classes="mode-pane")
 
     def _mode_widget(self, mode: str) -> Widget:
         loaded = self.loaded
@@ -230,7 +240,9 @@ class LessonScreen(Screen):
         out: the first frame builds only the mode on screen)."""
         switcher = self.query_one("#modes", ContentSwitcher)
         if not switcher.query_children(f"#{mode}"):
-            switcher.mount(self._pane(mode))
+            pane = self._pane(mode)
+            pane.display = mode == switcher.current  # built for later (the walkthrough asked for by a quiz)
+            switcher.mount(pane)
 
     def on_mount(self) -> None:
         if self.watching:
@@ -250,8 +262,10 @@ class LessonScreen(Screen):
         return self.query_one(ModeStrip)
 
     @property
-    def walkthrough(self) -> Walkthrough:
-        return self.query_one(Walkthrough)
+    def walkthrough(self) -> Walkthrough:  # type: ignore[return]
+        """The walkthrough (built now if its mode was not shown yet)."""
+        self._ensure_mode_widget("walkthrough")
+        return self._walkthrough
 
     def switch_mode(self, mode: str) -> None:
         """Show the view of ``mode``."""

@@ -54,7 +54,7 @@ class PredictScreen(ModalScreen[bool]):
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("enter", "confirm", "Confirm"),
-        Binding("right,n", "close", "Next step", show=False),
+        Binding("right,n", "continue", "Next step", show=False),
         Binding("escape", "close", "Back"),
     ]
 
@@ -115,6 +115,8 @@ class PredictScreen(ModalScreen[bool]):
                 return False
             if action == "choose":
                 return int(parameters[0]) < len(self.order)  # type: ignore[arg-type]
+        if action == "continue":
+            return self.answered is not None
         if action == "confirm" and self.answered is None:
             return bool(self.picks) or None  # shown, dimmed, until a choice is made
         return True
@@ -155,6 +157,9 @@ class PredictScreen(ModalScreen[bool]):
         body.border_subtitle = "Enter or → continue"
         self._redraw()
         self.refresh_bindings()
+
+    def action_continue(self) -> None:
+        self.dismiss(True)
 
     def action_close(self) -> None:
         self.dismiss(self.answered is not None)

@@ -80,6 +80,8 @@ class Walkthrough(Widget, can_focus=False):
         self._timer: Timer | None = None
         self.max_reached = 0
         self._start = self.current
+        self._start_gate = False
+        self._composed = False
         #: the step number typed so far after `g` (None: not jumping)
         self.jump_text: str | None = None
         self._status_text = ""
@@ -106,8 +108,9 @@ class Walkthrough(Widget, can_focus=False):
         yield jump
 
     def on_mount(self) -> None:
+        self._composed = True
         self.current = 0
-        self.go(self._start, gate=False)
+        self.go(self._start, gate=self._start_gate)
 
     @property
     def table(self) -> ExecutionTable:
@@ -129,6 +132,9 @@ class Walkthrough(Widget, can_focus=False):
     def go(self, target: int, *, gate: bool = True) -> None:
         """Move to ``target`` (clamped). Going forward stops before an unanswered predict question."""
         target = max(0, min(target, self.total))
+        if not self._composed:  # built a moment ago (another mode asked for a step): go there once mounted
+            self._start, self._start_gate = target, gate
+            return
         self.pending = None
         if gate and target > self.current:
             for step in range(self.current + 1, target + 1):
