@@ -52,6 +52,9 @@ MIN_COLUMN = 8
 TOKEN_COLUMN = 20
 GAP = 2  # spaces between two columns
 GUTTER = 2  # the marker column on the left: "▶ " on the current row, "+ " on rows the step added
+#: The style of the blank cells between and after values. It looks like no style, but it is not equal to
+#: the values' style, so exporters that merge equal-styled runs (Rich's SVG) keep each value where it is.
+PAD = Style(meta={"pad": True})
 
 
 def column_heading(column: Column) -> str:
@@ -123,9 +126,9 @@ def wrap_cell(console: Console, text: Text, width: int) -> list[list[Segment]]:
         segments = list(line.render(console))
         pad = width - line.cell_len
         if pad > 0:
-            segments.append(Segment(" " * pad))
+            segments.append(Segment(" " * pad, PAD))
         out.append(segments)
-    return out or [[Segment(" " * width)]]
+    return out or [[Segment(" " * width, PAD)]]
 
 
 class StepTable(Widget):
@@ -291,14 +294,14 @@ class ExecutionTable(StepTable, can_focus=True):
         height = max(len(c) for c in cells)
         lines: list[Strip] = []
         for y in range(height):
-            segments = [Segment(marker if y == 0 else " " * GUTTER, marker_style)]
+            segments = [Segment(marker, marker_style) if y == 0 else Segment(" " * GUTTER, PAD)]
             for col, (cell, w) in enumerate(zip(cells, self._widths)):
                 if col:
-                    segments.append(Segment(" " * GAP))
-                segments.extend(cell[y] if y < len(cell) else [Segment(" " * w)])
+                    segments.append(Segment(" " * GAP, PAD))
+                segments.extend(cell[y] if y < len(cell) else [Segment(" " * w, PAD)])
             pad = self._width - sum(s.cell_length for s in segments)
             if pad > 0:
-                segments.append(Segment(" " * pad))
+                segments.append(Segment(" " * pad, PAD))
             lines.append(Strip(Segment.apply_style(segments, style), self._width).crop(0, self._width))
         return lines
 

@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from tutor.lesson.model import Tracked
 from tutor.ui.text import abbreviate, format_value, literal
-from tutor.ui.widgets.execution_table import GAP, StepTable, allocate, cell_text, wrap_cell
+from tutor.ui.widgets.execution_table import GAP, PAD, StepTable, cell_text, wrap_cell
 
 #: The most lines a value "now" may take (longer ones are shortened in the middle); one on short terminals.
 NOW_LINES = 3
@@ -125,17 +125,17 @@ class VariableTracker(StepTable, can_focus=False):
             segments: list[Segment] = []
             for i, cell in enumerate(cells):
                 if i:
-                    segments.append(Segment(" " * GAP))
+                    segments.append(Segment(" " * GAP, PAD))
                 segments.extend(cell)
             used = sum(s.cell_length for s in segments)
             if used < width:
-                segments.append(Segment(" " * (width - used)))
+                segments.append(Segment(" " * (width - used), PAD))
             if style is not None:
                 segments = list(Segment.apply_style(segments, style))
             return Strip(segments, width).crop(0, width)
 
         headings = ["variable", f"now · step {current + 1}" if current >= 0 else "now"]
-        headings += [f"step {current - k}" for k in range(1, history + 1)]
+        headings += [f"step {current + 1 - k}" for k in range(1, history + 1)]
         head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths)]
         lines = [line(head_cells, header_style)]
         for tracked in self.variables:
@@ -161,8 +161,8 @@ class VariableTracker(StepTable, can_focus=False):
                     text.stylize(CHANGED_STYLE)
                 history_cells.append(wrap_cell(console, text, hist_w)[0])
             for y, now_line in enumerate(now_lines):
-                cells = [label if y == 0 else [Segment(" " * label_w)], now_line]
-                cells += history_cells if y == 0 else [[Segment(" " * hist_w)]] * history
+                cells = [label if y == 0 else [Segment(" " * label_w, PAD)], now_line]
+                cells += history_cells if y == 0 else [[Segment(" " * hist_w, PAD)]] * history
                 lines.append(line(cells))
         return lines
 
