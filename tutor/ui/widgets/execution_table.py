@@ -84,9 +84,11 @@ def _fit_word(word: str, width: int) -> str:
     return word[: match.start()] + abbreviate(token, keep) + word[match.end():]
 
 
-def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int) -> list[int]:
+def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int,
+             headings: Sequence[int] = ()) -> list[int]:
     """Column widths for ``avail`` cells: natural widths when they fit, else the minimums plus the rest
-    shared in proportion to what each column still wants (an ID column wants at most its cap)."""
+    shared in proportion to what each column still wants (an ID column wants at most its cap); what is
+    left then goes first to headings that would wrap (narrowest first), then to the columns cut most."""
     if sum(naturals) <= avail:
         return list(naturals)
     widths = [min(m, n) for m, n in zip(minimums, naturals)]
@@ -94,6 +96,13 @@ def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[in
     if rest <= 0:
         return widths
     wants = [max(0, min(n, c) - w) for n, c, w in zip(naturals, caps, widths)]
+    # a heading on one line, when the others still get what they typically need
+    for i in sorted(range(len(headings)), key=lambda i: headings[i] - widths[i]):
+        need = headings[i] - widths[i]
+        if 0 < need and rest - need >= sum(wants) - wants[i]:
+            widths[i] += need
+            rest -= need
+            wants[i] = max(0, wants[i] - need)
     total = sum(wants)
     if total:
         shares = [rest * want // total for want in wants]
@@ -285,7 +294,7 @@ class ExecutionTable(StepTable, can_focus=True):
             # an ID column no more than TOKEN_COLUMN (its IDs are shortened in the middle)
             caps.append(max(word, TOKEN_COLUMN if tokens else max(typical, word)))
         avail = max(1, width - GUTTER - GAP * (len(headings) - 1))
-        self._widths = allocate(naturals, minimums, caps, avail)
+        self._widths = allocate(naturals, minimums, caps, avail, [len(h) for h in headings])
         self._header = self._render_line_cells([literal(h) for h in headings], self.get_component_rich_style("execution-table--header"), "  ")
 
     def _render_line_cells(self, texts: list[Text], style: Style, marker: str, marker_style: Style | None = None) -> list[Strip]:
