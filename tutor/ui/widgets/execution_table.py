@@ -49,7 +49,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-.~+/]{16,}={0,2}")
 #: A column is never narrower than this (or its values' width, when they are all shorter).
 MIN_COLUMN = 8
 #: When space is short, an ID/token column asks for no more than this (its values are shortened).
-TOKEN_COLUMN = 20
+TOKEN_COLUMN = 15
 GAP = 2  # spaces between two columns
 GUTTER = 2  # the marker column on the left: "▶ " on the current row, "+ " on rows the step added
 #: The style of the blank cells between and after values. It looks like no style, but it is not equal to
@@ -86,9 +86,14 @@ def _fit_word(word: str, width: int) -> str:
 
 def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int,
              headings: Sequence[int] = ()) -> list[int]:
-    """Column widths for ``avail`` cells: natural widths when they fit, else the minimums plus the rest
-    shared in proportion to what each column still wants (an ID column wants at most its cap); what is
-    left then goes first to headings that would wrap (narrowest first), then to the columns cut most."""
+    """Column widths for ``avail`` cells.
+
+    Natural widths when they all fit. Otherwise every column starts at its minimum; then the room is
+    shared equally (water-filling) towards what each column typically needs (``caps``: its 75th-percentile
+    value, an ID column less); then headings that would wrap are
+    widened when that is affordable (narrowest first); what is left completes the columns that can be completed, then goes to
+    the columns still cut most.
+    """
     if sum(naturals) <= avail:
         return list(naturals)
     widths = [min(m, n) for m, n in zip(minimums, naturals)]
@@ -96,26 +101,27 @@ def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[in
     if rest <= 0:
         return widths
     wants = [max(0, min(n, c) - w) for n, c, w in zip(naturals, caps, widths)]
-    # a heading on one line, when the others still get what they typically need
+    # water-filling: every column that still wants room gets an equal share, or what it wants if less
+    while rest > 0:
+        wanting = [i for i, want in enumerate(wants) if want > 0]
+        if not wanting:
+            break
+        share = max(1, rest // len(wanting))
+        for i in sorted(wanting, key=lambda i: wants[i]):
+            give = min(wants[i], share, rest)
+            widths[i] += give
+            wants[i] -= give
+            rest -= give
     for i in sorted(range(len(headings)), key=lambda i: headings[i] - widths[i]):
         need = headings[i] - widths[i]
-        if 0 < need and rest - need >= sum(wants) - wants[i]:
+        if 0 < need <= rest:
             widths[i] += need
             rest -= need
-            wants[i] = max(0, wants[i] - need)
-    total = sum(wants)
-    if total:
-        shares = [rest * want // total for want in wants]
-        for i, share in enumerate(shares):
-            widths[i] += share
-        rest -= sum(shares)
-        for i in sorted(range(len(wants)), key=lambda i: -wants[i]):  # the remainder, to the neediest
-            if rest <= 0:
-                break
-            if wants[i] > widths[i] - minimums[i]:
-                widths[i] += 1
-                rest -= 1
-    # still room (an ID column capped): give it back to the columns that were capped
+    for i in sorted(range(len(naturals)), key=lambda i: naturals[i] - widths[i]):  # whole columns first
+        need = naturals[i] - widths[i]
+        if 0 < need <= rest:
+            widths[i] += need
+            rest -= need
     while rest > 0:
         short = [i for i, (n, w) in enumerate(zip(naturals, widths)) if w < n]
         if not short:
