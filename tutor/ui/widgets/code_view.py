@@ -102,4 +102,4 @@ class CodeView(VerticalScroll, can_focus=False):
         if first is not None and first.highlighted:
             # bring the first highlighted line into view
             line = min(first.highlighted)
-            self.scroll_to(y=max(0, first.virtual_region.y + line - 2), animate=False)
+            self.scroll_to(y=max(0, first.virtual_region.y + line - 2), animate=False, immediate=True)

@@ -30,7 +30,7 @@ from tutor.ui.screens.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
-from tutor.ui.widgets.narration import Narration
+from tutor.ui.widgets.narration import Narration, step_text
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
@@ -94,7 +94,9 @@ class Walkthrough(Widget, can_focus=False):
             yield CodeView(lesson.code, id="code")
             with Vertical(id="walk-side"):
                 with VerticalScroll(id="narration-box", can_focus=False):
-                    yield Narration(id="narration")
+                    narration = Narration(id="narration")
+                    narration.measure(self._narration_texts())
+                    yield narration
                 if lesson.tracker:
                     tracker = VariableTracker(lesson.tracker, id="tracker")
                     tracker.set_steps(self.steps)
@@ -106,6 +108,18 @@ class Walkthrough(Widget, can_focus=False):
         jump = Static(id="jump")
         jump.display = False
         yield jump
+
+    def _narration_texts(self) -> list[Text]:
+        """Every text the narration may show: each step's, and a predict step's with each verdict."""
+        texts = [step_text(self.lesson, None, self.total)]
+        for step in self.steps:
+            texts.append(step_text(self.lesson, step, self.total))
+            question = self.predicts.get(step.step)
+            if question is not None:
+                for index in range(len(question.choices)):
+                    correct = grading.is_correct(question, [index])
+                    texts.append(step_text(self.lesson, step, self.total, verdict_text(question, [index], correct)))
+        return texts
 
     def on_mount(self) -> None:
         self._composed = True
