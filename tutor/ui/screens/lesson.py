@@ -20,7 +20,7 @@ from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from tutor.ui.text import literal
 from tutor.ui.widgets.readable import MomentsView, ReadableText
@@ -126,6 +126,57 @@ class ModeStrip(Widget):
         return self.screen.query_one(f"#{mode}", Container)
 
 
+class KeyBar(Widget):
+    """The keys of the focused part of the screen on one line (``key description``, like Textual's Footer),
+    drawn as one text: a change of keys repaints it, where the Footer mounts a widget per key again.
+    A click on a key runs it; ``?`` lists every key."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each key on the line
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.refresh())
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        description = self.get_component_rich_style("key-bar--description")
+        disabled = self.get_component_rich_style("key-bar--disabled")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            start = len(text)
+            text.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else disabled)
+            text.append(f"{binding.description} ", description if enabled else disabled)
+            self._spans.append((start, len(text), binding.key))
+        palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
+            binding = palette[1]
+            start = len(text)
+            text.append(f" {self.app.get_key_display(binding)} ", key_style)
+            text.append(f"{binding.description.lower() or 'palette'} ", description)
+            self._spans.append((start, len(text), binding.key))
+        return text
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return 1
+
+    async def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                await self.app.simulate_key(key)
+                return
+
+
 def _walk_binding(keys: str, action: str, description: str, *, show: bool = True, priority: bool = False,
                   key_display: str | None = None) -> Binding:
     return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
@@ -193,16 +244,26 @@ class LessonScreen(Screen):
         title.no_wrap = True
         yield Static(title, id="title")
         yield ModeStrip(self.mode, id="mode-strip")
-        problems = Static(literal("\n".join(self.problems)), id="problems")
-        problems.display = bool(self.problems)
-        problems.border_title = "The lesson file has problems; showing the last good version"
-        yield problems
-        w, h = MIN_SIZE
-        yield Static(f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.",
-                     id="too-small")
+        if self.watching:  # only a watched file can get problems while it is open
+            panel = self._problems_panel()
+            panel.display = bool(self.problems)
+            yield panel
+        if self.has_class("-too-small"):
+            yield self._too_small()
         with ContentSwitcher(initial=self.mode, id="modes"):
             yield self._pane(self.mode)
-        yield Footer()
+        yield KeyBar(id="keys")
+
+    def _problems_panel(self) -> Static:
+        problems = Static(literal("\n".join(self.problems)), id="problems")
+        problems.border_title = "The lesson file has problems; showing the last good version"
+        return problems
+
+    @staticmethod
+    def _too_small() -> Static:
+        w, h = MIN_SIZE
+        return Static(f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.",
+                      id="too-small")
 
     def _pane(self, mode: str) -> Container:
         """The container of a mode, with its view (built now)."""
@@ -251,6 +312,8 @@ class LessonScreen(Screen):
 
     def on_resize(self, event: events.Resize) -> None:
         self._set_size_classes(event.size.width, event.size.height)
+        if self.has_class("-too-small") and not self.query_children("#too-small"):
+            self.mount(self._too_small(), before=self.query_one("#modes"))
         walks = self.query(Walkthrough)
         if walks:
             walks.first().query_one("#flow").relayout()  # type: ignore[attr-defined]
@@ -298,13 +361,10 @@ class LessonScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "walk":
-            if self.mode != "walkthrough" or self.has_class("-too-small"):
+            walk = self._walkthrough  # (no DOM query: the key bar asks for every binding on each change)
+            if self.mode != "walkthrough" or walk is None or self.has_class("-too-small"):
                 return False
-            walks = self.query(Walkthrough)
-            if not walks:
-                return False
-            name = str(parameters[0]).split("(")[0]
-            return walks.first().can(name)
+            return walk.can(str(parameters[0]).split("(")[0])
         return True
 
     def action_walk(self, action: str) -> None:
@@ -384,9 +444,12 @@ class LessonScreen(Screen):
         self.notify("Lesson reloaded" + (": problems fixed" if had_problems else ""), timeout=2)
 
     def _show_problems(self) -> None:
-        panel = self.query_one("#problems", Static)
-        panel.update(literal("\n".join(self.problems)))
-        panel.display = True
+        panels = self.query_children("#problems")
+        if panels:
+            panels.first(Static).update(literal("\n".join(self.problems)))
+            panels.first().display = True
+        else:
+            self.mount(self._problems_panel(), after=self.query_one("#mode-strip"))
 
 
 __all__ = ["MODES", "LessonScreen", "ModeStrip"]

@@ -1,13 +1,14 @@
 """The lesson's code samples, syntax highlighted, with the current phase's lines marked.
 
-Pygments runs once per sample and theme (dark or light); a step only restyles the marked lines of the
-highlighted text it keeps in memory, and repaints the sample without a layout pass (same size).
+Pygments runs once per sample and theme (dark or light), after the first frame (the code is drawn plain
+in it, then coloured: Pygments and its lexers cost more than the rest of the first frame's rendering);
+a step only restyles the marked lines of the text kept in memory, and repaints the sample without a
+layout pass (same size).
 """
 
 from __future__ import annotations
 
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -40,7 +41,13 @@ class CodeSampleView(Static):
 
     def on_mount(self) -> None:
         self._render_code()
-        self.watch(self.app, "theme", lambda _: self._render_code(), init=False)
+        self.call_after_refresh(self._colour)
+        self.watch(self.app, "theme", lambda _: self._render_code(layout=False), init=False)
+
+    def _colour(self) -> None:
+        """Highlight the code (after the first frame)."""
+        self._highlight = True
+        self._render_code(layout=False)
 
     def set_phase(self, phase: str | None) -> None:
         lines = frozenset(self.sample.lines.get(phase, ())) if phase else frozenset()
@@ -49,8 +56,12 @@ class CodeSampleView(Static):
             self._render_code(layout=False)  # the same source, so the same size
 
     def _code_lines(self, dark: bool) -> list[Text]:
+        if not getattr(self, "_highlight", False):
+            return [Text(line) for line in self.source.split("\n")]
         lines = self._lines.get(dark)
         if lines is None:
+            from rich.syntax import Syntax  # imports Pygments: not before the first frame
+
             syntax = Syntax(self.source, self.sample.language, theme="ansi_dark" if dark else "ansi_light",
                             background_color="default")
             lines = self._lines[dark] = syntax.highlight(self.source).split("\n", allow_blank=True)

@@ -105,9 +105,6 @@ class Walkthrough(Widget, can_focus=False):
         table = ExecutionTable(lesson.table.columns, id="table")
         table.set_steps(self.steps)
         yield table
-        jump = Static(id="jump")
-        jump.display = False
-        yield jump
 
     def _narration_texts(self) -> list[Text]:
         """Every text the narration may show: each step's, and a predict step's with each verdict."""
@@ -268,14 +265,20 @@ class Walkthrough(Widget, can_focus=False):
         self.screen.refresh_bindings()
 
     def _show_jump(self) -> None:
-        jump = self.query_one("#jump", Static)
-        jump.update(Text.assemble(("Go to step: ", "bold"), self.jump_text or "", "▏ ",
-                                  (f"1–{self.total}, Enter goes, Esc cancels", "italic")))
-        jump.display = True
+        """The line where the step number is typed (made the first time `g` is pressed)."""
+        text = Text.assemble(("Go to step: ", "bold"), self.jump_text or "", "▏ ",
+                             (f"1–{self.total}, Enter goes, Esc cancels", "italic"))
+        jumps = self.query_children("#jump")
+        if jumps:
+            jumps.first(Static).update(text)
+            jumps.first().display = True
+        else:
+            self.mount(Static(text, id="jump"))
 
     def _close_jump(self) -> None:
         self.jump_text = None
-        self.query_one("#jump", Static).display = False
+        for jump in self.query_children("#jump"):
+            jump.display = False
         self.screen.refresh_bindings()
 
     def action_jump_digit(self, digit: int) -> None:
