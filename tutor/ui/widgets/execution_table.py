@@ -317,7 +317,9 @@ class ExecutionTable(StepTable, can_focus=True):
             pad = self._width - sum(s.cell_length for s in segments)
             if pad > 0:
                 segments.append(Segment(" " * pad, PAD))
-            lines.append(Strip(Segment.apply_style(segments, style), self._width).crop(0, self._width))
+            # the widget's own colours under everything (a line-API widget paints its background itself)
+            styled = Segment.apply_style(segments, self.rich_style, style)
+            lines.append(Strip(styled, self._width).crop(0, self._width))
         return lines
 
     def _row_lines(self, index: int) -> list[Strip]:

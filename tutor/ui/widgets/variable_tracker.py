@@ -120,6 +120,7 @@ class VariableTracker(StepTable, can_focus=False):
         label_style = self.get_component_rich_style("variable-tracker--label")
         was_style = self.get_component_rich_style("variable-tracker--was")
         widths = [label_w, now_w] + [hist_w] * history
+        base = self.rich_style
 
         def line(cells: list[list[Segment]], style: Style | None = None) -> Strip:
             segments: list[Segment] = []
@@ -130,8 +131,8 @@ class VariableTracker(StepTable, can_focus=False):
             used = sum(s.cell_length for s in segments)
             if used < width:
                 segments.append(Segment(" " * (width - used), PAD))
-            if style is not None:
-                segments = list(Segment.apply_style(segments, style))
+            # the widget's own colours under everything (a line-API widget paints its background itself)
+            segments = list(Segment.apply_style(segments, base, style))
             return Strip(segments, width).crop(0, width)
 
         headings = ["variable", f"now · step {current + 1}" if current >= 0 else "now"]
