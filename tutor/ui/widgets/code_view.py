@@ -57,7 +57,9 @@ class CodeSampleView(Static):
         self.watch(self.app, "theme", lambda _: self._render_code(layout=False), init=False)
 
     def _colour(self) -> None:
-        """Highlight the code (after the first frame)."""
+        """Highlight the code (after the first frame; not for a view removed meanwhile, by a reload)."""
+        if not self.is_attached:
+            return
         self._highlight = True
         self._render_code(layout=False)
 
@@ -84,8 +86,9 @@ class CodeSampleView(Static):
         dark = self.app.current_theme.dark if self.is_mounted else True
         lines = self._code_lines(dark)
         digits = len(str(len(lines)))
-        marked = self.get_component_rich_style("code-sample--marked") if self.is_mounted else Style(bold=True)
-        number = self.get_component_rich_style("code-sample--number") if self.is_mounted else Style(dim=True)
+        attached = self.is_mounted and self.is_attached
+        marked = self.get_component_rich_style("code-sample--marked") if attached else Style(bold=True)
+        number = self.get_component_rich_style("code-sample--number") if attached else Style(dim=True)
         text = Text(no_wrap=True, overflow="crop", end="")
         for n, line in enumerate(lines, 1):
             if n > 1:
@@ -101,7 +104,7 @@ class CodeSampleView(Static):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if self.is_mounted:
+        if self.is_mounted and self.is_attached:
             self._render_code(layout=False)
 
 
