@@ -87,7 +87,7 @@ class VariableTracker(StepTable, can_focus=False):
     def _widths(self, width: int) -> tuple[int, int, int]:
         """(label width, "now" width, number of history columns) for ``width`` cells."""
         labels = max((len(self.label(t)) for t in self.variables), default=8)
-        label_w = min(max(labels, 8), max(8, width // 3))
+        label_w = min(max(labels, 8), max(8, width * 2 // 5))
         longest = max((len(self.text(i, t)) for i in range(len(self._steps)) for t in self.variables), default=8)
         rest = width - label_w - GAP
         column = HISTORY_MIN + GAP
@@ -146,10 +146,21 @@ class VariableTracker(StepTable, can_focus=False):
                 lines.append(line([label, wrap_cell(console, Text(""), now_w)[0]]))
                 continue
             now, changed = self._cell(current, tracked, now_w, self.now_lines)
-            if changed:
+            inline_was = changed and history == 0 and current > 0 and self.now_lines == 1
+            if inline_was:  # one line per variable (short terminal): "value (was before)" on it
+                before_text = self.text(current - 1, tracked)
+                room = max(4, now_w - len(now.plain) - 7)
+                if room < min(len(before_text), 12):  # share the line
+                    room = max(4, (now_w - 7) // 2)
+                    now = literal(abbreviate(now.plain, now_w - 7 - min(room, len(before_text))))
                 now.stylize(changed_style)
-            now_lines = wrap_cell(console, now, now_w)
-            if changed and history == 0 and current > 0:  # no column for the step before: say it here
+                was = Text(" (was ", style=was_style) + literal(abbreviate(before_text, room)) + Text(")")
+                was.stylize(was_style)
+                now = now + was
+            elif changed:
+                now.stylize(changed_style)
+            now_lines = wrap_cell(console, now, now_w)[: self.now_lines] if inline_was else wrap_cell(console, now, now_w)
+            if changed and history == 0 and current > 0 and not inline_was:  # no column for the step before
                 before, _ = self._cell(current - 1, tracked, max(1, now_w - 4), 1)
                 was = Text("was ", style=was_style) + before
                 was.stylize(was_style)
@@ -195,8 +206,8 @@ class VariableTracker(StepTable, can_focus=False):
                     if len(text) > now_w:
                         most = max(most, len(literal(text).wrap(console, now_w, overflow="fold")))
                 changes = any(self.changed(i, tracked) for i in range(1, len(self._steps)))
-                if history == 0 and changes:
-                    most += 1  # "was ..." under a changed value
+                if history == 0 and changes and self.now_lines > 1:
+                    most += 1  # "was ..." under a changed value (on the same line on short terminals)
                 total += min(most, self.now_lines + 1)
             self._height = total
         return self._height or 1 + len(self.variables)

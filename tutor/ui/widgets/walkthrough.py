@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -90,17 +90,18 @@ class Walkthrough(Widget, can_focus=False):
     def compose(self) -> ComposeResult:
         lesson = self.lesson
         yield FlowDiagram(lesson.flow, id="flow")
-        with Horizontal(id="walk-band"):
+        # a 2×2 grid (app.tcss): tall terminals put the code on the left, the narration over the tracker on
+        # the right; short ones the code over the tracker on the left, the narration the whole right
+        with Grid(id="walk-band", classes="-no-tracker" if not lesson.tracker else ""):
             yield CodeView(lesson.code, id="code")
-            with Vertical(id="walk-side"):
-                with VerticalScroll(id="narration-box", can_focus=False):
-                    narration = Narration(id="narration")
-                    narration.measure(self._narration_texts())
-                    yield narration
-                if lesson.tracker:
-                    tracker = VariableTracker(lesson.tracker, id="tracker")
-                    tracker.set_steps(self.steps)
-                    yield tracker
+            with VerticalScroll(id="narration-box", can_focus=False):
+                narration = Narration(id="narration")
+                narration.measure(self._narration_texts())
+                yield narration
+            if lesson.tracker:
+                tracker = VariableTracker(lesson.tracker, id="tracker")
+                tracker.set_steps(self.steps)
+                yield tracker
         yield Static(id="walk-status")
         table = ExecutionTable(lesson.table.columns, id="table")
         table.set_steps(self.steps)
