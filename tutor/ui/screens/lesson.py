@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tutor.ui.text import literal
-from tutor.ui.widgets.readable import MomentsView, ReadableText
 from tutor.ui.widgets.walkthrough import Walkthrough
 
 if TYPE_CHECKING:
@@ -280,12 +279,12 @@ class LessonScreen(Screen):
             if start is None:
                 start = 1 if loaded.steps else 0
             return Walkthrough(loaded, start=start, seed=self.seed, answers=self.answers, id="walk")
-        if mode == "moments":
-            return MomentsView(list(lesson.moments), id="moments-list")
-        if mode == "snapshot":
-            return ReadableText(lesson.snapshot, id="snapshot-text")
-        if mode == "transcript":
-            return ReadableText(lesson.transcript, id="transcript-text")
+        if mode in ("moments", "snapshot", "transcript"):
+            from tutor.ui.widgets.readable import MomentsView, ReadableText  # (not needed for the first frame)
+
+            if mode == "moments":
+                return MomentsView(list(lesson.moments), id="moments-list")
+            return ReadableText(lesson.snapshot if mode == "snapshot" else lesson.transcript, id=f"{mode}-text")
         if mode == "play":
             playground = _optional_widget("tutor.ui.widgets.playground", "PlaygroundView")
             if playground is None:
@@ -394,8 +393,8 @@ class LessonScreen(Screen):
     def _mode_clicked(self, event: ModeStrip.ModeClicked) -> None:
         self.switch_mode(event.mode)
 
-    @on(MomentsView.StepSelected)
-    def _moment_step(self, event: MomentsView.StepSelected) -> None:
+    def on_moments_view_step_selected(self, event) -> None:
+        """A key moment's "see step N" (MomentsView.StepSelected; its module is imported with the view)."""
         self.show_step(event.step)
 
     # B's QuizView asks for "see step N"; the handler is registered only when the widget exists

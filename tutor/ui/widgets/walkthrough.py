@@ -25,7 +25,6 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.lesson.model import Question
-from tutor.ui.screens.dialogs import ValueScreen
 from tutor.ui.screens.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
@@ -356,4 +355,6 @@ class Walkthrough(Widget, can_focus=False):
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
+        from tutor.ui.screens.dialogs import ValueScreen  # (not needed for the first frame)
+
         self.app.push_screen(ValueScreen(event.step, self.lesson.table.columns))
