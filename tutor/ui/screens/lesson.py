@@ -103,7 +103,8 @@ class ModeStrip(Widget):
             start = len(text)
             text.append(f" {label} ", active if mode == self.active else plain)
             self._spans.append((start, len(text), mode))
-        text.append(" [ ] switch", key)
+        if len(text) + 11 <= self.size.width:  # the hint only when it fits whole
+            text.append(" [ ] switch", key)
         return text
 
     def get_content_height(self, container, viewport, width: int) -> int:
@@ -149,21 +150,41 @@ class KeyBar(Widget):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         self._spans = []
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        # help and the command palette are kept at the right end, always on screen; the others fill the
+        # line from the left (cut with "…" on a narrow terminal: `?` lists them all)
+        tail: list[tuple[Binding, bool]] = []
+        bindings = self.screen.active_bindings
+        palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        for _node, binding, enabled, _tooltip in bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
+            if binding.action.endswith("help"):
+                tail.append((binding, enabled))
+                continue
             start = len(text)
             text.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else disabled)
             text.append(f"{binding.description} ", description if enabled else disabled)
             self._spans.append((start, len(text), binding.key))
-        palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
-            binding = palette[1]
-            start = len(text)
-            text.append(f" {self.app.get_key_display(binding)} ", key_style)
-            text.append(f"{binding.description.lower() or 'palette'} ", description)
-            self._spans.append((start, len(text), binding.key))
+            tail.append((palette[1], True))
+        end = Text(no_wrap=True, end="")
+        end_spans = []
+        for binding, enabled in tail:
+            start = len(end)
+            end.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else disabled)
+            said = "palette" if palette is not None and binding is palette[1] else binding.description
+            end.append(f"{said} ", description)
+            end_spans.append((start, len(end), binding.key))
+        width = self.size.width
+        if width and len(text) + len(end) > width:
+            text.truncate(max(0, width - len(end)), overflow="ellipsis")
+            self._spans = [(a, min(b, len(text)), k) for a, b, k in self._spans if a < len(text)]
+        gap = max(1, width - len(text) - len(end)) if width else 1
+        offset = len(text) + gap
+        text.append(" " * gap)
+        text.append_text(end)
+        self._spans += [(offset + a, offset + b, k) for a, b, k in end_spans]
         return text
 
     def get_content_height(self, container, viewport, width: int) -> int:
