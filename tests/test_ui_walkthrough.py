@@ -478,3 +478,74 @@ def test_session_lifecycle_expired_step_is_legible(size) -> None:
             assert 3 in table.visible_rows() and 4 in table.visible_rows() or 2 in table.visible_rows()
 
     asyncio.run(run())
+
+
+# ---------------------------------------------------------------------------------------------------
+# the parts of the redesigned screen, one by one
+
+
+def test_column_widths_fit_the_width_and_every_heading_word() -> None:
+    from tutor.ui.widgets.execution_table import allocate
+
+    naturals, minimums, caps = [4, 25, 23, 32, 71], [4, 9, 8, 8, 14], [4, 25, 5, 15, 30]
+    for avail in (60, 68, 88, 108, 150):
+        widths = allocate(naturals, minimums, caps, avail, [4, 6, 23, 16, 6])
+        assert sum(widths) <= avail and all(w >= m for w, m in zip(widths, minimums))
+    assert allocate(naturals, minimums, caps, 200) == naturals  # room for all: nothing wraps
+    # no column takes the room the others need: at 88 cells the action (25) fits on one line
+    assert allocate(naturals, minimums, caps, 88)[1] == 25
+
+
+def test_only_id_like_words_are_shortened_and_keep_both_ends() -> None:
+    from tutor.ui.widgets.execution_table import fit_words
+
+    session_id = "6513270e269e0d37f2a74de452e6b438"
+    short = fit_words(f"Look up {session_id}", 14)
+    assert session_id not in short and session_id[:5] in short and session_id[-4:] in short and "…" in short
+    # ordinary words are never cut (they wrap in the cell)
+    assert fit_words("Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax", 10) == (
+        "Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax")
+
+
+def test_flow_labels_wrap_at_spaces_or_become_a_breadcrumb() -> None:
+    from tutor.ui.widgets.flow_diagram import wrap_words
+
+    assert wrap_words("Respond (Set-Cookie if changed)", 12) == ["Respond", "(Set-Cookie", "if changed)"]
+    assert wrap_words("document.cookie is read", 8) is None  # a word wider than the box: no boxes
+
+
+@sync
+async def test_flow_never_breaks_a_word_and_shows_branches_apart_from_the_caption() -> None:
+    from tutor.ui.widgets.flow_diagram import FlowDiagram
+
+    for lesson, size in [(lesson, size) for lesson in ("session-lifecycle", "cookie-attributes")
+                         for size in [(80, 24), (100, 30), (120, 40), (160, 50)]]:
+        app = app_for(["open", lesson])
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            flow = parts(app)[0].query_one(FlowDiagram)
+            text = widget_text(flow)
+            words = {w.strip("()") for label in flow.labels for w in label.split()}
+            drawn = {w.strip("()") for w in text.replace("│", " ").replace("┃", " ").split() if not w.endswith("…")}
+            # every word on screen is a whole word of a label (or arrow/branch/caption text), never a piece
+            for word in drawn:
+                if word not in words and any(word in w for w in words):
+                    raise AssertionError(f"{word!r} is a piece of a label word at {size}:\n{text}")
+            if flow.layout_class == "-compact":
+                assert flow.size.height == 1
+            else:
+                lines = text.splitlines()
+                caption = " ".join(flow.caption.split()[:3])
+                caption_line = next(i for i, line in enumerate(lines) if caption in line)
+                assert not any("↪" in line for line in lines[caption_line:])  # branches above, on their own
+
+
+@sync
+async def test_title_line_and_key_bar() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert "Session Tutor — Sessions in four requests" in lines[0]
+        assert lines[-1].rstrip().endswith("? Help  ^p palette")  # help is always on screen
+        assert "→/n Next" in lines[-1]
