@@ -549,3 +549,17 @@ async def test_title_line_and_key_bar() -> None:
         assert "Session Tutor — Sessions in four requests" in lines[0]
         assert lines[-1].rstrip().endswith("? Help  ^p palette")  # help is always on screen
         assert "→/n Next" in lines[-1]
+
+
+@sync
+async def test_predict_arrows_move_the_choice_and_enter_confirms_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        walk, _, _ = parts(app)
+        await pilot.press("right")
+        await pilot.pause()
+        question = predict_screen(app)
+        await pilot.press("down", "enter")  # the second choice on screen
+        await pilot.pause()
+        assert walk.answers[2][0] == (question.order[1],) and walk.current == 2

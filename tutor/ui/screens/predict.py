@@ -53,6 +53,7 @@ class PredictScreen(ModalScreen[bool]):
         *(Binding(letter, f"choose({n})", f"Choice {letter}", show=False) for n, letter in enumerate(LETTERS)),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
+        Binding("space", "toggle", "Pick", show=False),
         Binding("enter", "confirm", "Confirm"),
         Binding("right,n", "continue", "Next step", show=False),
         Binding("escape", "close", "Back"),
@@ -110,15 +111,13 @@ class PredictScreen(ModalScreen[bool]):
 
     # -- keys ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("choose", "move"):
+        if action in ("choose", "move", "toggle"):
             if self.answered is not None:
                 return False
             if action == "choose":
                 return int(parameters[0]) < len(self.order)  # type: ignore[arg-type]
         if action == "continue":
             return self.answered is not None
-        if action == "confirm" and self.answered is None:
-            return bool(self.picks) or None  # shown, dimmed, until a choice is made
         return True
 
     def action_choose(self, shown: int) -> None:
@@ -134,8 +133,15 @@ class PredictScreen(ModalScreen[bool]):
         self.refresh_bindings()
 
     def action_move(self, delta: int) -> None:
+        """↑/↓: move through the choices; with one right answer the choice moved to is the one picked."""
         self.highlighted = (self.highlighted + delta) % len(self.order)
+        if not self.question.multiple:
+            self.picks = {self.order[self.highlighted]}
         self._redraw()
+
+    def action_toggle(self) -> None:
+        """Space: pick or unpick the highlighted choice (a question with more than one right answer)."""
+        self.action_choose(self.highlighted)
 
     def action_confirm(self) -> None:
         if self.answered is not None:
