@@ -26,7 +26,7 @@ from tutor.ui.widgets.execution_table import GAP, PAD, StepTable, cell_text, wra
 NOW_LINES = 3
 SHORT_BELOW_HEIGHT = 34
 #: The narrowest a history column may be.
-HISTORY_MIN = 10
+HISTORY_MIN = 16
 #: A history column is never wider than this.
 HISTORY_MAX = 24
 #: How a changed value is emphasised (with the theme's colour of the component class).
