@@ -55,10 +55,10 @@ def test_check_singular_problem(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "2 lessons checked, 1 problem in 1 file"
 
 
-def test_check_nonexistent_path_is_a_usage_error(tmp_path, capsys):
-    assert main(["check", str(tmp_path / "missing.yaml")]) == 2
+def test_check_nonexistent_path_is_bad_input_exit_1(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "missing.yaml")]) == 1
     err = capsys.readouterr().err
-    assert err.strip() == f"tutor check: {tmp_path / 'missing.yaml'}: no such file or folder"
+    assert err.strip() == f"tutor check: error: {tmp_path / 'missing.yaml'}: no such file or folder"
 
 
 def test_check_hostile_file_no_traceback(tmp_path):
@@ -114,9 +114,10 @@ def test_new_to_stdout(capsys):
 @pytest.mark.parametrize("bad", ["Bad", "é", "a_b", "x" * 65, "a b"])
 def test_new_invalid_id(bad, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["new", bad]) == 2
+    assert main(["new", bad]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("tutor new: invalid id") and err.count("\n") == 1
+    assert err.startswith("tutor new: error: invalid id") and err.count("\n") == 2
+    assert err.splitlines()[1] == "hint: for example: tutor new my-first-lesson"
     assert not list(tmp_path.iterdir())
 
 
@@ -200,7 +201,7 @@ def test_show_invalid_lesson_prints_problems(tmp_path, capsys):
 def test_show_by_id_from_an_extra_folder(lessons_dir, capsys):
     assert main(["show", "second", "--lessons", str(lessons_dir)]) == 0
     assert "A first visit and a login" in capsys.readouterr().out
-    assert main(["show", "secnd", "--lessons", str(lessons_dir)]) == 2
+    assert main(["show", "secnd", "--lessons", str(lessons_dir)]) == 1
     assert "did you mean `second`?" in capsys.readouterr().err
 
 
@@ -217,7 +218,8 @@ def test_list_text_and_json(lessons_dir, capsys):
     assert main(["list", "--lessons", str(lessons_dir)]) == 0
     out = capsys.readouterr().out
     assert any(line.startswith("loader-fixture") and "3 min" in line for line in out.splitlines())
-    assert f"(invalid: run tutor check {lessons_dir / 'broken.yaml'})" in out
+    broken = next(line for line in out.splitlines() if line.startswith("broken"))
+    assert "invalid: line 2: invalid YAML" in broken and broken.endswith(f"(run `tutor check {lessons_dir / 'broken.yaml'}`)")
 
 
 def test_catalog_resolve(lessons_dir, tmp_path, monkeypatch):

@@ -63,3 +63,32 @@ def test_python_dash_m_runs():
     out = subprocess.run([sys.executable, "-m", "tutor", "--version"], capture_output=True, text=True)
     assert out.returncode == 0
     assert __version__ in out.stdout
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_help_ends_with_examples(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    examples = out.split("\nexamples:\n", 1)
+    assert len(examples) == 2, f"`tutor {command} --help` has no examples:\n{out}"
+    lines = [line.strip() for line in examples[1].splitlines() if line.strip()]
+    assert lines and all(line.startswith(f"tutor {command}") for line in lines), lines
+
+
+def test_top_level_help_lists_commands_in_the_readmes_order(capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Commands", 1)[1].split("```", 2)[1]
+    order: list[str] = []
+    for match in re.finditer(r"^tutor (\w+)", block, re.M):
+        if match.group(1) not in order:
+            order.append(match.group(1))
+    assert sorted(order) == sorted(SUBCOMMANDS), order
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    listed = re.findall(r"^    (\w+)\s{2,}", out, re.M)
+    assert listed == order, (listed, order)

@@ -105,7 +105,8 @@ def test_reset_refused_without_a_tty(home: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # even a "y" on a pipe is not a confirmation
     assert main(["progress", "--reset"]) == 1
     err = capsys.readouterr().err
-    assert "--yes" in err and err.count("\n") == 1
+    assert err.startswith("tutor progress: error: not deleting progress")
+    assert err.splitlines()[1] == "hint: to delete without asking: tutor progress --reset --yes"
     with ProgressStore.open() as store:
         assert store.lesson_summary("session-lifecycle").steps_reached == 12
 
@@ -141,11 +142,11 @@ def _reset_on_a_tty(home: Path, answer: bytes | None) -> tuple[int, str]:
 def test_reset_asks_on_a_tty(home: Path) -> None:
     _fill()
     code, text = _reset_on_a_tty(home, b"n\n")
-    assert code == 1
+    assert code == 0  # "no" is an answer, not an error
     assert f"Delete all progress in {home / 'progress.sqlite3'}? [y/N]" in text
     assert "Nothing deleted." in text
     code, text = _reset_on_a_tty(home, None)
-    assert code == 1
+    assert code == 0
     with ProgressStore.open() as store:
         assert store.lesson_summary("session-lifecycle").steps_reached == 12
     code, text = _reset_on_a_tty(home, b"y\n")
@@ -169,10 +170,53 @@ def test_unwritable_home_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "file" / "home"))
     assert main(["progress"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and err.count("\n") == 1
+    assert err.startswith("tutor progress: error: ") and err.count("\n") == 1
 
 
 def test_command_does_not_import_textual(home: Path) -> None:
     code = "import sys; from tutor.cli import main; main(['progress']); print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, TUTOR_HOME=str(home)), capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("False")
+
+
+@pytest.mark.parametrize("columns", [72, 80, 100])
+def test_text_fits_the_terminal_width(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str], columns: int) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    long_title = "A very long lesson title that goes on and on about cookies, sessions and expiry " * 2
+    (folder / "zz-custom.yaml").write_text(f"id: zz-custom\ntitle: {long_title}\nlevel: beginner\nminutes: 5\n")
+    _fill()
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["--lessons", str(folder), "progress"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= columns for line in lines), "\n".join(lines)
+    row = next(line for line in lines if line.startswith("zz-custom"))
+    assert "A very long" in row and "…" in row
+    assert row.split()[-4:] == ["3", "0", "0", "-"]
+
+
+def test_text_leaves_the_title_out_when_even_a_short_one_does_not_fit(home: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "zz-custom.yaml").write_text("id: zz-custom\ntitle: My Own Lesson\nlevel: beginner\nminutes: 5\n")
+    _fill()
+    monkeypatch.setenv("COLUMNS", "58")
+    assert main(["--lessons", str(folder), "progress"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Title" not in lines[0] and lines[0].startswith("Lesson")
+    assert all(len(line) <= 58 for line in lines[:-1]), "\n".join(lines)
+
+
+def test_text_is_not_cut_when_written_to_a_file(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    long_title = "Long " * 40
+    (folder / "zz-custom.yaml").write_text(f"id: zz-custom\ntitle: {long_title}\nlevel: beginner\nminutes: 5\n")
+    _fill()
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert main(["--lessons", str(folder), "progress"]) == 0  # stdout is captured: not a terminal
+    assert long_title.strip() in capsys.readouterr().out

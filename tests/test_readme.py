@@ -12,8 +12,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 BLOCKS = re.findall(r"```yaml\n(.*?)```", README, re.S)
 
 
-def test_readme_has_a_scenario_and_a_lesson():
-    assert len(BLOCKS) == 2
+def test_readme_has_two_scenarios_and_a_lesson():
+    assert len(BLOCKS) == 3
 
 
 def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
@@ -28,7 +28,18 @@ def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
 
 def test_readme_lesson_passes_check(tmp_path):
     path = tmp_path / "first-visit.yaml"
-    path.write_text(BLOCKS[1], encoding="utf-8")
+    path.write_text(BLOCKS[-1], encoding="utf-8")
     loaded = load_lesson(path)
     assert loaded.lesson.id == "first-visit"
     assert len(loaded.steps) == 4
+
+
+def test_readme_browsers_scenario_compares_remember_me_and_browser_kinds(tmp_path):
+    path = tmp_path / "browsers.yaml"
+    path.write_text(BLOCKS[1], encoding="utf-8")
+    trace = run_scenario(load_scenario(path))
+    status = {s.event: s.variables["status"] for s in trace if s.phase == "send_response"}
+    assert (status[5], status[6]) == (302, 200)  # closed without / with "remember me"
+    assert (status[9], status[10]) == (401, 200)  # SameSite unset cross-site POST: chromium / firefox
+    closed = [s.result for s in trace if s.phase == "close_browser"]
+    assert closed == ["1 session cookie dropped, 0 persistent cookies kept", "0 session cookies dropped, 1 persistent cookie kept"]

@@ -116,3 +116,50 @@ def test_no_color_on_a_terminal_is_plain(monkeypatch: pytest.MonkeyPatch) -> Non
     stream = _Terminal()
     _print_text(trace, stream)
     assert "Create anonymous session" in "".join(stream.parts)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_browser_kinds_close_browser_and_remember_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    """tests/fixtures/browsers_scenario.yaml through `tutor simulate`: close_browser with and without
+    "remember me", and a SameSite-unset cross-site POST from chromium (blocked) and firefox (sent)."""
+    path = FIXTURES / "browsers_scenario.yaml"
+    assert main(["simulate", str(path), "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)
+
+    def of(event: int, phase: str) -> dict:
+        (found,) = [s for s in steps if s["event"] == event and s["phase"] == phase]
+        return found
+
+    assert "Max-Age" not in of(1, "set_cookie")["variables"]["set_cookie"]
+    assert "Max-Age=2592000" in of(2, "set_cookie")["variables"]["set_cookie"]
+    assert of(3, "close_browser")["result"] == "1 session cookie dropped, 0 persistent cookies kept"
+    assert of(4, "close_browser")["result"] == "0 session cookies dropped, 1 persistent cookie kept"
+    assert of(5, "send_response")["variables"]["status"] == 302
+    assert of(6, "send_response")["variables"]["status"] == 200
+    assert of(9, "send_response")["variables"]["status"] == 401
+    assert of(9, "receive")["variables"]["same_site"].startswith("SameSite unset → Lax (chromium default), cookie 5m old")
+    assert of(10, "send_response")["variables"]["status"] == 200
+    assert of(10, "receive")["variables"]["same_site"] == "SameSite unset → None (firefox default): sent cross-site"
+    assert main(["simulate", str(path)]) == 0
+    assert "Close laptop" in capsys.readouterr().out
+
+
+def test_injected_cookie_attribute_is_a_positioned_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, 'engine:\n  cookie:\n    path: "/; Domain=evil.example; Max-Age=-1"\nevents:\n  - request: GET /\n')
+    assert main(["simulate", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"{path}:3:11: error: cookie.path must not contain a ';'")
+    assert "Traceback" not in captured.err and "evil" not in captured.out
+
+
+def test_unused_declared_browser_and_unknown_kind_are_positioned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "browsers:\n  phnoe: {kind: safari}\nevents:\n  - request: GET /\n    as: phone\n")
+    assert main(["simulate", str(path)]) == 1
+    assert capsys.readouterr().err.startswith(f"{path}:2:")
+    path = write(tmp_path, "browsers:\n  phone: {kind: netscape}\nevents:\n  - request: GET /\n    as: phone\n")
+    assert main(["simulate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:2:") and "chromium" in err

@@ -29,52 +29,110 @@ def _add_lessons_option(p: argparse.ArgumentParser, *, top: bool = False) -> Non
     )
 
 
+def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with examples."""
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog="examples:\n" + "\n".join(f"  {line}" for line in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tutor",
         description="Session Tutor: learn how web sessions work by running them. "
         "With no command, opens the lesson picker.",
+        epilog="examples:\n  tutor                          the lesson picker\n"
+        "  tutor open session-lifecycle   the first lesson\n"
+        "  tutor COMMAND --help           a command's options and examples\n\n"
+        "exit codes: 0 ok, 1 bad input or a failed check, 2 a usage error",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_lessons_option(parser, top=True)
+    # in the README's order (a test keeps them in step)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("open", help="open a lesson in the app", description="Open a lesson (built-in id or path) in the app.")
+    p = _command(sub, "open", "open a lesson in the app", "Open a lesson (built-in id or path) in the app.", [
+        "tutor open session-lifecycle",
+        "tutor open expiry --mode test",
+        "tutor open my-lesson.yaml --watch      reload whenever the file changes",
+        "tutor open my-lesson --lessons ./lessons",
+    ])
     p.add_argument("lesson", metavar="LESSON", help="a built-in lesson id or a path to a lesson file")
     p.add_argument("--mode", choices=MODES, default="walkthrough", help="the mode to open in (default: walkthrough)")
     p.add_argument("--step", type=int, default=None, help="start the walkthrough at this step")
     p.add_argument("--watch", action="store_true", help="reload the lesson when its file changes")
     _add_lessons_option(p)
 
-    p = sub.add_parser("simulate", help="run a scenario and print its trace", description="Run a scenario file through the session engine and print its trace.")
+    p = _command(sub, "simulate", "run a scenario and print its trace",
+                 "Run a scenario file through the session engine and print its trace.", [
+                     "tutor simulate theft.yaml",
+                     "tutor simulate theft.yaml --format json > trace.json",
+                 ])
     p.add_argument("file", metavar="FILE", help="a scenario YAML file (engine: and events:)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("check", help="validate lesson files", description="Validate lesson files and folders; exit 0 when all are valid, 1 when any is not.")
+    p = _command(sub, "check", "validate lesson files",
+                 "Validate lesson files and folders; exit 0 when all are valid, 1 when any is not.", [
+                     "tutor check my-lesson.yaml",
+                     "tutor check lessons/",
+                 ])
     p.add_argument("paths", metavar="PATH", nargs="+", help="lesson files or folders")
 
-    p = sub.add_parser("new", help="write a new lesson to start from", description="Write a commented lesson that passes `tutor check`.")
+    p = _command(sub, "new", "write a new lesson to start from", "Write a commented lesson that passes `tutor check`.", [
+        "tutor new my-lesson                   writes my-lesson.yaml",
+        "tutor new my-lesson -o lessons/my-lesson.yaml",
+        "tutor new my-lesson -o -              print it instead",
+    ])
     p.add_argument("id", metavar="ID", help="the new lesson's id (lower-case letters, digits, dashes)")
     p.add_argument("--output", "-o", metavar="FILE", help="where to write it (default: ID.yaml; - for stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    sub.add_parser("schema", help="print the JSON Schema of the lesson format", description="Print the JSON Schema of the lesson format.")
+    _command(sub, "schema", "print the JSON Schema of the lesson format", "Print the JSON Schema of the lesson format.", [
+        "tutor schema > lesson.schema.json     for editor completion",
+    ])
 
-    p = sub.add_parser("show", help="print a lesson without the full-screen app", description="Print a lesson: its table, tracker, narration and questions.")
+    p = _command(sub, "show", "print a lesson without the full-screen app",
+                 "Print a lesson: its table, tracker, narration and questions.", [
+                     "tutor show session-lifecycle",
+                     "tutor show expiry --format markdown > expiry.md",
+                 ])
     p.add_argument("lesson", metavar="LESSON", help="a built-in lesson id or a path")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _add_lessons_option(p)
 
-    p = sub.add_parser("list", help="list the available lessons", description="List the available lessons.")
+    p = _command(sub, "list", "list the available lessons", "List the available lessons.", [
+        "tutor list",
+        "tutor list --lessons ./lessons --format json",
+    ])
     p.add_argument("--format", choices=("text", "json"), default="text")
     _add_lessons_option(p)
 
-    p = sub.add_parser("progress", help="show (or reset) your progress", description="Show your progress: steps reached, answers and test scores.")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = _command(sub, "progress", "show (or reset) your progress",
+                 "Show your progress: steps reached, answers and test scores; or export it as xAPI statements.", [
+                     "tutor progress",
+                     "tutor progress --format xapi --actor mailto:alice@example.org > statements.json",
+                     "tutor progress --reset --yes          delete it without asking",
+                 ])
+    p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
+                   help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
+    p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
+                   "(mailto:NAME@DOMAIN; default: your user name)")
+    p.add_argument("--pass-mark", metavar="PERCENT", type=float, default=None,
+                   help="with --format xapi: the test score that counts as passed (default: 70)")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
+    _add_lessons_option(p)
 
-    p = sub.add_parser("serve", help="serve the app in a web browser (needs the [web] extra)", description="Serve the app in a web browser with textual-serve.")
+    p = _command(sub, "serve", "serve the app in a web browser (needs the [web] extra)",
+                 "Serve the app in a web browser with textual-serve.", [
+                     "tutor serve",
+                     "tutor serve --port 8080",
+                 ])
     p.add_argument("--host", default="localhost")
     p.add_argument("--port", type=int, default=8000)
     return parser
@@ -86,13 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     args.lessons = [*args.lessons, *getattr(args, "sub_lessons", [])]
     for folder in args.lessons:
         if not os.path.isdir(folder):
-            parser.error(f"--lessons {folder}: no such folder")
+            from tutor.commands.common import error
+
+            return error(args.command or "", f"--lessons {folder}: no such folder")
     name = args.command or "picker"
     module = importlib.import_module(f"tutor.commands.{name}")
     try:
         return int(module.run(args) or 0)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        sys.stderr.write("interrupted\n")
         return 130
     except BrokenPipeError:
         # e.g. `tutor show x | head`: stop quietly

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tutor.commands.common import error, out
+
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -12,19 +14,23 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def collect(paths: list[str]) -> tuple[list[Path], list[str]]:
-    """The lesson files named by ``paths`` (folders recursed), and the paths that do not exist."""
+def collect(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The lesson files named by ``paths`` (folders recursed), and the paths that cannot be read, with why."""
+    from tutor.lesson.catalog import file_problem
+
     files: list[Path] = []
-    missing: list[str] = []
+    bad: list[tuple[str, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
-        elif path.is_file():
+            continue
+        problem = file_problem(path)
+        if problem is None:
             files.append(path)
         else:
-            missing.append(raw)
-    return files, missing
+            bad.append((raw, "no such file or folder" if problem == "no such file" else problem))
+    return files, bad
 
 
 class _Progress:
@@ -51,11 +57,11 @@ class _Progress:
 def run(args) -> int:
     from tutor.lesson.loader import LoadError, load_lesson
 
-    files, missing = collect(list(args.paths))
-    if missing:
-        for raw in missing:
-            print(f"tutor check: {raw}: no such file or folder", file=sys.stderr)
-        return 2
+    files, bad = collect(list(args.paths))
+    if bad:
+        for raw, problem in bad:
+            error("check", f"{raw}: {problem}")
+        return 1
     progress = _Progress(len(files), enabled=len(files) > 20 and sys.stdout.isatty() and sys.stderr.isatty())
     problems = 0
     invalid = 0
@@ -68,9 +74,11 @@ def run(args) -> int:
             text = "\n".join(str(p) for p in exc.problems)
             if progress.enabled:
                 progress.clear()
-            print(text, flush=progress.enabled)
+            out(text)
+            if progress.enabled:
+                sys.stdout.flush()
         progress.update(i)
     progress.clear()
-    print(f"{_plural(len(files), 'lesson')} checked, {_plural(problems, 'problem')}"
-          + (f" in {_plural(invalid, 'file')}" if invalid else ""))
+    out(f"{_plural(len(files), 'lesson')} checked, {_plural(problems, 'problem')}"
+        + (f" in {_plural(invalid, 'file')}" if invalid else ""))
     return 1 if invalid else 0

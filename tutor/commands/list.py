@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import sys
+from tutor.commands.common import out, out_json
+from tutor.lesson.visible import visible
 
 
 def run(args) -> int:
@@ -11,16 +11,17 @@ def run(args) -> int:
 
     found = entries(getattr(args, "lessons", None) or [])
     if args.format == "json":
-        sys.stdout.write(json.dumps([e.to_json() for e in found], indent=2, ensure_ascii=False) + "\n")
+        out_json([e.to_json() for e in found])
         return 0
     if not found:
-        print("no lessons found (add a folder with --lessons DIR or TUTOR_LESSONS)")
+        out("no lessons found (add a folder with --lessons DIR or TUTOR_LESSONS)")
         return 0
-    width = max(len(e.id) for e in found)
+    ids = [visible(e.id) for e in found]  # padded as shown
+    width = max(len(i) for i in ids)
     level_width = max(len(e.level) for e in found if e.level) if any(e.level for e in found) else 0
-    for e in found:
+    for e, shown_id in zip(found, ids):
         if e.valid:
-            print(f"{e.id:<{width}}  {e.level:<{level_width}}  {e.minutes:>3} min  {e.title}")
+            out(f"{shown_id:<{width}}  {e.level:<{level_width}}  {e.minutes:>3} min  {e.title}")
         else:
-            print(f"{e.id:<{width}}  (invalid: run tutor check {e.path})")
+            out(f"{shown_id:<{width}}  invalid: {e.problem} (run `tutor check {e.path}`)")
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from tutor.cli import MODES
+from tutor.commands.common import error, problems
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,28 +16,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         path = resolve(args.lesson, extra)
     except UnknownLesson as exc:
-        print(f"tutor open: error: {exc}", file=sys.stderr)
-        return 1
+        return error("open", str(exc), *([exc.hint] if exc.hint else []))
     try:
         loaded = load_lesson_cached(path)  # content-keyed: an edited lesson is always loaded afresh
     except LoadError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return 1
+        return problems(exc.problems)
     except OSError as exc:
-        print(f"{path}: error: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return error("open", f"{path}: {exc.strerror or exc}")
     if args.mode not in MODES:
-        print(f"tutor open: error: unknown mode {args.mode!r}", file=sys.stderr)
-        return 1
+        return error("open", f"unknown mode {args.mode!r}", "modes: " + ", ".join(MODES))
     step = args.step
     if step is not None:
         if step < 0:
-            print(f"tutor open: error: --step must be 0 or more, not {step}", file=sys.stderr)
-            return 1
+            return error("open", f"--step must be 0 or more, not {step}")
         if step > len(loaded.steps):
-            print(f"tutor open: error: --step {step} is past the last step ({len(loaded.steps)})", file=sys.stderr)
-            return 1
+            return error("open", f"--step {step} is past the last step ({len(loaded.steps)})")
 
     from tutor.ui.app import TutorApp  # Textual is imported only once the lesson is known to be good
 

@@ -1,4 +1,4 @@
-"""`tutor progress [--format text|json] [--reset [--yes]]`: show or clear the learner's progress.
+"""`tutor progress [--format text|json|xapi] [--reset [--yes]]`: show, export or clear the learner's progress.
 
 Never imports Textual. Lesson titles come from the lesson catalog when it can be read; progress is shown
 by lesson id either way.
@@ -7,58 +7,102 @@ by lesson id either way.
 from __future__ import annotations
 
 import argparse
-import json
+import shutil
 import sys
 from typing import Any, TextIO
 
+from tutor.commands.common import error, note, out, out_json, prompt
 from tutor.lesson.grading import format_percentage
 
 
 def run(args: argparse.Namespace) -> int:
     from tutor.progress import ProgressError, ProgressStore
 
+    fmt = getattr(args, "format", "text")
+    actor = getattr(args, "actor", None)
+    if (actor is not None or getattr(args, "pass_mark", None) is not None) and fmt != "xapi":
+        return error("progress", "--actor and --pass-mark go with --format xapi")
+    pass_mark = getattr(args, "pass_mark", None)
+    if pass_mark is not None and not 0 <= pass_mark <= 100:
+        return error("progress", f"--pass-mark must be a percentage 0-100, not {pass_mark:g}")
+    if fmt == "xapi":
+        from tutor.lesson.xapi import ActorError, agent
+
+        try:
+            who = agent(actor)
+        except ActorError as exc:
+            return error("progress", str(exc), "for example: --actor mailto:alice@example.org")
     try:
         store = ProgressStore.open()
     except ProgressError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return error("progress", str(exc))
     with store:
         if store.notice:
-            print(f"notice: {store.notice}", file=sys.stderr)
+            note(f"notice: {store.notice}")
         try:
             if getattr(args, "reset", False):
-                return _reset(store, yes=getattr(args, "yes", False), stdin=sys.stdin, stdout=sys.stdout)
-            if getattr(args, "format", "text") == "json":
-                json.dump(progress_json(store), sys.stdout, indent=2, ensure_ascii=False)
-                sys.stdout.write("\n")
+                return _reset(store, yes=getattr(args, "yes", False), stdin=sys.stdin)
+            if fmt == "json":
+                out_json(progress_json(store))
+            elif fmt == "xapi":
+                out_json(progress_xapi(store, who, getattr(args, "lessons", None) or (), getattr(args, "pass_mark", None)))
             else:
-                sys.stdout.write(progress_text(store, _titles(getattr(args, "lessons", None) or ())))
+                out(progress_text(store, _titles(getattr(args, "lessons", None) or ()), width=_width()), end="")
         except ProgressError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return error("progress", str(exc))
     return 0
 
 
-def _reset(store: Any, *, yes: bool, stdin: TextIO, stdout: TextIO) -> int:
+def _width() -> int | None:
+    """The terminal's width (``COLUMNS`` wins), or ``None`` when stdout is a file or a pipe."""
+    import os
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _reset(store: Any, *, yes: bool, stdin: TextIO | None) -> int:
     if not yes:
         if stdin is None or not stdin.isatty():
-            print(
-                f"error: not deleting progress in {store.path}: stdin is not a terminal to confirm on "
-                "(use --reset --yes)",
-                file=sys.stderr,
-            )
-            return 1
-        stdout.write(f"Delete all progress in {store.path}? [y/N] ")
-        stdout.flush()
+            return error("progress", f"not deleting progress in {store.path}: stdin is not a terminal to confirm on",
+                         "to delete without asking: tutor progress --reset --yes")
+        prompt(f"Delete all progress in {store.path}? [y/N] ")
         line = stdin.readline()
         if line.strip().lower() not in ("y", "yes"):
             if not line:
-                stdout.write("\n")
-            print("Nothing deleted.", file=sys.stderr)
-            return 1
+                out()
+            note("Nothing deleted.")
+            return 0  # the learner said no: nothing went wrong
     store.reset()
-    print(f"Deleted all progress in {store.path}.", file=stdout)
+    out(f"Deleted all progress in {store.path}.")
     return 0
+
+
+def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None) -> list[dict[str, Any]]:
+    """Every record as an xAPI statement (:mod:`tutor.lesson.xapi`); a lesson whose walkthrough was
+    followed to its last step is ``completed`` (when the lesson can still be found and loaded)."""
+    from tutor.lesson import xapi
+
+    titles = _titles(extra_dirs)
+    completed: dict[str, float | None] = {}
+    for lesson_id, p in store.summaries().items():
+        total = _step_count(lesson_id, extra_dirs)
+        if total and p.steps_reached >= total:
+            completed[lesson_id] = None
+    return xapi.statements(actor, store.answers(), store.tests(), titles=titles, completed=completed,
+                           pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent)
+
+
+def _step_count(lesson_id: str, extra_dirs: Any) -> int | None:
+    """How many steps the lesson's walkthrough has; ``None`` when it cannot be found or loaded."""
+    try:
+        from tutor.lesson.catalog import UnknownLesson, resolve
+        from tutor.lesson.loader import LoadError, load_lesson_cached
+
+        return len(load_lesson_cached(resolve(lesson_id, extra_dirs)).steps)
+    except (UnknownLesson, LoadError, OSError):
+        return None
 
 
 def progress_json(store: Any) -> dict[str, Any]:
@@ -82,18 +126,37 @@ def progress_json(store: Any) -> dict[str, Any]:
     return {"lessons": lessons}
 
 
-def progress_text(store: Any, titles: dict[str, str] | None = None) -> str:
-    """A table of lessons and a total line; ``No progress yet.`` when there is none."""
+def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: int | None = None) -> str:
+    """A table of lessons and a total line; ``No progress yet.`` when there is none.
+
+    With ``width``, the table fits it: long titles are cut with ``…``, and the Title column is left out
+    when even a short one would not fit.
+    """
+    from tutor.lesson.visible import visible
+
     summaries = store.summaries()
     if not summaries:
         return "No progress yet.\n"
-    titles = titles or {}
+    titles = {lid: visible(t) for lid, t in (titles or {}).items()}
     show_titles = any(lid in titles for lid in summaries)
-    headings = ["Lesson"] + (["Title"] if show_titles else []) + ["Steps", "Answered", "Correct", "Best test"]
+    numeric = ["Steps", "Answered", "Correct", "Best test"]
     rows: list[list[str]] = []
     for lid, p in summaries.items():
         best = format_percentage(p.best_score) if p.best_score is not None else "-"
-        rows.append([lid] + ([titles.get(lid, "")] if show_titles else []) + [str(p.steps_reached), str(p.answered), str(p.correct), best])
+        rows.append([visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best])
+    headings = ["Lesson", "Title", *numeric]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
+    if width is not None and show_titles:
+        others = sum(w for i, w in enumerate(widths) if i != 1) + 2 * (len(widths) - 1)
+        room = width - others
+        if room < len("Title") + 3:
+            show_titles = False
+        elif widths[1] > room:
+            widths[1] = room
+            for r in rows:
+                if len(r[1]) > room:
+                    r[1] = r[1][: room - 1] + "…"
+    keep = [i for i in range(len(headings)) if i != 1 or show_titles]
     answered = sum(p.answered for p in summaries.values())
     correct = sum(p.correct for p in summaries.values())
     tested = [p.best_score for p in summaries.values() if p.best_score is not None]
@@ -101,11 +164,9 @@ def progress_text(store: Any, titles: dict[str, str] | None = None) -> str:
     total = f"Total: {count} lesson{'s' if count != 1 else ''}, {answered} answered, {correct} correct"
     if tested:
         total += f", {len(tested)} tested"
-    numeric = {"Steps", "Answered", "Correct", "Best test"}
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
 
     def line(cells: list[str]) -> str:
-        parts = [c.rjust(w) if h in numeric else c.ljust(w) for c, w, h in zip(cells, widths, headings)]
+        parts = [cells[i].rjust(widths[i]) if headings[i] in numeric else cells[i].ljust(widths[i]) for i in keep]
         return "  ".join(parts).rstrip()
 
     out = [line(headings), line(["-" * w for w in widths])]

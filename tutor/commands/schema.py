@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
-import sys
 import textwrap
 from typing import Any
 
@@ -51,13 +49,28 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
     "CodeSample": {"title": "A file name or heading.", "source": "The code.", "caption": "Text under the code."},
     "Column": {"heading": "The column's heading (default: the field's name)."},
     "Tracked": {"label": "The row's label (default: the variable's name)."},
-    "Narration": {"step": "A row of the execution table.", "phase": "Every step of this phase.",
-                  "text": "What the narrator says."},
+    "Narration": {"step": "A row of the execution table: a number, or a mark (`NAME`, `NAME.phase`, `end`).",
+                  "phase": "Every step of this phase.", "text": "What the narrator says."},
     "KeyMoment": {"question": "The question.", "answer": "Its answer, revealed on demand.",
-                  "steps": "Steps to jump to."},
-    "TraceAnswer": {"step": "A row of the execution table.",
+                  "steps": "Steps to jump to: numbers or marks (`NAME`, `NAME.phase`, `end`)."},
+    "TraceAnswer": {"step": "A row of the execution table: a number, or a mark (`NAME`, `NAME.phase`, `end`).",
                     "field": "A step field or a tracked variable whose value at that step is the answer."},
 }
+
+#: Properties that name a step field or a tracked variable: (definition, property).
+_TRACE_NAMES = (("Column", "field"), ("Tracked", "variable"), ("TraceAnswer", "field"))
+
+
+def _trace_name_schema() -> dict[str, Any]:
+    """Step fields and variables as an enum editors complete, plus any browser's `jar.NAME`."""
+    from tutor.engine.scenario import BrowserName
+    from tutor.lesson.model import trace_names
+
+    fields, variables, prefixes = trace_names()
+    browser = BrowserName.__metadata__[0].pattern.lstrip("^")
+    prefix = "|".join(p.rstrip(".").replace(".", "\\.") for p in prefixes)
+    return {"anyOf": [{"enum": list(fields) + list(variables)},
+                      {"pattern": f"^({prefix})\\.{browser}"}]}
 
 
 def _field_docs(cls: type) -> dict[str, str]:
@@ -124,11 +137,17 @@ def build_schema() -> dict[str, Any]:
         for f in info.fields:
             doc = docs.get(f.name) or extra.get(f.encode_name)
             prop = props.get(f.encode_name)
-            if doc and prop is not None and "description" not in prop:
+            if doc and prop is not None and "description" in prop and doc not in prop["description"]:
+                # the field's own docstring first, then what its type says (a Duration's format)
+                prop["description"] = f"{doc.rstrip('.')}. {prop['description']}"
+            elif doc and prop is not None and "description" not in prop:
                 if "$ref" in prop:  # a sibling of $ref is allowed in 2020-12, but keep it readable
                     props[f.encode_name] = {"description": doc, "allOf": [{"$ref": prop.pop("$ref")}], **prop}
                 else:
                     prop["description"] = doc
+    names = _trace_name_schema()
+    for definition, prop in _TRACE_NAMES:
+        defs[definition]["properties"][prop].update(names)
     out: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": "https://session-tutor.invalid/lesson.schema.json",
@@ -142,5 +161,7 @@ def build_schema() -> dict[str, Any]:
 
 
 def run(args) -> int:
-    sys.stdout.write(json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n")
+    from tutor.commands.common import out_json
+
+    out_json(build_schema())
     return 0

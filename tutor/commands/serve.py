@@ -13,7 +13,8 @@ def run(args: argparse.Namespace) -> int:
         from textual_serve.server import Server
     except ImportError:
         print(
-            "tutor serve: error: textual-serve is not installed; install it with: pip install 'session-tutor[web]'",
+            "tutor serve: error: textual-serve is not installed; install it with: "
+            "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')",
             file=sys.stderr,
         )
         return 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from tutor.commands.common import error, problems
+
 
 def run(args) -> int:
     from tutor.lesson.catalog import UnknownLesson, resolve
@@ -13,13 +15,11 @@ def run(args) -> int:
     try:
         path = resolve(args.lesson, getattr(args, "lessons", None) or [])
     except UnknownLesson as exc:
-        print(f"tutor show: {exc}", file=sys.stderr)
-        return 2
+        return error("show", str(exc), *([exc.hint] if exc.hint else []))
     try:
         loaded = load_lesson(path)
     except LoadError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+        return problems(exc.problems)
+    # the renderers pass every piece of lesson text through visible() (JSON: tutor.lesson.visible.dumps)
     sys.stdout.write(RENDERERS[args.format](loaded))
     return 0

@@ -14,8 +14,11 @@ DESIGN — the variables every step records (JSON values, shared between steps w
 - ``status``: the response status once sent, else ``None``.
 - ``set_cookie``: the last ``Set-Cookie`` header the response carries, else ``None``.
 - ``store``: database: every row as a dict (as ``session``); jwt: ``None``.
-- ``token``: jwt: the decoded payload (``sub``, ``sid``, ``iat``, ``exp``, ``auth_time``) of the token in
-  play; else ``None``.
+- ``token``: jwt: the decoded payload (``sub``, ``sid``, ``iat``, ``exp``, ``auth_time``, and
+  ``remember`` after a "remember me" login) of the token in play; else ``None``.
+- ``same_site``: during a cross-site request, the SameSite rule that decided whether the session cookie
+  went with it, in words (``SameSite unset → Lax (chromium default), cookie 40s old: Lax+POST exception,
+  sent``); ``None`` otherwise.
 - ``jar.<browser>``: that browser's cookies, one string each; ``document.cookie.<browser>``: what page
   scripts see. Present for every browser that exists (``browser`` always does).
 """
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tutor.engine.clock import format_duration, parse_duration
+    from tutor.engine.limits import LimitExceeded
     from tutor.engine.scenario import EngineOptions, Event, Scenario
     from tutor.engine.simulation import ScenarioProblem, Simulation, check_scenario, run_scenario
     from tutor.engine.trace import PHASES, Step, Trace
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "PHASES": "trace",
     "EngineOptions": "scenario",
+    "LimitExceeded": "limits",
     "Event": "scenario",
     "Scenario": "scenario",
     "ScenarioProblem": "simulation",
@@ -53,6 +58,7 @@ __all__ = [
     "PHASES",
     "EngineOptions",
     "Event",
+    "LimitExceeded",
     "Scenario",
     "ScenarioProblem",
     "Simulation",

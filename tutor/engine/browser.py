@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tutor.engine._fastinit import slot_constructor
 from tutor.engine.cookies import CookieJar, StoreOutcome, build_cookie_header
 
 
@@ -19,28 +18,45 @@ class Request:
     cookies: dict[str, str] = field(default_factory=dict)
     """The cookies that came with the request, name → value (the first of a name wins)."""
     cookie_header: str = ""
+    same_site_rule: str | None = None
+    """A cross-site request: the SameSite rule that decided whether the watched cookie (the session
+    cookie) went with it, in words; ``None`` for a same-site request or when there was no such cookie."""
 
     @property
     def line(self) -> str:
         return f"{self.method} {self.path}"
 
 
-_new_request = slot_constructor(
-    Request, ("method", "path", "scheme", "cross_site", "top_level", "cookies", "cookie_header")
-)
-
-
 class Browser:
     """One browser (the learner's, a phone, an attacker's ...) talking to one host."""
 
-    def __init__(self, name: str, host: str) -> None:
+    def __init__(self, name: str, host: str, kind: str = "chromium") -> None:
         self.name = name
         self.host = host
-        self.jar = CookieJar()
+        self.jar = CookieJar(kind)
+
+    @property
+    def kind(self) -> str:
+        """``chromium``, ``firefox`` or ``safari``: whose cookie rules this browser follows."""
+        return self.jar.kind
+
+    @kind.setter
+    def kind(self, kind: str) -> None:
+        self.jar.kind = kind
 
     def build_request(
-        self, method: str, target: str, *, now: int, scheme: str = "https", cross_site: bool = False, top_level: bool = True
+        self,
+        method: str,
+        target: str,
+        *,
+        now: int,
+        scheme: str = "https",
+        cross_site: bool = False,
+        top_level: bool = True,
+        watch: str | None = None,
     ) -> Request:
+        """The request this browser sends; ``watch`` names the cookie whose SameSite decision a
+        cross-site request explains (:attr:`Request.same_site_rule`)."""
         path = target.split("?", 1)[0] or "/"
         sent = self.jar.cookies_for(
             host=self.host, path=path, scheme=scheme, now=now, method=method, cross_site=cross_site, top_level=top_level
@@ -48,7 +64,23 @@ class Browser:
         cookies: dict[str, str] = {}
         for c in sent:
             cookies.setdefault(c.name, c.value)
-        return _new_request(method, path, scheme, cross_site, top_level, cookies, build_cookie_header(sent))
+        rule = None
+        if cross_site and watch is not None:
+            # the watched cookie as a same-site request would carry it: SameSite alone decides the rest
+            candidates = self.jar.cookies_for(host=self.host, path=path, scheme=scheme, now=now, method=method)
+            watched = next((c for c in candidates if c.name == watch), None)
+            if watched is not None:
+                rule = self.jar.same_site_rule(watched, method=method, top_level=top_level, now=now)[1]
+        return Request(
+            method=method,
+            path=path,
+            scheme=scheme,
+            cross_site=cross_site,
+            top_level=top_level,
+            cookies=cookies,
+            cookie_header=build_cookie_header(sent),
+            same_site_rule=rule,
+        )
 
     def store_cookies(self, headers: list[str], request: Request, now: int) -> list[StoreOutcome]:
         """Apply a response's ``Set-Cookie`` headers to the jar, in order."""

@@ -14,13 +14,17 @@ Rules modelled:
 - Path matching (§5.1.4) and Domain matching; without ``Domain`` the cookie is *host-only*.
 - ``Secure`` cookies are sent only over https, and an http response cannot set one.
 - ``HttpOnly`` cookies are hidden from ``document.cookie`` (not from the network).
-- ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` (and a missing attribute, which
-  browsers treat as ``Lax``) only on a top-level GET navigation; ``None`` always, but ``SameSite=None``
-  without ``Secure`` is rejected.
+- ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` only on a top-level GET
+  navigation; ``None`` always. A *missing* attribute depends on the browser's kind (:data:`KINDS`):
+  chromium treats it as ``Lax``, but still sends a cookie at most 2 minutes old on a top-level
+  cross-site POST (the "Lax+POST" exception); firefox and safari treat it as ``None``.
+  ``SameSite=None`` without ``Secure`` is rejected by chromium and firefox, kept by safari.
+  :meth:`CookieJar.same_site_rule` says which rule decided, in words.
 - Name + value longer than 4096 bytes: the cookie is ignored.
 - Prefixes: ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/`` and no ``Domain``.
-- A cookie with the same name, domain and path replaces the old one (keeping its creation time), so
-  deleting needs the matching Path.
+- A cookie with the same name, domain and path replaces the old one, so deleting needs the matching
+  Path. The new cookie keeps the old one's creation time (RFC 6265 §5.3); chromium keeps it only when
+  the value is unchanged, so a rotated session cookie counts as new for the Lax+POST exception.
 """
 
 from __future__ import annotations
@@ -33,8 +37,7 @@ from functools import lru_cache
 from http.cookies import CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 
-from tutor.engine._fastinit import slot_constructor
-from tutor.engine.clock import format_clock
+from tutor.engine.clock import format_clock, format_duration
 
 #: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
 EPOCH = 1767225600
@@ -44,6 +47,10 @@ MAX_LIFETIME = 400 * 86400
 MAX_COOKIE_BYTES = 4096
 
 _SAME_SITE = {"strict": "strict", "lax": "lax", "none": "none"}
+#: Browser kinds, whose cookie rules differ where the standards leave room (see the module docstring).
+KINDS: tuple[str, ...] = ("chromium", "firefox", "safari")
+#: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
+LAX_POST_WINDOW = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +65,8 @@ class Cookie:
     secure: bool = False
     http_only: bool = False
     same_site: str | None = None
-    """``"strict"``, ``"lax"``, ``"none"``, or ``None`` when the attribute was absent (treated as Lax)."""
+    """``"strict"``, ``"lax"``, ``"none"``, or ``None`` when the attribute was absent (the browser's kind
+    decides what that means)."""
     created: int = 0
 
     @property
@@ -88,6 +96,21 @@ class Cookie:
         return "; ".join(parts)
 
 
+def attribute_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an attribute value of a ``Set-Cookie`` header (``None`` when it can): a
+    ``;`` would start a new attribute (``/; Domain=evil.example``), a newline a new header, and other
+    control characters have no place in a header either."""
+    for ch in value:
+        if ch == ";":
+            return "a ';' (it would start another cookie attribute)"
+        if ch in "\r\n":
+            return "a line break (it would start another header)"
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return f"the control character U+{code:04X}"
+    return None
+
+
 def build_set_cookie(
     name: str,
     value: str,
@@ -100,7 +123,8 @@ def build_set_cookie(
     domain: str | None = None,
 ) -> str:
     """A ``Set-Cookie`` header value: ``name=value`` quoted by :mod:`http.cookies`, then the attributes
-    as :meth:`http.cookies.Morsel.OutputString` writes them."""
+    as :meth:`http.cookies.Morsel.OutputString` writes them. Raises :class:`ValueError` for an attribute
+    value that would inject attributes (see :func:`attribute_problem`)."""
     _check_name(name)
     coded = _ENCODER.value_encode(value)[1] if value else ""
     return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None)
@@ -119,6 +143,10 @@ def _check_name(name: str) -> None:
 def _attribute_text(
     path: str, max_age: int | None, secure: bool, http_only: bool, same_site: str | None, domain: str | None
 ) -> str:
+    for what, text in (("path", path), ("domain", domain or "")):
+        problem = attribute_problem(text)
+        if problem is not None:
+            raise ValueError(f"cookie {what} {text!r} contains {problem}")
     morsel: Morsel = Morsel()
     morsel.set("x", "", "")
     morsel["path"] = path
@@ -209,7 +237,7 @@ class _AttributePlan:
 
 
 @lru_cache(maxsize=512)
-def _attribute_plan(text: str, host: str, path: str, scheme: str) -> _AttributePlan | None:
+def _attribute_plan(text: str, host: str, path: str, scheme: str, kind: str = "chromium") -> _AttributePlan | None:
     """``None`` when the attributes are malformed. Same checks, same order, as they always were."""
     attributes = _parse_attributes(text)
     if attributes is None:
@@ -219,8 +247,8 @@ def _attribute_plan(text: str, host: str, path: str, scheme: str) -> _AttributeP
     if secure and scheme != "https":
         return _AttributePlan("Secure cookie from an http response")
     same_site = _SAME_SITE.get(str(morsel.attr("samesite")).lower()) if morsel.attr("samesite") else None
-    if same_site == "none" and not secure:
-        return _AttributePlan("SameSite=None without Secure")
+    if same_site == "none" and not secure and kind != "safari":
+        return _AttributePlan(f"SameSite=None without Secure: {kind} rejects it")
     domain_attr = str(morsel.attr("domain")).lstrip(".").lower()
     if domain_attr:
         if not domain_match(host, domain_attr):
@@ -286,17 +314,16 @@ def _SEND_ORDER(c: Cookie) -> tuple[int, int]:  # noqa: N802 - a sort key, named
 
 
 _MALFORMED = StoreOutcome("?", "rejected", "malformed Set-Cookie")
-_new_outcome = slot_constructor(StoreOutcome, ("name", "outcome", "reason"))
-_new_cookie = slot_constructor(
-    Cookie,
-    ("name", "value", "domain", "path", "host_only", "expires", "secure", "http_only", "same_site", "created"),
-)
 
 
 class CookieJar:
-    """One browser's cookies. ``version`` changes whenever the contents change."""
+    """One browser's cookies. ``version`` changes whenever the contents change. ``kind`` (one of
+    :data:`KINDS`) is whose rules it follows where browsers differ."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "chromium") -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown browser kind {kind!r}: expected {', '.join(KINDS)}")
+        self._kind = kind
         self._cookies: dict[tuple[str, str, str], Cookie] = {}
         self.version = 0
         self._soonest: int | None = None
@@ -305,6 +332,24 @@ class CookieJar:
         """Answers to queries (:meth:`get`, :meth:`cookies_for`) at ``_answers_version``: every change
         of the contents changes ``version``, which empties this."""
         self._answers_version = 0
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    @property
+    def soonest(self) -> int | None:
+        """No cookie in the jar expires before this second (``None``: none expires): a purge before
+        then finds nothing to remove."""
+        return self._soonest
+
+    @kind.setter
+    def kind(self, kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown browser kind {kind!r}: expected {', '.join(KINDS)}")
+        if kind != self._kind:
+            self._kind = kind
+            self._answers_version = -1  # cached answers were worked out with the old rules
 
     def _answers_now(self, now: int) -> dict[tuple, object]:
         """Purge, then the answer cache valid for the current contents."""
@@ -371,8 +416,9 @@ class CookieJar:
     ) -> list[Cookie]:
         """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
         answers = self._answers_now(now)
-        key = ("for", host, path, scheme, method, cross_site, top_level)
-        known = answers.get(key)
+        # a cross-site answer can depend on a cookie's age (chromium's Lax+POST exception): not cached
+        key = None if cross_site else ("for", host, path, scheme, method, top_level)
+        known = answers.get(key) if key is not None else None
         if known is not None:
             return list(known)  # type: ignore[call-overload]
         sent = []
@@ -387,17 +433,40 @@ class CookieJar:
                 continue
             if c.secure and scheme != "https":
                 continue
-            if cross_site:
-                mode = c.same_site or "lax"
-                if mode == "strict":
-                    continue
-                if mode == "lax" and not (top_level and method == "GET"):
-                    continue
+            if cross_site and not self.same_site_rule(c, method=method, top_level=top_level, now=now)[0]:
+                continue
             sent.append(c)
         if len(sent) > 1:
             sent.sort(key=_SEND_ORDER)
-        answers[key] = tuple(sent)
+        if key is not None:
+            answers[key] = tuple(sent)
         return sent
+
+    def same_site_rule(self, cookie: Cookie, *, method: str, top_level: bool, now: int) -> tuple[bool, str]:
+        """Whether ``cookie`` goes with a *cross-site* request, and the rule that decided, in words:
+        ``SameSite unset → Lax (chromium default), cookie 40s old: Lax+POST exception, sent``."""
+        mode = cookie.same_site
+        if mode is None:
+            if self._kind != "chromium":
+                return True, f"SameSite unset → None ({self._kind} default): sent cross-site"
+            prefix = "SameSite unset → Lax (chromium default)"
+            if top_level and method == "POST":
+                age = now - cookie.created
+                if age <= LAX_POST_WINDOW:
+                    return True, f"{prefix}, cookie {format_duration(age)} old: Lax+POST exception, sent"
+                return False, f"{prefix}, cookie {format_duration(age)} old: too old for the 2-minute Lax+POST exception, not sent"
+            mode_text = prefix
+            mode = "lax"
+        else:
+            mode_text = f"SameSite={mode.capitalize()}"
+        if mode == "strict":
+            return False, f"{mode_text}: never sent cross-site"
+        if mode == "none":
+            return True, f"{mode_text}: sent cross-site"
+        if top_level and method == "GET":
+            return True, f"{mode_text}: sent on a top-level GET navigation"
+        what = "a cross-site subresource request" if not top_level else f"a cross-site {method}"
+        return False, f"{mode_text}: not sent on {what}"
 
     def document_cookie(self, *, host: str, now: int, path: str = "/", scheme: str = "https") -> str:
         """What a page script sees in ``document.cookie``: no HttpOnly cookies."""
@@ -431,7 +500,7 @@ class CookieJar:
             _check_name(name)
         except CookieError:
             return _MALFORMED
-        plan = _attribute_plan(attributes.strip(), host, path, scheme)
+        plan = _attribute_plan(attributes.strip(), host, path, scheme, self._kind)
         if plan is None:
             return _MALFORMED
         if len((name + value).encode()) > MAX_COOKIE_BYTES:
@@ -473,22 +542,22 @@ class CookieJar:
             del self._cookies[key]
             self.version += 1
             return StoreOutcome(name, "deleted")
-        cookie = _new_cookie(
-            name,
-            value,
-            domain,
-            cookie_path,
-            host_only,
-            expires,
-            secure,
-            plan.http_only,
-            plan.same_site,
-            old.created if old is not None else now,
+        cookie = Cookie(
+            name=name,
+            value=value,
+            domain=domain,
+            path=cookie_path,
+            host_only=host_only,
+            expires=expires,
+            secure=secure,
+            http_only=plan.http_only,
+            same_site=plan.same_site,
+            created=old.created if old is not None and (self._kind != "chromium" or old.value == value) else now,
         )
         self._cookies[key] = cookie
         self._track(cookie)
         self.version += 1
-        return _new_outcome(name, "replaced" if old is not None else "stored", "")
+        return StoreOutcome(name, "replaced" if old is not None else "stored")
 
     def put(self, cookie: Cookie) -> None:
         """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""
@@ -551,12 +620,15 @@ def _parse_http_date(text: str) -> int | None:
 
 __all__ = [
     "EPOCH",
+    "KINDS",
+    "LAX_POST_WINDOW",
     "MAX_COOKIE_BYTES",
     "MAX_LIFETIME",
     "Cookie",
     "CookieJar",
     "SetCookie",
     "StoreOutcome",
+    "attribute_problem",
     "build_cookie_header",
     "build_set_cookie",
     "default_path",

@@ -34,6 +34,11 @@ BrowserName = Annotated[
     str,
     Meta(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", description="A browser's name, e.g. browser, phone, attacker."),
 ]
+#: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
+Mark = Annotated[
+    str,
+    Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="A name for this event, e.g. login, stolen-copy."),
+]
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 
@@ -45,10 +50,14 @@ class CookieOptions(Struct, **_STRUCT):
     http_only: bool = True
     secure: bool = True
     same_site: Literal["strict", "lax", "none", "unset"] = "lax"
-    """`unset` leaves the attribute out (browsers then behave as Lax)."""
+    """`unset` leaves the attribute out; the browser's kind then decides: chromium treats it as Lax (with a
+    2-minute exception for top-level cross-site POSTs), firefox and safari as None."""
     max_age: OptionalDuration = "none"
     """`none`: no Max-Age, a session cookie that lives until the browser closes."""
+    remember_max_age: Duration = "30d"
+    """The Max-Age of the cookie a `login` with `remember: true` sets (a persistent "remember me" cookie)."""
     path: Annotated[str, Meta(pattern=r"^/")] = "/"
+    """The cookie's Path; no `;`, control characters or newlines (they would inject attributes)."""
 
 
 class EngineOptions(Struct, **_STRUCT):
@@ -74,6 +83,20 @@ class EngineOptions(Struct, **_STRUCT):
     users: dict[str, str] = field(default_factory=lambda: {"alice": "wonderland", "bob": "builder"})
     """Accounts that `login` can sign in to: name → password."""
     host: str = "app.example"
+
+
+#: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).
+BrowserKind = Literal["chromium", "firefox", "safari"]
+BROWSER_KINDS: tuple[str, ...] = ("chromium", "firefox", "safari")
+
+
+class BrowserOptions(Struct, **_STRUCT):
+    """A browser declared under the scenario's top-level `browsers:`."""
+
+    kind: BrowserKind = "chromium"
+    """Whose cookie rules it follows: chromium (Chrome, Edge, Opera), firefox or safari. A missing
+    SameSite is Lax in chromium (with a 2-minute Lax+POST exception) and None in firefox and safari;
+    SameSite=None without Secure is rejected by chromium and firefox, accepted by safari."""
 
 
 class Tamper(Struct, **_STRUCT):
@@ -119,6 +142,9 @@ class Event(Struct, **_STRUCT):
     xss: Xss | UnsetType = UNSET
     clear_cookies: None | UnsetType = UNSET
     restart_server: None | UnsetType = UNSET
+    close_browser: None | UnsetType = UNSET
+    """The browser (`as:`) is closed and reopened: its session cookies (no Max-Age/Expires) are gone,
+    persistent ones stay."""
     # modifiers
     as_: BrowserName = field(name="as", default="browser")
     """The browser that acts; `browser` is the default one, others are created on first use."""
@@ -129,8 +155,13 @@ class Event(Struct, **_STRUCT):
     scheme: Literal["https", "http"] = "https"
     password: str | None = None
     """login: the password sent (a wrong one fails)."""
+    remember: bool = False
+    """login: the "remember me" box is ticked: the cookie gets Max-Age `cookie.remember_max_age` (it
+    survives `close_browser`); unticked, it follows `cookie.max_age`."""
     note: str | None = None
     """A remark for the reader; shown beside the event's steps."""
+    mark: Mark | None = None
+    """Names this event, so a lesson can refer to its rows as `NAME` or `NAME.phase` (the engine ignores it)."""
 
 
 #: The verbs of an event, in the order they are documented.
@@ -144,15 +175,17 @@ VERBS: tuple[str, ...] = (
     "xss",
     "clear_cookies",
     "restart_server",
+    "close_browser",
 )
 #: Verbs that take no argument, so they may be written as a bare string (``- logout``).
-BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server"})
+BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server", "close_browser"})
 #: Modifiers that only make sense with some verbs.
 VERB_MODIFIERS: dict[str, frozenset[str]] = {
     "cross_site": frozenset({"request", "login", "logout"}),
     "top_level": frozenset({"request", "login", "logout"}),
     "scheme": frozenset({"request", "login", "logout"}),
     "password": frozenset({"login"}),
+    "remember": frozenset({"login"}),
 }
 
 
@@ -160,7 +193,9 @@ class Scenario(Struct, **_STRUCT):
     """A whole scenario: the engine's options and the events it plays, in order."""
 
     engine: EngineOptions = EngineOptions()
-    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server)$")] | Event] = []
+    browsers: dict[BrowserName, BrowserOptions] = {}
+    """Browsers with a kind other than the default: `{phone: {kind: safari}}`. Undeclared browsers are chromium."""
+    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)$")] | Event] = []
 
 
 def event_verb(event: Event) -> str:
@@ -180,11 +215,15 @@ def normalise_event(event: str | Event) -> Event:
 
 __all__ = [
     "BARE_VERBS",
+    "BROWSER_KINDS",
+    "BrowserKind",
     "BrowserName",
+    "BrowserOptions",
     "CookieOptions",
     "Duration",
     "EngineOptions",
     "Event",
+    "Mark",
     "OptionalDuration",
     "Scenario",
     "Steal",

@@ -6,6 +6,8 @@ Routes (method, path → what it does):
 - ``GET /login`` — public sign-in page; does not touch the session.
 - ``POST /login`` — checks the credentials (``engine.users``); success → an authenticated session
   (database: the ID is rotated unless ``rotate_on_login`` is off); failure → 401 and nothing changes.
+  With "remember me" ticked the cookie gets Max-Age ``cookie.remember_max_age`` (and keeps it when it
+  is renewed: the row / token remembers the choice); unticked it follows ``cookie.max_age``.
 - ``POST /logout`` — database: deletes the row; jwt: only clears the cookie. Both clear the cookie.
 - ``GET /dashboard`` — protected: 302 to ``/login`` when nobody is signed in.
 - ``GET /api/session`` — next-auth's ``/api/auth/session``: ``{}`` when signed out, else
@@ -31,7 +33,7 @@ from typing import Any
 
 from tutor.engine.browser import Request
 from tutor.engine.clock import format_clock, format_duration, parse_optional_duration
-from tutor.engine.cookies import build_set_cookie
+from tutor.engine.cookies import attribute_problem, build_set_cookie
 from tutor.engine.ids import IdGenerator, abbreviate
 from tutor.engine.scenario import EngineOptions
 from tutor.engine.store import SessionRow, SessionStore
@@ -67,6 +69,7 @@ class Settings:
     update_age: int | None
     cookie_max_age: int | None
     options: EngineOptions
+    remember_max_age: int = 30 * 86400
 
     @classmethod
     def from_options(cls, options: EngineOptions) -> Settings:
@@ -76,6 +79,10 @@ class Settings:
             except ValueError as exc:
                 raise ValueError(f"{name}: {exc}") from None
 
+        for what, text in (("cookie.path", options.cookie.path), ("host", options.host)):
+            problem = attribute_problem(text)
+            if problem is not None:
+                raise ValueError(f"{what}: {text!r} contains {problem}")
         return cls(
             strategy=options.strategy,
             idle=parse("idle_timeout", options.idle_timeout),
@@ -83,6 +90,7 @@ class Settings:
             update_age=parse("update_age", options.update_age),
             cookie_max_age=parse("cookie.max_age", options.cookie.max_age),
             options=options,
+            remember_max_age=parse("cookie.remember_max_age", options.cookie.remember_max_age),
         )
 
     def expiry(self, created: int, last_seen: int) -> int | None:
@@ -118,6 +126,8 @@ class Exchange:
     token: dict[str, Any] | None = None
     session_id: str | None = None
     user: str | None = None
+    remember: bool = False
+    """POST /login: the "remember me" box was ticked."""
 
 
 @dataclass
@@ -132,6 +142,8 @@ class Current:
     payload: dict[str, Any] | None = None
     refresh: bool = False
     """database: the expiry was written back and the cookie has a Max-Age to renew."""
+    remember: bool = False
+    """Signed in with "remember me": the cookie is renewed with ``cookie.remember_max_age``."""
 
 
 Emit = Callable[[str, str, str, Exchange], None]
@@ -156,7 +168,15 @@ class Server:
         self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
 
     # -- the entry point ---------------------------------------------------------------------
-    def handle(self, request: Request, now: int, emit: Emit, credentials: tuple[str, str] | None = None) -> Exchange:
+    def handle(
+        self,
+        request: Request,
+        now: int,
+        emit: Emit,
+        credentials: tuple[str, str] | None = None,
+        remember: bool = False,
+    ) -> Exchange:
+        """Handle one request; ``credentials`` and ``remember`` (the "remember me" box) are for POST /login."""
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
         ex.session_id = request.cookies.get(self.cookie.name)
         handler = self._handlers.get((request.method, request.path))
@@ -168,6 +188,7 @@ class Server:
             else:
                 self._respond(ex, emit, 404, "404 Not Found")
             return ex
+        ex.remember = remember
         handler(ex, now, emit, credentials)
         return ex
 
@@ -245,16 +266,17 @@ class Server:
             return
         emit("check_credentials", f"Check password for {user}", "Password correct", ex)
         cur = self._resolve(ex, now, emit, "No session yet: create one for the user")
+        remember = ex.remember
         if self.jwt:
-            self._create(ex, now, emit, user)
+            self._create(ex, now, emit, user, remember)
         elif cur is None:
-            self._create(ex, now, emit, user)
+            self._create(ex, now, emit, user, remember)
         elif self.options.rotate_on_login:
-            self._rotate(ex, cur, now, emit, user)
+            self._rotate(ex, cur, now, emit, user, remember)
         else:
             row = cur.row
             assert row is not None
-            row = SessionRow(row.id, user, row.created, now, self.settings.expiry(row.created, now))
+            row = SessionRow(row.id, user, row.created, now, self.settings.expiry(row.created, now), remember)
             self.store.put(row)
             ex.session, ex.user = row.to_json(), user
             emit(
@@ -263,6 +285,8 @@ class Server:
                 f"Same ID now signed in as {user}: session fixation",
                 ex,
             )
+            if remember:
+                self._set_cookie(ex, row.id, emit, remember=True)
         self._respond(ex, emit, 302, f"302 → /dashboard (signed in as {user})", location="/dashboard")
 
     def _logout(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
@@ -309,14 +333,15 @@ class Server:
         upd = self.settings.update_age
         written = upd is None or now - row.last_seen >= upd
         if written:
-            row = SessionRow(row.id, row.user, row.created, now, self.settings.expiry(row.created, now))
+            row = SessionRow(row.id, row.user, row.created, now, self.settings.expiry(row.created, now), row.remember)
             self.store.put(row)
             note = f"Valid; expiry now {_expiry_text(row.expires)}"
         else:
             note = f"Valid until {_expiry_text(row.expires)} (not re-written: updateAge {format_duration(upd)})"
         ex.session, ex.user = row.to_json(), row.user
         emit("validate", action, note, ex)
-        return Current(sid, row.user, row.expires, row=row, refresh=written and self.settings.cookie_max_age is not None)
+        renews = self.settings.cookie_max_age is not None or row.remember
+        return Current(sid, row.user, row.expires, row=row, refresh=written and renews, remember=row.remember)
 
     def _validate_token(self, ex: Exchange, token: str, now: int, emit: Emit) -> Current | None:
         from tutor.engine.tokens import peek
@@ -343,7 +368,8 @@ class Server:
         ex.session = self._token_session(payload)
         ex.user = user
         emit("validate", action, f"Signature OK; valid until {_expiry_text(exp)}", ex)
-        return Current(payload["sid"], user, exp, token=token, payload=payload, refresh=True)
+        remember = payload.get("remember") is True
+        return Current(payload["sid"], user, exp, token=token, payload=payload, refresh=True, remember=remember)
 
     @staticmethod
     def _token_session(payload: dict[str, Any]) -> dict[str, Any]:
@@ -372,9 +398,14 @@ class Server:
             token = self.signer.issue(payload)
             ex.token, ex.session_id = payload, token
             ex.session = self._token_session(payload)
-            self._set_cookie(ex, token, emit, "Re-issue token (sliding expiry)", f"New exp {_expiry_text(exp)}")
+            self._set_cookie(
+                ex, token, emit, "Re-issue token (sliding expiry)", f"New exp {_expiry_text(exp)}", remember=cur.remember
+            )
         elif cur.refresh:
-            self._set_cookie(ex, cur.id, emit, "Renew session cookie", f"Max-Age restarts; row expires {_expiry_text(cur.expires)}")
+            self._set_cookie(
+                ex, cur.id, emit, "Renew session cookie", f"Max-Age restarts; row expires {_expiry_text(cur.expires)}",
+                remember=cur.remember,
+            )
 
     def _token_exp(self, auth_time: int, now: int) -> int | None:
         s = self.settings
@@ -385,7 +416,7 @@ class Server:
             limits.append(auth_time + s.absolute)
         return min(limits) if limits else None
 
-    def _create(self, ex: Exchange, now: int, emit: Emit, user: str | None) -> None:
+    def _create(self, ex: Exchange, now: int, emit: Emit, user: str | None, remember: bool = False) -> None:
         new_id = self.ids.new_id()
         who = "anonymous session" if user is None else f"session for {user}"
         if self.jwt:
@@ -393,22 +424,24 @@ class Server:
             exp = self._token_exp(now, now)
             if exp is not None:
                 payload["exp"] = exp
+            if remember:
+                payload["remember"] = True
             token = self.signer.issue(payload)
             ex.token, ex.session_id, ex.user = payload, token, user
             ex.session = self._token_session(payload)
             emit("create_session", f"Sign a new token ({who})", f"Token {abbreviate(token)} expires {_expiry_text(exp)}", ex)
-            self._set_cookie(ex, token, emit)
+            self._set_cookie(ex, token, emit, remember=remember)
             return
-        row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now))
+        row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)
         self.store.put(row)
         ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
         emit("create_session", f"Create {who}", f"New ID {abbreviate(new_id)}, expires {_expiry_text(row.expires)}", ex)
-        self._set_cookie(ex, new_id, emit)
+        self._set_cookie(ex, new_id, emit, remember=remember)
 
-    def _rotate(self, ex: Exchange, cur: Current, now: int, emit: Emit, user: str) -> None:
+    def _rotate(self, ex: Exchange, cur: Current, now: int, emit: Emit, user: str, remember: bool = False) -> None:
         new_id = self.ids.new_id()
         self.store.delete(cur.id)
-        row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now))
+        row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)
         self.store.put(row)
         ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
         emit(
@@ -417,7 +450,7 @@ class Server:
             f"Old row deleted; new ID {abbreviate(new_id)} for {user}",
             ex,
         )
-        self._set_cookie(ex, new_id, emit)
+        self._set_cookie(ex, new_id, emit, remember=remember)
 
     # -- cookies and the response ---------------------------------------------------------------
     def _cookie_header(self, value: str, max_age: int | None) -> str:
@@ -432,8 +465,24 @@ class Server:
             same_site=None if c.same_site == "unset" else c.same_site,
         )
 
-    def _set_cookie(self, ex: Exchange, value: str, emit: Emit, action: str = "Set session cookie", result: str | None = None) -> None:
-        header = self._cookie_header(value, self.settings.cookie_max_age)
+    def _set_cookie(
+        self,
+        ex: Exchange,
+        value: str,
+        emit: Emit,
+        action: str = "Set session cookie",
+        result: str | None = None,
+        *,
+        remember: bool = False,
+    ) -> None:
+        """Set-Cookie with the session cookie; ``remember``: a persistent one (``cookie.remember_max_age``)."""
+        if remember:
+            max_age: int | None = self.settings.remember_max_age
+            if action == "Set session cookie":
+                action = "Set persistent session cookie (remember me)"
+        else:
+            max_age = self.settings.cookie_max_age
+        header = self._cookie_header(value, max_age)
         ex.set_cookies[self.cookie.name] = header
         ex.set_cookie = header
         ex.cookie_store = {**ex.cookie_store, self.cookie.name: value}

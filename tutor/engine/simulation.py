@@ -8,19 +8,21 @@ grows linearly with the trace. Treat them as read-only.
 
 from __future__ import annotations
 
-import gc
+import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from msgspec import UNSET
 
-from tutor.engine._fastinit import slot_constructor
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
-from tutor.engine.cookies import Cookie
+from tutor.engine.cookies import Cookie, attribute_problem
 from tutor.engine.ids import IdGenerator, abbreviate
+from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
     BARE_VERBS,
+    BROWSER_KINDS,
     VERB_MODIFIERS,
     VERBS,
     EngineOptions,
@@ -31,19 +33,15 @@ from tutor.engine.scenario import (
 )
 from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
 from tutor.engine.store import SessionStore, open_store
-from tutor.engine.trace import Step, Trace
+from tutor.engine.trace import Step, StepVariables, Trace, VariableLog
 
 #: The browser that exists from the start (``as:`` defaults to it).
 DEFAULT_BROWSER = "browser"
-
-_NOTHING = object()
-
-
-#: Builds a Step from its ten fields, positionally (see tutor/engine/_fastinit.py).
-_new_step = slot_constructor(
-    Step, ("step", "event", "actor", "phase", "action", "cookie_present", "session_id", "user", "result", "variables")
-)
-
+#: The variables every step has, in the order they are listed (``jar.<browser>`` and
+#: ``document.cookie.<browser>`` follow as browsers appear).
+_VARIABLES = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "store", "token", "same_site")
+#: The ones each step sets (the rest change with the store and the jars).
+_PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "token", "same_site")
 
 @dataclass(frozen=True, slots=True)
 class ScenarioProblem:
@@ -63,8 +61,14 @@ class ScenarioProblem:
 class Simulation:
     """A running model: browsers, a server, a store and a virtual clock."""
 
-    def __init__(self, options: EngineOptions | None = None) -> None:
+    def __init__(self, options: EngineOptions | None = None, browsers: Mapping[str, str] | None = None) -> None:
+        """``browsers``: browser name → kind (``chromium``, ``firefox``, ``safari``), as a scenario's
+        top-level ``browsers:`` declares them; every other browser is chromium."""
         self.options = options if options is not None else EngineOptions()
+        self._kinds: dict[str, str] = {}
+        self.browsers: dict[str, Browser] = {}
+        for name, kind in (browsers or {}).items():
+            self.set_browser_kind(name, kind)
         self.settings = Settings.from_options(self.options)
         self.clock = VirtualClock()
         self.ids = IdGenerator(self.options.seed)
@@ -77,32 +81,23 @@ class Simulation:
             signer = TokenSigner(self.options.secret)
         self.server = Server(self.settings, self.ids, self.store, signer)
         self.cookie_name = self.options.cookie.name
-        self.browsers: dict[str, Browser] = {}
         self._jar_versions: dict[str, int] = {}
         self._steps: list[Step] = []
         self._trace: Trace | None = None
         self._event_no = 0
         self._store_version = -1
-        self._purged_at = -1
+        self._purged_at = 0
         self._dirty: set[str] = set()
         """Browsers whose jar may have changed since the last step."""
-        self._vars_gen = 0
-        """Changes whenever a shared view in ``_vars`` (store, a jar) is replaced."""
-        self._last: tuple[Any, ...] = (_NOTHING,) * 7
-        """The per-step values (clock, request, cookieStore, session, status, set_cookie, token) of
-        the last variables dict built, and the ``_vars_gen`` it was built at."""
-        self._last_gen = -1
-        self._last_vars: dict[str, Any] = {}
-        self._vars: dict[str, Any] = {
-            "clock": self.clock.display,
-            "request": None,
-            "cookieStore": None,
-            "session": None,
-            "status": None,
-            "set_cookie": None,
-            "store": None,
-            "token": None,
-        }
+        self._expiring: list[tuple[int, str]] = []
+        """A heap of (no cookie expires before this second, browser): which jars to purge when the
+        clock moves, without looking at every browser."""
+        self._log = VariableLog()
+        """Every variable's changes (see tutor/engine/trace.py): a step stores only what changed."""
+        for name in _VARIABLES:
+            self._log.set(0, name, None)
+        self._last_values: tuple[Any, ...] = (None,) * len(_PER_STEP)
+        """The values of :data:`_PER_STEP` at the last step (only the ones that differ are logged)."""
         self.closed = False
         self.browser(DEFAULT_BROWSER)
 
@@ -129,33 +124,63 @@ class Simulation:
         """The browser of this name, created (with an empty jar) on first use."""
         found = self.browsers.get(name)
         if found is None:
-            found = self.browsers[name] = Browser(name, self.options.host)
+            if len(self.browsers) >= MAX_BROWSERS:
+                raise LimitExceeded(
+                    f"too many browsers: a run may use at most {MAX_BROWSERS:,} ({name!r} would be one more)",
+                    self._event_no - 1 if self._event_no else None,
+                )
+            found = self.browsers[name] = Browser(name, self.options.host, self._kinds.get(name, "chromium"))
             self._jar_versions[name] = -1
             self._dirty.add(name)
         return found
 
+    def set_browser_kind(self, name: str, kind: str) -> None:
+        """Make browser ``name`` follow ``kind``'s cookie rules (``chromium``, ``firefox`` or ``safari``)
+        from now on; the browser is created on its first event as usual. Records no step. Raises
+        :class:`ValueError` for an unknown kind."""
+        if kind not in BROWSER_KINDS:
+            raise ValueError(f"unknown browser kind {kind!r}: expected {', '.join(BROWSER_KINDS)}")
+        self._kinds[name] = kind
+        found = self.browsers.get(name)
+        if found is not None:
+            found.kind = kind
+
+    def browser_kind(self, name: str) -> str:
+        """The kind browser ``name`` follows (``chromium`` unless set)."""
+        return self._kinds.get(name, "chromium")
+
+    @property
+    def browser_kinds(self) -> dict[str, str]:
+        """Every browser that exists and is not chromium → its kind: what a scenario's top-level
+        ``browsers:`` needs to replay this run (the playground's export writes it)."""
+        return {name: b.kind for name, b in self.browsers.items() if b.kind != "chromium"}
+
     # -- recording ------------------------------------------------------------------------------
-    def _sync(self) -> None:
-        """Bring the shared views (store, jars) up to date; only changed ones are rebuilt."""
+    def _sync(self, position: int) -> None:
+        """Record the shared views (store, jars) that changed since the last step, at ``position``."""
+        log = self._log
         store = self.store
         if store is not None and store.version != self._store_version:
-            self._vars["store"] = store.snapshot()
+            log.set(position, "store", store.view())
             self._store_version = store.version
-            self._vars_gen += 1
         now = self.clock.now
         if now != self._purged_at:  # cookies expire only when the clock moves
             self._purged_at = now
-            for b in self.browsers.values():
-                b.jar.purge(now)
-            self._dirty.update(self.browsers)
+            expiring = self._expiring
+            while expiring and expiring[0][0] < now:
+                _, name = heapq.heappop(expiring)
+                self.browsers[name].jar.purge(now)
+                self._dirty.add(name)
         if self._dirty:
             for name in sorted(self._dirty):
-                b = self.browsers[name]
-                if b.jar.version != self._jar_versions[name]:
-                    self._vars[f"jar.{name}"] = b.jar.describe(now)
-                    self._vars[f"document.cookie.{name}"] = b.document_cookie(now)
-                    self._jar_versions[name] = b.jar.version
-                    self._vars_gen += 1
+                jar = self.browsers[name].jar
+                if jar.version != self._jar_versions[name]:
+                    log.set(position, f"jar.{name}", jar.describe(now))
+                    log.set(position, f"document.cookie.{name}", self.browsers[name].document_cookie(now))
+                    self._jar_versions[name] = jar.version
+                soonest = jar.soonest
+                if soonest is not None:
+                    heapq.heappush(self._expiring, (soonest, name))
             self._dirty.clear()
 
     def _record(
@@ -186,48 +211,47 @@ class Simulation:
         token: dict[str, Any] | None,
     ) -> Step:
         """:meth:`_record` with positional arguments (the hot path: one call per step)."""
+        steps = self._steps
+        position = len(steps)
+        if position >= MAX_STEPS:
+            raise LimitExceeded(f"too many steps: a trace may have at most {MAX_STEPS:,}", self._event_no - 1)
         store = self.store
         if (
             self._dirty
             or self.clock.now != self._purged_at
             or (store is not None and store.version != self._store_version)
         ):
-            self._sync()
-        clock = self.clock.display
+            self._sync(position)
+        log = self._log
         if exchange is not None:
-            request, cookie_store, session = exchange.line, exchange.cookie_store, exchange.session
-            status, set_cookie, token = exchange.status, exchange.set_cookie, exchange.token
+            values = (
+                self.clock.display,
+                exchange.line,
+                exchange.cookie_store,
+                exchange.session,
+                exchange.status,
+                exchange.set_cookie,
+                exchange.token,
+                exchange.request.same_site_rule,
+            )
         else:
-            request = cookie_store = session = status = set_cookie = None
-        # A step whose variables are the very same objects as the previous step's shares its dict
-        # (the variables are read-only); otherwise the shared views are copied and the rest set.
-        last = self._last
-        if (
-            self._last_gen == self._vars_gen
-            and clock is last[0]
-            and request is last[1]
-            and cookie_store is last[2]
-            and session is last[3]
-            and status is last[4]
-            and set_cookie is last[5]
-            and token is last[6]
-        ):
-            variables = self._last_vars
-        else:
-            variables = self._vars.copy()
-            variables["clock"] = clock
-            variables["request"] = request
-            variables["cookieStore"] = cookie_store
-            variables["session"] = session
-            variables["status"] = status
-            variables["set_cookie"] = set_cookie
-            variables["token"] = token
-            self._last = (clock, request, cookie_store, session, status, set_cookie, token)
-            self._last_gen = self._vars_gen
-            self._last_vars = variables
-        steps = self._steps
-        step = _new_step(
-            len(steps) + 1, self._event_no, actor, phase, action, cookie_present, session_id, user, result, variables
+            values = (self.clock.display, None, None, None, None, None, token, None)
+        last = self._last_values
+        for name, value, before in zip(_PER_STEP, values, last):
+            if value is not before:
+                log.set(position, name, value)
+        self._last_values = values
+        step = Step(
+            step=position + 1,
+            event=self._event_no,
+            actor=actor,
+            phase=phase,
+            action=action,
+            cookie_present=cookie_present,
+            session_id=session_id,
+            user=user,
+            result=result,
+            variables=StepVariables(log, position, len(log.names)),
         )
         steps.append(step)
         return step
@@ -242,6 +266,8 @@ class Simulation:
                 raise ValueError(f"unknown event {event!r}: a bare event is one of {', '.join(sorted(BARE_VERBS))}")
             event = normalise_event(event)
         verb = event_verb(event)
+        if self._event_no >= MAX_EVENTS:
+            raise LimitExceeded(f"too many events: a run may play at most {MAX_EVENTS:,}", self._event_no)
         self._event_no += 1
         start = len(self._steps)
         getattr(self, "_play_" + verb)(event)
@@ -266,7 +292,13 @@ class Simulation:
         b = self.browser(name)
         now = self.clock.now
         request = b.build_request(
-            method, target, now=now, scheme=event.scheme, cross_site=event.cross_site, top_level=event.top_level
+            method,
+            target,
+            now=now,
+            scheme=event.scheme,
+            cross_site=event.cross_site,
+            top_level=event.top_level,
+            watch=self.cookie_name,
         )
         present = self.cookie_name in request.cookies
 
@@ -275,7 +307,7 @@ class Simulation:
         def emit(phase: str, action: str, result: str, ex: Exchange) -> None:
             add(phase, name, action, result, present, ex.session_id, ex.user, ex, None)
 
-        ex = self.server.handle(request, now, emit, credentials)
+        ex = self.server.handle(request, now, emit, credentials, remember=event.remember)
         if ex.set_cookies:
             outcomes = b.store_cookies(list(ex.set_cookies.values()), request, now)
             self._dirty.add(name)
@@ -383,6 +415,19 @@ class Simulation:
         self._dirty.add(b.name)
         self._record("clear_cookies", b.name, f"Clear all cookies in {b.name}", f"{count} cookie{'s' if count != 1 else ''} deleted", cookie_present=False)
 
+    def _play_close_browser(self, event: Event) -> None:
+        """The browser is closed (and opened again later): session cookies, which have no Max-Age or
+        Expires, are gone; persistent cookies stay until they expire."""
+        b = self.browser(event.as_)
+        dropped = b.jar.close_session()
+        kept = len(b.jar.all(self.clock.now))
+        self._dirty.add(b.name)
+        result = (
+            f"{dropped} session cookie{'s' if dropped != 1 else ''} dropped, "
+            f"{kept} persistent cookie{'s' if kept != 1 else ''} kept"
+        )
+        self._record("close_browser", b.name, f"Close {b.name}", result, cookie_present=self._has(b.name))
+
     def _play_restart_server(self, event: Event) -> None:
         """The server process restarts. A memory store loses every row. A persistent (sqlite) store
         keeps them, and the new process's start-up cleanup deletes the rows that have already expired
@@ -403,29 +448,30 @@ class Simulation:
 
 
 def run_scenario(scenario: Scenario) -> Trace:
-    """Play every event and add the final ``end`` step. Deterministic for the same scenario.
-
-    The cyclic garbage collector is paused while the trace is built: a run allocates a few objects
-    per step and creates no reference cycles, and on a long scenario the collector's repeated full
-    passes over the growing trace cost more than the run itself. It is switched back on (if it was
-    on) however the run ends; the playground's step-by-step :meth:`Simulation.play` is unaffected."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        with Simulation(scenario.engine) as sim:
-            play = sim.play
-            for event in scenario.events:
-                play(event)
-            return sim.end()
-    finally:
-        if paused:
-            gc.enable()
+    """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
+    with Simulation(scenario.engine, {name: b.kind for name, b in scenario.browsers.items()}) as sim:
+        for event in scenario.events:
+            sim.play(event)
+        return sim.end()
 
 
 # -- semantic checks -----------------------------------------------------------------------------
-_BROWSER_VERBS = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies"})
-_MODIFIER_DEFAULTS = {"cross_site": False, "top_level": True, "scheme": "https", "password": None}
+def _browser_fields(event: Event) -> list[tuple[str, str]]:
+    """(field, browser name) for every browser an event names."""
+    found = [("as", event.as_)]
+    if event.steal is not UNSET:
+        found += [("steal.from", event.steal.from_), ("steal.to", event.steal.to)]
+    if event.xss is not UNSET:
+        found.append(("xss.to", event.xss.to))
+    return found
+
+
+def _browsers_named(event: Event) -> list[str]:
+    return [name for _, name in _browser_fields(event)]
+
+
+_BROWSER_VERBS = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"})
+_MODIFIER_DEFAULTS = {"cross_site": False, "top_level": True, "scheme": "https", "password": None, "remember": False}
 
 
 def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
@@ -451,18 +497,49 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             engine_problem("engine.cookie.max_age", "max_age 0s would delete the cookie at once (use none for a session cookie)")
     except ValueError as exc:
         engine_problem("engine.cookie.max_age", str(exc))
-    if engine.cookie.same_site == "none" and not engine.cookie.secure:
-        engine_problem("engine.cookie.same_site", "same_site: none requires secure: true (browsers reject the cookie)")
+    try:
+        if parse_duration(engine.cookie.remember_max_age) == 0:
+            engine_problem("engine.cookie.remember_max_age", "remember_max_age 0s would delete the cookie at once")
+    except ValueError as exc:
+        engine_problem("engine.cookie.remember_max_age", str(exc))
+    # (same_site: none without secure is allowed: chromium and firefox reject the cookie, safari keeps
+    # it, and the trace shows which)
+    for key in ("name", "path"):
+        found = attribute_problem(getattr(engine.cookie, key))
+        if found is not None:
+            engine_problem(f"engine.cookie.{key}", f"cookie.{key} must not contain {found}")
     if engine.strategy == "jwt" and engine.store != "memory":
         engine_problem("engine.store", "the jwt strategy keeps no server-side sessions: store applies only to strategy: database")
     host = engine.host
-    if not host or any(ch in host for ch in "/:@ ") or host.startswith(".") or host.endswith("."):
+    if (
+        not host
+        or any(ch in host for ch in "/:@ ;")
+        or attribute_problem(host) is not None
+        or host.startswith(".")
+        or host.endswith(".")
+    ):
         engine_problem("engine.host", f"host {host!r} is not a host name (e.g. app.example)")
     if len(engine.secret) < 32:
         engine_problem("engine.secret", "secret must be at least 32 characters")
 
+    # browsers: declared ones must be used (a typo would silently leave the real one chromium)
+    named: set[str] = {DEFAULT_BROWSER}
+    for raw in scenario.events:
+        if isinstance(raw, Event):
+            named.update(_browsers_named(raw))
+    for name in scenario.browsers:
+        if name not in named:
+            problems.append(
+                ScenarioProblem(None, f"browsers.{name}", f"browser {name!r} is declared but no event uses it")
+            )
+    if len(scenario.events) > MAX_EVENTS:
+        problems.append(
+            ScenarioProblem(MAX_EVENTS, None, f"too many events: a scenario may have at most {MAX_EVENTS:,} (it has {len(scenario.events):,})")
+        )
+
     acted: set[str] = set()
-    for index, raw in enumerate(scenario.events):
+    seen: set[str] = {DEFAULT_BROWSER}
+    for index, raw in enumerate(scenario.events[:MAX_EVENTS]):
         if isinstance(raw, str):
             if raw not in BARE_VERBS:
                 problems.append(ScenarioProblem(index, None, f"unknown event {raw!r}"))
@@ -523,6 +600,14 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                 problem("xss.to", f"xss sends cookies to another browser, not back to {event.as_}")
             if event.as_ not in acted:
                 problem("as", f"browser {event.as_!r} has not acted before this event, so there is no page to attack")
+
+        for field_name, name in _browser_fields(event):
+            if name not in seen:
+                seen.add(name)
+                if len(seen) == MAX_BROWSERS + 1:
+                    problem(field_name, f"too many browsers: a scenario may use at most {MAX_BROWSERS:,} ({name!r} would be one more)")
+        if verb == "close_browser" and event.as_ not in acted:
+            problem("as", f"browser {event.as_!r} has not acted before this event, so there is nothing to close")
 
         if verb in _BROWSER_VERBS:
             acted.add(event.as_)

@@ -7,8 +7,11 @@ read from these objects, so they are the contract between the engine and the lay
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 #: The phases a step can record, in the order they happen inside one request.
@@ -34,6 +37,7 @@ PHASES: tuple[str, ...] = (
     "xss",
     "clear_cookies",
     "restart_server",
+    "close_browser",    # a browser closes: its session cookies are gone, persistent ones stay
     "end",              # the last step of every trace: the scenario is over
 )
 
@@ -49,6 +53,101 @@ STEP_FIELDS: tuple[str, ...] = (
     "user",
     "result",
 )
+
+
+class Deferred:
+    """A variable value worked out only when it is read (the ``store`` view: see
+    :meth:`tutor.engine.store.SessionStore.view`); :class:`StepVariables` returns ``value()``."""
+
+    __slots__ = ()
+
+    def value(self) -> Any:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+
+class VariableLog:
+    """Every tracked variable of one run, recorded as *changes*: for each variable, the positions
+    (0-based step indexes) where its value changed and the new values. A step's variables are then a
+    :class:`StepVariables` view (the log, its position, how many variables existed), so memory grows
+    with steps × what changed, not with steps × variables (a run with 1,000 browsers has 2,000+ jar
+    variables, and a step changes at most a few of them)."""
+
+    __slots__ = ("names", "_slots", "_positions", "_values")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        """Variable names in the order they first appeared: the key order of every step's view."""
+        self._slots: dict[str, int] = {}
+        self._positions: list[array] = []
+        self._values: list[list[Any]] = []
+
+    def set(self, position: int, name: str, value: Any) -> None:
+        """``name`` has ``value`` from step ``position`` on (nothing is stored when it is the very
+        object it already had). Positions only grow."""
+        slot = self._slots.get(name)
+        if slot is None:
+            self._slots[name] = len(self.names)
+            self.names.append(name)
+            self._positions.append(array("q", (position,)))
+            self._values.append([value])
+            return
+        values = self._values[slot]
+        if values[-1] is value:
+            return
+        positions = self._positions[slot]
+        if positions[-1] == position:  # changed again within the same step: the last value counts
+            values[-1] = value
+            return
+        positions.append(position)
+        values.append(value)
+
+    def changes(self) -> int:
+        """How many values the log holds (for tests: it grows with what changed)."""
+        return sum(len(v) for v in self._values)
+
+    def lookup(self, name: str, position: int, count: int) -> Any:
+        """The value of ``name`` at step ``position``, where ``count`` variables existed; raises
+        :class:`KeyError` when it did not exist yet."""
+        slot = self._slots.get(name)
+        if slot is None or slot >= count:
+            raise KeyError(name)
+        index = bisect_right(self._positions[slot], position) - 1
+        value = self._values[slot][index]
+        return value.value() if isinstance(value, Deferred) else value
+
+
+class StepVariables(Mapping[str, Any]):
+    """The variables after one step, read from the run's :class:`VariableLog`: a read-only mapping
+    that looks and compares like the plain dict it stands for (``dict(view)`` gives that dict)."""
+
+    __slots__ = ("_log", "_position", "_count")
+
+    def __init__(self, log: VariableLog, position: int, count: int) -> None:
+        self._log = log
+        self._position = position
+        self._count = count
+
+    def __getitem__(self, name: str) -> Any:
+        return self._log.lookup(name, self._position, self._count)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self._log.lookup(name, self._position, self._count)
+        except KeyError:
+            return default
+
+    def __contains__(self, name: object) -> bool:
+        slot = self._log._slots.get(name)  # type: ignore[arg-type]
+        return slot is not None and slot < self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return islice(self._log.names, self._count)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +173,10 @@ class Step:
     result: str
     """The outcome, in words: ``Create new session ID``, ``302 → /login``."""
     variables: Mapping[str, Any]
-    """Tracked variables after this step, JSON-compatible values. Keys (see DESIGN in engine/__init__):
-    ``clock``, ``request``, ``session``, ``cookieStore``, ``status``, ``set_cookie``, ``store``,
-    ``token``, ``jar.<browser>``, ``document.cookie.<browser>``."""
+    """Tracked variables after this step, JSON-compatible values (read-only; the engine gives a
+    :class:`StepVariables`). Keys (see DESIGN in engine/__init__): ``clock``, ``request``,
+    ``cookieStore``, ``session``, ``status``, ``set_cookie``, ``store``, ``token``, ``same_site``,
+    ``jar.<browser>``, ``document.cookie.<browser>``."""
 
     def get(self, name: str) -> Any:
         """A step field (``session_id``) or a tracked variable (``cookieStore``) by name."""

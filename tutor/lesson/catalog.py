@@ -9,24 +9,54 @@ the first lesson with an id wins.
 from __future__ import annotations
 
 import os
+import re
+import shlex
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from tutor.lesson.yamlsource import SourceError, compose_text, read_text
 
 SUFFIXES = (".yaml", ".yml")
 LEVELS = ("beginner", "intermediate", "advanced")
+#: A lesson id (the pattern of ``tutor.lesson.model.Id``; the message is `tutor check`'s for it).
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_MESSAGE = "expected an id: lower-case letters, digits and dashes (at most 64, not starting with a dash)"
+
+
+def file_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as a file (``None`` when it is a regular file).
+
+    Every command that reads a file asks this first: opening a FIFO or a device would block or never end.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        return f"is {kind}, not a regular file"
+    return None
 
 
 class UnknownLesson(LookupError):
-    """``resolve`` found no file and no lesson with that id; ``str()`` is a one-line message."""
+    """``resolve`` found no file and no lesson with that id; ``str()`` is a one-line message, ``hint`` a
+    suggestion (or ``None``)."""
 
-    def __init__(self, name: str, known: Sequence[str]) -> None:
+    def __init__(self, name: str, known: Sequence[str], *, message: str | None = None, hint: str | None = None) -> None:
         self.name = name
         self.known = list(known)
+        self.hint = hint
+        if message is not None:
+            super().__init__(message)
+            return
         # validate (msgspec, the lesson model) is imported only for this message: the picker lists
         # lessons without it
         from tutor.lesson.validate import did_you_mean
@@ -37,6 +67,8 @@ class UnknownLesson(LookupError):
             message += f"; {close}"
         elif known:
             message += "; available: " + ", ".join(sorted(known))
+        else:
+            message += "; no lessons were found at all (add a folder of them with --lessons DIR)"
         super().__init__(message)
 
 
@@ -49,6 +81,8 @@ class Entry:
     path: Path
     problem: str | None = None
     """Set when the file could not be read for listing (``run tutor check``)."""
+    prerequisites: tuple[str, ...] = ()
+    """Ids of lessons to take first (the lesson's ``prerequisites:``), for the course order."""
 
     @property
     def valid(self) -> bool:
@@ -112,10 +146,15 @@ def read_entry(path: Path) -> Entry:
         first = exc.problems[0]
         return Entry(stem, "", "", 0, path, f"line {first.line}: {first.message}")
     fields: dict[str, str] = {}
+    prerequisites: tuple[str, ...] = ()
+    lines: dict[str, int] = {}
     if isinstance(root, MappingNode):
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
                 fields[key.value] = value.value
+                lines[key.value] = value.start_mark.line + 1
+            elif isinstance(key, ScalarNode) and key.value == "prerequisites" and isinstance(value, SequenceNode):
+                prerequisites = tuple(item.value for item in value.value if isinstance(item, ScalarNode))
     lesson_id = fields.get("id") or stem
     title = fields.get("title", "")
     level = fields.get("level", "")
@@ -124,7 +163,10 @@ def read_entry(path: Path) -> Entry:
     problem = None
     if not title or level not in LEVELS or not minutes or "id" not in fields:
         problem = "not a lesson (missing id, title, level or minutes)"
-    return Entry(lesson_id, title, level, minutes, path, problem)
+    elif not ID_PATTERN.match(lesson_id):
+        # e.g. Cyrillic look-alikes or `../../etc/passwd`: `tutor check` refuses it, so must the listing
+        problem = f"line {lines.get('id', 1)}: {ID_MESSAGE}"
+    return Entry(lesson_id, title, level, minutes, path, problem, prerequisites)
 
 
 def entries(extra_dirs: Iterable[str | Path] = ()) -> list[Entry]:
@@ -145,7 +187,8 @@ def entries(extra_dirs: Iterable[str | Path] = ()) -> list[Entry]:
 def resolve(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
     """An existing file path, else the lesson with this id (file stem or ``id:``) in the folders."""
     candidate = Path(name_or_path).expanduser()
-    if candidate.is_file():
+    problem = file_problem(candidate)
+    if problem is None:
         return candidate
     name = str(name_or_path)
     dirs = lesson_dirs(extra_dirs)
@@ -161,7 +204,12 @@ def resolve(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> 
             if entry.id == name:
                 return path
             known.append(entry.id)
+    if problem == "is a folder, not a file":
+        raise UnknownLesson(name, known, message=f"{name} is a folder, not a lesson file",
+                            hint=f"to use the lessons in it, add `--lessons {shlex.quote(name)}` (e.g. `tutor --lessons {shlex.quote(name)}`)")
+    if problem != "no such file":
+        raise UnknownLesson(name, known, message=f"{name}: {problem}")
     raise UnknownLesson(name, sorted(set(known)))
 
 
-__all__ = ["Entry", "UnknownLesson", "builtin_dir", "entries", "lesson_dirs", "lesson_files", "read_entry", "resolve"]
+__all__ = ["ID_MESSAGE", "ID_PATTERN", "Entry", "UnknownLesson", "builtin_dir", "entries", "file_problem", "lesson_dirs", "lesson_files", "read_entry", "resolve"]

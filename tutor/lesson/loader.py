@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
@@ -152,6 +152,21 @@ def load_scenario(path: str | Path) -> Scenario:
     return _scenario_from_root(root, name)
 
 
+def scenario_problem(path: str | Path, event: int | None, message: str, hint: str | None = None) -> Problem:
+    """A problem found while *running* a scenario file (a limit crossed), positioned at its ``event``
+    (0-based; ``None`` or out of range: the ``events:`` list, else the file's start)."""
+    name, root = _compose(path)
+    node = root
+    inner = _mapping_get(root, "scenario")
+    if inner is not None and _mapping_get(root, "events") is None and _mapping_get(root, "engine") is None:
+        node = inner
+    target = _mapping_get(node, "events") or node
+    if event is not None and isinstance(target, SequenceNode) and 0 <= event < len(target.value):
+        target = target.value[event]
+    line, col = mark_of(target)
+    return Problem(name, line, col, message, hint)
+
+
 def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
     return _scenario_from_root(_compose_text(text, name), name)
 
@@ -170,6 +185,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
     rep.raw(raw)
     if value is INVALID:
         raise LoadError(rep.problems)
+    _check_marks(value, rep, base)
     _check_scenario(value, rep, base)
     if rep.problems:
         raise LoadError(rep.problems)
@@ -212,8 +228,13 @@ def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
 
 def _run(scenario: Scenario, rep: _Reporter, base: tuple) -> Trace | None:
     run_scenario = _engine("run_scenario")
+    from tutor.engine.limits import LimitExceeded
+
     try:
         return run_scenario(scenario)
+    except LimitExceeded as exc:  # at the event that crossed the limit
+        rep.error(base + ("events", exc.event) if exc.event is not None else base, str(exc))
+        return None
     except Exception as exc:  # never a traceback for a lesson file
         rep.error(base, f"the engine failed while running this scenario: {type(exc).__name__}: {exc}")
         return None
@@ -391,6 +412,7 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
         raise LoadError(rep.problems)
     _check_phases(lesson, rep)
     _check_static(lesson, rep)
+    marks = _check_marks(lesson.scenario, rep, ("scenario",))
     trace: Trace | None = None
     if _check_scenario(lesson.scenario, rep, ("scenario",)):
         trace = _run(lesson.scenario, rep, ("scenario",))
@@ -398,6 +420,7 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
     if trace is not None:
         steps = _table_steps(lesson, trace, rep)
         if steps:
+            lesson = _resolve_refs(lesson, marks, steps, rep)
             _check_against_trace(lesson, trace, steps, rep)
     if rep.problems or trace is None:
         raise LoadError(rep.problems)
@@ -467,6 +490,166 @@ def _check_static(lesson: Lesson, rep: _Reporter) -> None:
                       "mark exactly one, or set `multiple: true`", key=True)
 
 
+# --- step references: numbers or marks ---------------------------------------------------------------
+#
+# A scenario event may carry `mark: NAME`; every step reference of a lesson (narration `step`, moments
+# `steps`, question `steps`, `answer.step`, `predict`) may then be `NAME` (the first table row of that
+# event) or `NAME.phase` (its first row of that phase) instead of a number; `end` is the final row. `_resolve_refs` turns them
+# into row numbers, so the loaded lesson holds only numbers and the rest of the program never sees a
+# mark. A narration entry may name its event with `at: NAME`; a `step` number whose row is not one of
+# that event's rows (the scenario changed under it) is reported.
+
+
+#: The reference to the final row (the scenario's `end` step); no event may take this mark.
+END_MARK = "end"
+
+
+def _check_marks(scenario: Scenario, rep: _Reporter, base: tuple) -> dict[str, int]:
+    """``{mark: event number (1-based)}``; a mark used twice is reported at its second use."""
+    marks: dict[str, int] = {}
+    for i, event in enumerate(scenario.events):
+        mark = getattr(event, "mark", None)
+        if mark is None:
+            continue
+        if mark == END_MARK:
+            rep.error(base + ("events", i, "mark"), f"`{END_MARK}` is reserved: it names the final row of the table",
+                      "choose another name")
+            continue
+        if mark in marks:
+            rep.error(base + ("events", i, "mark"),
+                      f"duplicate mark `{mark}` (also event {marks[mark]})", "give each event its own mark")
+            continue
+        marks[mark] = i + 1
+    return marks
+
+
+def _event_text(scenario: Scenario, number: int) -> str:
+    """``event 3 (`request: GET /dashboard`)``: how messages name an event."""
+    from tutor.engine.scenario import event_verb, normalise_event
+
+    if not 1 <= number <= len(scenario.events):
+        return f"event {number}"
+    event = normalise_event(scenario.events[number - 1])
+    verb = event_verb(event)
+    value = getattr(event, verb)
+    if value is None:
+        return f"event {number} (`{verb}`)"
+    if isinstance(value, str):
+        return f"event {number} (`{verb}: {value}`)"
+    return f"event {number} (`{verb}`)"
+
+
+def _rows_text(rows: list[Step]) -> str:
+    return ", ".join(f"{s.step} {s.phase}" for s in rows)
+
+
+def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...], rep: _Reporter) -> Lesson:
+    """The lesson with every mark reference replaced by its row number; problems are reported.
+
+    A reference that cannot be resolved is left as it was (the lesson is rejected anyway), so later
+    checks skip it instead of reporting it twice.
+    """
+    import msgspec
+
+    rows_of: dict[int, list[Step]] = {}
+    for s in steps:
+        rows_of.setdefault(s.event, []).append(s)
+    scenario = lesson.scenario
+
+    def mark_event(mark: str, path: tuple) -> int | None:
+        number = marks.get(mark)
+        if number is None:
+            if marks:
+                hint = did_you_mean(mark, marks) or "marks in this scenario: " + ", ".join(marks)
+            else:
+                hint = "no event has a mark yet: add `mark: " + mark + "` to the scenario event you mean"
+            rep.error(path, f"unknown mark `{mark}`", hint)
+        return number
+
+    def resolve(ref: int | str | None, path: tuple) -> int | str | None:
+        if not isinstance(ref, str):
+            return ref
+        mark, _, phase = ref.partition(".")
+        if ref == END_MARK and END_MARK not in marks:
+            if steps[-1].phase == "end":
+                return steps[-1].step
+            rep.error(path, "`end` names the final `end` row, but the table has none",
+                      "add `end` to `table.phases`")
+            return ref
+        number = mark_event(mark, path)
+        if number is None:
+            return ref
+        rows = rows_of.get(number, [])
+        if not rows:
+            rep.error(path, f"mark `{mark}` names {_event_text(scenario, number)}, which has no row in the table",
+                      "add one of its phases to `table.phases`, or refer to another event")
+            return ref
+        if not phase:
+            return rows[0].step
+        if phase not in PHASES:
+            rep.error(path, f"unknown phase `{phase}` in `{ref}`",
+                      did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES))
+            return ref
+        for s in rows:
+            if s.phase == phase:
+                return s.step
+        rep.error(path, f"mark `{mark}` names {_event_text(scenario, number)}, which has no `{phase}` row in the table",
+                  f"its rows: {_rows_text(rows)}")
+        return ref
+
+    narration = []
+    for i, entry in enumerate(lesson.narration):
+        step = resolve(entry.step, ("narration", i, "step"))
+        if entry.at is not None:
+            at = mark_event(entry.at, ("narration", i, "at"))
+            if at is not None:
+                _check_at(entry.step, step, at, entry.at, steps, rows_of, scenario, rep, ("narration", i))
+        narration.append(msgspec.structs.replace(entry, step=step) if step != entry.step else entry)
+    moments = [
+        msgspec.structs.replace(m, steps=[resolve(r, ("moments", k, "steps", j)) for j, r in enumerate(m.steps)])
+        if any(isinstance(r, str) for r in m.steps) else m
+        for k, m in enumerate(lesson.moments)
+    ]
+    questions = []
+    for q, question in enumerate(lesson.questions):
+        base = ("questions", q)
+        changes: dict[str, Any] = {}
+        if any(isinstance(r, str) for r in question.steps):
+            changes["steps"] = [resolve(r, base + ("steps", j)) for j, r in enumerate(question.steps)]
+        if isinstance(question.predict, str):
+            changes["predict"] = resolve(question.predict, base + ("predict",))
+        if question.answer is not None and isinstance(question.answer.step, str):
+            changes["answer"] = msgspec.structs.replace(
+                question.answer, step=resolve(question.answer.step, base + ("answer", "step")))
+        questions.append(msgspec.structs.replace(question, **changes) if changes else question)
+    return msgspec.structs.replace(lesson, narration=narration, moments=moments, questions=questions)
+
+
+def _check_at(written: int | str | None, step: int | str | None, at: int, at_mark: str, steps: tuple[Step, ...],
+              rows_of: dict[int, list[Step]], scenario: Scenario, rep: _Reporter, base: tuple) -> None:
+    """A narration entry with `at: NAME`: its step must be one of that event's rows."""
+    if written is None:
+        rep.error(base + ("at",), "`at` names the event a `step` was written for, but this entry has no `step`",
+                  f"add `step: {at_mark}` (or a row number), or remove `at`")
+        return
+    if not isinstance(step, int) or not 1 <= step <= len(steps):
+        return  # unresolved or out of range: reported elsewhere
+    row = steps[step - 1]
+    if row.event == at:
+        return
+    rows = rows_of.get(at, [])
+    where = f"it is now a row of {_event_text(scenario, row.event)}" if row.event else "it is now the final row"
+    if isinstance(written, str):
+        message = f"`{written}` is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names"
+        hint = "make `at` and `step` name the same event"
+    else:
+        message = (f"step {written} is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names: "
+                   f"{where}; the scenario changed since this was written")
+        hint = (f"write `step: {at_mark}` or `step: {at_mark}.PHASE` so it follows the event"
+                + (f"; its rows now: {_rows_text(rows)}" if rows else "; it has no row in the table now"))
+    rep.error(base + ("step",), message, hint)
+
+
 def _table_steps(lesson: Lesson, trace: Trace, rep: _Reporter) -> tuple[Step, ...]:
     phases = lesson.table.phases
     if phases is None:
@@ -487,8 +670,8 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
         variables.update(s.variables)
     names = list(STEP_FIELDS) + sorted(variables)
 
-    def step_ok(number: int | None, path: tuple) -> bool:
-        if number is None:
+    def step_ok(number: int | str | None, path: tuple) -> bool:
+        if not isinstance(number, int):  # None, or a mark that did not resolve (already reported)
             return False
         if number > n:
             rep.error(path, f"step {number} does not exist: the table has {n} step{'s' if n != 1 else ''}")

@@ -12,13 +12,36 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from tutor.engine.scenario import Scenario
+from tutor.engine.trace import PHASES, STEP_FIELDS
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 
 Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="lower-case letters, digits and dashes")]
 Text = Annotated[str, Meta(min_length=1)]
 StepNumber = Annotated[int, Meta(ge=1, description="a step of this lesson's execution table (1-based)")]
-Phase = Annotated[str, Meta(description="a phase name from the engine, e.g. receive, validate, set_cookie")]
+MarkRef = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$",
+        description="`NAME` (the first table row of the scenario event with `mark: NAME`) or `NAME.phase` "
+        "(its first row of that phase)",
+    ),
+]
+#: A step reference: a row number, or a mark that follows its event when the scenario changes.
+#: `load_lesson` resolves every reference, so a loaded lesson holds only numbers.
+StepRef = StepNumber | MarkRef
+Mark = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="the mark of a scenario event")]
+# `enum` is what editors complete (`tutor schema`); the loader checks phases itself, with "did you mean".
+Phase = Annotated[
+    str,
+    Meta(description="a phase name from the engine: " + ", ".join(PHASES), extra_json_schema={"enum": list(PHASES)}),
+]
+#: A step field or a tracked variable (`tutor schema` lists both; see :func:`trace_names`).
+TraceName = Annotated[
+    str,
+    Meta(description="a step field (" + ", ".join(STEP_FIELDS) + ") or a tracked variable (clock, session, "
+         "cookieStore, jar.<browser>, document.cookie.<browser> ...)"),
+]
 
 
 class FlowNode(Struct, **_STRUCT):
@@ -52,7 +75,7 @@ class CodeSample(Struct, **_STRUCT):
 
 
 class Column(Struct, **_STRUCT):
-    field: Annotated[str, Meta(description="a step field (action, result, session_id, user, cookie_present, actor, phase) or a tracked variable name")]
+    field: TraceName
     heading: str | None = None
 
 
@@ -65,22 +88,25 @@ class Table(Struct, **_STRUCT):
 
 
 class Tracked(Struct, **_STRUCT):
-    variable: Annotated[str, Meta(description="a step field or a variable name such as session, cookieStore, jar.browser")]
+    variable: TraceName
     label: str | None = None
 
 
 class Narration(Struct, **_STRUCT):
     """What the narrator says at a step, or at every step of a phase (a step entry wins)."""
 
-    step: StepNumber | None = None
+    step: StepRef | None = None
     phase: Phase | None = None
     text: Text
+    at: Mark | None = None
+    """The event this entry was written for: `tutor check` reports a `step` number whose row is no longer
+    one of that event's rows (after the scenario changed)."""
 
 
 class KeyMoment(Struct, **_STRUCT):
     question: Text
     answer: Text
-    steps: list[StepNumber] = []
+    steps: list[StepRef] = []
 
 
 class Choice(Struct, **_STRUCT):
@@ -93,8 +119,8 @@ class Choice(Struct, **_STRUCT):
 class TraceAnswer(Struct, **_STRUCT):
     """Which value of the trace is the right answer; `tutor check` verifies the marked choice equals it."""
 
-    step: StepNumber
-    field: str
+    step: StepRef
+    field: TraceName
 
 
 class QuestionCode(Struct, **_STRUCT):
@@ -116,11 +142,11 @@ class Question(Struct, **_STRUCT):
     """The step-by-step solution."""
     mistakes: list[Text] = []
     """Common mistakes."""
-    steps: list[StepNumber] = []
+    steps: list[StepRef] = []
     """Trace steps this question is about ("see step N")."""
     answer: TraceAnswer | None = None
     """Makes this a trace question: the right choice must equal this trace value."""
-    predict: StepNumber | None = None
+    predict: StepRef | None = None
     """Makes this a predict question, asked in the walkthrough before this step is revealed."""
 
 
@@ -142,3 +168,24 @@ class Lesson(Struct, **_STRUCT):
     snapshot: Text
     transcript: Text
     questions: list[Question] = []
+
+
+def trace_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """``(step fields, variables, per-browser prefixes)`` as the engine records them.
+
+    The variables are read from a step the engine really records (one ``clear_cookies`` event), so this
+    list can never drift from the engine; ``jar.browser`` becomes the prefix ``jar.`` (any browser's name
+    may follow it). Used by `tutor schema` and `tutor new`, which import the engine anyway.
+    """
+    from tutor.engine import Simulation
+    from tutor.engine.scenario import EngineOptions
+
+    sim = Simulation(EngineOptions())
+    try:
+        step = sim.play("clear_cookies")[-1]
+    finally:
+        sim.close()
+    browser = "." + step.actor
+    variables = tuple(name for name in step.variables)
+    prefixes = tuple(name[: -len(browser) + 1] for name in variables if name.endswith(browser))
+    return STEP_FIELDS, variables, prefixes

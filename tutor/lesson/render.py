@@ -1,16 +1,18 @@
 """`tutor show` output: a loaded lesson as plain text, Markdown or JSON, without the app.
 
-Lesson text is printed as plain strings (no markup is interpreted). The execution table shows the
-lesson's ``table.columns`` over ``loaded.steps``; the variable tracker has one column per step.
+Lesson text goes through :func:`tutor.lesson.visible.visible` in every format: plain text as is; in Markdown
+also escaped (:func:`_md`) so HTML and Markdown syntax in a lesson are shown as typed, never rendered (no
+``<img onerror>``, no links); JSON through :func:`tutor.lesson.visible.dumps`. The execution table shows
+the lesson's ``table.columns`` over ``loaded.steps``; the variable tracker has one column per step.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 from tutor.lesson.loader import LoadedLesson, format_value
-from tutor.lesson.visible import visible
+from tutor.lesson.visible import dumps, visible
 
 CELL_WIDTH = 32
 
@@ -148,8 +150,23 @@ def render_text(loaded: LoadedLesson) -> str:
     return visible("\n".join(out).rstrip("\n") + "\n")
 
 
+# What could start Markdown markup anywhere (emphasis, code, links and images, tables, strikethrough) is
+# backslash-escaped; what could only at the start of a line (headings, lists, rules) is escaped there; the
+# HTML specials become entities. A Markdown reader then shows lesson text as typed.
+_MD_INLINE = re.compile(r"[\\`*_\[\]|~]")
+_MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def _md(text: str) -> str:
+    """Lesson text for Markdown: made visible, HTML escaped, Markdown syntax escaped."""
+    text = _MD_INLINE.sub(lambda m: "\\" + m.group(), visible(text))
+    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
+    return "".join(_HTML.get(ch, ch) for ch in text)
+
+
 def _md_cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _md(value).replace("\n", " ")
 
 
 def _md_table(headings: list[str], rows: list[list[str]]) -> list[str]:
@@ -160,30 +177,32 @@ def _md_table(headings: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _fence(source: str, language: str = "") -> list[str]:
+    """A fenced code block: its content is shown literally by every Markdown reader."""
+    source = visible(source)
     fence = "```"
     while fence in source:
         fence += "`"
-    return [fence + language, source.rstrip("\n"), fence]
+    return [fence + re.sub(r"[^A-Za-z0-9_+-]", "", language), source.rstrip("\n"), fence]
 
 
 def render_markdown(loaded: LoadedLesson) -> str:
     lesson = loaded.lesson
-    out: list[str] = [f"# {lesson.title}", "", lesson.summary, "",
-                      f"*{lesson.level} · {lesson.minutes} min · `{lesson.id}`*", ""]
+    out: list[str] = [f"# {_md(lesson.title)}", "", _md(lesson.summary), "",
+                      f"*{_md(lesson.level)} · {lesson.minutes} min · {_md(lesson.id)}*", ""]
     labels = {n.id: n.label for n in lesson.flow.nodes}
     out += ["## Flow", ""]
     for edge in lesson.flow.edges:
-        out.append(f"- {labels.get(edge.from_, edge.from_)} → {labels.get(edge.to, edge.to)}"
-                   + (f" ({edge.label})" if edge.label else ""))
+        out.append(f"- {_md(labels.get(edge.from_, edge.from_))} → {_md(labels.get(edge.to, edge.to))}"
+                   + (f" ({_md(edge.label)})" if edge.label else ""))
     if not lesson.flow.edges:
-        out += [f"- {n.label}" for n in lesson.flow.nodes]
+        out += [f"- {_md(n.label)}" for n in lesson.flow.nodes]
     if lesson.flow.caption:
-        out += ["", lesson.flow.caption]
+        out += ["", _md(lesson.flow.caption)]
     out.append("")
     for sample in lesson.code:
-        out += [f"## Code: {sample.title}", ""] + _fence(sample.source, sample.language) + [""]
+        out += [f"## Code: {_md(sample.title)}", ""] + _fence(sample.source, sample.language) + [""]
         if sample.caption:
-            out += [sample.caption, ""]
+            out += [_md(sample.caption), ""]
     out += ["## Execution table", ""]
     headings, rows = table_rows(loaded)
     out += _md_table(headings, [[_cell(v, None) for v in row] for row in rows]) + [""]
@@ -194,35 +213,35 @@ def render_markdown(loaded: LoadedLesson) -> str:
     if lesson.narration:
         out += ["## Narration", ""]
         for entry in lesson.narration:
-            where = f"Step {entry.step}" if entry.step is not None else f"Every `{entry.phase}` step"
-            out.append(f"- **{where}:** {entry.text}")
+            where = f"Step {entry.step}" if entry.step is not None else f"Every {_md(entry.phase or '')} step"
+            out.append(f"- **{where}:** {_md(entry.text)}")
         out.append("")
     if lesson.moments:
         out += ["## Key moments", ""]
         for moment in lesson.moments:
             steps = f" (steps {', '.join(map(str, moment.steps))})" if moment.steps else ""
-            out += [f"**{moment.question}**{steps}", "", moment.answer, ""]
+            out += [f"**{_md(moment.question)}**{steps}", "", _md(moment.answer), ""]
     out += ["## Snapshot", ""] + _fence(lesson.snapshot) + [""]
     out += ["## Transcript", ""] + _fence(lesson.transcript) + [""]
     if lesson.questions:
         out += ["## Questions", ""]
         for n, q in enumerate(lesson.questions, 1):
-            out += [f"### {n}. {q.prompt}", "", f"*{q.difficulty}* · `{q.id}`", ""]
+            out += [f"### {n}. {_md(q.prompt)}", "", f"*{_md(q.difficulty)}* · {_md(q.id)}", ""]
             if q.code:
                 out += _fence(q.code.source, q.code.language) + [""]
             for choice in q.choices:
-                out.append(f"- [{'x' if choice.correct else ' '}] {choice.text}"
-                           + (f" — {choice.feedback}" if choice.feedback else ""))
+                out.append(f"- [{'x' if choice.correct else ' '}] {_md(choice.text)}"
+                           + (f" — {_md(choice.feedback)}" if choice.feedback else ""))
             out.append("")
             for i, hint in enumerate(q.hints, 1):
-                out.append(f"{i}. Hint: {hint}")
+                out.append(f"{i}. Hint: {_md(hint)}")
             for line in q.solution:
-                out.append(f"- Solution: {line}")
+                out.append(f"- Solution: {_md(line)}")
             for line in q.mistakes:
-                out.append(f"- Common mistake: {line}")
+                out.append(f"- Common mistake: {_md(line)}")
             if q.hints or q.solution or q.mistakes:
                 out.append("")
-    return visible("\n".join(out).rstrip("\n") + "\n")
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def to_json(loaded: LoadedLesson) -> dict[str, Any]:
@@ -235,7 +254,7 @@ def to_json(loaded: LoadedLesson) -> dict[str, Any]:
 
 
 def render_json(loaded: LoadedLesson) -> str:
-    return json.dumps(to_json(loaded), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_json(loaded)) + "\n"
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

@@ -8,6 +8,7 @@ yaml-language-server protocol (VS Code's YAML extension, Helix, Neovim ...) at t
 from __future__ import annotations
 
 import re
+import textwrap
 
 #: The schema file the first line refers to (write it with `tutor schema > lesson.schema.json`).
 SCHEMA_FILE = "lesson.schema.json"
@@ -32,8 +33,7 @@ tags: [sessions, cookies]
 prerequisites: []                # ids of lessons to take first
 
 # The concept flow: boxes and arrows. A node lights up while the walkthrough is in one of its phases.
-# Phases are the engine's names: receive, read_cookie, check_credentials, validate, create_session,
-# rotate_session, destroy_session, load_user, set_cookie, clear_cookie, send_response, store_cookie, ...
+__PHASES__
 flow:
   nodes:
     - id: browser
@@ -79,7 +79,13 @@ code:
 
 # The scenario the engine runs. `engine:` options all have defaults; `seed` makes the IDs repeatable.
 # Events: request, login, logout, advance (the virtual clock), tamper, steal, xss, clear_cookies,
-# restart_server. `as:` picks the browser (default: browser).
+# restart_server, close_browser. `as:` picks the browser (default: browser); `login` takes
+# `remember: true` ("remember me": a persistent cookie with Max-Age cookie.remember_max_age).
+# Browsers are chromium unless declared next to `events:`, e.g. `browsers: {fox: {kind: firefox}}`
+# (kinds: chromium, firefox, safari; they differ for `same_site: unset` and for SameSite=None
+# without Secure). `mark:` names an event, so the rest of the file can point at its rows by name
+# (`visit`, `visit.create_session`) instead of by number: names keep pointing at the right rows
+# when you add or remove events.
 scenario:
   engine:
     strategy: database           # or jwt
@@ -88,12 +94,15 @@ scenario:
   events:
     - request: GET /
       note: The first visit carries no cookie.
+      mark: visit
     - login: alice
+      mark: login
     - request: GET /dashboard
     - logout
 
 # The execution table: which steps become rows (by phase) and which columns they show.
-# Step numbers everywhere else in this file are rows of this table (1, 2, 3 ...).
+# A step anywhere else in this file is a row of this table: a number (1, 2, 3 ...), a mark (the event's
+# first row), `mark.phase` (the event's first row of that phase) or `end` (the final row).
 table:
   columns:
     - field: step
@@ -106,7 +115,7 @@ table:
   phases: [receive, create_session, rotate_session, destroy_session, set_cookie, clear_cookie]
 
 # The variable tracker: one row per variable, one column per step.
-# A step field (session_id, user, cookie_present ...) or a variable of the trace.
+__NAMES__
 tracker:
   - variable: session_id
     label: session ID
@@ -116,7 +125,7 @@ tracker:
 
 # What the narrator says: at one step, or at every step of a phase (a step entry wins).
 narration:
-  - step: 1
+  - step: visit
     text: The first request arrives. The browser has no cookie for this site yet.
   - phase: create_session
     text: No valid session came with the request, so the server starts a new one.
@@ -127,7 +136,7 @@ narration:
 moments:
   - question: Why does a visitor get a session before signing in?
     answer: Anonymous sessions are on, so a first visit gets one; it holds no user.
-    steps: [2]
+    steps: [visit.create_session]
 
 # A one-screen summary, and a transcript (plain text, several lines with |).
 snapshot: |
@@ -140,14 +149,18 @@ transcript: |
   Narrator: The server starts an anonymous session and sends its ID in Set-Cookie.
   Narrator: Alice signs in; the server checks her password and issues a fresh ID.
 
-# Questions. Exactly one choice is `correct: true` unless `multiple: true`.
+# Questions. Exactly one choice is `correct: true` unless `multiple: true`. Where they appear: the
+# visual quiz asks trace questions (`answer:`); practice asks every question without `predict:`;
+# the walkthrough asks each `predict:` question before its step; a test draws up to 10 questions
+# without `predict:`, spread over easy, medium and hard.
 questions:
   # A trace question: `answer` names a value of the trace; `tutor check` verifies that the
-  # correct choice's text equals it (null, true/false, text as-is, other values as compact JSON).
+  # correct choice's text equals it, spelled as the table shows it: null, true / false, numbers as
+  # digits ("200"), text in full (never cut short with …), other values as compact JSON.
   - id: first-phase
     difficulty: easy
     prompt: Which phase does step 1 record?
-    answer: {step: 1, field: phase}
+    answer: {step: visit, field: phase}
     choices:
       - text: receive
         correct: true
@@ -157,7 +170,7 @@ questions:
   - id: predict-first-visit
     difficulty: medium
     prompt: GET / arrived without a session cookie. What does the server do next?
-    predict: 2
+    predict: visit.create_session
     choices:
       - text: It creates a new anonymous session.
         correct: true
@@ -168,7 +181,7 @@ questions:
   - id: cookie-holds
     difficulty: hard
     prompt: In a database session, what does the cookie hold?
-    steps: [2]
+    steps: [visit.create_session]
     choices:
       - text: Only the session ID.
         correct: true
@@ -188,7 +201,31 @@ def render_template(lesson_id: str) -> str:
     """The new lesson's text for ``lesson_id`` (which must match :data:`ID_PATTERN`)."""
     if not ID_PATTERN.match(lesson_id):
         raise ValueError(f"invalid lesson id {lesson_id!r}")
-    return _TEMPLATE.replace("__SCHEMA__", SCHEMA_FILE).replace("__ID__", lesson_id)
+    return (_TEMPLATE.replace("__SCHEMA__", SCHEMA_FILE).replace("__ID__", lesson_id)
+            .replace("__PHASES__", _phases_comment()).replace("__NAMES__", _names_comment()))
+
+
+def _comment(text: str) -> str:
+    """``text`` as ``# `` comment lines of at most 100 characters."""
+    return "\n".join("# " + line for line in textwrap.wrap(text, 98))
+
+
+def _phases_comment() -> str:
+    """Every phase of the engine (so the list can never fall behind it)."""
+    from tutor.engine.trace import PHASES
+
+    return _comment("Phases are the engine's names: " + ", ".join(PHASES) + ".")
+
+
+def _names_comment() -> str:
+    """Every step field and variable the engine records."""
+    from tutor.lesson.model import trace_names
+
+    fields, variables, prefixes = trace_names()
+    per_browser = ", ".join(p + "NAME" for p in prefixes)
+    return _comment("A step field (" + ", ".join(fields) + ") or a variable of the trace ("
+                    + ", ".join(v for v in variables if not v.startswith(prefixes)) + ", and "
+                    + per_browser + " for any browser).")
 
 
 __all__ = ["ID_PATTERN", "SCHEMA_FILE", "render_template"]

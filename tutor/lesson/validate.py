@@ -47,6 +47,8 @@ _PATTERN_MESSAGES: dict[str, str] = {
     r"^(GET|POST) /\S*$": "expected a request such as GET /dashboard or POST /login",
     r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
     r"^/": "expected a path starting with /",
+    r"^[a-z][a-z0-9_-]{0,39}$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
+    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
 }
 
 _compiled: dict[str, re.Pattern[str]] = {}

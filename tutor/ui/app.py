@@ -55,6 +55,17 @@ def _is_picker_screen(screen: object) -> bool:
     return module is not None and isinstance(screen, module.PickerScreen)
 
 
+def screenshot_folder() -> Path:
+    """Where screenshots go: the Downloads folder, else the Pictures folder, if it exists; else the
+    current folder."""
+    from platformdirs import user_downloads_dir, user_pictures_dir
+
+    for candidate in (user_downloads_dir(), user_pictures_dir()):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.cwd()
+
+
 class TutorApp(App):
     """Session Tutor."""
 
@@ -90,6 +101,17 @@ class TutorApp(App):
         self.seed = seed
         self._store_failed = False
 
+    async def run_async(self, *, headless: bool = False, **kwargs):  # type: ignore[override]
+        """Run the app; without an interactive terminal, say so on stderr and return at once (exit 1)."""
+        from tutor.ui.terminal import terminal_problem
+
+        problem = None if headless else terminal_problem()
+        if problem is not None:
+            sys.stderr.write(f"tutor: error: {problem}\n")
+            self._return_code = 1
+            return None
+        return await super().run_async(headless=headless, **kwargs)
+
     # -- progress store -----------------------------------------------------------------------------
     def _open_store(self) -> None:
         if self._store_arg != OPEN_STORE:
@@ -101,11 +123,11 @@ class TutorApp(App):
                 self.store = ProgressStore.open()
             except (ProgressError, OSError) as exc:
                 self.store = None
-                self.notify(f"Progress will not be saved: {exc}", title="Progress store", severity="warning", timeout=8, markup=False)
+                self.notify(visible(f"Progress will not be saved: {exc}"), title="Progress store", severity="warning", timeout=8, markup=False)
                 return
         notice = getattr(self.store, "notice", None)
         if notice:
-            self.notify(notice, title="Progress store", severity="warning", timeout=10, markup=False)
+            self.notify(visible(notice), title="Progress store", severity="warning", timeout=10, markup=False)
 
     def store_call(self, fn: Callable[[], T], default: T | None = None) -> T | None:
         """Run a progress-store call; a failure is shown once and recording stops (the app runs on)."""
@@ -119,7 +141,7 @@ class TutorApp(App):
             self.store = None
             if not self._store_failed:
                 self._store_failed = True
-                self.notify(f"Progress is no longer saved: {exc}", title="Progress store", severity="error", timeout=8, markup=False)
+                self.notify(visible(f"Progress is no longer saved: {exc}"), title="Progress store", severity="error", timeout=8, markup=False)
             return default
 
     def lesson_summary(self, lesson_id: str) -> LessonProgress | None:
@@ -206,7 +228,14 @@ class TutorApp(App):
 
     # -- command palette ----------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot" and not self.is_web:
+                # Textual's saves to ~/Downloads and only says "Failed" when that folder does not exist
+                folder = screenshot_folder()
+                yield SystemCommand("Screenshot", visible(f"Save an SVG screenshot of this screen in {folder}"),
+                                    partial(self.set_timer, 0.1, self.save_screenshot_in_folder))
+            else:
+                yield command
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 
@@ -218,9 +247,21 @@ class TutorApp(App):
                 # the palette reads titles as markup: lesson text is escaped
                 yield SystemCommand(
                     f"Open lesson: {escape(visible(entry.title))}",
-                    escape(f"{entry.level}, {entry.minutes} min ({entry.id})"),
+                    escape(visible(f"{entry.level}, {entry.minutes} min ({entry.id})")),
                     partial(self.open_lesson, entry.path),
                 )
+
+    def save_screenshot_in_folder(self) -> Path | None:
+        """Save an SVG of the screen in :func:`screenshot_folder` and say where (or why not)."""
+        folder = screenshot_folder()
+        try:
+            path = Path(self.save_screenshot(path=str(folder)))
+        except OSError as exc:
+            self.notify(visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
+                        title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(visible(f"Saved {path}"), title="Screenshot", markup=False)
+        return path
 
     def on_unmount(self) -> None:
         store = self.store
@@ -231,4 +272,4 @@ class TutorApp(App):
                 pass
 
 
-__all__ = ["OPEN_STORE", "TutorApp"]
+__all__ = ["OPEN_STORE", "TutorApp", "screenshot_folder"]

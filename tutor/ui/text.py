@@ -1,8 +1,9 @@
 """Showing lesson text literally.
 
 Lesson files are written by authors (and may be hostile): their text must never be interpreted as Rich
-or Textual markup, and terminal control sequences must not reach the terminal. :func:`literal` is the
-only way lesson text gets onto the screen.
+or Textual markup, and terminal control sequences must not reach the terminal. The one function that
+makes text safe is :func:`tutor.lesson.visible.visible`; :func:`literal` only wraps its result in a Rich
+``Text`` (which parses no markup), the form widgets take.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tutor.lesson.loader import format_value as _format_trace_value
 from tutor.lesson.visible import visible
 
 def literal(s: str) -> Text:
-    """Lesson text as a Rich ``Text``: no markup interpretation, control chars made visible, tabs expanded."""
+    """``visible(s)`` as a Rich ``Text``: no markup interpretation, control chars made visible, tabs expanded."""
     return Text(visible(s), end="", no_wrap=False)
 
 

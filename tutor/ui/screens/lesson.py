@@ -314,7 +314,9 @@ class LessonScreen(Screen):
         quiz = _optional_widget("tutor.ui.widgets.quiz", "QuizView")
         if quiz is None:
             return Static(f"{MODES[mode][1]} is not available in this build.", classes="missing")
-        return quiz(loaded, mode, getattr(self.app, "store", None), seed=self.seed, id=f"quiz-{mode}")
+        # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
+        seed = None if mode == "test" else self.seed
+        return quiz(loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
 
     def _ensure_mode_widget(self, mode: str) -> None:
         """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid

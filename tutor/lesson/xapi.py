@@ -1,0 +1,143 @@
+"""Learning records as xAPI 1.0.3 statements (`tutor progress --format xapi`), for a Learning Record Store.
+
+Each recorded answer becomes an ``answered`` statement about the question (an activity whose parent is the
+lesson); each finished test a ``passed`` or ``failed`` statement about the lesson, with its score; a
+walkthrough followed to its last step a ``completed`` statement about the lesson. Verbs and activity types
+are ADL's (``http://adlnet.gov/expapi/...``). Activity IRIs are stable (built from the lesson and question
+ids under :data:`ACTIVITY_BASE`), and so are statement ids (a UUID derived from the actor and the record), so
+sending the same export twice does not store anything twice.
+
+Pure functions over the progress store's records: no Textual, no network.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import socket
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "ActorError", "agent", "statements"]
+
+#: The xAPI version these statements follow (send it as the X-Experience-API-Version header).
+VERSION = "1.0.3"
+ACTIVITY_BASE = "https://session-tutor.invalid/xapi/"
+#: A test scored at least this percentage is ``passed``, else ``failed``.
+PASS_PERCENT = 70.0
+VERBS = {name: f"http://adlnet.gov/expapi/verbs/{name}" for name in ("answered", "completed", "passed", "failed")}
+LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
+QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+_EXT_MODE = f"{ACTIVITY_BASE}extensions/mode"
+_EXT_HINTS = f"{ACTIVITY_BASE}extensions/hints-used"
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, ACTIVITY_BASE)
+_MAILTO = re.compile(r"^mailto:[^@\s<>\"]+@[^@\s<>\"]+$")
+
+
+class ActorError(ValueError):
+    """``--actor`` is not a ``mailto:`` IRI."""
+
+
+def agent(actor: str | None = None) -> dict[str, Any]:
+    """The xAPI Agent: ``mailto:...`` as its mbox, else this computer's user as an account."""
+    if actor is not None:
+        if not _MAILTO.match(actor):
+            raise ActorError(f"--actor {actor}: expected a mailto: address such as mailto:alice@example.org")
+        return {"objectType": "Agent", "mbox": actor}
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        user = "learner"
+    host = socket.gethostname()
+    if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host or ""):
+        host = "localhost"
+    return {"objectType": "Agent", "name": user, "account": {"homePage": f"http://{host}/", "name": user}}
+
+
+def lesson_iri(lesson_id: str) -> str:
+    return f"{ACTIVITY_BASE}lessons/{quote(lesson_id, safe='')}"
+
+
+def question_iri(lesson_id: str, question_id: str) -> str:
+    return f"{lesson_iri(lesson_id)}/questions/{quote(question_id, safe='')}"
+
+
+def _timestamp(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _lesson(lesson_id: str, title: str | None) -> dict[str, Any]:
+    definition: dict[str, Any] = {"type": LESSON_TYPE}
+    if title:
+        definition["name"] = {"en": title}
+    return {"objectType": "Activity", "id": lesson_iri(lesson_id), "definition": definition}
+
+
+def _statement(actor: dict[str, Any], verb: str, obj: dict[str, Any], key: str, **parts: Any) -> dict[str, Any]:
+    who = actor.get("mbox") or f"{actor['account']['homePage']}{actor['account']['name']}"
+    statement = {
+        "id": str(uuid.uuid5(_NAMESPACE, f"{who}|{verb}|{key}")),
+        "actor": actor,
+        "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
+        "object": obj,
+        **{k: v for k, v in parts.items() if v is not None},
+    }
+    return statement
+
+
+def statements(
+    actor: dict[str, Any],
+    answers: Iterable[Any],
+    tests: Iterable[Any],
+    *,
+    titles: Mapping[str, str] | None = None,
+    completed: Mapping[str, float | None] | None = None,
+    pass_percent: float = PASS_PERCENT,
+) -> list[dict[str, Any]]:
+    """xAPI statements for ``answers`` (``AnswerRecord``) and ``tests`` (``TestRecord``), plus a ``completed``
+    statement for each lesson id in ``completed`` (its value: when, or ``None`` if not known)."""
+    titles = titles or {}
+    out: list[dict[str, Any]] = []
+    for lesson_id, at in sorted((completed or {}).items()):
+        out.append(_statement(
+            actor, "completed", _lesson(lesson_id, titles.get(lesson_id)), f"completed|{lesson_id}",
+            result={"completion": True},
+            context={"platform": "Session Tutor"},
+            timestamp=_timestamp(at) if at is not None else None,
+        ))
+    for a in answers:
+        question = {
+            "objectType": "Activity",
+            "id": question_iri(a.lesson_id, a.question_id),
+            "definition": {"type": QUESTION_TYPE, "interactionType": "choice"},
+        }
+        out.append(_statement(
+            actor, "answered", question, f"answered|{a.lesson_id}|{a.question_id}|{a.mode}|{a.at!r}",
+            result={
+                "success": bool(a.correct),
+                "response": "[,]".join(f"choice-{i + 1}" for i in a.chosen),
+                "extensions": {_EXT_HINTS: int(a.hints_used)},
+            },
+            context={
+                "platform": "Session Tutor",
+                "contextActivities": {"parent": [_lesson(a.lesson_id, titles.get(a.lesson_id))]},
+                "extensions": {_EXT_MODE: a.mode},
+            },
+            timestamp=_timestamp(a.at),
+        ))
+    for t in tests:
+        passed = t.score >= pass_percent
+        score: dict[str, Any] = {"scaled": round(t.score / 100.0, 4)}
+        if t.total > 0:
+            score.update(raw=t.correct, min=0, max=t.total)
+        out.append(_statement(
+            actor, "passed" if passed else "failed", _lesson(t.lesson_id, titles.get(t.lesson_id)),
+            f"test|{t.lesson_id}|{t.at!r}",
+            result={"score": score, "success": passed, "completion": True},
+            context={"platform": "Session Tutor"},
+            timestamp=_timestamp(t.at),
+        ))
+    return out
