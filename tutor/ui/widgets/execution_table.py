@@ -154,6 +154,7 @@ class StepTable(Widget):
         super().__init__(**kw)
         self._steps: tuple[Step, ...] = ()
         self.upto = 0
+        self._revealed_before = False
         #: the steps revealed by the last call of :meth:`reveal` that moved forward (0-based indexes)
         self.added: range = range(0)
 
@@ -179,7 +180,9 @@ class StepTable(Widget):
     def reveal(self, upto: int) -> None:
         """Steps 1..upto shown, step ``upto`` the current one (0 = none)."""
         upto = max(0, min(upto, len(self._steps)))
-        self.added = range(self.upto, upto) if upto > self.upto else range(0)
+        # rows a move adds are marked; not the rows of the first reveal (a view opened at some step)
+        self.added = range(self.upto, upto) if upto > self.upto and self._revealed_before else range(0)
+        self._revealed_before = True
         self.upto = upto
         self._revealed()
 
