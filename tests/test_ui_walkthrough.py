@@ -563,3 +563,18 @@ async def test_predict_arrows_move_the_choice_and_enter_confirms_it() -> None:
         await pilot.press("down", "enter")  # the second choice on screen
         await pilot.pause()
         assert walk.answers[2][0] == (question.order[1],) and walk.current == 2
+
+
+@sync
+async def test_current_row_is_marked_and_rows_a_move_added_are_marked_too() -> None:
+    app = make_app(step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        walk, table, _ = parts(app)
+        walk.answers.update({5: ((0,), True)})
+        lines = widget_text(table).splitlines()
+        assert [line.split()[0] for line in lines[1:] if line.split()[0] in ("+", "▶")] == ["▶"]  # opened at 3
+        await pilot.press("g", "6", "enter")
+        await pilot.pause()
+        marks = [line.split()[:2] for line in widget_text(table).splitlines()[1:] if line.strip()[:1] in ("+", "▶")]
+        assert marks == [["+", "4"], ["+", "5"], ["▶", "6"]]
