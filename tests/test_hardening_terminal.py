@@ -169,3 +169,40 @@ def test_resizing_repeatedly_during_autoplay(monkeypatch) -> None:
             assert_current_row_shown(app)
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_built_in_lesson_is_legible_at_its_last_step(size) -> None:
+    """Each built-in lesson at its last step: every heading word of its table on screen, the current row
+    marked and drawn, every tracked variable on a row of the tracker."""
+    from tutor.lesson import catalog
+    from tutor.ui.widgets.execution_table import column_heading
+
+    lessons = [entry.id for entry in catalog.entries([]) if entry.valid]
+    assert len(lessons) >= 7
+
+    async def run(lesson: str) -> None:
+        app = app_for(["open", lesson])
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            walk = _walk(app)
+            walk.answers.update({step: ((0,), True) for step in walk.predicts})
+            walk.go(walk.total)
+            await pilot.pause()
+            table = walk.table
+            view = table.content_region
+            lines = [line[view.x : view.right] for line in _screen_lines(app)[view.y : view.bottom]]
+            heading = " ".join(lines[:4])
+            for column in table.lesson_columns:
+                for word in column_heading(column).split():
+                    assert word in heading, f"{lesson} at {size}: heading word {word!r} missing"
+            assert any(line.lstrip().startswith("▶") for line in lines), f"{lesson} at {size}: no current row"
+            tracker = walk.tracker
+            if tracker is not None:
+                rows = [tracker.render_line(y).text for y in range(tracker.size.height)]
+                for tracked in tracker.variables:
+                    label = (tracked.label or tracked.variable)[:6]
+                    assert any(row.lstrip().startswith(label) for row in rows), f"{lesson} at {size}: {label!r}"
+
+    for lesson in lessons:
+        asyncio.run(run(lesson))
