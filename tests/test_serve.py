@@ -290,6 +290,31 @@ def test_a_non_loopback_host_warns_loudly(host: str, monkeypatch: pytest.MonkeyP
     assert made[0]["max_sessions"] == 3
 
 
+def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "tutor", "serve", "--host", "127.0.0.1", "--port", str(port), "--exports", str(tmp_path)],
+            capture_output=True, text=True, timeout=WAIT, stdin=subprocess.DEVNULL,
+        )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"tutor serve: error: cannot listen on 127.0.0.1:{port}:" in done.stderr
+    assert "hint: choose another --port" in done.stderr
+
+
+def test_an_exports_folder_that_cannot_be_made_fails_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys) -> None:
+    monkeypatch.setattr(serve, "_make_server_class", lambda: pytest.fail("the server started"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    args = argparse.Namespace(host="localhost", port=8000, lessons=[], max_sessions=3, exports=str(blocker / "served"))
+    assert serve.run(args) == 1
+    assert capsys.readouterr().err.startswith(f"tutor serve: error: --exports {blocker / 'served'}: cannot create the folder")
+
+
 def test_max_sessions_must_be_positive(capsys) -> None:
     from tutor.cli import main
 
