@@ -406,7 +406,12 @@ def test_a_served_session_in_a_real_browser(start, tmp_path: Path) -> None:
 
     served = start()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # Chromium writes its profile, crash reports and dconf under $HOME: a HOME of this test's own
+        browser_home = tmp_path / "browser-home"
+        browser_home.mkdir()
+        env = {**os.environ, "HOME": str(browser_home), "XDG_CONFIG_HOME": str(browser_home / ".config"),
+               "XDG_CACHE_HOME": str(browser_home / ".cache")}
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             screen = Screen(page)
@@ -446,3 +451,4 @@ def test_a_served_session_in_a_real_browser(start, tmp_path: Path) -> None:
     (session,) = served.exports.iterdir()
     assert (session / "playground-1.yaml").read_text(encoding="utf-8").count("request: GET /") == 1
     assert list(served.cwd.iterdir()) == []  # nothing in the server's working folder
+    assert any(browser_home.iterdir())  # the browser's files went to its own HOME (not the real one)
