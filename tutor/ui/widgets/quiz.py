@@ -35,7 +35,7 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.progress import ProgressError
-from tutor.ui.text import literal
+from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
@@ -693,7 +693,7 @@ class QuizView(Widget, can_focus=True):
         try:
             return method(*args, **kwargs)
         except ProgressError as exc:
-            self.notify(str(exc), title="Progress not saved", severity="error", markup=False)
+            self.notify(visible(str(exc)), title="Progress not saved", severity="error", markup=False)
             return None
 
     def action_hint(self) -> None:
