@@ -25,12 +25,6 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 def test_location_follows_tutor_home(home: Path) -> None:
     assert default_path() == home / "progress.sqlite3"
     with ProgressStore.open() as store:
