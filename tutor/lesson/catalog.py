@@ -22,7 +22,8 @@ from tutor.lesson.yamlsource import SourceError, compose_text, read_text
 
 SUFFIXES = (".yaml", ".yml")
 LEVELS = ("beginner", "intermediate", "advanced")
-#: A lesson id (the pattern of ``tutor.lesson.model.Id``; the message is `tutor check`'s for it).
+#: A lesson id: the one pattern for the catalog, `tutor new` and `tutor check`'s message (``tutor.lesson.model.Id``
+#: spells it again for the JSON Schema; a test holds them equal).
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ID_MESSAGE = "expected an id: lower-case letters, digits and dashes (at most 64, not starting with a dash)"
 
