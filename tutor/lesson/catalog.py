@@ -18,7 +18,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from tutor.lesson.yamlsource import SourceError, compose_text, read_text
+from tutor.lesson.yamlsource import SourceError, compose_text, mark_of, read_text
 
 SUFFIXES = (".yaml", ".yml")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -153,7 +153,7 @@ def read_entry(path: Path) -> Entry:
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
                 fields[key.value] = value.value
-                lines[key.value] = value.start_mark.line + 1
+                lines[key.value] = mark_of(value)[0]
             elif isinstance(key, ScalarNode) and key.value == "prerequisites" and isinstance(value, SequenceNode):
                 prerequisites = tuple(item.value for item in value.value if isinstance(item, ScalarNode))
     lesson_id = fields.get("id") or stem
