@@ -138,3 +138,19 @@ def test_readme_says_how_to_send_them_to_an_lrs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "tutor progress --format xapi" in readme
     assert "X-Experience-API-Version: 1.0.3" in readme and "/statements" in readme
+
+
+def test_the_export_reads_the_catalog_once(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Titles and step counts come from one pass over the lesson files (it was one more per lesson)."""
+    from tutor.commands.progress import progress_xapi
+    from tutor.lesson import catalog
+
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    files = list(catalog.lesson_files(catalog.builtin_dir()))
+    read = []
+    real = catalog.read_entry
+    monkeypatch.setattr(catalog, "read_entry", lambda path: read.append(path) or real(path))
+    with ProgressStore.open(home / "progress.sqlite3", readonly=True) as store:
+        statements = progress_xapi(store, {"objectType": "Agent", "mbox": "mailto:a@example.org"})
+    assert len(read) == len(files)
+    assert sum(s["verb"]["id"].endswith("/completed") for s in statements) == 1  # session-lifecycle only
