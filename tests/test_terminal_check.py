@@ -60,8 +60,7 @@ def test_the_web_driver_needs_no_terminal(monkeypatch) -> None:
     assert terminal_problem() is None
 
 
-def test_headless_run_is_not_refused(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+def test_headless_run_is_not_refused(home: Path, monkeypatch) -> None:
     monkeypatch.setenv("TERM", "dumb")
     app = make_app()
 
