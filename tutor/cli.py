@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         if not os.path.isdir(folder):
             from tutor.commands.common import error
 
-            return error(args.command or "", f"--lessons {folder}: no such folder")
+            why = "not a folder" if os.path.exists(folder) else "no such folder"
+            return error(args.command or "", f"--lessons {folder}: {why}")
     name = args.command or "picker"
     module = importlib.import_module(f"tutor.commands.{name}")
     try:
