@@ -20,9 +20,10 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = getattr(args, "format", "text")
     actor = getattr(args, "actor", None)
-    if (actor is not None or getattr(args, "pass_mark", None) is not None) and fmt != "xapi":
-        return error("progress", "--actor and --pass-mark go with --format xapi")
     pass_mark = getattr(args, "pass_mark", None)
+    lessons = getattr(args, "lessons", None) or ()
+    if (actor is not None or pass_mark is not None) and fmt != "xapi":
+        return error("progress", "--actor and --pass-mark go with --format xapi")
     if pass_mark is not None and not 0 <= pass_mark <= 100:
         return error("progress", f"--pass-mark must be a percentage 0-100, not {pass_mark:g}")
     if fmt == "xapi":
@@ -50,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "json":
                 out_json(progress_json(store))
             elif fmt == "xapi":
-                out_json(progress_xapi(store, who, getattr(args, "lessons", None) or (), getattr(args, "pass_mark", None)))
+                out_json(progress_xapi(store, who, lessons, pass_mark))
             else:
-                out(progress_text(store, _titles(_lessons(getattr(args, "lessons", None) or ())), width=_width()), end="")
+                out(progress_text(store, _titles(_lessons(lessons)), width=_width()), end="")
         except ProgressError as exc:
             return error("progress", str(exc))
     return 0
