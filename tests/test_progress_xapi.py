@@ -126,12 +126,17 @@ def test_default_actor_is_the_user_and_pass_mark_is_an_option(home: Path) -> Non
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--actor", "alice"], "tutor progress: error: --actor alice: expected a mailto: address"),
-    (["--pass-mark", "120"], "tutor progress: error: --pass-mark must be a percentage 0-100"),
 ])
 def test_bad_options_are_one_error_and_exit_1(home: Path, args: list[str], message: str) -> None:
     done = run(home, *args)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith(message), done.stderr
+
+
+def test_a_pass_mark_out_of_range_is_a_usage_error(home: Path) -> None:
+    done = run(home, "--pass-mark", "120")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "tutor progress: error: argument --pass-mark: expected a percentage 0-100, not 120" in done.stderr
 
 
 def test_readme_says_how_to_send_them_to_an_lrs() -> None:

@@ -315,11 +315,18 @@ def test_an_exports_folder_that_cannot_be_made_fails_at_start(tmp_path: Path, mo
     assert capsys.readouterr().err.startswith(f"tutor serve: error: --exports {blocker / 'served'}: cannot create the folder")
 
 
-def test_max_sessions_must_be_positive(capsys) -> None:
+@pytest.mark.parametrize(("option", "value", "expected"), [
+    ("--max-sessions", "0", "expected a number, 1 or more, not 0"),
+    ("--port", "-5", "expected a port 1-65535, not -5"),
+    ("--port", "70000", "expected a port 1-65535, not 70000"),
+])
+def test_out_of_range_numbers_are_usage_errors(capsys, option: str, value: str, expected: str) -> None:
     from tutor.cli import main
 
-    assert main(["serve", "--max-sessions", "0"]) == 1
-    assert "--max-sessions must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", option, value])
+    assert exited.value.code == 2
+    assert f"tutor serve: error: argument {option}: {expected}" in capsys.readouterr().err
 
 
 # --- a real browser ---------------------------------------------------------------------------------------

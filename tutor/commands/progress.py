@@ -23,9 +23,7 @@ def run(args: argparse.Namespace) -> int:
     pass_mark = getattr(args, "pass_mark", None)
     lessons = getattr(args, "lessons", None) or ()
     if (actor is not None or pass_mark is not None) and fmt != "xapi":
-        return error("progress", "--actor and --pass-mark go with --format xapi")
-    if pass_mark is not None and not 0 <= pass_mark <= 100:
-        return error("progress", f"--pass-mark must be a percentage 0-100, not {pass_mark:g}")
+        args.usage_error("--actor and --pass-mark go with --format xapi")  # exits 2
     if fmt == "xapi":
         from tutor.lesson.xapi import ActorError, agent
 

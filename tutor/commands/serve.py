@@ -308,11 +308,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         return error("serve", "textual-serve is not installed; install it with: "
                      "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')")
-    if not 0 < args.port < 65536:
-        return error("serve", f"--port must be 1-65535, not {args.port}")
-    max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)
-    if max_sessions < 1:
-        return error("serve", f"--max-sessions must be at least 1, not {max_sessions}")
+    max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)  # ranges checked by argparse (exit 2)
     exports = Path(getattr(args, "exports", None) or default_exports_dir()).expanduser().resolve()
     from tutor.lesson.cache import make_private_dirs
 
