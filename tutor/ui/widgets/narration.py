@@ -22,14 +22,18 @@ def narration_for(lesson: Lesson, step: Step) -> str:
     return f"{step.action} → {step.result}"
 
 
-def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None) -> Text:
-    """The heading and narration of ``step`` (None: before the first step), with a predict verdict."""
+def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None, *,
+              heading: bool = True) -> Text:
+    """The heading and narration of ``step`` (None: before the first step), with a predict verdict
+    (``heading=False``: without the heading line, which the walkthrough's status line then shows)."""
     text = Text()
     if step is None:
-        text.append(f"Step 0 of {total}\n", style="bold")
+        if heading:
+            text.append(f"Step 0 of {total}\n", style="bold")
         text.append_text(literal("Press → (or n) to play the first step."))
         return text
-    text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
+    if heading:
+        text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
     text.append_text(literal(narration_for(lesson, step)))
     if verdict is not None:
         text.append("\nYour prediction: ", style="italic")
@@ -37,32 +41,55 @@ def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | Non
     return text
 
 
+def short_verdict(correct: bool) -> Text:
+    """The verdict as the narration shows it on a short terminal (the question showed it whole)."""
+    return Text("✓ Right." if correct else "✗ Not quite (see this step's row).", style="bold")
+
+
+#: Below this many rows the narration shows :func:`short_verdict` (the lesson screen's ``-short``).
+SHORT_BELOW_HEIGHT = 34
+
+
 class Narration(Static):
     """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally.
 
-    It sits in a scrolling box (``#narration-box``) that shares the band above the table with the code.
-    Its height is the most any step of the lesson needs at its width (:meth:`measure`), so a step changes
-    its text, never its size: no layout pass per step.
+    It shares the band above the table with the code and the tracker. Its height is the most any step of
+    the lesson needs at its width (:meth:`measure`), so a step changes its text, never its size (no layout
+    pass per step), and it never needs to scroll. On a short terminal the heading is left to the
+    walkthrough's status line and a predict verdict is shortened to its first words (the question showed
+    it whole), so that the band leaves the table more rows.
     """
 
-    def measure(self, texts: list[Text]) -> None:
-        """Every text this narration may show (all steps, with their possible verdicts)."""
+    def measure(self, texts: list[Text], short_texts: list[Text] | None = None) -> None:
+        """Every text this narration may show (all steps, with their possible verdicts; ``short_texts``:
+        the same with the short verdicts)."""
         self._all_texts = texts
-        self._heights: dict[int, int] = {}
+        self._short_texts = short_texts if short_texts is not None else texts
+        self._heights: dict[tuple[int, bool], int] = {}
+
+    @property
+    def short(self) -> bool:
+        return self.is_attached and self.app.size.height < SHORT_BELOW_HEIGHT
 
     def get_content_height(self, container, viewport, width: int) -> int:
         texts = getattr(self, "_all_texts", None)
         if not texts or not self.is_attached:
             return super().get_content_height(container, viewport, width)
-        height = self._heights.get(width)
+        short = self.short
+        height = self._heights.get((width, short))
         if height is None:
             console = self.app.console
-            height = self._heights[width] = max(len(t.wrap(console, max(1, width))) for t in texts)
+            texts = self._short_texts if short else texts
+            height = self._heights[width, short] = max(len(t.wrap(console, max(1, width))) for t in texts)
         return height
 
-    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None) -> None:
-        """Show ``step``'s heading and narration (and the verdict on its predict question, if answered)."""
-        text = step_text(lesson, step, total, verdict)
+    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None,
+             short_verdict: Text | None = None) -> None:
+        """Show ``step``'s heading and narration (and the verdict on its predict question, if answered;
+        ``short_verdict`` on a short terminal)."""
+        self._showing = (lesson, step, total, verdict, short_verdict)
+        short = self.short
+        text = step_text(lesson, step, total, short_verdict if short and short_verdict else verdict, heading=not short)
         if text == getattr(self, "_shown_text", None):
             return
         self._shown_text = text
@@ -70,3 +97,9 @@ class Narration(Static):
             self.update(text)  # not laid out yet (or not measured: sized by its text)
             return
         self.update(text, layout=False)  # the same height as every other step's
+
+    def on_resize(self) -> None:
+        showing = getattr(self, "_showing", None)
+        if showing is not None:  # the terminal may have become short (or tall): the verdict to match
+            lesson, step, total, verdict, short = showing
+            self.show(lesson, step, total, verdict=verdict, short_verdict=short)
