@@ -46,9 +46,12 @@ class VariableTracker(StepTable, can_focus=False):
         "variable-tracker--was",
     }
 
-    def __init__(self, variables: Sequence[Tracked], **kw) -> None:
+    def __init__(self, variables: Sequence[Tracked], *, fit_current: bool = False, **kw) -> None:
+        """``fit_current``: as tall as the current step needs, not the tallest step (for the playground,
+        whose table is laid out at every event anyway: the spare rows go to its table)."""
         super().__init__(**kw)
         self.variables: tuple[Tracked, ...] = tuple(variables)
+        self.fit_current = fit_current
         self._frame: list[Strip] = []
         self._frame_key: tuple = ()
         self._height_for: tuple[int, int, int] = (-1, -1, -1)  # (width, steps, now_lines) the height was measured for
@@ -81,6 +84,12 @@ class VariableTracker(StepTable, can_focus=False):
         self.refresh()
 
     def _revealed(self) -> None:
+        if self.fit_current and self.is_attached and self.size.width:
+            self._height_for = (-1, -1, -1)
+            height = self._height
+            # the height this step needs (a layout pass only when it differs)
+            self.refresh(layout=self.get_content_height(None, None, self.content_region.width) != height)
+            return
         self.refresh()
 
     # -- layout -------------------------------------------------------------------------------------
@@ -197,15 +206,18 @@ class VariableTracker(StepTable, can_focus=False):
             console = self.app.console
             _, now_w, history = self._widths(width)
             total = 1
+            shown = range(len(self._steps))
+            if self.fit_current:
+                shown = range(self.upto - 1, self.upto) if self.upto else range(0)
             for tracked in self.variables:
-                texts = {self.text(i, tracked) for i in range(len(self._steps))}
+                texts = {self.text(i, tracked) for i in shown}
                 most = 1
                 for text in texts:
                     if len(text) > now_w * self.now_lines:
                         text = abbreviate(text, now_w * self.now_lines)
                     if len(text) > now_w:
                         most = max(most, len(literal(text).wrap(console, now_w, overflow="fold")))
-                changes = any(self.changed(i, tracked) for i in range(1, len(self._steps)))
+                changes = any(self.changed(i, tracked) for i in shown if i >= 1)
                 if history == 0 and changes and self.now_lines > 1:
                     most += 1  # "was ..." under a changed value (on the same line on short terminals)
                 total += min(most, self.now_lines + 1)
