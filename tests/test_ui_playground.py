@@ -795,3 +795,20 @@ async def test_the_lesson_help_lists_the_playground_keys_without_textuals_focus_
         assert rows["3"].startswith("Advance the clock 31 minutes") and rows["j"].startswith("Switch database/jwt")
         assert "tab" not in rows and "shift+tab" not in rows  # Textual's own, the same on every screen
         assert "Copy selected text" not in rows.values()
+
+
+@sync
+async def test_tracker_is_as_tall_as_the_newest_step_and_the_table_gets_the_rest():
+    """After twenty events at 120×40 the tracker has no blank lines reserved for an older, taller step:
+    its height is the newest step's, and every line of it shows something."""
+    from test_ui_quiz_snapshots import TWENTY_EVENTS
+
+    app = PlaygroundHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*TWENTY_EVENTS)
+        await pilot.pause()
+        tracker = view(app).tracker
+        lines = [tracker.render_line(y).text for y in range(tracker.size.height)]
+        assert all(line.strip() for line in lines), lines
+        assert len(lines) == 1 + len(tracker.variables)  # the newest values are one line each
+        assert view(app).table.size.height >= 18
