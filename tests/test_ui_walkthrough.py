@@ -666,3 +666,32 @@ async def test_short_terminals_give_the_table_more_rows_than_the_band() -> None:
             assert narration.region.y == tracker.region.y and narration.region.right <= tracker.region.x
             assert 3 in table.visible_rows()  # (0-based: step 4)
             assert "step 4/7 · validate" in "\n".join(screen_lines(app))  # the heading, on the status line
+
+
+@sync
+async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_reads_the_rest() -> None:
+    """At 80×24 the narration takes at most SHORT_MAX_LINES lines; step 6 of session-lifecycle is longer,
+    so it ends in the "reads the rest" line, and Enter opens the step's dialog with the whole narration."""
+    from tutor.ui.screens.dialogs import ValueScreen
+    from tutor.ui.widgets.narration import MORE, SHORT_MAX_LINES, Narration, narration_for
+
+    app = app_for(["open", "session-lifecycle"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        walk, _, _ = parts(app)
+        walk.answers.update({s: ((0,), True) for s in walk.predicts})
+        narration = walk.query_one(Narration)
+        for step in range(1, walk.total + 1):
+            walk.go(step)
+            await pilot.pause()
+            assert narration.region.height <= SHORT_MAX_LINES
+            assert widget_text(narration).endswith(MORE) == narration.cut
+        walk.go(6)
+        await pilot.pause()
+        assert narration.cut and MORE in widget_text(narration)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ValueScreen)
+        whole = static_text(dialog.query_one("#value-narration"))
+        assert whole == narration_for(walk.lesson, walk.steps[5])

@@ -48,6 +48,10 @@ def short_verdict(correct: bool) -> Text:
 
 #: Below this many rows the narration shows :func:`short_verdict` (the lesson screen's ``-short``).
 SHORT_BELOW_HEIGHT = 34
+#: On a short terminal the narration is at most this many lines (a longer one ends in :data:`MORE`).
+SHORT_MAX_LINES = 5
+#: The last line of a narration cut on a short terminal: where the rest is.
+MORE = "… ⏎/v reads the rest"
 
 
 class Narration(Static):
@@ -55,9 +59,10 @@ class Narration(Static):
 
     It shares the band above the table with the code and the tracker. Its height is the most any step of
     the lesson needs at its width (:meth:`measure`), so a step changes its text, never its size (no layout
-    pass per step), and it never needs to scroll. On a short terminal the heading is left to the
-    walkthrough's status line and a predict verdict is shortened to its first words (the question showed
-    it whole), so that the band leaves the table more rows.
+    pass per step), and it never needs to scroll. On a short terminal the table's rows are worth more:
+    the heading is left to the walkthrough's status line, a predict verdict is shortened to its first
+    words (the question showed it whole), and the narration takes at most :data:`SHORT_MAX_LINES` lines;
+    a longer one shows its start and says that Enter (or ``v``) reads the rest, in the step's dialog.
     """
 
     def measure(self, texts: list[Text], short_texts: list[Text] | None = None) -> None:
@@ -80,7 +85,10 @@ class Narration(Static):
         if height is None:
             console = self.app.console
             texts = self._short_texts if short else texts
-            height = self._heights[width, short] = max(len(t.wrap(console, max(1, width))) for t in texts)
+            height = max(len(t.wrap(console, max(1, width))) for t in texts)
+            if short:
+                height = min(height, SHORT_MAX_LINES)
+            self._heights[width, short] = height
         return height
 
     def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None,
@@ -90,6 +98,14 @@ class Narration(Static):
         self._showing = (lesson, step, total, verdict, short_verdict)
         short = self.short
         text = step_text(lesson, step, total, short_verdict if short and short_verdict else verdict, heading=not short)
+        self.cut = False
+        width = self.content_region.width if self.is_mounted else 0
+        if short and width and getattr(self, "_all_texts", None):
+            lines = text.wrap(self.app.console, width)
+            height = self.get_content_height(None, None, width)
+            if len(lines) > height:  # the start, then where the rest is
+                self.cut = True
+                text = Text("\n").join(list(lines)[: height - 1] + [Text(MORE, style="italic")])
         if text == getattr(self, "_shown_text", None):
             return
         self._shown_text = text

@@ -361,4 +361,10 @@ class Walkthrough(Widget, can_focus=False):
         event.stop()
         from tutor.ui.screens.dialogs import ValueScreen  # (not needed for the first frame)
 
-        self.app.push_screen(ValueScreen(event.step, self.lesson.table.columns))
+        verdict = None
+        if event.step.step in self.answers and event.step.step in self.predicts:
+            chosen, correct = self.answers[event.step.step]
+            verdict = verdict_text(self.predicts[event.step.step], list(chosen), correct)
+        # the step's whole narration too (a short terminal may show only its start)
+        narration = step_text(self.lesson, event.step, self.total, verdict, heading=False)
+        self.app.push_screen(ValueScreen(event.step, self.lesson.table.columns, narration))
