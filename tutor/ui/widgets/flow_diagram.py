@@ -164,8 +164,8 @@ class FlowDiagram(Widget):
         """The current node's labelled branches (``↪ label → target``) in ``width`` cells (None: no limit).
 
         A branch label is never cut: when the branches do not fit whole, the targets are shortened
-        (keeping at least :data:`MIN_TARGET` cells), and failing that the last branches are counted
-        (``↪ +1 more``)."""
+        (keeping at least :data:`MIN_TARGET` cells), else left out (``↪ valid  ↪ expired``), and failing
+        that the last branches are counted (``↪ +1 more``)."""
         branches = [b for i in self._current for b in self.branches.get(i, [])]
 
         def line(shown: list[tuple[str, str]], target_width: int | None, more: int) -> str:
@@ -182,6 +182,10 @@ class FlowDiagram(Widget):
 
         text = line(branches, None, 0)
         if width is not None and cell_len(text) > width:
+            shortened = line(branches, max(MIN_TARGET, 1), 0)
+            labels_only = "  ".join(f"↪ {label}" for label, _ in branches)
+            if cell_len(shortened) > width and cell_len(labels_only) <= width:
+                return Text(labels_only)  # every way out named, without where it leads
             for keep in range(len(branches), -1, -1):
                 more = len(branches) - keep
                 shown = branches[:keep]
@@ -243,16 +247,21 @@ class FlowDiagram(Widget):
     def _crumb(self, width: int, node: Style, current: Style, arrow: Style, edge: Style) -> Text:
         """One line: the current node(s) with their neighbours, then the current node's branches.
 
-        The branches say where the path goes next, so they come before the neighbours: when the line is
-        too narrow for both, the neighbours go first (the current node stays), then the branches that do
-        not fit whole; a branch label is never cut."""
+        The branches say where the path goes next, so they matter more than the neighbours: when the line
+        is too narrow, the labels are cut to :data:`CRUMB_LABEL_WIDTH`, then the neighbours go (the
+        current node stays), then the branches' targets are shortened; a branch label is never cut."""
         here = self._current or [0]
         with_neighbours = sorted({j for i in here for j in (i - 1, i, i + 1) if 0 <= j < len(self.labels)})
         branch = self._branch_text()
-        text = self._crumb_nodes(with_neighbours, node, current, arrow)
-        if width and branch.plain and cell_len(text.plain) + 3 + cell_len(branch.plain) > width:
-            text = self._crumb_nodes(sorted(set(here)), node, current, arrow)
-            branch = self._branch_text(max(0, width - cell_len(text.plain) - 3))
+        gap = 3 if branch.plain else 0
+        text = Text()
+        for near, cap in ((with_neighbours, None), (with_neighbours, CRUMB_LABEL_WIDTH), (sorted(set(here)), None),
+                          (sorted(set(here)), CRUMB_LABEL_WIDTH)):
+            text = self._crumb_nodes(near, node, current, arrow, cap)
+            if not width or cell_len(text.plain) + gap + cell_len(branch.plain) <= width:
+                break
+        else:
+            branch = self._branch_text(max(0, width - cell_len(text.plain) - gap))
         if branch.plain:
             text.append("   ")
             text.append(branch.plain, edge)
@@ -260,7 +269,7 @@ class FlowDiagram(Widget):
             text.truncate(width, overflow="ellipsis")
         return text
 
-    def _crumb_nodes(self, near: list[int], node: Style, current: Style, arrow: Style) -> Text:
+    def _crumb_nodes(self, near: list[int], node: Style, current: Style, arrow: Style, cap: int | None) -> Text:
         nodes = self.labels
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if near and near[0] > 0:
@@ -269,7 +278,8 @@ class FlowDiagram(Widget):
             if n:
                 text.append(" › ", arrow)
             label = Text(nodes[i])
-            label.truncate(CRUMB_LABEL_WIDTH, overflow="ellipsis")
+            if cap is not None:
+                label.truncate(cap, overflow="ellipsis")
             text.append(f" {label.plain} ", current if i in self._current else node)
         if near and near[-1] < len(nodes) - 1:
             text.append(" › …", arrow)
