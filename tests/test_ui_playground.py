@@ -812,3 +812,18 @@ async def test_tracker_is_as_tall_as_the_newest_step_and_the_table_gets_the_rest
         assert all(line.strip() for line in lines), lines
         assert len(lines) == 1 + len(tracker.variables)  # the newest values are one line each
         assert view(app).table.size.height >= 18
+
+
+@sync
+async def test_key_panel_group_titles_are_readable_in_a_light_theme():
+    """The group titles (muted text, "auto 60%") resolve against the panel's background: dark on a light
+    theme (they were white on light grey)."""
+    app = PlaygroundHost()
+    app.theme = "textual-light"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = view(app).keys
+        colour = panel._style("key-panel--title").color.get_truecolor()
+        background = panel.background_colors[1].rgb
+        luminance = lambda rgb: (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255  # noqa: E731
+        assert luminance(background) - luminance(tuple(colour)) > 0.25, (colour, background)
