@@ -695,3 +695,34 @@ async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_re
         assert isinstance(dialog, ValueScreen)
         whole = static_text(dialog.query_one("#value-narration"))
         assert whole == narration_for(walk.lesson, walk.steps[5])
+
+
+def test_every_lesson_at_120x40_shows_the_whole_tracker_and_a_narration_that_fits_or_says_where_the_rest_is() -> None:
+    """Tall terminal, every built-in lesson, every step: the tracker is drawn whole (its values go on one
+    line each when wrapped ones would pass its 9 lines), and the narration shows all its text or ends
+    in the "reads the rest" line; no scrollbar."""
+    import asyncio
+
+    from tutor.lesson import catalog
+    from tutor.ui.widgets.narration import MORE, Narration
+
+    async def run(lesson: str) -> None:
+        app = app_for(["open", lesson])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            walk, _, tracker = parts(app)
+            walk.answers.update({s: ((0,), False) for s in walk.predicts})
+            narration = walk.query_one(Narration)
+            for step in range(1, walk.total + 1):
+                walk.go(step)
+                await pilot.pause()
+                needed = tracker.get_content_height(None, None, tracker.content_region.width)
+                assert tracker.content_region.height >= needed, f"{lesson} step {step}: tracker cut"
+                shown = widget_text(narration)
+                assert not set(shown) & SCROLLBAR_GLYPHS
+                lines = narration._shown_text.wrap(app.console, narration.content_region.width)
+                assert len(lines) <= narration.content_region.height
+                assert narration.cut == shown.rstrip("│ ╯╰─\n").endswith(MORE)
+
+    for lesson in [entry.id for entry in catalog.entries([]) if entry.valid]:
+        asyncio.run(run(lesson))

@@ -57,13 +57,17 @@ MORE = "… ⏎/v reads the rest"
 class Narration(Static):
     """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally.
 
-    It shares the band above the table with the code and the tracker. Its height is the most any step of
-    the lesson needs at its width (:meth:`measure`), so a step changes its text, never its size (no layout
-    pass per step), and it never needs to scroll. On a short terminal the table's rows are worth more:
+    It shares the band above the table with the code and the tracker; a step changes its text, never its
+    size (no layout pass per step), and it never scrolls: a text longer than the box shows its start and
+    a last line saying that Enter (or ``v``) reads the rest in the step's dialog. On a tall terminal it
+    takes what the tracker leaves of the band. On a short terminal the table's rows are worth more:
     the heading is left to the walkthrough's status line, a predict verdict is shortened to its first
-    words (the question showed it whole), and the narration takes at most :data:`SHORT_MAX_LINES` lines;
-    a longer one shows its start and says that Enter (or ``v``) reads the rest, in the step's dialog.
+    words (the question showed it whole), and it is as tall as the longest step's text at its width
+    (:meth:`measure`), at most :data:`SHORT_MAX_LINES` lines.
     """
+
+    #: whether the text shown is cut (a long narration on a short terminal)
+    cut = False
 
     def measure(self, texts: list[Text], short_texts: list[Text] | None = None) -> None:
         """Every text this narration may show (all steps, with their possible verdicts; ``short_texts``:
@@ -99,10 +103,9 @@ class Narration(Static):
         short = self.short
         text = step_text(lesson, step, total, short_verdict if short and short_verdict else verdict, heading=not short)
         self.cut = False
-        width = self.content_region.width if self.is_mounted else 0
-        if short and width and getattr(self, "_all_texts", None):
+        width, height = self.content_region.size if self.is_mounted else (0, 0)
+        if width and height and getattr(self, "_all_texts", None):
             lines = text.wrap(self.app.console, width)
-            height = self.get_content_height(None, None, width)
             if len(lines) > height:  # the start, then where the rest is
                 self.cut = True
                 text = Text("\n").join(list(lines)[: height - 1] + [Text(MORE, style="italic")])
