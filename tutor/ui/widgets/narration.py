@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
@@ -69,30 +71,28 @@ class Narration(Static):
     #: whether the text shown is cut (a long narration on a short terminal)
     cut = False
 
-    def measure(self, texts: list[Text], short_texts: list[Text] | None = None) -> None:
-        """Every text this narration may show (all steps, with their possible verdicts; ``short_texts``:
-        the same with the short verdicts)."""
-        self._all_texts = texts
-        self._short_texts = short_texts if short_texts is not None else texts
-        self._heights: dict[tuple[int, bool], int] = {}
+    def measure(self, short_texts: Callable[[], list[Text]]) -> None:
+        """Every text this narration may show on a short terminal (all steps, with their possible short
+        verdicts), made when first needed (a tall terminal never needs them)."""
+        self._texts_for = short_texts
+        self._short_texts: list[Text] | None = None
+        self._heights: dict[int, int] = {}
 
     @property
     def short(self) -> bool:
         return self.is_attached and self.app.size.height < SHORT_BELOW_HEIGHT
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        texts = getattr(self, "_all_texts", None)
-        if not texts or not self.is_attached:
+        """On a short terminal: the most lines any step needs at this width, at most SHORT_MAX_LINES."""
+        if not (self.short and getattr(self, "_texts_for", None)):
             return super().get_content_height(container, viewport, width)
-        short = self.short
-        height = self._heights.get((width, short))
+        height = self._heights.get(width)
         if height is None:
+            if self._short_texts is None:
+                self._short_texts = self._texts_for()
             console = self.app.console
-            texts = self._short_texts if short else texts
-            height = max(len(t.wrap(console, max(1, width))) for t in texts)
-            if short:
-                height = min(height, SHORT_MAX_LINES)
-            self._heights[width, short] = height
+            height = max(len(t.wrap(console, max(1, width))) for t in self._short_texts)
+            height = self._heights[width] = min(height, SHORT_MAX_LINES)
         return height
 
     def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None,
@@ -104,7 +104,7 @@ class Narration(Static):
         text = step_text(lesson, step, total, short_verdict if short and short_verdict else verdict, heading=not short)
         self.cut = False
         width, height = self.content_region.size if self.is_mounted else (0, 0)
-        if width and height and getattr(self, "_all_texts", None):
+        if width and height and getattr(self, "_texts_for", None):
             lines = text.wrap(self.app.console, width)
             if len(lines) > height:  # the start, then where the rest is
                 self.cut = True
@@ -112,7 +112,7 @@ class Narration(Static):
         if text == getattr(self, "_shown_text", None):
             return
         self._shown_text = text
-        if not (self.is_mounted and self.content_region.width) or not getattr(self, "_all_texts", None):
+        if not (self.is_mounted and self.content_region.width) or not getattr(self, "_texts_for", None):
             self.update(text)  # not laid out yet (or not measured: sized by its text)
             return
         self.update(text, layout=False)  # the same height as every other step's

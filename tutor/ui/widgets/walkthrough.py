@@ -94,7 +94,7 @@ class Walkthrough(Widget, can_focus=False):
         with Grid(id="walk-band", classes="-no-tracker" if not lesson.tracker else ""):
             yield CodeView(lesson.code, id="code")
             narration = Narration(id="narration")
-            narration.measure(self._narration_texts(), self._narration_texts(short=True))
+            narration.measure(self._short_narration_texts)
             yield narration
             if lesson.tracker:
                 tracker = VariableTracker(lesson.tracker, id="tracker")
@@ -105,18 +105,16 @@ class Walkthrough(Widget, can_focus=False):
         table.set_steps(self.steps)
         yield table
 
-    def _narration_texts(self, *, short: bool = False) -> list[Text]:
-        """Every text the narration may show: each step's, and a predict step's with each verdict (on a
-        short terminal without the heading, and the verdict's first words only)."""
-        texts = [step_text(self.lesson, None, self.total, heading=not short)]
+    def _short_narration_texts(self) -> list[Text]:
+        """Every text the narration may show on a short terminal: each step's without its heading, and a
+        predict step's with each short verdict (what the narration's height is measured from)."""
+        texts = [step_text(self.lesson, None, self.total, heading=False)]
         for step in self.steps:
-            texts.append(step_text(self.lesson, step, self.total, heading=not short))
+            texts.append(step_text(self.lesson, step, self.total, heading=False))
             question = self.predicts.get(step.step)
             if question is not None:
-                for index in range(len(question.choices)):
-                    correct = grading.is_correct(question, [index])
-                    verdict = short_verdict(correct) if short else verdict_text(question, [index], correct)
-                    texts.append(step_text(self.lesson, step, self.total, verdict, heading=not short))
+                for correct in {grading.is_correct(question, [index]) for index in range(len(question.choices))}:
+                    texts.append(step_text(self.lesson, step, self.total, short_verdict(correct), heading=False))
         return texts
 
     def on_mount(self) -> None:
