@@ -794,3 +794,35 @@ async def test_the_lesson_help_lists_the_playground_keys_without_textuals_focus_
         assert rows["3"].startswith("Advance the clock 31 minutes") and rows["j"].startswith("Switch database/jwt")
         assert "tab" not in rows and "shift+tab" not in rows  # Textual's own, the same on every screen
         assert "Copy selected text" not in rows.values()
+
+
+@sync
+async def test_tracker_is_as_tall_as_the_newest_step_and_the_table_gets_the_rest():
+    """After twenty events at 120×40 the tracker has no blank lines reserved for an older, taller step:
+    its height is the newest step's, and every line of it shows something."""
+    from test_ui_quiz_snapshots import TWENTY_EVENTS
+
+    app = PlaygroundHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*TWENTY_EVENTS)
+        await pilot.pause()
+        tracker = view(app).tracker
+        lines = [tracker.render_line(y).text for y in range(tracker.size.height)]
+        assert all(line.strip() for line in lines), lines
+        assert len(lines) == 1 + len(tracker.variables)  # the newest values are one line each
+        assert view(app).table.size.height >= 18
+
+
+@sync
+async def test_key_panel_group_titles_are_readable_in_a_light_theme():
+    """The group titles (muted text, "auto 60%") resolve against the panel's background: dark on a light
+    theme (they were white on light grey)."""
+    app = PlaygroundHost()
+    app.theme = "textual-light"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = view(app).keys
+        colour = panel._style("key-panel--title").color.get_truecolor()
+        background = panel.background_colors[1].rgb
+        luminance = lambda rgb: (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255  # noqa: E731
+        assert luminance(background) - luminance(tuple(colour)) > 0.25, (colour, background)

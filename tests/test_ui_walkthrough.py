@@ -3,6 +3,7 @@ the execution table's legibility at the four usual terminal sizes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -578,3 +579,150 @@ async def test_current_row_is_marked_and_rows_a_move_added_are_marked_too() -> N
         await pilot.pause()
         marks = [line.split()[:2] for line in widget_text(table).splitlines()[1:] if line.strip()[:1] in ("+", "▶")]
         assert marks == [["+", "4"], ["+", "5"], ["▶", "6"]]
+
+
+# ---------------------------------------------------------------------------------------------------
+# polish after the redesign: no scrollbars in the band, readable branches, the table first on short screens
+
+SCROLLBAR_GLYPHS = set("▁▂▃▄▅▆▇█")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_band_shows_no_scrollbar_and_the_narration_fits_its_longest_step(size) -> None:
+    """The narration (sized to its longest step) and the code pane (it follows the step) never show a
+    scrollbar; a code line wider than its pane ends in "…"; the narration box holds every step's text."""
+    import asyncio
+
+    from tutor.ui.widgets.narration import Narration
+
+    app = app_for(["open", "session-lifecycle"])
+
+    async def run() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            walk, table, _ = parts(app)
+            for step in range(1, walk.total + 1):
+                for s, question in walk.predicts.items():
+                    walk.answers.setdefault(s, ((0,), False))  # a wrong verdict: the longest text
+                walk.go(step)
+                await pilot.pause()
+                band = walk.query_one("#walk-band")
+                lines = screen_lines(app)[band.region.y : band.region.bottom]
+                glyphs = {c for line in lines for c in line} & SCROLLBAR_GLYPHS
+                assert not glyphs, f"a scrollbar in the band at {size}, step {step}:\n" + "\n".join(lines)
+                narration = walk.query_one(Narration)
+                shown = narration._shown_text.wrap(app.console, narration.content_region.width)
+                assert len(shown) <= narration.content_region.height, f"narration cut at {size}, step {step}"
+            code_lines = "\n".join(lines)
+            if size[1] >= 28:
+                assert "…" in code_lines or size[0] >= 160  # long code lines say they are cut
+            assert table.region.height > band.region.height or size[1] >= 34
+
+    asyncio.run(run())
+
+
+@sync
+async def test_breadcrumb_never_cuts_a_branch_label() -> None:
+    """The one-line flow keeps every branch label whole: targets are shortened, else branches counted."""
+    from tutor.ui.widgets.flow_diagram import FlowDiagram
+
+    for size in [(80, 24), (100, 30), (120, 40)]:
+        app = app_for(["open", "session-lifecycle"])
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            walk, _, _ = parts(app)
+            walk.answers.update({s: ((0,), True) for s in walk.predicts})
+            walk.go(4)
+            await pilot.pause()
+            flow = walk.query_one(FlowDiagram)
+            text = widget_text(flow)
+            labels = [label for i in flow._current for label, _ in flow.branches.get(i, [])]
+            assert labels, "step 4 is at a node with branches"
+            shown = [piece.split(" → ")[0].strip() for piece in text.split("↪ ")[1:]]
+            for piece in shown:
+                assert piece in labels or re.fullmatch(r"\+\d+ more", piece), f"{piece!r} cut at {size}: {text}"
+            assert shown[0] == labels[0]
+
+
+@sync
+async def test_short_terminals_give_the_table_more_rows_than_the_band() -> None:
+    """At 80×24 and 100×30 the code is hidden (or three lines) and the narration sits beside the tracker:
+    the execution table has more rows than the band above it, and the current row is in view."""
+    from tutor.ui.widgets.code_view import CodeView
+
+    for size, code_rows in [((80, 24), 0), ((100, 30), 4)]:
+        app = app_for(["open", "session-lifecycle"])
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            walk, table, tracker = parts(app)
+            walk.answers.update({s: ((0,), True) for s in walk.predicts})
+            walk.go(4)
+            await pilot.pause()
+            code = walk.query_one(CodeView)
+            assert (code.region.height if code.display else 0) == code_rows
+            band = walk.query_one("#walk-band")
+            assert table.region.height > band.region.height, (size, table.region, band.region)
+            narration = walk.query_one("#narration")
+            assert narration.region.y == tracker.region.y and narration.region.right <= tracker.region.x
+            assert 3 in table.visible_rows()  # (0-based: step 4)
+            assert "step 4/7 · validate" in "\n".join(screen_lines(app))  # the heading, on the status line
+
+
+@sync
+async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_reads_the_rest() -> None:
+    """At 80×24 the narration takes at most SHORT_MAX_LINES lines; step 6 of session-lifecycle is longer,
+    so it ends in the "reads the rest" line, and Enter opens the step's dialog with the whole narration."""
+    from tutor.ui.screens.dialogs import ValueScreen
+    from tutor.ui.widgets.narration import MORE, SHORT_MAX_LINES, Narration, narration_for
+
+    app = app_for(["open", "session-lifecycle"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        walk, _, _ = parts(app)
+        walk.answers.update({s: ((0,), True) for s in walk.predicts})
+        narration = walk.query_one(Narration)
+        for step in range(1, walk.total + 1):
+            walk.go(step)
+            await pilot.pause()
+            assert narration.region.height <= SHORT_MAX_LINES
+            assert widget_text(narration).endswith(MORE) == narration.cut
+        walk.go(6)
+        await pilot.pause()
+        assert narration.cut and MORE in widget_text(narration)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ValueScreen)
+        whole = static_text(dialog.query_one("#value-narration"))
+        assert whole == narration_for(walk.lesson, walk.steps[5])
+
+
+def test_every_lesson_at_120x40_shows_the_whole_tracker_and_a_narration_that_fits_or_says_where_the_rest_is() -> None:
+    """Tall terminal, every built-in lesson, every step: the tracker is drawn whole (its values go on one
+    line each when wrapped ones would pass its 9 lines), and the narration shows all its text or ends
+    in the "reads the rest" line; no scrollbar."""
+    import asyncio
+
+    from tutor.lesson import catalog
+    from tutor.ui.widgets.narration import MORE, Narration
+
+    async def run(lesson: str) -> None:
+        app = app_for(["open", lesson])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            walk, _, tracker = parts(app)
+            walk.answers.update({s: ((0,), False) for s in walk.predicts})
+            narration = walk.query_one(Narration)
+            for step in range(1, walk.total + 1):
+                walk.go(step)
+                await pilot.pause()
+                needed = tracker.get_content_height(None, None, tracker.content_region.width)
+                assert tracker.content_region.height >= needed, f"{lesson} step {step}: tracker cut"
+                shown = widget_text(narration)
+                assert not set(shown) & SCROLLBAR_GLYPHS
+                lines = narration._shown_text.wrap(app.console, narration.content_region.width)
+                assert len(lines) <= narration.content_region.height
+                assert narration.cut == shown.rstrip("│ ╯╰─\n").endswith(MORE)
+
+    for lesson in [entry.id for entry in catalog.entries([]) if entry.valid]:
+        asyncio.run(run(lesson))

@@ -43,21 +43,25 @@ def step_values(step: Step, columns: list[Column] | tuple[Column, ...]) -> Text:
 
 
 class ValueScreen(ModalScreen[None]):
-    """The full values of one execution-table row."""
+    """The full values of one execution-table row (after the step's narration, when given: a short
+    terminal shows only the start of a long narration and sends the learner here for the rest)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter,v", "close", "Close"),
     ]
 
-    def __init__(self, step: Step, columns, **kw) -> None:
+    def __init__(self, step: Step, columns, narration: Text | None = None, **kw) -> None:
         super().__init__(**kw)
         self.step = step
         self.columns = tuple(columns)
+        self.narration = narration
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="value-body") as body:
             body.border_title = f"Step {self.step.step} · {self.step.phase}"
             body.border_subtitle = "Esc closes"
+            if self.narration is not None:
+                yield Static(self.narration, id="value-narration")
             yield Static(step_values(self.step, self.columns), id="value-text")
 
     def action_close(self) -> None:

@@ -49,6 +49,7 @@ SIZE_CLASSES: tuple[tuple[str, object], ...] = (
     ("-wide", lambda w, h: w >= 100),
     ("-short", lambda w, h: h < 34),
     ("-tall", lambda w, h: h >= 34),
+    ("-low", lambda w, h: h < 28),  # the walkthrough hides its code
     ("-too-small", lambda w, h: w < MIN_SIZE[0] or h < MIN_SIZE[1]),
 )
 

@@ -127,6 +127,9 @@ class CodeView(VerticalScroll, can_focus=False):
             if first is None and view.highlighted:
                 first = view
         if first is not None and first.highlighted:
-            # bring the first highlighted line into view
+            # bring the first highlighted line into view: a line of context above it, none when the pane
+            # shows only a few lines (short terminals: three)
             line = min(first.highlighted)
-            self.scroll_to(y=max(0, first.virtual_region.y + line - 2), animate=False, immediate=True)
+            context = 1 if (self.size.height or self.styles.height.value or 0) > 5 else 0
+            top = first.virtual_region.y + first.styles.gutter.top + line - 1 - context
+            self.scroll_to(y=max(0, top), animate=False, immediate=True)

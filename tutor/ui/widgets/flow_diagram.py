@@ -35,6 +35,8 @@ MAX_BOX_WIDTH = 30
 ARROW = " ─▶ "
 #: A node's label in the breadcrumb is cut to this many cells (with "…").
 CRUMB_LABEL_WIDTH = 28
+#: A branch's target is shortened to no fewer cells than this (else the branch is counted, not shown).
+MIN_TARGET = 10
 #: The caption under the boxes takes at most this many lines.
 CAPTION_LINES = 2
 
@@ -75,13 +77,13 @@ class FlowDiagram(Widget):
         self._current: list[int] = []  # indexes of the highlighted nodes
         self.labels = [visible(n.label) for n in flow.nodes]
         names = {n.id: visible(n.label) for n in flow.nodes}
-        #: node index -> its labelled outgoing edges as "label → target"
-        self.branches: dict[int, list[str]] = {}
+        #: node index -> its labelled outgoing edges as (label, target's label)
+        self.branches: dict[int, list[tuple[str, str]]] = {}
         order = {n.id: i for i, n in enumerate(flow.nodes)}
         for edge in flow.edges:
             a = order.get(edge.from_)
             if a is not None and edge.label:
-                self.branches.setdefault(a, []).append(f"{visible(edge.label)} → {names.get(edge.to, edge.to)}")
+                self.branches.setdefault(a, []).append((visible(edge.label), names.get(edge.to, edge.to)))
         self.caption = visible(flow.caption or "")
         # the layout is chosen now, from the terminal's size, so the first style pass is the last one
         try:
@@ -158,13 +160,43 @@ class FlowDiagram(Widget):
         return height + len(self._caption_lines(self.app.console, width))
 
     # -- drawing ------------------------------------------------------------------------------------
-    def _branch_text(self) -> Text:
-        text = Text()
-        for i in self._current:
-            for branch in self.branches.get(i, []):
-                text.append("  ↪ " if text else "↪ ")
-                text.append(branch)
-        return text
+    def _branch_text(self, width: int | None = None) -> Text:
+        """The current node's labelled branches (``↪ label → target``) in ``width`` cells (None: no limit).
+
+        A branch label is never cut: when the branches do not fit whole, the targets are shortened
+        (keeping at least :data:`MIN_TARGET` cells), else left out (``↪ valid  ↪ expired``), and failing
+        that the last branches are counted (``↪ +1 more``)."""
+        branches = [b for i in self._current for b in self.branches.get(i, [])]
+
+        def line(shown: list[tuple[str, str]], target_width: int | None, more: int) -> str:
+            pieces = []
+            for label, target in shown:
+                if target_width is not None and cell_len(target) > target_width:
+                    cut = Text(target)
+                    cut.truncate(target_width, overflow="ellipsis")
+                    target = cut.plain
+                pieces.append(f"↪ {label} → {target}")
+            if more:
+                pieces.append(f"↪ +{more} more")
+            return "  ".join(pieces)
+
+        text = line(branches, None, 0)
+        if width is not None and cell_len(text) > width:
+            shortened = line(branches, max(MIN_TARGET, 1), 0)
+            labels_only = "  ".join(f"↪ {label}" for label, _ in branches)
+            if cell_len(shortened) > width and cell_len(labels_only) <= width:
+                return Text(labels_only)  # every way out named, without where it leads
+            for keep in range(len(branches), -1, -1):
+                more = len(branches) - keep
+                shown = branches[:keep]
+                fixed = cell_len(line([(label, "") for label, _ in shown], None, more))
+                target_width = (width - fixed) // keep if keep else 0
+                if keep == 0 or target_width >= MIN_TARGET:
+                    text = line(shown, target_width if keep else None, more)
+                    break
+            if cell_len(text) > width:
+                text = ""
+        return Text(text)
 
     def render(self) -> Text:
         width = self.size.width
@@ -204,8 +236,7 @@ class FlowDiagram(Widget):
                     out.append(" " + " " * (pad // 2) + label + " " * (pad - pad // 2) + " ", style)
                     out.append(v, style)
         if self.branches:
-            branch = self._branch_text()
-            branch.truncate(width - 1, overflow="ellipsis")
+            branch = self._branch_text(width - 1)
             out.append("\n ")
             out.append_text(Text(branch.plain, style=edge) if branch.plain else Text(""))
         for line in self._caption_lines(self.app.console, width):
@@ -214,10 +245,32 @@ class FlowDiagram(Widget):
         return out
 
     def _crumb(self, width: int, node: Style, current: Style, arrow: Style, edge: Style) -> Text:
-        """One line: the current node(s) with their neighbours, then the current node's branches."""
-        nodes = self.labels
+        """One line: the current node(s) with their neighbours, then the current node's branches.
+
+        The branches say where the path goes next, so they matter more than the neighbours: when the line
+        is too narrow, the labels are cut to :data:`CRUMB_LABEL_WIDTH`, then the neighbours go (the
+        current node stays), then the branches' targets are shortened; a branch label is never cut."""
         here = self._current or [0]
-        near = sorted({j for i in here for j in (i - 1, i, i + 1) if 0 <= j < len(nodes)})
+        with_neighbours = sorted({j for i in here for j in (i - 1, i, i + 1) if 0 <= j < len(self.labels)})
+        branch = self._branch_text()
+        gap = 3 if branch.plain else 0
+        text = Text()
+        for near, cap in ((with_neighbours, None), (with_neighbours, CRUMB_LABEL_WIDTH), (sorted(set(here)), None),
+                          (sorted(set(here)), CRUMB_LABEL_WIDTH)):
+            text = self._crumb_nodes(near, node, current, arrow, cap)
+            if not width or cell_len(text.plain) + gap + cell_len(branch.plain) <= width:
+                break
+        else:
+            branch = self._branch_text(max(0, width - cell_len(text.plain) - gap))
+        if branch.plain:
+            text.append("   ")
+            text.append(branch.plain, edge)
+        if width:
+            text.truncate(width, overflow="ellipsis")
+        return text
+
+    def _crumb_nodes(self, near: list[int], node: Style, current: Style, arrow: Style, cap: int | None) -> Text:
+        nodes = self.labels
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if near and near[0] > 0:
             text.append("… › ", arrow)
@@ -225,16 +278,11 @@ class FlowDiagram(Widget):
             if n:
                 text.append(" › ", arrow)
             label = Text(nodes[i])
-            label.truncate(CRUMB_LABEL_WIDTH, overflow="ellipsis")
+            if cap is not None:
+                label.truncate(cap, overflow="ellipsis")
             text.append(f" {label.plain} ", current if i in self._current else node)
         if near and near[-1] < len(nodes) - 1:
             text.append(" › …", arrow)
-        branch = self._branch_text()
-        if branch.plain:
-            text.append("   ")
-            text.append(branch.plain, edge)
-        if width:
-            text.truncate(width, overflow="ellipsis")
         return text
 
     def notify_style_update(self) -> None:

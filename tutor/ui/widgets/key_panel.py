@@ -208,7 +208,9 @@ class KeyPanel(Widget):
         return text
 
     def _style(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True) if component else Style()
+        # the whole style: a theme's muted text is "auto 60%", which only resolves against the background
+        # (partial styles came out white on a light theme)
+        return self.get_component_rich_style(component) if component else Style()
 
     def key_at(self, offset: Offset) -> PanelKey | None:
         """The key drawn at ``offset`` (in the content region) on the page shown, if any."""

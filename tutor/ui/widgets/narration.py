@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
@@ -22,14 +24,18 @@ def narration_for(lesson: Lesson, step: Step) -> str:
     return f"{step.action} → {step.result}"
 
 
-def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None) -> Text:
-    """The heading and narration of ``step`` (None: before the first step), with a predict verdict."""
+def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None, *,
+              heading: bool = True) -> Text:
+    """The heading and narration of ``step`` (None: before the first step), with a predict verdict
+    (``heading=False``: without the heading line, which the walkthrough's status line then shows)."""
     text = Text()
     if step is None:
-        text.append(f"Step 0 of {total}\n", style="bold")
+        if heading:
+            text.append(f"Step 0 of {total}\n", style="bold")
         text.append_text(literal("Press → (or n) to play the first step."))
         return text
-    text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
+    if heading:
+        text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
     text.append_text(literal(narration_for(lesson, step)))
     if verdict is not None:
         text.append("\nYour prediction: ", style="italic")
@@ -37,36 +43,82 @@ def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | Non
     return text
 
 
+def short_verdict(correct: bool) -> Text:
+    """The verdict as the narration shows it on a short terminal (the question showed it whole)."""
+    return Text("✓ Right." if correct else "✗ Not quite (see this step's row).", style="bold")
+
+
+#: Below this many rows the narration shows :func:`short_verdict` (the lesson screen's ``-short``).
+SHORT_BELOW_HEIGHT = 34
+#: On a short terminal the narration is at most this many lines (a longer one ends in :data:`MORE`).
+SHORT_MAX_LINES = 5
+#: The last line of a narration cut on a short terminal: where the rest is.
+MORE = "… ⏎/v reads the rest"
+
+
 class Narration(Static):
     """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally.
 
-    It sits in a scrolling box (``#narration-box``) that shares the band above the table with the code.
-    Its height is the most any step of the lesson needs at its width (:meth:`measure`), so a step changes
-    its text, never its size: no layout pass per step.
+    It shares the band above the table with the code and the tracker; a step changes its text, never its
+    size (no layout pass per step), and it never scrolls: a text longer than the box shows its start and
+    a last line saying that Enter (or ``v``) reads the rest in the step's dialog. On a tall terminal it
+    takes what the tracker leaves of the band. On a short terminal the table's rows are worth more:
+    the heading is left to the walkthrough's status line, a predict verdict is shortened to its first
+    words (the question showed it whole), and it is as tall as the longest step's text at its width
+    (:meth:`measure`), at most :data:`SHORT_MAX_LINES` lines.
     """
 
-    def measure(self, texts: list[Text]) -> None:
-        """Every text this narration may show (all steps, with their possible verdicts)."""
-        self._all_texts = texts
+    #: whether the text shown is cut (a long narration on a short terminal)
+    cut = False
+
+    def measure(self, short_texts: Callable[[], list[Text]]) -> None:
+        """Every text this narration may show on a short terminal (all steps, with their possible short
+        verdicts), made when first needed (a tall terminal never needs them)."""
+        self._texts_for = short_texts
+        self._short_texts: list[Text] | None = None
         self._heights: dict[int, int] = {}
 
+    @property
+    def short(self) -> bool:
+        return self.is_attached and self.app.size.height < SHORT_BELOW_HEIGHT
+
     def get_content_height(self, container, viewport, width: int) -> int:
-        texts = getattr(self, "_all_texts", None)
-        if not texts or not self.is_attached:
+        """On a short terminal: the most lines any step needs at this width, at most SHORT_MAX_LINES."""
+        if not (self.short and getattr(self, "_texts_for", None)):
             return super().get_content_height(container, viewport, width)
         height = self._heights.get(width)
         if height is None:
+            if self._short_texts is None:
+                self._short_texts = self._texts_for()
             console = self.app.console
-            height = self._heights[width] = max(len(t.wrap(console, max(1, width))) for t in texts)
+            height = max(len(t.wrap(console, max(1, width))) for t in self._short_texts)
+            height = self._heights[width] = min(height, SHORT_MAX_LINES)
         return height
 
-    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None) -> None:
-        """Show ``step``'s heading and narration (and the verdict on its predict question, if answered)."""
-        text = step_text(lesson, step, total, verdict)
+    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None,
+             short_verdict: Text | None = None) -> None:
+        """Show ``step``'s heading and narration (and the verdict on its predict question, if answered;
+        ``short_verdict`` on a short terminal)."""
+        self._showing = (lesson, step, total, verdict, short_verdict)
+        short = self.short
+        text = step_text(lesson, step, total, short_verdict if short and short_verdict else verdict, heading=not short)
+        self.cut = False
+        width, height = self.content_region.size if self.is_mounted else (0, 0)
+        if width and height and getattr(self, "_texts_for", None):
+            lines = text.wrap(self.app.console, width)
+            if len(lines) > height:  # the start, then where the rest is
+                self.cut = True
+                text = Text("\n").join(list(lines)[: height - 1] + [Text(MORE, style="italic")])
         if text == getattr(self, "_shown_text", None):
             return
         self._shown_text = text
-        if not (self.is_mounted and self.content_region.width) or not getattr(self, "_all_texts", None):
+        if not (self.is_mounted and self.content_region.width) or not getattr(self, "_texts_for", None):
             self.update(text)  # not laid out yet (or not measured: sized by its text)
             return
         self.update(text, layout=False)  # the same height as every other step's
+
+    def on_resize(self) -> None:
+        showing = getattr(self, "_showing", None)
+        if showing is not None:  # the terminal may have become short (or tall): the verdict to match
+            lesson, step, total, verdict, short = showing
+            self.show(lesson, step, total, verdict=verdict, short_verdict=short)

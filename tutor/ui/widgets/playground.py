@@ -425,6 +425,7 @@ class PlaygroundView(Widget, can_focus=True):
             tracked_variables(self.options.strategy, self.browsers, same_site=self._same_site_shown),
             id=f"pg-tracker-{self._tracker_serial}",
             classes="pg-tracker",
+            fit_current=True,
         )
 
     @property

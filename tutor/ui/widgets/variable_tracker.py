@@ -46,12 +46,17 @@ class VariableTracker(StepTable, can_focus=False):
         "variable-tracker--was",
     }
 
-    def __init__(self, variables: Sequence[Tracked], **kw) -> None:
+    def __init__(self, variables: Sequence[Tracked], *, fit_current: bool = False, **kw) -> None:
+        """``fit_current``: as tall as the current step needs, not the tallest step (for the playground,
+        whose table is laid out at every event anyway: the spare rows go to its table)."""
         super().__init__(**kw)
         self.variables: tuple[Tracked, ...] = tuple(variables)
+        self.fit_current = fit_current
+        #: values on one line each (wrapped values would not fit the max-height)
+        self._one_line = False
         self._frame: list[Strip] = []
         self._frame_key: tuple = ()
-        self._height_for: tuple[int, int, int] = (-1, -1, -1)  # (width, steps, now_lines) the height was measured for
+        self._height_for: tuple = ()  # (width, steps, short terminal, height limit) the height was measured for
         self._height = 0
 
     # -- values ------------------------------------------------------------------------------------
@@ -72,8 +77,11 @@ class VariableTracker(StepTable, can_focus=False):
 
     @property
     def now_lines(self) -> int:
-        """Lines a value "now" may take: :data:`NOW_LINES`, one on a short terminal."""
-        return 1 if self.is_attached and self.app.size.height < SHORT_BELOW_HEIGHT else NOW_LINES
+        """Lines a value "now" may take: :data:`NOW_LINES`; one on a short terminal, or when the values
+        on several lines would make the tracker taller than its ``max-height``."""
+        if self._one_line or (self.is_attached and self.app.size.height < SHORT_BELOW_HEIGHT):
+            return 1
+        return NOW_LINES
 
     # -- StepTable hooks ----------------------------------------------------------------------------
     def _steps_changed(self, first: int) -> None:
@@ -81,6 +89,12 @@ class VariableTracker(StepTable, can_focus=False):
         self.refresh()
 
     def _revealed(self) -> None:
+        if self.fit_current and self.is_attached and self.size.width:
+            self._height_for = ()
+            height = self._height
+            # the height this step needs (a layout pass only when it differs)
+            self.refresh(layout=self.get_content_height(None, None, self.content_region.width) != height)
+            return
         self.refresh()
 
     # -- layout -------------------------------------------------------------------------------------
@@ -191,26 +205,45 @@ class VariableTracker(StepTable, can_focus=False):
         return Strip.blank(width, self.rich_style)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        """The most lines any step needs at this width (so stepping never changes the height)."""
-        if (width, len(self._steps), self.now_lines) != self._height_for and self.is_attached:
-            self._height_for = (width, len(self._steps), self.now_lines)
-            console = self.app.console
-            _, now_w, history = self._widths(width)
-            total = 1
-            for tracked in self.variables:
-                texts = {self.text(i, tracked) for i in range(len(self._steps))}
-                most = 1
-                for text in texts:
-                    if len(text) > now_w * self.now_lines:
-                        text = abbreviate(text, now_w * self.now_lines)
-                    if len(text) > now_w:
-                        most = max(most, len(literal(text).wrap(console, now_w, overflow="fold")))
-                changes = any(self.changed(i, tracked) for i in range(1, len(self._steps)))
-                if history == 0 and changes and self.now_lines > 1:
-                    most += 1  # "was ..." under a changed value (on the same line on short terminals)
-                total += min(most, self.now_lines + 1)
-            self._height = total
-        return self._height or 1 + len(self.variables)
+        """The most lines any step needs at this width (so stepping never changes the height); with each
+        value on one line when wrapped ones would pass the tracker's ``max-height``."""
+        if not self.is_attached:
+            return self._height or 1 + len(self.variables)
+        max_height = self.styles.max_height
+        limit = None
+        if max_height is not None and max_height.is_cells:
+            limit = int(max_height.value) - self.styles.gutter.height
+        key = (width, len(self._steps), self.app.size.height < SHORT_BELOW_HEIGHT, limit)
+        if key != self._height_for:
+            self._height_for = key
+            self._one_line = False
+            self._height = self._measure(width)
+            if limit is not None and self._height > limit and self.now_lines > 1:
+                self._one_line = True
+                self._height = self._measure(width)
+            self._frame_key = ()
+        return self._height
+
+    def _measure(self, width: int) -> int:
+        console = self.app.console
+        _, now_w, history = self._widths(width)
+        total = 1
+        shown = range(len(self._steps))
+        if self.fit_current:
+            shown = range(self.upto - 1, self.upto) if self.upto else range(0)
+        for tracked in self.variables:
+            texts = {self.text(i, tracked) for i in shown}
+            most = 1
+            for text in texts:
+                if len(text) > now_w * self.now_lines:
+                    text = abbreviate(text, now_w * self.now_lines)
+                if len(text) > now_w:
+                    most = max(most, len(literal(text).wrap(console, now_w, overflow="fold")))
+            changes = any(self.changed(i, tracked) for i in shown if i >= 1)
+            if history == 0 and changes and self.now_lines > 1:
+                most += 1  # "was ..." under a changed value (on the same line on short terminals)
+            total += min(most, self.now_lines + 1)
+        return total
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -29,7 +29,7 @@ from tutor.ui.screens.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
-from tutor.ui.widgets.narration import Narration, step_text
+from tutor.ui.widgets.narration import Narration, short_verdict, step_text
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
@@ -90,13 +90,12 @@ class Walkthrough(Widget, can_focus=False):
         lesson = self.lesson
         yield FlowDiagram(lesson.flow, id="flow")
         # a 2×2 grid (app.tcss): tall terminals put the code on the left, the narration over the tracker on
-        # the right; short ones the code over the tracker on the left, the narration the whole right
+        # the right; short ones three lines of code across the top, the narration beside the tracker
         with Grid(id="walk-band", classes="-no-tracker" if not lesson.tracker else ""):
             yield CodeView(lesson.code, id="code")
-            with VerticalScroll(id="narration-box", can_focus=False):
-                narration = Narration(id="narration")
-                narration.measure(self._narration_texts())
-                yield narration
+            narration = Narration(id="narration")
+            narration.measure(self._short_narration_texts)
+            yield narration
             if lesson.tracker:
                 tracker = VariableTracker(lesson.tracker, id="tracker")
                 tracker.set_steps(self.steps)
@@ -106,16 +105,16 @@ class Walkthrough(Widget, can_focus=False):
         table.set_steps(self.steps)
         yield table
 
-    def _narration_texts(self) -> list[Text]:
-        """Every text the narration may show: each step's, and a predict step's with each verdict."""
-        texts = [step_text(self.lesson, None, self.total)]
+    def _short_narration_texts(self) -> list[Text]:
+        """Every text the narration may show on a short terminal: each step's without its heading, and a
+        predict step's with each short verdict (what the narration's height is measured from)."""
+        texts = [step_text(self.lesson, None, self.total, heading=False)]
         for step in self.steps:
-            texts.append(step_text(self.lesson, step, self.total))
+            texts.append(step_text(self.lesson, step, self.total, heading=False))
             question = self.predicts.get(step.step)
             if question is not None:
-                for index in range(len(question.choices)):
-                    correct = grading.is_correct(question, [index])
-                    texts.append(step_text(self.lesson, step, self.total, verdict_text(question, [index], correct)))
+                for correct in {grading.is_correct(question, [index]) for index in range(len(question.choices))}:
+                    texts.append(step_text(self.lesson, step, self.total, short_verdict(correct), heading=False))
         return texts
 
     def on_mount(self) -> None:
@@ -187,11 +186,12 @@ class Walkthrough(Widget, can_focus=False):
         phase = step.phase if step else None
         self.query_one(FlowDiagram).set_phase(phase)
         self.query_one(CodeView).set_phase(phase)
-        verdict = None
+        verdict = short = None
         if upto in self.answers and upto in self.predicts:
             chosen, correct = self.answers[upto]
             verdict = verdict_text(self.predicts[upto], list(chosen), correct)
-        self.query_one(Narration).show(self.lesson, step, self.total, verdict=verdict)
+            short = short_verdict(correct)
+        self.query_one(Narration).show(self.lesson, step, self.total, verdict=verdict, short_verdict=short)
         self._update_status()
         if upto > self.max_reached:
             self.max_reached = upto
@@ -201,7 +201,9 @@ class Walkthrough(Widget, can_focus=False):
         self.post_message(self.StepChanged(upto))
 
     def _update_status(self) -> None:
-        parts = [f"step {self.current}/{self.total}"]
+        step = self.steps[self.current - 1] if self.current else None
+        # the phase too: on a short terminal the narration leaves its heading to this line
+        parts = [f"step {self.current}/{self.total}" + (f" · {step.phase}" if step else "")]
         if self.pending is not None:
             parts.append(f"predict step {self.pending}: a-f / 1-6 choose, Enter confirm")
         if self._timer is not None:
@@ -357,4 +359,10 @@ class Walkthrough(Widget, can_focus=False):
         event.stop()
         from tutor.ui.screens.dialogs import ValueScreen  # (not needed for the first frame)
 
-        self.app.push_screen(ValueScreen(event.step, self.lesson.table.columns))
+        verdict = None
+        if event.step.step in self.answers and event.step.step in self.predicts:
+            chosen, correct = self.answers[event.step.step]
+            verdict = verdict_text(self.predicts[event.step.step], list(chosen), correct)
+        # the step's whole narration too (a short terminal may show only its start)
+        narration = step_text(self.lesson, event.step, self.total, verdict, heading=False)
+        self.app.push_screen(ValueScreen(event.step, self.lesson.table.columns, narration))
