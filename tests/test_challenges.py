@@ -64,7 +64,7 @@ def test_the_schema_describes_challenges_and_accepts_them():
     schema = build_schema()
     defs = schema["$defs"]
     assert {"Challenge", "Goal", "EngineOverrides", "CookieOverrides", "Contains", "Count"} <= set(defs)
-    assert set(defs["Goal"]["properties"]) == {"step", "end", "sessions", "never", "all", "any"}
+    assert set(defs["Goal"]["properties"]) == {"step", "end", "sessions", "never", "all", "any", "in_order"}
     assert defs["Goal"]["maxProperties"] == 1
     validator = jsonschema.Draft202012Validator(schema)
     data = yaml.safe_load(lesson_text())
@@ -206,3 +206,22 @@ def test_a_run_plays_setup_then_the_learners_events(tmp_path):
 ])
 def test_stars(events, par, hints, expected):
     assert stars(events, par, hints) == expected
+
+
+BUILT_IN = sorted((__import__("pathlib").Path(__file__).resolve().parents[1] / "lessons").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUILT_IN, ids=lambda p: p.stem)
+def test_every_built_in_lesson_has_challenges_whose_solutions_win(path):
+    lesson = load_lesson(path).lesson  # tutor check: every solution reaches its goal, none by setup alone
+    assert len(lesson.challenges) >= 2
+    for challenge in lesson.challenges:
+        assert challenge.par <= len(challenge.solution) and challenge.hints
+        with ChallengeRun(lesson, challenge) as run:
+            assert run.result.state == "pending", challenge.id
+            for event in challenge.solution:
+                assert run.result.state == "pending", challenge.id
+                run.play(event)
+            assert run.result.reached, challenge.id
+            assert run.result.step.step > run.setup_steps  # the learner's events decided it
+            assert run.stars() == 3

@@ -107,6 +107,25 @@ def test_never_fails_the_run_and_all_any_combine():
         assert evaluate(both_fail, sim.trace).failed
 
 
+def test_in_order_judges_each_goal_after_the_one_before():
+    with _fixation(rotate=False) as sim:
+        login_then_in = _goal({"in_order": [{"step": {"phase": "check_credentials"}}, ATTACKER_IN]})
+        result = evaluate(login_then_in, sim.trace)
+        assert result.reached and result.step is sim.trace[-1]
+        # the attacker's first visit (step 1) came before the login: it does not count after it
+        visit_after_login = _goal({"in_order": [{"step": {"phase": "check_credentials"}},
+                                                {"step": {"actor": "attacker", "request": "GET /"}}]})
+        assert evaluate(visit_after_login, sim.trace).state == "pending"
+        # a never watches only the steps after the goal before it
+        no_steal_after_login = _goal({"in_order": [{"step": {"phase": "check_credentials"}},
+                                                   {"never": {"phase": "steal_cookies"}}]})
+        assert evaluate(no_steal_after_login, sim.trace).reached
+        no_request_after_login = _goal({"in_order": [{"step": {"phase": "check_credentials"}},
+                                                     {"never": {"actor": "attacker"}}]})
+        failed = evaluate(no_request_after_login, sim.trace)
+        assert failed.failed and failed.step.actor == "attacker"
+
+
 def test_goal_kinds_names_the_keys_given():
     assert goal_kinds(_goal({"all": [{"sessions": 1}]})) == ["all"]
     assert goal_kinds(_goal({"step": {"actor": "x"}, "never": {"actor": "y"}})) == ["step", "never"]

@@ -13,6 +13,8 @@ A :class:`Goal` has exactly one of these keys (the lesson loader reports a goal 
   goal can no longer be reached (the run has *failed*); on its own it would hold at once, so it is
   combined with a positive goal under ``all:``.
 * ``all: [GOAL, ...]`` / ``any: [GOAL, ...]`` — every / at least one of the goals.
+* ``in_order: [GOAL, ...]`` — each goal is reached after the step that reached the one before it (a
+  ``never`` inside it watches only the steps after that point).
 
 A VALUE is compared in the spelling trace answers use: ``null``, ``true``/``false``, numbers as digits
 (``200`` and ``"200"`` are the same), text in full; ``{contains: TEXT}`` matches a value whose spelling
@@ -60,7 +62,7 @@ class Count(Struct, **_STRUCT):
 
 
 class Goal(Struct, **_STRUCT):
-    """What a challenge asks for: exactly one of `step`, `end`, `sessions`, `never`, `all`, `any`."""
+    """What a challenge asks for: exactly one of `step`, `end`, `sessions`, `never`, `all`, `any`, `in_order`."""
 
     step: Match | UnsetType = UNSET
     """Some step matches all these fields, e.g. `{actor: attacker, request: GET /dashboard, status: 200}`."""
@@ -74,11 +76,15 @@ class Goal(Struct, **_STRUCT):
     """Every one of these goals."""
     any_: Annotated[list[Goal], Meta(min_length=1)] | UnsetType = field(name="any", default=UNSET)
     """At least one of these goals."""
+    in_order: Annotated[list[Goal], Meta(min_length=1)] | UnsetType = UNSET
+    """These goals one after another: each is judged on the steps after the one that reached the goal
+    before it."""
 
 
 #: The keys of a goal, as written in YAML.
-GOAL_KINDS: tuple[str, ...] = ("step", "end", "sessions", "never", "all", "any")
-_ATTRS = {"step": "step", "end": "end", "sessions": "sessions", "never": "never", "all": "all_", "any": "any_"}
+GOAL_KINDS: tuple[str, ...] = ("step", "end", "sessions", "never", "all", "any", "in_order")
+_ATTRS = {"step": "step", "end": "end", "sessions": "sessions", "never": "never", "all": "all_", "any": "any_",
+          "in_order": "in_order"}
 
 
 def goal_kinds(goal: Goal) -> list[str]:
@@ -200,6 +206,16 @@ def _evaluate(goal: Goal, steps: list[Step]) -> GoalResult:
         if all(r.failed for r in results):
             return min(results, key=_position)
         return _PENDING
+    if goal.in_order is not UNSET:
+        rest, last = steps, None
+        for sub in goal.in_order:
+            result = _evaluate(sub, rest)
+            if not result.reached:
+                return result
+            if result.step is not None:
+                last = result.step
+                rest = [s for s in rest if s.step > last.step]
+        return GoalResult("reached", last)
     return _PENDING  # an empty goal (the loader reports it) is never reached
 
 

@@ -155,7 +155,7 @@ def _step_text(step: Step) -> str:
 
 def _walk_goals(goal: Goal, path: tuple) -> Iterator[tuple[Goal, tuple]]:
     yield goal, path
-    for kind in ("all", "any"):
+    for kind in ("all", "any", "in_order"):
         parts = goal_part(goal, kind)
         if parts is not UNSET:
             for i, sub in enumerate(parts):
