@@ -35,6 +35,7 @@ def test_the_built_in_course_starts_with_session_lifecycle_and_respects_every_pr
         "jwt-vs-database",
         "login-and-rotation",
         "protecting-pages",
+        "sealed-cookies",
         "expiry",
         "session-attacks",
     ]

@@ -45,7 +45,7 @@ async def test_the_picker_lists_the_course_in_order_with_numbers_and_next_up() -
         await pilot.press("slash", *"expiry")
         await pilot.pause()
         [row] = [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert row[0] == str(picker.numbers["expiry"]) == "6"
+        assert row[0] == str(picker.numbers["expiry"]) == "7"
 
 
 @sync
