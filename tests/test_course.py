@@ -78,3 +78,9 @@ def test_next_up_is_the_first_lesson_not_passed() -> None:
     scores["b"] = 90.0
     assert next_up(ordered, scores.get) is None
     assert not is_done(None) and is_done(70.0) and not is_done(69.99)
+
+
+def test_next_up_and_the_xapi_export_agree_on_what_passing_is() -> None:
+    from tutor.lesson.xapi import PASS_PERCENT
+
+    assert PASS_PERCENTAGE == PASS_PERCENT

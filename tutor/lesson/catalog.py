@@ -146,8 +146,8 @@ def read_entry(path: Path) -> Entry:
         first = exc.problems[0]
         return Entry(stem, "", "", 0, path, f"line {first.line}: {first.message}")
     fields: dict[str, str] = {}
-    lines: dict[str, int] = {}
     prerequisites: tuple[str, ...] = ()
+    lines: dict[str, int] = {}
     if isinstance(root, MappingNode):
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
