@@ -131,3 +131,77 @@ async def test_a_broken_never_fails_the_run(store):
         assert app.query_one("#ch-verdict").has_class("-failed")
     (run,) = store.challenge_runs()
     assert (run.solved, run.stars, run.events) == (False, 0, 2)
+
+
+# -- every built-in challenge can be solved with the playground's keys ---------------------------------
+
+REQUEST_KEYS = {"GET /": "g", "GET /dashboard": "d", "GET /api/session": "a", "POST /transfer": "t"}
+ADVANCE_KEYS = {"1m": "1", "10m": "2", "31m": "3", "1h": "4", "1d": "5"}
+
+
+async def play_by_keys(pilot, playground, raw) -> None:
+    """Press the keys that play ``raw`` (an event of a solution) in a challenge's playground."""
+    from tutor.engine.scenario import event_verb, normalise_event
+    from tutor.ui.widgets.playground import WRONG_PASSWORD
+
+    event = normalise_event(raw)
+    verb = event_verb(event)
+    keys: list[str] = []
+    if verb not in ("advance", "restart_server"):
+        actor = event.steal.from_ if verb == "steal" else event.as_
+        assert actor in playground.browsers, f"{actor} has not appeared yet"
+        while playground.browser != actor:
+            await pilot.press("b")
+            await pilot.pause()
+        other = "attacker" if actor != "attacker" else "browser"
+        if verb == "steal":
+            assert event.steal.to == other and event.steal.cookie is None
+        if verb == "xss":
+            assert event.xss.to == other
+    if verb in ("request", "login", "logout"):
+        if playground.cross_site != event.cross_site:
+            keys.append("s")
+        if playground.scheme != event.scheme:
+            keys.append("H")
+        assert event.top_level, "no key sends a request that is not top-level"
+    if verb == "request":
+        keys.append(REQUEST_KEYS[event.request])
+    elif verb == "login":
+        while playground.user != event.login:
+            await pilot.press("u")
+            await pilot.pause()
+        assert event.password in (None, WRONG_PASSWORD)
+        keys.append("w" if event.password else "L" if event.remember else "l")
+    elif verb == "advance":
+        if event.advance in ADVANCE_KEYS:
+            keys.append(ADVANCE_KEYS[event.advance])
+        else:
+            keys += ["plus", *event.advance, "enter"]
+    else:
+        keys.append({"logout": "o", "steal": "c", "xss": "x", "clear_cookies": "k", "restart_server": "R",
+                     "close_browser": "C"}[verb])
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+LESSONS = sorted(p.stem for p in (ROOT / "lessons").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+@sync
+async def test_every_built_in_challenge_is_solved_by_keys(lesson, store):
+    app = ChallengeHost(lesson, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.query_one("#challenges-view")
+        for challenge in app.loaded.lesson.challenges:
+            view.start(challenge.id)
+            await pilot.pause()
+            playground = view.playground
+            for event in challenge.solution:
+                assert not playground.finished, (challenge.id, "finished early")
+                await play_by_keys(pilot, playground, event)
+            assert len(playground.learner_events) == len(challenge.solution), challenge.id
+            assert playground.result.reached, challenge.id
+            assert _text(app, "#ch-verdict").startswith(f"✓ Solved in {len(challenge.solution)} event"), challenge.id
+    assert {(r.challenge_id, r.stars) for r in store.challenge_runs(lesson)} == \
+        {(c.id, 3) for c in app.loaded.lesson.challenges}
