@@ -58,3 +58,13 @@ def test_readme_challenge_passes_check_and_its_solution_wins(tmp_path):
         for event in challenge.solution:
             run.play(event)
         assert run.result.reached and run.stars() == 3
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    """The README starts a new user in two commands; .ci/run's last line is the second one, unchanged."""
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    test_command = next(b for b in blocks if "pytest" in b)
+    ci = Path(__file__).resolve().parents[1] / ".ci" / "run"
+    ci_lines = [l for l in ci.read_text(encoding="utf-8").splitlines()
+                if l.strip() and not l.lstrip().startswith("#")]
+    assert ci_lines[-1] == test_command
