@@ -346,6 +346,9 @@ class PlaygroundView(Widget, can_focus=True):
         Binding(MORE_KEYS, "more_keys", "More keys (when they do not all fit)", show=False),
     ]
 
+    key_groups: tuple[KeyGroup, ...] = KEY_GROUPS
+    """The keys the key panel shows (a challenge's playground shows fewer)."""
+
     class EventPlayed(Message):
         """An event was played; ``steps`` are the steps it added."""
 
@@ -417,7 +420,7 @@ class PlaygroundView(Widget, can_focus=True):
         with Vertical(id="pg-panes"):
             yield ExecutionTable(COLUMNS, id="pg-table")
             yield self._new_tracker()
-        yield KeyPanel(KEY_GROUPS, self._key_enabled, more_key=MORE_KEYS, id="pg-keys")
+        yield KeyPanel(self.key_groups, self._key_enabled, more_key=MORE_KEYS, id="pg-keys")
 
     def _new_tracker(self) -> VariableTracker:
         self._tracker_serial += 1
