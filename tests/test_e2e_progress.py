@@ -67,3 +67,40 @@ async def test_practice_and_test_answers_and_the_score_are_read_back(tmp_path):
         summary = again.lesson_summary(lesson_id)
         assert summary.best_score == test.score
         assert summary.answered == len({a.question_id for a in answers})
+
+
+@sync
+async def test_the_app_gives_each_test_attempt_its_own_seed_and_retakes_prefer_new_questions(tmp_path):
+    """Issue 11, as a learner meets it: two runs of `tutor open LESSON --mode test` on the same progress."""
+    from quiz_host import QUIZ_LESSON
+    from ui_support import make_app
+
+    loaded = load_quiz_lesson()
+    lesson_id = loaded.lesson.id
+    runs = []
+    for run in (1, 2):
+        app = make_app(lesson=QUIZ_LESSON, mode="test")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one("#quiz-test")
+            assert view.seed == grading.attempt_seed(lesson_id, run)
+            assert f"attempt {run}" in str(view.query_one("#quiz-header").render())
+            for position, q in enumerate(view.questions[:5]):  # five answered right, then finish early
+                order = view._orders[position]
+                await pilot.press(*(str(order.index(i) + 1) for i in sorted(grading.correct_indexes(q))), "enter")
+            await pilot.press("f", "y")
+            assert view.finished
+            runs.append((view.seed, [q.id for q in view.questions]))
+    assert runs[0][0] != runs[1][0]
+    right_first = set(runs[0][1][:5])
+    # the second attempt asks the questions not answered right the first time first, within each difficulty
+    second = set(runs[1][1])
+    for difficulty in grading.DIFFICULTIES:
+        pool = {q.id for q in grading.practice_questions(loaded.lesson) if q.difficulty == difficulty}
+        if pool & right_first & second:
+            assert pool - right_first <= second
+    assert second - right_first  # and it does ask others
+    with ProgressStore.open() as again:
+        attempts = again.attempts(lesson_id)
+        assert [(a.number, a.seed, list(a.questions)) for a in attempts] == [(1, *runs[0]), (2, *runs[1])]
+        assert [(t.correct, t.total, t.attempt_id) for t in again.tests(lesson_id)] == [(5, 10, attempts[0].id), (5, 10, attempts[1].id)]

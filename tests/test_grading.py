@@ -156,15 +156,13 @@ def _pool() -> list[Question]:
     return [q(f"e{i}", "easy") for i in range(8)] + [q(f"m{i}", "medium") for i in range(5)] + [q(f"h{i}", "hard") for i in range(2)] + [q("p", "hard", predict=1)]
 
 
-def test_test_selection_spreads_and_orders_easy_to_hard() -> None:
+def test_test_selection_spreads_across_difficulties() -> None:
     les = lesson(_pool())
     picked = grading.test_questions(les, seed=3)
     assert len(picked) == 10
     counts = Counter(x.difficulty for x in picked)
     # only 2 hard exist: all of them, the rest shared as evenly as possible
     assert counts == {"easy": 4, "medium": 4, "hard": 2}
-    order = [grading.DIFFICULTIES.index(x.difficulty) for x in picked]
-    assert order == sorted(order)
     assert "p" not in {x.id for x in picked}
     assert len({x.id for x in picked}) == 10
 
@@ -188,8 +186,48 @@ def test_test_selection_is_deterministic_and_seeded() -> None:
 def test_test_selection_takes_all_when_few() -> None:
     questions = [q("h", "hard"), q("e", "easy"), q("m", "medium"), q("p", "easy", predict=3)]
     picked = grading.test_questions(lesson(questions), seed=0)
-    assert [x.id for x in picked] == ["e", "m", "h"]
+    assert sorted(x.id for x in picked) == ["e", "h", "m"]
     assert grading.test_questions(lesson([]), seed=0) == []
+
+
+def test_test_order_is_shuffled_not_the_authored_order() -> None:
+    """Issue 11: the test asked the questions in file order (the same first question as Practice)."""
+    les = lesson([q(f"{d[0]}{i}", d) for i in range(4) for d in ("easy", "medium", "hard")])
+    authored = [x.id for x in grading.practice_questions(les)]
+    orders = [[x.id for x in grading.test_questions(les, seed=s, count=12)] for s in range(20)]
+    assert all(sorted(o) == sorted(authored) for o in orders)
+    assert sum(o == authored for o in orders) == 0
+    assert len({o[0] for o in orders}) >= 5  # the first question varies with the seed
+    # not sorted by difficulty either
+    assert any([x[0] for x in o] != sorted((x[0] for x in o), key="emh".index) for o in orders)
+
+
+def test_retake_prefers_questions_not_answered_right_last_time() -> None:
+    les = lesson([q(f"{d[0]}{i}", d) for d in ("easy", "medium", "hard") for i in range(6)])
+    first = grading.test_questions(les, seed=1, count=9)
+    right = {x.id for x in first}
+    again = grading.test_questions(les, seed=2, count=9, right_last_time=right)
+    # 6 per difficulty, 3 asked and right last time: the other 3 of each come first
+    assert not right & {x.id for x in again}
+    assert Counter(x.difficulty for x in again) == {"easy": 3, "medium": 3, "hard": 3}
+    # when the fresh ones run out, known ones fill the draw (the spread is kept)
+    third = grading.test_questions(les, seed=3, count=15, right_last_time=right)
+    ids = {x.id for x in third}
+    assert ids >= {x.id for x in grading.practice_questions(les)} - right
+    assert Counter(x.difficulty for x in third) == {"easy": 5, "medium": 5, "hard": 5}
+    # a question missed last time is not in right_last_time: it is preferred like a new one
+    missed = first[0].id
+    fourth = grading.test_questions(les, seed=4, count=9, right_last_time=right - {missed})
+    assert missed in {x.id for x in fourth}
+
+
+def test_attempt_seeds_differ_per_attempt_and_lesson_and_are_stable() -> None:
+    seeds = [grading.attempt_seed("demo", n) for n in range(1, 21)]
+    assert len(set(seeds)) == 20 and all(0 <= s < 1_000_000 for s in seeds)
+    assert grading.attempt_seed("demo", 1) != grading.attempt_seed("other", 1)
+    assert grading.attempt_seed("demo", 3) == seeds[2]
+    with pytest.raises(ValueError):
+        grading.attempt_seed("demo", 0)
 
 
 @settings(max_examples=60, deadline=None)

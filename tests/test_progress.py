@@ -294,3 +294,132 @@ def test_a_failed_write_is_a_progress_error_and_the_store_recovers(home: Path, m
         other.close()
         store.record_answer("a", "q", "practice", [0], True, 0)
         assert len(store.answers("a")) == 1
+
+
+# -- schema version 2: test attempts, and the upgrade from version 1 (issue 11) -----------------------
+
+V1_FILE = Path(__file__).parent / "fixtures" / "progress-v1.sqlite3"
+"""Made by the version-1 store (tutor/progress.py of commit 8c8ff64, before attempts existed): steps for
+two lessons, two practice answers, two test answers and two test results (session-lifecycle 1/2 = 50%,
+expiry 9/10 = 87.5%)."""
+
+
+def _v1_copy(home: Path) -> Path:
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "progress.sqlite3"
+    target.write_bytes(V1_FILE.read_bytes())
+    return target
+
+
+def _user_version(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_version_1_file_is_upgraded_without_loss(home: Path) -> None:
+    path = _v1_copy(home)
+    assert _user_version(path) == 1
+    with ProgressStore.open() as store:
+        assert store.notice is None  # upgraded in place, not moved aside
+        assert store.lesson_summary("session-lifecycle") == LessonProgress(steps_reached=5, best_score=50.0, answered=3, correct=1)
+        assert store.lesson_summary("expiry") == LessonProgress(steps_reached=3, best_score=87.5, answered=0, correct=0)
+        answers = store.answers("session-lifecycle")
+        assert [(a.question_id, a.mode, a.chosen, a.correct, a.hints_used, a.attempt_id) for a in answers] == [
+            ("q1", "practice", (0,), True, 1, None),
+            ("q2", "practice", (1, 2), False, 0, None),
+            ("q1", "test", (0,), True, 0, None),
+            ("q3", "test", (2,), False, 0, None),
+        ]
+        assert [(t.lesson_id, t.correct, t.total, t.score, t.attempt_id) for t in store.tests()] == [
+            ("session-lifecycle", 1, 2, 50.0, None),
+            ("expiry", 9, 10, 87.5, None),
+        ]
+        assert store.attempts() == []
+        # and the upgraded file takes the new records
+        attempt = store.start_attempt("session-lifecycle", 42, ["q3", "q1"])
+        assert attempt.number == 1
+    assert _user_version(path) == SCHEMA_VERSION == 2
+    assert not [p for p in home.iterdir() if "corrupt" in p.name]
+
+
+def test_a_new_file_and_an_upgraded_file_have_the_same_schema(tmp_path: Path) -> None:
+    def schema(path: Path) -> list[tuple[str, str]]:
+        con = sqlite3.connect(path)
+        try:
+            rows = con.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+        finally:
+            con.close()
+        return [(name, " ".join((sql or "").split())) for name, sql in rows]
+
+    fresh = tmp_path / "fresh.sqlite3"
+    ProgressStore.open(fresh).close()
+    upgraded = _v1_copy(tmp_path / "old")
+    ProgressStore.open(upgraded).close()
+    assert schema(fresh) == schema(upgraded)
+    assert {name for name, _ in schema(fresh)} >= {"steps", "answers", "tests", "attempts"}
+
+
+def test_a_failed_upgrade_leaves_the_version_1_file_as_it_was(home: Path) -> None:
+    from tutor import progress
+
+    path = _v1_copy(home)
+    # the upgrade fails after its first statements ran: the transaction takes all of them back
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(progress._MIGRATIONS, 1, progress._MIGRATIONS[1] + "\nCREATE TABLE answers (x);")
+        with pytest.raises(ProgressError) as caught:
+            ProgressStore.open(path)
+    assert "\n" not in str(caught.value)
+    assert _user_version(path) == 1
+    con = sqlite3.connect(path)
+    try:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        columns = {row[1] for row in con.execute("PRAGMA table_info(answers)")}
+    finally:
+        con.close()
+    assert "attempts" not in tables and "attempt_id" not in columns
+    with ProgressStore.open(path) as store:  # the real upgrade then works on the untouched file
+        assert len(store.answers()) == 4 and len(store.tests()) == 2
+
+
+def test_attempts_are_numbered_per_lesson_and_replayable(home: Path) -> None:
+    with ProgressStore.open(clock=FakeClock()) as store:
+        first = store.start_attempt("a", 123456, ["q2", "q1", "q3"])
+        other = store.start_attempt("b", 7, ["x"])
+        second = store.start_attempt("a", 654321, ["q1"])
+        assert (first.number, other.number, second.number) == (1, 1, 2)
+        store.record_answer("a", "q2", "test", [1], True, 0, attempt_id=first.id)
+        store.record_answer("a", "q1", "test", [0], False, 1, attempt_id=first.id)
+        store.record_answer("a", "q1", "practice", [2], True)
+        store.record_test("a", 1, 3, 33.33, attempt_id=first.id)
+        store.record_answer("a", "q1", "test", [3], True, 0, attempt_id=second.id)
+    with ProgressStore.open() as again:
+        assert [(a.number, a.seed, a.questions) for a in again.attempts("a")] == [
+            (1, 123456, ("q2", "q1", "q3")),
+            (2, 654321, ("q1",)),
+        ]
+        assert again.last_attempt("a") == second
+        assert again.last_attempt("nothing") is None
+        replay = again.attempt_answers(first.id)
+        assert [(r.question_id, r.chosen, r.correct, r.hints_used) for r in replay] == [("q2", (1,), True, 0), ("q1", (0,), False, 1)]
+        assert [r.question_id for r in again.attempt_answers(second.id)] == ["q1"]
+        assert [t.attempt_id for t in again.tests("a")] == [first.id]
+        assert first.to_json() == {"number": 1, "seed": 123456, "questions": ["q2", "q1", "q3"], "at": first.at}
+        with pytest.raises(ValueError):
+            again.start_attempt("a", -1, [])
+        again.reset()
+        assert again.attempts() == []
+
+
+def test_a_version_1_file_missing_a_table_is_moved_aside_not_half_upgraded(home: Path) -> None:
+    path = _v1_copy(home)
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE tests")
+    con.commit()
+    con.close()
+    original = path.read_bytes()
+    with ProgressStore.open() as store:
+        _assert_moved_aside(home, store, original)
+        assert "missing tables (tests)" in store.notice

@@ -40,12 +40,12 @@ async def test_picker_lists_lessons_with_progress(tmp_path: Path) -> None:
         await _settle(app, pilot)
         table = app.screen.query_one("#lessons", DataTable)
         assert table.row_count == 1
-        assert [c.plain for c in table.get_row_at(0)] == ["Sessions in four requests", "beginner", "5", "0/10", "—"]
+        assert [c.plain for c in table.get_row_at(0)] == ["1", "Sessions in four requests ◀ next up", "beginner", "5", "0/10", "—"]
         app.store.record_step("ui-lesson", 4)
         app.store.record_test("ui-lesson", 8, 10, 80.0)
         app.screen.refresh_progress()
         await pilot.pause()
-        assert [c.plain for c in table.get_row_at(0)][3:] == ["4/10", "80%"]
+        assert [c.plain for c in table.get_row_at(0)][4:] == ["4/10", "80%"]
 
 
 @sync
@@ -284,7 +284,7 @@ async def test_back_goes_to_the_picker_and_ctrl_q_quits(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
-        assert app.screen.query_one("#lessons").get_row_at(0)[3].plain == "2/10"  # progress refreshed
+        assert app.screen.query_one("#lessons").get_row_at(0)[4].plain == "2/10"  # progress refreshed
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("escape")
@@ -468,3 +468,48 @@ def test_no_color_is_honoured(monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     assert app.no_color
+
+
+@sync
+async def test_every_key_moment_link_is_followed_from_the_keyboard() -> None:
+    """Issue 11: the "→ see step N" links could not be followed from the keyboard; the footer names the keys."""
+    from tutor.ui.widgets.readable import MomentsView
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.walkthrough.answers.update({2: ((0,), True), 5: ((0,), True)})  # predict questions answered
+        link_ids = [f"m{i}-s{step}" for i, m in enumerate(screen.loaded.lesson.moments) for step in m.steps]
+        links = [int(link.rsplit("-s", 1)[1]) for link in link_ids]
+        assert links == [2, 5, 6]
+        followed = []
+        for link_id in link_ids:
+            screen.switch_mode("moments")
+            await pilot.pause()
+            moments = screen.query_one(MomentsView)
+            assert app.focused is moments
+            footer = {b.binding.description: key for key, b in screen.active_bindings.items() if b.enabled}
+            assert {"See step", "Next link", "Previous link"} <= set(footer)
+            await pilot.press("home")  # back to the top, then down to the link only with the keys
+            target = [o.id for o in moments._options].index(link_id)
+            await pilot.press(*["down"] * target, "enter")
+            await pilot.pause()
+            assert screen.tabs.active == "walkthrough"
+            followed.append(screen.walkthrough.current)
+        assert followed == links
+
+
+@sync
+async def test_key_moments_open_on_the_first_link() -> None:
+    from tutor.ui.widgets.readable import MomentsView
+
+    app = make_app(mode="moments")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        moments = app.screen.query_one(MomentsView)
+        assert moments.highlighted is not None and moments._options[moments.highlighted].id == "m0-s2"
+        app.screen.walkthrough.answers.update({2: ((0,), True)})
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.tabs.active == "walkthrough" and app.screen.walkthrough.current == 2

@@ -142,7 +142,7 @@ async def test_hostile_title_in_picker_and_command_palette(hostile_lesson: Path,
     async with app.run_test(size=(200, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        title_cell = app.screen.query_one("#lessons", DataTable).get_row_at(0)[0]
+        title_cell = app.screen.query_one("#lessons", DataTable).get_row_at(0)[1]  # after the course number
         assert title_cell.plain.startswith(SHOWN_MARKUP) and not title_cell.spans
         assert any(SHOWN_MARKUP in line for line in screen_lines(app))
         await pilot.press("ctrl+p")

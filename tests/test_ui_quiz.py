@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
+from ui_support import widget_text
 from tutor.lesson import grading
 from tutor.progress import ProgressStore
 
@@ -107,6 +108,11 @@ async def test_submit_shows_verdict_feedback_solution_and_mistakes(loaded, store
         assert verdict.display and verdict.has_class("-wrong")
         assert "Not quite" in text_of(app, "#quiz-verdict")
         assert "The password is checked once" in text_of(app, "#quiz-feedback")
+        # one more try is offered: the answer stays hidden until the learner asks for it with Enter
+        assert not app.query_one("#quiz-solution").display
+        assert not app.query_one("#quiz-choice-0").has_class("-correct")
+        assert {"r", "enter"} <= active_keys(app)
+        await pilot.press("enter")
         solution = text_of(app, "#quiz-solution")
         assert "Solution" in solution and "1. The server keeps the session row" in solution
         assert "Answer: a) Only the session ID." in solution
@@ -182,22 +188,72 @@ async def test_next_and_previous_keep_each_questions_state(loaded):
         assert "n" not in active_keys(app)
 
 
+def requested(app) -> list[int]:
+    return [m.step for m in app.messages if type(m).__name__ == "StepRequested"]
+
+
 @sync
-async def test_see_step_posts_step_requested_by_key_and_by_click(loaded):
+async def test_see_step_posts_step_requested_by_key_by_enter_and_by_click(loaded):
+    from tutor.ui.widgets.quiz import StepLink
+
     app = QuizHost("practice", loaded=loaded)
     async with app.run_test(size=(80, 24)) as pilot:
         view = quiz(app)
         assert view.question.steps == [3]
-        assert "See step 3" in text_of(app, "#quiz-step-link")
+        [link] = app.query(StepLink)
+        assert "→ step 3" in str(link.render())
         await pilot.press("s")
         await pilot.pause()
-        assert [m.step for m in app.messages if type(m).__name__ == "StepRequested"] == [3]
-        await pilot.click("#quiz-step-link")
+        assert requested(app) == [3]
+        await pilot.click(link)
         await pilot.pause()
-        assert [m.step for m in app.messages if type(m).__name__ == "StepRequested"] == [3, 3]
+        assert requested(app) == [3, 3]
         await pilot.press("n")  # http-only has no steps: no link, no key
-        assert not app.query_one("#quiz-step-link").display
+        await pilot.pause()
+        assert not app.query_one("#quiz-step-links").display and not app.query(StepLink)
         assert "s" not in active_keys(app)
+        assert "Links" not in {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+        assert app.focused is view  # the link that had the focus is gone: the question has it
+
+
+@sync
+async def test_every_step_link_is_focusable_and_followed_with_enter(loaded):
+    """Issue 11: "see step" used only the first step; Tab reaches each link and Enter follows it."""
+    from tutor.lesson.loader import lesson_from_text
+    from tutor.ui.widgets.quiz import StepLink
+
+    text = loaded.path.read_text().replace(
+        "prompt: In a database session, what does the cookie hold?\n    steps: [3]",
+        "prompt: In a database session, what does the cookie hold?\n    steps: [3, 5, 6]",
+    )
+    app = QuizHost("practice", loaded=lesson_from_text(text, "steps.yaml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert view.question.steps == [3, 5, 6]
+        await pilot.pause()
+        links = list(app.query(StepLink))
+        assert [link.step for link in links] == [3, 5, 6]
+        assert all(link.focusable for link in links)
+        footer = {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
+        assert {"See step", "Links"} <= footer
+        await pilot.press("tab")
+        assert app.focused is links[0]
+        await pilot.press("tab", "tab")
+        assert app.focused is links[2]
+        assert "See this step" in {b.binding.description for b in app.screen.active_bindings.values()}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert requested(app) == [6]
+        await pilot.press("shift+tab")
+        assert app.focused is links[1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert requested(app) == [6, 5]
+        # choosing an answer gives the keys back to the question: Enter submits, it does not follow a link
+        await pilot.press("a", "enter")
+        assert app.focused is view and view.state.submitted and requested(app) == [6, 5]
+        await pilot.press("tab", "tab", "tab", "tab")  # past the last link: back to the question
+        assert app.focused is view
 
 
 @sync
@@ -351,9 +407,14 @@ async def test_retake_starts_over_with_the_next_seed(loaded, store):
         assert "r" not in active_keys(app)
         await answer_all(pilot, view, keys=False)
         assert "10 of 10 points" in text_of(app, "#quiz-score-summary")
+        first = [q.id for q in view.questions]
         await pilot.press("r")
         assert view.seed == 4 and not view.finished and view.index == 0
-        assert [q.id for q in view.questions] == [q.id for q in grading.test_questions(loaded.lesson, 4, count=10)]
+        # every question was right: the retake asks the others first (the lesson has 12 normal questions)
+        expected = grading.test_questions(loaded.lesson, 4, count=10, right_last_time=set(first))
+        assert [q.id for q in view.questions] == [q.id for q in expected]
+        pool = {q.id for q in grading.practice_questions(loaded.lesson)}
+        assert pool - set(first) <= {q.id for q in view.questions}
         assert view._orders[0] == grading.choice_order(view.questions[0], 4)
         assert all(not s.submitted and not s.chosen for s in view.states)
         assert app.query_one("#quiz-question").display and not app.query_one("#quiz-score").display
@@ -376,7 +437,7 @@ async def test_without_a_store_nothing_is_recorded(loaded, tmp_path):
 async def test_survives_resizing(loaded):
     app = QuizHost("practice", loaded=loaded)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("h", "b", "enter")
+        await pilot.press("h", "b", "enter", "enter")
         await pilot.resize_terminal(60, 16)
         await pilot.pause()
         await pilot.resize_terminal(80, 24)
@@ -399,3 +460,185 @@ async def test_practice_choices_are_shuffled_in_the_app(loaded):
                 await pilot.press("n")
         assert len(set(positions)) >= 3  # the right answer moves around
         assert positions.count(0) < len(positions) / 2
+
+
+# -- issue 11 -----------------------------------------------------------------------------------------
+
+
+@sync
+async def test_practice_allows_one_retry_and_records_the_wrong_first_try(loaded, store):
+    app = QuizHost("practice", store=store, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        await pilot.press("b", "enter")  # cookie-holds: b is wrong
+        assert "try once more" in text_of(app, "#quiz-verdict")
+        assert "r" in active_keys(app)
+        await pilot.press("r")
+        assert not view.state.submitted and not view.state.chosen
+        assert not app.query_one("#quiz-verdict").display
+        assert "h" in active_keys(app)  # hints are still there for the second try
+        await pilot.press("a", "enter")
+        assert view.state.correct and view.state.revealed
+        assert "Correct on the second try" in text_of(app, "#quiz-verdict")
+        assert app.query_one("#quiz-solution").display
+        assert "r" not in active_keys(app)
+        # two wrong tries: no third, the answer is shown
+        await pilot.press("n", "b", "enter")  # http-only: b is wrong
+        await pilot.press("r", "c", "enter")  # c is wrong as well
+        assert view.state.revealed and not view.state.correct
+        assert "r" not in active_keys(app) and app.query_one("#quiz-solution").display
+        got = [(a.question_id, a.chosen, a.correct) for a in store.answers("quiz-lesson")]
+        assert got == [("cookie-holds", (1,), False), ("cookie-holds", (0,), True), ("http-only", (1,), False), ("http-only", (2,), False)]
+
+
+@sync
+async def test_a_test_can_be_finished_early_after_a_confirmation(loaded, store):
+    app = QuizHost("test", store=store, seed=3, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = quiz(app)
+        assert "f" in active_keys(app)
+        first = view.question
+        right = sorted(grading.correct_indexes(first))
+        await pilot.press(*(str(view._orders[0].index(i) + 1) for i in right), "enter")
+        await pilot.press("f")
+        confirm = app.query_one("#quiz-confirm")
+        assert confirm.display and "Finish now? 9 unanswered questions count as wrong" in text_of(app, "#quiz-confirm")
+        assert active_keys(app) >= {"y", "n"} and not {"1", "enter", "h"} & active_keys(app)
+        await pilot.press("n")  # keep going: nothing changed
+        assert not confirm.display and not view.finished and view.index == 1
+        await pilot.press("f", "escape")
+        assert not view.finished
+        await pilot.press("f", "y")
+        assert view.finished and not confirm.display
+        summary = text_of(app, "#quiz-score-summary")
+        assert "1 of 10 points" in summary and "9 unanswered counted as wrong" in summary
+        items = app.query(".quiz-review-item")
+        assert len(items) == 10 and items[0].has_class("-right") and items[1].has_class("-wrong")
+        assert "(no answer)" in str(items[1].render())
+        [test] = store.tests("quiz-lesson")
+        assert (test.correct, test.total, test.score) == (1, 10, 10.0)
+        assert [a.question_id for a in store.answers("quiz-lesson")] == [first.id]
+        assert "f" not in active_keys(app) and "r" in active_keys(app)
+
+
+@sync
+async def test_each_attempt_gets_its_own_seed_recorded_in_progress(loaded, store):
+    """Issue 11: two runs both said "seed 0" and asked the authored order."""
+    lesson_id = loaded.lesson.id
+    seen = []
+    for run in (1, 2):  # two runs of the app on the same progress
+        app = QuizHost("test", store=store, seed=None, loaded=loaded)
+        async with app.run_test(size=(80, 24)) as pilot:
+            view = quiz(app)
+            assert view.seed == grading.attempt_seed(lesson_id, run)
+            assert f"attempt {run}" in text_of(app, "#quiz-header")
+            await answer_all(pilot, view, wrong={0}, keys=False)
+            assert f"seed {view.seed}" in text_of(app, "#quiz-header")
+            seen.append((view.seed, [q.id for q in view.questions], [list(o) for o in view._orders]))
+    assert seen[0][0] != seen[1][0]
+    authored = [q.id for q in grading.practice_questions(loaded.lesson)]
+    assert seen[0][1] != authored[: len(seen[0][1])]
+    assert seen[0][1][0] != seen[1][1][0] or seen[0][1] != seen[1][1]
+    # the progress store keeps what a review needs: seed, questions in order, answers, result
+    attempts = store.attempts(lesson_id)
+    assert [(a.number, a.seed, list(a.questions)) for a in attempts] == [(1, seen[0][0], seen[0][1]), (2, seen[1][0], seen[1][1])]
+    assert [t.attempt_id for t in store.tests(lesson_id)] == [a.id for a in attempts]
+    # replay the first attempt's review: the seed gives back the choice order, the answers their picks
+    first = attempts[0]
+    by_id = {q.id: q for q in loaded.lesson.questions}
+    assert [grading.choice_order(by_id[qid], first.seed) for qid in first.questions] == seen[0][2]
+    replayed = store.attempt_answers(first.id)
+    assert [a.question_id for a in replayed] == seen[0][1]
+    assert [a.correct for a in replayed] == [False] + [True] * 9
+    # the second attempt preferred what was missed or not asked in the first
+    right_first = {a.question_id for a in replayed if a.correct}
+    fresh = set(authored) - right_first
+    assert fresh <= set(seen[1][1])
+
+
+@sync
+async def test_an_attempt_only_looked_at_is_not_recorded(loaded, store):
+    app = QuizHost("test", store=store, seed=None, loaded=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n")
+    assert store.attempts() == []
+    app = QuizHost("test", store=store, seed=None, loaded=loaded)
+    async with app.run_test(size=(80, 24)):
+        assert quiz(app).seed == grading.attempt_seed(loaded.lesson.id, 1)
+
+
+@sync
+async def test_visual_quiz_shows_the_trace_up_to_the_questions_step(loaded):
+    """Issue 11: the visual quiz showed no visual. The walkthrough's table and tracker, read-only."""
+    from tutor.ui.widgets.execution_table import ExecutionTable
+    from tutor.ui.widgets.variable_tracker import VariableTracker
+
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = quiz(app)
+        table = app.query_one("#quiz-table", ExecutionTable)
+        tracker = app.query_one("#quiz-tracker", VariableTracker)
+        for number, question in enumerate(view.questions):
+            await pilot.pause()
+            step = question.answer.step
+            assert table.upto == step and table.row_count == step
+            assert tracker.upto == step
+            assert table.region.height > 2 and tracker.region.height > 2  # on screen
+            assert f" {step} " in text_of(app, "#quiz-kind") and "Read it off" in text_of(app, "#quiz-kind")
+            # the answer can be read off the current row
+            right = next(c.text for c in question.choices if c.correct)
+            shown = widget_text(table) if question.answer.field in {c.field for c in loaded.lesson.table.columns} else widget_text(tracker)
+            assert right in shown
+            if number < len(view.questions) - 1:
+                await pilot.press("n")
+        # read-only: the quiz keeps the keys
+        assert not table.focusable and app.focused is view
+        await pilot.press("1")
+        assert view.state.chosen == {0}
+
+
+@sync
+async def test_visual_quiz_trace_above_the_question_at_every_size(loaded):
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for size in ((160, 50), (120, 40), (100, 30), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            trace, body = app.query_one("#quiz-trace"), app.query_one("#quiz-body")
+            assert trace.region.bottom <= body.region.y and trace.region.width == body.region.width
+            assert body.region.height >= 8  # the question keeps room
+
+
+@sync
+async def test_visual_quiz_survives_resizing_down_to_40x12(loaded):
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for size in ((40, 12), (80, 24), (40, 12), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await pilot.press("n", "1", "enter")
+        assert quiz(app).state.submitted
+        assert app.query_one("#quiz-table").upto == quiz(app).question.answer.step
+
+
+@sync
+async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthrough(tmp_path):
+    from tutor.ui.widgets.quiz import QuizView, StepLink
+    from ui_support import make_app
+
+    app = make_app(mode="practice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.walkthrough.answers.update({2: ((0,), True), 5: ((0,), True)})  # predict questions answered
+        view = screen.query_one(QuizView)
+        while not view.question.steps:
+            await pilot.press("n")
+        step = view.question.steps[-1]
+        await pilot.press("tab")
+        assert isinstance(app.focused, StepLink) and app.focused.step == view.question.steps[0]
+        while app.focused.step != step:
+            await pilot.press("tab")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.tabs.active == "walkthrough" and screen.walkthrough.current == step

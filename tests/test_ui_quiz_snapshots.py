@@ -44,9 +44,17 @@ def test_practice_after_a_hint(snap_compare, loaded, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_practice_wrong_first_try_offers_a_retry(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("b", "enter")
+
+    assert snap_compare(QuizHost("practice", loaded=loaded), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_practice_after_submit_with_solution(snap_compare, loaded, size):
     async def before(pilot):
-        await pilot.press("h", "b", "enter")
+        await pilot.press("h", "b", "enter", "enter")  # wrong, then Enter: no second try, the solution
 
     assert snap_compare(QuizHost("practice", loaded=loaded), terminal_size=size, run_before=before)
 
@@ -77,6 +85,22 @@ def test_test_score_and_review(snap_compare, loaded, size):
         await pilot.pause()
 
     assert snap_compare(QuizHost("test", seed=2, loaded=loaded), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_test_finish_early_confirmation(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("1", "enter", "f")
+
+    assert snap_compare(QuizHost("test", seed=2, loaded=loaded), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_visual_quiz_last_question(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("n")  # trace-cookie-sent: the answer is in the tracker
+
+    assert snap_compare(QuizHost("visual", loaded=loaded), terminal_size=size, run_before=before)
 
 
 @pytest.mark.parametrize("size", SIZES)

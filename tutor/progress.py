@@ -11,7 +11,10 @@ Durability:
   the last commits on power loss.) One fsync per answer is nothing at human answering speed.
 * Each ``record_*`` call is one committed transaction (the connection runs in autocommit mode).
 * ``busy_timeout``: a writer that finds the database locked by another instance waits instead of failing.
-* The schema version lives in ``PRAGMA user_version``.
+* The schema version lives in ``PRAGMA user_version``. An older file is upgraded in place when it is
+  opened, one step at a time (:data:`_MIGRATIONS`), inside the same transaction that checks it: the
+  upgrade happens completely or not at all, and nothing recorded is dropped. A new file is created at
+  version 1 and migrated the same way, so new and upgraded files always have the same schema.
 
 A file that is not a SQLite database, fails ``PRAGMA quick_check`` or carries a schema this version does
 not know is moved aside to ``progress.sqlite3.corrupt-<n>`` (never deleted), a fresh database is started
@@ -33,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 #: The schema this module writes (``PRAGMA user_version``).
-SCHEMA_VERSION = 1
+#: 1: steps, answers, tests. 2: test attempts (seed and questions asked), answers and results linked to them.
+SCHEMA_VERSION = 2
 FILENAME = "progress.sqlite3"
 APP_NAME = "session-tutor"
 #: How long a writer waits for another instance's lock, in milliseconds.
@@ -71,7 +75,24 @@ CREATE TABLE IF NOT EXISTS tests (
 );
 CREATE INDEX IF NOT EXISTS tests_lesson ON tests (lesson_id, id);
 """
-_TABLES = frozenset({"steps", "answers", "tests"})
+#: ``_MIGRATIONS[n]`` upgrades a version-``n`` file to version ``n + 1`` (run in one transaction).
+_MIGRATIONS: dict[int, str] = {
+    1: """
+CREATE TABLE IF NOT EXISTS attempts (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    lesson_id TEXT NOT NULL,
+    number    INTEGER NOT NULL,
+    seed      INTEGER NOT NULL,
+    questions TEXT NOT NULL,
+    at        REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_lesson ON attempts (lesson_id, id);
+ALTER TABLE answers ADD COLUMN attempt_id INTEGER;
+ALTER TABLE tests ADD COLUMN attempt_id INTEGER;
+""",
+}
+_TABLES_V1 = frozenset({"steps", "answers", "tests"})
+_TABLES = _TABLES_V1 | {"attempts"}
 
 
 class ProgressError(Exception):
@@ -108,6 +129,8 @@ class AnswerRecord:
     correct: bool
     hints_used: int
     at: float
+    attempt_id: int | None = None
+    """The test attempt this answer belongs to (:meth:`ProgressStore.start_attempt`); None outside tests."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -129,11 +152,31 @@ class TestRecord:
     total: int
     score: float
     at: float
+    attempt_id: int | None = None
+    """The attempt this result finished (None for results recorded before schema version 2)."""
 
     __test__ = False  # not a pytest test class
 
     def to_json(self) -> dict[str, Any]:
         return {"correct": self.correct, "total": self.total, "score": self.score, "at": self.at}
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """One test attempt as it was started: enough to replay it (the seed orders the choices).
+
+    ``number`` counts a lesson's attempts from 1; ``questions`` are the ids in the order asked.
+    """
+
+    id: int
+    lesson_id: str
+    number: int
+    seed: int
+    questions: tuple[str, ...]
+    at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "seed": self.seed, "questions": list(self.questions), "at": self.at}
 
 
 def default_path() -> Path:
@@ -287,20 +330,39 @@ class ProgressStore:
         chosen: list[int] | tuple[int, ...],
         correct: bool,
         hints_used: int = 0,
+        *,
+        attempt_id: int | None = None,
     ) -> None:
-        """One answer, committed before this returns."""
+        """One answer, committed before this returns; a test answer names its attempt."""
         picks = [int(i) for i in chosen]
         hints = int(hints_used)
         if hints < 0:
             raise ValueError("hints_used must not be negative")
+        attempt = None if attempt_id is None else int(attempt_id)
         with self._write() as db:
             db.execute(
-                "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (lesson_id, question_id, mode, json.dumps(picks), 1 if correct else 0, hints, float(self.clock())),
+                "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (lesson_id, question_id, mode, json.dumps(picks), 1 if correct else 0, hints, float(self.clock()), attempt),
             )
 
-    def record_test(self, lesson_id: str, correct: int, total: int, score: float) -> None:
+    def start_attempt(self, lesson_id: str, seed: int, questions: list[str] | tuple[str, ...]) -> AttemptRecord:
+        """A test attempt begins: its seed and the questions drawn, numbered after the lesson's earlier ones."""
+        seed = int(seed)
+        if not 0 <= seed < 2**63:
+            raise ValueError(f"seed {seed} does not fit in 63 bits")
+        ids = [str(q) for q in questions]
+        at = float(self.clock())
+        with self._write() as db:
+            (count,) = db.execute("SELECT count(*) FROM attempts WHERE lesson_id = ?", (lesson_id,)).fetchone()
+            cursor = db.execute(
+                "INSERT INTO attempts (lesson_id, number, seed, questions, at) VALUES (?, ?, ?, ?, ?)",
+                (lesson_id, int(count) + 1, seed, json.dumps(ids), at),
+            )
+            row_id = int(cursor.lastrowid or 0)
+        return AttemptRecord(row_id, lesson_id, int(count) + 1, seed, tuple(ids), at)
+
+    def record_test(self, lesson_id: str, correct: int, total: int, score: float, *, attempt_id: int | None = None) -> None:
         """A finished test; ``score`` is the percentage 0–100 (``grading.TestScore.percentage``)."""
         correct, total, score = int(correct), int(total), float(score)
         if total < 0 or not 0 <= correct <= max(total, 0):
@@ -309,13 +371,14 @@ class ProgressStore:
             raise ValueError(f"test score {score} is not a percentage 0-100")
         with self._write() as db:
             db.execute(
-                "INSERT INTO tests (lesson_id, correct, total, score, at) VALUES (?, ?, ?, ?, ?)",
-                (lesson_id, correct, total, score, float(self.clock())),
+                "INSERT INTO tests (lesson_id, correct, total, score, at, attempt_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (lesson_id, correct, total, score, float(self.clock()), None if attempt_id is None else int(attempt_id)),
             )
 
     def reset(self) -> None:
         """Delete all progress (one transaction)."""
         with self._write() as db:
+            db.execute("DELETE FROM attempts")
             db.execute("DELETE FROM answers")
             db.execute("DELETE FROM tests")
             db.execute("DELETE FROM steps")
@@ -354,19 +417,50 @@ class ProgressStore:
         """Recorded answers, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         rows = self._read(
-            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at FROM answers {where} ORDER BY id",
+            "SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id "
+            f"FROM answers {where} ORDER BY id",
             params,
         )
         return [
-            AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at))
-            for lid, qid, mode, chosen, correct, hints, at in rows
+            AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at),
+                         None if attempt is None else int(attempt))
+            for lid, qid, mode, chosen, correct, hints, at, attempt in rows
         ]
 
     def tests(self, lesson_id: str | None = None) -> list[TestRecord]:
         """Recorded test results, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        rows = self._read(f"SELECT lesson_id, correct, total, score, at FROM tests {where} ORDER BY id", params)
-        return [TestRecord(lid, int(c), int(t), float(s), float(at)) for lid, c, t, s, at in rows]
+        rows = self._read(f"SELECT lesson_id, correct, total, score, at, attempt_id FROM tests {where} ORDER BY id", params)
+        return [
+            TestRecord(lid, int(c), int(t), float(s), float(at), None if attempt is None else int(attempt))
+            for lid, c, t, s, at, attempt in rows
+        ]
+
+    def attempts(self, lesson_id: str | None = None) -> list[AttemptRecord]:
+        """Test attempts (finished or not), oldest first."""
+        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
+        rows = self._read(f"SELECT id, lesson_id, number, seed, questions, at FROM attempts {where} ORDER BY id", params)
+        return [
+            AttemptRecord(int(i), lid, int(n), int(seed), tuple(str(q) for q in json.loads(questions)), float(at))
+            for i, lid, n, seed, questions, at in rows
+        ]
+
+    def last_attempt(self, lesson_id: str) -> AttemptRecord | None:
+        """The lesson's most recent test attempt, or None."""
+        found = self.attempts(lesson_id)
+        return found[-1] if found else None
+
+    def attempt_answers(self, attempt_id: int) -> list[AnswerRecord]:
+        """The answers given in one attempt, oldest first (replay: its seed orders the choices)."""
+        rows = self._read(
+            "SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id "
+            "FROM answers WHERE attempt_id = ? ORDER BY id",
+            (int(attempt_id),),
+        )
+        return [
+            AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at), int(attempt))
+            for lid, qid, mode, chosen, correct, hints, at, attempt in rows
+        ]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -434,16 +528,37 @@ def _prepare(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("BEGIN IMMEDIATE")
     try:
-        # again under the write lock: another instance may have created the schema meanwhile
-        if _check_schema(conn) == 0:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # again under the write lock: another instance may have created or upgraded the schema meanwhile
+        _migrate(conn, _check_schema(conn))
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring a file at ``version`` up to :data:`SCHEMA_VERSION` (0: a new file). The caller holds the
+    write transaction, so a crash part-way leaves the file exactly as it was."""
+    if version == 0:
+        _run_script(conn, _SCHEMA)
+        version = 1
+    elif version < SCHEMA_VERSION:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = _TABLES_V1 - tables
+        if missing:
+            raise _Corrupt(f"missing tables ({', '.join(sorted(missing))}) in a version {version} file")
+    while version < SCHEMA_VERSION:
+        _run_script(conn, _MIGRATIONS[version])
+        version += 1
+        conn.execute(f"PRAGMA user_version = {version}")
+    if conn.execute("PRAGMA user_version").fetchone()[0] != version:
+        conn.execute(f"PRAGMA user_version = {version}")
 
 
 def _move_aside(path: Path) -> Path:
@@ -467,6 +582,7 @@ def _move_aside(path: Path) -> Path:
 
 __all__ = [
     "AnswerRecord",
+    "AttemptRecord",
     "LessonProgress",
     "ProgressError",
     "ProgressStore",

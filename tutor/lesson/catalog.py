@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from tutor.lesson.yamlsource import SourceError, compose_text, read_text
 
@@ -81,6 +81,8 @@ class Entry:
     path: Path
     problem: str | None = None
     """Set when the file could not be read for listing (``run tutor check``)."""
+    prerequisites: tuple[str, ...] = ()
+    """Ids of lessons to take first (the lesson's ``prerequisites:``), for the course order."""
 
     @property
     def valid(self) -> bool:
@@ -144,12 +146,15 @@ def read_entry(path: Path) -> Entry:
         first = exc.problems[0]
         return Entry(stem, "", "", 0, path, f"line {first.line}: {first.message}")
     fields: dict[str, str] = {}
+    prerequisites: tuple[str, ...] = ()
     lines: dict[str, int] = {}
     if isinstance(root, MappingNode):
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
                 fields[key.value] = value.value
                 lines[key.value] = value.start_mark.line + 1
+            elif isinstance(key, ScalarNode) and key.value == "prerequisites" and isinstance(value, SequenceNode):
+                prerequisites = tuple(item.value for item in value.value if isinstance(item, ScalarNode))
     lesson_id = fields.get("id") or stem
     title = fields.get("title", "")
     level = fields.get("level", "")
@@ -161,7 +166,7 @@ def read_entry(path: Path) -> Entry:
     elif not ID_PATTERN.match(lesson_id):
         # e.g. Cyrillic look-alikes or `../../etc/passwd`: `tutor check` refuses it, so must the listing
         problem = f"line {lines.get('id', 1)}: {ID_MESSAGE}"
-    return Entry(lesson_id, title, level, minutes, path, problem)
+    return Entry(lesson_id, title, level, minutes, path, problem, prerequisites)
 
 
 def entries(extra_dirs: Iterable[str | Path] = ()) -> list[Entry]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from tutor.lesson.model import Lesson, Question
@@ -129,23 +129,42 @@ def _quotas(available: Sequence[int], count: int) -> list[int]:
     return quotas
 
 
-def test_questions(lesson: Lesson, seed: int, count: int = 10) -> list[Question]:
-    """A deterministic selection of ``count`` non-predict questions for the test.
+def test_questions(
+    lesson: Lesson, seed: int, count: int = 10, *, right_last_time: Collection[str] = ()
+) -> list[Question]:
+    """A deterministic draw of ``count`` non-predict questions for a test attempt, in a shuffled order.
 
-    Spread across easy, medium and hard as evenly as the lesson allows, ordered easy → hard (file order
-    within a difficulty); every question when the lesson has ``count`` or fewer.
+    The draw is spread across easy, medium and hard as evenly as the lesson allows. Within each difficulty
+    the questions in ``right_last_time`` (answered right in the previous attempt) are drawn only when the
+    others (not asked last time, missed, or skipped) run out, so a retake asks other questions first.
+    The questions drawn are then shuffled; every question is asked when the lesson has ``count`` or fewer.
     """
     if count < 0:
         raise ValueError("count must not be negative")
+    known = frozenset(right_last_time)
     pool = practice_questions(lesson)
     buckets = [[q for q in pool if q.difficulty == d] for d in DIFFICULTIES]
     quotas = _quotas([len(b) for b in buckets], count)
     rng = random.Random(stable_seed("test", seed, lesson.id))
     chosen: list[Question] = []
     for bucket, quota in zip(buckets, quotas):
-        positions = sorted(rng.sample(range(len(bucket)), quota))
-        chosen.extend(bucket[i] for i in positions)
+        fresh = [q for q in bucket if q.id not in known]
+        again = [q for q in bucket if q.id in known]
+        rng.shuffle(fresh)
+        rng.shuffle(again)
+        chosen.extend((fresh + again)[:quota])
+    rng.shuffle(chosen)
     return chosen
+
+
+def attempt_seed(lesson_id: str, attempt: int) -> int:
+    """The seed of a lesson's ``attempt``-th test (1, 2, ...): six digits, the same on every machine.
+
+    Recorded with the attempt in the progress store, so its questions and choice order can be replayed.
+    """
+    if attempt < 1:
+        raise ValueError("attempts are numbered from 1")
+    return stable_seed("attempt", lesson_id, attempt) % 1_000_000
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -214,6 +233,7 @@ __all__ = [
     "LETTERS",
     "TestAnswer",
     "TestScore",
+    "attempt_seed",
     "choice_letter",
     "choice_order",
     "correct_indexes",

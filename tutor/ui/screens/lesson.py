@@ -127,7 +127,9 @@ class LessonScreen(Screen):
             if quiz is None:
                 widget = Static(f"{MODES[mode][1]} is not available in this build.", classes="missing")
             else:
-                widget = quiz(self.loaded, mode, getattr(self.app, "store", None), seed=self.seed, id=f"quiz-{mode}")
+                # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
+                seed = None if mode == "test" else self.seed
+                widget = quiz(self.loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
         pane.mount(widget)
 
     def on_mount(self) -> None:

@@ -1,4 +1,5 @@
-"""The lesson picker: every lesson with its level, length and progress; typing filters, Enter opens."""
+"""The lesson picker: the course in order (numbered, "next up" marked), each lesson with its level,
+length and progress; typing filters, Enter opens."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from tutor.lesson.catalog import Entry
+from tutor.lesson.course import course_order, next_up
 from tutor.ui.text import literal
 
 
-#: Columns taken by everything but the title: level 12, minutes 3, steps 13, best 9, cell padding,
-#: margins and the scrollbar.
-OTHER_COLUMNS = 12 + 3 + 13 + 9 + 5 * 2 + 2 + 2
+#: Columns taken by everything but the title: number 2, level 12, minutes 3, steps 13, best 9, cell
+#: padding, margins and the scrollbar.
+OTHER_COLUMNS = 2 + 12 + 3 + 13 + 9 + 6 * 2 + 2 + 2
+#: After the title of the lesson the learner should take next.
+NEXT_UP = " ◀ next up"
 
 
 @dataclass
@@ -51,7 +55,11 @@ class PickerScreen(Screen):
 
     def __init__(self, entries: list[Entry], **kw) -> None:
         super().__init__(**kw)
-        self.rows: dict[str, Row] = {e.id: Row(e, problem=e.problem) for e in entries}
+        ordered = course_order(entries)
+        self.rows: dict[str, Row] = {e.id: Row(e, problem=e.problem) for e in ordered}
+        #: each valid lesson's place in the course (1, 2, ...)
+        self.numbers: dict[str, int] = {e.id: n for n, e in enumerate((e for e in ordered if e.valid), 1)}
+        self.next_up: str | None = None
         self.visible_ids: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -68,10 +76,14 @@ class PickerScreen(Screen):
         self.title = "Session Tutor"
         self.sub_title = "Lessons"
         table = self.query_one("#lessons", DataTable)
+        table.add_column(Text("#"), key="number", width=2)
         table.add_column(Text("Lesson"), key="title", width=self._title_width())
         for key, label in (("level", "Level"), ("minutes", "Min"), ("progress", "Steps reached"), ("best", "Best test")):
             table.add_column(Text(label), key=key)
+        self.next_up = self._find_next_up()
         self._fill("")
+        if self.next_up in self.visible_ids:
+            table.move_cursor(row=self.visible_ids.index(self.next_up), animate=False)
         table.focus()
         self.load_totals()
 
@@ -87,6 +99,25 @@ class PickerScreen(Screen):
             self._fill(self.query_one("#filter", Input).value)
 
     # -- rows ---------------------------------------------------------------------------------------
+    def _find_next_up(self) -> str | None:
+        """The first lesson of the course whose test the learner has not passed."""
+
+        def best(lesson_id: str) -> float | None:
+            summary = self.app.lesson_summary(lesson_id)
+            return summary.best_score if summary else None
+
+        return next_up([row.entry for row in self.rows.values() if not row.problem], best)
+
+    def _title(self, row: Row) -> Text:
+        """The title, shortened with "…" to the column; the next lesson to take says so."""
+        title = row.entry.title or row.entry.path.name
+        width = self._title_width()
+        suffix = NEXT_UP if row.entry.id == self.next_up else ""
+        room = width - len(suffix)
+        if len(title) > room:
+            title = title[: max(1, room - 1)] + "…"
+        return literal(title) + Text(suffix)
+
     def _progress(self, row: Row) -> tuple[Text, Text]:
         if row.problem:
             return Text("invalid: run tutor check"), Text("—")
@@ -106,11 +137,9 @@ class PickerScreen(Screen):
             if not matches(row.entry, query):
                 continue
             progress, best = self._progress(row)
-            title = row.entry.title or row.entry.path.name
-            width = self._title_width()
-            if len(title) > width:
-                title = title[: width - 1] + "…"
-            table.add_row(literal(title), literal(row.entry.level or "?"), Text(str(row.entry.minutes or "?")),
+            number = self.numbers.get(lesson_id)
+            table.add_row(Text("" if number is None else str(number), justify="right"), self._title(row),
+                          literal(row.entry.level or "?"), Text(str(row.entry.minutes or "?")),
                           progress, best, key=lesson_id)
             self.visible_ids.append(lesson_id)
         empty = self.query_one("#picker-empty", Static)
@@ -124,10 +153,14 @@ class PickerScreen(Screen):
 
     def refresh_progress(self) -> None:
         table = self.query_one("#lessons", DataTable)
+        before, self.next_up = self.next_up, self._find_next_up()
         for lesson_id in self.visible_ids:
-            progress, best = self._progress(self.rows[lesson_id])
+            row = self.rows[lesson_id]
+            progress, best = self._progress(row)
             table.update_cell(lesson_id, "progress", progress)
             table.update_cell(lesson_id, "best", best)
+            if self.next_up != before and lesson_id in (before, self.next_up):
+                table.update_cell(lesson_id, "title", self._title(row))
 
     @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
     def load_totals(self) -> None:

@@ -4,6 +4,14 @@ One widget, three modes. It owns no grading rules: which questions are asked, in
 choices come, what is right and what a test scores all come from :mod:`tutor.lesson.grading`.
 Every confirmed answer is written to the progress store at once.
 
+* Visual quiz: the execution table and the variable tracker (the walkthrough's widgets, read-only) show
+  the trace up to the question's step above the question, so the answer is read off the trace.
+* Practice: a wrong answer may be tried once more (``r``); the wrong first try is recorded as wrong.
+* Test: each attempt has its own seed (the lesson's attempt number, or the one a test passes in), recorded
+  with the questions drawn so the review can be replayed; a retake prefers questions not answered right
+  last time; ``f`` finishes early after a confirmation, unanswered questions scoring as wrong.
+* Every "see step N" link can be focused (Tab) and followed with Enter; ``s`` follows the first.
+
 Lesson text (prompts, choices, hints, solutions ...) always goes through :func:`tutor.ui.text.literal`,
 so an author's ``[bold]`` or an escape sequence is shown as typed, never interpreted.
 """
@@ -15,9 +23,10 @@ from typing import TYPE_CHECKING, Literal
 
 from rich.syntax import Syntax
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Click
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,16 +36,24 @@ from textual.widgets import Static
 from tutor.lesson import grading
 from tutor.progress import ProgressError
 from tutor.ui.text import literal
+from tutor.ui.widgets.execution_table import ExecutionTable
+from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.lesson.model import Question
-    from tutor.progress import ProgressStore
+    from tutor.progress import AttemptRecord, ProgressStore
 
 QuizMode = Literal["visual", "practice", "test"]
 
 LETTERS = grading.LETTERS
 MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", "test": "Test"}
+#: How many questions a test asks.
+TEST_LENGTH = 10
+#: Tries a practice question allows (the first wrong one is recorded as wrong).
+PRACTICE_TRIES = 2
+#: Below this height the visual quiz's trace drops its borders (the question keeps room).
+COMPACT_HEIGHT = 24
 
 
 @dataclass
@@ -49,6 +66,10 @@ class AnswerState:
     """How many hints are shown."""
     submitted: bool = False
     correct: bool = False
+    tries: int = 0
+    """Answers submitted so far (practice allows a second try after a wrong one)."""
+    revealed: bool = False
+    """The verdict, the right answer and the solution are shown (not in a test before its end)."""
 
 
 class ChoiceLine(Static):
@@ -65,14 +86,22 @@ class ChoiceLine(Static):
         quiz.action_choose(self.index + 1)
 
 
-class StepLink(Static):
-    """"See step N": clicking it asks the lesson screen to show that step."""
+class StepLink(Static, can_focus=True):
+    """"→ step N": focusable; Enter or a click asks the lesson screen to show that step."""
+
+    BINDINGS = [Binding("enter", "follow", "See this step")]
+
+    def __init__(self, step: int, label: str, **kw) -> None:
+        super().__init__(label, **kw)
+        self.step = step
+
+    def action_follow(self) -> None:
+        self.query_ancestor(QuizView).request_step(self.step)
 
     def on_click(self, event: Click) -> None:
         event.stop()
-        quiz = self.query_ancestor(QuizView)
-        quiz.focus()
-        quiz.action_see_step()
+        self.focus()
+        self.action_follow()
 
 
 class QuizView(Widget, can_focus=True):
@@ -83,12 +112,19 @@ class QuizView(Widget, can_focus=True):
         *(Binding(str(n), f"choose({n})", f"Choose {LETTERS[n - 1]}", show=False) for n in range(2, 7)),
         *(Binding(letter, f"choose({n})", f"Choose {letter}", show=False) for n, letter in enumerate(LETTERS, 1)),
         Binding("enter", "submit", "Submit"),
+        Binding("enter", "reveal", "Show answer"),
+        Binding("r", "retry", "Try again"),
         Binding("h", "hint", "Hint"),
         Binding("n", "next", "Next"),
         Binding("right", "next", "Next", show=False),
         Binding("p", "previous", "Previous"),
         Binding("left", "previous", "Previous", show=False),
         Binding("s", "see_step", "See step"),
+        Binding("tab", "focus_link(1)", "Links"),
+        Binding("shift+tab", "focus_link(-1)", "Previous link", show=False),
+        Binding("f", "finish", "Finish test"),
+        Binding("y", "confirm_finish", "Yes, finish"),
+        Binding("n,escape", "cancel_finish", "No, go on"),
         Binding("r", "retake", "Retake"),
         Binding("up", "scroll_body(-1)", "Scroll up", show=False),
         Binding("down", "scroll_body(1)", "Scroll down", show=False),
@@ -127,24 +163,34 @@ class QuizView(Widget, can_focus=True):
         loaded: LoadedLesson,
         mode: QuizMode,
         store: ProgressStore | None,
-        seed: int = 0,
+        seed: int | None = None,
         *,
         shuffle: bool = True,
         **kw,
     ) -> None:
+        """``seed``: the choice shuffle of practice and visual (default 0); in a test, the seed of the first
+        attempt (later ones add 1 each), or None to derive each attempt's seed from the lesson's attempt
+        number (:func:`grading.attempt_seed`), as the app does."""
         super().__init__(**kw)
         if mode not in MODE_TITLES:
             raise ValueError(f"unknown quiz mode {mode!r}")
         self.loaded = loaded
         self.mode: QuizMode = mode
         self.store = store
-        self.seed = seed
+        self.given_seed = seed
+        self.seed = seed if seed is not None else 0
         self.shuffle = shuffle or mode == "test"  # the test always shuffles; others unless told not to
         self.finished = False
+        self.confirming = False
         self.result: grading.TestScore | None = None
         self.questions: list[Question] = []
         self.states: list[AnswerState] = []
         self._orders: list[list[int]] = []
+        #: test attempts started in this view, and the one under way (number, and its record once saved)
+        self.attempts_here = 0
+        self.attempt_number = 0
+        self.attempt: AttemptRecord | None = None
+        self._right_last_time: frozenset[str] = frozenset()
         self._load_questions()
         self.add_class(f"-{mode}")
 
@@ -157,7 +203,7 @@ class QuizView(Widget, can_focus=True):
         elif self.mode == "practice":
             questions = list(grading.practice_questions(lesson))
         else:
-            questions = list(grading.test_questions(lesson, self.seed, count=10))
+            questions = self._draw_test()
         self.questions = questions
         self.states = [AnswerState() for _ in questions]
         # Every mode shows the choices in a seeded shuffle: authors tend to write the right choice first,
@@ -168,7 +214,45 @@ class QuizView(Widget, can_focus=True):
         else:
             self._orders = [list(range(len(q.choices))) for q in questions]
         self.finished = False
+        self.confirming = False
         self.result = None
+
+    def _draw_test(self) -> list[Question]:
+        """The next attempt's seed and questions. Nothing is written until its first answer (an attempt
+        only looked at is asked again, the same, next time)."""
+        lesson_id = self.loaded.lesson.id
+        previous = self.states if self.attempts_here else None
+        if previous is not None:  # a retake: what happened just now
+            right = {q.id for q, s in zip(self.questions, previous) if s.submitted and s.correct}
+        else:
+            right = self._right_in_stored_attempt()
+        self.attempts_here += 1
+        self.attempt_number = self._stored_attempts() + 1 if self.store is not None else self.attempts_here
+        if self.given_seed is not None:
+            self.seed = self.given_seed + self.attempts_here - 1
+        else:
+            self.seed = grading.attempt_seed(lesson_id, self.attempt_number)
+        self.attempt = None
+        self._right_last_time = frozenset(right)
+        return grading.test_questions(self.loaded.lesson, self.seed, count=TEST_LENGTH, right_last_time=right)
+
+    def _stored_attempts(self) -> int:
+        try:
+            return len(self.store.attempts(self.loaded.lesson.id)) if self.store is not None else 0
+        except ProgressError:
+            return 0
+
+    def _right_in_stored_attempt(self) -> set[str]:
+        """Questions answered right in the lesson's last recorded attempt (a retake prefers the others)."""
+        if self.store is None:
+            return set()
+        try:
+            last = self.store.last_attempt(self.loaded.lesson.id)
+            if last is None:
+                return set()
+            return {a.question_id for a in self.store.attempt_answers(last.id) if a.correct}
+        except ProgressError:
+            return set()
 
     @property
     def question(self) -> Question | None:
@@ -182,31 +266,55 @@ class QuizView(Widget, can_focus=True):
             return None
         return self.states[self.index]
 
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for s in self.states if not s.submitted)
+
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static("", id="quiz-header")
-        with VerticalScroll(id="quiz-body", can_focus=False):
-            with Vertical(id="quiz-question"):
-                yield Static("", id="quiz-prompt")
-                yield Static("", id="quiz-code")
-                yield Static("", id="quiz-kind")
-                for i in range(6):
-                    yield ChoiceLine(i, id=f"quiz-choice-{i}", classes="quiz-choice")
-                yield Static("", id="quiz-hints")
-                yield Static("", id="quiz-verdict")
-                yield Static("", id="quiz-feedback")
-                yield Static("", id="quiz-solution")
-                yield StepLink("", id="quiz-step-link")
-            with Vertical(id="quiz-score"):
-                yield Static("", id="quiz-score-summary")
-                yield Vertical(id="quiz-review")
-            yield Static("", id="quiz-empty")
+        with Vertical(id="quiz-main"):
+            if self.mode == "visual":
+                with Vertical(id="quiz-trace"):
+                    lesson = self.loaded.lesson
+                    table = ExecutionTable(lesson.table.columns, id="quiz-table")
+                    table.border_title = "Execution table"
+                    table.can_focus = False  # read-only: the quiz keeps the keys
+                    yield table
+                    tracker = VariableTracker(lesson.tracker, id="quiz-tracker")
+                    tracker.border_title = "Variables"
+                    tracker.display = bool(lesson.tracker)
+                    yield tracker
+            with VerticalScroll(id="quiz-body", can_focus=False):
+                with Vertical(id="quiz-question"):
+                    yield Static("", id="quiz-prompt")
+                    yield Static("", id="quiz-code")
+                    yield Static("", id="quiz-kind")
+                    for i in range(6):
+                        yield ChoiceLine(i, id=f"quiz-choice-{i}", classes="quiz-choice")
+                    yield Static("", id="quiz-hints")
+                    yield Static("", id="quiz-verdict")
+                    yield Static("", id="quiz-feedback")
+                    yield Static("", id="quiz-solution")
+                    yield Horizontal(id="quiz-step-links")
+                with Vertical(id="quiz-score"):
+                    yield Static("", id="quiz-score-summary")
+                    yield Vertical(id="quiz-review")
+                yield Static("", id="quiz-empty")
+        yield Static("", id="quiz-confirm")
 
     def on_mount(self) -> None:
+        if self.mode == "visual":
+            steps = self.loaded.steps
+            self.query_one("#quiz-table", ExecutionTable).set_steps(steps)
+            self.query_one("#quiz-tracker", VariableTracker).set_steps(steps)
         self._show()
         # code is highlighted with the light or the dark palette: follow theme switches
         self.watch(self.app, "theme", lambda _theme: self._show(), init=False)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < COMPACT_HEIGHT, "-compact")
 
     def watch_index(self) -> None:
         self._show()
@@ -219,6 +327,8 @@ class QuizView(Widget, can_focus=True):
         self.query_one("#quiz-empty").display = empty
         self.query_one("#quiz-question").display = not empty and not self.finished
         self.query_one("#quiz-score").display = self.finished
+        if self.mode == "visual":
+            self.query_one("#quiz-trace").display = not empty
         if empty:
             self.query_one("#quiz-header", Static).update(MODE_TITLES[self.mode])
             self.query_one("#quiz-empty", Static).update(
@@ -228,6 +338,14 @@ class QuizView(Widget, can_focus=True):
             self._render_score()
         else:
             self._render_question()
+        confirm = self.query_one("#quiz-confirm", Static)
+        confirm.display = self.confirming
+        if self.confirming:
+            left = self.unanswered
+            confirm.update(
+                f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
+                f"{'count' if left != 1 else 'counts'} as wrong.  y finish · n go on"
+            )
         self.refresh_bindings()
 
     def _render_question(self) -> None:
@@ -236,11 +354,16 @@ class QuizView(Widget, can_focus=True):
         total = len(self.questions)
         header = f"{MODE_TITLES[self.mode]} · question {self.index + 1} of {total} · {q.difficulty}"
         if self.mode == "test":
+            header = f"Test · attempt {self.attempt_number} · question {self.index + 1} of {total} · {q.difficulty}"
             answered = sum(1 for s in self.states if s.submitted)
             header += f" · answered {answered}/{total}"
         if q.hints:
             header += f" · hints {st.hints}/{len(q.hints)}"
         self.query_one("#quiz-header", Static).update(header)
+
+        if self.mode == "visual" and q.answer is not None:
+            self.query_one("#quiz-table", ExecutionTable).reveal(q.answer.step)
+            self.query_one("#quiz-tracker", VariableTracker).reveal(q.answer.step)
 
         self.query_one("#quiz-prompt", Static).update(literal(q.prompt))
         code = self.query_one("#quiz-code", Static)
@@ -250,12 +373,18 @@ class QuizView(Widget, can_focus=True):
         else:
             code.display = False
         kind = "Choose all that apply, then press Enter." if q.multiple else "Choose one, then press Enter."
+        if self.mode == "visual" and q.answer is not None:
+            in_table = q.answer.field in {c.field for c in self.loaded.lesson.table.columns}
+            where = "of the table" if in_table or not self.loaded.lesson.tracker else "in the variables"
+            what = "row" if where == "of the table" else "step"
+            kind = f"Read it off {what} {q.answer.step} {where}. " + kind
         if st.submitted and self.mode == "test":
             kind = "Answer saved; the test shows results at the end."
         self.query_one("#quiz-kind", Static).update(kind)
 
         order = self._orders[self.index]
-        reveal = st.submitted and self.mode != "test"
+        reveal = st.revealed
+        judged = st.submitted and self.mode != "test"  # a wrong try is marked, the right choice is not
         for pos in range(6):
             line = self.query_one(f"#quiz-choice-{pos}", ChoiceLine)
             if pos >= len(order):
@@ -264,12 +393,12 @@ class QuizView(Widget, can_focus=True):
             original = order[pos]
             choice = q.choices[original]
             chosen = original in st.chosen
-            mark = ("[x]" if chosen else "[ ]") if q.multiple else ("(•)" if chosen else "( )")
+            mark = ("[x]" if chosen else "[ ]") if q.multiple else ("(•)" if chosen else ("( )"))
             line.display = True
             line.update(Text.assemble(f"{mark} {LETTERS[pos]}) ", literal(choice.text)))
             line.set_class(chosen, "-chosen")
             line.set_class(reveal and choice.correct, "-correct")
-            line.set_class(reveal and chosen and not choice.correct, "-wrong")
+            line.set_class(judged and chosen and not choice.correct, "-wrong")
 
         hints = self.query_one("#quiz-hints", Static)
         hints.display = st.hints > 0
@@ -283,32 +412,45 @@ class QuizView(Widget, can_focus=True):
         verdict = self.query_one("#quiz-verdict", Static)
         feedback = self.query_one("#quiz-feedback", Static)
         solution = self.query_one("#quiz-solution", Static)
-        verdict.display = reveal
-        verdict.set_class(reveal and st.correct, "-right")
-        verdict.set_class(reveal and not st.correct, "-wrong")
-        if reveal:
-            verdict.update("✓ Correct" if st.correct else "✗ Not quite")
+        verdict.display = judged
+        verdict.set_class(judged and st.correct, "-right")
+        verdict.set_class(judged and not st.correct, "-wrong")
+        if judged:
+            if st.correct:
+                verdict.update("✓ Correct" + (" on the second try" if st.tries > 1 else ""))
+            elif self._can_retry(st):
+                verdict.update("✗ Not quite. Press r to try once more, or Enter to see the answer.")
+            else:
+                verdict.update("✗ Not quite")
         notes = [
             Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].feedback or ""))
             for i in sorted(st.chosen, key=order.index)
             if q.choices[i].feedback
         ]
-        feedback.display = reveal and bool(notes)
-        if reveal and notes:
+        feedback.display = judged and bool(notes)
+        if judged and notes:
             feedback.update(Text("\n").join(notes))
         solution.display = reveal
         if reveal:
             solution.update(self._solution_text(q, order, with_steps=self.mode == "practice"))
+        self._render_links(q)
 
-        link = self.query_one("#quiz-step-link", StepLink)
-        link.display = bool(q.steps) and self.mode != "test"
-        if q.steps:
-            link.update(self._steps_label(q))
-
-    def _steps_label(self, q: Question) -> str:
-        steps = ", ".join(str(s) for s in q.steps)
-        word = "step" if len(q.steps) == 1 else "steps"
-        return f"→ See {word} {steps} in the walkthrough (s)"
+    def _render_links(self, q: Question) -> None:
+        """One focusable link per step of the question (not in a test: it would give answers away)."""
+        box = self.query_one("#quiz-step-links", Horizontal)
+        steps = list(q.steps) if self.mode != "test" else []
+        shown = [link.step for link in box.query(StepLink)]
+        box.display = bool(steps)
+        if shown == steps:
+            return
+        had_focus = any(link.has_focus for link in box.query(StepLink))
+        box.remove_children()
+        if steps:
+            word = "step" if len(steps) == 1 else "steps"
+            box.mount(Static(f"See {word} in the walkthrough:", classes="quiz-links-label"))
+            box.mount_all(StepLink(step, f"→ step {step}", classes="quiz-step-link") for step in steps)
+        if had_focus:
+            self.focus()
 
     def _solution_text(self, q: Question, order: list[int], *, with_steps: bool) -> Text:
         parts: list[Text] = []
@@ -345,15 +487,21 @@ class QuizView(Widget, can_focus=True):
         result = self.result
         assert result is not None
         total = len(self.questions)
-        self.query_one("#quiz-header", Static).update(f"Test · finished · seed {self.seed}")
+        self.query_one("#quiz-header", Static).update(
+            f"Test · attempt {self.attempt_number} · finished · seed {self.seed}"
+        )
         hints_used = sum(s.hints for s in self.states)
-        hint_cost = result.correct - result.points
+        hint_cost = sum(
+            grading.question_points(s.correct, 0) - grading.question_points(s.correct, s.hints) for s in self.states
+        )
+        skipped = sum(1 for s in self.states if not s.submitted)
         summary = Text.assemble(
             ("Score: ", "bold"),
             (f"{grading.format_points(result.points)} of {total} points", "bold"),
             f" ({grading.format_percentage(result.percentage)})",
             f"\n{result.correct} of {total} answers right · hints used: {hints_used}"
             f" (cost {grading.format_points(hint_cost)} points)",
+            f"\nFinished early: {skipped} unanswered counted as wrong." if skipped else "",
             "\nPress r to retake with other questions; the review of every question follows.",
         )
         self.query_one("#quiz-score-summary", Static).update(summary)
@@ -361,7 +509,7 @@ class QuizView(Widget, can_focus=True):
         review.remove_children()
         items = []
         for n, (q, st, order) in enumerate(zip(self.questions, self.states, self._orders), 1):
-            yours = [i for i in order if i in st.chosen]
+            yours = [i for i in order if i in st.chosen] if st.submitted else []
             your_text = (
                 Text("; ").join(
                     Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in yours
@@ -385,9 +533,19 @@ class QuizView(Widget, can_focus=True):
 
     # -- actions -------------------------------------------------------------------------------
 
+    def _can_retry(self, st: AnswerState) -> bool:
+        return (
+            self.mode == "practice" and st.submitted and not st.correct and not st.revealed
+            and st.tries < PRACTICE_TRIES
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scroll_body":
             return True
+        if action in ("confirm_finish", "cancel_finish"):
+            return self.confirming
+        if self.confirming:
+            return False
         q, st = self.question, self.state
         if action == "retake":
             return self.mode == "test" and self.finished
@@ -398,14 +556,18 @@ class QuizView(Widget, can_focus=True):
             return not st.submitted and isinstance(n, int) and 1 <= n <= len(q.choices)
         if action == "submit":
             return not st.submitted and bool(st.chosen)
+        if action in ("retry", "reveal"):
+            return self._can_retry(st)
         if action == "hint":
             return not st.submitted and st.hints < len(q.hints)
         if action == "next":
             return self.index < len(self.questions) - 1
         if action == "previous":
             return self.index > 0
-        if action == "see_step":
+        if action in ("see_step", "focus_link"):
             return bool(q.steps) and self.mode != "test"
+        if action == "finish":
+            return self.mode == "test" and self.unanswered > 0
         return True
 
     def action_choose(self, number: int) -> None:
@@ -418,6 +580,8 @@ class QuizView(Widget, can_focus=True):
             st.chosen ^= {original}
         else:
             st.chosen = {original}
+        if not self.has_focus:
+            self.focus()  # Enter submits again (a focused step link would take it)
         self._show()
 
     def action_submit(self) -> None:
@@ -426,8 +590,11 @@ class QuizView(Widget, can_focus=True):
         q, st = self.question, self.state
         assert q is not None and st is not None
         st.submitted = True
+        st.tries += 1
         st.correct = grading.is_correct(q, sorted(st.chosen))
+        st.revealed = self.mode != "test" and (st.correct or st.tries >= PRACTICE_TRIES or self.mode != "practice")
         if self.store is not None:
+            attempt_id = self._attempt_id() if self.mode == "test" else None
             self._save(
                 self.store.record_answer,
                 self.loaded.lesson.id,
@@ -436,6 +603,7 @@ class QuizView(Widget, can_focus=True):
                 sorted(st.chosen),
                 st.correct,
                 st.hints,
+                attempt_id=attempt_id,
             )
         self.post_message(self.AnswerSubmitted(q.id, st.correct))
         if self.mode == "test":
@@ -448,6 +616,36 @@ class QuizView(Widget, can_focus=True):
                 return
         self._show()
 
+    def _attempt_id(self) -> int | None:
+        """The test attempt's id in the store, recording it (seed, questions) on its first answer."""
+        if self.attempt is None and self.store is not None:
+            self.attempt = self._save(
+                self.store.start_attempt, self.loaded.lesson.id, self.seed, [q.id for q in self.questions]
+            )
+            if self.attempt is not None:
+                self.attempt_number = self.attempt.number
+        return self.attempt.id if self.attempt is not None else None
+
+    def action_retry(self) -> None:
+        """Practice: a second try after a wrong answer (the first stays recorded as wrong)."""
+        if not self.check_action("retry", ()):
+            return
+        st = self.state
+        assert st is not None
+        st.submitted = False
+        st.correct = False
+        st.chosen = set()
+        self._show()
+
+    def action_reveal(self) -> None:
+        """Practice: no second try, show the answer and the solution."""
+        if not self.check_action("reveal", ()):
+            return
+        st = self.state
+        assert st is not None
+        st.revealed = True
+        self._show()
+
     def _next_unanswered(self) -> int | None:
         n = len(self.states)
         for k in range(1, n + 1):
@@ -456,25 +654,47 @@ class QuizView(Widget, can_focus=True):
                 return i
         return None
 
+    def action_finish(self) -> None:
+        """Ask before finishing a test with questions unanswered."""
+        if self.check_action("finish", ()):
+            self.confirming = True
+            self._show()
+
+    def action_confirm_finish(self) -> None:
+        if self.check_action("confirm_finish", ()):
+            self.confirming = False
+            self._finish()
+
+    def action_cancel_finish(self) -> None:
+        if self.check_action("cancel_finish", ()):
+            self.confirming = False
+            self._show()
+
     def _finish(self) -> None:
+        """Score the test; a question not answered scores as wrong (its hints cost nothing more)."""
         answers = [
-            grading.TestAnswer(question_id=q.id, correct=s.correct, hints_used=s.hints)
+            grading.TestAnswer(question_id=q.id, correct=s.submitted and s.correct, hints_used=s.hints)
             for q, s in zip(self.questions, self.states)
         ]
         self.result = result = grading.score_test(answers)
         self.finished = True
+        self.confirming = False
         if self.store is not None:
-            self._save(self.store.record_test, self.loaded.lesson.id, result.correct, result.total, result.percentage)
+            self._save(
+                self.store.record_test, self.loaded.lesson.id, result.correct, result.total, result.percentage,
+                attempt_id=self._attempt_id(),
+            )
         self.post_message(self.TestFinished(result.correct, result.total, result.percentage))
         self._show()
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
 
-    def _save(self, method, *args) -> None:
+    def _save(self, method, *args, **kwargs):
         """Write to the progress store; a store that fails is reported once, never a traceback."""
         try:
-            method(*args)
+            return method(*args, **kwargs)
         except ProgressError as exc:
             self.notify(str(exc), title="Progress not saved", severity="error", markup=False)
+            return None
 
     def action_hint(self) -> None:
         if not self.check_action("hint", ()):
@@ -493,16 +713,34 @@ class QuizView(Widget, can_focus=True):
             self.index -= 1
 
     def action_see_step(self) -> None:
+        """``s``: the question's first step (Tab reaches the links of the others)."""
         if not self.check_action("see_step", ()):
             return
         q = self.question
         assert q is not None
-        self.post_message(self.StepRequested(q.steps[0]))
+        self.request_step(q.steps[0])
+
+    def request_step(self, step: int) -> None:
+        self.post_message(self.StepRequested(step))
+
+    def action_focus_link(self, direction: int) -> None:
+        """Tab / shift+Tab: the next / previous step link; past the last one, back to the question."""
+        if not self.check_action("focus_link", (direction,)):
+            return
+        links = list(self.query(StepLink))
+        if not links:
+            return
+        stops: list[Widget] = [self, *links]
+        focused = self.app.focused
+        at = stops.index(focused) if focused in stops else 0
+        target = stops[(at + direction) % len(stops)]
+        target.focus()
+        if isinstance(target, StepLink):
+            self.query_one("#quiz-body", VerticalScroll).scroll_to_widget(target, animate=False)
 
     def action_retake(self) -> None:
         if not self.check_action("retake", ()):
             return
-        self.seed += 1
         self._load_questions()
         self.query_one("#quiz-review", Vertical).remove_children()
         if self.index == 0:
@@ -513,6 +751,10 @@ class QuizView(Widget, can_focus=True):
     def action_scroll_body(self, lines: int) -> None:
         body = self.query_one("#quiz-body", VerticalScroll)
         body.scroll_relative(y=lines, animate=False)
+
+    @on(ExecutionTable.ValueRequested)
+    def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
+        event.stop()  # the quiz's table is read-only
 
     def on_click(self, event: Click) -> None:
         """A click anywhere in the quiz gives it the keys."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import OptionList, Static
@@ -15,7 +18,17 @@ from tutor.ui.text import literal
 
 
 class MomentsView(OptionList):
-    """Each moment's question and answer, then one "see step N" link per step (Enter or click jumps)."""
+    """Each moment's question and answer, then one "see step N" link per step (Enter or click jumps).
+
+    Every link is a stop for ``↑`` / ``↓`` (a moment's own text follows its first step), the first link
+    is highlighted when the view opens, and the footer names the keys.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down", "Next link", key_display="↓"),
+        Binding("up", "cursor_up", "Previous link", key_display="↑", show=False),
+        Binding("enter", "select", "See step"),
+    ]
 
     class StepSelected(Message):
         """The learner chose "see step N"."""
@@ -41,6 +54,20 @@ class MomentsView(OptionList):
             options.append(Option(Text("This lesson has no key moments."), disabled=True))
         super().__init__(*options, **kw)
         self.moments = moments
+
+    def on_mount(self) -> None:
+        # after the option list's own set-up (which highlights the first option, a moment's text)
+        self.call_after_refresh(self._highlight_first_link)
+
+    def _highlight_first_link(self) -> None:
+        first_link = next((i for i, o in enumerate(self._options) if o.id and "-s" in o.id), None)
+        if first_link is not None and self.highlighted in (None, 0):
+            self.highlighted = first_link
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("select", "cursor_down", "cursor_up"):
+            return any(o.id for o in self._options)  # no links: the keys are not offered
+        return True
 
     @staticmethod
     def step_of(option_id: str, moments: list[KeyMoment]) -> int | None:
