@@ -1,4 +1,4 @@
-"""The progress store: steps reached, answers and test scores, kept in SQLite.
+"""The progress store: steps reached, answers, test scores and challenge runs, kept in SQLite.
 
 Where: ``$TUTOR_HOME/progress.sqlite3`` when ``TUTOR_HOME`` is set, else
 ``platformdirs.user_data_dir("session-tutor")/progress.sqlite3``.
@@ -37,7 +37,8 @@ from typing import Any
 
 #: The schema this module writes (``PRAGMA user_version``).
 #: 1: steps, answers, tests. 2: test attempts (seed and questions asked), answers and results linked to them.
-SCHEMA_VERSION = 2
+#: 3: challenge runs (solved, events used against par, hints, stars).
+SCHEMA_VERSION = 3
 FILENAME = "progress.sqlite3"
 APP_NAME = "session-tutor"
 #: How long a writer waits for another instance's lock, in milliseconds.
@@ -90,9 +91,29 @@ CREATE INDEX IF NOT EXISTS attempts_lesson ON attempts (lesson_id, id);
 ALTER TABLE answers ADD COLUMN attempt_id INTEGER;
 ALTER TABLE tests ADD COLUMN attempt_id INTEGER;
 """,
+    2: """
+CREATE TABLE IF NOT EXISTS challenge_runs (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    lesson_id    TEXT NOT NULL,
+    challenge_id TEXT NOT NULL,
+    solved       INTEGER NOT NULL,
+    events       INTEGER NOT NULL,
+    par          INTEGER NOT NULL,
+    hints_used   INTEGER NOT NULL,
+    stars        INTEGER NOT NULL,
+    at           REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS challenge_runs_lesson ON challenge_runs (lesson_id, challenge_id, id);
+""",
 }
 _TABLES_V1 = frozenset({"steps", "answers", "tests"})
-_TABLES = _TABLES_V1 | {"attempts"}
+#: The tables a file of each version has (an older file missing one is moved aside, not half upgraded).
+_TABLES_AT: dict[int, frozenset[str]] = {
+    1: _TABLES_V1,
+    2: _TABLES_V1 | {"attempts"},
+    3: _TABLES_V1 | {"attempts", "challenge_runs"},
+}
+_TABLES = _TABLES_AT[SCHEMA_VERSION]
 
 
 class ProgressError(Exception):
@@ -177,6 +198,48 @@ class AttemptRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {"number": self.number, "seed": self.seed, "questions": list(self.questions), "at": self.at}
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeRecord:
+    """One finished challenge run: solved or not, the learner's events (``par`` as it was then), the
+    hints taken and the stars earned (0 when not solved)."""
+
+    lesson_id: str
+    challenge_id: str
+    solved: bool
+    events: int
+    par: int
+    hints_used: int
+    stars: int
+    at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "challenge_id": self.challenge_id,
+            "solved": self.solved,
+            "events": self.events,
+            "par": self.par,
+            "hints_used": self.hints_used,
+            "stars": self.stars,
+            "at": self.at,
+        }
+
+
+def best_runs(records: list[ChallengeRecord]) -> dict[tuple[str, str], ChallengeRecord]:
+    """The best run of each (lesson, challenge): solved first, then the most stars, the fewest events,
+    the fewest hints, the earliest."""
+    best: dict[tuple[str, str], ChallengeRecord] = {}
+    for r in records:
+        key = (r.lesson_id, r.challenge_id)
+        old = best.get(key)
+        if old is None or _rank(r) < _rank(old):
+            best[key] = r
+    return best
+
+
+def _rank(r: ChallengeRecord) -> tuple[int, int, int, int]:
+    return (0 if r.solved else 1, -r.stars, r.events, r.hints_used)
 
 
 def default_path() -> Path:
@@ -375,9 +438,36 @@ class ProgressStore:
                 (lesson_id, correct, total, score, float(self.clock()), None if attempt_id is None else int(attempt_id)),
             )
 
+    def record_challenge(
+        self,
+        lesson_id: str,
+        challenge_id: str,
+        *,
+        solved: bool,
+        events: int,
+        par: int,
+        hints_used: int,
+        stars: int,
+    ) -> ChallengeRecord:
+        """A finished challenge run (solved, or failed by a `never`), committed before this returns."""
+        events, par, hints, stars = int(events), int(par), int(hints_used), int(stars)
+        if events < 0 or par < 1 or hints < 0:
+            raise ValueError(f"challenge run with {events} events, par {par}, {hints} hints is impossible")
+        if not 0 <= stars <= 3 or (stars > 0) != bool(solved):
+            raise ValueError(f"{stars} stars for a {'solved' if solved else 'failed'} run is impossible")
+        at = float(self.clock())
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO challenge_runs (lesson_id, challenge_id, solved, events, par, hints_used, stars, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (lesson_id, challenge_id, 1 if solved else 0, events, par, hints, stars, at),
+            )
+        return ChallengeRecord(lesson_id, challenge_id, bool(solved), events, par, hints, stars, at)
+
     def reset(self) -> None:
         """Delete all progress (one transaction)."""
         with self._write() as db:
+            db.execute("DELETE FROM challenge_runs")
             db.execute("DELETE FROM attempts")
             db.execute("DELETE FROM answers")
             db.execute("DELETE FROM tests")
@@ -444,6 +534,23 @@ class ProgressStore:
             AttemptRecord(int(i), lid, int(n), int(seed), tuple(str(q) for q in json.loads(questions)), float(at))
             for i, lid, n, seed, questions, at in rows
         ]
+
+    def challenge_runs(self, lesson_id: str | None = None) -> list[ChallengeRecord]:
+        """Finished challenge runs, oldest first."""
+        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
+        rows = self._read(
+            "SELECT lesson_id, challenge_id, solved, events, par, hints_used, stars, at "
+            f"FROM challenge_runs {where} ORDER BY id",
+            params,
+        )
+        return [
+            ChallengeRecord(lid, cid, bool(solved), int(events), int(par), int(hints), int(stars), float(at))
+            for lid, cid, solved, events, par, hints, stars, at in rows
+        ]
+
+    def best_challenges(self, lesson_id: str) -> dict[str, ChallengeRecord]:
+        """Each challenge's best run in one lesson, by challenge id (see :func:`best_runs`)."""
+        return {cid: r for (_, cid), r in best_runs(self.challenge_runs(lesson_id)).items()}
 
     def last_attempt(self, lesson_id: str) -> AttemptRecord | None:
         """The lesson's most recent test attempt, or None."""
@@ -550,7 +657,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         version = 1
     elif version < SCHEMA_VERSION:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        missing = _TABLES_V1 - tables
+        missing = _TABLES_AT[version] - tables
         if missing:
             raise _Corrupt(f"missing tables ({', '.join(sorted(missing))}) in a version {version} file")
     while version < SCHEMA_VERSION:
@@ -583,10 +690,12 @@ def _move_aside(path: Path) -> Path:
 __all__ = [
     "AnswerRecord",
     "AttemptRecord",
+    "ChallengeRecord",
     "LessonProgress",
     "ProgressError",
     "ProgressStore",
     "SCHEMA_VERSION",
     "TestRecord",
+    "best_runs",
     "default_path",
 ]

@@ -105,16 +105,51 @@ def _step_count(lesson_id: str, extra_dirs: Any) -> int | None:
         return None
 
 
+def _lessons(store: Any) -> dict[str, Any]:
+    """Every lesson with any progress (summaries, or challenge runs only), sorted by id."""
+    from tutor.progress import LessonProgress
+
+    summaries = store.summaries()
+    for run in store.challenge_runs():
+        summaries.setdefault(run.lesson_id, LessonProgress())
+    return dict(sorted(summaries.items()))
+
+
+def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
+    """lesson id → challenge id → (best run, number of runs)."""
+    from tutor.progress import best_runs
+
+    runs = store.challenge_runs()
+    counts: dict[tuple[str, str], int] = {}
+    for r in runs:
+        counts[(r.lesson_id, r.challenge_id)] = counts.get((r.lesson_id, r.challenge_id), 0) + 1
+    out: dict[str, dict[str, Any]] = {}
+    for (lid, cid), best in sorted(best_runs(runs).items()):
+        out.setdefault(lid, {})[cid] = (best, counts[(lid, cid)])
+    return out
+
+
 def progress_json(store: Any) -> dict[str, Any]:
-    """``{"lessons": {id: {steps_reached, answered, correct, best_score, answers, tests}}}``."""
+    """``{"lessons": {id: {steps_reached, answered, correct, best_score, answers, tests, challenges,
+    challenge_runs}}}``; ``challenges`` holds each challenge's best run and how many runs it had."""
     answers: dict[str, list[dict[str, Any]]] = {}
     for a in store.answers():
         answers.setdefault(a.lesson_id, []).append(a.to_json())
     tests: dict[str, list[dict[str, Any]]] = {}
     for t in store.tests():
         tests.setdefault(t.lesson_id, []).append(t.to_json())
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for r in store.challenge_runs():
+        runs.setdefault(r.lesson_id, []).append(r.to_json())
+    best = _best_challenges(store)
     lessons: dict[str, Any] = {}
-    for lesson_id, p in store.summaries().items():
+    for lesson_id, p in _lessons(store).items():
+        challenges = {}
+        for cid, (record, count) in best.get(lesson_id, {}).items():
+            entry = record.to_json()
+            del entry["challenge_id"]
+            entry["runs"] = count
+            challenges[cid] = entry
         lessons[lesson_id] = {
             "steps_reached": p.steps_reached,
             "answered": p.answered,
@@ -122,6 +157,8 @@ def progress_json(store: Any) -> dict[str, Any]:
             "best_score": p.best_score,
             "answers": answers.get(lesson_id, []),
             "tests": tests.get(lesson_id, []),
+            "challenges": challenges,
+            "challenge_runs": runs.get(lesson_id, []),
         }
     return {"lessons": lessons}
 
@@ -134,20 +171,24 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
     """
     from tutor.lesson.visible import visible
 
-    summaries = store.summaries()
+    summaries = _lessons(store)
     if not summaries:
         return "No progress yet.\n"
     titles = {lid: visible(t) for lid, t in (titles or {}).items()}
     show_titles = any(lid in titles for lid in summaries)
-    numeric = ["Steps", "Answered", "Correct", "Best test"]
+    numeric = ["Steps", "Answered", "Correct", "Best test", "Challenges"]
+    challenges = _best_challenges(store)
     rows: list[list[str]] = []
     for lid, p in summaries.items():
         best = format_percentage(p.best_score) if p.best_score is not None else "-"
-        rows.append([visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best])
+        solved = sum(1 for record, _ in challenges.get(lid, {}).values() if record.solved)
+        won = f"{solved} solved" if lid in challenges else "-"
+        rows.append([visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best, won])
     headings = ["Lesson", "Title", *numeric]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
     if width is not None and show_titles:
-        others = sum(w for i, w in enumerate(widths) if i != 1) + 2 * (len(widths) - 1)
+        shown = [i for i in range(len(widths)) if headings[i] != "Challenges" or challenges]
+        others = sum(widths[i] for i in shown if i != 1) + 2 * (len(shown) - 1)
         room = width - others
         if room < len("Title") + 3:
             show_titles = False
@@ -156,7 +197,7 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
             for r in rows:
                 if len(r[1]) > room:
                     r[1] = r[1][: room - 1] + "…"
-    keep = [i for i in range(len(headings)) if i != 1 or show_titles]
+    keep = [i for i in range(len(headings)) if (i != 1 or show_titles) and (headings[i] != "Challenges" or challenges)]
     answered = sum(p.answered for p in summaries.values())
     correct = sum(p.correct for p in summaries.values())
     tested = [p.best_score for p in summaries.values() if p.best_score is not None]
@@ -164,6 +205,9 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
     total = f"Total: {count} lesson{'s' if count != 1 else ''}, {answered} answered, {correct} correct"
     if tested:
         total += f", {len(tested)} tested"
+    solved_total = sum(1 for by_id in challenges.values() for record, _ in by_id.values() if record.solved)
+    if challenges:
+        total += f", {solved_total} challenge{'s' if solved_total != 1 else ''} solved"
 
     def line(cells: list[str]) -> str:
         parts = [cells[i].rjust(widths[i]) if headings[i] in numeric else cells[i].ljust(widths[i]) for i in keep]
@@ -172,7 +216,23 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
     out = [line(headings), line(["-" * w for w in widths])]
     out += [line(r) for r in rows]
     out.append(total)
+    if challenges:
+        out += ["", "Challenges (best run):"]
+        for lid, by_id in challenges.items():
+            for cid, (record, count) in by_id.items():
+                out.append("  " + challenge_line(visible(lid), visible(cid), record, count))
     return "\n".join(out) + "\n"
+
+
+def challenge_line(lesson_id: str, challenge_id: str, record: Any, runs: int) -> str:
+    """``login-and-rotation/fixation  ✓ ★★☆  3 events (par 3), 1 hint, 2 runs``."""
+    from tutor.lesson.challenges import MAX_STARS
+
+    mark = "✓" if record.solved else "✗"
+    stars = "★" * record.stars + "☆" * (MAX_STARS - record.stars)
+    hints = f"{record.hints_used} hint{'s' if record.hints_used != 1 else ''}"
+    return (f"{lesson_id}/{challenge_id}  {mark} {stars}  {record.events} event{'s' if record.events != 1 else ''} "
+            f"(par {record.par}), {hints}, {runs} run{'s' if runs != 1 else ''}")
 
 
 def _titles(extra_dirs: Any = ()) -> dict[str, str]:

@@ -33,6 +33,8 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "snapshot": "A one-screen summary of the lesson.",
         "transcript": "The lesson as a plain-text transcript.",
         "questions": "Multiple-choice questions: normal, trace (`answer`) and predict (`predict`) ones.",
+        "challenges": "Puzzles played in the playground: reach a goal by playing events on the lesson's engine "
+        "(`tutor check` plays each `solution` to prove it reaches its goal).",
     },
     "Question": {
         "id": "The question's id, unique in the lesson.",
@@ -148,6 +150,11 @@ def build_schema() -> dict[str, Any]:
     names = _trace_name_schema()
     for definition, prop in _TRACE_NAMES:
         defs[definition]["properties"][prop].update(names)
+    # a challenge's goal: exactly one key; its matches name step fields and variables
+    goal = defs["Goal"]
+    goal.update(minProperties=1, maxProperties=1)
+    for prop in ("step", "end", "never"):
+        goal["properties"][prop]["propertyNames"] = names
     out: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": "https://session-tutor.invalid/lesson.schema.json",

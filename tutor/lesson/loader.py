@@ -422,6 +422,10 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
         if steps:
             lesson = _resolve_refs(lesson, marks, steps, rep)
             _check_against_trace(lesson, trace, steps, rep)
+        if lesson.challenges:
+            from tutor.lesson.challenges import check_challenges
+
+            check_challenges(lesson, rep)
     if rep.problems or trace is None:
         raise LoadError(rep.problems)
     return LoadedLesson(lesson=lesson, path=path, trace=trace, steps=steps)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from msgspec import Meta, Struct, field
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from tutor.engine.scenario import Scenario
+from tutor.engine.goals import Goal
+from tutor.engine.scenario import VERBS, BrowserName, BrowserOptions, Duration, Event, OptionalDuration, Scenario
 from tutor.engine.trace import PHASES, STEP_FIELDS
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
@@ -150,6 +151,72 @@ class Question(Struct, **_STRUCT):
     """Makes this a predict question, asked in the walkthrough before this step is revealed."""
 
 
+class CookieOverrides(Struct, **_STRUCT):
+    """Cookie attributes a challenge changes; the others stay as the lesson's `scenario.engine.cookie`
+    has them (the fields and their meanings are those of the scenario's `engine: cookie:`)."""
+
+    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", description="Cookie name.")] | UnsetType = UNSET
+    http_only: bool | UnsetType = UNSET
+    secure: bool | UnsetType = UNSET
+    same_site: Literal["strict", "lax", "none", "unset"] | UnsetType = UNSET
+    """`unset` leaves the attribute out: chromium treats it as Lax (with a 2-minute exception for
+    top-level cross-site POSTs), firefox and safari as None."""
+    max_age: OptionalDuration | UnsetType = UNSET
+    remember_max_age: Duration | UnsetType = UNSET
+    path: Annotated[str, Meta(pattern=r"^/")] | UnsetType = UNSET
+
+
+class EngineOverrides(Struct, **_STRUCT):
+    """Engine options a challenge changes; the others stay as the lesson's `scenario.engine` has them
+    (the fields and their meanings are those of the scenario's `engine:`)."""
+
+    strategy: Literal["database", "jwt"] | UnsetType = UNSET
+    idle_timeout: OptionalDuration | UnsetType = UNSET
+    absolute_timeout: OptionalDuration | UnsetType = UNSET
+    update_age: OptionalDuration | UnsetType = UNSET
+    rotate_on_login: bool | UnsetType = UNSET
+    anonymous_sessions: bool | UnsetType = UNSET
+    store: Literal["memory", "sqlite"] | UnsetType = UNSET
+    cookie: CookieOverrides | UnsetType = UNSET
+    seed: int | UnsetType = UNSET
+    secret: Annotated[str, Meta(min_length=32)] | UnsetType = UNSET
+    users: dict[str, str] | UnsetType = UNSET
+    """Replaces the lesson's accounts (name → password)."""
+    host: str | UnsetType = UNSET
+
+
+#: A verb a challenge lets the learner use.
+Verb = Literal[VERBS]  # type: ignore[valid-type]
+#: One event, as in a scenario's `events:` (a bare verb such as `logout`, or a mapping).
+EventItem = Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)$")] | Event
+
+
+class Challenge(Struct, **_STRUCT):
+    """A puzzle played in the playground: reach the goal by playing events on the lesson's engine."""
+
+    id: Id
+    title: Text
+    brief: Text
+    """What to do, shown while the learner plays."""
+    engine: EngineOverrides = EngineOverrides()
+    """Changes to the lesson's engine options for this challenge (the rest stay)."""
+    browsers: dict[BrowserName, BrowserOptions] = {}
+    """Browsers of another kind than chromium, as the scenario's top-level `browsers:` (added to the
+    lesson's)."""
+    setup: list[EventItem] = []
+    """Events played before the learner starts."""
+    allowed: Annotated[list[Verb], Meta(min_length=1)]
+    """The verbs the learner may use (only their keys are offered)."""
+    goal: Goal
+    """What the learner must reach; `tutor check` plays `solution` to prove it can be reached."""
+    par: Annotated[int, Meta(ge=1)]
+    """The number of events in the shortest known solution."""
+    solution: Annotated[list[EventItem], Meta(min_length=1)]
+    """Events that reach the goal after `setup`: `tutor check` plays them through the engine."""
+    hints: list[Text] = []
+    """A ladder of hints, shown one at a time; each costs a star."""
+
+
 class Lesson(Struct, **_STRUCT):
     id: Id
     title: Text
@@ -168,6 +235,7 @@ class Lesson(Struct, **_STRUCT):
     snapshot: Text
     transcript: Text
     questions: list[Question] = []
+    challenges: list[Challenge] = []
 
 
 def trace_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

@@ -1,0 +1,342 @@
+"""Challenges: a lesson's puzzles, played on the lesson's engine (see `challenges:` in the lesson format).
+
+A challenge runs on the lesson's engine options with its own overrides (:func:`challenge_options`) and
+browser kinds (:func:`challenge_browsers`); :class:`ChallengeRun` plays its `setup` and then the
+learner's events one at a time, judging the goal after each (:mod:`tutor.engine.goals`), and
+:func:`stars` scores a solved run. :func:`check_challenges` is what `tutor check` runs: it plays every
+`solution` through the engine and reports, at the exact node, a solution that does not reach its goal,
+a goal that `setup` alone reaches, a `par` longer than the solution and a verb that is not `allowed`.
+
+Pure: no UI; the app's challenge mode drives a :class:`ChallengeRun`-like loop over its playground.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec import UNSET
+
+from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, goal_kinds, goal_part
+from tutor.engine.scenario import EngineOptions, Event, Scenario, event_verb, normalise_event
+from tutor.engine.trace import STEP_FIELDS, Step
+
+if TYPE_CHECKING:
+    from tutor.lesson.model import Challenge, EngineOverrides, Lesson
+
+#: Variables named per browser (``jar.attacker``); a goal may name them for any browser.
+BROWSER_PREFIXES: tuple[str, ...] = ("jar.", "document.cookie.")
+
+#: Stars for a solved challenge: 3 within par, 2 within twice par, else 1; each hint costs one, but a
+#: solved challenge keeps at least one.
+MAX_STARS = 3
+
+
+def stars(events: int, par: int, hints: int) -> int:
+    """The stars a solved run earns (0 is never returned: solving is worth at least one)."""
+    base = 3 if events <= par else 2 if events <= 2 * par else 1
+    return max(1, base - max(0, hints))
+
+
+def challenge_options(base: EngineOptions, over: EngineOverrides) -> EngineOptions:
+    """``base`` with every option ``over`` gives replaced (cookie attributes one by one)."""
+    changes: dict[str, Any] = {}
+    for name in over.__struct_fields__:
+        value = getattr(over, name)
+        if value is UNSET:
+            continue
+        if name == "cookie":
+            cookie = {k: getattr(value, k) for k in value.__struct_fields__ if getattr(value, k) is not UNSET}
+            changes["cookie"] = msgspec.structs.replace(base.cookie, **cookie)
+        else:
+            changes[name] = value
+    return msgspec.structs.replace(base, **changes) if changes else base
+
+
+def challenge_browsers(lesson: Lesson, challenge: Challenge) -> dict[str, str]:
+    """Browser name → kind: the lesson scenario's declarations, then the challenge's own."""
+    kinds = {name: b.kind for name, b in lesson.scenario.browsers.items()}
+    kinds.update({name: b.kind for name, b in challenge.browsers.items()})
+    return kinds
+
+
+def verb_of(event: str | Event) -> str:
+    return event_verb(normalise_event(event))
+
+
+class ChallengeRun:
+    """One attempt at a challenge: the setup is played at once; :meth:`play` plays a learner's event
+    (a verb outside ``allowed`` raises :class:`ValueError`) and judges the goal again."""
+
+    def __init__(self, lesson: Lesson, challenge: Challenge) -> None:
+        from tutor.engine.simulation import Simulation
+
+        self.challenge = challenge
+        self.options = challenge_options(lesson.scenario.engine, challenge.engine)
+        self.browsers = challenge_browsers(lesson, challenge)
+        self.sim = Simulation(self.options, self.browsers)
+        self.events: list[Event] = []
+        """The learner's events (not the setup)."""
+        self.hints_used = 0
+        for event in challenge.setup:
+            self.sim.play(event)
+        self.setup_steps = len(self.sim.trace)
+        self.result: GoalResult = evaluate(challenge.goal, self.sim.trace)
+
+    @property
+    def steps(self) -> Sequence[Step]:
+        return self.sim.trace
+
+    @property
+    def finished(self) -> bool:
+        return self.result.state != "pending"
+
+    def allows(self, verb: str) -> bool:
+        return verb in self.challenge.allowed
+
+    def play(self, event: str | Event) -> list[Step]:
+        verb = verb_of(event)
+        if not self.allows(verb):
+            raise ValueError(f"`{verb}` is not allowed in this challenge (allowed: {', '.join(self.challenge.allowed)})")
+        if self.finished:
+            raise ValueError("this run is over: retry to play again")
+        new = self.sim.play(event)
+        self.events.append(normalise_event(event))
+        self.result = evaluate(self.challenge.goal, self.sim.trace)
+        return new
+
+    def hint(self) -> str | None:
+        """The next hint (each one taken counts), or ``None`` when there are no more."""
+        if self.hints_used >= len(self.challenge.hints):
+            return None
+        self.hints_used += 1
+        return self.challenge.hints[self.hints_used - 1]
+
+    def stars(self) -> int:
+        """Stars earned: 0 unless solved."""
+        if not self.result.reached:
+            return 0
+        return stars(len(self.events), self.challenge.par, self.hints_used)
+
+    def close(self) -> None:
+        self.sim.close()
+
+    def __enter__(self) -> ChallengeRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- checking (tutor check) ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Where:
+    """Paths of one challenge's parts, for messages at the right node."""
+
+    base: tuple
+    setup: int
+    names: set[str] = field(default_factory=set)
+
+    def event(self, index: int) -> tuple:
+        """The path of event ``index`` of setup + solution."""
+        if index < self.setup:
+            return self.base + ("setup", index)
+        return self.base + ("solution", index - self.setup)
+
+
+def _step_text(step: Step) -> str:
+    return f"step {step.step} ({step.actor}: {step.action} → {step.result})"
+
+
+def _walk_goals(goal: Goal, path: tuple) -> Iterator[tuple[Goal, tuple]]:
+    yield goal, path
+    for kind in ("all", "any", "in_order"):
+        parts = goal_part(goal, kind)
+        if parts is not UNSET:
+            for i, sub in enumerate(parts):
+                yield from _walk_goals(sub, path + (kind, i))
+
+
+def check_challenges(lesson: Lesson, rep: Any) -> None:
+    """Report every problem of ``lesson.challenges`` through ``rep.error(path, message, hint, key=)``
+    (the loader's reporter; paths are YAML keys and list indexes from the lesson's root)."""
+    from tutor.lesson.validate import did_you_mean
+
+    seen: dict[str, int] = {}
+    for c, challenge in enumerate(lesson.challenges):
+        base = ("challenges", c)
+        if challenge.id in seen:
+            rep.error(base + ("id",), f"duplicate challenge id `{challenge.id}` (also challenge {seen[challenge.id] + 1})")
+        seen.setdefault(challenge.id, c)
+        ok = _check_static(challenge, base, rep)
+        if ok:
+            _check_run(lesson, challenge, base, rep, did_you_mean)
+
+
+def _check_static(challenge: Challenge, base: tuple, rep: Any) -> bool:
+    """Checks without the engine; False when the goal's shape is wrong (nothing can be run)."""
+    ok = True
+    for goal, path in _walk_goals(challenge.goal, base + ("goal",)):
+        kinds = goal_kinds(goal)
+        if not kinds:
+            rep.error(path, "a goal needs one of: " + ", ".join(GOAL_KINDS),
+                      "e.g. `goal: {step: {actor: attacker, status: 200}}`")
+            ok = False
+        elif len(kinds) > 1:
+            rep.error(path + (kinds[1],), f"a goal has exactly one of {', '.join(GOAL_KINDS)}; "
+                      f"`{kinds[1]}` is a second one after `{kinds[0]}`",
+                      "combine them with `all: [...]` or `any: [...]`", key=True)
+            ok = False
+    first: dict[str, int] = {}
+    for i, verb in enumerate(challenge.allowed):
+        if verb in first:
+            rep.error(base + ("allowed", i), f"`{verb}` is listed twice in `allowed`")
+        first.setdefault(verb, i)
+    for j, event in enumerate(challenge.solution):
+        verb = verb_of(event)
+        if verb not in challenge.allowed:
+            path = base + ("solution", j)
+            rep.error(path + (verb,) if isinstance(event, Event) else path,
+                      f"the solution uses `{verb}`, which the challenge does not allow",
+                      f"add `{verb}` to `allowed` (now: {', '.join(challenge.allowed)}), or solve it without it",
+                      key=True)
+    if challenge.par > len(challenge.solution):
+        n = len(challenge.solution)
+        rep.error(base + ("par",), f"par {challenge.par} is longer than the solution ({n} event{'s' if n != 1 else ''})",
+                  "par is the number of events in the shortest known solution: "
+                  f"make it {n}, or write that shorter solution")
+    return ok
+
+
+def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_you_mean: Any) -> None:
+    from tutor.engine.limits import LimitExceeded
+    from tutor.engine.simulation import Simulation, check_scenario
+
+    options = challenge_options(lesson.scenario.engine, challenge.engine)
+    events = [*challenge.setup, *challenge.solution]
+    named = {"browser"}
+    for raw in events:
+        event = normalise_event(raw)
+        named.add(event.as_)
+        if event.steal is not UNSET:
+            named.update((event.steal.from_, event.steal.to))
+        if event.xss is not UNSET:
+            named.add(event.xss.to)
+    # the lesson's declared browsers apply when the challenge uses them (an unused one is no problem here)
+    browsers = {name: b for name, b in lesson.scenario.browsers.items() if name in named}
+    browsers.update(challenge.browsers)
+    where = _Where(base, len(challenge.setup))
+    problems = check_scenario(Scenario(engine=options, browsers=browsers, events=events))
+    for problem in problems:
+        parts = tuple(int(p) if p.isdigit() else p for p in str(problem.field).split(".")) if problem.field else ()
+        if problem.event is not None:
+            rep.error(where.event(problem.event) + parts, problem.message)
+        elif parts[:1] == ("browsers",):
+            rep.error(base + parts, problem.message, key=True)
+        elif parts[:1] == ("engine",):
+            if any(getattr(challenge.engine, f) is not UNSET for f in challenge.engine.__struct_fields__):
+                rep.error(base + parts, f"with this challenge's engine changes: {problem.message}")
+            # else: the lesson's own scenario has the problem, and it is reported there
+        else:
+            rep.error(base, problem.message)
+    if problems:
+        return
+
+    sim = Simulation(options, {name: b.kind for name, b in browsers.items()})
+    try:
+        for event in challenge.setup:
+            sim.play(event)
+        after_setup = evaluate(challenge.goal, sim.trace)
+        played = 0
+        result = after_setup
+        if after_setup.state == "pending":
+            for event in challenge.solution:
+                sim.play(event)
+                played += 1
+                result = evaluate(challenge.goal, sim.trace)
+                if result.state != "pending":
+                    break
+        names_ok = _check_names(challenge.goal, base + ("goal",), sim.trace, rep, did_you_mean)
+    except LimitExceeded as exc:
+        rep.error(where.event(exc.event) if exc.event is not None else base, str(exc))
+        return
+    except Exception as exc:  # never a traceback for a lesson file
+        rep.error(base, f"the engine failed while playing this challenge: {type(exc).__name__}: {exc}")
+        return
+    finally:
+        sim.close()
+    if not names_ok:
+        return  # a misspelt name is the reason; "not reached" would only repeat it
+    goal_path = base + ("goal",)
+    if after_setup.reached:
+        at = f" ({_step_text(after_setup.step)})" if after_setup.step is not None else ""
+        rep.error(goal_path, f"the goal is reached by `setup` alone{at}: there is nothing left to do",
+                  "ask for something the setup does not already do (a lone `never` holds at once: "
+                  "put it under `all:` with a step to reach)")
+        return
+    if after_setup.failed:
+        rep.error(goal_path, f"`setup` already breaks the goal's `never`: {_step_text(after_setup.step)}",
+                  "change the setup or the `never`")
+        return
+    n = len(challenge.solution)
+    if result.failed:
+        rep.error(base + ("solution", played - 1),
+                  f"the solution breaks the goal's `never` at this event: {_step_text(result.step)}")
+    elif not result.reached:
+        last = sim.trace[-1] if len(sim.trace) else None
+        rep.error(goal_path, "the solution does not reach the goal",
+                  f"after the solution's last event, the run ends at {_step_text(last)}; "
+                  "try it with `tutor simulate` (setup + solution)" if last else None)
+    elif played < n:
+        rep.error(base + ("solution", played),
+                  f"the goal is already reached after event {played} of the solution; "
+                  f"the other {n - played} would never be played",
+                  "remove them (the run ends when the goal is reached)")
+
+
+def _check_names(goal: Goal, path: tuple, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
+    """Every name a goal compares is a step field or a variable of this run (or ``jar.``/``document.cookie.``
+    of any browser)."""
+    from tutor.engine.scenario import BrowserName
+
+    browser = re.compile(BrowserName.__metadata__[0].pattern)
+    variables: list[str] = list(trace[-1].variables) if len(trace) else []
+    known = list(STEP_FIELDS) + variables
+    ok = True
+    for sub, sub_path in _walk_goals(goal, path):
+        for kind in ("step", "never", "end"):
+            match = goal_part(sub, kind)
+            if match is UNSET:
+                continue
+            for name in match:
+                if name in STEP_FIELDS and kind == "end":
+                    rep.error(sub_path + (kind, name), f"`end` compares variables after the last step; `{name}` is a "
+                              "step field", f"match it with `step: {{{name}: ...}}`", key=True)
+                    ok = False
+                    continue
+                if name in known or any(
+                    name.startswith(p) and browser.match(name[len(p):]) for p in BROWSER_PREFIXES
+                ):
+                    continue
+                rep.error(sub_path + (kind, name), f"unknown step field or variable `{name}`",
+                          did_you_mean(name, known) or "step fields: " + ", ".join(STEP_FIELDS)
+                          + "; variables: " + ", ".join(variables), key=True)
+                ok = False
+    return ok
+
+
+__all__ = [
+    "BROWSER_PREFIXES",
+    "ChallengeRun",
+    "MAX_STARS",
+    "challenge_browsers",
+    "challenge_options",
+    "check_challenges",
+    "stars",
+    "verb_of",
+]
