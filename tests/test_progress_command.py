@@ -80,7 +80,7 @@ def test_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "correct": 2,
         "best_score": 85.0,
     }
-    assert lesson["answers"][0] == {"question_id": "q-cookie", "mode": "practice", "chosen": [1], "correct": False, "hints_used": 1, "at": 101.0}
+    assert lesson["answers"][0] == {"question_id": "q-cookie", "mode": "practice", "chosen": [1], "correct": False, "hints_used": 1, "seconds": None, "at": 101.0}
     assert [a["question_id"] for a in lesson["answers"]] == ["q-cookie", "q-cookie", "q-rotate"]
     assert [t["score"] for t in lesson["tests"]] == [62.5, 85.0]
     assert data["lessons"]["zz-custom"]["best_score"] is None
