@@ -89,7 +89,7 @@ def context_step(question: Question) -> int | None:
     if question.answer is not None:
         return int(question.answer.step)
     if question.predict is not None:
-        return max(0, int(question.predict) - 1)
+        return int(question.predict) - 1 or None
     steps = [int(s) for s in question.steps]
     return max(steps) if steps else None
 

@@ -1,0 +1,41 @@
+"""`tutor review`: the review cards due now, from every lesson, in the app (:mod:`tutor.review` makes and
+schedules them). With nothing due it says so, and when the next card is due, and exits 0 without the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from tutor.commands.common import error, note, out
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.progress import ProgressError, ProgressStore
+    from tutor.review import SLOW_SECONDS, ReviewDeck, when
+
+    try:
+        store = ProgressStore.open()
+    except ProgressError as exc:
+        return error("review", str(exc))
+    with store:
+        if store.notice:
+            note(f"notice: {store.notice}")
+        try:
+            deck = ReviewDeck(store)
+            deck.sync()
+            summary = deck.summary()
+        except ProgressError as exc:
+            return error("review", str(exc))
+    if not summary.due:
+        if summary.cards and summary.next_due is not None:
+            cards = f"{summary.cards} card{'s' if summary.cards != 1 else ''}"
+            out(f"Nothing to review: no card is due now. The next of your {cards} is due {when(summary.next_due, summary.now)}.")
+        else:
+            out("Nothing to review yet: cards come from questions you miss, need a hint for, "
+                f"or take more than {SLOW_SECONDS:.0f} seconds to answer.")
+        return 0
+    from tutor.ui.app import TutorApp  # Textual is imported only when there is something to review
+
+    app = TutorApp(extra_dirs=getattr(args, "lessons", None) or [], review=True)
+    app.run()
+    return int(app.return_code or 0)
