@@ -62,10 +62,10 @@ class ReviewScreen(Screen):
         yield Static("", id="review-done")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.title = "Session Tutor"
         self.sub_title = "Review"
-        self._show()
+        await self._show()
 
     # -- showing ------------------------------------------------------------------------------------
     @property
@@ -73,12 +73,12 @@ class ReviewScreen(Screen):
         found = self.query("#review-quiz")
         return found.first(QuizView) if found else None
 
-    def _show(self) -> None:
+    async def _show(self) -> None:
         status = self.query_one("#review-status", Static)
         card_box = self.query_one("#review-card", Vertical)
         result = self.query_one("#review-result", Static)
         done = self.query_one("#review-done", Static)
-        card_box.remove_children()
+        await card_box.remove_children()
         result.display = False
         done.display = self.finished
         card_box.display = not self.finished
@@ -93,7 +93,7 @@ class ReviewScreen(Screen):
             literal(item.loaded.lesson.title),
         ))
         quiz = QuizView(item.loaded, "review", None, seed=int(item.card.due), questions=[item.question], id="review-quiz")
-        card_box.mount(quiz)
+        await card_box.mount(quiz)
         quiz.focus()
         self.refresh_bindings()
 
@@ -158,7 +158,7 @@ class ReviewScreen(Screen):
             return not self.finished and len(self.results) > self.index
         return True
 
-    def action_next_card(self) -> None:
+    async def action_next_card(self) -> None:
         if not self.check_action("next_card", ()):
             return
         self.answered = None
@@ -166,7 +166,7 @@ class ReviewScreen(Screen):
             self.index += 1
         else:
             self.finished = True
-        self._show()
+        await self._show()
 
     def action_help(self) -> None:
         self.app.show_help(self)  # type: ignore[attr-defined]
