@@ -152,8 +152,13 @@ class PickerScreen(Screen):
         review = self.review
         if review is None or not review.due:
             later = f" (next {when(review.next_due, review.now)})" if review is not None and review.next_due else ""
-            return Text(f"↻ Review: nothing due{later}", style="dim")
-        return Text(f"↻ Review: {review.due} card{'s' if review.due != 1 else ''} due", style="bold")
+            label, style = f"↻ Review: nothing due{later}", "dim"
+        else:
+            label, style = f"↻ Review: {review.due} card{'s' if review.due != 1 else ''} due", "bold"
+        width = self._title_width()
+        if len(label) > width:
+            label = label[: width - 1] + "…"
+        return Text(label, style=style)
 
     def _fill(self, query: str) -> None:
         table = self.query_one("#lessons", DataTable)
