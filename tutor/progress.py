@@ -186,8 +186,9 @@ class AnswerRecord:
     attempt_id: int | None = None
     """The test attempt this answer belongs to (:meth:`ProgressStore.start_attempt`); None outside tests."""
     seconds: float | None = None
-    """How long the question was on screen before this answer was confirmed; None when not measured
-    (answers recorded before schema version 4, predictions in the walkthrough)."""
+    """Seconds from when the question was shown until this answer was confirmed (time spent on the quiz's
+    other questions meanwhile not counted); None when not measured (answers recorded before schema
+    version 4, predictions in the walkthrough)."""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -34,6 +34,13 @@ def run(args: argparse.Namespace) -> int:
             out("Nothing to review yet: cards come from questions you miss, need a hint for, "
                 f"or take more than {SLOW_SECONDS:.0f} seconds to answer.")
         return 0
+    from tutor.ui.terminal import terminal_problem
+
+    problem = terminal_problem()
+    if problem is not None:
+        due = f"{summary.due} card{'s are' if summary.due != 1 else ' is'} due"
+        return error("review", f"{due}, but {problem.split(';')[0]}",
+                     "run `tutor review` in a terminal; `tutor progress` shows the due counts anywhere")
     from tutor.ui.app import TutorApp  # Textual is imported only when there is something to review
 
     app = TutorApp(extra_dirs=getattr(args, "lessons", None) or [], review=True)
