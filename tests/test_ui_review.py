@@ -267,6 +267,29 @@ def test_tutor_review_with_cards_due_needs_a_terminal(capsys) -> None:
     assert "hint: run `tutor review` in a terminal; `tutor progress` shows the due counts anywhere" in err
 
 
+def test_tutor_review_with_only_cards_of_gone_questions_says_so(capsys) -> None:
+    import time
+
+    from tutor.cli import main
+
+    with ProgressStore.open(clock=lambda: time.time() - 2 * DAY) as store:
+        store.record_answer("session-lifecycle", "a-question-renamed-since", "practice", [0], False, 0)
+    assert main(["review"]) == 0
+    assert capsys.readouterr().out.startswith("Nothing to review: 1 due card belongs to lessons or questions that are gone")
+
+
+@sync
+async def test_the_picker_counts_only_cards_of_listed_lessons(store: ProgressStore, clock: Clock) -> None:
+    from tutor.ui.app import TutorApp
+
+    _miss(store, TRACE_Q, ("a-lesson-not-listed", "q"))
+    clock.now = MONDAY + DAY
+    app = TutorApp(store=store, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen._review_title().plain == "↻ Review: 1 card due"
+
+
 def test_tutor_review_with_nothing_due_does_not_import_textual(tmp_path: Path) -> None:
     code = "import sys; from tutor.cli import main; rc = main(['review']); assert 'textual' not in sys.modules; sys.exit(rc)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -11,7 +11,7 @@ from tutor.commands.common import error, note, out
 
 def run(args: argparse.Namespace) -> int:
     from tutor.progress import ProgressError, ProgressStore
-    from tutor.review import SLOW_SECONDS, ReviewDeck, when
+    from tutor.review import SLOW_SECONDS, ReviewDeck, due_items, when
 
     try:
         store = ProgressStore.open()
@@ -24,10 +24,16 @@ def run(args: argparse.Namespace) -> int:
             deck = ReviewDeck(store)
             deck.sync()
             summary = deck.summary()
+            due = deck.due(summary.now) if summary.due else []
         except ProgressError as exc:
             return error("review", str(exc))
-    if not summary.due:
-        if summary.cards and summary.next_due is not None:
+    # only cards whose lesson and question can still be found can be asked
+    items, gone = due_items(due, getattr(args, "lessons", None) or [])
+    if not items:
+        if gone:
+            out(f"Nothing to review: {len(gone)} due card{'s belong' if len(gone) != 1 else ' belongs'} to lessons or "
+                "questions that are gone (kept in your progress; a lesson folder may need --lessons DIR).")
+        elif summary.cards and summary.next_due is not None:
             cards = f"{summary.cards} card{'s' if summary.cards != 1 else ''}"
             out(f"Nothing to review: no card is due now. The next of your {cards} is due {when(summary.next_due, summary.now)}.")
         else:
@@ -38,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     problem = terminal_problem()
     if problem is not None:
-        due = f"{summary.due} card{'s are' if summary.due != 1 else ' is'} due"
-        return error("review", f"{due}, but {problem.split(';')[0]}",
+        count = f"{len(items)} card{'s are' if len(items) != 1 else ' is'} due"
+        return error("review", f"{count}, but {problem.split(';')[0]}",
                      "run `tutor review` in a terminal; `tutor progress` shows the due counts anywhere")
     from tutor.ui.app import TutorApp  # Textual is imported only when there is something to review
 

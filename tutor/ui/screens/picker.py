@@ -88,7 +88,7 @@ class PickerScreen(Screen):
         self.next_up = self._find_next_up()
         self.review = self._review_summary()
         self._fill("")
-        if self.review is not None and self.review.due and REVIEW_KEY in self.visible_ids:
+        if self._review_due() and REVIEW_KEY in self.visible_ids:
             table.move_cursor(row=0, animate=False)  # due cards first, as in Anki
         elif self.next_up in self.visible_ids:
             table.move_cursor(row=self.visible_ids.index(self.next_up), animate=False)
@@ -146,15 +146,23 @@ class PickerScreen(Screen):
         """Once there are cards, and while no filter is typed (Enter in the filter opens the first lesson)."""
         return self.review is not None and self.review.cards > 0 and not query.strip()
 
+    def _review_due(self) -> int:
+        """Cards due now in the lessons listed here (a card of a lesson that is gone cannot be shown)."""
+        if self.review is None:
+            return 0
+        return sum(due for lid, (_, due) in self.review.lessons.items()
+                   if lid in self.rows and not self.rows[lid].problem)
+
     def _review_title(self) -> Text:
         from tutor.review import when
 
         review = self.review
-        if review is None or not review.due:
+        due = self._review_due()
+        if review is None or not due:
             later = f" (next {when(review.next_due, review.now)})" if review is not None and review.next_due else ""
             label, style = f"↻ Review: nothing due{later}", "dim"
         else:
-            label, style = f"↻ Review: {review.due} card{'s' if review.due != 1 else ''} due", "bold"
+            label, style = f"↻ Review: {due} card{'s' if due != 1 else ''} due", "bold"
         width = self._title_width()
         if len(label) > width:
             label = label[: width - 1] + "…"
