@@ -1,9 +1,14 @@
-"""First frame and memory, measured in tmux (see bench/tmuxrun.py).
+"""First frame and memory of `tutor open session-lifecycle`, measured in tmux (see bench/tmuxrun.py).
 
-First frame: `tutor open session-lifecycle` until the execution table's heading is on screen, against
-bench/baseline_app.py until its cell text is on screen; runs alternate between the two.
-Memory: VmHWM (peak RSS) of `tutor` showing the picker, against the baseline app, read 0.5 s after each
-one's marker appeared.
+First frame: from launch until the *complete* lesson screen is on the tmux screen (:data:`LESSON_MARKER`:
+a mode label, the first table row's text and the footer's key text), against bench/baseline_app.py until
+its last cell is on screen. Three kinds of launch alternate (:func:`schedule`): the lesson with a warm
+lesson cache (a ``TUTOR_HOME`` that has opened the lesson before), the baseline, the lesson with a cold
+cache (a new, empty ``TUTOR_HOME`` for each run: the lesson is parsed and simulated), the baseline again.
+Both tutor figures are compared with the median of all baseline runs.
+
+Memory: VmHWM (peak RSS) 0.5 s after the marker, for the lesson (warm and cold cache) and for the picker
+(warm cache), against the baseline app.
 """
 
 from __future__ import annotations
@@ -17,26 +22,57 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.tmuxrun import Tmux
+from bench.tmuxrun import Marker, Tmux
 
-BASELINE_MARKER = "baseline-ready"
-LESSON_MARKER = "Session Cookie Present?"
-PICKER_MARKER = "The session lifecycle"
+BASELINE_MARKER = Marker(("baseline-ready",))
+LESSON_MARKER = Marker(
+    # "Walkthrough": the mode's label (a tab today, the mode strip in a redesigned screen); the text of the
+    # table's first row; "Next": the step key's description in the footer on the bottom line.
+    texts=("Walkthrough", "Create anonymous session"),
+    footer=("Next",),
+)
+PICKER_MARKER = Marker(("The session lifecycle",))
+
+WARM, COLD, BASE = "tutor (warm cache)", "tutor (cold cache)", "baseline"
+PICKER = "tutor (picker)"
+ROUND = (WARM, BASE, COLD, BASE)
+"""One round of launches: never two tutor launches in a row, and the baseline as often as both together."""
+
+
+def schedule(runs: int, round_: tuple[str, ...] = ROUND) -> list[str]:
+    """The launch order: ``runs`` rounds of ``round_``, one after the other."""
+    return [kind for _ in range(runs) for kind in round_]
+
+
+def ratio_of_medians(measured: list[float], baseline: list[float]) -> float:
+    return statistics.median(measured) / statistics.median(baseline)
 
 
 @dataclass
 class FrameResult:
-    tutor_s: float
-    baseline_s: float
-    tutor_runs: list[float] = field(default_factory=list)
-    baseline_runs: list[float] = field(default_factory=list)
+    runs: dict[str, list[float]]
     screen: str = ""
+    """The lesson's screen (warm cache) at the moment the marker was complete."""
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    """Per kind: the process's CPU time when the marker was found (see ``Frame.cpu_s``)."""
+
+    def median(self, kind: str) -> float:
+        return statistics.median(self.runs[kind])
+
+    def ratio(self, kind: str) -> float:
+        return ratio_of_medians(self.runs[kind], self.runs[BASE])
+
+    def cpu_median(self, kind: str) -> float:
+        return statistics.median(self.cpu[kind])
+
+    def cpu_ratio(self, kind: str) -> float:
+        return ratio_of_medians(self.cpu[kind], self.cpu[BASE])
 
 
 @dataclass
 class MemoryResult:
-    tutor_kib: int
-    baseline_kib: int
+    kib: dict[str, int] = field(default_factory=dict)
+    """Median VmHWM per kind: WARM, COLD, BASE and PICKER."""
 
 
 def _tutor_argv(root: Path) -> list[str]:
@@ -49,41 +85,66 @@ def _baseline_argv(root: Path) -> list[str]:
 
 
 def _env(home: str) -> dict[str, str]:
-    # A private progress store, so the benchmark neither reads nor changes the user's progress.
+    # A private progress store and lesson cache, so the benchmark neither reads nor changes the user's.
     # Bytecode caching on for both sides: an installed package has compiled .pyc files (pip compiles
     # them), and Textual's own are already there; with PYTHONDONTWRITEBYTECODE=1 in the environment only
     # our modules would be recompiled on every launch.
     return {"TUTOR_HOME": home, "TERM": "xterm-256color", "COLORTERM": "truecolor", "PYTHONDONTWRITEBYTECODE": ""}
 
 
-def first_frame(root: Path, runs: int = 7, lesson: str = "session-lifecycle") -> FrameResult:
-    with tempfile.TemporaryDirectory(prefix="tutor-bench-home-") as home, Tmux(100, 30) as tmux:
-        env = _env(home)
-        # One untimed launch each warms the OS file cache (both sides alike).
-        tmux.first_frame(_baseline_argv(root), BASELINE_MARKER, env=env, cwd=str(root))
-        tmux.first_frame([*_tutor_argv(root), "open", lesson], LESSON_MARKER, env=env, cwd=str(root))
-        tutor, base = [], []
+class _Launcher:
+    """The three kinds of launch, each with its ``TUTOR_HOME`` (a new one per cold launch)."""
+
+    def __init__(self, root: Path, tmp: str, lesson: str) -> None:
+        self.root, self.tmp, self.lesson = root, tmp, lesson
+        self.warm_home = tempfile.mkdtemp(prefix="warm-", dir=tmp)
+
+    def argv_env_marker(self, kind: str) -> tuple[list[str], dict[str, str], Marker]:
+        if kind == BASE:
+            return _baseline_argv(self.root), _env(self.warm_home), BASELINE_MARKER
+        if kind == PICKER:
+            return _tutor_argv(self.root), _env(self.warm_home), PICKER_MARKER
+        home = self.warm_home if kind == WARM else tempfile.mkdtemp(prefix="cold-", dir=self.tmp)
+        return [*_tutor_argv(self.root), "open", self.lesson], _env(home), LESSON_MARKER
+
+
+def first_frame(root: Path, runs: int = 15, lesson: str = "session-lifecycle") -> FrameResult:
+    with tempfile.TemporaryDirectory(prefix="tutor-bench-home-") as tmp, Tmux(100, 30) as tmux:
+        launcher = _Launcher(root, tmp, lesson)
+        # One untimed launch each warms the OS file cache (both sides alike) and the warm lesson cache.
+        for kind in (BASE, WARM):
+            argv, env, marker = launcher.argv_env_marker(kind)
+            tmux.first_frame(argv, marker, env=env, cwd=str(root))
+        times: dict[str, list[float]] = {WARM: [], COLD: [], BASE: []}
+        cpu: dict[str, list[float]] = {WARM: [], COLD: [], BASE: []}
         screen = ""
-        for _ in range(runs):
-            base.append(tmux.first_frame(_baseline_argv(root), BASELINE_MARKER, env=env, cwd=str(root)).seconds)
-            f = tmux.first_frame([*_tutor_argv(root), "open", lesson], LESSON_MARKER, env=env, cwd=str(root))
-            tutor.append(f.seconds)
-            screen = f.screen
-    return FrameResult(statistics.median(tutor), statistics.median(base), tutor, base, screen)
+        for kind in schedule(runs):
+            argv, env, marker = launcher.argv_env_marker(kind)
+            f = tmux.first_frame(argv, marker, env=env, cwd=str(root))
+            times[kind].append(f.seconds)
+            if f.cpu_s is None:
+                raise RuntimeError("could not read the CPU time from /proc/<pid>/task/*/schedstat")
+            cpu[kind].append(f.cpu_s)
+            if kind == WARM:
+                screen = f.screen
+    return FrameResult(times, screen, cpu)
 
 
-def memory(root: Path, runs: int = 3) -> MemoryResult:
-    with tempfile.TemporaryDirectory(prefix="tutor-bench-home-") as home, Tmux(100, 30) as tmux:
-        env = _env(home)
-        tutor, base = [], []
+def memory(root: Path, runs: int = 3, lesson: str = "session-lifecycle") -> MemoryResult:
+    with tempfile.TemporaryDirectory(prefix="tutor-bench-home-") as tmp, Tmux(100, 30) as tmux:
+        launcher = _Launcher(root, tmp, lesson)
+        for kind in (WARM, PICKER):  # fill the warm cache: the lesson, and every lesson the picker counts
+            argv, env, marker = launcher.argv_env_marker(kind)
+            tmux.first_frame(argv, marker, env=env, cwd=str(root), settle=0.5)
+        peaks: dict[str, list[int]] = {BASE: [], WARM: [], COLD: [], PICKER: []}
         for _ in range(runs):
-            b = tmux.first_frame(_baseline_argv(root), BASELINE_MARKER, env=env, cwd=str(root), settle=0.5)
-            t = tmux.first_frame(_tutor_argv(root), PICKER_MARKER, env=env, cwd=str(root), settle=0.5)
-            if b.vm_hwm_kib is None or t.vm_hwm_kib is None:
-                raise RuntimeError("could not read VmHWM from /proc/<pid>/status")
-            base.append(b.vm_hwm_kib)
-            tutor.append(t.vm_hwm_kib)
-    return MemoryResult(int(statistics.median(tutor)), int(statistics.median(base)))
+            for kind in (BASE, WARM, COLD, PICKER):
+                argv, env, marker = launcher.argv_env_marker(kind)
+                f = tmux.first_frame(argv, marker, env=env, cwd=str(root), settle=0.5)
+                if f.vm_hwm_kib is None:
+                    raise RuntimeError("could not read VmHWM from /proc/<pid>/status")
+                peaks[kind].append(f.vm_hwm_kib)
+    return MemoryResult({k: int(statistics.median(v)) for k, v in peaks.items()})
 
 
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")

@@ -1,13 +1,17 @@
-"""Step: 500 walkthrough steps driven by Pilot against 500 presses of a key nothing is bound to.
+"""Pilot step: 300 walkthrough steps driven by Pilot against 300 presses of a key nothing is bound to.
 
 The app is the real one (`tutor open LESSON`, see bench/appdriver.py) run headless with
-``app.run_test(size=(100, 30))``. The lesson is session-lifecycle with its scenario extended by
-generated events (appended at the end, so every step number the lesson mentions is unchanged):
+``app.run_test(size=(100, 30))``, with ``TUTOR_HOME`` set to a temporary folder for the run (progress
+and the lesson cache go there). The per-step goal is measured in a real terminal by
+bench/term_step_bench.py; this benchmark compares a step with a no-op press under Pilot.
+
+The lesson is session-lifecycle with its scenario extended by generated events (appended at the end,
+so every step the lesson refers to is unchanged):
 
 * ``wrap`` (the default): to just over 30 table rows, the top of a real lesson's 10-30; when the last step is
-  reached, ``home`` goes back to step 1 (not timed) and stepping goes on, until 500 steps are timed.
-* ``long`` (``--step-lesson long``): to more than 500 rows, stepped straight through; this shows how
-  a step's cost grows with the number of rows already in the table and tracker.
+  reached, ``home`` goes back to step 1 (not timed) and stepping goes on, until all steps are timed.
+* ``long`` (``--step-lesson long``): to more rows than steps are pressed, stepped straight through; this
+  shows how a step's cost grows with the number of rows already in the table and tracker.
 
 Presses that do not advance (the first visit of a predict question, answered with ``1``) are not
 counted.
@@ -28,14 +32,16 @@ to ``right`` (found through ``app.active_bindings`` and wrapped), and handler + 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
+import os
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -56,6 +62,24 @@ class StepResult:
     step_cpu_s: float = 0.0
     noop_cpu_s: float = 0.0
     step_iters: list[float] = field(repr=False, default_factory=list)
+
+
+@contextlib.contextmanager
+def private_home(home: Path) -> Iterator[Path]:
+    """``TUTOR_HOME`` set to ``home`` (created) in this process for the duration, then restored.
+
+    The app run in-process saves progress and caches the lesson there instead of in the user's own.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    old = os.environ.get("TUTOR_HOME")
+    os.environ["TUTOR_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        if old is None:
+            os.environ.pop("TUTOR_HOME", None)
+        else:
+            os.environ["TUTOR_HOME"] = old
 
 
 def write_long_lesson(source: Path, dest: Path, min_rows: int) -> Path:
@@ -204,13 +228,13 @@ def _row_count(app: Any) -> int:
     return max((t.row_count for t in tables), default=0)
 
 
-def run(root: Path, steps: int = 500, lesson: str = "wrap") -> StepResult:
+def run(root: Path, steps: int = 300, lesson: str = "wrap") -> StepResult:
     """``lesson="wrap"``: session-lifecycle extended to more than 30 table rows (the top of a real lesson's range),
     stepped through from Home to the end again and again; ``"long"``: extended to more than ``steps``
     rows and stepped straight through (shows how a step's cost grows with the table)."""
     from bench.appdriver import app_for
 
-    with tempfile.TemporaryDirectory(prefix="tutor-bench-step-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tutor-bench-step-") as tmp, private_home(Path(tmp, "home")):
         rows = 30 if lesson == "wrap" else steps + 10
         path = write_long_lesson(root / "lessons" / "session-lifecycle.yaml", Path(tmp), rows)
         app = app_for(["open", str(path)])

@@ -70,9 +70,10 @@ class PlaygroundHost(App):
 
     CSS_PATH = [WIDGETS / "playground.tcss"]
 
-    def __init__(self, options=None, export_dir: Path | None = None, theme: str | None = None) -> None:
+    def __init__(self, options=None, export_dir: Path | None = None, theme: str | None = None, kinds=None) -> None:
         super().__init__()
         self.options = options
+        self.kinds = kinds
         self.export_dir = export_dir
         if theme:
             self.theme = theme
@@ -80,7 +81,7 @@ class PlaygroundHost(App):
     def compose(self) -> ComposeResult:
         from tutor.ui.widgets.playground import PlaygroundView
 
-        yield PlaygroundView(self.options, export_dir=self.export_dir, id="playground")
+        yield PlaygroundView(self.options, kinds=self.kinds, export_dir=self.export_dir, id="playground")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -225,3 +225,34 @@ def test_every_built_in_lesson_has_challenges_whose_solutions_win(path):
             assert run.result.reached, challenge.id
             assert run.result.step.step > run.setup_steps  # the learner's events decided it
             assert run.stars() == 3
+
+
+def test_show_prints_challenges_in_text_markdown_and_json(tmp_path):
+    import json
+
+    from tutor.lesson.render import render_json, render_markdown, render_text
+
+    hostile = FIXATION.replace('title: "Fix Alice\'s session ID before she logs in"', 'title: "Fix \\e[31mit"')
+    loaded = load_lesson(write(tmp_path, lesson_text(hostile)))
+    text = render_text(loaded)
+    part = text[text.index("Challenges\n----------"):]
+    assert "  1. Fix ␛[31mit  (fixation)" in part and "\x1b" not in text
+    assert "     engine: {rotate_on_login: false, cookie: {same_site: strict}}" in part
+    assert "     setup: request: GET / (as attacker)" in part
+    assert "     goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}" in part
+    assert "     solution 1: steal: {from: attacker, to: browser}" in part
+    assert "     solution 3: request: GET /dashboard (as attacker)" in part
+    assert "     hint 2: Plant the attacker's ID first." in part
+    markdown = render_markdown(loaded)
+    assert "## Challenges" in markdown and "- Par: 3" in markdown and "\x1b" not in markdown
+    data = json.loads(render_json(loaded))
+    assert data["challenges"][0]["goal"] == {"step": {"actor": "attacker", "request": "GET /dashboard",
+                                                      "user": "alice", "status": 200}}
+    assert data["challenges"][0]["engine"] == {"rotate_on_login": False, "cookie": {"same_site": "strict"}}
+
+
+def test_flow_quotes_what_yaml_would_misread():
+    from tutor.lesson.challenges import flow
+
+    assert flow({"a": "GET /x", "b": "true", "c": "200", "d": "x: y", "e": "", "f": [1, None]}) == \
+        '{a: GET /x, b: "true", c: "200", d: "x: y", e: "", f: [1, null]}'

@@ -45,7 +45,6 @@ def test_confirmed_answers_survive_sigkill(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path))
     path = tmp_path / "progress.sqlite3"
     rng = random.Random(20261127)
-    started = time.monotonic()
     expected: dict[str, int] = {}
 
     def spawn(run: int) -> subprocess.Popen[str]:
@@ -101,4 +100,3 @@ def test_confirmed_answers_survive_sigkill(tmp_path: Path, monkeypatch: pytest.M
     assert sum(expected.values()) > RUNS  # the kills really landed mid-loop
     if first is not None:
         assert (first.chosen, first.correct, first.hints_used) == ((0, 5), True, 0)
-    assert time.monotonic() - started < 30

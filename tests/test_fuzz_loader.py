@@ -89,3 +89,41 @@ def test_random_bytes_from_a_file(tmp_path_factory, data):
         load_lesson(path)
     except LoadError as exc:
         assert exc.problems
+
+
+# --- wide encodings: a clear message, not "binary file" --------------------------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom", "name"),
+    [
+        ("utf-16-le", b"\xff\xfe", "UTF-16"),
+        ("utf-16-be", b"\xfe\xff", "UTF-16"),
+        ("utf-32-le", b"\xff\xfe\x00\x00", "UTF-32"),
+        ("utf-32-be", b"\x00\x00\xfe\xff", "UTF-32"),
+        ("utf-16-le", b"", "UTF-16"),  # Notepad-style UTF-16 without a byte-order mark
+        ("utf-16-be", b"", "UTF-16"),
+    ],
+)
+def test_a_wide_encoding_is_named_and_the_fix_said(tmp_path, codec, bom, name):
+    path = tmp_path / "lesson.yaml"
+    path.write_bytes(bom + TEXT.encode(codec))
+    try:
+        load_lesson(path)
+    except LoadError as exc:
+        (problem,) = exc.problems
+    else:
+        raise AssertionError("a UTF-16/32 file loaded")
+    assert str(problem) == f"{path}:1:1: error: this file is {name}, not UTF-8; save it as UTF-8"
+
+
+def test_a_nul_byte_in_utf8_text_is_still_binary(tmp_path):
+    path = tmp_path / "lesson.yaml"
+    path.write_bytes(TEXT.encode() + b"x\x00y\n")
+    try:
+        load_lesson(path)
+    except LoadError as exc:
+        (problem,) = exc.problems
+    assert "binary file (it contains a NUL byte)" in problem.message

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tutor.engine.scenario import (
     VERB_MODIFIERS,
+    BrowserOptions,
     CookieOptions,
     EngineOptions,
     Event,
@@ -59,10 +60,11 @@ def verb_args(strategy: str) -> dict:
         "xss": st.builds(Xss, to=browsers),
         "clear_cookies": st.none(),
         "restart_server": st.none(),
+        "close_browser": st.none(),
     }
 
 
-BROWSER_VERBS = {"request", "login", "logout", "tamper", "xss", "clear_cookies"}
+BROWSER_VERBS = {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"}
 
 
 @st.composite
@@ -82,8 +84,10 @@ def events(draw, strategy: str = "database", sloppy: bool = False):
             kwargs["scheme"] = draw(st.sampled_from(["https", "http"]))
         elif modifier == "password":
             kwargs["password"] = draw(st.one_of(st.none(), st.sampled_from(["wonderland", "builder", "wrong", ""])))
+        elif modifier == "remember":
+            kwargs["remember"] = draw(st.booleans())
     event = Event(**kwargs)
-    if verb in ("logout", "clear_cookies", "restart_server") and event.as_ == "browser" and draw(st.integers(0, 3)) == 0:
+    if verb in ("logout", "clear_cookies", "restart_server", "close_browser") and event.as_ == "browser" and draw(st.integers(0, 3)) == 0:
         return verb  # the bare-string form
     return event
 
@@ -108,6 +112,7 @@ def engine_options(draw, sloppy: bool = False):
             secure=secure,
             same_site=draw(st.sampled_from(same_sites)),
             max_age=draw(optional_durations),
+            remember_max_age=draw(durations.filter(lambda d: d != "0s")),
         ),
     )
 
@@ -116,7 +121,12 @@ def engine_options(draw, sloppy: bool = False):
 def scenarios(draw, sloppy: bool = False, max_events: int = 25):
     engine = draw(engine_options(sloppy))
     evs = draw(st.lists(events(engine.strategy, sloppy), max_size=max_events))
-    return Scenario(engine=engine, events=evs)
+    kinds = st.fixed_dictionaries({"kind": st.sampled_from(["chromium", "firefox", "safari"])})
+    declared = draw(st.dictionaries(browsers, kinds.map(lambda d: BrowserOptions(**d)), max_size=3))
+    if not sloppy:  # a declared browser must be used
+        used = {"browser"} | {e.as_ for e in evs if isinstance(e, Event)}
+        declared = {name: b for name, b in declared.items() if name in used}
+    return Scenario(engine=engine, browsers=declared, events=evs)
 
 
 def _run(scenario: Scenario):
@@ -179,7 +189,7 @@ def test_simulation_step_by_step_matches_run_scenario(scenario):
     trace, problems = _run(scenario)
     if trace is None:
         return
-    sim = Simulation(options)
+    sim = Simulation(options, {name: b.kind for name, b in scenario.browsers.items()})
     try:
         for event in evs:
             sim.play(event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -188,17 +190,53 @@ def test_corrupted_pages_are_moved_aside(home: Path) -> None:
         _assert_moved_aside(home, store, bytes(data))
 
 
-def test_newer_schema_is_moved_aside(home: Path) -> None:
-    home.mkdir(parents=True)
-    con = sqlite3.connect(home / "progress.sqlite3")
+def _newer_database(path: Path, answers: int = 0) -> sqlite3.Connection:
+    """A database as a newer Session Tutor writes it (our tables, a higher user_version), left open."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ProgressStore.open(path).close()
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode = WAL")
     con.execute("CREATE TABLE future (x)")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    con.commit()
-    con.close()
-    original = (home / "progress.sqlite3").read_bytes()
+    for i in range(answers):
+        con.execute("INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
+                    "VALUES ('l', ?, 'test', '[1]', 1, 0, 0)", (f"q{i}",))
+    return con
+
+
+def test_newer_schema_is_opened_read_only_and_never_moved(home: Path) -> None:
+    path = home / "progress.sqlite3"
+    _newer_database(path, answers=3).close()
+    original = path.read_bytes()
     with ProgressStore.open() as store:
-        _assert_moved_aside(home, store, original)
-        assert "newer" in store.notice
+        assert store.readonly
+        assert store.notice is not None and "\n" not in store.notice
+        assert "newer Session Tutor" in store.notice and f"schema version {SCHEMA_VERSION + 1}" in store.notice
+        assert "read-only" in store.notice
+        assert [a.question_id for a in store.answers()] == ["q0", "q1", "q2"]  # still shown
+        with pytest.raises(ProgressError, match="newer Session Tutor.*; it is open read-only$"):
+            store.record_answer("l", "mine", "practice", [0], True)
+    assert not list(home.glob("*.corrupt-*"))
+    assert path.read_bytes() == original
+
+
+def test_a_newer_tutor_writing_while_this_one_opens_loses_nothing(home: Path) -> None:
+    """The reported loss: 300 confirmed answers ended in .corrupt-1 and the live file was empty."""
+    path = home / "progress.sqlite3"
+    writer = _newer_database(path)
+    try:
+        for i in range(300):
+            writer.execute("INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
+                           "VALUES ('l', ?, 'test', '[1]', 1, 0, 0)", (f"q{i}",))
+            if i % 50 == 25:  # this (older) tutor starts meanwhile
+                with ProgressStore.open() as store:
+                    assert store.readonly and len(store.answers()) == i + 1
+    finally:
+        writer.close()
+    assert not list(home.glob("*.corrupt-*"))
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM answers").fetchone()[0] == 300
+    con.close()
 
 
 def test_foreign_database_without_version_is_moved_aside(home: Path) -> None:
@@ -423,3 +461,98 @@ def test_a_version_1_file_missing_a_table_is_moved_aside_not_half_upgraded(home:
     with ProgressStore.open() as store:
         _assert_moved_aside(home, store, original)
         assert "missing tables (tests)" in store.notice
+
+
+# -- privacy: folder 0700, database 0600 --------------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_folder_is_0700_and_files_0600_even_under_umask_002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "data" / "session-tutor"
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    old = os.umask(0o002)
+    try:
+        store = ProgressStore.open()
+        store.record_step("a", 1)
+        files = [p for p in home.iterdir()]
+        assert {p.name for p in files} >= {"progress.sqlite3", "progress.sqlite3-wal", "progress.sqlite3-shm"}
+        assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+        store.close()
+    finally:
+        os.umask(old)
+    assert _mode(home) == 0o700 and _mode(home.parent) == 0o700
+
+
+def test_an_existing_database_others_can_read_is_made_private(home: Path) -> None:
+    ProgressStore.open().close()
+    (home / "progress.sqlite3").chmod(0o664)
+    with ProgressStore.open() as store:
+        store.record_step("a", 1)
+        assert _mode(home / "progress.sqlite3") == 0o600
+        assert _mode(home / "progress.sqlite3-wal") == 0o600
+
+
+def test_a_fresh_file_after_moving_a_corrupt_one_aside_is_private(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "progress.sqlite3").write_bytes(b"not sqlite at all")
+    with ProgressStore.open() as store:
+        assert store.notice
+    assert _mode(home / "progress.sqlite3") == 0o600
+
+
+# -- viewing without write access ---------------------------------------------------------------------
+
+
+def test_a_read_only_view_of_a_missing_file_creates_nothing(home: Path) -> None:
+    with ProgressStore.open(readonly=True) as store:
+        assert store.summaries() == {} and store.readonly
+        with pytest.raises(ProgressError, match="opened for viewing; it is open read-only"):
+            store.record_step("a", 1)
+    assert not home.exists()
+
+
+def test_a_read_only_view_reports_a_damaged_file_and_leaves_it(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "progress.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\xa5" * 5000)
+    with pytest.raises(ProgressError, match="left as it is"):
+        ProgressStore.open(readonly=True)
+    assert [p.name for p in home.iterdir()] == ["progress.sqlite3"]
+
+
+def _as_a_user(command: list[str]) -> list[str]:
+    """``command`` without root's power to write anywhere (root ignores a folder's mode)."""
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root, and setpriv (util-linux) is missing to drop CAP_DAC_OVERRIDE")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="needs POSIX folder permissions")
+def test_tutor_progress_shows_progress_from_a_read_only_folder(home: Path) -> None:
+    with ProgressStore.open() as store:
+        store.record_step("expiry", 4)
+        store.record_answer("expiry", "q1", "practice", [1], True)
+    home.chmod(0o555)
+    try:
+        env = {**os.environ, "TUTOR_HOME": str(home)}
+        probe = subprocess.run(_as_a_user(["touch", str(home / "probe")]), capture_output=True, env=env)
+        assert probe.returncode != 0, "the folder is writable after all"
+        out = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress"]), capture_output=True,
+                             text=True, env=env, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert "expiry" in out.stdout and "Total: 1 lesson, 1 answered, 1 correct" in out.stdout
+        as_json = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress", "--format", "json"]),
+                                 capture_output=True, text=True, env=env, timeout=60)
+        assert as_json.returncode == 0, as_json.stderr
+        assert '"steps_reached": 4' in as_json.stdout
+        reset = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress", "--reset", "--yes"]),
+                               capture_output=True, text=True, env=env, timeout=60)
+        assert reset.returncode == 1 and reset.stderr.startswith("tutor progress: error: ")  # deleting needs the folder
+    finally:
+        home.chmod(0o700)
+    assert sorted(p.name for p in home.iterdir()) == ["progress.sqlite3"]

@@ -184,3 +184,14 @@ def test_progress_json_has_best_runs_and_every_run(home: Path, capsys: pytest.Ca
     }
     assert [r["events"] for r in rotation["challenge_runs"]] == [4, 3, 1]
     assert data["lessons"]["session-lifecycle"]["challenges"] == {}
+
+
+def test_a_version_2_file_viewed_read_only_has_no_runs_and_is_not_changed(home: Path) -> None:
+    path = _v2_copy(home)
+    before = path.read_bytes()
+    with ProgressStore.open(readonly=True) as store:
+        assert store.challenge_runs() == [] and store.best_challenges("login-and-rotation") == {}
+        assert store.lesson_summary("login-and-rotation").best_score == 50.0
+        with pytest.raises(ProgressError):
+            store.record_challenge("a", "x", solved=True, events=1, par=1, hints_used=0, stars=3)
+    assert path.read_bytes() == before and _version(path) == 2

@@ -12,8 +12,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 BLOCKS = re.findall(r"```yaml\n(.*?)```", README, re.S)
 
 
-def test_readme_has_two_scenarios_and_a_lesson():
-    assert len(BLOCKS) == 3
+def test_readme_has_two_scenarios_a_lesson_and_challenges():
+    assert len(BLOCKS) == 4
 
 
 def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
@@ -28,7 +28,7 @@ def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
 
 def test_readme_lesson_passes_check(tmp_path):
     path = tmp_path / "first-visit.yaml"
-    path.write_text(BLOCKS[-1], encoding="utf-8")
+    path.write_text(BLOCKS[2], encoding="utf-8")
     loaded = load_lesson(path)
     assert loaded.lesson.id == "first-visit"
     assert len(loaded.steps) == 4
@@ -43,3 +43,28 @@ def test_readme_browsers_scenario_compares_remember_me_and_browser_kinds(tmp_pat
     assert (status[9], status[10]) == (401, 200)  # SameSite unset cross-site POST: chromium / firefox
     closed = [s.result for s in trace if s.phase == "close_browser"]
     assert closed == ["1 session cookie dropped, 0 persistent cookies kept", "0 session cookies dropped, 1 persistent cookie kept"]
+
+
+def test_readme_challenge_passes_check_and_its_solution_wins(tmp_path):
+    """The Challenges section's YAML, added to the README's lesson: `tutor check` plays its solution."""
+    from tutor.lesson.challenges import ChallengeRun
+
+    path = tmp_path / "first-visit.yaml"
+    path.write_text(BLOCKS[2] + BLOCKS[3], encoding="utf-8")
+    lesson = load_lesson(path).lesson
+    (challenge,) = lesson.challenges
+    assert challenge.id == "fixation"
+    with ChallengeRun(lesson, challenge) as run:
+        for event in challenge.solution:
+            run.play(event)
+        assert run.result.reached and run.stars() == 3
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    """The README starts a new user in two commands; .ci/run's last line is the second one, unchanged."""
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    test_command = next(b for b in blocks if "pytest" in b)
+    ci = Path(__file__).resolve().parents[1] / ".ci" / "run"
+    ci_lines = [l for l in ci.read_text(encoding="utf-8").splitlines()
+                if l.strip() and not l.lstrip().startswith("#")]
+    assert ci_lines[-1] == test_command

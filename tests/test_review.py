@@ -320,3 +320,20 @@ def test_a_version_4_file_missing_a_review_table_is_moved_aside(tmp_path: Path) 
     con.close()
     with ProgressStore.open(path) as store:
         assert store.notice is not None and "review_logs" in store.notice
+
+
+def test_a_version_3_file_viewed_read_only_has_no_cards_and_is_not_changed(tmp_path: Path, monkeypatch) -> None:
+    from tutor.commands.progress import progress_json, progress_text
+
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(V3_FILE.read_bytes())
+    before = path.read_bytes()
+    with ProgressStore.open(path, readonly=True) as store:
+        assert store.readonly
+        assert [a.seconds for a in store.answers()] == [None] * 5
+        deck = ReviewDeck(store)
+        assert deck.sync() == 0 and store.review_cards() == [] and store.review_logs() == []
+        assert deck.summary().cards == 0
+        assert "Review" not in progress_text(store)
+        assert progress_json(store)["review"]["cards"] == 0
+    assert path.read_bytes() == before and _version(path) == 3

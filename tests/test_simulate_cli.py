@@ -163,3 +163,19 @@ def test_unused_declared_browser_and_unknown_kind_are_positioned(tmp_path: Path,
     assert main(["simulate", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{path}:2:") and "chromium" in err
+
+
+def test_hostile_scenario_text_stays_in_its_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Control characters, escape sequences, Rich markup and line breaks from a scenario are shown, not
+    obeyed, and never split a table row."""
+    text = (
+        'engine:\n  users: {"[/bold]\\u001b]52;c;eA==\\u0007": pw}\n'
+        'events:\n  - login: "[/bold]\\u001b]52;c;eA==\\u0007"\n  - tamper: {value: "ab\\ncd\\u001b[2J"}\n'
+    )
+    path = write(tmp_path, text)
+    assert main(["simulate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[/bold]␛]52;c;eA==␇" in out
+    rows = [line for line in out.splitlines()[2:] if not line.startswith("     |")]
+    assert all(line.count(" | ") == 7 for line in rows)  # every row keeps its eight cells

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import msgspec
 import pytest
 import yaml
+from textual import events
 
 from quiz_host import PlaygroundHost, active_keys, sync
+from ui_support import make_app, screen_lines, widget_text
 from tutor.engine import Simulation, run_scenario
 from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, event_verb
 from tutor.lesson.loader import load_scenario
+from tutor.engine.clock import format_clock
 from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
+from tutor.ui.screens.dialogs import ConfirmScreen, ValueScreen
+from tutor.ui.screens.help import describe_bindings
+from tutor.ui.widgets.playground import KEY_GROUPS, MORE_KEYS
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +38,15 @@ def verbs(app) -> list[str]:
 
 def status(app) -> str:
     return str(app.query_one("#pg-status").render())
+
+
+def press_at_once(app, *keys: str) -> None:
+    """Queue key presses back to back, as a fast typist does (Pilot.press lets the app go idle between
+    keys, which would hide a change that is applied only by a later message)."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
 
 
 # -- scenario_export (pure) ---------------------------------------------------------------------------
@@ -235,11 +253,13 @@ async def test_changing_an_option_resets_the_simulation():
         v = view(app)
         v.action_request("GET /")
         v.action_login(True)
-        await pilot.press("j")  # database -> jwt
+        await pilot.press("j")  # database -> jwt: asks first
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert v.options.strategy == "jwt"
         assert v.events == [] and v.steps == [] and app.query_one("#pg-table").row_count == 0
-        assert "options changed" in status(app) and "restarted" in status(app)
+        assert "new run with jwt" in status(app)
         assert "jwt" in str(app.query_one("#pg-options").render())
         assert "token" in [t.variable for t in app.query_one(".pg-tracker").variables]
         v.action_request("GET /")
@@ -267,11 +287,17 @@ async def test_options_dialog_applies_every_option():
         assert "idle_timeout" in str(dialog.query_one("#pg-options-error").render())
         idle.value = "5m"
         dialog.query_one("#opt-max_age").value = "1h"
+        dialog.query_one("#opt-remember_max_age").value = "none"  # not allowed: remember me must persist
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "remember_max_age" in str(dialog.query_one("#pg-options-error").render())
+        dialog.query_one("#opt-remember_max_age").value = "7d"
         await pilot.press("ctrl+s")
         await pilot.pause()
         o = v.options
         assert (o.store, o.rotate_on_login, o.idle_timeout) == ("sqlite", False, "5m")
         assert (o.cookie.same_site, o.cookie.secure, o.cookie.max_age) == ("strict", False, "1h")
+        assert o.cookie.remember_max_age == "7d"
         assert v.events == []
         assert "SameSite=Strict" in str(app.query_one("#pg-options").render())
         await pilot.press("g")
@@ -332,10 +358,13 @@ async def test_reset_clears_everything_but_keeps_the_options():
         await pilot.pause()
         await pilot.press("ctrl+r")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and v.events  # asked first: nothing changed yet
+        await pilot.press("enter")  # the first answer: yes, restart
+        await pilot.pause()
         assert v.events == [] and v.steps == [] and v.browsers == ["browser"]
         assert app.query_one("#pg-table").row_count == 0
         assert v.options.strategy == "jwt"
-        assert "reset" in status(app)
+        assert "new run" in status(app)
         await pilot.press("g")
         assert v.steps[0].step == 1  # numbering starts again
 
@@ -378,3 +407,391 @@ async def test_odd_options_user_names_are_literal_and_no_users_is_handled():
         assert "l" not in active_keys(app) and "w" not in active_keys(app)
         await pilot.press("l", "g")
         assert [event_verb(e) for e in v.events] == ["request"]
+
+
+# -- issue 11: keys applied at once, restarts asked first, the old run kept ------------------------------
+
+
+@sync
+async def test_b_then_d_at_once_sends_as_the_new_browser():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        v.action_steal()  # an attacker browser now exists
+        await pilot.pause()
+        press_at_once(app, "b", "d")  # no pause between the keys
+        await pilot.pause()
+        assert v.browser == "attacker" and app.query_one("#pg-browser").value == "attacker"
+        assert v.events[-1].request == "GET /dashboard"
+        assert v.events[-1].as_ == "attacker"  # before: "browser", while the selector said attacker
+        assert v.steps[-1].actor == "attacker"
+
+
+@sync
+async def test_u_then_l_at_once_logs_in_as_the_new_user():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        press_at_once(app, "u", "l")
+        await pilot.pause()
+        assert v.user == "bob" and app.query_one("#pg-user").value == "bob"
+        assert v.events[-1].login == "bob"
+
+
+@sync
+async def test_switching_strategy_asks_first_and_no_keeps_the_run():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g", "l", "j")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "database to jwt" in str(dialog.query_one("#confirm-question").render())
+        assert "2 events" in str(dialog.query_one("#confirm-detail").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is not dialog
+        assert v.options.strategy == "database" and len(v.events) == 2
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("escape")  # Escape is "no" too
+        await pilot.pause()
+        assert v.options.strategy == "database" and len(v.events) == 2
+
+
+@sync
+async def test_switching_with_nothing_played_does_not_ask():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert view(app).options.strategy == "jwt"
+
+
+@sync
+async def test_the_run_before_a_restart_can_still_be_exported(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g", "l", "d")
+        old_steps = [s.to_json() for s in v.steps]
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert v.events == [] and v.previous_run is not None
+        line = status(app)
+        assert "new run with jwt" in line and "e still exports the previous run (3 events, database)" in line
+        assert len(line) <= 78  # the whole notice fits on the status line at 80 columns
+        assert not any("restart" in n.message for n in app._notifications)  # no pop-up for it
+        assert "e" in active_keys(app)  # nothing played in this run, yet export is offered
+        await pilot.press("e")  # only the previous run exists: exported at once
+        await pilot.pause()
+        first = tmp_path / "playground-1.yaml"
+        assert first.exists()
+        await pilot.press("g", "e")  # now both runs exist: exporting asks which
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        second = tmp_path / "playground-2.yaml"
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        third = tmp_path / "playground-3.yaml"
+    for path in (first, second):
+        scenario = load_scenario(path)
+        assert scenario.engine.strategy == "database"
+        assert run_scenario(scenario).to_json()[:-1] == old_steps
+    current = load_scenario(third)
+    assert current.engine.strategy == "jwt" and [e.request for e in current.events] == ["GET /"]
+
+
+@sync
+async def test_export_then_restart_from_the_question(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g", "l", "j")
+        await pilot.pause()
+        await pilot.press("e")  # "Export this run first, then restart"
+        await pilot.pause()
+        assert v.options.strategy == "jwt" and v.events == []
+        scenario = load_scenario(tmp_path / "playground-1.yaml")
+        assert [event_verb(e) for e in scenario.events] == ["request", "login"]
+
+
+@sync
+async def test_options_dialog_says_the_run_restarts_and_keeps_it():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        await pilot.press("g", "O")
+        await pilot.pause()
+        title = str(app.screen.query_one(".pg-dialog-title").render())
+        assert "restarts the run" in title and "1 event played leaves the table" in title
+        app.screen.query_one("#opt-secure").value = "no"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert v.events == [] and v.previous_run is not None and len(v.previous_run.events) == 1
+
+
+# -- issue 11: the help names each key rightly; README agrees ------------------------------------------
+
+
+@sync
+async def test_help_names_each_clock_key_by_itself():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)):
+        rows = dict(describe_bindings(app, app.screen))
+        assert "1-5" not in rows  # was: "1-5  +31m", a label for key 3 alone
+        assert rows["1"] == "Advance the clock 1 minute"
+        assert rows["3"].startswith("Advance the clock 31 minutes")
+        assert rows["5"] == "Advance the clock 1 day"
+        listed = 0
+        for group in KEY_GROUPS:
+            for key in group.keys:
+                if key.shown in rows:  # the help lists the keys that work now (b needs a second browser)
+                    assert rows[key.shown] == key.description
+                    listed += 1
+        assert listed >= 25
+
+
+def test_readme_playground_keys_agree_with_the_bindings():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| playground |"))
+    written = set(re.findall(r"`([^`]+)`", row))
+    bound = {("ctrl+r" if key.shown == "^r" else key.shown) for group in KEY_GROUPS for key in group.keys}
+    bound.add(MORE_KEYS)
+    assert bound <= written, sorted(bound - written)
+    assert written <= bound, sorted(written - bound)
+
+
+# -- issue 8: every key on screen, the newest step and state in view, nothing cut ---------------------
+
+
+def panel_text(app) -> str:
+    return widget_text(app.query_one("#pg-keys"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+@sync
+async def test_every_key_is_on_screen_in_the_key_panel(size):
+    app = PlaygroundHost()
+    async with app.run_test(size=size) as pilot:
+        panel = app.query_one("#pg-keys")
+        seen = panel_text(app)
+        for _ in range(panel.page_count - 1):
+            assert f"{MORE_KEYS}: more keys" in panel.border_title
+            await pilot.press(MORE_KEYS)
+            await pilot.pause()
+            seen += "\n" + panel_text(app)
+        for group in KEY_GROUPS:
+            assert group.title in seen
+            for key in group.keys:
+                assert f"{key.shown} {key.label}" in seen, (size, key)
+        if size[1] >= 40:
+            assert panel.page_count == 1  # a 40-line terminal shows every key at once
+        assert "POST /trans" not in screen_lines(app)[-1]  # the Footer no longer tries (and fails) to hold them
+
+
+def play_twenty(v) -> None:
+    """Twenty events; the last moves the clock, so its value appears only in the newest state."""
+    v.action_request("GET /")
+    v.action_login(True)
+    v.action_request("GET /dashboard")
+    v.action_advance("31m")
+    v.action_request("GET /dashboard")
+    v.action_steal()
+    v.choose_browser("attacker")
+    v.action_request("GET /dashboard")
+    v.action_login(True)
+    v.action_request("GET /api/session")
+    v.action_advance("1h")
+    v.action_request("GET /")
+    v.action_xss()
+    v.action_request("POST /transfer")
+    v.action_login(False)
+    v.action_request("GET /api/session")
+    v.action_clear_cookies()
+    v.action_request("GET /")
+    v.action_logout()
+    v.action_restart_server()
+    v.action_advance("1d")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+@sync
+async def test_the_playground_fits_the_lesson_screen_and_shows_the_newest_step(size):
+    app = make_app(mode="play")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        v = app.screen.query_one("#playground")
+        play_twenty(v)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(v.events) == 20
+        width, height = size
+        for widget in [v, *v.query("*")]:
+            if widget.display and widget.region.area:
+                assert widget.region.right <= width and widget.region.bottom <= height, (widget, widget.region)
+        last = v.steps[-1]
+        table = widget_text(app.screen.query_one("#pg-table"))
+        assert re.search(rf"^\W*{last.step} ", table, re.M), table  # the newest row is in view (▶ may mark it)
+        assert last.result in table
+        tracker = widget_text(v.tracker)
+        clock = last.variables["clock"]
+        clock = clock if isinstance(clock, str) else format_clock(clock)
+        assert clock.startswith("+1d") and clock in tracker, tracker  # the newest state is in view
+        for name in ("clock", "status", "jar.browser", "document.cookie (attacker)"):
+            assert name in tracker  # every tracked row is visible, none scrolled away
+        assert "Help" in screen_lines(app)[-1]
+
+
+@sync
+async def test_enter_on_a_table_row_shows_its_full_values():
+    app = PlaygroundHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        app.query_one("#pg-table").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ValueScreen)
+        assert app.screen.step == view(app).steps[-1]
+
+
+# -- issue 9 in the playground: remember me, close_browser, browser kinds -----------------------------
+
+
+@sync
+async def test_remember_me_survives_closing_the_browser_and_exports(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("l", "C", "d")  # unticked: the session cookie goes with the browser
+        assert v.events[0].remember is False and event_verb(v.events[1]) == "close_browser"
+        assert v.steps[-1].variables["status"] == 302
+        await pilot.press("L", "C", "d")  # ticked: a persistent cookie stays
+        assert v.events[3].remember is True
+        assert "Max-Age=" in next(s.result for s in v.steps[len(v.steps) - 20 :] if s.phase == "set_cookie")
+        assert v.steps[-1].variables["status"] == 200
+        played = [s.to_json() for s in v.steps]
+        await pilot.press("e")
+        await pilot.pause()
+    data = yaml.safe_load((tmp_path / "playground-1.yaml").read_text())
+    assert data["events"][3] == {"login": "alice", "remember": True}
+    assert data["events"][1] == "close_browser"
+    assert run_scenario(load_scenario(tmp_path / "playground-1.yaml")).to_json()[:-1] == played
+
+
+UNSET_SAME_SITE = EngineOptions(cookie=msgspec.structs.replace(EngineOptions().cookie, same_site="unset"))
+
+
+@sync
+async def test_kind_key_cycles_the_current_browsers_kind():
+    app = PlaygroundHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        mode = lambda: str(app.query_one("#pg-request-mode").render())  # noqa: E731
+        assert mode().startswith("chromium")
+        await pilot.press("K")
+        assert v.kinds == {"browser": "firefox"} and v.sim.browser_kind("browser") == "firefox"
+        assert mode().startswith("firefox") and v.events == []  # no event, no restart
+        await pilot.press("K")
+        assert v.sim.browser_kind("browser") == "safari"
+        await pilot.press("K")
+        assert v.kinds == {} and v.sim.browser_kind("browser") == "chromium"
+
+
+@sync
+async def test_a_used_browsers_new_kind_plays_the_run_again_and_exports_it(tmp_path):
+    app = PlaygroundHost(options=UNSET_SAME_SITE, export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("l", "2", "s", "t")  # chromium: no SameSite = Lax; a 10-minute-old cookie stays home
+        chromium_steps = [s.to_json() for s in v.steps]
+        assert v.steps[-1].variables["status"] != 200
+        assert "chromium" in v.steps[-1].variables["same_site"]
+        assert "same_site" in [t.variable for t in v.tracker.variables]  # the row appears with cross-site
+        await pilot.press("K")  # firefox: no SameSite = None; the same three events are played again
+        await pilot.pause()
+        assert len(v.events) == 3 and v.kinds == {"browser": "firefox"}
+        assert v.steps[-1].variables["status"] == 200 and "firefox" in v.steps[-1].variables["same_site"]
+        assert "3 events replayed" in status(app)
+        assert v.previous_run.browsers == {} and [s.to_json() for s in v.steps] != chromium_steps
+        firefox_steps = [s.to_json() for s in v.steps]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("c")  # this run (firefox)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("p")  # the run before (chromium)
+        await pilot.pause()
+    firefox, chromium = tmp_path / "playground-1.yaml", tmp_path / "playground-2.yaml"
+    assert yaml.safe_load(firefox.read_text())["browsers"] == {"browser": {"kind": "firefox"}}
+    assert "browsers" not in yaml.safe_load(chromium.read_text())
+    assert run_scenario(load_scenario(firefox)).to_json()[:-1] == firefox_steps
+    assert run_scenario(load_scenario(chromium)).to_json()[:-1] == chromium_steps
+
+
+def test_export_declares_only_browsers_that_are_not_chromium():
+    text = scenario_to_yaml(EngineOptions(), [Event(request="GET /", as_="fox")], {"fox": "firefox", "b": "chromium"})
+    assert yaml.safe_load(text) == {"browsers": {"fox": {"kind": "firefox"}}, "events": [{"request": "GET /", "as": "fox"}]}
+
+
+@sync
+async def test_starts_with_the_kinds_it_is_given_and_exports_them(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path, kinds={"browser": "safari"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        assert v.sim.browser_kind("browser") == "safari"
+        assert str(app.query_one("#pg-request-mode").render()).startswith("safari")
+        await pilot.press("g", "e")
+        await pilot.pause()
+    assert yaml.safe_load((tmp_path / "playground-1.yaml").read_text())["browsers"] == {"browser": {"kind": "safari"}}
+
+
+@sync
+async def test_a_browser_that_joins_shows_its_newest_state_in_the_tracker():
+    app = PlaygroundHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "l", "d", "d", "d", "c")  # the steal makes an attacker: a new tracker row
+        await pilot.pause()
+        rows = widget_text(view(app).tracker).splitlines()
+        attacker = next(line for line in rows if line.lstrip().startswith("jar.attacker"))
+        assert "sessionId=" in attacker  # the stolen cookie: only the newest state has it
+
+
+@sync
+async def test_clicking_a_key_in_the_panel_does_what_the_key_does(tmp_path):
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        v = view(app)
+        lines = panel_text(app).splitlines()
+
+        async def click(label: str) -> None:
+            row = next(i for i, line in enumerate(lines) if label in line)
+            await pilot.click("#pg-keys", offset=(lines[row].index(label) + 2, row))
+            await pilot.pause()
+
+        await click("e export")  # nothing to export yet: the dimmed key does nothing
+        assert v.exported is None
+        await click("d GET /dashboard")
+        assert [e.request for e in v.events] == ["GET /dashboard"]
+        await click("e export")
+        assert v.exported == tmp_path / "playground-1.yaml"
+
+
+@sync
+async def test_the_lesson_help_lists_the_playground_keys_without_textuals_focus_keys():
+    app = make_app(mode="play")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        rows = dict(describe_bindings(app, app.screen))
+        assert rows["3"].startswith("Advance the clock 31 minutes") and rows["j"].startswith("Switch database/jwt")
+        assert "tab" not in rows and "shift+tab" not in rows  # Textual's own, the same on every screen
+        assert "Copy selected text" not in rows.values()

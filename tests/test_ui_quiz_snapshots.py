@@ -1,4 +1,4 @@
-"""SVG snapshots of the quiz views and the playground, at 80×24 and 120×40.
+"""SVG snapshots of the quiz views (80×24, 120×40) and the playground (also 100×30 and 160×50).
 
 Update after an intended change with: .venv/bin/python -m pytest tests/test_ui_quiz_snapshots.py --snapshot-update
 """
@@ -87,6 +87,18 @@ def test_test_score_and_review(snap_compare, loaded, size):
     assert snap_compare(QuizHost("test", seed=2, loaded=loaded), terminal_size=size, run_before=before)
 
 
+#: The four sizes the playground must fit (issue 8).
+PLAYGROUND_SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((100, 30), id="100x30"),
+    pytest.param((120, 40), id="120x40"),
+    pytest.param((160, 50), id="160x50"),
+]
+#: Twenty events as a learner types them (``b`` picks the attacker and plays nothing; the last key moves
+#: the clock a day, so the tracker's newest state is the only one that shows +1d).
+TWENTY_EVENTS = ("g", "l", "d", "3", "d", "c", "b", "d", "l", "a", "4", "g", "x", "t", "w", "a", "k", "g", "o", "R", "5")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_test_finish_early_confirmation(snap_compare, loaded, size):
     async def before(pilot):
@@ -108,10 +120,19 @@ def test_playground_empty(snap_compare, size):
     assert snap_compare(PlaygroundHost(), terminal_size=size)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_playground_after_requests(snap_compare, size):
+@pytest.mark.parametrize("size", PLAYGROUND_SIZES)
+def test_playground_after_twenty_events(snap_compare, size):
     async def before(pilot):
-        await pilot.press("g", "l", "d", "3", "d")
+        await pilot.press(*TWENTY_EVENTS)
         await pilot.pause()
+        assert len(pilot.app.query_one("#playground").events) == 20
 
     assert snap_compare(PlaygroundHost(), terminal_size=size, run_before=before)
+
+
+def test_playground_asks_before_a_restart(snap_compare):
+    async def before(pilot):
+        await pilot.press("g", "l", "j")
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundHost(), terminal_size=(80, 24), run_before=before)

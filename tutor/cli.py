@@ -143,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
                  ])
     p.add_argument("--host", default="localhost")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--max-sessions", type=int, default=3, metavar="N", help="browser sessions at once (default: 3)")
+    p.add_argument("--exports", metavar="DIR", help="where each session's folder (for playground exports) is made (default: the progress folder's served/)")
     return parser
 
 

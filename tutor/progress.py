@@ -16,10 +16,17 @@ Durability:
   upgrade happens completely or not at all, and nothing recorded is dropped. A new file is created at
   version 1 and migrated the same way, so new and upgraded files always have the same schema.
 
-A file that is not a SQLite database, fails ``PRAGMA quick_check`` or carries a schema this version does
-not know is moved aside to ``progress.sqlite3.corrupt-<n>`` (never deleted), a fresh database is started
-and :attr:`ProgressStore.notice` says so in one line. Anything that still goes wrong (an unwritable folder,
-a full disk) raises :class:`ProgressError` with a one-line message callers can show.
+A file that is not a SQLite database, fails ``PRAGMA quick_check`` or carries tables this version does not
+know is moved aside to ``progress.sqlite3.corrupt-<n>`` (never deleted), a fresh database is started
+and :attr:`ProgressStore.notice` says so in one line. A file with a *newer* schema is not corrupt (a newer
+Session Tutor may be writing it right now): it is opened read-only, :attr:`ProgressStore.readonly` is set,
+the notice says why, and recording raises :class:`ProgressError`. Anything that still goes wrong (an
+unwritable folder, a full disk) raises :class:`ProgressError` with a one-line message callers can show.
+
+Privacy: the folder is created ``0700`` and the database ``0600`` (SQLite gives its ``-wal``/``-shm``
+files the database's mode); an existing database of this user that others could read is made ``0600``.
+``ProgressStore.open(readonly=True)`` (``tutor progress`` when the folder cannot be written) never
+creates or changes a file: a missing database reads as empty.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -155,6 +163,10 @@ class ProgressError(Exception):
 
 class _Corrupt(Exception):
     """Internal: the file must be moved aside (the message says why)."""
+
+
+class _Newer(Exception):
+    """Internal: the file carries a newer schema (args[0]: its version); open it read-only, never move it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,29 +379,76 @@ def _is_corruption(exc: sqlite3.Error) -> bool:
 class ProgressStore:
     """The learner's progress. Open with :meth:`open`; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float], notice: str | None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], float],
+        notice: str | None,
+        readonly: str | None = None,
+    ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self.path = path
         self.clock = clock
         # the app may record from a worker thread; one statement sequence at a time
         self._lock = threading.RLock()
-        #: Set when a corrupted file was moved aside: one line naming both paths.
+        #: Set when a corrupted file was moved aside (one line naming both paths), or why the store is read-only.
         self.notice = notice
+        #: Why nothing can be recorded (a newer schema, a read-only folder), or None when the store is writable.
+        self.readonly_reason = readonly
+
+    @property
+    def readonly(self) -> bool:
+        """True when recording raises :class:`ProgressError` (see :attr:`readonly_reason`)."""
+        return self.readonly_reason is not None
 
     # -- opening -------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, clock: Callable[[], float] = time.time) -> ProgressStore:
-        """Open (creating if needed) the store at ``path`` (default: :func:`default_path`)."""
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        readonly: bool = False,
+    ) -> ProgressStore:
+        """Open (creating if needed) the store at ``path`` (default: :func:`default_path`).
+
+        ``readonly=True``: only look (for viewing progress): nothing is created, changed or moved aside.
+        """
         target = Path(path) if path is not None else default_path()
+        if readonly:
+            try:
+                return cls._open_readonly(target, clock)
+            except OSError as exc:
+                raise ProgressError(f"cannot read the progress file {target}: {exc.strerror or _one_line(exc)}") from None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            from tutor.lesson.cache import make_private_dirs
+
+            make_private_dirs(target.parent)
         except OSError as exc:
             raise ProgressError(f"cannot create the progress folder {target.parent}: {exc.strerror or _one_line(exc)}") from None
         try:
+            _private_file(target)
             return cls._open(target, clock)
         except OSError as exc:  # e.g. a folder we may not look into
             raise ProgressError(f"cannot open the progress file {target}: {exc.strerror or _one_line(exc)}") from None
+
+    @classmethod
+    def _open_readonly(cls, target: Path, clock: Callable[[], float]) -> ProgressStore:
+        if not target.exists() or (target.is_file() and target.stat().st_size == 0):
+            existing = target.parent
+            while not existing.exists() and existing.parent != existing:
+                existing = existing.parent
+            if not existing.is_dir():
+                raise ProgressError(f"cannot use {target} for progress: {existing} is not a folder")
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            _prepare(conn)  # an empty store of the current schema
+            return cls(conn, target, clock, None, f"progress file {target} was opened for viewing")
+        if not target.is_file():
+            raise ProgressError(f"cannot use {target} for progress: it is not a file")
+        conn, note = _connect_readonly(target)
+        return cls(conn, target, clock, note, f"progress file {target} was opened for viewing")
 
     @classmethod
     def _open(cls, target: Path, clock: Callable[[], float]) -> ProgressStore:
@@ -398,8 +457,19 @@ class ProgressStore:
         notice: str | None = None
         try:
             conn = _connect(target)
+        except _Newer as newer:
+            conn, note = _connect_readonly(target)
+            reason = (
+                f"progress file {target} was written by a newer Session Tutor (schema version {newer.args[0]}; "
+                f"this one knows {SCHEMA_VERSION})"
+            )
+            notice = f"{reason}: it is shown read-only and new progress is not saved; update Session Tutor to keep recording"
+            if note:
+                notice += f" ({note})"
+            return cls(conn, target, clock, notice, reason)
         except _Corrupt as why:
             aside = _move_aside(target)
+            _private_file(target)
             notice = (
                 f"progress file {target} could not be used ({why}); it was moved to {aside} "
                 f"and a fresh progress file was started"
@@ -443,6 +513,8 @@ class ProgressStore:
         """One committed write transaction (taken at once, so concurrent writers queue on busy_timeout)."""
         with self._lock:
             db = self._db
+            if self.readonly_reason is not None:
+                raise ProgressError(f"{self.readonly_reason}; it is open read-only")
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
@@ -671,7 +743,9 @@ class ProgressStore:
         )
 
     def review_cards(self, lesson_id: str | None = None) -> list[CardRecord]:
-        """Review cards, soonest due first."""
+        """Review cards, soonest due first (none in an older file viewed read-only)."""
+        if not self._has_table("review_cards"):
+            return []
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         try:
             with self._lock:
@@ -680,7 +754,9 @@ class ProgressStore:
             raise ProgressError(f"cannot read progress from {self.path}: {_one_line(exc)}") from None
 
     def review_logs(self, card_id: int | None = None) -> list[ReviewLogRecord]:
-        """Every rating given to cards (or to one card), oldest first."""
+        """Every rating given to cards (or to one card), oldest first (none in an older file viewed read-only)."""
+        if not self._has_table("review_logs"):
+            return []
         where, params = ("WHERE card_id = ?", (int(card_id),)) if card_id is not None else ("", ())
         rows = self._read(f"SELECT card_id, rating, at, duration_ms, mode, answer_id FROM review_logs {where} ORDER BY id", params)
         return [
@@ -735,11 +811,19 @@ class ProgressStore:
         """Recorded answers, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         rows = self._read(
-            "SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, seconds "
+            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
             f"FROM answers {where} ORDER BY id",
             params,
         )
         return [_answer(r) for r in rows]
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    def _seconds_column(self) -> str:
+        """``seconds``, or ``NULL`` in an older file viewed read-only (its answers have no times yet)."""
+        columns = {row[1] for row in self._read("PRAGMA table_info(answers)")}
+        return "seconds" if "seconds" in columns else "NULL"
 
     def tests(self, lesson_id: str | None = None) -> list[TestRecord]:
         """Recorded test results, oldest first."""
@@ -760,7 +844,10 @@ class ProgressStore:
         ]
 
     def challenge_runs(self, lesson_id: str | None = None) -> list[ChallengeRecord]:
-        """Finished challenge runs, oldest first."""
+        """Finished challenge runs, oldest first (none in an older file viewed read-only, which has no
+        table for them yet)."""
+        if not self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'challenge_runs'"):
+            return []
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         rows = self._read(
             "SELECT lesson_id, challenge_id, solved, events, par, hints_used, stars, at "
@@ -784,7 +871,7 @@ class ProgressStore:
     def attempt_answers(self, attempt_id: int) -> list[AnswerRecord]:
         """The answers given in one attempt, oldest first (replay: its seed orders the choices)."""
         rows = self._read(
-            "SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, seconds "
+            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
             "FROM answers WHERE attempt_id = ? ORDER BY id",
             (int(attempt_id),),
         )
@@ -843,7 +930,7 @@ def _check_schema(conn: sqlite3.Connection) -> int:
     """The file's schema version, after checking it is ours (raises _Corrupt if not)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise _Corrupt(f"schema version {version} is newer than this tutor's {SCHEMA_VERSION}")
+        raise _Newer(version)  # not corrupt: a newer tutor may be writing it right now
     if version < 0:
         raise _Corrupt(f"unknown schema version {version}")
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -864,7 +951,7 @@ def _prepare(conn: sqlite3.Connection) -> None:
         raise _Corrupt(f"integrity check failed: {' '.join(str(first).split())}")
     _check_schema(conn)
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
+    if str(mode).lower() not in ("wal", "memory"):  # memory: the empty store of a read-only view
         raise sqlite3.OperationalError(f"cannot switch to WAL journal mode (got {mode})")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("BEGIN IMMEDIATE")
@@ -900,6 +987,78 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         conn.execute(f"PRAGMA user_version = {version}")
     if conn.execute("PRAGMA user_version").fetchone()[0] != version:
         conn.execute(f"PRAGMA user_version = {version}")
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file ``0600`` before SQLite does (it would use ``0644`` less the umask); make an
+    existing one of this user that others may read or write private (with its -wal/-shm files)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
+        return
+    for candidate in [path] + [Path(f"{path}{suffix}") for suffix in _SIDE_FILES]:
+        try:
+            st = os.lstat(candidate)
+        except OSError:
+            continue
+        uid = os.getuid() if hasattr(os, "getuid") else None
+        if stat.S_ISREG(st.st_mode) and st.st_mode & 0o077 and (uid is None or st.st_uid == uid):
+            try:
+                os.chmod(candidate, 0o600)
+            except OSError:
+                pass  # not ours to change: SQLite reports what matters
+
+
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """Open the database without writing anything, and check it; ``(connection, note)``.
+
+    SQLite needs to create the ``-shm`` file to read a WAL database; when the folder cannot be written
+    it is opened ``immutable`` instead (then answers still only in a ``-wal`` file are not seen: the note
+    says so). Raises ProgressError (a damaged file is reported, never moved: this only looks).
+    """
+    note: str | None = None
+    conn: sqlite3.Connection | None = None
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        uri = f"{path.resolve().as_uri()}?{query}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+                conn = None
+            if _is_corruption(exc):
+                raise ProgressError(f"progress file {path} is damaged ({_one_line(exc)}); it was left as it is") from None
+            if "immutable" in query:
+                raise ProgressError(f"cannot read the progress file {path}: {_one_line(exc)}") from None
+            continue
+        if rows != [("ok",)]:
+            conn.close()
+            first = rows[0][0] if rows else "no result"
+            raise ProgressError(f"progress file {path} is damaged (integrity check failed: {' '.join(str(first).split())}); "
+                                "it was left as it is")
+        if "immutable" in query:
+            wal = Path(f"{path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                note = f"the folder is read-only: answers still only in {wal} are not shown"
+        break
+    assert conn is not None
+    try:
+        _check_schema(conn)
+    except _Newer:
+        pass  # read-only anyway
+    except _Corrupt as why:
+        conn.close()
+        raise ProgressError(f"progress file {path} cannot be used ({why}); it was left as it is") from None
+    except sqlite3.Error as exc:
+        conn.close()
+        raise ProgressError(f"cannot read the progress file {path}: {_one_line(exc)}") from None
+    return conn, note
 
 
 def _move_aside(path: Path) -> Path:

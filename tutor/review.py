@@ -219,7 +219,10 @@ class ReviewDeck:
         self.scheduler = scheduler
 
     def sync(self) -> int:
-        """Make and move cards for the answers recorded since the last sync; how many changes were saved."""
+        """Make and move cards for the answers recorded since the last sync; how many changes were saved
+        (none in a store open read-only: its cards are shown as they were last saved)."""
+        if getattr(self.store, "readonly", False):
+            return 0
         return self.store.sync_review_cards(lambda answers, cards: schedule_answers(answers, cards, self.scheduler))
 
     def due(self, now: float | None = None) -> list[CardRecord]:

@@ -35,7 +35,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = ProgressStore.open()
     except ProgressError as exc:
-        return error("progress", str(exc))
+        if getattr(args, "reset", False):
+            return error("progress", str(exc))
+        try:  # viewing needs no write access (a read-only folder, a read-only file)
+            store = ProgressStore.open(readonly=True)
+        except ProgressError:
+            return error("progress", str(exc))
     with store:
         if store.notice:
             note(f"notice: {store.notice}")

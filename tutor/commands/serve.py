@@ -1,16 +1,310 @@
-"""`tutor serve`: the app in a web browser, through textual-serve (the optional `[web]` extra)."""
+"""`tutor serve`: the app in a web browser, through textual-serve (the optional `[web]` extra).
+
+Safe by default. textual-serve starts one `tutor` process for every websocket that connects, with no
+login; a page on any other site could open one and drive it. :class:`TutorServer` (a small subclass of
+``textual_serve.server.Server``) adds:
+
+* **A secret token**, made at start and printed in the URL (``http://localhost:8000/?token=…``, as
+  Jupyter does). The page needs it, and the websocket lives at ``/ws/<token>``; without it: 403.
+* **Origin and Host checks**: a websocket whose ``Origin`` is not this server is refused (403), and on a
+  loopback host a request whose ``Host`` is not a loopback name with this port is refused (a DNS
+  rebinding page cannot reach the server through its own domain name).
+* **A limit on concurrent sessions** (``--max-sessions``, default :data:`DEFAULT_MAX_SESSIONS`): one more
+  gets 503 and a page that says so.
+* **A loud warning** when ``--host`` is not a loopback address: then anyone who can reach the port and
+  learns the URL drives the app as the user running the server.
+* **A folder per session**: each session's `tutor` runs in a fresh ``0700`` folder under ``--exports``
+  (default ``<progress folder>/served``), so a playground export lands there, never in the server's
+  working folder, and sessions never overwrite each other's files.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import secrets
 import shlex
 import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tutor.commands.common import error, note
+
+#: How many browser sessions may run at once unless ``--max-sessions`` says otherwise.
+DEFAULT_MAX_SESSIONS = 3
+#: The environment variable that tells a session's shell which folder to run `tutor` in.
+SESSION_DIR_ENV = "TUTOR_SERVE_SESSION_DIR"
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
+
+
+def is_loopback(host: str) -> bool:
+    """Is ``host`` (a name or address, IPv6 with or without brackets) this machine only?"""
+    host = host.strip().lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_only(value: str) -> str:
+    """``localhost`` from ``localhost:8000``, ``::1`` from ``[::1]:8000``."""
+    value = value.strip()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def _port_of(value: str, default: int) -> int:
+    tail = value.rsplit("]", 1)[-1] if value.startswith("[") else value
+    if tail.count(":") == 1:
+        try:
+            return int(tail.rsplit(":", 1)[1])
+        except ValueError:
+            return -1
+    return default
+
+
+def session_command(executable: str, lesson_dirs: list[str], *, windows: bool = False) -> str:
+    """The shell command each session runs: `tutor` in the session's own folder."""
+    tutor = f"{shlex.quote(executable)} -m tutor"
+    for folder in lesson_dirs:
+        # each browser tab runs its own `tutor`: give it the same extra lesson folders
+        tutor += f" --lessons {shlex.quote(os.path.abspath(folder))}"
+    if windows:
+        return f'cd /d "%{SESSION_DIR_ENV}%" && {tutor}'
+    return f'cd -- "${SESSION_DIR_ENV}" && exec {tutor}'
+
+
+def default_exports_dir() -> Path:
+    from tutor.progress import default_path
+
+    return default_path().parent / "served"
+
+
+def _make_server_class() -> type:
+    """:class:`TutorServer` (built on first use: textual-serve is an optional dependency)."""
+    import asyncio
+    import hmac
+    import logging
+    import tempfile
+
+    import aiohttp_jinja2
+    from aiohttp import web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
+
+    log = logging.getLogger("textual-serve")
+
+    class SessionService(AppService):
+        """One session's `tutor` process, run in its own folder."""
+
+        def __init__(self, *args: Any, session_dir: Path, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.session_dir = session_dir
+
+        def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+            environment = super()._build_environment(width=width, height=height)
+            environment[SESSION_DIR_ENV] = str(self.session_dir)
+            return environment
+
+    class TutorServer(Server):
+        """textual-serve's server with a token, Origin/Host checks, a session limit and per-session folders."""
+
+        def __init__(
+            self,
+            command: str,
+            *,
+            host: str,
+            port: int,
+            exports: Path,
+            max_sessions: int = DEFAULT_MAX_SESSIONS,
+            token: str | None = None,
+            title: str = "Session Tutor",
+        ) -> None:
+            super().__init__(command, host=host, port=port, title=title)
+            self.token = token or secrets.token_urlsafe(24)
+            self.max_sessions = max_sessions
+            self.exports = exports
+            self.sessions = 0
+            self.loopback = is_loopback(host)
+
+        # -- what is printed ---------------------------------------------------------------------
+        @property
+        def url(self) -> str:
+            """The URL to open, token included."""
+            return f"{self.public_url}/?token={self.token}"
+
+        async def on_startup(self, app: web.Application) -> None:
+            note(f"Serving Session Tutor on {self.url}\n"
+                 f"  open that URL (it carries this server's secret token); at most {self.max_sessions} "
+                 f"session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops\n"
+                 f"  playground exports go to a folder per session under {self.exports}")
+
+        # -- checks ------------------------------------------------------------------------------
+        def _token_ok(self, given: str | None) -> bool:
+            return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
+
+        def _host_ok(self, request: web.Request) -> bool:
+            """On a loopback server, only loopback names with this port (no DNS rebinding)."""
+            if not self.loopback:
+                return True
+            value = request.headers.get("Host", "")
+            return is_loopback(_host_only(value)) and _port_of(value, 80) == self.port
+
+        def _origin_ok(self, request: web.Request) -> bool:
+            """A browser's ``Origin`` must be this server (the same host as the request, or a loopback name)."""
+            origin = request.headers.get("Origin")
+            if origin is None:
+                return True  # not a browser: the token decides
+            from yarl import URL
+
+            try:
+                parsed = URL(origin)
+            except ValueError:
+                return False
+            if parsed.scheme not in ("http", "https") or not parsed.host:
+                return False
+            port = parsed.port or (443 if parsed.scheme == "https" else 80)
+            if self.loopback:
+                return is_loopback(parsed.host) and port == self.port
+            host = request.headers.get("Host", "")
+            return parsed.host.lower() == _host_only(host).lower() and port == _port_of(host, 80)
+
+        @web.middleware
+        async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+            if not self._host_ok(request):
+                return web.Response(status=403, text="Session Tutor: this server answers only on its own address.\n")
+            return await handler(request)
+
+        def _full(self) -> web.Response:
+            return web.Response(
+                status=503,
+                text=f"Session Tutor: all {self.max_sessions} sessions of this server are in use; "
+                "close another tab and reload (or start the server with a larger --max-sessions).\n",
+            )
+
+        # -- routes ------------------------------------------------------------------------------
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(self._guard)
+            # textual-serve's own /ws stays: handle_websocket refuses it (it carries no token)
+            app.router.add_get("/ws/{token}", self.handle_websocket, name="session")
+            return app
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            if not self._token_ok(request.query.get("token")):
+                return web.Response(
+                    status=403,
+                    text="Session Tutor: this page needs the URL `tutor serve` printed, with its ?token=...\n",
+                )
+            if self.sessions >= self.max_sessions:
+                return self._full()
+            router = request.app.router
+            base = self.public_url
+            ws = router["session"].url_for(token=self.token)
+            try:
+                font_size = int(request.query.get("fontsize", "16"))
+            except ValueError:
+                font_size = 16
+            context = {
+                "font_size": font_size,
+                "app_websocket_url": ("wss:" if base.startswith("https") else "ws:") + f"{base}{ws}".split(":", 1)[1],
+                "config": {"static": {"url": f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"}},
+                "application": {"name": self.title},
+            }
+            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            # the URL carries the token: never send it on as a Referer, never cache it, never frame the page
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            return response
+
+        def _new_session_dir(self) -> Path:
+            from tutor.lesson.cache import make_private_dirs
+
+            make_private_dirs(self.exports)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            return Path(tempfile.mkdtemp(prefix=f"session-{stamp}-", dir=self.exports))  # 0700, never reused
+
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+            if not self._token_ok(request.match_info.get("token")) or not self._origin_ok(request):
+                return web.Response(status=403, text="Session Tutor: not allowed.\n")
+            if self.sessions >= self.max_sessions:
+                return self._full()
+            try:
+                session_dir = self._new_session_dir()
+            except OSError as exc:
+                log.error("cannot create a session folder under %s: %s", self.exports, exc)
+                return web.Response(status=500, text="Session Tutor: cannot create the session's folder.\n")
+            self.sessions += 1
+            try:
+                return await self._run_session(request, session_dir)
+            finally:
+                self.sessions -= 1
+                try:
+                    session_dir.rmdir()  # only when nothing was exported
+                except OSError:
+                    pass
+
+        async def _run_session(self, request: web.Request, session_dir: Path) -> web.WebSocketResponse:
+            # as textual-serve's own handle_websocket, with the session's folder
+            websocket = web.WebSocketResponse(heartbeat=15)
+            try:
+                width = int(request.query.get("width", "80"))
+                height = int(request.query.get("height", "24"))
+            except ValueError:
+                width, height = 80, 24
+            app_service: AppService | None = None
+            try:
+                await websocket.prepare(request)
+                app_service = SessionService(
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                    session_dir=session_dir,
+                )
+                await app_service.start(width, height)
+                try:
+                    await self._process_messages(websocket, app_service)
+                finally:
+                    await app_service.stop()
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception as error:
+                log.exception(error)
+            finally:
+                if app_service is not None:
+                    await app_service.stop()
+            return websocket
+
+    return TutorServer
+
+
+def _warn_public(host: str, port: int) -> None:
+    bar = "!" * 78
+    note(
+        f"{bar}\n"
+        f"WARNING: --host {host} is not a loopback address: anyone who can reach port {port} on this machine\n"
+        "and learns the URL below (with its token) runs Session Tutor as YOU, and its traffic is not\n"
+        "encrypted (plain http). Use the default --host localhost unless you mean to share it.\n"
+        f"{bar}"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401
     except ImportError:
         print(
             "tutor serve: error: textual-serve is not installed; install it with: "
@@ -19,12 +313,19 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     if not 0 < args.port < 65536:
-        print(f"tutor serve: error: --port must be 1-65535, not {args.port}", file=sys.stderr)
-        return 1
-    command = f"{shlex.quote(sys.executable)} -m tutor"
-    for folder in getattr(args, "lessons", []):
-        # each browser tab runs its own `tutor`: give it the same extra lesson folders
-        command += f" --lessons {shlex.quote(os.path.abspath(folder))}"
-    print(f"Serving Session Tutor on http://{args.host}:{args.port} (Ctrl+C stops)", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="Session Tutor").serve()
+        return error("serve", f"--port must be 1-65535, not {args.port}")
+    max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)
+    if max_sessions < 1:
+        return error("serve", f"--max-sessions must be at least 1, not {max_sessions}")
+    exports = Path(getattr(args, "exports", None) or default_exports_dir()).expanduser().resolve()
+    if not is_loopback(args.host):
+        _warn_public(args.host, args.port)
+    lessons_env = os.environ.get("TUTOR_LESSONS")
+    if lessons_env:  # sessions run in their own folders: relative lesson folders must not change meaning
+        os.environ["TUTOR_LESSONS"] = os.pathsep.join(
+            os.path.abspath(os.path.expanduser(d)) if d.strip() else d for d in lessons_env.split(os.pathsep)
+        )
+    command = session_command(sys.executable, list(getattr(args, "lessons", [])), windows=os.name == "nt")
+    server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions)
+    server.serve()
     return 0

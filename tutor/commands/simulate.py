@@ -25,17 +25,22 @@ def _abbrev(value: str | None, keep: int = 8) -> str:
 _WRAPPING = ("Action", "Result", "Actor", "User")
 
 
+def _cell(text: str) -> str:
+    """Scenario text made visible for one table cell (a line break too, which would split the row)."""
+    return visible(text).replace("\n", "\u240a")
+
+
 def _cells(s) -> tuple[str, ...]:
     """One step's cells, made visible (no control character from a scenario reaches the terminal)."""
     return (
         str(s.step),
         str(s.event) if s.event else "-",
-        visible(s.actor),
-        visible(s.action),
+        _cell(s.actor),
+        _cell(s.action),
         "yes" if s.cookie_present else "no",
-        visible(_abbrev(s.session_id)),
-        visible(s.user or "-"),
-        visible(s.result),
+        _cell(_abbrev(s.session_id)),
+        _cell(s.user or "-"),
+        _cell(s.result),
     )
 
 
@@ -126,8 +131,9 @@ def _print_text(trace, stream) -> None:
 
 
 def _json_parts(trace, limit: int) -> tuple[list[bytes] | None, int | None]:
-    """The trace exactly as ``json.dumps(trace.to_json(), indent=2, ensure_ascii=False)`` writes it,
-    encoded step by step with msgspec (its C encoder; ``json`` with ``indent`` runs in Python);
+    """The trace as ``json.dumps(trace.to_json(), indent=2, ensure_ascii=False)`` writes it (with the
+    hidden characters ``visible`` shows also written as ``\\uXXXX`` escapes), encoded step by step with
+    msgspec (its C encoder; ``json`` with ``indent`` runs in Python);
     ``(None, event)`` when it would pass ``limit`` bytes (``event``: the 0-based event whose step
     crossed it), before anything is written."""
     import msgspec

@@ -2,7 +2,10 @@
 
 No Textual or Rich import is allowed anywhere below this package (tests/test_layers.py proves it).
 
-DESIGN — the variables every step records (JSON values, shared between steps while unchanged; read-only):
+DESIGN — the variables every step records (JSON values; read-only). A run keeps them in one
+``VariableLog`` of *changes* and each ``Step.variables`` is a ``StepVariables`` view of it (a Mapping that
+reads and compares like the plain dict; ``dict(step.variables)`` gives that dict), so memory grows with
+steps × what changed, whatever the number of browsers. Limits: ``tutor/engine/limits.py``.
 
 - ``clock``: the virtual clock, ``+0s``, ``+31m``, ``+1d2h``.
 - ``request``: ``"GET /dashboard"`` during a request, else ``None``.

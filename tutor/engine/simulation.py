@@ -214,7 +214,9 @@ class Simulation:
         steps = self._steps
         position = len(steps)
         if position >= MAX_STEPS:
-            raise LimitExceeded(f"too many steps: a trace may have at most {MAX_STEPS:,}", self._event_no - 1)
+            raise LimitExceeded(
+                f"too many steps: a trace may have at most {MAX_STEPS:,}", self._event_no - 1 if self._event_no else None
+            )
         store = self.store
         if (
             self._dirty

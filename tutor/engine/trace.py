@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -105,6 +105,29 @@ class VariableLog:
         """How many values the log holds (for tests: it grows with what changed)."""
         return sum(len(v) for v in self._values)
 
+    def export(self) -> Iterator[tuple[str, list[int], Iterator[Any]]]:
+        """Each variable as plain data, for storing a run (the lesson cache): its name, the positions
+        where it changed and, lazily, its values there (a :class:`Deferred` worked out when reached, so
+        a caller can stop early). :meth:`restore` rebuilds an equal log."""
+        for name, positions, values in zip(self.names, self._positions, self._values):
+            yield name, list(positions), (v.value() if isinstance(v, Deferred) else v for v in values)
+
+    @classmethod
+    def restore(cls, variables: Iterable[tuple[str, Sequence[int], Sequence[Any]]]) -> VariableLog:
+        """A log from :meth:`export`'s data; raises ValueError when it cannot be one (positions not
+        increasing, a value count that differs, a name twice)."""
+        log = cls()
+        for name, positions, values in variables:
+            if name in log._slots or len(positions) != len(values) or not positions:
+                raise ValueError(f"variable {name!r}: not a recorded log")
+            if any(b <= a for a, b in zip(positions, positions[1:])) or positions[0] < 0:
+                raise ValueError(f"variable {name!r}: positions must increase")
+            log._slots[name] = len(log.names)
+            log.names.append(name)
+            log._positions.append(array("q", positions))
+            log._values.append(list(values))
+        return log
+
     def lookup(self, name: str, position: int, count: int) -> Any:
         """The value of ``name`` at step ``position``, where ``count`` variables existed; raises
         :class:`KeyError` when it did not exist yet."""
@@ -148,6 +171,21 @@ class StepVariables(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return repr(dict(self))
+
+    @property
+    def log(self) -> VariableLog:
+        """The run's log this view reads."""
+        return self._log
+
+    @property
+    def position(self) -> int:
+        """The 0-based step index this view shows."""
+        return self._position
+
+    @property
+    def count(self) -> int:
+        """How many variables existed after this step."""
+        return self._count
 
 
 @dataclass(frozen=True, slots=True)

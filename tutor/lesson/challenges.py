@@ -67,6 +67,61 @@ def verb_of(event: str | Event) -> str:
     return event_verb(normalise_event(event))
 
 
+_MODIFIER_DEFAULTS = {"cross_site": False, "top_level": True, "scheme": "https", "password": None, "remember": False}
+
+
+def event_text(event: str | Event) -> str:
+    """An event in words close to its YAML: ``request: GET /dashboard (as attacker, cross-site)``."""
+    event = normalise_event(event)
+    verb = event_verb(event)
+    value = getattr(event, verb)
+    if value is None or isinstance(value, str):
+        text = verb if value is None else f"{verb}: {value}"
+    else:
+        text = f"{verb}: {flow({k: v for k, v in msgspec.to_builtins(value).items() if v is not None})}"
+    extra = []
+    if event.as_ != "browser":
+        extra.append(f"as {event.as_}")
+    if event.cross_site:
+        extra.append("cross-site")
+    if not event.top_level:
+        extra.append("not top-level")
+    if event.scheme != "https":
+        extra.append(f"over {event.scheme}")
+    if event.remember:
+        extra.append("remember me")
+    if event.password is not None:
+        extra.append(f"password {event.password}")
+    return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+def flow(value: Any) -> str:
+    """A value in YAML's flow style: ``{actor: attacker, status: 200}``, ``[a, b]``; text that YAML would
+    read otherwise is quoted."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        plain = value and not re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|[,\[\]{}]|\s$", value)
+        if plain and value.lower() not in ("null", "true", "false", "yes", "no", "on", "off", "~") \
+                and not re.fullmatch(r"[-+]?[0-9][0-9_.:]*", value):
+            return value
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def goal_text(goal: Goal) -> str:
+    """The goal as it is written: ``{step: {actor: attacker, status: 200}}``."""
+    return flow(msgspec.to_builtins(goal))
+
+
 class ChallengeRun:
     """One attempt at a challenge: the setup is played at once; :meth:`play` plays a learner's event
     (a verb outside ``allowed`` raises :class:`ValueError`) and judges the goal again."""
@@ -337,6 +392,9 @@ __all__ = [
     "challenge_browsers",
     "challenge_options",
     "check_challenges",
+    "event_text",
+    "flow",
+    "goal_text",
     "stars",
     "verb_of",
 ]

@@ -9,11 +9,7 @@ trace steps whose phase is in ``table.phases`` (all when absent), renumbered 1..
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
-import os
-import pickle
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
+from tutor.lesson import cache
+from tutor.lesson.cache import cache_dir
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
 
 if TYPE_CHECKING:
@@ -249,109 +247,9 @@ def load_lesson(path: str | Path) -> LoadedLesson:
     return _lesson_from_root(root, name, Path(path))
 
 
-# --- the lesson cache -------------------------------------------------------------------------------
+# --- the lesson cache (storage in tutor.lesson.cache) -------------------------------------------------
 #
-# `tutor open` and the picker's step counts would otherwise compose, validate and run every lesson at
-# each start (and import the whole engine to do so). A good lesson's LoadedLesson is pickled to
-# ``<cache>/lessons/<key>.pickle``; the key is a SHA-256 of the file's bytes, its path, the tutor version,
-# the Python version and the size + mtime of every module of tutor.engine and tutor.lesson, so an
-# edited lesson or changed code is never served from the cache. Files are written atomically (temporary
-# file + rename); anything unreadable, of another key or another shape is ignored and the lesson is
-# loaded normally. Lessons with problems are never cached.
-
-_CACHE_MAGIC = "tutor-lesson-cache/1"
-_CACHE_MAX_FILES = 64
-_code_signature: bytes | None = None
-
-
-def cache_dir() -> Path:
-    """``$TUTOR_HOME/cache`` when ``TUTOR_HOME`` is set, else the platform's user cache folder."""
-    home = os.environ.get("TUTOR_HOME")
-    if home:
-        return Path(home).expanduser() / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("session-tutor", appauthor=False))
-
-
-def _code_sig() -> bytes:
-    """What changes when the code that loads a lesson changes (also in a source checkout)."""
-    global _code_signature
-    if _code_signature is None:
-        import tutor
-
-        parts = [getattr(tutor, "__version__", "?"), sys.version]
-        package = Path(__file__).resolve().parent.parent
-        for folder in ("engine", "lesson"):
-            try:
-                names = sorted(os.listdir(package / folder))
-            except OSError:
-                names = []
-            for name in names:
-                if name.endswith(".py"):
-                    try:
-                        st = os.stat(package / folder / name)
-                    except OSError:
-                        continue
-                    parts.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
-        _code_signature = "\n".join(parts).encode()
-    return _code_signature
-
-
-def _cache_key(path: Path, data: bytes) -> str:
-    digest = hashlib.sha256(_code_sig())
-    digest.update(b"\0" + os.fsencode(str(path)) + b"\0")
-    digest.update(data)
-    return digest.hexdigest()
-
-
-def _cache_file(key: str) -> Path:
-    return cache_dir() / "lessons" / f"{key}.pickle"
-
-
-def _cache_read(key: str, *, steps_only: bool) -> LoadedLesson | int | None:
-    """The cached lesson (or only its table's step count), or None when there is no usable entry."""
-    try:
-        with open(_cache_file(key), "rb") as fh:
-            header = pickle.load(fh)
-            if not (isinstance(header, tuple) and len(header) == 3 and header[0] == _CACHE_MAGIC
-                    and header[1] == key and type(header[2]) is int):
-                return None
-            if steps_only:
-                return header[2]
-            loaded = pickle.load(fh)
-    except Exception:  # missing, truncated, from another version: load the lesson normally
-        return None
-    if not isinstance(loaded, LoadedLesson) or len(loaded.steps) != header[2]:
-        return None
-    return loaded
-
-
-def _cache_write(key: str, loaded: LoadedLesson) -> None:
-    folder = _cache_file(key).parent
-    tmp: Path | None = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        import threading
-
-        # unique per writer (the picker counts steps in a thread while a lesson may be opened)
-        tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-        with open(tmp, "wb") as fh:
-            pickle.dump((_CACHE_MAGIC, key, len(loaded.steps)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, _cache_file(key))
-        tmp = None
-        files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
-        for old in files[:-_CACHE_MAX_FILES]:
-            old.unlink(missing_ok=True)
-    except Exception:  # a cache that cannot be written only costs time
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
+# Only lessons without problems are cached; the entry is keyed by the file's bytes and the code's version.
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -368,17 +266,18 @@ def load_lesson_cached(path: str | Path) -> LoadedLesson:
     data = _read_bytes(path)
     if data is None or len(data) > MAX_BYTES:
         return load_lesson(path)  # the same error as without a cache
-    key = _cache_key(path, data)
-    found = _cache_read(key, steps_only=False)
-    if isinstance(found, LoadedLesson):
-        return dataclasses.replace(found, path=path)
+    key = cache.key(path, data)
+    found = cache.read(key)
+    if found is not None:
+        lesson, trace, steps = found
+        return LoadedLesson(lesson=lesson, path=path, trace=Trace(trace), steps=steps)
     name = str(path)
     try:
         root = compose_text(decode_bytes(data, name), name)
     except SourceError as exc:
         raise LoadError(exc.problems) from None
-    loaded = _lesson_from_root(root, name, path)
-    _cache_write(key, loaded)
+    loaded, rows = _lesson_and_rows(root, name, path)
+    cache.write(key, loaded.lesson, loaded.trace.steps, rows)
     return loaded
 
 
@@ -390,8 +289,8 @@ def lesson_steps_cached(path: str | Path) -> int:
     path = Path(path)
     data = _read_bytes(path)
     if data is not None and len(data) <= MAX_BYTES:
-        found = _cache_read(_cache_key(path, data), steps_only=True)
-        if isinstance(found, int):
+        found = cache.read_rows(cache.key(path, data))
+        if found is not None:
             return found
     return len(load_lesson_cached(path).steps)
 
@@ -402,6 +301,11 @@ def lesson_from_text(text: str, name: str = "<lesson>") -> LoadedLesson:
 
 
 def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
+    return _lesson_and_rows(root, name, path)[0]
+
+
+def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, tuple[int, ...]]:
+    """The lesson, and the 0-based indexes of the trace steps that are its table's rows."""
     from tutor.lesson.model import Lesson
     from tutor.lesson.validate import INVALID, validate
 
@@ -417,8 +321,10 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
     if _check_scenario(lesson.scenario, rep, ("scenario",)):
         trace = _run(lesson.scenario, rep, ("scenario",))
     steps: tuple[Step, ...] = ()
+    rows: tuple[int, ...] = ()
     if trace is not None:
-        steps = _table_steps(lesson, trace, rep)
+        rows = _table_rows(lesson, trace, rep)
+        steps = tuple(dataclasses.replace(trace[i], step=n) for n, i in enumerate(rows, 1))
         if steps:
             lesson = _resolve_refs(lesson, marks, steps, rep)
             _check_against_trace(lesson, trace, steps, rep)
@@ -428,7 +334,7 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
             check_challenges(lesson, rep)
     if rep.problems or trace is None:
         raise LoadError(rep.problems)
-    return LoadedLesson(lesson=lesson, path=path, trace=trace, steps=steps)
+    return LoadedLesson(lesson=lesson, path=path, trace=trace, steps=steps), rows
 
 
 def _phase_ok(phase: str, path: tuple, rep: _Reporter, *, key: bool = False) -> None:
@@ -654,17 +560,16 @@ def _check_at(written: int | str | None, step: int | str | None, at: int, at_mar
     rep.error(base + ("step",), message, hint)
 
 
-def _table_steps(lesson: Lesson, trace: Trace, rep: _Reporter) -> tuple[Step, ...]:
+def _table_rows(lesson: Lesson, trace: Trace, rep: _Reporter) -> tuple[int, ...]:
+    """0-based indexes of the trace steps that become the table's rows (renumbered 1..n)."""
     phases = lesson.table.phases
     if phases is None:
-        rows = list(trace)
-    else:
-        wanted = set(phases)
-        rows = [s for s in trace if s.phase in wanted]
-        if not rows and all(p in PHASES for p in phases):
-            rep.error(("table", "phases"), "no step of the trace has these phases: the table would be empty")
-            return ()
-    return tuple(dataclasses.replace(s, step=i) for i, s in enumerate(rows, 1))
+        return tuple(range(len(trace)))
+    wanted = set(phases)
+    rows = tuple(i for i, s in enumerate(trace) if s.phase in wanted)
+    if not rows and all(p in PHASES for p in phases):
+        rep.error(("table", "phases"), "no step of the trace has these phases: the table would be empty")
+    return rows
 
 
 def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], rep: _Reporter) -> None:

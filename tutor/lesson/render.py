@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tutor.lesson.challenges import event_text, flow, goal_text
 from tutor.lesson.loader import LoadedLesson, format_value
 from tutor.lesson.visible import dumps, visible
 
@@ -147,7 +148,34 @@ def render_text(loaded: LoadedLesson) -> str:
             for line in q.mistakes:
                 out.append(f"     common mistake: {line}")
         out.append("")
+    if lesson.challenges:
+        out += ["Challenges", "----------"]
+        for n, c in enumerate(lesson.challenges, 1):
+            out.append(f"  {n}. {c.title}  ({c.id})")
+            for key, value in _challenge_parts(c):
+                out.append(f"     {key}: {value}")
+            for i, event in enumerate(c.solution, 1):
+                out.append(f"     solution {i}: {event_text(event)}")
+            for i, hint in enumerate(c.hints, 1):
+                out.append(f"     hint {i}: {hint}")
+        out.append("")
     return visible("\n".join(out).rstrip("\n") + "\n")
+
+
+def _challenge_parts(c: Any) -> list[tuple[str, str]]:
+    """A challenge's brief, changes, setup, keys, goal and par, as (label, text)."""
+    import msgspec
+
+    parts = [("brief", c.brief)]
+    engine = msgspec.to_builtins(c.engine)
+    if engine:
+        parts.append(("engine", flow(engine)))
+    if c.browsers:
+        parts.append(("browsers", flow(msgspec.to_builtins(c.browsers))))
+    if c.setup:
+        parts.append(("setup", "; ".join(event_text(e) for e in c.setup)))
+    parts += [("allowed", ", ".join(c.allowed)), ("goal", goal_text(c.goal)), ("par", str(c.par))]
+    return parts
 
 
 # What could start Markdown markup anywhere (emphasis, code, links and images, tables, strikethrough) is
@@ -240,6 +268,20 @@ def render_markdown(loaded: LoadedLesson) -> str:
             for line in q.mistakes:
                 out.append(f"- Common mistake: {_md(line)}")
             if q.hints or q.solution or q.mistakes:
+                out.append("")
+    if lesson.challenges:
+        out += ["## Challenges", ""]
+        for n, c in enumerate(lesson.challenges, 1):
+            out += [f"### {n}. {_md(c.title)}", "", f"*{_md(c.id)}*", ""]
+            for key, value in _challenge_parts(c):
+                out.append(f"- {key.capitalize()}: {_md(value)}")
+            out.append("")
+            for i, event in enumerate(c.solution, 1):
+                out.append(f"{i}. Solution: {_md(event_text(event))}")
+            out.append("")
+            for hint in c.hints:
+                out.append(f"- Hint: {_md(hint)}")
+            if c.hints:
                 out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

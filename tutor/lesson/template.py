@@ -194,6 +194,30 @@ questions:
       - The cookie only names it, with a random ID.
     mistakes:
       - Thinking the server trusts data that the browser sends back.
+
+# Challenges: puzzles played in the playground (the lesson's Challenges mode). A challenge runs on
+# this lesson's engine with its own `engine:` changes; `setup` is played first, then the learner plays
+# events with the verbs in `allowed` until the goal is reached. `tutor check` plays `solution` to prove
+# that it reaches the goal (and that `setup` alone does not), and that `par` is no longer than it.
+# A goal is one of: `step: {FIELD: VALUE}` (some step matches every field given), `end: {VARIABLE:
+# VALUE}` (after the last step), `sessions: N` (rows the server stores), `never: {FIELD: VALUE}` (a
+# step that must not happen), or a list of goals under `all:`, `any:` or `in_order:`. A VALUE may also
+# be `{contains: TEXT}`.
+challenges:
+  - id: expire-it
+    title: Let the session expire
+    brief: The browser has a session. Without touching its cookie, make the server delete it.
+    engine: {idle_timeout: 10m}
+    setup:
+      - request: GET /
+    allowed: [request, advance]
+    goal: {step: {actor: browser, phase: destroy_session}}
+    par: 2
+    solution:
+      - advance: 11m
+      - request: GET /
+    hints:
+      - The idle timeout is 10 minutes here.
 """
 
 

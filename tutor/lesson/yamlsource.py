@@ -4,7 +4,7 @@ Nothing is constructed: :func:`load_nodes` returns PyYAML's composed node tree (
 ``SequenceNode``, ``MappingNode`` with ``start_mark``), which :mod:`tutor.lesson.validate` walks against
 the msgspec types. Before and after composing, the input is checked:
 
-* size (≤ 1 MiB), NUL bytes and other binary content, invalid UTF-8, empty files;
+* size (≤ 1 MiB), NUL bytes and other binary content, UTF-16/UTF-32 text (named, with the fix), invalid UTF-8, empty files;
 * YAML syntax errors (PyYAML's problem text, at its mark);
 * more than one document, tags other than the standard ones, alias bombs, cycles, deep nesting.
 
@@ -145,11 +145,38 @@ def read_text(path: Path, name: str) -> str:
     return decode_bytes(data, name)
 
 
+_WIDE_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` for text saved in a wide encoding (a byte-order mark, or ASCII text
+    whose every other byte is NUL), else None."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    head = data[:512]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        # ASCII saved as UTF-16 without a mark: NULs at every even (big-endian) or odd (little-endian) byte
+        if (not even.strip(b"\x00") and b"\x00" not in odd) or (not odd.strip(b"\x00") and b"\x00" not in even):
+            return "UTF-16"
+    return None
+
+
 def decode_bytes(data: bytes, name: str) -> str:
     if len(data) > MAX_BYTES:
         raise SourceError([Problem(name, 1, 1, "the file is larger than 1 MiB; a lesson file must be smaller")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    else:
+        encoding = _wide_encoding(data)
+        if encoding:
+            raise SourceError([Problem(name, 1, 1, f"this file is {encoding}, not UTF-8; save it as UTF-8")])
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1

@@ -27,7 +27,7 @@ T = TypeVar("T")
 _UI = Path(__file__).parent
 #: The app's styles, then the styles of widgets that bring their own .tcss (when they are in this build).
 STYLES: list[str | Path] = [_UI / "app.tcss"] + [
-    _UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss") if (_UI / "widgets" / name).is_file()
+    _UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss") if (_UI / "widgets" / name).is_file()
 ]
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"

@@ -3,14 +3,15 @@
 Pure functions, no Textual: the playground calls :func:`scenario_to_yaml` and the tests load its output
 with :func:`tutor.lesson.loader.load_scenario` and replay it to the same trace.
 
-The file holds only what differs from the defaults: engine options that were changed, and for each
-event its verb plus the modifiers that are not the default (``as: attacker``, ``cross_site: true`` ...).
+The file holds only what differs from the defaults: engine options that were changed, the browsers that
+are not chromium (top-level ``browsers: {NAME: {kind: ...}}``), and for each event its verb plus the
+modifiers that are not the default (``as: attacker``, ``cross_site: true``, ``remember: true`` ...).
 A verb without argument or modifiers is written bare (``- logout``), as authors write it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import yaml
 
 from tutor.engine.scenario import (
     BARE_VERBS,
+    BrowserOptions,
     EngineOptions,
     Event,
     Steal,
@@ -72,19 +74,33 @@ def event_to_builtins(event: str | Event) -> str | dict[str, Any]:
     return data
 
 
-def scenario_to_builtins(options: EngineOptions, events: Iterable[str | Event]) -> dict[str, Any]:
+def browsers_to_builtins(browsers: Mapping[str, str] | None) -> dict[str, Any]:
+    """``{name: kind}`` → the scenario's ``browsers:`` (chromium, the default kind, left out)."""
+    default = BrowserOptions().kind
+    return {name: {"kind": kind} for name, kind in sorted((browsers or {}).items()) if kind != default}
+
+
+def scenario_to_builtins(
+    options: EngineOptions, events: Iterable[str | Event], browsers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     engine = options_to_builtins(options)
     if engine:
         out["engine"] = engine
+    declared = browsers_to_builtins(browsers)
+    if declared:
+        out["browsers"] = declared
     out["events"] = [event_to_builtins(e) for e in events]
     return out
 
 
-def scenario_to_yaml(options: EngineOptions, events: Sequence[str | Event]) -> str:
-    """A scenario file (``engine:`` + ``events:``) that replays ``events`` with ``options``."""
+def scenario_to_yaml(
+    options: EngineOptions, events: Sequence[str | Event], browsers: Mapping[str, str] | None = None
+) -> str:
+    """A scenario file (``engine:``, ``browsers:``, ``events:``) that replays ``events`` with ``options``
+    and the browser kinds ``browsers`` (name → chromium|firefox|safari)."""
     return yaml.safe_dump(
-        scenario_to_builtins(options, events),
+        scenario_to_builtins(options, events, browsers),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
@@ -100,13 +116,15 @@ def next_export_path(folder: Path, stem: str = "playground") -> Path:
     return folder / f"{stem}-{n}.yaml"
 
 
-def write_export(folder: Path, options: EngineOptions, events: Sequence[str | Event]) -> Path:
+def write_export(
+    folder: Path, options: EngineOptions, events: Sequence[str | Event], browsers: Mapping[str, str] | None = None
+) -> Path:
     """Write the scenario to a new file in ``folder`` and return its path.
 
     The file is created exclusively (``x`` mode), so a file that appears meanwhile is never overwritten.
     Raises :class:`OSError` when the folder cannot be written.
     """
-    text = scenario_to_yaml(options, events)
+    text = scenario_to_yaml(options, events, browsers)
     while True:
         path = next_export_path(folder)
         try:
@@ -119,6 +137,7 @@ def write_export(folder: Path, options: EngineOptions, events: Sequence[str | Ev
 
 
 __all__ = [
+    "browsers_to_builtins",
     "event_to_builtins",
     "next_export_path",
     "options_to_builtins",

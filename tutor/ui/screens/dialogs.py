@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual import events, on
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
@@ -57,4 +61,99 @@ class ValueScreen(ModalScreen[None]):
             yield Static(step_values(self.step, self.columns), id="value-text")
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a :class:`ConfirmScreen`: the key that picks it, its label, the value returned."""
+
+    key: str
+    label: str
+    value: str
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """Ask before something that cannot be undone; dismissed with the chosen :class:`Choice`'s value.
+
+    The choices are a list: each has a key of its own (``y``, ``e`` ...), or ↑/↓ and Enter pick one
+    (the first is highlighted unless ``default`` names another); Escape answers ``None`` (nothing happens).
+    Every text is shown literally (it may hold names the learner typed).
+    """
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    ConfirmScreen > #confirm-box {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+        padding: 0 1;
+        border: round $warning;
+        background: $surface;
+    }
+    ConfirmScreen #confirm-question {
+        text-style: bold;
+        margin: 0 0 1 0;
+    }
+    ConfirmScreen #confirm-detail {
+        color: $text-muted;
+        margin: 0 0 1 0;
+    }
+    ConfirmScreen #confirm-choices {
+        height: auto;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    ConfirmScreen #confirm-keys {
+        margin: 1 0 0 0;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, detail: str, choices: Sequence[Choice], *, default: int = 0, **kw) -> None:
+        super().__init__(**kw)
+        self.question = question
+        self.detail = detail
+        self.choices = tuple(choices)
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(literal(self.question), id="confirm-question")
+            if self.detail:
+                yield Static(literal(self.detail), id="confirm-detail")
+            options = [
+                Option(Text.assemble((choice.key, "bold"), "  ", literal(choice.label)), id=choice.value)
+                for choice in self.choices
+            ]
+            yield OptionList(*options, id="confirm-choices")
+            keys = ", ".join(choice.key for choice in self.choices)
+            yield Static(f"{keys}, or ↑ ↓ and Enter · Esc: cancel", id="confirm-keys", markup=False)
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#confirm-choices", OptionList)
+        choices.highlighted = self.default
+        choices.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for choice in self.choices:
+            if event.key == choice.key or event.character == choice.key:
+                event.stop()
+                event.prevent_default()
+                self.dismiss(choice.value)
+                return
+
+    @on(OptionList.OptionSelected, "#confirm-choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from textual.widgets import Static
 #: The app-wide bindings the help lists (the rest are Textual's usual focus and clipboard keys).
 APP_ACTIONS_LISTED = frozenset({"quit"})
 #: Textual's generic actions every screen has; not worth a line in the help.
-GENERIC_ACTIONS = frozenset({"focus_next", "focus_previous", "copy", "help_quit", "command_palette"})
+GENERIC_ACTIONS = frozenset({"focus_next", "focus_previous", "copy", "copy_text", "help_quit", "command_palette"})
 
 
 def describe_bindings(app, screen) -> list[tuple[str, str]]:
@@ -33,7 +33,8 @@ def describe_bindings(app, screen) -> list[tuple[str, str]]:
         for key, binding in bindings:
             if not binding.description or binding.action == "command_palette" or key in taken:
                 continue
-            if binding.action in GENERIC_ACTIONS or (namespace is app and binding.action not in APP_ACTIONS_LISTED):
+            action = binding.action.rpartition(".")[2]  # Screen binds tab to "app.focus_next"
+            if action in GENERIC_ACTIONS or (namespace is app and binding.action not in APP_ACTIONS_LISTED):
                 continue  # focus moving and copying are Textual's own, the same everywhere
             if app._check_action_state(binding.action, namespace) is False:
                 continue

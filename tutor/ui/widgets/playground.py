@@ -11,11 +11,13 @@ Deterministic: the engine is seeded and its clock is virtual, so the same keys g
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import msgspec
+from msgspec import UNSET
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,12 +29,14 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine import Simulation
 from tutor.engine.clock import format_clock, parse_duration
-from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss
+from tutor.engine.scenario import BROWSER_KINDS, EngineOptions, Event, Steal, Tamper, Xss
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column, Tracked
 from tutor.ui.scenario_export import write_export
+from tutor.ui.screens.dialogs import Choice, ConfirmScreen, ValueScreen
 from tutor.ui.text import format_value, literal
 from tutor.ui.widgets.execution_table import ExecutionTable
+from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 #: The table's columns in the playground.
@@ -40,9 +44,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(field="step", heading="#"),
     Column(field="actor", heading="browser"),
     Column(field="action"),
-    Column(field="session_id", heading="session ID"),
-    Column(field="user"),
     Column(field="result"),
+    Column(field="user"),
+    Column(field="session_id", heading="session ID"),
 )
 
 #: Clock jumps on the number keys.
@@ -54,8 +58,9 @@ WRONG_PASSWORD = "not-the-password"
 _BROWSER_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
 
 
-def tracked_variables(strategy: str, browsers: list[str]) -> list[Tracked]:
-    """The tracker's rows: what the server and each browser hold."""
+def tracked_variables(strategy: str, browsers: list[str], *, same_site: bool = False) -> list[Tracked]:
+    """The tracker's rows: what the server and each browser hold (and, once a request went cross-site,
+    which SameSite rule decided whether its cookie went along)."""
     rows = [
         Tracked(variable="clock"),
         Tracked(variable="status"),
@@ -63,6 +68,8 @@ def tracked_variables(strategy: str, browsers: list[str]) -> list[Tracked]:
         Tracked(variable="cookieStore"),
         Tracked(variable="store") if strategy == "database" else Tracked(variable="token"),
     ]
+    if same_site:
+        rows.append(Tracked(variable="same_site"))
     for name in browsers:
         rows.append(Tracked(variable=f"jar.{name}"))
         rows.append(Tracked(variable=f"document.cookie.{name}", label=f"document.cookie ({name})"))
@@ -138,14 +145,20 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
 
     DURATIONS = ("idle_timeout", "absolute_timeout", "update_age")
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: EngineOptions, *, events: int = 0) -> None:
         super().__init__(classes="pg-dialog")
         self.options = options
+        self.events = events
+        """How many events the run has: applying clears them from the table (they stay exportable)."""
 
     def compose(self) -> ComposeResult:
         o, c = self.options, self.options.cookie
         with Vertical(classes="pg-dialog-box", id="pg-options-box"):
-            yield Label("Engine options — applying them restarts the simulation", classes="pg-dialog-title")
+            title = "Engine options — applying them restarts the run"
+            if self.events:
+                played = _count(self.events, "event")
+                title += f" ({played} played leave{'s' if self.events == 1 else ''} the table; e still exports the run)"
+            yield Label(title, classes="pg-dialog-title")
             with VerticalScroll(id="pg-options-scroll"):
                 with Grid(id="pg-options-grid"):
                     yield Label("strategy")
@@ -170,9 +183,11 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                     yield Select([(s, s) for s in ("strict", "lax", "none", "unset")], value=c.same_site, allow_blank=False, compact=True, id="opt-same_site")
                     yield Label("cookie max_age")
                     yield Input(c.max_age, compact=True, id="opt-max_age")
+                    yield Label("cookie remember_max_age")
+                    yield Input(c.remember_max_age, compact=True, id="opt-remember_max_age")
             yield Static("", id="pg-options-error", classes="pg-error")
             with Horizontal(classes="pg-dialog-buttons"):
-                yield Button("Apply (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
+                yield Button("Apply and restart (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="pg-options-cancel", compact=True)
 
     def collect(self) -> EngineOptions:
@@ -188,7 +203,13 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
             return self.query_one(f"#opt-{name}", Select).value
 
         cookie = msgspec.to_builtins(self.options.cookie)
-        cookie.update(http_only=flag("http_only"), secure=flag("secure"), same_site=choice("same_site"), max_age=text("max_age"))
+        cookie.update(
+            http_only=flag("http_only"),
+            secure=flag("secure"),
+            same_site=choice("same_site"),
+            max_age=text("max_age"),
+            remember_max_age=text("remember_max_age"),
+        )
         data = msgspec.to_builtins(self.options)
         data.update(
             strategy=choice("strategy"),
@@ -242,6 +263,76 @@ def _option_error(message: str) -> str:
         return f"{field}: expected a duration such as 30m, 8h or 1h30m, or none"
     return f"{field}: {where[0].strip(' -')}"
 
+# -----------------------------------------------------------------------------------------------------
+# the keys
+
+
+def _k(key: str, action: str, description: str, label: str, display: str | None = None) -> PanelKey:
+    return PanelKey(key, action, description, label, display)
+
+
+#: Every key of the playground, grouped as the key panel shows them (the bindings are made from this).
+KEY_GROUPS: tuple[KeyGroup, ...] = (
+    KeyGroup("send", (
+        _k("g", "request('GET /')", "Send GET / as the chosen browser", "GET /"),
+        _k("d", "request('GET /dashboard')", "Send GET /dashboard", "GET /dashboard"),
+        _k("a", "request('GET /api/session')", "Send GET /api/session", "GET /api/session"),
+        _k("t", "request('POST /transfer')", "Send POST /transfer (a form post)", "POST /transfer"),
+    )),
+    KeyGroup("log in", (
+        _k("l", "login(True)", "Log in as the chosen user", "log in"),
+        _k("L", "login(True, True)", "Log in with \"remember me\" ticked (a persistent cookie)", "remember me"),
+        _k("w", "login(False)", "Log in with a wrong password", "wrong password"),
+        _k("o", "logout", "Log out", "log out"),
+        _k("u", "next_user", "Log in as the next user", "next user"),
+    )),
+    KeyGroup("clock", (
+        _k("1", "advance('1m')", "Advance the clock 1 minute", "+1m"),
+        _k("2", "advance('10m')", "Advance the clock 10 minutes", "+10m"),
+        _k("3", "advance('31m')", "Advance the clock 31 minutes (past the idle timeout)", "+31m"),
+        _k("4", "advance('1h')", "Advance the clock 1 hour", "+1h"),
+        _k("5", "advance('1d')", "Advance the clock 1 day", "+1d"),
+        _k("plus", "advance_by", "Advance the clock by any duration", "any", "+"),
+    )),
+    KeyGroup("attack", (
+        _k("m", "tamper", "Tamper with the session cookie", "tamper"),
+        _k("c", "steal", "Steal the cookies into the other browser (attacker)", "steal"),
+        _k("x", "xss", "XSS: script reads document.cookie for the other browser", "XSS"),
+        _k("k", "clear_cookies", "Clear the chosen browser's cookies", "clear cookies"),
+    )),
+    KeyGroup("browser", (
+        _k("b", "next_browser", "Act as the next browser", "next"),
+        _k("B", "add_browser", "Add a browser", "new"),
+        _k("K", "next_kind", "Next kind for this browser: chromium, firefox, safari", "kind"),
+        _k("C", "close_browser", "Close and reopen this browser (session cookies go)", "close"),
+        _k("s", "toggle_cross_site", "Cross-site requests on/off", "cross-site"),
+        _k("h", "toggle_scheme", "Send over http instead of https (and back)", "http(s)"),
+    )),
+    KeyGroup("run", (
+        _k("R", "restart_server", "Restart the server", "restart server"),
+        _k("j", "toggle_strategy", "Switch database/jwt (asks: the run restarts)", "database/jwt"),
+        _k("O", "options", "All engine options (the run restarts)", "options"),
+        _k("ctrl+r", "reset", "Reset: start the run again (asks first)", "reset", "^r"),
+        _k("e", "export", "Export a run as a scenario file", "export"),
+    )),
+)
+
+#: The key that turns the key panel's page when it cannot show every key at once.
+MORE_KEYS = "n"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a run was: its options, its browsers' kinds and the events played (what an export writes)."""
+
+    options: EngineOptions
+    events: tuple[Event, ...]
+    browsers: dict[str, str] = field(default_factory=dict)
+    """Browser name → kind, for the browsers that are not chromium."""
+
+    def describe(self) -> str:
+        return f"{_count(len(self.events), 'event')}, {self.options.strategy}"
+
 
 # -----------------------------------------------------------------------------------------------------
 # the playground
@@ -251,34 +342,12 @@ class PlaygroundView(Widget, can_focus=True):
     """Send requests as any browser, move the clock, attack the cookie, and watch the session."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "request('GET /')", "GET /"),
-        Binding("d", "request('GET /dashboard')", "GET /dashboard"),
-        Binding("a", "request('GET /api/session')", "GET /api/session"),
-        Binding("l", "login(True)", "Log in"),
-        Binding("w", "login(False)", "Log in, wrong password"),
-        Binding("o", "logout", "Log out"),
-        Binding("t", "request('POST /transfer')", "POST /transfer"),
-        Binding("1", "advance('1m')", "+1m", show=False),
-        Binding("2", "advance('10m')", "+10m", show=False),
-        Binding("3", "advance('31m')", "+31m", key_display="1-5"),
-        Binding("4", "advance('1h')", "+1h", show=False),
-        Binding("5", "advance('1d')", "+1d", show=False),
-        Binding("plus", "advance_by", "Advance clock by…"),
-        Binding("m", "tamper", "Tamper cookie"),
-        Binding("c", "steal", "Steal cookies"),
-        Binding("x", "xss", "XSS"),
-        Binding("k", "clear_cookies", "Clear cookies"),
-        Binding("R", "restart_server", "Restart server"),
-        Binding("b", "next_browser", "Next browser"),
-        Binding("B", "add_browser", "Add browser"),
-        Binding("u", "next_user", "Next user"),
-        Binding("s", "toggle_cross_site", "Cross-site on/off"),
-        Binding("h", "toggle_scheme", "https/http"),
-        Binding("j", "toggle_strategy", "database/jwt"),
-        Binding("O", "options", "Options"),
-        Binding("e", "export", "Export"),
-        Binding("ctrl+r", "reset", "Reset"),
+        *bindings_for(KEY_GROUPS),
+        Binding(MORE_KEYS, "more_keys", "More keys (when they do not all fit)", show=False),
     ]
+
+    key_groups: tuple[KeyGroup, ...] = KEY_GROUPS
+    """The keys the key panel shows (a challenge's playground shows fewer)."""
 
     class EventPlayed(Message):
         """An event was played; ``steps`` are the steps it added."""
@@ -295,7 +364,16 @@ class PlaygroundView(Widget, can_focus=True):
             super().__init__()
             self.options = options
 
-    def __init__(self, options: EngineOptions | None = None, *, export_dir: Path | None = None, **kw) -> None:
+    def __init__(
+        self,
+        options: EngineOptions | None = None,
+        *,
+        kinds: Mapping[str, str] | None = None,
+        export_dir: Path | None = None,
+        **kw,
+    ) -> None:
+        """``options`` and ``kinds`` (browser name → chromium|firefox|safari, as a scenario's top-level
+        ``browsers:`` declares them) are where the playground starts, e.g. the lesson's scenario."""
         super().__init__(**kw)
         self.options = options if options is not None else EngineOptions()
         self.export_dir = export_dir
@@ -307,11 +385,19 @@ class PlaygroundView(Widget, can_focus=True):
         self.user = self.users[0] if self.users else ""
         self.cross_site = False
         self.scheme = "https"
+        self.kinds: dict[str, str] = {name: kind for name, kind in (kinds or {}).items() if kind != "chromium"}
+        """Browser name → kind (chromium, firefox, safari) for browsers that are not chromium; kept when
+        the run restarts, like the options."""
         self.sim: Simulation | None = None
+        self.previous_run: Run | None = None
+        """The run before the last restart, kept so that it can still be exported."""
         self._tracker_serial = 0
+        self._same_site_shown = False
         self._enabled: tuple[bool, ...] = ()
+        self._mode_text = ""
+        self._options_text = ""
         self.exported: Path | None = None
-        """The last file :meth:`action_export` wrote."""
+        """The last file an export wrote."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -334,11 +420,12 @@ class PlaygroundView(Widget, can_focus=True):
         with Vertical(id="pg-panes"):
             yield ExecutionTable(COLUMNS, id="pg-table")
             yield self._new_tracker()
+        yield KeyPanel(self.key_groups, self._key_enabled, more_key=MORE_KEYS, id="pg-keys")
 
     def _new_tracker(self) -> VariableTracker:
         self._tracker_serial += 1
         return VariableTracker(
-            tracked_variables(self.options.strategy, self.browsers),
+            tracked_variables(self.options.strategy, self.browsers, same_site=self._same_site_shown),
             id=f"pg-tracker-{self._tracker_serial}",
             classes="pg-tracker",
         )
@@ -351,8 +438,12 @@ class PlaygroundView(Widget, can_focus=True):
     def tracker(self) -> VariableTracker:
         return self.query_one(".pg-tracker", VariableTracker)
 
+    @property
+    def keys(self) -> KeyPanel:
+        return self.query_one("#pg-keys", KeyPanel)
+
     def on_mount(self) -> None:
-        self.sim = Simulation(self.options)
+        self.sim = Simulation(self.options, browsers=self.kinds)
         self._show_status()
 
     def on_unmount(self) -> None:
@@ -360,12 +451,26 @@ class PlaygroundView(Widget, can_focus=True):
             self.sim.close()
             self.sim = None
 
+    def on_resize(self) -> None:
+        """Size classes: a short playground pages its keys and drops the options line and a rule."""
+        height = self.size.height
+        self.set_class(height < 30, "-short")
+        self.set_class(height < 24, "-tiny")
+
     # -- status --------------------------------------------------------------------------------
 
-    def _show_status(self, last: str | None = None) -> None:
-        mode = f"{self.scheme} · {'cross-site' if self.cross_site else 'same-site'}"
-        self.query_one("#pg-request-mode", Static).update(literal(mode))
-        self.query_one("#pg-options", Static).update(literal(describe_options(self.options)))
+    def _show_status(self, last: str | None = None, *, alone: bool = False) -> None:
+        """Redraw the controls' texts and the status line; ``last`` ends the status line (what just
+        happened), or is all of it when ``alone`` or when a new run has no events yet."""
+        site = "cross-site" if self.cross_site else "same-site"
+        mode = f"{self.kind_of(self.browser)} · {self.options.strategy} · {self.scheme} · {site}"
+        if mode != self._mode_text:
+            self._mode_text = mode
+            self.query_one("#pg-request-mode", Static).update(literal(mode), layout=False)
+        options = describe_options(self.options)
+        if options != self._options_text:
+            self._options_text = options
+            self.query_one("#pg-options", Static).update(literal(options), layout=False)
         clock = self.steps[-1].variables.get("clock") if self.steps else None
         if isinstance(clock, int):
             clock_text = format_clock(clock)
@@ -373,17 +478,31 @@ class PlaygroundView(Widget, can_focus=True):
             clock_text = clock
         else:
             clock_text = "+0s" if clock is None else format_value(clock)
-        status = f"clock {clock_text} · {len(self.events)} events, {len(self.steps)} steps"
-        if last:
-            status += f" · {last}"
-        elif not self.events:
-            status += " · press g to send GET /, l to log in"
-        self.query_one("#pg-status", Static).update(literal(status))
-        # the Footer is rebuilt only when a key appears or disappears (a rebuild costs a frame)
-        enabled = (bool(self.events), bool(self.users), len(self.browsers) > 1, len(self.users) > 1)
+        if last and (alone or not self.events):
+            status = last  # a new run or a replay: what happened matters more than the counters
+        else:
+            status = f"clock {clock_text} · {_count(len(self.events), 'event')}, {_count(len(self.steps), 'step')}"
+            if last:
+                status += f" · {last}"
+            elif not self.events:
+                status += " · press g to send GET /, l to log in"
+        self.query_one("#pg-status", Static).update(literal(status), layout=False)
+        # the key panel and the Footer are redrawn only when a key becomes usable or unusable
+        enabled = (
+            bool(self.events or self.previous_run),
+            bool(self.users),
+            len(self.browsers) > 1,
+            len(self.users) > 1,
+        )
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
+            if self.is_mounted:
+                self.keys.refresh()
+
+    def _key_enabled(self, action: str) -> bool:
+        name = action.split("(", 1)[0]
+        return self.check_action(name, ()) is not False
 
     # -- playing -------------------------------------------------------------------------------
 
@@ -397,7 +516,7 @@ class PlaygroundView(Widget, can_focus=True):
             return []
         self.events.append(event)
         self.steps.extend(new)
-        self._sync_browsers()
+        self._sync_browsers(new)
         self.table.set_steps(self.steps)
         self.table.reveal(len(self.steps))
         self.tracker.set_steps(self.steps)
@@ -406,14 +525,17 @@ class PlaygroundView(Widget, can_focus=True):
         self.post_message(self.EventPlayed(event, new))
         return new
 
-    def _sync_browsers(self) -> None:
-        """Browsers the engine created (an attacker receiving stolen cookies) join the Select and tracker."""
+    def _sync_browsers(self, new: list[Step] | None = None) -> None:
+        """Browsers the engine created (an attacker receiving stolen cookies) join the Select and tracker;
+        the first cross-site request adds the tracker's ``same_site`` row."""
         known = list(self.browsers)
         for step in self.steps[-1:]:
             for key in step.variables:
                 if key.startswith("jar.") and key[4:] not in known:
                     known.append(key[4:])
-        if known != self.browsers:
+        same_site = self._same_site_shown or any(s.variables.get("same_site") is not None for s in new or ())
+        if known != self.browsers or same_site != self._same_site_shown:
+            self._same_site_shown = same_site
             self._set_browsers(known)
 
     def _set_browsers(self, browsers: list[str]) -> None:
@@ -453,12 +575,12 @@ class PlaygroundView(Widget, can_focus=True):
     def action_request(self, request: str) -> None:
         self.play(self._request_event(request=request))
 
-    def action_login(self, right_password: bool) -> None:
+    def action_login(self, right_password: bool, remember: bool = False) -> None:
         if not self.user:
             self.notify(markup=False, message="there is no user to log in as (options.users is empty)", severity="warning")
             return
         password = None if right_password else WRONG_PASSWORD
-        self.play(self._request_event(login=self.user, password=password))
+        self.play(self._request_event(login=self.user, password=password, remember=remember))
 
     def action_logout(self) -> None:
         self.play(self._request_event(logout=None))
@@ -523,11 +645,31 @@ class PlaygroundView(Widget, can_focus=True):
     def action_restart_server(self) -> None:
         self.play(Event(restart_server=None))
 
+    def action_close_browser(self) -> None:
+        self.play(self._event(close_browser=None))
+
     # -- choosing who acts and how ------------------------------------------------------------
+
+    def choose_browser(self, name: str) -> None:
+        """Act as ``name`` from now on: the state changes at once, so the very next key already uses it
+        (a Select.Changed message would arrive only after keys already queued)."""
+        self.browser = name
+        select = self.query_one("#pg-browser", Select)
+        with select.prevent(Select.Changed):
+            select.value = name
+        self._show_status()
+
+    def choose_user(self, name: str) -> None:
+        """Log in as ``name`` from now on (at once, like :meth:`choose_browser`)."""
+        self.user = name
+        select = self.query_one("#pg-user", Select)
+        with select.prevent(Select.Changed):
+            select.value = name
+        self._show_status()
 
     def action_next_browser(self) -> None:
         i = self.browsers.index(self.browser)
-        self.query_one("#pg-browser", Select).value = self.browsers[(i + 1) % len(self.browsers)]
+        self.choose_browser(self.browsers[(i + 1) % len(self.browsers)])
 
     def action_add_browser(self) -> None:
         def check(text: str) -> str | None:
@@ -545,22 +687,55 @@ class PlaygroundView(Widget, can_focus=True):
 
         self.app.push_screen(PromptScreen("Name of the new browser (e.g. phone, attacker)", "", check, "phone"), done)
 
+    def kind_of(self, browser: str) -> str:
+        return self.kinds.get(browser, "chromium")
+
+    def action_next_kind(self) -> None:
+        """The current browser follows the next kind's cookie rules. A browser that has not acted yet
+        just changes; one that has makes the run play again from the start with the new kind (a run's
+        kinds hold from its first event, as a scenario's ``browsers:`` declares them), and the run as
+        it was stays exportable."""
+        assert self.sim is not None
+        name = self.browser
+        kind = BROWSER_KINDS[(BROWSER_KINDS.index(self.kind_of(name)) + 1) % len(BROWSER_KINDS)]
+        before = self.current_run
+        if kind == "chromium":
+            self.kinds.pop(name, None)
+        else:
+            self.kinds[name] = kind
+        if not self._browser_used(name):
+            self.sim.set_browser_kind(name, kind)
+            self._show_status(f"{name} is {kind} now")
+            return
+        self.replay(before, f"{name} is {kind} now: {_count(len(self.events), 'event')} replayed")
+
+    def _browser_used(self, name: str) -> bool:
+        """Has any event of this run acted as ``name`` or put cookies into its jar?"""
+        for event in self.events:
+            if event.as_ == name and event.advance is UNSET and event.restart_server is UNSET:
+                return True
+            if isinstance(event.steal, Steal) and name in (event.steal.from_, event.steal.to):
+                return True
+            if isinstance(event.xss, Xss) and event.xss.to == name:
+                return True
+        return False
+
     def action_next_user(self) -> None:
         if self.users:
             i = self.users.index(self.user)
-            self.query_one("#pg-user", Select).value = self.users[(i + 1) % len(self.users)]
+            self.choose_user(self.users[(i + 1) % len(self.users)])
 
     @on(Select.Changed, "#pg-browser")
     def _browser_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str):
+        if isinstance(event.value, str) and event.value != self.browser:
             self.browser = event.value
             self._show_status()
 
     @on(Select.Changed, "#pg-user")
     def _user_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str):
+        if isinstance(event.value, str) and event.value != self.user:
             self.user = event.value
             self._show_status()
 
@@ -572,66 +747,170 @@ class PlaygroundView(Widget, can_focus=True):
         self.scheme = "http" if self.scheme == "https" else "https"
         self._show_status()
 
-    # -- options, reset, export ---------------------------------------------------------------
+    def action_more_keys(self) -> None:
+        self.keys.next_page()
+
+    @on(KeyPanel.Pressed)
+    async def _key_clicked(self, event: KeyPanel.Pressed) -> None:
+        """A key clicked in the panel does what typing it does (nothing, when it is not usable now)."""
+        event.stop()
+        if self._key_enabled(event.key.action):
+            await self.run_action(event.key.action)
+
+    @on(ExecutionTable.ValueRequested)
+    def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
+        event.stop()
+        self.app.push_screen(ValueScreen(event.step, COLUMNS))
+
+    # -- options, restarts, export ------------------------------------------------------------
+
+    @property
+    def current_run(self) -> Run:
+        return Run(self.options, tuple(self.events), self._run_kinds())
+
+    def _run_kinds(self) -> dict[str, str]:
+        """The kinds this run's export must declare: those of the browsers its events used."""
+        return {name: kind for name, kind in self.kinds.items() if self._browser_used(name)}
 
     def action_toggle_strategy(self) -> None:
         strategy = "jwt" if self.options.strategy == "database" else "database"
-        self.set_options(msgspec.structs.replace(self.options, strategy=strategy))
+        self.confirm_restart(
+            msgspec.structs.replace(self.options, strategy=strategy),
+            f"Switch from {self.options.strategy} to {strategy} sessions?",
+            f"new run with {strategy}",
+        )
 
     def action_options(self) -> None:
         def done(options: EngineOptions | None) -> None:
             if options is not None and options != self.options:
                 self.set_options(options)
 
-        self.app.push_screen(OptionsScreen(self.options), done)
-
-    def set_options(self, options: EngineOptions) -> None:
-        """New options: the simulation starts again with them (and says so)."""
-        self.options = options
-        self.reset(f"options changed ({describe_options(options).split(' · cookie')[0]}): the simulation restarted")
+        self.app.push_screen(OptionsScreen(self.options, events=len(self.events)), done)
 
     def action_reset(self) -> None:
-        self.reset("reset: the simulation restarted")
+        self.confirm_restart(self.options, "Start the run again?", "new run")
+
+    def confirm_restart(self, options: EngineOptions, question: str, why: str) -> None:
+        """Restart with ``options``, asking first when events would be cleared (the run is kept for export)."""
+        if not self.events:
+            self.restart(options, why)
+            return
+        n = len(self.events)
+        detail = (
+            f"The run restarts: the {_count(n, 'event')} played so far leave the table. "
+            "They are kept: e exports them later as the previous run."
+        )
+        choices = [
+            Choice("y", "Yes, restart", "restart"),
+            Choice("e", "Export this run first, then restart", "export"),
+            Choice("n", "No, keep playing", "cancel"),
+        ]
+
+        def done(answer: str | None) -> None:
+            if answer == "export":
+                self.export(self.current_run)
+            if answer in ("restart", "export"):
+                self.restart(options, why)
+
+        self.app.push_screen(ConfirmScreen(question, detail, choices), done)
+
+    def set_options(self, options: EngineOptions) -> None:
+        """New options (the options dialog already said that applying them restarts the run)."""
+        self.restart(options, "new run with the new options")
+
+    def restart(self, options: EngineOptions, why: str) -> None:
+        """Start a fresh simulation with ``options``; the run so far becomes :attr:`previous_run`."""
+        if self.events:
+            self.previous_run = self.current_run
+        self.options = options
+        self.reset(why)
 
     def reset(self, why: str) -> None:
         if self.sim is not None:
             self.sim.close()
-        self.sim = Simulation(self.options)
+        self.sim = Simulation(self.options, browsers=self.kinds)
         self.events = []
         self.steps = []
         self.table.set_steps(())
         self.table.reveal(0)
         self.browser = "browser"
         self.browsers = []  # force the Select and tracker to be rebuilt
+        self._same_site_shown = False
         self._set_browsers(["browser"])
-        self._show_status(why)
-        self.notify(markup=False, message=why, title="Playground")
+        kept = f" · e still exports the previous run ({self.previous_run.describe()})" if self.previous_run else ""
+        self._show_status(f"{why}{kept}")
+        self.post_message(self.SimulationReset(self.options))
+
+    def replay(self, before: Run, why: str) -> None:
+        """Play this run's events again from the start in a fresh simulation (with new kinds); ``before``,
+        the run as it was, becomes :attr:`previous_run`. The browsers and the selection stay."""
+        events = list(self.events)
+        self.previous_run = before
+        if self.sim is not None:
+            self.sim.close()
+        self.sim = Simulation(self.options, browsers=self.kinds)
+        self.events, self.steps = [], []
+        for event in events:
+            self.steps.extend(self.sim.play(event))
+            self.events.append(event)
+        self.table.set_steps(())
+        self.table.reveal(0)
+        self.table.set_steps(self.steps)
+        self.table.reveal(len(self.steps))
+        self._same_site_shown = any(s.variables.get("same_site") is not None for s in self.steps)
+        self._replace_tracker()
+        self._show_status(f"{why} · e also exports the old run", alone=True)
         self.post_message(self.SimulationReset(self.options))
 
     def action_export(self) -> None:
-        folder = self.export_dir if self.export_dir is not None else Path.cwd()
-        if not self.events:
+        runs = [run for run in (self.current_run if self.events else None, self.previous_run) if run is not None]
+        if not runs:
             self.notify(markup=False, message="nothing to export yet: play some events first", severity="warning")
             return
+        if len(runs) == 1:
+            self.export(runs[0])
+            return
+        current, previous = runs
+        choices = [
+            Choice("c", f"This run ({current.describe()})", "current"),
+            Choice("p", f"The previous run, before the restart ({previous.describe()})", "previous"),
+        ]
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                self.export(current if answer == "current" else previous)
+
+        self.app.push_screen(ConfirmScreen("Export which run?", "", choices), done)
+
+    def export(self, run: Run) -> Path | None:
+        """Write ``run`` as a scenario file in the export folder (never overwriting one)."""
+        folder = self.export_dir if self.export_dir is not None else Path.cwd()
         try:
-            path = write_export(folder, self.options, self.events)
+            path = write_export(folder, run.options, run.events, run.browsers)
         except OSError as exc:
             self.notify(markup=False, message=f"cannot write a scenario in {folder}: {exc.strerror or exc}", severity="error")
-            return
+            return None
         self.exported = path
         self.notify(markup=False, message=f"wrote {path}  (run it with: tutor simulate {path.name})", title="Exported")
         self._show_status(f"exported {path.name}")
+        return path
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
-            return bool(self.events)
+            return bool(self.events or self.previous_run)
         if action in ("login",):
             return bool(self.users)
         if action == "next_browser":
             return len(self.browsers) > 1
         if action == "next_user":
             return len(self.users) > 1
+        if action == "more_keys":
+            return self.is_mounted and self.keys.page_count > 1
         return True
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _claim_value(raw: str) -> str | int | bool | None:
@@ -646,4 +925,13 @@ def _claim_value(raw: str) -> str | int | bool | None:
         return raw
 
 
-__all__ = ["COLUMNS", "OptionsScreen", "PlaygroundView", "PromptScreen", "describe_options", "tracked_variables"]
+__all__ = [
+    "COLUMNS",
+    "KEY_GROUPS",
+    "OptionsScreen",
+    "PlaygroundView",
+    "PromptScreen",
+    "Run",
+    "describe_options",
+    "tracked_variables",
+]

@@ -1,0 +1,371 @@
+"""The lesson cache: a good lesson's model and trace on disk, so start-up need not load it again.
+
+`tutor open` and the picker's step counts would otherwise compose, validate and run every lesson at
+each start (and import the whole engine to do so). :func:`tutor.lesson.loader.load_lesson_cached` keeps
+them here; this module owns only the storage.
+
+Safety (nothing read back can run code, nobody else's files are used):
+
+* An entry is ``<cache>/lessons/<key>.msgpack``: one ASCII header line ``tutor-lesson-cache/2 <key>
+  <rows>`` (the picker reads only this line), then MessagePack decoded by msgspec into the very types of
+  the model (:class:`~tutor.lesson.model.Lesson`, the fields of each :class:`~tutor.engine.trace.Step`
+  and the run's :class:`~tutor.engine.trace.VariableLog`), which validates every field on the way in.
+  A format that cannot run code: a planted entry can at worst be ignored. The variables are stored as
+  the engine records them — what changed at which step — so an entry grows like the run's memory.
+* The key is a SHA-256 of the file's bytes, its path, the tutor and Python versions and the size + mtime
+  of every module of ``tutor.engine`` and ``tutor.lesson``: an edited lesson or changed code never hits.
+* Folders are created ``0700`` and entries ``0600``. A cache folder (or entry) that is not a real folder
+  owned by the user is neither read nor written; one of the user's own that others may write to (made by
+  an older version under umask 002) is made ``0700`` first.
+* Bounded: an entry larger than :data:`MAX_ENTRY_BYTES` is not written; beyond :data:`MAX_FILES` entries
+  or :data:`MAX_TOTAL_BYTES` in all, the oldest go. Entries of older formats (``*.pickle``) are deleted
+  unread.
+* Files are written atomically (temporary file + rename); anything unreadable, of another key or another
+  shape is ignored and the lesson is loaded normally. A cache that cannot be written only costs time.
+
+Importing this module is cheap (no msgspec, no model): the step count needs only the header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import sys
+from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tutor.engine.trace import Step
+    from tutor.lesson.model import Lesson
+
+MAGIC = b"tutor-lesson-cache/2"
+SUFFIX = ".msgpack"
+#: The largest entry written (the built-in lessons take 20-70 KB; a hostile lesson made 477 MB).
+MAX_ENTRY_BYTES = 4 * 1024 * 1024
+#: The most entries kept, and the most bytes all of them may take.
+MAX_FILES = 64
+MAX_TOTAL_BYTES = 32 * 1024 * 1024
+_HEADER_MAX = 200
+
+_code_signature: bytes | None = None
+_decoder: Any = None
+_entry: Any = None
+
+
+def cache_dir() -> Path:
+    """``$TUTOR_HOME/cache`` when ``TUTOR_HOME`` is set, else the platform's user cache folder."""
+    home = os.environ.get("TUTOR_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("session-tutor", appauthor=False))
+
+
+# --- private folders ---------------------------------------------------------------------------------
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700 (``mkdir -p`` gives only the leaf a mode).
+
+    Folders that exist already are left as they are. Raises ``OSError`` like :meth:`Path.mkdir`.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile by another instance
+            pass
+    if not folder.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(folder))
+
+
+def _uid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def _ours(st: os.stat_result) -> bool:
+    uid = _uid()
+    return uid is None or st.st_uid == uid
+
+
+def _usable(folder: Path) -> bool:
+    """Is ``folder`` a real folder of this user (made private if it was not)? Never follows a symlink."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode) or not _ours(st):
+        return False
+    if _uid() is not None and st.st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            return False
+    return True
+
+
+def _folder(*, create: bool) -> Path | None:
+    """``<cache>/lessons`` when it (and ``<cache>``) can be trusted, else None."""
+    top = cache_dir()
+    folder = top / "lessons"
+    if create:
+        try:
+            make_private_dirs(folder)
+        except OSError:
+            return None
+    if not (_usable(top) and _usable(folder)):
+        return None
+    return folder
+
+
+# --- keys --------------------------------------------------------------------------------------------
+
+
+def _code_sig() -> bytes:
+    """What changes when the code that loads a lesson changes (also in a source checkout)."""
+    global _code_signature
+    if _code_signature is None:
+        import tutor
+
+        parts = [getattr(tutor, "__version__", "?"), sys.version, MAGIC.decode()]
+        package = Path(__file__).resolve().parent.parent
+        for folder in ("engine", "lesson"):
+            try:
+                names = sorted(os.listdir(package / folder))
+            except OSError:
+                names = []
+            for name in names:
+                if name.endswith(".py"):
+                    try:
+                        st = os.stat(package / folder / name)
+                    except OSError:
+                        continue
+                    parts.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
+        _code_signature = "\n".join(parts).encode()
+    return _code_signature
+
+
+def key(path: Path, data: bytes) -> str:
+    """The cache key of a lesson file at ``path`` with content ``data``."""
+    digest = hashlib.sha256(_code_sig())
+    digest.update(b"\0" + os.fsencode(str(path)) + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+# --- the entry format --------------------------------------------------------------------------------
+
+
+def _entry_type() -> Any:
+    """The msgspec struct of an entry's body (built on first use: it imports msgspec and the model).
+
+    ``steps``: per trace step ``(step, event, actor, phase, action, cookie_present, session_id, user,
+    result, position, count)`` — its fields and where its variables are in ``log``; ``log``: the run's
+    :class:`~tutor.engine.trace.VariableLog` as ``(name, positions, values)`` (what changed, not a copy
+    per step); ``rows``: 0-based indexes of the trace steps that are the table's rows.
+    """
+    global _entry
+    if _entry is not None:
+        return _entry
+    import msgspec
+
+    from tutor.lesson.model import Lesson
+
+    step = tuple[int, int, str, str, str, bool, str | None, str | None, str, int, int]
+    # defstruct: real types, not this module's string annotations (the model is imported only here)
+    _entry = msgspec.defstruct(
+        "Entry",
+        [("lesson", Lesson), ("steps", list[step]), ("log", list[tuple[str, list[int], list[Any]]]),
+         ("rows", tuple[int, ...])],
+        array_like=True,
+        frozen=True,
+        module=__name__,
+    )
+    return _entry
+
+
+def _get_decoder() -> Any:
+    global _decoder
+    if _decoder is None:
+        import msgspec
+
+        _decoder = msgspec.msgpack.Decoder(_entry_type())
+    return _decoder
+
+
+def _header(cache_key: str, rows: int) -> bytes:
+    return b"%s %s %d\n" % (MAGIC, cache_key.encode("ascii"), rows)
+
+
+def _parse_header(line: bytes, cache_key: str) -> int | None:
+    parts = line.rstrip(b"\n").split(b" ")
+    if len(parts) != 3 or parts[0] != MAGIC or parts[1] != cache_key.encode("ascii") or not parts[2].isdigit():
+        return None
+    return int(parts[2])
+
+
+def _open_entry(cache_key: str) -> Any:
+    """The entry's open file when it exists and is a regular file of this user within the size cap."""
+    folder = _folder(create=False)
+    if folder is None:
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(folder / f"{cache_key}{SUFFIX}", flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _ours(st) or st.st_size > MAX_ENTRY_BYTES:
+            os.close(fd)
+            return None
+        return os.fdopen(fd, "rb")
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def read_rows(cache_key: str) -> int | None:
+    """How many table rows the cached lesson has (only its header is read), or None."""
+    fh = _open_entry(cache_key)
+    if fh is None:
+        return None
+    try:
+        with fh:
+            return _parse_header(fh.readline(_HEADER_MAX), cache_key)
+    except OSError:
+        return None
+
+
+def read(cache_key: str) -> tuple[Lesson, tuple[Step, ...], tuple[Step, ...]] | None:
+    """``(lesson, trace steps, table rows)`` of the entry, or None when there is no usable one."""
+    fh = _open_entry(cache_key)
+    if fh is None:
+        return None
+    try:
+        with fh:
+            rows = _parse_header(fh.readline(_HEADER_MAX), cache_key)
+            if rows is None:
+                return None
+            body = fh.read(MAX_ENTRY_BYTES + 1)
+        entry = _get_decoder().decode(body)
+        trace = _steps(entry.steps, entry.log)
+    except Exception:  # truncated, another shape, invalid values: load the lesson normally
+        return None
+    if len(entry.rows) != rows or any(not 0 <= i < len(trace) for i in entry.rows):
+        return None
+    import dataclasses
+
+    table = tuple(dataclasses.replace(trace[i], step=n) for n, i in enumerate(entry.rows, 1))
+    return entry.lesson, trace, table
+
+
+def _steps(steps: list[tuple], log_data: list[tuple]) -> tuple[Step, ...]:
+    """The trace's steps, their variables read from one rebuilt log (raises ValueError when inconsistent)."""
+    from tutor.engine.trace import Step, StepVariables, VariableLog
+
+    log = VariableLog.restore(log_data)
+    known = len(log.names)
+    out = []
+    for step, event, actor, phase, action, present, session_id, user, result, position, count in steps:
+        if not (0 <= count <= known and 0 <= position):
+            raise ValueError("a step's variables are not in the log")
+        out.append(Step(step, event, actor, phase, action, present, session_id, user, result,
+                        StepVariables(log, position, count)))
+    return tuple(out)
+
+
+def write(cache_key: str, lesson: Lesson, trace: Sequence[Step], rows: tuple[int, ...]) -> bool:
+    """Store an entry (``rows``: 0-based trace indexes of the table's rows); False when it was not:
+    larger than :data:`MAX_ENTRY_BYTES` (found out while encoding, so a huge run costs little), a value
+    msgspec cannot encode, a trace not recorded by the engine, or no usable folder."""
+    folder = _folder(create=True)
+    if folder is None:
+        return False
+    import msgspec
+
+    from tutor.engine.trace import StepVariables
+
+    log = None
+    steps = []
+    for s in trace:
+        view = s.variables
+        if not isinstance(view, StepVariables) or (log is not None and view.log is not log):
+            return False  # not one engine run: not worth a format of its own
+        log = view.log
+        steps.append((s.step, s.event, s.actor, s.phase, s.action, s.cookie_present, s.session_id, s.user,
+                      s.result, view.position, view.count))
+    encode = msgspec.msgpack.Encoder().encode
+    size = 0
+    variables = []
+    try:
+        for name, positions, values in (log.export() if log is not None else ()):
+            encoded = []
+            for value in values:  # one at a time: stop as soon as the entry is too big
+                raw = encode(value)
+                size += len(raw)
+                if size > MAX_ENTRY_BYTES:
+                    return False
+                encoded.append(msgspec.Raw(raw))
+            variables.append((name, positions, encoded))
+        body = encode([lesson, steps, variables, list(rows)])  # the Entry layout (array_like)
+    except Exception:  # a value msgspec cannot encode: not worth caching
+        return False
+    data = _header(cache_key, len(rows)) + body
+    if len(data) > MAX_ENTRY_BYTES:
+        return False
+    import threading
+
+    # unique per writer (the picker counts steps in a thread while a lesson may be opened)
+    tmp = folder / f".{cache_key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, folder / f"{cache_key}{SUFFIX}")
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return False
+    _prune(folder)
+    return True
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest entries within :data:`MAX_FILES` and :data:`MAX_TOTAL_BYTES`; drop old formats."""
+    entries: list[tuple[int, int, Path]] = []
+    try:
+        with os.scandir(folder) as it:
+            for item in it:
+                path = Path(item.path)
+                if item.name.endswith(".pickle"):  # format 1 (pickle): never read, removed
+                    path.unlink(missing_ok=True)
+                elif item.name.endswith(SUFFIX) and item.is_file(follow_symlinks=False):
+                    st = item.stat(follow_symlinks=False)
+                    entries.append((st.st_mtime_ns, st.st_size, path))
+    except OSError:
+        return
+    entries.sort(reverse=True)
+    total = 0
+    for n, (_, size, path) in enumerate(entries):
+        total += size
+        if n >= MAX_FILES or total > MAX_TOTAL_BYTES:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+__all__ = ["MAX_ENTRY_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "cache_dir", "key", "make_private_dirs", "read",
+           "read_rows", "write"]

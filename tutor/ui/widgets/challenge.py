@@ -1,0 +1,433 @@
+"""The lesson's Challenges mode: a list of the lesson's challenges with the best results, and a run of
+one of them in a playground set up for it.
+
+:class:`ChallengesView` is the mode's view. It lists the challenges (``Enter`` starts one); a run shows
+the brief, the events used against par and the hints taken above a :class:`ChallengePlayground`: the
+playground with the challenge's engine options and browser kinds, its ``setup`` already played, and
+only the keys of the allowed verbs. After each event the goal is judged (:func:`tutor.engine.goals.evaluate`,
+the same judgement `tutor check` uses); reaching it (or breaking a ``never``) ends the run with a verdict,
+the row that decided it under the table's cursor, and the result saved to progress. ``h`` shows the next
+hint (each costs a star), ``r`` starts the run again, ``Esc`` goes back to the list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.engine.goals import GoalResult, evaluate
+from tutor.engine.scenario import Event, event_verb, normalise_event
+from tutor.engine.trace import Step
+from tutor.lesson.challenges import MAX_STARS, challenge_browsers, challenge_options, stars
+from tutor.ui.text import literal
+from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
+from tutor.ui.widgets.playground import KEY_GROUPS, PlaygroundView
+
+if TYPE_CHECKING:
+    from tutor.lesson.loader import LoadedLesson
+    from tutor.lesson.model import Challenge, Lesson
+    from tutor.progress import ChallengeRecord
+
+#: The playground action → the event verb it plays (the keys of other verbs are hidden in a challenge).
+ACTION_VERBS: dict[str, str] = {
+    "request": "request",
+    "login": "login",
+    "logout": "logout",
+    "advance": "advance",
+    "advance_by": "advance",
+    "tamper": "tamper",
+    "steal": "steal",
+    "xss": "xss",
+    "clear_cookies": "clear_cookies",
+    "restart_server": "restart_server",
+    "close_browser": "close_browser",
+}
+#: Playground actions a challenge does not offer: they change the engine or leave the run.
+OFF_IN_CHALLENGES = frozenset({"toggle_strategy", "options", "reset", "export", "next_kind"})
+#: In a challenge `h` is the hint key, so http/https moves to `H`.
+SCHEME_KEY = "H"
+
+
+def star_text(count: int) -> str:
+    return "★" * count + "☆" * (MAX_STARS - count)
+
+
+def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
+    """The playground's key groups with only the keys a challenge allows, then the challenge's own keys."""
+    groups: list[KeyGroup] = []
+    for group in KEY_GROUPS:
+        keys: list[PanelKey] = []
+        for key in group.keys:
+            action = key.action.split("(", 1)[0]
+            if action in OFF_IN_CHALLENGES:
+                continue
+            verb = ACTION_VERBS.get(action)
+            if verb is not None and verb not in allowed:
+                continue
+            if action == "next_user" and "login" not in allowed:
+                continue
+            if action == "toggle_cross_site" and "request" not in allowed:
+                continue
+            if action == "toggle_scheme":
+                if "request" not in allowed and "login" not in allowed:
+                    continue
+                key = PanelKey(SCHEME_KEY, key.action, key.description, key.label)
+            keys.append(key)
+        if keys:
+            groups.append(KeyGroup(group.title, tuple(keys)))
+    groups.append(KeyGroup("challenge", (
+        PanelKey("h", "hint", "Show the next hint (each costs a star)", "hint"),
+        PanelKey("r", "retry", "Start this challenge again", "retry"),
+        PanelKey("escape", "leave", "Back to the list of challenges", "list", "Esc"),
+    )))
+    return tuple(groups)
+
+
+class ChallengePlayground(PlaygroundView):
+    """The playground set up for one challenge: its engine, its browsers' kinds, its setup played, only
+    the allowed verbs' keys; the goal is judged after each of the learner's events."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "hint", "Hint (costs a star)"),
+        Binding("r", "retry", "Retry"),
+        Binding(SCHEME_KEY, "toggle_scheme", "https/http", show=False),
+    ]
+
+    class Judged(Message):
+        """The goal was judged after a learner's event (``result.state``: reached, pending, failed)."""
+
+        def __init__(self, playground: ChallengePlayground, result: GoalResult) -> None:
+            super().__init__()
+            self.playground = playground
+            self.result = result
+
+    class HintTaken(Message):
+        def __init__(self, number: int, text: str) -> None:
+            super().__init__()
+            self.number = number
+            self.text = text
+
+    class RetryRequested(Message):
+        pass
+
+    def __init__(self, lesson: Lesson, challenge: Challenge, **kw: Any) -> None:
+        super().__init__(challenge_options(lesson.scenario.engine, challenge.engine),
+                         kinds=challenge_browsers(lesson, challenge), **kw)
+        self.challenge = challenge
+        self.key_groups = challenge_key_groups(list(challenge.allowed))
+        self.setup_count = 0
+        self.hints_used = 0
+        self.result = GoalResult("pending")
+        self._in_setup = False
+
+    @property
+    def learner_events(self) -> list[Event]:
+        return self.events[self.setup_count:]
+
+    @property
+    def finished(self) -> bool:
+        return self.result.state != "pending"
+
+    def on_mount(self) -> None:
+        # (Textual also runs PlaygroundView.on_mount, after this one: it makes the simulation)
+        self.call_later(self._play_setup)
+
+    def _play_setup(self) -> None:
+        self._in_setup = True
+        try:
+            for event in self.challenge.setup:
+                self.play(normalise_event(event))
+        finally:
+            self._in_setup = False
+        self.setup_count = len(self.events)
+        self.result = evaluate(self.challenge.goal, self.steps)
+        self._show_status("setup played: your turn" if self.setup_count else "your turn", alone=True)
+        self.refresh_bindings()
+
+    def play(self, event: Event) -> list[Step]:
+        if not self._in_setup:
+            verb = event_verb(event)
+            if self.finished:
+                self.notify("this run is over: r starts it again", severity="warning", markup=False)
+                return []
+            if verb not in self.challenge.allowed:
+                self.notify(f"{verb} is not allowed in this challenge", severity="warning", markup=False)
+                return []
+        new = super().play(event)
+        if not self._in_setup and new:
+            self.result = evaluate(self.challenge.goal, self.steps)
+            if self.finished:
+                self._mark(self.result.step)
+                self.refresh_bindings()
+                if self.is_mounted:
+                    self.keys.refresh()
+            self.post_message(self.Judged(self, self.result))
+        return new
+
+    def _mark(self, step: Step | None) -> None:
+        """Put the table's cursor on the row that decided the run."""
+        if step is None:
+            return
+        for index, shown in enumerate(self.steps):
+            if shown is step or shown.step == step.step:
+                table = self.table
+                if hasattr(table, "_move_cursor"):  # the line-API table
+                    table._move_cursor(index)
+                else:  # a DataTable
+                    table.move_cursor(row=index)
+                return
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        verb = ACTION_VERBS.get(action)
+        if verb is not None:
+            return verb in self.challenge.allowed and not self.finished
+        if action in OFF_IN_CHALLENGES:
+            return False
+        if action == "hint":
+            return not self.finished and self.hints_used < len(self.challenge.hints)
+        if action in ("retry", "leave"):
+            return True
+        return super().check_action(action, parameters)
+
+    def action_hint(self) -> None:
+        if self.finished or self.hints_used >= len(self.challenge.hints):
+            return
+        self.hints_used += 1
+        self.post_message(self.HintTaken(self.hints_used, self.challenge.hints[self.hints_used - 1]))
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        self.post_message(self.RetryRequested())
+
+    def action_leave(self) -> None:
+        view = next((a for a in self.ancestors if isinstance(a, ChallengesView)), None)
+        if view is not None:
+            view.show_list()
+
+
+class ChallengesView(Widget):
+    """The Challenges mode: the list, and one run at a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Challenges", show=False),
+    ]
+
+    def __init__(self, loaded: LoadedLesson, store: Any = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.loaded = loaded
+        self._store = store
+        self.challenge: Challenge | None = None
+        self.hints: list[str] = []
+        self.recorded: ChallengeRecord | None = None
+        self._serial = 0
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.loaded.lesson
+
+    @property
+    def store(self) -> Any:
+        return self._store if self._store is not None else getattr(self.app, "store", None)
+
+    @property
+    def playground(self) -> ChallengePlayground | None:
+        found = self.query(ChallengePlayground)
+        return found.first() if found else None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="ch-list-pane"):
+            yield Static(self._list_intro(), id="ch-intro")
+            yield OptionList(*self._options(), id="ch-list")
+        with Vertical(id="ch-run"):
+            yield Static("", id="ch-brief")
+            yield Static("", id="ch-status")
+            yield Static("", id="ch-verdict")
+
+    def on_mount(self) -> None:
+        self.query_one("#ch-run").display = False
+        self.query_one("#ch-verdict").display = False
+
+    # -- the list -----------------------------------------------------------------------------
+    def _list_intro(self) -> Text:
+        n = len(self.lesson.challenges)
+        if not n:
+            return literal("This lesson has no challenges.")
+        return literal(f"{n} challenge{'s' if n != 1 else ''}: reach the goal by playing events, in as few as "
+                       "par. Enter starts one; h shows a hint (it costs a star); r retries.")
+
+    def _best(self) -> dict[str, ChallengeRecord]:
+        store = self.store
+        if store is None:
+            return {}
+        try:
+            return store.best_challenges(self.lesson.id)
+        except Exception:  # progress is decoration here: an unreadable store must not hide the challenges
+            return {}
+
+    def _options(self) -> list[Option]:
+        best = self._best()
+        options = []
+        for challenge in self.lesson.challenges:
+            record = best.get(challenge.id)
+            line = Text(no_wrap=True, overflow="ellipsis", end="")
+            if record is not None and record.solved:
+                line.append(f"✓ {star_text(record.stars)}  ", style="bold")
+            elif record is not None:
+                line.append(f"✗ {star_text(0)}  ")
+            else:
+                line.append(f"  {star_text(0)}  ", style="dim")
+            line.append_text(literal(challenge.title))
+            detail = f"  par {challenge.par}"
+            if record is not None and record.solved:
+                detail += f" · best {record.events} event{'s' if record.events != 1 else ''}"
+                if record.hints_used:
+                    detail += f", {record.hints_used} hint{'s' if record.hints_used != 1 else ''}"
+            line.append(detail, style="dim")
+            options.append(Option(line, id=challenge.id))
+        return options
+
+    def refresh_list(self) -> None:
+        option_list = self.query_one("#ch-list", OptionList)
+        highlighted = option_list.highlighted
+        option_list.clear_options()
+        option_list.add_options(self._options())
+        if highlighted is not None and option_list.option_count:
+            option_list.highlighted = min(highlighted, option_list.option_count - 1)
+
+    @on(OptionList.OptionSelected, "#ch-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.start(str(event.option.id))
+
+    def show_list(self) -> None:
+        """Back to the list (a run in progress is left as it is: it is not recorded)."""
+        for old in self.query(ChallengePlayground):
+            old.remove()
+        self.challenge = None
+        self.refresh_list()
+        self.query_one("#ch-run").display = False
+        self.query_one("#ch-list-pane").display = True
+        self.query_one("#ch-list", OptionList).focus()
+
+    # -- a run --------------------------------------------------------------------------------
+    def start(self, challenge_id: str) -> ChallengePlayground:
+        """Start (or start again) the challenge with this id."""
+        challenge = next(c for c in self.lesson.challenges if c.id == challenge_id)
+        for old in self.query(ChallengePlayground):
+            old.remove()
+        self.challenge = challenge
+        self.hints = []
+        self.recorded = None
+        self._serial += 1
+        playground = ChallengePlayground(self.lesson, challenge, id=f"ch-playground-{self._serial}")
+        self.query_one("#ch-list-pane").display = False
+        run = self.query_one("#ch-run")
+        run.display = True
+        self.query_one("#ch-verdict").display = False
+        run.mount(playground)
+        self._show_brief()
+        self._show_status(playground)
+        self.call_after_refresh(playground.focus)
+        return playground
+
+    def _show_brief(self) -> None:
+        challenge = self.challenge
+        if challenge is None:
+            return
+        text = Text(end="")
+        text.append_text(literal(challenge.title))
+        text.stylize("bold")
+        text.append("  ")
+        text.append_text(literal(challenge.brief))
+        for number, hint in enumerate(self.hints, 1):
+            text.append(f"\nHint {number}: ", style="bold")
+            text.append_text(literal(hint))
+        self.query_one("#ch-brief", Static).update(text)
+
+    def _show_status(self, playground: ChallengePlayground) -> None:
+        challenge = playground.challenge
+        used = len(playground.learner_events)
+        hints = playground.hints_used
+        parts = [f"events {used} / par {challenge.par}"]
+        if challenge.hints:
+            parts.append(f"hints {hints}/{len(challenge.hints)}")
+        if not playground.finished:  # the best a solve with the next event could still earn
+            parts.append(f"{star_text(stars(used + 1, challenge.par, hints))} possible")
+        self.query_one("#ch-status", Static).update(literal(" · ".join(parts)))
+
+    @on(ChallengePlayground.Judged)
+    def _judged(self, event: ChallengePlayground.Judged) -> None:
+        event.stop()
+        playground = event.playground
+        self._show_status(playground)
+        if playground.finished and self.recorded is None:
+            self._finish(playground)
+
+    @on(ChallengePlayground.HintTaken)
+    def _hint_taken(self, event: ChallengePlayground.HintTaken) -> None:
+        event.stop()
+        self.hints.append(event.text)
+        self._show_brief()
+        if self.playground is not None:
+            self._show_status(self.playground)
+
+    @on(ChallengePlayground.RetryRequested)
+    def _retry(self, event: ChallengePlayground.RetryRequested) -> None:
+        event.stop()
+        if self.challenge is not None:
+            self.start(self.challenge.id)
+
+    def _finish(self, playground: ChallengePlayground) -> None:
+        challenge = playground.challenge
+        result = playground.result
+        used = len(playground.learner_events)
+        solved = result.reached
+        earned = stars(used, challenge.par, playground.hints_used) if solved else 0
+        store = self.store
+        if store is not None:
+            try:
+                self.recorded = store.record_challenge(
+                    self.lesson.id, challenge.id, solved=solved, events=used, par=challenge.par,
+                    hints_used=playground.hints_used, stars=earned)
+            except Exception as exc:  # the verdict still counts on screen; say that it was not saved
+                self.notify(f"the result could not be saved: {exc}", severity="error", markup=False)
+        verdict = Text(end="")
+        if solved:
+            verdict.append(f"✓ Solved in {used} event{'s' if used != 1 else ''} (par {challenge.par}) ", style="bold")
+            verdict.append(star_text(earned), style="bold")
+            if playground.hints_used:
+                verdict.append(f"  {playground.hints_used} hint{'s' if playground.hints_used != 1 else ''} taken")
+        else:
+            verdict.append("✗ The goal cannot be reached any more: a step it rules out happened", style="bold")
+        step = result.step
+        if step is not None:
+            verdict.append(f"\n{'Goal reached' if solved else 'Ruled out'} at step {step.step}: ")
+            verdict.append_text(literal(f"{step.actor} · {step.action} → {step.result}"))
+        verdict.append("\nr retry · Esc back to the challenges", style="dim")
+        widget = self.query_one("#ch-verdict", Static)
+        widget.update(verdict)
+        widget.set_class(solved, "-solved")
+        widget.set_class(not solved, "-failed")
+        widget.display = True
+        self._show_status(playground)
+
+    def action_leave(self) -> None:
+        if self.challenge is not None:
+            self.show_list()
+        else:
+            self.screen.action_back()  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True
+
+
+__all__ = ["ACTION_VERBS", "ChallengePlayground", "ChallengesView", "challenge_key_groups", "star_text"]
