@@ -176,8 +176,8 @@ class TutorApp(App):
             summary = self.store_call(lambda: (deck.sync(), deck.summary())[1])
             cards = self.store_call(lambda: deck.due(summary.now if summary else None), []) or []
             next_due = summary.next_due if summary is not None else None
-            if self.store is None:  # it failed just now
-                deck = None
+            if self.store is None or getattr(self.store, "readonly", False):  # failed just now, or only viewing
+                deck = None  # the screen says answers are not saved
         items, skipped = due_items(cards, self.extra_dirs)
         self.push_screen(ReviewScreen(items, deck, skipped=len(skipped), next_due=next_due))
 

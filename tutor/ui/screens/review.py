@@ -144,7 +144,7 @@ class ReviewScreen(Screen):
         result.display = True
         verdict = "✓ Right" if event.correct else "✗ Not quite"
         if change is None:
-            text = f"{verdict} · not saved (the progress store is not available) · n next card"
+            text = f"{verdict} · not saved (progress is not being recorded) · n next card"
         else:
             text = (f"{verdict} · rated {RATING_NAMES[change.rating]} · next review {when(change.card.due, change.at)}"
                     f" · n {'next card' if self.index + 1 < len(self.items) else 'finish'}")
