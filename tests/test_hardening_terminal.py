@@ -30,13 +30,14 @@ def _screen_lines(app) -> list[str]:
 
 
 def _walk(app):
-    from tutor.ui.widgets.walkthrough import Walkthrough
+    from tutor.ui.screens.lesson import LessonScreen
 
-    return app.screen.query_one(Walkthrough)
+    lesson = next(s for s in reversed(app.screen_stack) if isinstance(s, LessonScreen))
+    return lesson.walkthrough
 
 
 def assert_current_row_shown(app) -> None:
-    """The walkthrough's current step is the table's cursor row, inside the table's view, on screen."""
+    """The walkthrough's current step is the table's cursor row, drawn inside the table, on screen."""
     from tutor.ui.widgets.execution_table import ExecutionTable
 
     walk = _walk(app)
@@ -49,15 +50,15 @@ def assert_current_row_shown(app) -> None:
     assert table.cursor_row == current - 1, f"cursor on row {table.cursor_row + 1}, current step {current}"
     view = table.content_region
     assert view.height >= 2, f"the table has no room for a row at {app.size}: {view}"
-    row = table._get_row_region(current - 1)
-    top = int(table.scroll_y) + table.header_height
-    bottom = int(table.scroll_y) + table.scrollable_content_region.height
-    assert top <= row.y and row.y + row.height <= bottom, f"row {current} at y={row.y} outside the view {top}..{bottom}"
-    # ...and the row's first cell is really on the screen, on the line where the table draws it
-    screen_y = view.y + row.y - int(table.scroll_y)
-    line = _screen_lines(app)[screen_y]
-    first_cell = table.cell(walk.steps[current - 1], table.lesson_columns[0]).plain
-    assert first_cell[:8] in line, f"row {current} ({first_cell!r}) not on screen line {screen_y}: {line!r}"
+    assert current - 1 in table.visible_rows(), f"row {current} not drawn at {app.size}"
+    if app.screen is not table.screen:
+        return  # a predict question is over the table
+    # ...and the row's marker and first words are really on the screen, inside the table
+    lines = _screen_lines(app)[view.y : view.bottom]
+    marked = [line[view.x : view.right] for line in lines if line[view.x : view.right].startswith("▶")]
+    assert len(marked) == 1, f"no current-row marker in the table at {app.size}: {lines}"
+    first_word = table.cell(walk.steps[current - 1], table.shown_columns[0]).plain.split()[0]
+    assert first_word in marked[0], f"row {current} ({first_word!r}) not on its marked line: {marked[0]!r}"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -74,8 +75,8 @@ def test_walkthrough_steps_at_size(size) -> None:
                 await pilot.press("right")
                 await pilot.pause()
                 assert_current_row_shown(app)
-                if walk.pending is not None:  # a predict question: answer it to go on
-                    await pilot.press("1")
+                if walk.pending is not None:  # a predict question: choose, confirm, close the verdict
+                    await pilot.press("1", "enter", "enter")
                     await pilot.pause()
                     assert walk.pending is None
                     assert_current_row_shown(app)
@@ -151,7 +152,7 @@ def test_resizing_repeatedly_during_autoplay(monkeypatch) -> None:
                 assert_current_row_shown(app)
                 if walk.pending is not None:  # autoplay stops at a predict question: answer, play on
                     assert not walk.autoplaying
-                    await pilot.press("1")
+                    await pilot.press("1", "enter", "enter")
                     await pilot.press("space")
                     await pilot.pause()
                     assert walk.autoplaying
@@ -168,3 +169,40 @@ def test_resizing_repeatedly_during_autoplay(monkeypatch) -> None:
             assert_current_row_shown(app)
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_built_in_lesson_is_legible_at_its_last_step(size) -> None:
+    """Each built-in lesson at its last step: every heading word of its table on screen, the current row
+    marked and drawn, every tracked variable on a row of the tracker."""
+    from tutor.lesson import catalog
+    from tutor.ui.widgets.execution_table import column_heading
+
+    lessons = [entry.id for entry in catalog.entries([]) if entry.valid]
+    assert len(lessons) >= 7
+
+    async def run(lesson: str) -> None:
+        app = app_for(["open", lesson])
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            walk = _walk(app)
+            walk.answers.update({step: ((0,), True) for step in walk.predicts})
+            walk.go(walk.total)
+            await pilot.pause()
+            table = walk.table
+            view = table.content_region
+            lines = [line[view.x : view.right] for line in _screen_lines(app)[view.y : view.bottom]]
+            heading = " ".join(lines[:4])
+            for column in table.lesson_columns:
+                for word in column_heading(column).split():
+                    assert word in heading, f"{lesson} at {size}: heading word {word!r} missing"
+            assert any(line.lstrip().startswith("▶") for line in lines), f"{lesson} at {size}: no current row"
+            tracker = walk.tracker
+            if tracker is not None:
+                rows = [tracker.render_line(y).text for y in range(tracker.size.height)]
+                for tracked in tracker.variables:
+                    label = (tracked.label or tracked.variable)[:6]
+                    assert any(row.lstrip().startswith(label) for row in rows), f"{lesson} at {size}: {label!r}"
+
+    for lesson in lessons:
+        asyncio.run(run(lesson))

@@ -185,7 +185,8 @@ async def test_clicking_a_tab_and_the_command_palette_switch_modes() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.click("#--content-tab-snapshot")
+        strip = screen.tabs  # the mode strip: a click on a mode's label shows it
+        await pilot.click(strip, offset=(strip.offset_of("snapshot") + 1, 0))
         await pilot.pause()
         assert screen.tabs.active == "snapshot"
         assert "GET / with no cookie" in widget_text(screen.query_one("#snapshot-text"))
@@ -280,7 +281,7 @@ async def test_back_goes_to_the_picker_and_ctrl_q_quits(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
         assert isinstance(app.screen, LessonScreen)
-        await pilot.press("right", "1")  # reach step 2 (answering the predict question)
+        await pilot.press("right", "1", "enter", "enter")  # reach step 2 (choose, confirm, close the verdict)
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
@@ -324,7 +325,7 @@ async def test_unopenable_store_still_runs_and_records_nothing(tmp_path: Path, m
         await pilot.pause()
         assert app.store is None
         assert any("Progress will not be saved" in m for m in _notifications(app))
-        await pilot.press("right", "1", "right")
+        await pilot.press("right", "1", "enter", "enter", "right")
         await pilot.pause()
         assert app.screen.walkthrough.current == 3
 

@@ -86,7 +86,7 @@ def test_values_are_formatted_and_abbreviated() -> None:
 async def test_hostile_lesson_text_renders_literally(hostile_lesson: Path) -> None:
     from tutor.lesson.loader import load_lesson
     from tutor.ui.app import TutorApp
-    from tutor.ui.widgets.flow_diagram import FlowNodeBox
+    from tutor.ui.widgets.flow_diagram import FlowDiagram
     from tutor.ui.widgets.narration import Narration
     from tutor.ui.widgets.readable import MomentsView
 
@@ -109,13 +109,15 @@ async def test_hostile_lesson_text_renders_literally(hostile_lesson: Path) -> No
         code = walk.query_one(CodeSampleView)
         assert f"route {LINK} [/]" in screen_lines(app)[code.region.y]
         # a flow node label
-        labels = [static_text(box) for box in walk.query(FlowNodeBox)]
-        assert MARKUP in labels
+        flow = walk.query_one(FlowDiagram)
+        assert MARKUP in flow.labels and MARKUP in flow.render().plain
         # the predict question's choices
         await pilot.press("right")
         await pilot.pause()
-        choices = widget_text(walk.query_one("#predict-choices"))
+        choices = widget_text(app.screen.query_one("#predict-choices"))  # the predict question's modal
         assert SHOWN_MARKUP in choices and "␛[31mred" in choices
+        await pilot.press("escape")
+        await pilot.pause()
         # a key moment
         screen.switch_mode("moments")
         await pilot.pause()

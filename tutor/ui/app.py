@@ -183,17 +183,36 @@ class TutorApp(App):
 
     # -- screens ------------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self._open_store()
         if self.initial_review:
+            self._open_store()
             self.open_review()  # `tutor review`: the picker is built when the learner goes back to it
         elif self.initial_lesson is not None:
             # `tutor open`: the picker is built only when the learner goes back to it
-            self.push_screen(
-                _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
-                                       watch=self.watch_file, seed=self.seed)
-            )
+            if self.initial_mode == "walkthrough":
+                # the walkthrough needs no progress for its first frame: the store is opened after it
+                self.push_screen(self._first_lesson_screen())
+                self.call_after_refresh(self._open_store_late)
+                return
+            self._open_store()
+            self.push_screen(self._first_lesson_screen())
         else:
+            self._open_store()
             self.push_screen(self._picker())
+
+    def _first_lesson_screen(self) -> LessonScreen:
+        assert self.initial_lesson is not None
+        return _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
+                                      watch=self.watch_file, seed=self.seed)
+
+    def _open_store_late(self) -> None:
+        """Open the progress store after the first frame, and record the step the walkthrough shows."""
+        self._open_store()
+        store = self.store
+        for screen in self.screen_stack:
+            if store is not None and _is_lesson_screen(screen) and screen._walkthrough is not None:  # type: ignore[attr-defined]
+                walk = screen._walkthrough  # type: ignore[attr-defined]
+                if walk.max_reached:
+                    self.store_call(lambda: store.record_step(walk.lesson.id, walk.max_reached))
 
     def _picker(self) -> PickerScreen:
         from tutor.ui.screens.picker import PickerScreen

@@ -1,4 +1,9 @@
-"""The lesson screen: one tab per mode, the walkthrough first."""
+"""The lesson screen: a title line, a mode strip, the mode's view (the walkthrough first) and the footer.
+
+Only the mode on screen is built (the others are mounted the first time they are shown), so the first
+frame styles and lays out the walkthrough alone. The walkthrough's keys are bound here, on the screen, so
+they work wherever the focus is; they are enabled only while the walkthrough is the mode shown.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,23 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Static
 
-from tutor.ui.text import literal, visible
-from tutor.ui.widgets.execution_table import ExecutionTable
-from tutor.ui.widgets.readable import MomentsView, ReadableText
+from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
 
-#: mode -> (tab label, full name used in the command palette)
+#: mode -> (label in the mode strip, full name used in the command palette)
 MODES: dict[str, tuple[str, str]] = {
     "walkthrough": ("Walkthrough", "Walkthrough"),
     "moments": ("Moments", "Key moments"),
@@ -35,6 +41,16 @@ MODES: dict[str, tuple[str, str]] = {
 }
 #: How often a watched lesson file is checked, in seconds.
 WATCH_INTERVAL = 0.5
+#: The smallest terminal the lesson screen can use (columns, rows).
+MIN_SIZE = (60, 18)
+#: Size classes of the lesson screen: (class, applies(width, height)). Set before the first style pass.
+SIZE_CLASSES: tuple[tuple[str, object], ...] = (
+    ("-narrow", lambda w, h: w < 100),
+    ("-wide", lambda w, h: w >= 100),
+    ("-short", lambda w, h: h < 34),
+    ("-tall", lambda w, h: h >= 34),
+    ("-too-small", lambda w, h: w < MIN_SIZE[0] or h < MIN_SIZE[1]),
+)
 
 
 def _optional_widget(module: str, name: str):
@@ -54,10 +70,162 @@ def file_signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class LessonScreen(Screen):
-    """A lesson, one tab per mode."""
+class ModeStrip(Widget):
+    """One line naming the lesson's modes, the active one highlighted; a click switches mode.
 
+    One widget instead of a tab bar of eight tabs (the tab bar and its panes were a fifth of the
+    start-up time)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"mode-strip--active", "mode-strip--mode", "mode-strip--key"}
+
+    class ModeClicked(Message):
+        def __init__(self, mode: str) -> None:
+            super().__init__()
+            self.mode = mode
+
+    def __init__(self, active: str, **kw) -> None:
+        super().__init__(**kw)
+        self.active = active
+        self._spans: list[tuple[int, int, str]] = []
+
+    def set_active(self, mode: str) -> None:
+        if mode != self.active:
+            self.active = mode
+            self.refresh()
+
+    def render(self) -> Text:
+        active = self.get_component_rich_style("mode-strip--active")
+        plain = self.get_component_rich_style("mode-strip--mode")
+        key = self.get_component_rich_style("mode-strip--key")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        for mode, (label, _full) in MODES.items():
+            start = len(text)
+            text.append(f" {label} ", active if mode == self.active else plain)
+            self._spans.append((start, len(text), mode))
+        if len(text) + 11 <= self.size.width:  # the hint only when it fits whole
+            text.append(" [ ] switch", key)
+        return text
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return 1
+
+    def offset_of(self, mode: str) -> int:
+        """Where ``mode``'s label starts on the strip (x, in cells)."""
+        self.render()
+        return next(start for start, _end, name in self._spans if name == mode) + self.styles.padding.left
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, mode in self._spans:
+            if start <= event.x - self.styles.padding.left < end:
+                self.post_message(self.ModeClicked(mode))
+                return
+
+    # the lesson screen's `tabs` used to be a TabbedContent: the same two questions still work
+    def get_pane(self, mode: str) -> Widget:
+        return self.screen.query_one(f"#{mode}", Container)
+
+
+class KeyBar(Widget):
+    """The keys of the focused part of the screen on one line (``key description``, like Textual's Footer),
+    drawn as one text: a change of keys repaints it, where the Footer mounts a widget per key again.
+    A click on a key runs it; ``?`` lists every key."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each key on the line
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.refresh())
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        description = self.get_component_rich_style("key-bar--description")
+        disabled = self.get_component_rich_style("key-bar--disabled")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        seen: set[str] = set()
+        # help and the command palette are kept at the right end, always on screen; the others fill the
+        # line from the left (cut with "…" on a narrow terminal: `?` lists them all)
+        tail: list[tuple[Binding, bool]] = []
+        bindings = self.screen.active_bindings
+        palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        for _node, binding, enabled, _tooltip in bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            if binding.action.endswith("help"):
+                tail.append((binding, enabled))
+                continue
+            start = len(text)
+            text.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else disabled)
+            text.append(f"{binding.description} ", description if enabled else disabled)
+            self._spans.append((start, len(text), binding.key))
+        if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
+            tail.append((palette[1], True))
+        end = Text(no_wrap=True, end="")
+        end_spans = []
+        for binding, enabled in tail:
+            start = len(end)
+            end.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else disabled)
+            said = "palette" if palette is not None and binding is palette[1] else binding.description
+            end.append(f"{said} ", description)
+            end_spans.append((start, len(end), binding.key))
+        width = self.size.width
+        if width and len(text) + len(end) > width:
+            text.truncate(max(0, width - len(end)), overflow="ellipsis")
+            self._spans = [(a, min(b, len(text)), k) for a, b, k in self._spans if a < len(text)]
+        gap = max(1, width - len(text) - len(end)) if width else 1
+        offset = len(text) + gap
+        text.append(" " * gap)
+        text.append_text(end)
+        self._spans += [(offset + a, offset + b, k) for a, b, k in end_spans]
+        return text
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return 1
+
+    async def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                await self.app.simulate_key(key)
+                return
+
+
+def _walk_binding(keys: str, action: str, description: str, *, show: bool = True, priority: bool = False,
+                  key_display: str | None = None) -> Binding:
+    return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
+
+
+class LessonScreen(Screen):
+    """A lesson, one view per mode, switched with the mode strip (``[`` / ``]``)."""
+
+    AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = [
+        _walk_binding("right,n", "next", "Next", key_display="→/n"),
+        _walk_binding("left,p", "back", "Back", key_display="←/p"),
+        _walk_binding("home", "first", "First step", show=False),
+        _walk_binding("end", "last", "Last step", show=False),
+        _walk_binding("g", "jump", "Go to step"),
+        _walk_binding("space", "autoplay", "Autoplay"),
+        _walk_binding("plus,equals_sign", "faster", "Faster", show=False),
+        _walk_binding("minus", "slower", "Slower", show=False),
+        _walk_binding("r", "restart", "Restart", show=False),
+        _walk_binding("up", "row(-1)", "Row up", show=False),
+        _walk_binding("down", "row(1)", "Row down", show=False),
+        _walk_binding("pageup", "row(-10)", "Page up", show=False),
+        _walk_binding("pagedown", "row(10)", "Page down", show=False),
+        _walk_binding("enter,v", "full_value", "Full value"),
+        # while a step number is typed after `g` (priority: before any widget sees the keys)
+        *[_walk_binding(str(d), f"jump_digit({d})", f"Digit {d}", show=False, priority=True) for d in range(10)],
+        _walk_binding("backspace", "jump_delete", "Delete digit", show=False, priority=True),
+        _walk_binding("enter", "jump_go", "Go to the step", priority=True),
+        _walk_binding("escape", "jump_cancel", "Cancel the jump", priority=True),
         Binding("right_square_bracket", "next_mode", "Next mode"),
         Binding("left_square_bracket", "previous_mode", "Previous mode", show=False),
         Binding("question_mark", "help", "Help"),
@@ -73,102 +241,137 @@ class LessonScreen(Screen):
         self.watching = watch
         self.seed = seed
         self.problems: list[str] = []
+        self.answers: dict[int, tuple[tuple[int, ...], bool]] = {}
+        self._walkthrough: Walkthrough | None = None
         self._signature = file_signature(loaded.path) if watch else None
-        if self.mode == "walkthrough":
-            # Focus the table as the screen mounts: Textual's default (the first focusable widget, the tab
-            # bar) would be restyled, then blurred by _focus_mode, each time re-composing the footer.
-            self.AUTO_FOCUS = "ExecutionTable"
+        # size classes now, so the first style pass is the only one (Screen adds them at the first resize)
+        self._set_size_classes(self.app.size.width, self.app.size.height)
+
+    def _set_size_classes(self, width: int, height: int) -> None:
+        if not (width and height):
+            return
+        for name, applies in SIZE_CLASSES:
+            self.set_class(bool(applies(width, height)), name)  # type: ignore[operator]
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         loaded = self.loaded
         lesson = loaded.lesson
-        self.sub_title = visible(lesson.title)
-        yield Header(icon="◆")
-        problems = Static(literal("\n".join(self.problems)), id="problems")
-        problems.display = bool(self.problems)
-        problems.border_title = "The lesson file has problems; showing the last good version"
-        yield problems
-        start = self.start_step
-        if start is None:
-            start = 1 if loaded.steps else 0
-        with TabbedContent(initial=self.mode, id="modes"):
-            with TabPane(MODES["walkthrough"][0], id="walkthrough"):
-                yield Walkthrough(loaded, start=start, seed=self.seed, id="walk")
-            for mode in MODES:
-                if mode != "walkthrough":
-                    yield TabPane(MODES[mode][0], id=mode)
-        yield Footer()
+        self._walkthrough = None  # (again after a reload)
+        title = Text("◆ Session Tutor", style="bold", no_wrap=True, overflow="ellipsis", end="")
+        title.append(" — ")
+        title.append_text(literal(lesson.title))
+        title.no_wrap = True
+        yield Static(title, id="title")
+        yield ModeStrip(self.mode, id="mode-strip")
+        if self.watching:  # only a watched file can get problems while it is open
+            panel = self._problems_panel()
+            panel.display = bool(self.problems)
+            yield panel
+        if self.has_class("-too-small"):
+            yield self._too_small()
+        with ContentSwitcher(initial=self.mode, id="modes"):
+            yield self._pane(self.mode)
+        yield KeyBar(id="keys")
 
-    def _ensure_mode_widget(self, mode: str) -> None:
-        """Every tab but the walkthrough is built the first time it is shown (start-up stays fast: a
-        widget mounted is a widget styled and laid out before the first frame)."""
+    def _problems_panel(self) -> Static:
+        problems = Static(literal("\n".join(self.problems)), id="problems")
+        problems.border_title = "The lesson file has problems; showing the last good version"
+        return problems
+
+    @staticmethod
+    def _too_small() -> Static:
+        w, h = MIN_SIZE
+        return Static(f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.",
+                      id="too-small")
+
+    def _pane(self, mode: str) -> Container:
+        """The container of a mode, with its view (built now)."""
+        view = self._mode_widget(mode)
+        if isinstance(view, Walkthrough):
+            self._walkthrough = view
+        return Container(view, id=mode, classes="mode-pane")
+
+    def _mode_widget(self, mode: str) -> Widget:
+        loaded = self.loaded
+        lesson = loaded.lesson
         if mode == "walkthrough":
-            return
-        pane = self.tabs.get_pane(mode)
-        if pane.children:
-            return
-        lesson = self.loaded.lesson
-        widget: Widget
-        if mode == "moments":
-            widget = MomentsView(list(lesson.moments), id="moments-list")
-        elif mode == "snapshot":
-            widget = ReadableText(lesson.snapshot, id="snapshot-text")
-        elif mode == "transcript":
-            widget = ReadableText(lesson.transcript, id="transcript-text")
-        elif mode == "play":
+            start = self.start_step
+            if start is None:
+                start = 1 if loaded.steps else 0
+            return Walkthrough(loaded, start=start, seed=self.seed, answers=self.answers, id="walk")
+        if mode in ("moments", "snapshot", "transcript"):
+            from tutor.ui.widgets.readable import MomentsView, ReadableText  # (not needed for the first frame)
+
+            if mode == "moments":
+                return MomentsView(list(lesson.moments), id="moments-list")
+            return ReadableText(lesson.snapshot if mode == "snapshot" else lesson.transcript, id=f"{mode}-text")
+        if mode == "play":
             playground = _optional_widget("tutor.ui.widgets.playground", "PlaygroundView")
             if playground is None:
-                widget = Static("The playground is not available in this build.", classes="missing")
-            else:
-                widget = playground(self.loaded.lesson.scenario.engine, id="playground")
-        else:
-            quiz = _optional_widget("tutor.ui.widgets.quiz", "QuizView")
-            if quiz is None:
-                widget = Static(f"{MODES[mode][1]} is not available in this build.", classes="missing")
-            else:
-                # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
-                seed = None if mode == "test" else self.seed
-                widget = quiz(self.loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
-        pane.mount(widget)
+                return Static("The playground is not available in this build.", classes="missing")
+            return playground(lesson.scenario.engine, id="playground")
+        quiz = _optional_widget("tutor.ui.widgets.quiz", "QuizView")
+        if quiz is None:
+            return Static(f"{MODES[mode][1]} is not available in this build.", classes="missing")
+        # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
+        seed = None if mode == "test" else self.seed
+        return quiz(loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
+
+    def _ensure_mode_widget(self, mode: str) -> None:
+        """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid
+        out: the first frame builds only the mode on screen)."""
+        switcher = self.query_one("#modes", ContentSwitcher)
+        if not switcher.query_children(f"#{mode}"):
+            pane = self._pane(mode)
+            pane.display = mode == switcher.current  # built for later (the walkthrough asked for by a quiz)
+            switcher.mount(pane)
 
     def on_mount(self) -> None:
-        self.title = "Session Tutor"
-        self._ensure_mode_widget(self.mode)
         if self.watching:
             self.set_interval(WATCH_INTERVAL, self.poll_file, name="watch")
         self.call_after_refresh(self._focus_mode)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self._set_size_classes(event.size.width, event.size.height)
+        if self.has_class("-too-small") and not self.query_children("#too-small"):
+            self.mount(self._too_small(), before=self.query_one("#modes"))
+        walks = self.query(Walkthrough)
+        if walks:
+            walks.first().query_one("#flow").relayout()  # type: ignore[attr-defined]
+
     # -- modes --------------------------------------------------------------------------------------
     @property
-    def tabs(self) -> TabbedContent:
-        return self.query_one("#modes", TabbedContent)
+    def tabs(self) -> ModeStrip:
+        """The mode strip (``tabs.active`` is the mode shown, ``tabs.get_pane(mode)`` its container)."""
+        return self.query_one(ModeStrip)
 
     @property
-    def walkthrough(self) -> Walkthrough:
-        return self.query_one(Walkthrough)
+    def walkthrough(self) -> Walkthrough:  # type: ignore[return]
+        """The walkthrough (built now if its mode was not shown yet)."""
+        self._ensure_mode_widget("walkthrough")
+        return self._walkthrough
 
     def switch_mode(self, mode: str) -> None:
-        """Show the tab of ``mode``."""
+        """Show the view of ``mode``."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
+        if mode != "walkthrough" and self.query(Walkthrough):
+            self.walkthrough.stop_autoplay()
         self._ensure_mode_widget(mode)
-        self.tabs.active = mode
+        self.query_one("#modes", ContentSwitcher).current = mode
+        self.tabs.set_active(mode)
         self.mode = mode
+        self.refresh_bindings()
         self.call_after_refresh(self._focus_mode)
 
     def _focus_mode(self) -> None:
-        """Put the focus inside the active tab, so its keys work at once."""
+        """Put the focus inside the active view, so its keys work at once."""
         mode = self.tabs.active
-        pane = self.tabs.get_pane(mode)
-        if mode == "walkthrough":
-            walk = self.walkthrough
-            if walk.pending is not None:
-                self.query_one("#predict-choices").focus()
-            else:
-                self.query_one(ExecutionTable).focus()
+        panes = self.query_one("#modes").query_children(f"#{mode}")
+        if not panes:
             return
-        for widget in pane.query("*"):
+        for widget in panes.first().query("*"):
             if widget.focusable:
                 widget.focus()
                 return
@@ -178,13 +381,30 @@ class LessonScreen(Screen):
         self.switch_mode("walkthrough")
         self.walkthrough.go(step)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "walk":
+            walk = self._walkthrough  # (no DOM query: the key bar asks for every binding on each change)
+            if self.mode != "walkthrough" or walk is None or self.has_class("-too-small"):
+                return False
+            return walk.can(str(parameters[0]).split("(")[0])
+        return True
+
+    def action_walk(self, action: str) -> None:
+        """Run a walkthrough action: ``next``, ``row(-1)``, ``jump_digit(3)``..."""
+        walk = self.walkthrough
+        name, _, args = action.partition("(")
+        if args:
+            getattr(walk, f"action_{name}")(int(args.rstrip(")")))
+        else:
+            getattr(walk, f"action_{name}")()
+
     def action_next_mode(self) -> None:
         names = list(MODES)
-        self.switch_mode(names[(names.index(self.tabs.active) + 1) % len(names)])
+        self.switch_mode(names[(names.index(self.mode) + 1) % len(names)])
 
     def action_previous_mode(self) -> None:
         names = list(MODES)
-        self.switch_mode(names[(names.index(self.tabs.active) - 1) % len(names)])
+        self.switch_mode(names[(names.index(self.mode) - 1) % len(names)])
 
     def action_help(self) -> None:
         self.app.show_help(self)
@@ -192,14 +412,12 @@ class LessonScreen(Screen):
     def action_back(self) -> None:
         self.app.leave_lesson(self)
 
-    @on(TabbedContent.TabActivated, "#modes")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.mode = event.pane.id or self.mode
-        self._ensure_mode_widget(self.mode)
-        self.call_after_refresh(self._focus_mode)
+    @on(ModeStrip.ModeClicked)
+    def _mode_clicked(self, event: ModeStrip.ModeClicked) -> None:
+        self.switch_mode(event.mode)
 
-    @on(MomentsView.StepSelected)
-    def _moment_step(self, event: MomentsView.StepSelected) -> None:
+    def on_moments_view_step_selected(self, event) -> None:
+        """A key moment's "see step N" (MomentsView.StepSelected; its module is imported with the view)."""
         self.show_step(event.step)
 
     # B's QuizView asks for "see step N"; the handler is registered only when the widget exists
@@ -230,17 +448,30 @@ class LessonScreen(Screen):
             return
         had_problems = bool(self.problems)
         self.problems = []
-        mode = self.tabs.active
-        step = min(self.walkthrough.current, len(loaded.steps))
+        mode = self.mode
+        walks = self.query(Walkthrough)
+        if walks:
+            walk = walks.first()
+            self.start_step = min(walk.current, len(loaded.steps))
+            # answered predict questions are not asked again (kept while the question is the same)
+            old = walk.predicts
+            from tutor.lesson import grading
+
+            new = grading.predict_questions(loaded.lesson)
+            self.answers = {s: a for s, a in walk.answers.items() if s in new and old.get(s) == new[s]}
         self.loaded = loaded
         self.mode = mode
-        self.start_step = step
         await self.recompose()
-        self._ensure_mode_widget(mode)
         self.call_after_refresh(self._focus_mode)
         self.notify("Lesson reloaded" + (": problems fixed" if had_problems else ""), timeout=2)
 
     def _show_problems(self) -> None:
-        panel = self.query_one("#problems", Static)
-        panel.update(literal("\n".join(self.problems)))
-        panel.display = True
+        panels = self.query_children("#problems")
+        if panels:
+            panels.first(Static).update(literal("\n".join(self.problems)))
+            panels.first().display = True
+        else:
+            self.mount(self._problems_panel(), after=self.query_one("#mode-strip"))
+
+
+__all__ = ["MODES", "LessonScreen", "ModeStrip"]

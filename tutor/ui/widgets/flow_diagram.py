@@ -1,199 +1,245 @@
-"""The concept flow: boxes and arrows, left-to-right or top-to-bottom, or a one-line breadcrumb.
+"""The concept flow: boxes and arrows left to right, or a one-line breadcrumb.
 
-Each node is its own widget, so the current one is highlighted with a CSS class (``-current``) and the
-whole layout switches with a class on the diagram (``-horizontal``, ``-vertical``, ``-compact``):
+One widget draws the whole diagram as text (no widget per box), in one of two layouts chosen from the
+terminal's size when it is made (and again when the terminal is resized):
 
-* ``-horizontal``: equal-width boxes in a row (labels wrap inside them), arrows between them;
-* ``-vertical``: boxes one under the other, when the row would be too narrow and there is height to spare;
-* ``-compact``: a one-line breadcrumb of the current node and its neighbours (short terminals), drawn as one
-  line of text so that stepping changes no widget's size.
+* ``-boxes``: a box per node in a row, labels wrapped inside at word boundaries (a word is never broken:
+  when the longest word does not fit a box, the breadcrumb is used instead); under the row, the labelled
+  branches leaving the current node (``↪ no cookie → Create a new session``), then the caption on its own
+  lines;
+* ``-compact``: one line, the current node with its neighbours and the current node's branches.
 
-Edges between consecutive nodes are the arrows; every other edge (branches, loops) is listed under the
-diagram as ``↪ from → to: label``.
+A step changes neither layout nor height: it repaints the diagram without a layout pass.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Container
-from textual.events import Resize
-from textual.widgets import Static
+from textual.widget import Widget
 
-from tutor.lesson.model import Flow, FlowNode
-from tutor.ui.text import literal, visible
+from tutor.lesson.model import Flow
+from tutor.ui.text import visible
 
-LAYOUTS = ("-horizontal", "-vertical", "-compact")
+LAYOUTS = ("-boxes", "-compact")
 #: On terminals shorter than this the flow is a one-line breadcrumb (rows are worth more than boxes).
 COMPACT_BELOW_HEIGHT = 34
-#: The narrowest a box may be in the left-to-right layout (its label wraps inside).
+#: The narrowest a box may be (border and padding included).
 MIN_BOX_WIDTH = 12
-#: Rows the rest of the walkthrough needs when the flow is drawn top-to-bottom.
-ROWS_FOR_THE_REST = 30
-#: An arrow's label is written on the arrow only when it is this short; longer ones go in the edge list.
-ARROW_LABEL_MAX = 10
-ARROW_WIDTH = 5
+#: The widest a box is drawn.
+MAX_BOX_WIDTH = 30
+ARROW = " ─▶ "
 #: A node's label in the breadcrumb is cut to this many cells (with "…").
-CRUMB_LABEL_WIDTH = 24
+CRUMB_LABEL_WIDTH = 28
+#: The caption under the boxes takes at most this many lines.
+CAPTION_LINES = 2
 
 
-class FlowNodeBox(Static):
-    """One node of the flow."""
-
-    def __init__(self, node: FlowNode, **kw) -> None:
-        super().__init__(literal(node.label), **kw)
-        self.node = node
-
-
-class FlowArrow(Static):
-    """The arrow between two consecutive nodes (with its label when that is short)."""
-
-    def __init__(self, label: str | None, **kw) -> None:
-        super().__init__(**kw)
-        self.label_text = visible(label) if label else ""
-
-    def set_direction(self, direction: str) -> None:
-        label = self.label_text
-        if direction == "-horizontal":
-            text = f"{label}\n──▶" if label else "\n──▶"
-        elif direction == "-vertical":
-            text = f"▼ {label}" if label else "▼"
+def wrap_words(text: str, width: int) -> list[str] | None:
+    """``text`` wrapped at spaces into lines of at most ``width`` cells; None when a word is wider."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if cell_len(word) > width:
+            return None
+        if not line:
+            line = word
+        elif cell_len(line) + 1 + cell_len(word) <= width:
+            line += " " + word
         else:
-            text = "›"
-        self.update(literal(text))
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
 
 
-class FlowDiagram(Container):
+class FlowDiagram(Widget):
     """Draws a lesson's ``flow``; :meth:`set_phase` highlights the nodes of the current phase."""
 
-    #: styles of the breadcrumb (compact layout), set in app.tcss like the boxes'
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"flow-diagram--node", "flow-diagram--current", "flow-diagram--arrow"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "flow-diagram--node",
+        "flow-diagram--current",
+        "flow-diagram--arrow",
+        "flow-diagram--edge",
+        "flow-diagram--caption",
+    }
 
     def __init__(self, flow: Flow, **kw) -> None:
         super().__init__(**kw)
         self.flow = flow
         self.phase: str | None = None
         self._current: list[int] = []  # indexes of the highlighted nodes
-        self._arrows_drawn: str | None = None  # the layout the arrows are drawn for
-        self.layout_class = "-horizontal"
-        self.add_class(self.layout_class)
+        self.labels = [visible(n.label) for n in flow.nodes]
+        names = {n.id: visible(n.label) for n in flow.nodes}
+        #: node index -> its labelled outgoing edges as "label → target"
+        self.branches: dict[int, list[str]] = {}
         order = {n.id: i for i, n in enumerate(flow.nodes)}
-        labels = {n.id: n.label for n in flow.nodes}
-        #: index i -> label of the arrow from node i to node i + 1 (None: an arrow without label)
-        self.arrows: dict[int, str | None] = {}
-        self.other_edges: list[str] = []
         for edge in flow.edges:
-            a, b = order.get(edge.from_), order.get(edge.to)
-            short = edge.label is None or len(edge.label) <= ARROW_LABEL_MAX
-            if a is not None and b == a + 1 and a not in self.arrows:
-                self.arrows[a] = edge.label if short else None
-                if short:
-                    continue
-            text = f"{labels.get(edge.from_, edge.from_)} → {labels.get(edge.to, edge.to)}"
-            self.other_edges.append(f"{text}: {edge.label}" if edge.label else text)
+            a = order.get(edge.from_)
+            if a is not None and edge.label:
+                self.branches.setdefault(a, []).append(f"{visible(edge.label)} → {names.get(edge.to, edge.to)}")
+        self.caption = visible(flow.caption or "")
+        # the layout is chosen now, from the terminal's size, so the first style pass is the last one
+        try:
+            size = self.app.size
+        except Exception:  # made outside an app (tests of the widget alone)
+            size = None
+        self.layout_class = self.choose_layout(size.width, size.height) if size else "-boxes"
+        self.add_class(self.layout_class)
 
-    def compose(self) -> ComposeResult:
-        with Container(classes="flow-nodes"):
-            for index, node in enumerate(self.flow.nodes):
-                if index:
-                    yield FlowArrow(self.arrows.get(index - 1), classes="-joined" if index - 1 in self.arrows else "")
-                yield FlowNodeBox(node)
-        edges = "   ".join(f"↪ {e}" for e in self.other_edges)
-        yield Static(classes="flow-crumb")
-        yield Static(literal(edges), classes="flow-edges" + ("" if edges else " -empty"))
-        caption = self.flow.caption or ""
-        yield Static(literal(caption), classes="flow-caption" + ("" if caption else " -empty"))
+    # -- layout -------------------------------------------------------------------------------------
+    def _box_width(self, width: int) -> int:
+        count = max(1, len(self.labels))
+        return min(MAX_BOX_WIDTH, (width - 2 - len(ARROW) * (count - 1)) // count)
 
-    def on_mount(self) -> None:
-        self._apply_layout(self.size.width)
-        # the breadcrumb's colours come from the CSS of the component classes: draw it again for a new theme
-        self.watch(self.app, "theme", lambda _: self.call_after_refresh(self._redraw_crumb), init=False)
+    def _box_lines(self, width: int) -> list[list[str]] | None:
+        """Each label wrapped inside its box at this terminal width; None when the boxes do not fit."""
+        box = self._box_width(width)
+        if box < MIN_BOX_WIDTH:
+            return None
+        wrapped = [wrap_words(label, box - 4) for label in self.labels]
+        if any(lines is None for lines in wrapped):
+            return None
+        return wrapped  # type: ignore[return-value]
 
-    def on_resize(self, event: Resize) -> None:
-        self._apply_layout(event.size.width)
-
-    def relayout(self) -> None:
-        """Choose the layout again (the terminal's height changed)."""
-        self._apply_layout(self.size.width)
-
-    def choose_layout(self, width: int) -> str:
-        height = self.app.size.height if self.is_attached else 0
+    def choose_layout(self, width: int, height: int) -> str:
         if height and height < COMPACT_BELOW_HEIGHT:
             return "-compact"
-        count = len(self.flow.nodes)
-        arrows = sum(max(ARROW_WIDTH, len(visible(self.arrows.get(i) or "")) + 2) for i in range(count - 1))
-        if width <= 0 or (width - arrows) // count >= MIN_BOX_WIDTH:
-            return "-horizontal"
-        if height - ROWS_FOR_THE_REST >= 4 * count:
-            return "-vertical"
-        return "-compact"
+        if width and self._box_lines(width) is None:
+            return "-compact"
+        return "-boxes"
 
-    def _apply_layout(self, width: int) -> None:
-        layout = self.choose_layout(width)
+    def relayout(self) -> None:
+        """Choose the layout again (the terminal's size changed)."""
+        size = self.app.size
+        layout = self.choose_layout(size.width, size.height)
         if layout != self.layout_class:
             self.remove_class(self.layout_class)
             self.add_class(layout)
             self.layout_class = layout
-        if layout != self._arrows_drawn:
-            self._arrows_drawn = layout
-            for arrow in self.query(FlowArrow):
-                arrow.set_direction(layout)
-        self._update_window()
+            self.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        self.relayout()
 
     def set_phase(self, phase: str | None) -> None:
         """Highlight every node whose ``phases`` include ``phase``."""
-        if phase == self.phase and self.is_mounted:
+        if phase == self.phase and self._current is not None and self.is_mounted:
             return
         self.phase = phase
-        self._update_window()
-
-    def _update_window(self) -> None:
-        """Mark the current node(s): boxes in the diagram, or the one-line breadcrumb in the compact layout.
-
-        The breadcrumb (current node(s) and their neighbours) is one line of text, so a step changes no
-        widget's size or visibility: no layout pass, no restyle of the boxes. The boxes get their
-        ``-current`` class only while they are shown (and when the layout changes back to them).
-        """
-        phase = self.phase
         self._current = [i for i, n in enumerate(self.flow.nodes) if phase is not None and phase in n.phases]
-        if self.layout_class == "-compact":
-            self._draw_crumb()
-            return
-        for i, box in enumerate(self.query(FlowNodeBox)):
-            box.set_class(i in self._current, "-current")
-
-    def _draw_crumb(self) -> None:
-        crumbs = self.query(".flow-crumb")
-        if not crumbs:
-            return
-        nodes = self.flow.nodes
-        current = self._current or [0]
-        near = {j for i in current for j in (i - 1, i, i + 1) if 0 <= j < len(nodes)}
-        node_style = self.get_component_rich_style("flow-diagram--node")
-        current_style = self.get_component_rich_style("flow-diagram--current")
-        arrow_style = self.get_component_rich_style("flow-diagram--arrow")
-        text = Text(no_wrap=True, overflow="crop", end="")
-        for i in sorted(near):
-            if i - 1 in near:  # the arrow between two shown neighbours
-                text.append("›", arrow_style)
-            label = literal(nodes[i].label)
-            label.no_wrap = True
-            label.truncate(CRUMB_LABEL_WIDTH, overflow="ellipsis")
-            label = Text(" ") + label + Text(" ")
-            label.stylize(current_style if i in self._current else node_style)
-            text.append_text(label)
-        crumbs.first(Static).update(text, layout=False)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._redraw_crumb()
-
-    def _redraw_crumb(self) -> None:
-        if self.layout_class == "-compact" and self.is_mounted:
-            self._draw_crumb()
+        self.refresh()  # same size: a repaint only
 
     @property
     def current_nodes(self) -> list[str]:
         return [self.flow.nodes[i].id for i in self._current]
+
+    def _caption_lines(self, console: Console, width: int) -> list[Text]:
+        if not self.caption:
+            return []
+        lines = list(Text(self.caption).wrap(console, width - 2))
+        if len(lines) > CAPTION_LINES:
+            lines = lines[:CAPTION_LINES]
+            lines[-1].truncate(width - 3)
+            lines[-1].append("…")
+        return lines
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        if self.layout_class == "-compact":
+            return 1
+        boxes = self._box_lines(width) or [[""]]
+        height = 2 + max(len(lines) for lines in boxes)
+        if self.branches:
+            height += 1
+        return height + len(self._caption_lines(self.app.console, width))
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def _branch_text(self) -> Text:
+        text = Text()
+        for i in self._current:
+            for branch in self.branches.get(i, []):
+                text.append("  ↪ " if text else "↪ ")
+                text.append(branch)
+        return text
+
+    def render(self) -> Text:
+        width = self.size.width
+        node = self.get_component_rich_style("flow-diagram--node")
+        current = self.get_component_rich_style("flow-diagram--current")
+        arrow = self.get_component_rich_style("flow-diagram--arrow")
+        edge = self.get_component_rich_style("flow-diagram--edge")
+        caption = self.get_component_rich_style("flow-diagram--caption")
+        if self.layout_class == "-compact" or not width:
+            return self._crumb(width, node, current, arrow, edge)
+        boxes = self._box_lines(width)
+        if boxes is None:
+            return self._crumb(width, node, current, arrow, edge)
+        box = self._box_width(width)
+        inner = max(len(lines) for lines in boxes)
+        middle = 1 + (inner - 1) // 2
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for y in range(inner + 2):
+            if y:
+                out.append("\n")
+            out.append(" ")
+            for i, lines in enumerate(boxes):
+                if i:
+                    out.append(ARROW if y == middle else " " * len(ARROW), arrow)
+                here = i in self._current
+                style = current if here else node
+                h, v, tl, tr, bl, br = ("━", "┃", "┏", "┓", "┗", "┛") if here else ("─", "│", "╭", "╮", "╰", "╯")
+                if y == 0:
+                    out.append(tl + h * (box - 2) + tr, style)
+                elif y == inner + 1:
+                    out.append(bl + h * (box - 2) + br, style)
+                else:
+                    top = (inner - len(lines)) // 2
+                    label = lines[y - 1 - top] if 0 <= y - 1 - top < len(lines) else ""
+                    pad = box - 4 - cell_len(label)
+                    out.append(v, style)
+                    out.append(" " + " " * (pad // 2) + label + " " * (pad - pad // 2) + " ", style)
+                    out.append(v, style)
+        if self.branches:
+            branch = self._branch_text()
+            branch.truncate(width - 1, overflow="ellipsis")
+            out.append("\n ")
+            out.append_text(Text(branch.plain, style=edge) if branch.plain else Text(""))
+        for line in self._caption_lines(self.app.console, width):
+            out.append("\n ")
+            out.append(line.plain, caption)
+        return out
+
+    def _crumb(self, width: int, node: Style, current: Style, arrow: Style, edge: Style) -> Text:
+        """One line: the current node(s) with their neighbours, then the current node's branches."""
+        nodes = self.labels
+        here = self._current or [0]
+        near = sorted({j for i in here for j in (i - 1, i, i + 1) if 0 <= j < len(nodes)})
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        if near and near[0] > 0:
+            text.append("… › ", arrow)
+        for n, i in enumerate(near):
+            if n:
+                text.append(" › ", arrow)
+            label = Text(nodes[i])
+            label.truncate(CRUMB_LABEL_WIDTH, overflow="ellipsis")
+            text.append(f" {label.plain} ", current if i in self._current else node)
+        if near and near[-1] < len(nodes) - 1:
+            text.append(" › …", arrow)
+        branch = self._branch_text()
+        if branch.plain:
+            text.append("   ")
+            text.append(branch.plain, edge)
+        if width:
+            text.truncate(width, overflow="ellipsis")
+        return text
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+
+__all__ = ["FlowDiagram", "LAYOUTS"]

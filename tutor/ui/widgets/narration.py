@@ -22,30 +22,51 @@ def narration_for(lesson: Lesson, step: Step) -> str:
     return f"{step.action} → {step.result}"
 
 
-class Narration(Static):
-    """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally."""
+def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None) -> Text:
+    """The heading and narration of ``step`` (None: before the first step), with a predict verdict."""
+    text = Text()
+    if step is None:
+        text.append(f"Step 0 of {total}\n", style="bold")
+        text.append_text(literal("Press → (or n) to play the first step."))
+        return text
+    text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
+    text.append_text(literal(narration_for(lesson, step)))
+    if verdict is not None:
+        text.append("\nYour prediction: ", style="italic")
+        text.append_text(verdict)
+    return text
 
-    def show(self, lesson: Lesson, step: Step | None, total: int) -> None:
-        if step is None:
-            text = Text()
-            text.append(f"Step 0 of {total}\n", style="bold")
-            text.append_text(literal("Press → (or n) to play the first step."))
-        else:
-            text = Text()
-            text.append(f"Step {step.step} of {total} · {step.phase}\n", style="bold")
-            text.append_text(literal(narration_for(lesson, step)))
+
+class Narration(Static):
+    """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally.
+
+    It sits in a scrolling box (``#narration-box``) that shares the band above the table with the code.
+    Its height is the most any step of the lesson needs at its width (:meth:`measure`), so a step changes
+    its text, never its size: no layout pass per step.
+    """
+
+    def measure(self, texts: list[Text]) -> None:
+        """Every text this narration may show (all steps, with their possible verdicts)."""
+        self._all_texts = texts
+        self._heights: dict[int, int] = {}
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        texts = getattr(self, "_all_texts", None)
+        if not texts or not self.is_attached:
+            return super().get_content_height(container, viewport, width)
+        height = self._heights.get(width)
+        if height is None:
+            console = self.app.console
+            height = self._heights[width] = max(len(t.wrap(console, max(1, width))) for t in texts)
+        return height
+
+    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None) -> None:
+        """Show ``step``'s heading and narration (and the verdict on its predict question, if answered)."""
+        text = step_text(lesson, step, total, verdict)
         if text == getattr(self, "_shown_text", None):
             return
         self._shown_text = text
-        if not (self.is_mounted and self.content_region.width):
-            self.update(text)  # not laid out yet
+        if not (self.is_mounted and self.content_region.width) or not getattr(self, "_all_texts", None):
+            self.update(text)  # not laid out yet (or not measured: sized by its text)
             return
-        # no layout when the box keeps its height (most steps): a layout pass re-arranges the whole screen
-        self.update(text, layout=False)
-        content = self.content_region.size
-        parent = self.parent.size if isinstance(self.parent, Widget) else content
-        wanted = (content.width, self.get_content_height(parent, self.screen.size, content.width))
-        # the same wanted height at the same width lays out the same (also when max-height clips it)
-        if wanted != getattr(self, "_wanted", None):
-            self._wanted = wanted
-            self.refresh(layout=True)
+        self.update(text, layout=False)  # the same height as every other step's

@@ -1,83 +1,62 @@
-"""The variable tracker: one row per tracked variable, one column per revealed step."""
+"""The variable tracker: each tracked variable's value at the current step, then recent history.
+
+One row per variable. Columns, left to right: the variable, its value **now** (at the current step; wraps
+onto up to :data:`NOW_LINES` lines), then the steps before it, newest first, as many as fit the width
+(each one line; long values keep both ends). A value that changed at the current step is emphasised and
+its previous value is always readable: in the next column, or under it (``was …``) when there is no room
+for history. Every column has a heading. Like the execution table it is a line-API widget: its height is
+fixed for a lesson and a width (the most lines any step needs), so a step repaints it without a layout.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.binding import BindingType
-from textual.geometry import Region
+from textual.strip import Strip
 
 from tutor.lesson.model import Tracked
 from tutor.ui.text import abbreviate, format_value, literal
-from tutor.ui.widgets.execution_table import StepTable
+from tutor.ui.widgets.execution_table import GAP, PAD, StepTable, cell_text, wrap_cell
 
-CELL_WIDTH = 20
-#: How a changed value is emphasised (a text style, not a colour: colours come from the theme).
-CHANGED_STYLE = "bold underline"
+#: The most lines a value "now" may take (longer ones are shortened in the middle); one on short terminals.
+NOW_LINES = 3
+SHORT_BELOW_HEIGHT = 34
+#: The narrowest a history column may be.
+HISTORY_MIN = 16
+#: A history column is never wider than this.
+HISTORY_MAX = 24
+#: How a changed value is emphasised (with the theme's colour of the component class).
+CHANGED_STYLE = "bold"
 
 
-class VariableTracker(StepTable, inherit_bindings=False, can_focus=False):
-    """Values of the tracked variables after each revealed step; a value that changed is emphasised.
+class VariableTracker(StepTable, can_focus=False):
+    """Values of the tracked variables at the current step and before it; a value that changed is emphasised.
 
-    It follows the walkthrough (the newest step's column is scrolled into view), so it takes no keys of
-    its own: the walkthrough's keys stay with the walkthrough. The mouse wheel scrolls it.
+    It follows the walkthrough (or the playground), so it takes no keys of its own.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = []
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "variable-tracker--header",
+        "variable-tracker--changed",
+        "variable-tracker--label",
+        "variable-tracker--was",
+    }
 
     def __init__(self, variables: Sequence[Tracked], **kw) -> None:
-        kw.setdefault("cursor_type", "column")
-        kw.setdefault("show_cursor", False)
-        kw.setdefault("fixed_columns", 1)
         super().__init__(**kw)
         self.variables: tuple[Tracked, ...] = tuple(variables)
+        self._frame: list[Strip] = []
+        self._frame_key: tuple = ()
+        self._height_for: tuple[int, int, int] = (-1, -1, -1)  # (width, steps, now_lines) the height was measured for
+        self._height = 0
 
-    def on_mount(self) -> None:
-        self.add_column(literal("variable"), key="label")
-        for index, tracked in enumerate(self.variables):
-            self.add_row(literal(tracked.label or tracked.variable), key=f"v{index}")
-
-    # -- StepTable hooks: one column per step -----------------------------------------------------
-    def _step_changed(self, index: int) -> None:
-        self._fill_column(index)
-        if index + 1 < len(self._shown):
-            self._fill_column(index + 1)  # "changed" emphasis compares with the step before
-
-    def _remove_step(self, index: int) -> None:
-        self.remove_column(f"s{index}")
-
-    def _point_at(self, upto: int) -> None:
-        # the (invisible) column cursor follows the newest step; its column is scrolled into view now, with
-        # the widths just measured (a scroll after the next refresh used a stale, narrower virtual size)
-        self.move_cursor(column=upto, animate=False, scroll=False)
-        if self.is_mounted and self.size:
-            self._scroll_to_newest()
-        else:
-            self.call_after_refresh(self._scroll_to_newest)
-
-    def on_resize(self) -> None:
-        """Narrower or newly laid out (a fresh tracker in the playground): the newest column stays in view."""
-        self.call_after_refresh(self._scroll_to_newest)
-
-    def _scroll_to_newest(self) -> None:
-        if not (self.is_mounted and self.size) or self.upto >= len(self.columns):
-            return
-        top = self._get_fixed_offset().top
-        x, _, width, height = self._get_column_region(self.upto)
-        self.scroll_region_now(Region(x, int(self.scroll_y) + top, width, max(1, height - top)))
-
-    def _add_steps(self, upto: int) -> None:
-        while len(self._shown) < upto:
-            index = len(self._shown)
-            step = self._steps[index]
-            self._shown.append(step)
-            self.add_column(Text(str(index + 1)), key=f"s{index}")
-            self._fill_column(index, update_width=True)
-
+    # -- values ------------------------------------------------------------------------------------
     def value(self, step_index: int, tracked: Tracked) -> Any:
-        return self._shown[step_index].get(tracked.variable)
+        return self._steps[step_index].get(tracked.variable)
 
     def changed(self, step_index: int, tracked: Tracked) -> bool:
         """Did this variable change at this step (compared with the step before)?"""
@@ -85,9 +64,157 @@ class VariableTracker(StepTable, inherit_bindings=False, can_focus=False):
             return self.value(0, tracked) is not None
         return self.value(step_index, tracked) != self.value(step_index - 1, tracked)
 
-    def _fill_column(self, index: int, *, update_width: bool = False) -> None:
-        for row, tracked in enumerate(self.variables):
-            text = literal(abbreviate(format_value(self.value(index, tracked)), CELL_WIDTH))
-            if self.changed(index, tracked):
-                text.style = CHANGED_STYLE
-            self.update_cell(f"v{row}", f"s{index}", text, update_width=update_width)
+    def text(self, step_index: int, tracked: Tracked) -> str:
+        return cell_text(format_value(self.value(step_index, tracked)))
+
+    def label(self, tracked: Tracked) -> str:
+        return tracked.label or tracked.variable
+
+    @property
+    def now_lines(self) -> int:
+        """Lines a value "now" may take: :data:`NOW_LINES`, one on a short terminal."""
+        return 1 if self.is_attached and self.app.size.height < SHORT_BELOW_HEIGHT else NOW_LINES
+
+    # -- StepTable hooks ----------------------------------------------------------------------------
+    def _steps_changed(self, first: int) -> None:
+        self._frame_key = ()
+        self.refresh()
+
+    def _revealed(self) -> None:
+        self.refresh()
+
+    # -- layout -------------------------------------------------------------------------------------
+    def _widths(self, width: int) -> tuple[int, int, int]:
+        """(label width, "now" width, number of history columns) for ``width`` cells."""
+        labels = max((len(self.label(t)) for t in self.variables), default=8)
+        label_w = min(max(labels, 8), max(8, width * 2 // 5))
+        longest = max((len(self.text(i, t)) for i in range(len(self._steps)) for t in self.variables), default=8)
+        rest = width - label_w - GAP
+        column = HISTORY_MIN + GAP
+        if longest + column <= rest:  # every value on one line, history beside it
+            now_w = longest
+            history = min(6, (rest - longest) // column)
+        else:  # values wrap: room for a 32-character ID first, history in what is left
+            history = min(3, max(0, (rest - min(longest, 34)) // column))
+            now_w = rest - history * column
+        now_w = max(1, now_w)
+        return label_w, now_w, history
+
+    def _cell(self, step_index: int, tracked: Tracked, width: int, lines: int) -> tuple[Text, bool]:
+        """The text of a value in a cell of ``width`` × ``lines`` (shortened in the middle when longer)."""
+        text = self.text(step_index, tracked)
+        if len(text) > width * lines:
+            text = abbreviate(text, width * lines)
+        return literal(text), self.changed(step_index, tracked)
+
+    def _render(self, width: int) -> list[Strip]:
+        console = self.app.console
+        label_w, now_w, history = self._widths(width)
+        current = self.upto - 1
+        history = min(history, max(0, current))
+        # history columns share what is left, no wider than HISTORY_MAX each
+        left = width - label_w - now_w - 2 * GAP
+        hist_w = min(HISTORY_MAX, (left - GAP * max(0, history - 1)) // history) if history else 0
+        header_style = self.get_component_rich_style("variable-tracker--header")
+        changed_style = self.get_component_rich_style("variable-tracker--changed")
+        label_style = self.get_component_rich_style("variable-tracker--label")
+        was_style = self.get_component_rich_style("variable-tracker--was")
+        widths = [label_w, now_w] + [hist_w] * history
+        base = self.rich_style
+
+        def line(cells: list[list[Segment]], style: Style | None = None) -> Strip:
+            segments: list[Segment] = []
+            for i, cell in enumerate(cells):
+                if i:
+                    segments.append(Segment(" " * GAP, PAD))
+                segments.extend(cell)
+            used = sum(s.cell_length for s in segments)
+            if used < width:
+                segments.append(Segment(" " * (width - used), PAD))
+            # the widget's own colours under everything (a line-API widget paints its background itself)
+            segments = list(Segment.apply_style(segments, base, style))
+            return Strip(segments, width).crop(0, width)
+
+        headings = ["variable", f"now · step {current + 1}" if current >= 0 else "now"]
+        headings += [f"step {current + 1 - k}" for k in range(1, history + 1)]
+        head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths)]
+        lines = [line(head_cells, header_style)]
+        for tracked in self.variables:
+            label = wrap_cell(console, literal(abbreviate(self.label(tracked), label_w)), label_w)[0]
+            label = list(Segment.apply_style(label, label_style))
+            if current < 0:
+                lines.append(line([label, wrap_cell(console, Text(""), now_w)[0]]))
+                continue
+            now, changed = self._cell(current, tracked, now_w, self.now_lines)
+            inline_was = changed and history == 0 and current > 0 and self.now_lines == 1
+            if inline_was:  # one line per variable (short terminal): "value (was before)" on it
+                before_text = self.text(current - 1, tracked)
+                room = max(4, now_w - len(now.plain) - 7)
+                if room < min(len(before_text), 12):  # share the line
+                    room = max(4, (now_w - 7) // 2)
+                    now = literal(abbreviate(now.plain, now_w - 7 - min(room, len(before_text))))
+                now.stylize(changed_style)
+                was = Text(" (was ", style=was_style) + literal(abbreviate(before_text, room)) + Text(")")
+                was.stylize(was_style)
+                now = now + was
+            elif changed:
+                now.stylize(changed_style)
+            now_lines = wrap_cell(console, now, now_w)[: self.now_lines] if inline_was else wrap_cell(console, now, now_w)
+            if changed and history == 0 and current > 0 and not inline_was:  # no column for the step before
+                before, _ = self._cell(current - 1, tracked, max(1, now_w - 4), 1)
+                was = Text("was ", style=was_style) + before
+                was.stylize(was_style)
+                now_lines += wrap_cell(console, was, now_w)
+            history_cells = []
+            for k in range(1, history + 1):
+                text, changed_then = self._cell(current - k, tracked, hist_w, 1)
+                text = literal(abbreviate(text.plain, hist_w))
+                if changed_then:
+                    text.stylize(CHANGED_STYLE)
+                history_cells.append(wrap_cell(console, text, hist_w)[0])
+            for y, now_line in enumerate(now_lines):
+                cells = [label if y == 0 else [Segment(" " * label_w, PAD)], now_line]
+                cells += history_cells if y == 0 else [[Segment(" " * hist_w, PAD)]] * history
+                lines.append(line(cells))
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if width <= 0:
+            return Strip.blank(width)
+        key = (width, self.upto, len(self._steps), self.now_lines)
+        if key != self._frame_key:
+            self._frame_key = key
+            self._frame = self._render(width)
+        if y < len(self._frame):
+            return self._frame[y]
+        return Strip.blank(width, self.rich_style)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        """The most lines any step needs at this width (so stepping never changes the height)."""
+        if (width, len(self._steps), self.now_lines) != self._height_for and self.is_attached:
+            self._height_for = (width, len(self._steps), self.now_lines)
+            console = self.app.console
+            _, now_w, history = self._widths(width)
+            total = 1
+            for tracked in self.variables:
+                texts = {self.text(i, tracked) for i in range(len(self._steps))}
+                most = 1
+                for text in texts:
+                    if len(text) > now_w * self.now_lines:
+                        text = abbreviate(text, now_w * self.now_lines)
+                    if len(text) > now_w:
+                        most = max(most, len(literal(text).wrap(console, now_w, overflow="fold")))
+                changes = any(self.changed(i, tracked) for i in range(1, len(self._steps)))
+                if history == 0 and changes and self.now_lines > 1:
+                    most += 1  # "was ..." under a changed value (on the same line on short terminals)
+                total += min(most, self.now_lines + 1)
+            self._height = total
+        return self._height or 1 + len(self.variables)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._frame_key = ()
+
+    def on_resize(self) -> None:
+        self.refresh()

@@ -1,32 +1,35 @@
-"""The walkthrough: flow diagram, code, execution table, variable tracker and narration, step by step.
+"""The walkthrough: flow diagram, code, narration, variable tracker and the execution table, step by step.
 
-It owns the current step. Moving forward onto a step that has a predict question first asks the
-question and reveals the step only once an answer is chosen.
+The execution table is the main region (full width, every row that fits); above it a band shares the
+code and the narration with the tracker, and the flow diagram (boxes, or a one-line breadcrumb) sits on
+top. The walkthrough owns the current step. Moving forward onto a step that has a predict question first
+asks the question (:class:`~tutor.ui.screens.predict.PredictScreen`) and reveals the step once it is
+answered.
+
+Its keys are the lesson screen's (screen-level bindings, so they work wherever the focus is); the screen
+calls the ``action_*`` methods here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.lesson.model import Question
-from tutor.ui.screens.dialogs import ValueScreen
-from tutor.ui.text import literal
+from tutor.ui.screens.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
-from tutor.ui.widgets.narration import Narration
+from tutor.ui.widgets.narration import Narration, step_text
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
@@ -37,93 +40,8 @@ SPEEDS: tuple[float, ...] = (3.0, 2.0, 1.0, 0.5, 0.25)
 DEFAULT_SPEED = 2
 
 
-class PredictPanel(Vertical):
-    """A predict question: "what happens next?" before the step is revealed."""
-
-    def __init__(self, **kw) -> None:
-        super().__init__(**kw)
-        self.question: Question | None = None
-        self.order: list[int] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="predict-prompt")
-        yield OptionList(id="predict-choices")
-        yield Static(id="predict-result")
-
-    def ask(self, step: int, question: Question, order: list[int]) -> None:
-        self.question = question
-        self.order = order
-        self.picks: set[int] = set()
-        self.border_title = f"What happens next? (step {step})"
-        prompt = literal(question.prompt)
-        if question.multiple:
-            prompt.append("\n(more than one is right: pick each, then Submit)", style="italic")
-        self.query_one("#predict-prompt", Static).update(prompt)
-        choices = self.query_one("#predict-choices", OptionList)
-        choices.clear_options()
-        for shown, index in enumerate(order):
-            choices.add_option(Option(self._choice_prompt(shown, index), id=f"choice-{index}"))
-        if question.multiple:
-            choices.add_option(Option(Text("Submit the answer", style="bold"), id="submit"))
-        choices.highlighted = 0
-        self.query_one("#predict-result", Static).update("")
-        self.remove_class("-answered")
-
-    def _choice_prompt(self, shown: int, index: int) -> Text:
-        assert self.question is not None
-        box = ("☑ " if index in self.picks else "☐ ") if self.question.multiple else ""
-        prompt = Text(f"{box}{grading.choice_letter(shown)}) ")
-        prompt.append_text(literal(self.question.choices[index].text))
-        return prompt
-
-    def toggle(self, index: int) -> None:
-        """Pick or unpick a choice of a multiple-answer question."""
-        self.picks ^= {index}
-        choices = self.query_one("#predict-choices", OptionList)
-        shown = self.order.index(index)
-        choices.replace_option_prompt(f"choice-{index}", self._choice_prompt(shown, index))
-
-    def show_result(self, question: Question, chosen: list[int], correct: bool) -> None:
-        text = Text("✓ Right. " if correct else "✗ Not quite. ", style="bold")
-        feedback = [question.choices[i].feedback for i in chosen if question.choices[i].feedback]
-        if feedback:
-            text.append_text(literal(" ".join(feedback)))
-        if not correct:
-            right = [question.choices[i].text for i in sorted(grading.correct_indexes(question))]
-            text.append_text(literal(("\n" if feedback else "") + "Answer: " + "; ".join(right)))
-        result = self.query_one("#predict-result", Static)
-        result.update(text)
-        result.set_class(correct, "-right")
-        result.set_class(not correct, "-wrong")
-        self.add_class("-answered")
-
-
 class Walkthrough(Widget, can_focus=False):
     """Steps through a lesson's execution table."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,n", "next", "Next"),
-        Binding("left,p", "back", "Back"),
-        Binding("home", "first", "First step", show=False),
-        Binding("end", "last", "Last step", show=False),
-        Binding("g", "jump", "Go to step", show=False, priority=True),  # priority: keys typed right after it are digits
-        Binding("space", "autoplay", "Autoplay"),
-        Binding("plus,equals_sign", "faster", "Faster", show=False),
-        Binding("minus", "slower", "Slower", show=False),
-        Binding("r", "restart", "Restart", show=False),
-        Binding("1,a", "choose(0)", "Choice a", show=False),
-        Binding("2,b", "choose(1)", "Choice b", show=False),
-        Binding("3,c", "choose(2)", "Choice c", show=False),
-        Binding("4,d", "choose(3)", "Choice d", show=False),
-        Binding("5,e", "choose(4)", "Choice e", show=False),
-        Binding("6,f", "choose(5)", "Choice f", show=False),
-        # while a step number is being typed after `g` (priority: before the table sees Enter)
-        *[Binding(str(d), f"jump_digit({d})", f"Digit {d}", show=False, priority=True) for d in range(10)],
-        Binding("backspace", "jump_delete", "Delete digit", show=False, priority=True),
-        Binding("enter", "jump_go", "Go to the step", priority=True),
-        Binding("escape", "jump_cancel", "Cancel the jump", priority=True),
-    ]
-    JUMP_ACTIONS = frozenset({"jump_digit", "jump_delete", "jump_go", "jump_cancel"})
 
     class StepChanged(Message):
         """The current step changed (0 = before the first step)."""
@@ -141,7 +59,8 @@ class Walkthrough(Widget, can_focus=False):
             self.chosen = chosen
             self.correct = correct
 
-    def __init__(self, loaded: LoadedLesson, *, start: int = 0, seed: int = 0, **kw) -> None:
+    def __init__(self, loaded: LoadedLesson, *, start: int = 0, seed: int = 0,
+                 answers: dict[int, tuple[tuple[int, ...], bool]] | None = None, **kw) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self.lesson = loaded.lesson
@@ -149,53 +68,69 @@ class Walkthrough(Widget, can_focus=False):
         self.seed = seed
         self.current = max(0, min(start, len(self.steps)))
         self.predicts: dict[int, Question] = grading.predict_questions(self.lesson)
-        #: predict answers given in this session: step -> (chosen choice indexes, correct)
-        self.answers: dict[int, tuple[tuple[int, ...], bool]] = {}
+        #: predict answers given in this session: step -> (chosen choice indexes, correct); a reloaded
+        #: lesson keeps the answers to the questions that are still the same
+        self.answers: dict[int, tuple[tuple[int, ...], bool]] = {
+            step: answer for step, answer in (answers or {}).items() if step in self.predicts
+        }
         #: the step whose predict question is on screen, waiting for an answer
         self.pending: int | None = None
         self.speed = DEFAULT_SPEED
         self._timer: Timer | None = None
         self.max_reached = 0
         self._start = self.current
-        self._asked_bindings = False
+        self._start_gate = False
+        self._composed = False
         #: the step number typed so far after `g` (None: not jumping)
         self.jump_text: str | None = None
+        self._status_text = ""
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         lesson = self.lesson
         yield FlowDiagram(lesson.flow, id="flow")
-        with Horizontal(id="walk-middle"):
+        # a 2×2 grid (app.tcss): tall terminals put the code on the left, the narration over the tracker on
+        # the right; short ones the code over the tracker on the left, the narration the whole right
+        with Grid(id="walk-band", classes="-no-tracker" if not lesson.tracker else ""):
             yield CodeView(lesson.code, id="code")
-            with Vertical(id="walk-side"):
-                yield Narration(id="narration")
-                yield PredictPanel(id="predict")
+            with VerticalScroll(id="narration-box", can_focus=False):
+                narration = Narration(id="narration")
+                narration.measure(self._narration_texts())
+                yield narration
+            if lesson.tracker:
+                tracker = VariableTracker(lesson.tracker, id="tracker")
+                tracker.set_steps(self.steps)
+                yield tracker
         yield Static(id="walk-status")
-        with Horizontal(id="walk-bottom"):
-            table = ExecutionTable(lesson.table.columns, id="table")
-            table.border_title = "Execution table"
-            yield table
-            tracker = VariableTracker(lesson.tracker, id="tracker")
-            tracker.border_title = "Variables"
-            yield tracker
-        jump = Static(id="jump")
-        jump.display = False
-        yield jump
+        table = ExecutionTable(lesson.table.columns, id="table")
+        table.set_steps(self.steps)
+        yield table
+
+    def _narration_texts(self) -> list[Text]:
+        """Every text the narration may show: each step's, and a predict step's with each verdict."""
+        texts = [step_text(self.lesson, None, self.total)]
+        for step in self.steps:
+            texts.append(step_text(self.lesson, step, self.total))
+            question = self.predicts.get(step.step)
+            if question is not None:
+                for index in range(len(question.choices)):
+                    correct = grading.is_correct(question, [index])
+                    texts.append(step_text(self.lesson, step, self.total, verdict_text(question, [index], correct)))
+        return texts
 
     def on_mount(self) -> None:
-        store = self._store()
-        if store is not None:
-            self.max_reached = self.app.store_call(lambda: store.lesson_summary(self.lesson.id).steps_reached, 0)
-        table = self.query_one(ExecutionTable)
-        tracker = self.query_one(VariableTracker)
-        table.set_steps(self.steps)
-        tracker.set_steps(self.steps)
-        self.query_one("#tracker").display = bool(self.lesson.tracker)
+        self._composed = True
         self.current = 0
-        self.go(self._start, gate=False)
+        self.go(self._start, gate=self._start_gate)
 
-    def on_resize(self) -> None:
-        self.query_one(FlowDiagram).relayout()
+    @property
+    def table(self) -> ExecutionTable:
+        return self.query_one(ExecutionTable)
+
+    @property
+    def tracker(self) -> VariableTracker | None:
+        trackers = self.query(VariableTracker)
+        return trackers.first() if trackers else None
 
     # -- state --------------------------------------------------------------------------------------
     def _store(self):
@@ -208,6 +143,9 @@ class Walkthrough(Widget, can_focus=False):
     def go(self, target: int, *, gate: bool = True) -> None:
         """Move to ``target`` (clamped). Going forward stops before an unanswered predict question."""
         target = max(0, min(target, self.total))
+        if not self._composed:  # built a moment ago (another mode asked for a step): go there once mounted
+            self._start, self._start_gate = target, gate
+            return
         self.pending = None
         if gate and target > self.current:
             for step in range(self.current + 1, target + 1):
@@ -219,38 +157,42 @@ class Walkthrough(Widget, can_focus=False):
 
     def _ask(self, step: int) -> None:
         self.pending = step
-        self.add_class("-asking")
-        question = self.predicts[step]
-        order = grading.choice_order(question, grading.stable_seed(self.seed, self.lesson.id, question.id))
-        panel = self.query_one(PredictPanel)
-        panel.ask(step, question, order)
-        panel.display = True
-        # the table shrinks to make room for the question: its current row stays in view
-        self.query_one(ExecutionTable).keep_cursor_in_view()
         self.stop_autoplay()
         self._update_status()
-        self.query_one("#predict-choices", OptionList).focus()
-        if not self._asked_bindings:
-            self._asked_bindings = True
-            self.refresh_bindings()
+        question = self.predicts[step]
+        order = grading.choice_order(question, grading.stable_seed(self.seed, self.lesson.id, question.id))
+
+        def closed(answered: bool | None) -> None:
+            if self.pending == step and not answered:
+                self.pending = None  # closed unanswered: stay before the step
+                self._update_status()
+
+        self.app.push_screen(PredictScreen(step, question, order, self._answer_for(step)), closed)
+
+    def _answer_for(self, step: int):
+        def on_answer(chosen: list[int]) -> bool:
+            if self.pending != step:
+                self.pending = step
+            return self.answer(chosen)
+
+        return on_answer
 
     def _show(self, upto: int) -> None:
         self.current = upto
-        if self.pending is None:
-            self.query_one(PredictPanel).display = False
-            self.remove_class("-asking")
-        table = self.query_one(ExecutionTable)
-        table.reveal(upto)
-        self.query_one(VariableTracker).reveal(upto)
+        self.table.reveal(upto)
+        tracker = self.tracker
+        if tracker is not None:
+            tracker.reveal(upto)
         step = self.steps[upto - 1] if upto else None
         phase = step.phase if step else None
         self.query_one(FlowDiagram).set_phase(phase)
         self.query_one(CodeView).set_phase(phase)
-        self.query_one(Narration).show(self.lesson, step, self.total)
+        verdict = None
+        if upto in self.answers and upto in self.predicts:
+            chosen, correct = self.answers[upto]
+            verdict = verdict_text(self.predicts[upto], list(chosen), correct)
+        self.query_one(Narration).show(self.lesson, step, self.total, verdict=verdict)
         self._update_status()
-        if self._asked_bindings != (self.pending is not None):
-            self._asked_bindings = self.pending is not None
-            self.refresh_bindings()  # the choice keys appear / disappear in the Footer
         if upto > self.max_reached:
             self.max_reached = upto
             store = self._store()
@@ -261,13 +203,11 @@ class Walkthrough(Widget, can_focus=False):
     def _update_status(self) -> None:
         parts = [f"step {self.current}/{self.total}"]
         if self.pending is not None:
-            parts.append("answer to continue: a-f / 1-6 / Enter")
+            parts.append(f"predict step {self.pending}: a-f / 1-6 choose, Enter confirm")
         if self._timer is not None:
             parts.append(f"▶ autoplay every {SPEEDS[self.speed]:g}s (+/- speed, space stops)")
-        else:
-            parts.append(f"autoplay {SPEEDS[self.speed]:g}s")
         text = " · ".join(parts)
-        if text != getattr(self, "_status_text", None):
+        if text != self._status_text:
             self._status_text = text
             # one line high (app.tcss), full width: a new text never changes its size
             self.query_one("#walk-status", Static).update(Text(text), layout=False)
@@ -290,20 +230,16 @@ class Walkthrough(Widget, can_focus=False):
         if self.current >= self.total:
             self.stop_autoplay()
 
-    # -- actions ------------------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.JUMP_ACTIONS:
+    # -- actions (bound by the lesson screen) ----------------------------------------------------------
+    def can(self, action: str) -> bool:
+        """Whether a walkthrough action is available now (the screen's check_action)."""
+        if action.startswith("jump_"):
             return self.jump_text is not None
-        if action == "choose":
-            if self.pending is None:
-                return False
-            return int(parameters[0]) < len(self.predicts[self.pending].choices)
         return True
 
     def action_next(self) -> None:
-        if self.pending is not None:
-            return
-        self.go(self.current + 1)
+        if self.pending is None:
+            self.go(self.current + 1)
 
     def action_back(self) -> None:
         self.stop_autoplay()
@@ -326,18 +262,24 @@ class Walkthrough(Widget, can_focus=False):
         self.stop_autoplay()
         self.jump_text = ""
         self._show_jump()
-        self.refresh_bindings()
+        self.screen.refresh_bindings()
 
     def _show_jump(self) -> None:
-        jump = self.query_one("#jump", Static)
-        jump.update(Text.assemble(("Go to step: ", "bold"), self.jump_text or "", "▏ ",
-                                  (f"1–{self.total}, Enter goes, Esc cancels", "italic")))
-        jump.display = True
+        """The line where the step number is typed (made the first time `g` is pressed)."""
+        text = Text.assemble(("Go to step: ", "bold"), self.jump_text or "", "▏ ",
+                             (f"1–{self.total}, Enter goes, Esc cancels", "italic"))
+        jumps = self.query_children("#jump")
+        if jumps:
+            jumps.first(Static).update(text)
+            jumps.first().display = True
+        else:
+            self.mount(Static(text, id="jump"))
 
     def _close_jump(self) -> None:
         self.jump_text = None
-        self.query_one("#jump", Static).display = False
-        self.refresh_bindings()
+        for jump in self.query_children("#jump"):
+            jump.display = False
+        self.screen.refresh_bindings()
 
     def action_jump_digit(self, digit: int) -> None:
         if self.jump_text is not None and len(self.jump_text) < 6:
@@ -381,22 +323,22 @@ class Walkthrough(Widget, can_focus=False):
         self.speed = max(self.speed - 1, 0)
         self._restart_timer()
 
-    def action_choose(self, shown: int) -> None:
-        if self.pending is None:
-            return
-        panel = self.query_one(PredictPanel)
-        if not 0 <= shown < len(panel.order):
-            return
-        if self.predicts[self.pending].multiple:
-            panel.toggle(panel.order[shown])
-        else:
-            self.answer([panel.order[shown]])
+    def action_full_value(self) -> None:
+        self.table.action_select_cursor()
 
-    def answer(self, chosen: list[int]) -> None:
-        """Answer the pending predict question with these choices (indexes in the lesson file)."""
+    def action_row(self, delta: int) -> None:
+        table = self.table
+        if abs(delta) > 1:
+            (table.action_page_down if delta > 0 else table.action_page_up)()
+        else:
+            (table.action_cursor_down if delta > 0 else table.action_cursor_up)()
+
+    def answer(self, chosen: list[int]) -> bool:
+        """Answer the pending predict question with these choices (indexes in the lesson file); the step
+        is revealed. Returns whether the answer is right."""
         step = self.pending
         if step is None:
-            return
+            return False
         question = self.predicts[step]
         chosen = sorted(chosen)
         correct = grading.is_correct(question, chosen)
@@ -404,36 +346,15 @@ class Walkthrough(Widget, can_focus=False):
         store = self._store()
         if store is not None:
             self.app.store_call(lambda: store.record_answer(self.lesson.id, question.id, "predict", chosen, correct, 0))
-        panel = self.query_one(PredictPanel)
-        panel.show_result(question, chosen, correct)
         self.pending = None
         self.post_message(self.PredictAnswered(question, tuple(chosen), correct))
         self._show(step)
-        panel.display = True
-        table = self.query_one(ExecutionTable)
-        table.keep_cursor_in_view()
-        table.focus()
+        return correct
 
     # -- events -------------------------------------------------------------------------------------
-    @on(OptionList.OptionSelected, "#predict-choices")
-    def _choice_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if self.pending is None or not event.option_id:
-            return
-        panel = self.query_one(PredictPanel)
-        if event.option_id == "submit":
-            if panel.picks:
-                self.answer(sorted(panel.picks))
-            else:
-                self.notify("Pick at least one choice first", severity="warning", timeout=3)
-            return
-        index = int(event.option_id.removeprefix("choice-"))
-        if self.predicts[self.pending].multiple:
-            panel.toggle(index)
-        else:
-            self.answer([index])
-
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
+        from tutor.ui.screens.dialogs import ValueScreen  # (not needed for the first frame)
+
         self.app.push_screen(ValueScreen(event.step, self.lesson.table.columns))
