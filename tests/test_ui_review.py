@@ -279,15 +279,27 @@ def test_tutor_review_with_only_cards_of_gone_questions_says_so(capsys) -> None:
 
 
 @sync
-async def test_the_picker_counts_only_cards_of_listed_lessons(store: ProgressStore, clock: Clock) -> None:
+async def test_the_picker_counts_only_cards_it_can_show(store: ProgressStore, clock: Clock) -> None:
+    from textual.widgets import DataTable
+
     from tutor.ui.app import TutorApp
 
-    _miss(store, TRACE_Q, ("a-lesson-not-listed", "q"))
+    _miss(store, TRACE_Q, ("a-lesson-not-listed", "q"), ("expiry", "a-question-renamed-since"))
     clock.now = MONDAY + DAY
     app = TutorApp(store=store, cursor_blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.screen._review_title().plain == "↻ Review: 1 card due"
+        table = app.screen.query_one("#lessons", DataTable)
+        assert table.get_row_at(0)[1].plain == "↻ Review: 1 card due"
+        # the one card left is answered: nothing can be shown now, though two due cards stay stored
+        deck = ReviewDeck(store)
+        deck.answer(next(c for c in deck.due() if c.question_id == TRACE_Q[1]), [1], True, 0, 5.0)
+        app.screen.refresh_progress()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.get_row_at(0)[1].plain.startswith("↻ Review: nothing due")
+        assert len(deck.due()) == 2
 
 
 def test_tutor_review_with_nothing_due_does_not_import_textual(tmp_path: Path) -> None:

@@ -66,6 +66,8 @@ class PickerScreen(Screen):
         self.visible_ids: list[str] = []
         #: due counts for the Review entry (None: no progress store)
         self.review = None
+        #: due cards whose lesson and question were found (None until counted: see count_due_cards)
+        self.review_showable: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -86,7 +88,7 @@ class PickerScreen(Screen):
         for key, label in (("level", "Level"), ("minutes", "Min"), ("progress", "Steps reached"), ("best", "Best test")):
             table.add_column(Text(label), key=key)
         self.next_up = self._find_next_up()
-        self.review = self._review_summary()
+        self._update_review()
         self._fill("")
         if self._review_due() and REVIEW_KEY in self.visible_ids:
             table.move_cursor(row=0, animate=False)  # due cards first, as in Anki
@@ -138,9 +140,34 @@ class PickerScreen(Screen):
         )
 
     # -- the Review entry ---------------------------------------------------------------------------
-    def _review_summary(self):
+    def _update_review(self) -> None:
+        """Due counts now; when cards are due, a worker then counts those that can be shown."""
         summary = getattr(self.app, "review_summary", None)
-        return summary() if summary is not None else None
+        self.review = summary() if summary is not None else None
+        self.review_showable = None if self.review is not None and self.review.due else 0
+        if self.review_showable is None:
+            self.count_due_cards()
+
+    @work(thread=True, group="review", exit_on_error=False)
+    def count_due_cards(self) -> None:
+        """How many due cards can be shown: their lesson found and loaded, their question still in it (a
+        question renamed since is not counted). Loads those lessons, so off the screen's thread."""
+        from tutor.review import ReviewDeck, due_items
+
+        store = getattr(self.app, "store", None)
+        review = self.review
+        if store is None or review is None:
+            return
+        items, _ = due_items(ReviewDeck(store).due(review.now), getattr(self.app, "extra_dirs", ()))
+        try:
+            self.app.call_from_thread(self._review_counted, len(items))
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _review_counted(self, showable: int) -> None:
+        self.review_showable = showable
+        if REVIEW_KEY in self.visible_ids:
+            self.query_one("#lessons", DataTable).update_cell(REVIEW_KEY, "title", self._review_title())
 
     def _review_shown(self, query: str) -> bool:
         """Once there are cards, and while no filter is typed (Enter in the filter opens the first lesson)."""
@@ -150,6 +177,8 @@ class PickerScreen(Screen):
         """Cards due now in the lessons listed here (a card of a lesson that is gone cannot be shown)."""
         if self.review is None:
             return 0
+        if self.review_showable is not None:
+            return self.review_showable
         return sum(due for lid, (_, due) in self.review.lessons.items()
                    if lid in self.rows and not self.rows[lid].problem)
 
@@ -196,7 +225,7 @@ class PickerScreen(Screen):
     def refresh_progress(self) -> None:
         table = self.query_one("#lessons", DataTable)
         before, self.next_up = self.next_up, self._find_next_up()
-        self.review = self._review_summary()
+        self._update_review()
         query = self.query_one("#filter", Input).value
         if self._review_shown(query) != (REVIEW_KEY in self.visible_ids):
             self._fill(query)  # the entry appears (first cards) or goes (progress reset)
