@@ -39,7 +39,7 @@ def store(tmp_path):
 
 
 def _text(app, selector: str) -> str:
-    widget = app.query_one(selector)
+    widget = app.screen.query_one(selector)
     content = widget.render()
     return getattr(content, "plain", str(content))
 
@@ -73,7 +73,7 @@ async def test_fixation_solved_by_keys_gets_a_verdict_and_is_saved(store):
         step = playground.result.step
         assert f"Goal reached at step {step.step}: attacker · Send 200 → 200 OK: dashboard for alice" in verdict
         assert playground.table.step_at_cursor() is step  # the row that reached the goal is highlighted
-        assert _text(app, "#ch-status") == "events 3 / par 3 · hints 0/2"
+        assert not app.query_one("#ch-status").display  # the verdict replaces the status line
         # the run is over: event keys do nothing more
         await pilot.press("g")
         await pilot.pause()
@@ -104,7 +104,7 @@ async def test_hints_cost_stars_retry_starts_again_and_the_list_shows_the_best(s
         assert "Hint 1" not in _text(app, "#ch-brief")
         await pilot.press("h", "b", "c", "b", "l", "b", "d")
         await pilot.pause()
-        assert _text(app, "#ch-verdict").startswith("✓ Solved in 3 events (par 3) ★★☆  1 hint taken")
+        assert _text(app, "#ch-verdict").startswith("✓ Solved in 3 events (par 3) ★★☆  1 hint taken  · r retry")
         await pilot.press("escape")  # back to the list, with the best result
         await pilot.pause()
         assert view.playground is None and app.query_one("#ch-list").display
@@ -205,3 +205,38 @@ async def test_every_built_in_challenge_is_solved_by_keys(lesson, store):
             assert _text(app, "#ch-verdict").startswith(f"✓ Solved in {len(challenge.solution)} event"), challenge.id
     assert {(r.challenge_id, r.stars) for r in store.challenge_runs(lesson)} == \
         {(c.id, 3) for c in app.loaded.lesson.challenges}
+
+
+@sync
+async def test_in_the_app_the_mode_strip_leads_to_challenges_and_progress_shows_the_result(tmp_path, monkeypatch, capsys):
+    """The real lesson screen: `[` reaches Challenges (the last mode), a challenge solved by keys is
+    saved, and `tutor progress` lists it."""
+    from tutor.cli import main
+    from tutor.ui.app import TutorApp
+
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TUTOR_LESSONS", "")
+    app = TutorApp(lesson=load_lesson(ROOT / "lessons" / "session-attacks.yaml"), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("left_square_bracket")  # from the walkthrough back round to the last mode
+        await pilot.pause()
+        screen = app.screen
+        assert screen.mode == "challenges"
+        strip = screen.query_one("#mode-strip").render().plain
+        assert strip.rstrip().endswith("Play Challenges")  # all nine modes fit at 80 columns
+        view = screen.query_one("#challenges-view")
+        await pilot.press("enter")  # csrf-unset-chromium: SameSite unset, alice has just signed in
+        await pilot.pause()
+        assert view.playground.challenge.id == "csrf-unset-chromium"
+        await pilot.press("s", "t")  # cross-site on, POST /transfer
+        await pilot.pause()
+        assert view.playground.result.reached
+        assert _text(app, "#ch-verdict").startswith("✓ Solved in 1 event (par 1) ★★★")
+        await pilot.pause()
+        assert app.store is not None
+        (run,) = app.store.challenge_runs("session-attacks")
+        assert (run.challenge_id, run.solved, run.events, run.stars) == ("csrf-unset-chromium", True, 1, 3)
+    capsys.readouterr()
+    assert main(["progress"]) == 0
+    assert "  session-attacks/csrf-unset-chromium  ✓ ★★★  1 event (par 1), 0 hints, 1 run" in capsys.readouterr().out

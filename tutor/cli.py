@@ -13,7 +13,7 @@ import sys
 
 from tutor import __version__
 
-MODES = ("walkthrough", "moments", "visual", "practice", "test", "snapshot", "transcript", "play")
+MODES = ("walkthrough", "moments", "visual", "practice", "test", "snapshot", "transcript", "play", "challenges")
 
 
 def _add_lessons_option(p: argparse.ArgumentParser, *, top: bool = False) -> None:

@@ -38,6 +38,7 @@ MODES: dict[str, tuple[str, str]] = {
     "snapshot": ("Snapshot", "Snapshot"),
     "transcript": ("Transcript", "Transcript"),
     "play": ("Play", "Playground"),
+    "challenges": ("Challenges", "Challenges"),
 }
 #: How often a watched lesson file is checked, in seconds.
 WATCH_INTERVAL = 0.5
@@ -99,9 +100,13 @@ class ModeStrip(Widget):
         key = self.get_component_rich_style("mode-strip--key")
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         self._spans = []
+        # each label padded by a space when they all fit so, else one space between them (80 columns)
+        roomy = sum(len(label) + 2 for label, _full in MODES.values()) <= self.size.width
         for mode, (label, _full) in MODES.items():
+            if not roomy and self._spans:
+                text.append(" ", plain)
             start = len(text)
-            text.append(f" {label} ", active if mode == self.active else plain)
+            text.append(f" {label} " if roomy else label, active if mode == self.active else plain)
             self._spans.append((start, len(text), mode))
         if len(text) + 11 <= self.size.width:  # the hint only when it fits whole
             text.append(" [ ] switch", key)
@@ -306,6 +311,11 @@ class LessonScreen(Screen):
             if mode == "moments":
                 return MomentsView(list(lesson.moments), id="moments-list")
             return ReadableText(lesson.snapshot if mode == "snapshot" else lesson.transcript, id=f"{mode}-text")
+        if mode == "challenges":
+            challenges = _optional_widget("tutor.ui.widgets.challenge", "ChallengesView")
+            if challenges is None:
+                return Static("Challenges are not available in this build.", classes="missing")
+            return challenges(loaded, id="challenges-view")
         if mode == "play":
             playground = _optional_widget("tutor.ui.widgets.playground", "PlaygroundView")
             if playground is None:

@@ -179,11 +179,7 @@ class ChallengePlayground(PlaygroundView):
             return
         for index, shown in enumerate(self.steps):
             if shown is step or shown.step == step.step:
-                table = self.table
-                if hasattr(table, "_move_cursor"):  # the line-API table
-                    table._move_cursor(index)
-                else:  # a DataTable
-                    table.move_cursor(row=index)
+                self.table._move_cursor(index)
                 return
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -218,7 +214,8 @@ class ChallengesView(Widget):
     """The Challenges mode: the list, and one run at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Challenges", show=False),
+        Binding("enter", "start_highlighted", "Start"),
+        Binding("escape", "leave", "Challenges"),
     ]
 
     def __init__(self, loaded: LoadedLesson, store: Any = None, **kw: Any) -> None:
@@ -292,7 +289,11 @@ class ChallengesView(Widget):
                 if record.hints_used:
                     detail += f", {record.hints_used} hint{'s' if record.hints_used != 1 else ''}"
             line.append(detail, style="dim")
-            options.append(Option(line, id=challenge.id))
+            brief = Text("       ", end="")
+            brief.append_text(literal(challenge.brief))
+            brief.stylize("dim")
+            prompt = Text("\n", end="").join([line, brief])
+            options.append(Option(prompt, id=challenge.id))
         return options
 
     def refresh_list(self) -> None:
@@ -333,6 +334,7 @@ class ChallengesView(Widget):
         run = self.query_one("#ch-run")
         run.display = True
         self.query_one("#ch-verdict").display = False
+        self.query_one("#ch-status").display = True
         run.mount(playground)
         self._show_brief()
         self._show_status(playground)
@@ -346,7 +348,7 @@ class ChallengesView(Widget):
         text = Text(end="")
         text.append_text(literal(challenge.title))
         text.stylize("bold")
-        text.append("  ")
+        text.append(" — ")
         text.append_text(literal(challenge.brief))
         for number, hint in enumerate(self.hints, 1):
             text.append(f"\nHint {number}: ", style="bold")
@@ -408,17 +410,17 @@ class ChallengesView(Widget):
                 verdict.append(f"  {playground.hints_used} hint{'s' if playground.hints_used != 1 else ''} taken")
         else:
             verdict.append("✗ The goal cannot be reached any more: a step it rules out happened", style="bold")
+        verdict.append("  · r retry · Esc challenges", style="dim")
         step = result.step
         if step is not None:
             verdict.append(f"\n{'Goal reached' if solved else 'Ruled out'} at step {step.step}: ")
             verdict.append_text(literal(f"{step.actor} · {step.action} → {step.result}"))
-        verdict.append("\nr retry · Esc back to the challenges", style="dim")
         widget = self.query_one("#ch-verdict", Static)
         widget.update(verdict)
         widget.set_class(solved, "-solved")
         widget.set_class(not solved, "-failed")
         widget.display = True
-        self._show_status(playground)
+        self.query_one("#ch-status").display = False  # the verdict says it all
 
     def action_leave(self) -> None:
         if self.challenge is not None:
@@ -426,7 +428,17 @@ class ChallengesView(Widget):
         else:
             self.screen.action_back()  # type: ignore[attr-defined]
 
+    def action_start_highlighted(self) -> None:
+        """(The list's own Enter starts the highlighted challenge; this binding names the key.)"""
+        option_list = self.query_one("#ch-list", OptionList)
+        if option_list.highlighted is not None:
+            self.start(str(option_list.get_option_at_index(option_list.highlighted).id))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start_highlighted":
+            return self.challenge is None and bool(self.lesson.challenges)
+        if action == "leave":  # in the list, Escape is the screen's (back to the picker)
+            return self.challenge is not None
         return True
 
 
