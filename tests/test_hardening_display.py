@@ -68,6 +68,8 @@ def write_hostile_lesson(tmp_path: Path) -> Path:
             "mistakes": [hostile("mistake")],
         }
     ]
+    data["challenges"][0]["title"] = hostile("challenge")
+    data["challenges"][0]["brief"] = hostile("challenge-brief")
     path = tmp_path / "hostile-display.yaml"
     # safe_dump writes the control characters as escapes ("\e[31m"), which is valid YAML text.
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096), encoding="utf-8")
@@ -162,6 +164,7 @@ MODE_TAGS = {
     "snapshot": ["snapshot"],
     "transcript": ["transcript"],
     "play": [],
+    "challenges": ["challenge", "challenge-brief"],
 }
 
 

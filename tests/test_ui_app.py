@@ -173,9 +173,9 @@ async def test_mode_keys_cycle_through_every_tab() -> None:
         assert seen == list(MODES) + ["walkthrough"]
         await pilot.press("left_square_bracket")
         await pilot.pause()
-        assert screen.tabs.active == "play"
-        # every quiz/playground tab got its widget (or a one-line note) when first shown
-        for mode in ("visual", "practice", "test", "play"):
+        assert screen.tabs.active == list(MODES)[-1] == "challenges"
+        # every quiz/playground/challenges tab got its widget (or a one-line note) when first shown
+        for mode in ("visual", "practice", "test", "play", "challenges"):
             assert screen.tabs.get_pane(mode).children
 
 
