@@ -256,3 +256,27 @@ def test_flow_quotes_what_yaml_would_misread():
 
     assert flow({"a": "GET /x", "b": "true", "c": "200", "d": "x: y", "e": "", "f": [1, None]}) == \
         '{a: GET /x, b: "true", c: "200", d: "x: y", e: "", f: [1, null]}'
+
+
+def test_engine_changes_and_browsers_of_a_challenge_are_checked_at_their_keys(tmp_path):
+    text = lesson_text(FIXATION.replace("engine: {rotate_on_login: false, cookie: {same_site: strict}}",
+                                        "engine: {rotate_on_login: false, strategy: jwt, store: sqlite}\n"
+                                        "    browsers: {fox: {kind: firefox}}"))
+    found = problems(tmp_path, text)
+    assert len(found) == 2, "\n".join(map(str, found))
+    p = at(found, *pos(text, "sqlite"))
+    assert p.message.startswith("with this challenge's engine changes: the jwt strategy keeps no server-side sessions")
+    p = at(found, *pos(text, "fox"))
+    assert p.message == "browser 'fox' is declared but no event uses it"
+
+
+def test_a_challenge_may_declare_a_browser_kind_its_events_use(tmp_path):
+    block = FIXATION.replace("engine: {rotate_on_login: false, cookie: {same_site: strict}}",
+                             "engine: {rotate_on_login: false}\n    browsers: {attacker: {kind: safari}}")
+    loaded = load_lesson(write(tmp_path, lesson_text(block)))
+    challenge = loaded.lesson.challenges[0]
+    with ChallengeRun(loaded.lesson, challenge) as run:
+        assert run.sim.browser_kind("attacker") == "safari"
+        for event in challenge.solution:
+            run.play(event)
+        assert run.result.reached

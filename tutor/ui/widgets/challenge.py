@@ -289,8 +289,7 @@ class ChallengesView(Widget):
                 if record.hints_used:
                     detail += f", {record.hints_used} hint{'s' if record.hints_used != 1 else ''}"
             line.append(detail, style="dim")
-            brief = Text("       ", end="")
-            brief.append_text(literal(challenge.brief))
+            brief = literal(challenge.brief)
             brief.stylize("dim")
             prompt = Text("\n", end="").join([line, brief])
             options.append(Option(prompt, id=challenge.id))
