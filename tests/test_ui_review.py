@@ -254,14 +254,16 @@ def test_tutor_review_with_cards_not_yet_due_says_when(capsys) -> None:
     assert capsys.readouterr().out == "Nothing to review: no card is due now. The next of your 1 card is due in 23h.\n"
 
 
-def test_tutor_review_with_cards_due_needs_a_terminal(capsys) -> None:
+def test_tutor_review_with_cards_due_needs_a_terminal(capsys, monkeypatch) -> None:
     import time
 
     from tutor.cli import main
+    from tutor.ui import terminal
 
+    monkeypatch.setattr(terminal, "terminal_problem", lambda: terminal.MESSAGE.format(why=" (stdin is not a terminal)"))
     with ProgressStore.open(clock=lambda: time.time() - 2 * DAY) as store:
         _miss(store, TRACE_Q, PLAIN_Q)
-    assert main(["review"]) == 1  # pytest's stdin is not a terminal
+    assert main(["review"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("tutor review: error: 2 cards are due, but tutor needs an interactive terminal (")
     assert "hint: run `tutor review` in a terminal; `tutor progress` shows the due counts anywhere" in err
