@@ -92,3 +92,20 @@ def test_top_level_help_lists_commands_in_the_readmes_order(capsys):
     out = capsys.readouterr().out
     listed = re.findall(r"^    (\w+)\s{2,}", out, re.M)
     assert listed == order, (listed, order)
+
+
+def test_lessons_naming_a_file_says_it_is_not_a_folder(tmp_path, capsys):
+    afile = tmp_path / "lessons.yaml"
+    afile.write_text("", encoding="utf-8")
+    assert main(["list", "--lessons", str(afile)]) == 1
+    assert capsys.readouterr().err == f"tutor list: error: --lessons {afile}: not a folder\n"
+    assert main(["list", "--lessons", str(tmp_path / "missing")]) == 1
+    assert capsys.readouterr().err.endswith(": no such folder\n")
+
+
+def test_new_into_a_path_that_cannot_be_written_says_cannot_write(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    target = afile / "x.yaml"
+    assert main(["new", "x", "-o", str(target)]) == 1
+    assert capsys.readouterr().err == f"tutor new: error: cannot write {target}: Not a directory\n"

@@ -38,6 +38,7 @@ CASES: list[tuple[str, str, list[str], int]] = [
     ("open", "an invalid lesson", ["open", "invalid.yaml"], 1),
     ("open", "an unknown mode", ["open", "session-lifecycle", "--mode", "quiz"], 2),
     ("open", "a step past the end", ["open", "session-lifecycle", "--step", "999"], 1),
+    ("open", "a negative step", ["open", "session-lifecycle", "--step", "-3"], 2),
     ("open", "not an interactive terminal", ["open", "session-lifecycle"], 1),
     ("simulate", "no file given", ["simulate"], 2),
     ("simulate", "a missing file", ["simulate", "missing.yaml"], 1),
@@ -66,13 +67,16 @@ CASES: list[tuple[str, str, list[str], int]] = [
     ("progress", "`--reset` without a terminal to confirm on", ["progress", "--reset"], 1),
     ("progress", "progress folder unusable", ["progress"], 1),
     ("progress", "`--actor` not a mailto: address", ["progress", "--format", "xapi", "--actor", "alice"], 1),
-    ("progress", "`--actor` without `--format xapi`", ["progress", "--actor", "mailto:a@b.example"], 1),
+    ("progress", "`--actor` without `--format xapi`", ["progress", "--actor", "mailto:a@b.example"], 2),
+    ("progress", "a pass mark over 100", ["progress", "--format", "xapi", "--pass-mark", "200"], 2),
     ("progress", "an unknown format", ["progress", "--format", "csv"], 2),
     ("review", "progress folder unusable", ["review"], 1),
     ("review", "`--lessons` folder missing", ["review", "--lessons", "no-such-folder"], 1),
     ("review", "an extra argument", ["review", "now"], 2),
     ("serve", "textual-serve not installed", ["serve"], 1),
     ("serve", "a port that is not a number", ["serve", "--port", "eighty"], 2),
+    ("serve", "a port out of range", ["serve", "--port", "-5"], 2),
+    ("serve", "no sessions allowed", ["serve", "--max-sessions", "0"], 2),
 ]
 
 FILE_ERROR = re.compile(r"^[^\s:][^:]*:\d+:\d+: error: \S")

@@ -13,9 +13,7 @@ from tutor.lesson import grading
 from tutor.progress import ProgressStore, default_path
 
 
-@pytest.fixture(autouse=True)
-def _tutor_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
 
 @sync

@@ -20,9 +20,7 @@ LESSON = "session-lifecycle"
 SIZES = [(80, 24), (200, 60)]
 
 
-@pytest.fixture(autouse=True)
-def _private_home(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
 
 def _screen_lines(app) -> list[str]:

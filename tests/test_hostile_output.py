@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 import yaml
+from terminal_support import run_on_a_pty
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_LESSON = ROOT / "lessons" / "session-lifecycle.yaml"
@@ -316,29 +317,13 @@ async def _drive(app, world: dict[str, Path]) -> None:
 @pytest.mark.parametrize("case", ["simulate-text", "list", "show-text", "progress-text", "check"])
 def test_on_a_terminal_only_our_own_colours_are_sent(world: dict[str, Path], case: str) -> None:
     """On a terminal the table may be coloured (SGR ``ESC[...m``, written by Rich for us); nothing else."""
-    import pty
-
     argv, code, _expected = CLI_CASES[case]
     args = [a.format(**{k: str(v) for k, v in world.items()}) for a in argv]
     env = {k: v for k, v in os.environ.items() if k not in ("TUTOR_LESSONS", "NO_COLOR")}
     env.update(TUTOR_HOME=str(world["home"]), TERM="xterm-256color", COLUMNS="200")
-    master, slave = pty.openpty()
-    child = subprocess.Popen([sys.executable, "-m", "tutor", *args], cwd=world["base"], env=env,
-                             stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
-    os.close(slave)
-    data = b""
-    try:
-        while True:
-            chunk = os.read(master, 65536)
-            if not chunk:
-                break
-            data += chunk
-    except OSError:  # the child closed the terminal
-        pass
-    finally:
-        os.close(master)
-    assert child.wait(timeout=60) == code
-    text = data.decode("utf-8").replace("\r\n", "\n")
+    got, text = run_on_a_pty(args, env, world["base"], stdin_tty=False)
+    assert got == code
+    text = text.replace("\r\n", "\n")
     assert "\x1b]" not in text, "an OSC sequence (a link, the clipboard, a title) reached the terminal"
     assert_inert(re.sub(r"\x1b\[[0-9;]*m", "", text), f"{case} on a terminal")
     assert "[/bold]" in text or case != "simulate-text"

@@ -18,12 +18,6 @@ from tutor.lesson.loader import LoadError, lesson_steps_cached, load_lesson, loa
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def lesson(tmp_path: Path) -> Path:
     path = tmp_path / "lesson.yaml"
     shutil.copy(resolve("session-lifecycle"), path)

@@ -102,3 +102,18 @@ def test_new_lists_every_phase_and_variable_and_uses_marks(tmp_path):
     lesson = load_lesson(path).lesson
     assert lesson.scenario.events[0].mark == "visit"
     assert lesson.narration[0].step == 1 and lesson.questions[1].predict == 2
+
+
+def test_one_lesson_id_pattern() -> None:
+    """The catalog, `tutor new` and `tutor check`'s message share catalog.ID_PATTERN; the model's ``Id``
+    (which the JSON Schema is made from) spells the same pattern."""
+    import typing
+
+    import msgspec
+
+    from tutor.lesson import catalog, model, template, validate
+
+    (meta,) = [m for m in typing.get_args(model.Id) if isinstance(m, msgspec.Meta)]
+    assert meta.pattern == catalog.ID_PATTERN.pattern
+    assert template.ID_PATTERN is catalog.ID_PATTERN
+    assert validate._PATTERN_MESSAGES[catalog.ID_PATTERN.pattern] == catalog.ID_MESSAGE

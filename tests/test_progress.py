@@ -25,12 +25,6 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 def test_location_follows_tutor_home(home: Path) -> None:
     assert default_path() == home / "progress.sqlite3"
     with ProgressStore.open() as store:
@@ -556,3 +550,14 @@ def test_tutor_progress_shows_progress_from_a_read_only_folder(home: Path) -> No
     finally:
         home.chmod(0o700)
     assert sorted(p.name for p in home.iterdir()) == ["progress.sqlite3"]
+
+
+def test_the_suite_never_uses_the_real_progress_or_lesson_cache() -> None:
+    """tests/conftest.py: a test without the home fixture still runs in a temporary TUTOR_HOME."""
+    import tempfile
+
+    from tutor.lesson.cache import cache_dir
+
+    temp = Path(tempfile.gettempdir()).resolve()
+    assert default_path().resolve().is_relative_to(temp)
+    assert cache_dir().resolve().is_relative_to(temp)

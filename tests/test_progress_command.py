@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+def home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tests/conftest.py's own TUTOR_HOME, and only the built-in lessons."""
     monkeypatch.setenv("TUTOR_LESSONS", "")
-    return tmp_path / "home"
+    return home
 
 
 def _fill() -> None:

@@ -126,7 +126,6 @@ def test_default_actor_is_the_user_and_pass_mark_is_an_option(home: Path) -> Non
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--actor", "alice"], "tutor progress: error: --actor alice: expected a mailto: address"),
-    (["--pass-mark", "120"], "tutor progress: error: --pass-mark must be a percentage 0-100"),
 ])
 def test_bad_options_are_one_error_and_exit_1(home: Path, args: list[str], message: str) -> None:
     done = run(home, *args)
@@ -134,7 +133,35 @@ def test_bad_options_are_one_error_and_exit_1(home: Path, args: list[str], messa
     assert done.stderr.startswith(message), done.stderr
 
 
+def test_a_pass_mark_out_of_range_is_a_usage_error(home: Path) -> None:
+    done = run(home, "--pass-mark", "120")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "tutor progress: error: argument --pass-mark: expected a percentage 0-100, not 120" in done.stderr
+
+
 def test_readme_says_how_to_send_them_to_an_lrs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "tutor progress --format xapi" in readme
     assert "X-Experience-API-Version: 1.0.3" in readme and "/statements" in readme
+
+
+def test_the_export_reads_the_catalog_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Titles and step counts come from one pass over the lesson files (a record of a lesson that is no
+    longer there cost one more pass each)."""
+    from tutor.commands.progress import progress_xapi
+    from tutor.lesson import catalog
+
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    with ProgressStore.open(tmp_path / "progress.sqlite3") as store:
+        store.record_step("session-lifecycle", 999)
+        store.record_step("a-removed-lesson", 3)
+        store.record_step("another-removed-lesson", 3)
+    files = list(catalog.lesson_files(catalog.builtin_dir()))
+    read = []
+    real = catalog.read_entry
+    monkeypatch.setattr(catalog, "read_entry", lambda path: read.append(path) or real(path))
+    with ProgressStore.open(tmp_path / "progress.sqlite3", readonly=True) as store:
+        statements = progress_xapi(store, {"objectType": "Agent", "mbox": "mailto:a@example.org"})
+    assert len(read) == len(files)
+    assert [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if s["verb"]["id"].endswith("/completed")] == [
+        "session-lifecycle"]

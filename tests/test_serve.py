@@ -290,11 +290,43 @@ def test_a_non_loopback_host_warns_loudly(host: str, monkeypatch: pytest.MonkeyP
     assert made[0]["max_sessions"] == 3
 
 
-def test_max_sessions_must_be_positive(capsys) -> None:
+def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "tutor", "serve", "--host", "127.0.0.1", "--port", str(port), "--exports", str(tmp_path)],
+            capture_output=True, text=True, timeout=WAIT, stdin=subprocess.DEVNULL,
+        )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"tutor serve: error: cannot listen on 127.0.0.1:{port}:" in done.stderr
+    assert "hint: choose another --port" in done.stderr
+
+
+def test_an_exports_folder_that_cannot_be_made_fails_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys) -> None:
+    monkeypatch.setattr(serve, "_make_server_class", lambda: pytest.fail("the server started"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    args = argparse.Namespace(host="localhost", port=8000, lessons=[], max_sessions=3, exports=str(blocker / "served"))
+    assert serve.run(args) == 1
+    assert capsys.readouterr().err.startswith(f"tutor serve: error: --exports {blocker / 'served'}: cannot create the folder")
+
+
+@pytest.mark.parametrize(("option", "value", "expected"), [
+    ("--max-sessions", "0", "expected a number, 1 or more, not 0"),
+    ("--port", "-5", "expected a port 1-65535, not -5"),
+    ("--port", "70000", "expected a port 1-65535, not 70000"),
+])
+def test_out_of_range_numbers_are_usage_errors(capsys, option: str, value: str, expected: str) -> None:
     from tutor.cli import main
 
-    assert main(["serve", "--max-sessions", "0"]) == 1
-    assert "--max-sessions must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", option, value])
+    assert exited.value.code == 2
+    assert f"tutor serve: error: argument {option}: {expected}" in capsys.readouterr().err
 
 
 # --- a real browser ---------------------------------------------------------------------------------------
@@ -381,7 +413,12 @@ def test_a_served_session_in_a_real_browser(start, tmp_path: Path) -> None:
 
     served = start()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # Chromium writes its profile, crash reports and dconf under $HOME: a HOME of this test's own
+        browser_home = tmp_path / "browser-home"
+        browser_home.mkdir()
+        env = {**os.environ, "HOME": str(browser_home), "XDG_CONFIG_HOME": str(browser_home / ".config"),
+               "XDG_CACHE_HOME": str(browser_home / ".cache")}
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             screen = Screen(page)
@@ -421,3 +458,4 @@ def test_a_served_session_in_a_real_browser(start, tmp_path: Path) -> None:
     (session,) = served.exports.iterdir()
     assert (session / "playground-1.yaml").read_text(encoding="utf-8").count("request: GET /") == 1
     assert list(served.cwd.iterdir()) == []  # nothing in the server's working folder
+    assert any(browser_home.iterdir())  # the browser's files went to its own HOME (not the real one)

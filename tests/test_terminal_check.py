@@ -8,14 +8,13 @@ app run headless (Pilot, `run(headless=True)`) are not affected.
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from terminal_support import run_on_a_pty
 from ui_support import UI_LESSON, make_app, sync
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,42 +27,10 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _on_a_pty(argv: list[str], env: dict[str, str], *, stdout_to: Path | None = None) -> tuple[int, str, float]:
-    """Run `tutor ARGV` with a pseudo-terminal as stdin and stderr (and stdout, unless redirected)."""
-    master, slave = pty.openpty()
-    out = open(stdout_to, "wb") if stdout_to else slave
-    start = time.monotonic()
-    try:
-        child = subprocess.Popen([sys.executable, "-m", "tutor", *argv], cwd=ROOT, env=env, stdin=slave,
-                                 stdout=out, stderr=slave)
-        try:
-            code = child.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-            pytest.fail(f"`tutor {' '.join(argv)}` was still running after 60 s")
-    finally:
-        if stdout_to:
-            out.close()
-        os.close(slave)
-    elapsed = time.monotonic() - start
-    text = b""
-    try:
-        while True:
-            chunk = os.read(master, 65536)
-            if not chunk:
-                break
-            text += chunk
-    except OSError:
-        pass
-    os.close(master)
-    return code, text.decode("utf-8", "replace"), elapsed
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("argv", [[], ["open", "session-lifecycle"]], ids=["picker", "open"])
 def test_term_dumb_is_refused_at_once(tmp_path: Path, argv: list[str]) -> None:
-    code, text, _elapsed = _on_a_pty(argv, _env(tmp_path, TERM="dumb"))
+    code, text = run_on_a_pty(argv, _env(tmp_path, TERM="dumb"), ROOT)
     assert code == 1, text
     assert f"{MESSAGE} (TERM=dumb); try `tutor show LESSON`" in text
     assert "\x1b[" not in text  # nothing was drawn
@@ -72,7 +39,7 @@ def test_term_dumb_is_refused_at_once(tmp_path: Path, argv: list[str]) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_stdout_redirected_is_refused_and_the_file_stays_empty(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
-    code, text, _elapsed = _on_a_pty(["open", "session-lifecycle"], _env(tmp_path), stdout_to=target)
+    code, text = run_on_a_pty(["open", "session-lifecycle"], _env(tmp_path), ROOT, stdout_to=target)
     assert code == 1 and f"{MESSAGE} (stdout is not a terminal)" in text, text
     assert target.read_bytes() == b""
 
@@ -93,8 +60,7 @@ def test_the_web_driver_needs_no_terminal(monkeypatch) -> None:
     assert terminal_problem() is None
 
 
-def test_headless_run_is_not_refused(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+def test_headless_run_is_not_refused(home: Path, monkeypatch) -> None:
     monkeypatch.setenv("TERM", "dumb")
     app = make_app()
 

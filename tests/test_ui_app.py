@@ -13,8 +13,7 @@ from ui_support import UI_LESSON, make_app, only_fixture_lessons, static_text, s
 
 
 @pytest.fixture(autouse=True)
-def _private_home(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+def _private_home(home: Path, monkeypatch) -> None:
     only_fixture_lessons(monkeypatch)
 
 

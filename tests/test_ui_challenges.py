@@ -54,7 +54,7 @@ async def test_fixation_solved_by_keys_gets_a_verdict_and_is_saved(store):
         playground = view.playground
         assert playground is not None and playground.challenge.id == "fixation"
         assert "Rotation is off" in _text(app, "#ch-brief")
-        assert _text(app, "#ch-status") == "events 0 / par 3 · hints 0/2 · ★★★ possible"
+        assert _text(app, "#ch-status") == "events 0 / par 3 · hints 0/2 · ★★★ possible · clock +0s"
         assert playground.setup_count == 1 and playground.browsers == ["browser", "attacker"]
         # only the allowed verbs have keys: no xss, tamper, logout, restart, no engine switches
         shown = {k.key for group in playground.keys.groups for k in group.keys}
@@ -92,11 +92,12 @@ async def test_hints_cost_stars_retry_starts_again_and_the_list_shows_the_best(s
         await pilot.press("h")
         await pilot.pause()
         assert "Hint 1: Whose session ID does the server keep" in _text(app, "#ch-brief")
-        assert _text(app, "#ch-status") == "events 0 / par 3 · hints 1/2 · ★★☆ possible"
+        assert _text(app, "#ch-status") == "events 0 / par 3 · hints 1/2 · ★★☆ possible · clock +0s"
         await pilot.press("g")  # a wasted event
         await pilot.pause()
         first = view.playground
         assert len(first.learner_events) == 1
+        assert _text(app, "#ch-status") == "events 1 / par 3 · hints 1/2 · ★★☆ possible · clock +0s · sessionId stored"
         await pilot.press("r")  # retry: a fresh run, setup played again, no hints taken
         await pilot.pause()
         second = view.playground

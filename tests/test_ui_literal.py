@@ -33,9 +33,7 @@ def _yaml_quote(s: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-@pytest.fixture(autouse=True)
-def _private_home(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from ui_support import sync
 
 
 @pytest.fixture(autouse=True)
-def _private_home(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+def _private_home(home: Path, monkeypatch) -> None:
     monkeypatch.delenv("TUTOR_LESSONS", raising=False)
 
 

@@ -23,9 +23,8 @@ from tutor.ui.widgets.playground import KEY_GROUPS, MORE_KEYS
 
 
 @pytest.fixture(autouse=True)
-def _tutor_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
+def _tutor_home(home, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # exports land here
 
 
 def view(app):

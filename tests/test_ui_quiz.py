@@ -8,11 +8,10 @@ from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
 from ui_support import widget_text
 from tutor.lesson import grading
 from tutor.progress import ProgressStore
+from tutor.ui.screens.dialogs import ConfirmScreen
 
 
-@pytest.fixture(autouse=True)
-def _tutor_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -501,15 +500,16 @@ async def test_a_test_can_be_finished_early_after_a_confirmation(loaded, store):
         right = sorted(grading.correct_indexes(first))
         await pilot.press(*(str(view._orders[0].index(i) + 1) for i in right), "enter")
         await pilot.press("f")
-        confirm = app.query_one("#quiz-confirm")
-        assert confirm.display and "Finish now? 9 unanswered questions count as wrong" in text_of(app, "#quiz-confirm")
-        assert active_keys(app) >= {"y", "n"} and not {"1", "enter", "h"} & active_keys(app)
+        confirm = app.screen  # the app's one confirmation dialog (the playground asks with it too)
+        assert isinstance(confirm, ConfirmScreen)
+        assert "Finish now? 9 unanswered questions count as wrong" in str(confirm.query_one("#confirm-question").render())
+        assert str(confirm.query_one("#confirm-keys").render()).startswith("y, n") and not {"1", "h", "f"} & active_keys(app)
         await pilot.press("n")  # keep going: nothing changed
-        assert not confirm.display and not view.finished and view.index == 1
+        assert app.screen is not confirm and not view.finished and view.index == 1
         await pilot.press("f", "escape")
-        assert not view.finished
+        assert not view.finished and not isinstance(app.screen, ConfirmScreen)
         await pilot.press("f", "y")
-        assert view.finished and not confirm.display
+        assert view.finished and not isinstance(app.screen, ConfirmScreen)
         summary = text_of(app, "#quiz-score-summary")
         assert "1 of 10 points" in summary and "9 unanswered counted as wrong" in summary
         items = app.query(".quiz-review-item")

@@ -12,9 +12,7 @@ from quiz_host import PlaygroundHost, QuizHost, load_quiz_lesson
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
-@pytest.fixture(autouse=True)
-def _tutor_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -29,15 +29,30 @@ def _add_lessons_option(p: argparse.ArgumentParser, *, top: bool = False) -> Non
     )
 
 
+def _number(kind: type, low: float | None = None, high: float | None = None, what: str = ""):
+    """An argparse ``type=``: a number within ``[low, high]``; anything else is a usage error (exit 2)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what or 'a number'}, not {text!r}") from None
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {what}, not {text}")
+        return value
+    return parse
+
+
 def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with examples."""
-    return sub.add_parser(
+    p = sub.add_parser(
         name,
         help=summary,
         description=description,
         epilog="examples:\n" + "\n".join(f"  {line}" for line in examples),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.set_defaults(usage_error=p.error)  # for options that are wrong only together (exit 2, like argparse)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     ])
     p.add_argument("lesson", metavar="LESSON", help="a built-in lesson id or a path to a lesson file")
     p.add_argument("--mode", choices=MODES, default="walkthrough", help="the mode to open in (default: walkthrough)")
-    p.add_argument("--step", type=int, default=None, help="start the walkthrough at this step")
+    p.add_argument("--step", type=_number(int, 0, what="a step number, 0 or more"), default=None, help="start the walkthrough at this step")
     p.add_argument("--watch", action="store_true", help="reload the lesson when its file changes")
     _add_lessons_option(p)
 
@@ -122,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
     p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
                    "(mailto:NAME@DOMAIN; default: your user name)")
-    p.add_argument("--pass-mark", metavar="PERCENT", type=float, default=None,
+    p.add_argument("--pass-mark", metavar="PERCENT", type=_number(float, 0, 100, what="a percentage 0-100"),
+                   default=None,
                    help="with --format xapi: the test score that counts as passed (default: 70)")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
@@ -142,8 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "tutor serve --port 8080",
                  ])
     p.add_argument("--host", default="localhost")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--max-sessions", type=int, default=3, metavar="N", help="browser sessions at once (default: 3)")
+    p.add_argument("--port", type=_number(int, 1, 65535, what="a port 1-65535"), default=8000)
+    p.add_argument("--max-sessions", type=_number(int, 1, what="a number, 1 or more"), default=3, metavar="N", help="browser sessions at once (default: 3)")
     p.add_argument("--exports", metavar="DIR", help="where each session's folder (for playground exports) is made (default: the progress folder's served/)")
     return parser
 
@@ -156,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         if not os.path.isdir(folder):
             from tutor.commands.common import error
 
-            return error(args.command or "", f"--lessons {folder}: no such folder")
+            why = "not a folder" if os.path.exists(folder) else "no such folder"
+            return error(args.command or "", f"--lessons {folder}: {why}")
     name = args.command or "picker"
     module = importlib.import_module(f"tutor.commands.{name}")
     try:

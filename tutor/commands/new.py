@@ -24,9 +24,8 @@ def run(args) -> int:
     path = Path(output)
     if path.is_dir():
         return error("new", f"{output} is a folder", f"give a file name: tutor new {lesson_id} --output {output}/{lesson_id}.yaml")
-    problem = file_problem(path)
-    if problem not in (None, "no such file"):
-        return error("new", f"{output}: {problem}")
+    if path.exists() and not path.is_file():  # a FIFO or a device: writing would block or go nowhere
+        return error("new", f"{output}: {file_problem(path)}")
     if path.exists() and not args.force:
         return error("new", f"{output} already exists", "use --force to overwrite it")
     try:

@@ -27,8 +27,6 @@ def run(args: argparse.Namespace) -> int:
         return error("open", f"unknown mode {args.mode!r}", "modes: " + ", ".join(MODES))
     step = args.step
     if step is not None:
-        if step < 0:
-            return error("open", f"--step must be 0 or more, not {step}")
         if step > len(loaded.steps):
             return error("open", f"--step {step} is past the last step ({len(loaded.steps)})")
 

@@ -20,11 +20,10 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = getattr(args, "format", "text")
     actor = getattr(args, "actor", None)
-    if (actor is not None or getattr(args, "pass_mark", None) is not None) and fmt != "xapi":
-        return error("progress", "--actor and --pass-mark go with --format xapi")
     pass_mark = getattr(args, "pass_mark", None)
-    if pass_mark is not None and not 0 <= pass_mark <= 100:
-        return error("progress", f"--pass-mark must be a percentage 0-100, not {pass_mark:g}")
+    lessons = getattr(args, "lessons", None) or ()
+    if (actor is not None or pass_mark is not None) and fmt != "xapi":
+        args.usage_error("--actor and --pass-mark go with --format xapi")  # exits 2
     if fmt == "xapi":
         from tutor.lesson.xapi import ActorError, agent
 
@@ -50,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "json":
                 out_json(progress_json(store))
             elif fmt == "xapi":
-                out_json(progress_xapi(store, who, getattr(args, "lessons", None) or (), getattr(args, "pass_mark", None)))
+                out_json(progress_xapi(store, who, lessons, pass_mark))
             else:
-                out(progress_text(store, _titles(getattr(args, "lessons", None) or ()), width=_width()), end="")
+                out(progress_text(store, _titles(_lessons(lessons)), width=_width()), end="")
         except ProgressError as exc:
             return error("progress", str(exc))
     return 0
@@ -89,28 +88,28 @@ def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_
     followed to its last step is ``completed`` (when the lesson can still be found and loaded)."""
     from tutor.lesson import xapi
 
-    titles = _titles(extra_dirs)
+    lessons = _lessons(extra_dirs)  # the catalog is read once, for the titles and the step counts
+    paths = {entry.id: entry.path for entry in lessons}
     completed: dict[str, float | None] = {}
     for lesson_id, p in store.summaries().items():
-        total = _step_count(lesson_id, extra_dirs)
+        total = _step_count(paths[lesson_id]) if lesson_id in paths else None
         if total and p.steps_reached >= total:
             completed[lesson_id] = None
-    return xapi.statements(actor, store.answers(), store.tests(), titles=titles, completed=completed,
+    return xapi.statements(actor, store.answers(), store.tests(), titles=_titles(lessons), completed=completed,
                            pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent)
 
 
-def _step_count(lesson_id: str, extra_dirs: Any) -> int | None:
-    """How many steps the lesson's walkthrough has; ``None`` when it cannot be found or loaded."""
-    try:
-        from tutor.lesson.catalog import UnknownLesson, resolve
-        from tutor.lesson.loader import LoadError, load_lesson_cached
+def _step_count(path: Any) -> int | None:
+    """How many steps the lesson's walkthrough has; ``None`` when it cannot be loaded."""
+    from tutor.lesson.loader import LoadError, load_lesson_cached
 
-        return len(load_lesson_cached(resolve(lesson_id, extra_dirs)).steps)
-    except (UnknownLesson, LoadError, OSError):
+    try:
+        return len(load_lesson_cached(path).steps)
+    except (LoadError, OSError):
         return None
 
 
-def _lessons(store: Any) -> dict[str, Any]:
+def _lesson_progress(store: Any) -> dict[str, Any]:
     """Every lesson with any progress (summaries, or challenge runs only), sorted by id."""
     from tutor.progress import LessonProgress
 
@@ -182,7 +181,7 @@ def progress_json(store: Any) -> dict[str, Any]:
         runs.setdefault(r.lesson_id, []).append(r.to_json())
     best = _best_challenges(store)
     lessons: dict[str, Any] = {}
-    for lesson_id, p in _lessons(store).items():
+    for lesson_id, p in _lesson_progress(store).items():
         challenges = {}
         for cid, (record, count) in best.get(lesson_id, {}).items():
             entry = record.to_json()
@@ -211,7 +210,7 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
     from tutor.lesson.visible import visible
 
     review = review_summary(store)
-    summaries = _lessons(store)
+    summaries = _lesson_progress(store)
     if not summaries:
         return "No progress yet.\n"
     titles = {lid: visible(t) for lid, t in (titles or {}).items()}
@@ -276,12 +275,16 @@ def challenge_line(lesson_id: str, challenge_id: str, record: Any, runs: int) ->
             f"(par {record.par}), {hints}, {runs} run{'s' if runs != 1 else ''}")
 
 
-def _titles(extra_dirs: Any = ()) -> dict[str, str]:
-    """Lesson titles by id from the catalog (``--lessons``, ``TUTOR_LESSONS``, built-ins); {} if unreadable."""
+def _lessons(extra_dirs: Any = ()) -> list[Any]:
+    """The catalog's valid lessons (``--lessons``, ``TUTOR_LESSONS``, built-ins); [] if unreadable."""
     try:
         from tutor.lesson import catalog
 
-        found = catalog.entries(extra_dirs)
-    except Exception:  # titles are decoration: an unreadable lesson folder must not stop `tutor progress`
-        return {}
-    return {entry.id: entry.title for entry in found if entry.valid and entry.title}
+        return [entry for entry in catalog.entries(extra_dirs) if entry.valid]
+    except Exception:  # titles and step counts are extras: an unreadable lesson folder must not stop `tutor progress`
+        return []
+
+
+def _titles(lessons: list[Any]) -> dict[str, str]:
+    """Lesson titles by id."""
+    return {entry.id: entry.title for entry in lessons if entry.title}

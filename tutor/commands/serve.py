@@ -306,18 +306,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         import textual_serve.server  # noqa: F401
     except ImportError:
-        print(
-            "tutor serve: error: textual-serve is not installed; install it with: "
-            "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')",
-            file=sys.stderr,
-        )
-        return 1
-    if not 0 < args.port < 65536:
-        return error("serve", f"--port must be 1-65535, not {args.port}")
-    max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)
-    if max_sessions < 1:
-        return error("serve", f"--max-sessions must be at least 1, not {max_sessions}")
+        return error("serve", "textual-serve is not installed; install it with: "
+                     "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')")
+    max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)  # ranges checked by argparse (exit 2)
     exports = Path(getattr(args, "exports", None) or default_exports_dir()).expanduser().resolve()
+    from tutor.lesson.cache import make_private_dirs
+
+    try:  # made now, so a folder that cannot be made fails here, not at each browser session
+        make_private_dirs(exports)
+    except OSError as exc:
+        return error("serve", f"--exports {exports}: cannot create the folder: {exc.strerror or exc}")
     if not is_loopback(args.host):
         _warn_public(args.host, args.port)
     lessons_env = os.environ.get("TUTOR_LESSONS")
@@ -327,5 +325,9 @@ def run(args: argparse.Namespace) -> int:
         )
     command = session_command(sys.executable, list(getattr(args, "lessons", [])), windows=os.name == "nt")
     server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        return error("serve", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+                     "choose another --port (or stop the program using it)")
     return 0

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from tutor.lesson.yamlsource import SourceError, compose_text, read_text
+from tutor.lesson.yamlsource import SourceError, compose_text, mark_of, read_text
 
 SUFFIXES = (".yaml", ".yml")
 LEVELS = ("beginner", "intermediate", "advanced")
-#: A lesson id (the pattern of ``tutor.lesson.model.Id``; the message is `tutor check`'s for it).
+#: A lesson id: the one pattern for the catalog, `tutor new` and `tutor check`'s message (``tutor.lesson.model.Id``
+#: spells it again for the JSON Schema; a test holds them equal).
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ID_MESSAGE = "expected an id: lower-case letters, digits and dashes (at most 64, not starting with a dash)"
 
@@ -152,7 +153,7 @@ def read_entry(path: Path) -> Entry:
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
                 fields[key.value] = value.value
-                lines[key.value] = value.start_mark.line + 1
+                lines[key.value] = mark_of(value)[0]
             elif isinstance(key, ScalarNode) and key.value == "prerequisites" and isinstance(value, SequenceNode):
                 prerequisites = tuple(item.value for item in value.value if isinstance(item, ScalarNode))
     lesson_id = fields.get("id") or stem

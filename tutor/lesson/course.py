@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from tutor.lesson.catalog import Entry
 
-#: The test percentage from which a lesson counts as done (the next lesson becomes "next up"); the same
-#: as `tutor.lesson.xapi.PASS_PERCENT` (a test checks it; this module stays light for the picker).
+#: The test percentage from which a lesson counts as done (the next lesson becomes "next up"), and from
+#: which the xAPI export says ``passed`` (`tutor.lesson.xapi.PASS_PERCENT` is this value).
 PASS_PERCENTAGE = 70.0
 
 E = TypeVar("E", bound=Entry)

@@ -144,6 +144,15 @@ def _mapping_get(node: Node, key: str) -> Node | None:
 # --- scenarios --------------------------------------------------------------------------------------
 
 
+def _scenario_node(root: Node) -> tuple[Node, tuple]:
+    """The scenario's mapping and its object path: the file's root, or its ``scenario:`` value when the
+    file has one (and no top-level ``engine:`` or ``events:``), as in a lesson."""
+    inner = _mapping_get(root, "scenario")
+    if inner is not None and _mapping_get(root, "events") is None and _mapping_get(root, "engine") is None:
+        return inner, ("scenario",)
+    return root, ()
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """A scenario file (``engine:`` and ``events:`` at the top level, or a file with a ``scenario:`` key)."""
     name, root = _compose(path)
@@ -154,10 +163,7 @@ def scenario_problem(path: str | Path, event: int | None, message: str, hint: st
     """A problem found while *running* a scenario file (a limit crossed), positioned at its ``event``
     (0-based; ``None`` or out of range: the ``events:`` list, else the file's start)."""
     name, root = _compose(path)
-    node = root
-    inner = _mapping_get(root, "scenario")
-    if inner is not None and _mapping_get(root, "events") is None and _mapping_get(root, "engine") is None:
-        node = inner
+    node, _base = _scenario_node(root)
     target = _mapping_get(node, "events") or node
     if event is not None and isinstance(target, SequenceNode) and 0 <= event < len(target.value):
         target = target.value[event]
@@ -173,11 +179,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
     from tutor.engine.scenario import Scenario
     from tutor.lesson.validate import INVALID, validate
 
-    base: tuple = ()
-    node = root
-    inner = _mapping_get(root, "scenario")
-    if inner is not None and _mapping_get(root, "events") is None and _mapping_get(root, "engine") is None:
-        node, base = inner, ("scenario",)
+    node, base = _scenario_node(root)
     value, raw, index, key_index = validate(node, Scenario, base)
     rep = _Reporter(name, node, index, key_index)
     rep.raw(raw)

@@ -7,12 +7,12 @@ yaml-language-server protocol (VS Code's YAML extension, Helix, Neovim ...) at t
 
 from __future__ import annotations
 
-import re
 import textwrap
+
+from tutor.lesson.catalog import ID_PATTERN
 
 #: The schema file the first line refers to (write it with `tutor schema > lesson.schema.json`).
 SCHEMA_FILE = "lesson.schema.json"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=__SCHEMA__

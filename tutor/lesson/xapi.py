@@ -21,13 +21,15 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
+from tutor.lesson.course import PASS_PERCENTAGE
+
 __all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "ActorError", "agent", "statements"]
 
 #: The xAPI version these statements follow (send it as the X-Experience-API-Version header).
 VERSION = "1.0.3"
 ACTIVITY_BASE = "https://session-tutor.invalid/xapi/"
-#: A test scored at least this percentage is ``passed``, else ``failed``.
-PASS_PERCENT = 70.0
+#: A test scored at least this percentage is ``passed``, else ``failed``: the course's own pass mark.
+PASS_PERCENT = PASS_PERCENTAGE
 VERBS = {name: f"http://adlnet.gov/expapi/verbs/{name}" for name in ("answered", "completed", "passed", "failed")}
 LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
 QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"

@@ -152,6 +152,7 @@ class ChallengePlayground(PlaygroundView):
         self.result = evaluate(self.challenge.goal, self.steps)
         self._show_status("setup played: your turn" if self.setup_count else "your turn", alone=True)
         self.refresh_bindings()
+        self.post_message(self.Judged(self, self.result))  # the view's status line shows the setup's clock
 
     def play(self, event: Event) -> list[Step]:
         if not self._in_setup:
@@ -363,12 +364,19 @@ class ChallengesView(Widget):
             parts.append(f"hints {hints}/{len(challenge.hints)}")
         if not playground.finished:  # the best a solve with the next event could still earn
             parts.append(f"{star_text(stars(used + 1, challenge.par, hints))} possible")
+        if playground.steps:
+            last = playground.steps[-1]
+            parts.append(f"clock {last.variables.get('clock')}")
+            if used:
+                parts.append(last.result)
         self.query_one("#ch-status", Static).update(literal(" · ".join(parts)))
 
     @on(ChallengePlayground.Judged)
     def _judged(self, event: ChallengePlayground.Judged) -> None:
         event.stop()
         playground = event.playground
+        if playground is not self.playground:  # a run left for a retry or the list
+            return
         self._show_status(playground)
         if playground.finished and self.recorded is None:
             self._finish(playground)

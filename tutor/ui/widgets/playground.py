@@ -34,7 +34,7 @@ from tutor.engine.trace import Step
 from tutor.lesson.model import Column, Tracked
 from tutor.ui.scenario_export import write_export
 from tutor.ui.screens.dialogs import Choice, ConfirmScreen, ValueScreen
-from tutor.ui.text import format_value, literal
+from tutor.ui.text import format_value, literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
 from tutor.ui.widgets.variable_tracker import VariableTracker
@@ -512,7 +512,7 @@ class PlaygroundView(Widget, can_focus=True):
         try:
             new = list(self.sim.play(event))
         except (ValueError, KeyError, LookupError) as exc:
-            self.notify(markup=False, message=f"cannot play that: {exc}", severity="error")
+            self.notify(markup=False, message=visible(f"cannot play that: {exc}"), severity="error")
             return []
         self.events.append(event)
         self.steps.extend(new)
@@ -888,10 +888,10 @@ class PlaygroundView(Widget, can_focus=True):
         try:
             path = write_export(folder, run.options, run.events, run.browsers)
         except OSError as exc:
-            self.notify(markup=False, message=f"cannot write a scenario in {folder}: {exc.strerror or exc}", severity="error")
+            self.notify(markup=False, message=visible(f"cannot write a scenario in {folder}: {exc.strerror or exc}"), severity="error")
             return None
         self.exported = path
-        self.notify(markup=False, message=f"wrote {path}  (run it with: tutor simulate {path.name})", title="Exported")
+        self.notify(markup=False, message=visible(f"wrote {path}  (run it with: tutor simulate {path.name})"), title="Exported")
         self._show_status(f"exported {path.name}")
         return path
 

@@ -41,7 +41,8 @@ from textual.widgets import Static
 from tutor.lesson import grading
 from tutor.progress import ProgressError
 from tutor.review import context_step
-from tutor.ui.text import literal
+from tutor.ui.screens.dialogs import Choice, ConfirmScreen
+from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
@@ -135,8 +136,6 @@ class QuizView(Widget, can_focus=True):
         Binding("tab", "focus_link(1)", "Links"),
         Binding("shift+tab", "focus_link(-1)", "Previous link", show=False),
         Binding("f", "finish", "Finish test"),
-        Binding("y", "confirm_finish", "Yes, finish"),
-        Binding("n,escape", "cancel_finish", "No, go on"),
         Binding("r", "retake", "Retake"),
         Binding("up", "scroll_body(-1)", "Scroll up", show=False),
         Binding("down", "scroll_body(1)", "Scroll down", show=False),
@@ -201,7 +200,6 @@ class QuizView(Widget, can_focus=True):
         self.seed = seed if seed is not None else 0
         self.shuffle = shuffle or mode == "test"  # the test always shuffles; others unless told not to
         self.finished = False
-        self.confirming = False
         self.result: grading.TestScore | None = None
         self.questions: list[Question] = []
         self.states: list[AnswerState] = []
@@ -237,7 +235,6 @@ class QuizView(Widget, can_focus=True):
         else:
             self._orders = [list(range(len(q.choices))) for q in questions]
         self.finished = False
-        self.confirming = False
         self.result = None
 
     def _draw_test(self) -> list[Question]:
@@ -325,7 +322,6 @@ class QuizView(Widget, can_focus=True):
                     yield Static("", id="quiz-score-summary")
                     yield Vertical(id="quiz-review")
                 yield Static("", id="quiz-empty")
-        yield Static("", id="quiz-confirm")
 
     def on_mount(self) -> None:
         if self.mode in TRACE_MODES:
@@ -363,14 +359,6 @@ class QuizView(Widget, can_focus=True):
             self._render_score()
         else:
             self._render_question()
-        confirm = self.query_one("#quiz-confirm", Static)
-        confirm.display = self.confirming
-        if self.confirming:
-            left = self.unanswered
-            confirm.update(
-                f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
-                f"{'count' if left != 1 else 'counts'} as wrong.  y finish · n go on"
-            )
         self.refresh_bindings()
 
     def _render_question(self) -> None:
@@ -572,10 +560,6 @@ class QuizView(Widget, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scroll_body":
             return True
-        if action in ("confirm_finish", "cancel_finish"):
-            return self.confirming
-        if self.confirming:
-            return False
         q, st = self.question, self.state
         if action == "retake":
             return self.mode == "test" and self.finished
@@ -708,20 +692,19 @@ class QuizView(Widget, can_focus=True):
         return None
 
     def action_finish(self) -> None:
-        """Ask before finishing a test with questions unanswered."""
-        if self.check_action("finish", ()):
-            self.confirming = True
-            self._show()
+        """Ask before finishing a test with questions unanswered (y finishes; n or Escape goes on)."""
+        if not self.check_action("finish", ()):
+            return
+        left = self.unanswered
+        question = (f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
+                    f"{'count' if left != 1 else 'counts'} as wrong.")
+        choices = [Choice("y", "Yes, finish the test", "finish"), Choice("n", "No, go on", "cancel")]
 
-    def action_confirm_finish(self) -> None:
-        if self.check_action("confirm_finish", ()):
-            self.confirming = False
-            self._finish()
+        def done(answer: str | None) -> None:
+            if answer == "finish" and not self.finished:
+                self._finish()
 
-    def action_cancel_finish(self) -> None:
-        if self.check_action("cancel_finish", ()):
-            self.confirming = False
-            self._show()
+        self.app.push_screen(ConfirmScreen(question, "", choices), done)
 
     def _finish(self) -> None:
         """Score the test; a question not answered scores as wrong (its hints cost nothing more)."""
@@ -731,7 +714,6 @@ class QuizView(Widget, can_focus=True):
         ]
         self.result = result = grading.score_test(answers)
         self.finished = True
-        self.confirming = False
         if self.store is not None:
             self._save(
                 self.store.record_test, self.loaded.lesson.id, result.correct, result.total, result.percentage,
@@ -746,7 +728,7 @@ class QuizView(Widget, can_focus=True):
         try:
             return method(*args, **kwargs)
         except ProgressError as exc:
-            self.notify(str(exc), title="Progress not saved", severity="error", markup=False)
+            self.notify(visible(str(exc)), title="Progress not saved", severity="error", markup=False)
             return None
 
     def action_hint(self) -> None:
