@@ -234,6 +234,44 @@ def test_catalog_resolve(lessons_dir, tmp_path, monkeypatch):
     assert "did you mean `second`?" in str(info.value)
 
 
+def test_resolve_an_extra_folder_wins_over_a_builtin_of_the_same_id(lessons_dir, tmp_path, monkeypatch):
+    # the first folder that has the id wins, as in `tutor list`, even when the file is not named after it
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    mine = lessons_dir / "my-lifecycle.yaml"
+    mine.write_text(render_template("session-lifecycle"), encoding="utf-8")
+    assert catalog.resolve("session-lifecycle", [lessons_dir]) == mine
+    assert next(e for e in catalog.entries([lessons_dir]) if e.id == "session-lifecycle").path == mine
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setenv("TUTOR_LESSONS", str(other))
+    (other / "env-copy.yaml").write_text(render_template("session-lifecycle"), encoding="utf-8")
+    assert catalog.resolve("session-lifecycle", [lessons_dir]) == mine  # --lessons before TUTOR_LESSONS
+    assert catalog.resolve("session-lifecycle") == other / "env-copy.yaml"  # TUTOR_LESSONS before built-ins
+
+
+def test_resolving_a_builtin_id_reads_no_lesson_file(monkeypatch):
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    read: list[Path] = []
+    real = catalog.read_entry
+    monkeypatch.setattr(catalog, "read_entry", lambda path: read.append(path) or real(path))
+    builtin = catalog.builtin_dir()
+    assert builtin is not None
+    assert catalog.resolve("session-lifecycle") == builtin / "session-lifecycle.yaml"
+    assert read == []
+    with pytest.raises(catalog.UnknownLesson) as info:  # an unknown id: every lesson is read for the hint
+        catalog.resolve("sesion-lifecycle")
+    assert "did you mean `session-lifecycle`?" in str(info.value)
+    assert len(read) == len(catalog.lesson_files(builtin))
+
+
+def test_builtin_lessons_are_named_after_their_ids():
+    # what lets `tutor open ID` find a built-in lesson without reading the others
+    builtin = catalog.builtin_dir()
+    assert builtin is not None
+    entries = [catalog.read_entry(path) for path in catalog.lesson_files(builtin)]
+    assert entries and all(entry.path.stem == entry.id for entry in entries)
+
+
 def test_catalog_env_folders_and_builtins(lessons_dir, tmp_path, monkeypatch):
     other = tmp_path / "other"
     other.mkdir()

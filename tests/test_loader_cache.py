@@ -124,7 +124,7 @@ def test_a_cached_open_imports_neither_the_engine_run_nor_the_validator(home: Pa
         "after_count = sorted(m for m in ('msgspec', 'tutor.lesson.model') if m in sys.modules)\n"
         f"loaded = load_lesson_cached({str(lesson)!r})\n"
         "print(json.dumps({'steps': steps, 'rows': len(loaded.steps), 'after_count': after_count,\n"
-        "    'engine': sorted(m for m in ('tutor.engine.simulation', 'tutor.lesson.validate', 'http.cookies')\n"
+        "    'engine': sorted(m for m in ('tutor.engine.simulation', 'tutor.lesson.validate', 'http.cookies', 'yaml')\n"
         "                    if m in sys.modules)}))\n"
     )
     env = {**os.environ, "TUTOR_HOME": str(home)}
@@ -132,6 +132,21 @@ def test_a_cached_open_imports_neither_the_engine_run_nor_the_validator(home: Pa
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     result = json.loads(out.stdout)
     assert result == {"steps": result["rows"], "rows": result["rows"], "after_count": [], "engine": []}
+
+
+def test_tutor_open_on_a_warm_cache_imports_no_yaml(tmp_path: Path) -> None:
+    # the real command line up to the moment it starts the app (bench/appdriver.py keeps the app instead)
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import sys\n"
+        "from bench.appdriver import app_for\n"
+        "app_for(['open', 'session-lifecycle'])\n"
+        "print(sorted(m for m in ('yaml', 'tutor.lesson.validate', 'tutor.engine.simulation') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "TUTOR_HOME": str(tmp_path / "home")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["['tutor.engine.simulation', 'tutor.lesson.validate', 'yaml']", "[]"]  # cold, then warm
 
 
 # --- nothing read back can run code ------------------------------------------------------------------

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
 from tutor.lesson.yamlsource import SourceError, compose_text, mark_of, read_text
 
 SUFFIXES = (".yaml", ".yml")
@@ -140,6 +138,8 @@ def lesson_files(folder: Path) -> list[Path]:
 
 def read_entry(path: Path) -> Entry:
     """The listing fields of one lesson file (id, title, level, minutes), without full validation."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode  # composing imports PyYAML anyway
+
     stem = path.stem
     try:
         root = compose_text(read_text(path, str(path)), str(path))
@@ -186,20 +186,23 @@ def entries(extra_dirs: Iterable[str | Path] = ()) -> list[Entry]:
 
 
 def resolve(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
-    """An existing file path, else the lesson with this id (file stem or ``id:``) in the folders."""
+    """An existing file path, else the lesson with this id in the folders, in :func:`lesson_dirs` order.
+
+    In each folder the file named after the id (``ID.yaml``) is taken first, then a file whose ``id:`` it
+    is; so the first folder that has the lesson wins, as in :func:`entries`. Only the folders before that
+    one are read: opening a built-in lesson (each is named after its id) reads no other lesson file.
+    """
     candidate = Path(name_or_path).expanduser()
     problem = file_problem(candidate)
     if problem is None:
         return candidate
     name = str(name_or_path)
-    dirs = lesson_dirs(extra_dirs)
-    for folder in dirs:
+    known: list[str] = []
+    for folder in lesson_dirs(extra_dirs):
         for suffix in SUFFIXES:
             path = folder / f"{name}{suffix}"
             if path.is_file():
                 return path
-    known: list[str] = []
-    for folder in dirs:
         for path in lesson_files(folder):
             entry = read_entry(path)
             if entry.id == name:

@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
 from tutor.lesson import cache
 from tutor.lesson.cache import cache_dir
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
 
 if TYPE_CHECKING:
+    from yaml.nodes import Node
+
     from tutor.engine.scenario import Scenario
     from tutor.lesson.model import Lesson
 
-# The formats (msgspec structs) and the validator are imported by the functions that load a file:
-# `tutor.ui.text` imports this module for `format_value`, and the picker needs neither.
+# The formats (msgspec structs), the validator and PyYAML are imported by the functions that load a file:
+# `tutor.ui.text` imports this module for `format_value`, the picker needs none of them, and a lesson
+# served from the lesson cache needs only the formats.
 
 __all__ = [
     "LoadError",
@@ -134,6 +135,8 @@ def _compose_text(text: str, name: str) -> Node:
 
 
 def _mapping_get(node: Node, key: str) -> Node | None:
+    from yaml.nodes import MappingNode, ScalarNode
+
     if isinstance(node, MappingNode):
         for k, v in node.value:
             if isinstance(k, ScalarNode) and k.value == key:
@@ -162,6 +165,8 @@ def load_scenario(path: str | Path) -> Scenario:
 def scenario_problem(path: str | Path, event: int | None, message: str, hint: str | None = None) -> Problem:
     """A problem found while *running* a scenario file (a limit crossed), positioned at its ``event``
     (0-based; ``None`` or out of range: the ``events:`` list, else the file's start)."""
+    from yaml.nodes import SequenceNode
+
     name, root = _compose(path)
     node, _base = _scenario_node(root)
     target = _mapping_get(node, "events") or node

@@ -13,12 +13,18 @@ Every problem is a :class:`Problem` with 1-based line and column; :class:`Source
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import Node
+
+# PyYAML is imported by the functions that compose (its import is the largest part of loading a lesson):
+# a lesson served from the lesson cache, and the checks on bytes, never import it.
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
@@ -70,42 +76,44 @@ class SourceError(Exception):
 # tag outside STANDARD_TAGS was written by the author. Timestamps, `<<` merge keys and `=` value keys
 # stay plain strings here (nothing is constructed, so they have no special meaning).
 
-_Base: type = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+@functools.cache
+def _loader() -> type:
+    """PyYAML's safe loader (the C one when PyYAML has it) with only the standard scalar types."""
+    import yaml
+    from yaml.nodes import ScalarNode, SequenceNode
 
-
-def _implicit_resolvers() -> dict:
+    base: type = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
     wanted = {BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG}
-    table: dict = {}
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
-        kept = [(tag, regexp) for tag, regexp in resolvers if tag in wanted]
+    resolvers: dict = {}
+    for first, table in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        kept = [(tag, regexp) for tag, regexp in table if tag in wanted]
         if kept:
-            table[first] = kept
-    return table
+            resolvers[first] = kept
 
+    class Loader(base):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers = resolvers
 
-_RESOLVERS = _implicit_resolvers()
+        def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+            # The same answers as PyYAML's Resolver.resolve for our table, without its path machinery.
+            if kind is ScalarNode:
+                if implicit[0]:
+                    if value == "":
+                        return NULL_TAG
+                    for tag, regexp in resolvers.get(value[0], ()):
+                        if regexp.match(value):
+                            return tag
+                return STR_TAG
+            if kind is SequenceNode:
+                return SEQ_TAG
+            return MAP_TAG
 
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    yaml_implicit_resolvers = _RESOLVERS
-
-    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
-        # The same answers as PyYAML's Resolver.resolve for our table, without its path machinery.
-        if kind is ScalarNode:
-            if implicit[0]:
-                if value == "":
-                    return NULL_TAG
-                for tag, regexp in _RESOLVERS.get(value[0], ()):
-                    if regexp.match(value):
-                        return tag
-            return STR_TAG
-        if kind is SequenceNode:
-            return SEQ_TAG
-        return MAP_TAG
+    return Loader
 
 
 # PyYAML's NON_PRINTABLE set: characters YAML does not allow in a stream.
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A pattern, not compiled here: compiling it takes ~3 ms, and only a file that is read needs it (`re`
+# keeps it compiled after the first use).
+_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 
 _SYNTAX_HINTS = {
@@ -191,7 +199,7 @@ def decode_bytes(data: bytes, name: str) -> str:
         raise SourceError(
             [Problem(name, line, col, f"invalid UTF-8 (byte 0x{data[bad]:02x}); save the file as UTF-8")]
         ) from None
-    bad_char = _NON_PRINTABLE.search(text)
+    bad_char = re.search(_NON_PRINTABLE, text)
     if bad_char:
         line, col = _line_col(text, bad_char.start())
         code = ord(bad_char.group())
@@ -224,6 +232,8 @@ def _flow_depth_guard(text: str, name: str) -> None:
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
+    import yaml
+
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = _line_col(text, max(0, min(exc.position, len(text))))
         return Problem(name, line, col, f"this looks like a binary file: {exc.reason}")
@@ -260,12 +270,14 @@ def _node_count_guard(text: str, name: str) -> None:
     """
     if text.count("\n") + text.count(",") < MAX_NODES // 4:
         return
+    import yaml
+
     count = 0
     depth = 0
     top = None
     node_events = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=_loader()):
             if isinstance(event, node_events):
                 count += 1
                 if depth == 1:
@@ -284,10 +296,13 @@ def _node_count_guard(text: str, name: str) -> None:
 
 def compose_text(text: str, name: str) -> Node:
     """Compose one YAML document into a checked node tree, or raise :class:`SourceError`."""
+    import yaml
+    from yaml.nodes import ScalarNode
+
     _flow_depth_guard(text, name)
     _node_count_guard(text, name)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_loader())
     except RecursionError:
         raise SourceError([Problem(name, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")]) from None
     except yaml.YAMLError as exc:
@@ -305,6 +320,8 @@ def check_tree(root: Node, name: str) -> None:
     the file *means*; the walk stops at :data:`MAX_NODES` (an alias bomb, or a cycle) and at the first
     node deeper than :data:`MAX_DEPTH`.
     """
+    from yaml.nodes import MappingNode, SequenceNode
+
     problems: list[Problem] = []
     bad_tags: set[int] = set()
     standard = STANDARD_TAGS
@@ -352,11 +369,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
-    "MappingNode",
-    "Node",
     "Problem",
-    "ScalarNode",
-    "SequenceNode",
     "SourceError",
     "STANDARD_TAGS",
     "compose_text",

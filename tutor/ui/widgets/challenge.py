@@ -28,6 +28,7 @@ from tutor.engine.goals import GoalResult, evaluate
 from tutor.engine.scenario import Event, event_verb, normalise_event
 from tutor.engine.trace import Step
 from tutor.lesson.challenges import MAX_STARS, challenge_browsers, challenge_options, stars
+from tutor.lesson.visible import visible
 from tutor.ui.text import literal
 from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
 from tutor.ui.widgets.playground import KEY_GROUPS, PlaygroundView
@@ -161,7 +162,7 @@ class ChallengePlayground(PlaygroundView):
                 self.notify("this run is over: r starts it again", severity="warning", markup=False)
                 return []
             if verb not in self.challenge.allowed:
-                self.notify(f"{verb} is not allowed in this challenge", severity="warning", markup=False)
+                self.notify(visible(f"{verb} is not allowed in this challenge"), severity="warning", markup=False)
                 return []
         new = super().play(event)
         if not self._in_setup and new:
@@ -408,7 +409,7 @@ class ChallengesView(Widget):
                     self.lesson.id, challenge.id, solved=solved, events=used, par=challenge.par,
                     hints_used=playground.hints_used, stars=earned)
             except Exception as exc:  # the verdict still counts on screen; say that it was not saved
-                self.notify(f"the result could not be saved: {exc}", severity="error", markup=False)
+                self.notify(visible(f"the result could not be saved: {exc}"), severity="error", markup=False)
         verdict = Text(end="")
         if solved:
             verdict.append(f"✓ Solved in {used} event{'s' if used != 1 else ''} (par {challenge.par}) ", style="bold")
