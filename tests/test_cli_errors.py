@@ -70,6 +70,9 @@ CASES: list[tuple[str, str, list[str], int]] = [
     ("progress", "`--actor` without `--format xapi`", ["progress", "--actor", "mailto:a@b.example"], 2),
     ("progress", "a pass mark over 100", ["progress", "--format", "xapi", "--pass-mark", "200"], 2),
     ("progress", "an unknown format", ["progress", "--format", "csv"], 2),
+    ("review", "progress folder unusable", ["review"], 1),
+    ("review", "`--lessons` folder missing", ["review", "--lessons", "no-such-folder"], 1),
+    ("review", "an extra argument", ["review", "now"], 2),
     ("serve", "textual-serve not installed", ["serve"], 1),
     ("serve", "a port that is not a number", ["serve", "--port", "eighty"], 2),
     ("serve", "a port out of range", ["serve", "--port", "-5"], 2),
@@ -96,7 +99,7 @@ def _run(tmp: Path, argv: list[str], command: str) -> subprocess.CompletedProces
     env = {k: v for k, v in os.environ.items() if k not in ("TUTOR_LESSONS", "COLUMNS", "TEXTUAL_DRIVER")}
     env["TUTOR_HOME"] = str(tmp / "home")
     env["TERM"] = "xterm-256color"
-    if argv == ["progress"]:
+    if argv in (["progress"], ["review"]):
         env["TUTOR_HOME"] = str(tmp / "home-is-a-file" / "home")
     code = f"import sys; from tutor.cli import main; sys.exit(main({argv!r}))"
     if command == "serve":  # as on a machine without the [web] extra, whatever this one has

@@ -373,7 +373,7 @@ def test_a_version_1_file_is_upgraded_without_loss(home: Path) -> None:
         # and the upgraded file takes the new records
         attempt = store.start_attempt("session-lifecycle", 42, ["q3", "q1"])
         assert attempt.number == 1
-    assert _user_version(path) == SCHEMA_VERSION == 3
+    assert _user_version(path) == SCHEMA_VERSION == 4
     assert not [p for p in home.iterdir() if "corrupt" in p.name]
 
 

@@ -59,7 +59,7 @@ def test_a_version_2_file_is_upgraded_without_loss(home: Path) -> None:
         assert store.challenge_runs() == []
         store.record_challenge("login-and-rotation", "fixation", solved=True, events=3, par=3, hints_used=0, stars=3)
         assert len(store.challenge_runs("login-and-rotation")) == 1
-    assert _version(path) == SCHEMA_VERSION == 3
+    assert _version(path) == SCHEMA_VERSION == 4
     assert not [p for p in home.iterdir() if "corrupt" in p.name]
 
 

@@ -54,7 +54,9 @@ def test_text_table(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert row.split()[-4:] == ["12", "2", "2", "85%"]
     row = next(line for line in lines if line.startswith("zz-custom"))
     assert row.split()[-4:] == ["3", "0", "0", "-"]
-    assert lines[-1] == "Total: 2 lessons, 2 answered, 2 correct, 1 tested"
+    total = lines.index("Total: 2 lessons, 2 answered, 2 correct, 1 tested")
+    # then the review cards the miss and the hinted answers made (tests/test_ui_review.py checks this section)
+    assert lines[total + 1 : total + 3] == ["", "Review (tutor review): 2 of 2 cards due now"]
 
 
 def test_text_shows_titles_from_the_catalog(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,7 +82,7 @@ def test_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "correct": 2,
         "best_score": 85.0,
     }
-    assert lesson["answers"][0] == {"question_id": "q-cookie", "mode": "practice", "chosen": [1], "correct": False, "hints_used": 1, "at": 101.0}
+    assert lesson["answers"][0] == {"question_id": "q-cookie", "mode": "practice", "chosen": [1], "correct": False, "hints_used": 1, "seconds": None, "at": 101.0}
     assert [a["question_id"] for a in lesson["answers"]] == ["q-cookie", "q-cookie", "q-rotate"]
     assert [t["score"] for t in lesson["tests"]] == [62.5, 85.0]
     assert data["lessons"]["zz-custom"]["best_score"] is None
@@ -89,7 +91,9 @@ def test_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_when_empty(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["progress", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"lessons": {}}
+    assert json.loads(capsys.readouterr().out) == {"lessons": {}, "review": {
+        "cards": 0, "due": 0, "next_due": None, "reviews": 0, "recalled": 0, "retention": None, "recall_now": None,
+        "lessons": {}}}
 
 
 def test_reset_with_yes(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

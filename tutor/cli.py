@@ -144,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
     _add_lessons_option(p)
 
+    p = _command(sub, "review", "review the questions that are due (spaced repetition)",
+                 "Review the cards due now, from every lesson, in the app (questions you missed, needed a hint\n"
+                 "for, or answered slowly, scheduled by FSRS). With nothing due, says so and exits 0.", [
+                     "tutor review",
+                     "tutor review --lessons ./lessons      include cards from your own lessons",
+                 ])
+    _add_lessons_option(p)
+
     p = _command(sub, "serve", "serve the app in a web browser (needs the [web] extra)",
                  "Serve the app in a web browser with textual-serve.", [
                      "tutor serve",

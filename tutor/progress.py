@@ -1,4 +1,4 @@
-"""The progress store: steps reached, answers, test scores and challenge runs, kept in SQLite.
+"""The progress store: steps reached, answers, test scores, challenge runs and review cards, kept in SQLite.
 
 Where: ``$TUTOR_HOME/progress.sqlite3`` when ``TUTOR_HOME`` is set, else
 ``platformdirs.user_data_dir("session-tutor")/progress.sqlite3``.
@@ -46,7 +46,8 @@ from typing import Any
 #: The schema this module writes (``PRAGMA user_version``).
 #: 1: steps, answers, tests. 2: test attempts (seed and questions asked), answers and results linked to them.
 #: 3: challenge runs (solved, events used against par, hints, stars).
-SCHEMA_VERSION = 3
+#: 4: seconds taken per answer; review cards (FSRS state, due time) and their review logs (tutor/review.py).
+SCHEMA_VERSION = 4
 FILENAME = "progress.sqlite3"
 APP_NAME = "session-tutor"
 #: How long a writer waits for another instance's lock, in milliseconds.
@@ -113,6 +114,37 @@ CREATE TABLE IF NOT EXISTS challenge_runs (
 );
 CREATE INDEX IF NOT EXISTS challenge_runs_lesson ON challenge_runs (lesson_id, challenge_id, id);
 """,
+    3: """
+ALTER TABLE answers ADD COLUMN seconds REAL;
+CREATE TABLE IF NOT EXISTS review_cards (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    lesson_id   TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    state       INTEGER NOT NULL,
+    step        INTEGER,
+    stability   REAL,
+    difficulty  REAL,
+    due         REAL NOT NULL,
+    last_review REAL,
+    created     REAL NOT NULL,
+    UNIQUE (lesson_id, question_id)
+);
+CREATE INDEX IF NOT EXISTS review_cards_due ON review_cards (due);
+CREATE TABLE IF NOT EXISTS review_logs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    card_id     INTEGER NOT NULL REFERENCES review_cards (id),
+    rating      INTEGER NOT NULL,
+    at          REAL NOT NULL,
+    duration_ms INTEGER,
+    mode        TEXT NOT NULL,
+    answer_id   INTEGER
+);
+CREATE INDEX IF NOT EXISTS review_logs_card ON review_logs (card_id, id);
+CREATE TABLE IF NOT EXISTS review_sync (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    last_answer_id INTEGER NOT NULL
+);
+""",
 }
 _TABLES_V1 = frozenset({"steps", "answers", "tests"})
 #: The tables a file of each version has (an older file missing one is moved aside, not half upgraded).
@@ -120,6 +152,7 @@ _TABLES_AT: dict[int, frozenset[str]] = {
     1: _TABLES_V1,
     2: _TABLES_V1 | {"attempts"},
     3: _TABLES_V1 | {"attempts", "challenge_runs"},
+    4: _TABLES_V1 | {"attempts", "challenge_runs", "review_cards", "review_logs", "review_sync"},
 }
 _TABLES = _TABLES_AT[SCHEMA_VERSION]
 
@@ -164,6 +197,10 @@ class AnswerRecord:
     at: float
     attempt_id: int | None = None
     """The test attempt this answer belongs to (:meth:`ProgressStore.start_attempt`); None outside tests."""
+    seconds: float | None = None
+    """Seconds from when the question was shown until this answer was confirmed (time spent on the quiz's
+    other questions meanwhile not counted); None when not measured (answers recorded before schema
+    version 4, predictions in the walkthrough)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,6 +209,7 @@ class AnswerRecord:
             "chosen": list(self.chosen),
             "correct": self.correct,
             "hints_used": self.hints_used,
+            "seconds": self.seconds,
             "at": self.at,
         }
 
@@ -236,6 +274,64 @@ class ChallengeRecord:
             "stars": self.stars,
             "at": self.at,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    """A review card: one question to see again, with its FSRS scheduling state (``tutor/review.py`` owns the
+    rules; this is only what is stored). Times are Unix seconds; ``id`` is None for a card not yet saved."""
+
+    id: int | None
+    lesson_id: str
+    question_id: str
+    state: int
+    """FSRS ``State``: 1 learning, 2 review, 3 relearning."""
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: float
+    last_review: float | None
+    created: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lesson_id": self.lesson_id,
+            "question_id": self.question_id,
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": self.due,
+            "last_review": self.last_review,
+            "created": self.created,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLogRecord:
+    """One rating given to a card: ``rating`` is FSRS's 1 Again, 2 Hard, 3 Good, 4 Easy; ``mode`` is where
+    the answer was given (``review``, or the quiz mode whose answer made or moved the card);
+    ``answer_id`` is the answer's row in ``answers``."""
+
+    card_id: int
+    rating: int
+    at: float
+    duration_ms: int | None
+    mode: str
+    answer_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardChange:
+    """What a scheduling rule decided for one answer: the card as it is now (``id`` None: a new card)
+    and the log of the rating (its ``card_id`` is filled in when the card is saved)."""
+
+    card: CardRecord
+    rating: int
+    at: float
+    duration_ms: int | None
+    mode: str
+    answer_id: int | None
 
 
 def best_runs(records: list[ChallengeRecord]) -> dict[tuple[str, str], ChallengeRecord]:
@@ -467,19 +563,32 @@ class ProgressStore:
         hints_used: int = 0,
         *,
         attempt_id: int | None = None,
+        seconds: float | None = None,
     ) -> None:
-        """One answer, committed before this returns; a test answer names its attempt."""
+        """One answer, committed before this returns; a test answer names its attempt; ``seconds``: how long
+        the question was on screen before the answer was confirmed (None: not measured)."""
+        with self._write() as db:
+            self._insert_answer(db, lesson_id, question_id, mode, chosen, correct, hints_used, attempt_id, seconds)
+
+    def _insert_answer(self, db: sqlite3.Connection, lesson_id: str, question_id: str, mode: str,
+                       chosen: list[int] | tuple[int, ...], correct: bool, hints_used: int,
+                       attempt_id: int | None, seconds: float | None) -> tuple[int, float]:
+        """Insert one answer row in the caller's transaction; its id and time."""
         picks = [int(i) for i in chosen]
         hints = int(hints_used)
         if hints < 0:
             raise ValueError("hints_used must not be negative")
+        took = None if seconds is None else float(seconds)
+        if took is not None and not took >= 0:  # also refuses NaN
+            raise ValueError("seconds must not be negative")
         attempt = None if attempt_id is None else int(attempt_id)
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (lesson_id, question_id, mode, json.dumps(picks), 1 if correct else 0, hints, float(self.clock()), attempt),
-            )
+        at = float(self.clock())
+        cursor = db.execute(
+            "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, seconds) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (lesson_id, question_id, mode, json.dumps(picks), 1 if correct else 0, hints, at, attempt, took),
+        )
+        return int(cursor.lastrowid or 0), at
 
     def start_attempt(self, lesson_id: str, seed: int, questions: list[str] | tuple[str, ...]) -> AttemptRecord:
         """A test attempt begins: its seed and the questions drawn, numbered after the lesson's earlier ones."""
@@ -536,9 +645,132 @@ class ProgressStore:
             )
         return ChallengeRecord(lesson_id, challenge_id, bool(solved), events, par, hints, stars, at)
 
+    # -- review cards (the rules are tutor/review.py's) ----------------------------------------------
+
+    def sync_review_cards(
+        self, schedule: Callable[[list[tuple[int, AnswerRecord]], dict[tuple[str, str], CardRecord]], list[CardChange]]
+    ) -> int:
+        """Turn the answers recorded since the last call into card changes, in one transaction.
+
+        ``schedule(answers, cards)`` gets the new answers (``(row id, record)``, oldest first) and every card by
+        ``(lesson_id, question_id)``, and returns the changes to save (a card changed twice appears twice,
+        in order). Each answer is handed over exactly once, even with two app instances open: the read, the
+        rule and the writes happen under one write lock. Returns how many changes were saved.
+        """
+        with self._write() as db:
+            row = db.execute("SELECT last_answer_id FROM review_sync WHERE id = 1").fetchone()
+            last = int(row[0]) if row else 0
+            rows = db.execute(
+                "SELECT id, lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, seconds "
+                "FROM answers WHERE id > ? ORDER BY id",
+                (last,),
+            ).fetchall()
+            if not rows:
+                return 0
+            answers = [(int(r[0]), _answer(r[1:])) for r in rows]
+            cards = {(c.lesson_id, c.question_id): c for c in self._cards(db)}
+            changes = schedule(answers, cards)
+            for change in changes:
+                self._save_change(db, change)
+            db.execute(
+                "INSERT INTO review_sync (id, last_answer_id) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET last_answer_id = excluded.last_answer_id",
+                (answers[-1][0],),
+            )
+        return len(changes)
+
+    def record_review(
+        self,
+        card_id: int,
+        chosen: list[int] | tuple[int, ...],
+        correct: bool,
+        hints_used: int,
+        seconds: float | None,
+        schedule: Callable[[CardRecord, float], CardChange],
+    ) -> CardChange:
+        """A review of a card, in one transaction: the answer (mode ``review``, which a later
+        :meth:`sync_review_cards` hands over like any other: its rule leaves ``review`` answers alone), the card
+        as ``schedule(card, at)`` reschedules it, and the log. Raises ProgressError when the card is gone (a
+        reset meanwhile)."""
+        with self._write() as db:
+            found = self._cards(db, "WHERE id = ?", (int(card_id),))
+            if not found:
+                raise ProgressError(f"review card {card_id} is no longer in {self.path}")
+            card = found[0]
+            answer_id, at = self._insert_answer(db, card.lesson_id, card.question_id, "review", chosen, correct,
+                                                hints_used, None, seconds)
+            change = schedule(card, at)
+            change = CardChange(change.card, change.rating, change.at, change.duration_ms, "review", answer_id)
+            self._save_change(db, change)
+        return change
+
+    @staticmethod
+    def _cards(db: sqlite3.Connection, where: str = "", params: tuple[Any, ...] = ()) -> list[CardRecord]:
+        rows = db.execute(
+            "SELECT id, lesson_id, question_id, state, step, stability, difficulty, due, last_review, created "
+            f"FROM review_cards {where} ORDER BY due, id",
+            params,
+        ).fetchall()
+        return [_card(r) for r in rows]
+
+    @staticmethod
+    def _save_change(db: sqlite3.Connection, change: CardChange) -> None:
+        c = change.card
+        values = (c.state, c.step, c.stability, c.difficulty, float(c.due), c.last_review)
+        if c.id is None:
+            # a new card (or one made earlier in the same batch): keyed by its question
+            db.execute(
+                "INSERT INTO review_cards (lesson_id, question_id, state, step, stability, difficulty, due, "
+                "last_review, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (lesson_id, question_id) DO UPDATE SET state = excluded.state, step = excluded.step, "
+                "stability = excluded.stability, difficulty = excluded.difficulty, due = excluded.due, "
+                "last_review = excluded.last_review",
+                (c.lesson_id, c.question_id, *values, float(c.created)),
+            )
+            (card_id,) = db.execute(
+                "SELECT id FROM review_cards WHERE lesson_id = ? AND question_id = ?", (c.lesson_id, c.question_id)
+            ).fetchone()
+        else:
+            card_id = int(c.id)
+            db.execute(
+                "UPDATE review_cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ? "
+                "WHERE id = ?",
+                (*values, card_id),
+            )
+        db.execute(
+            "INSERT INTO review_logs (card_id, rating, at, duration_ms, mode, answer_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (card_id, int(change.rating), float(change.at), change.duration_ms, change.mode, change.answer_id),
+        )
+
+    def review_cards(self, lesson_id: str | None = None) -> list[CardRecord]:
+        """Review cards, soonest due first (none in an older file viewed read-only)."""
+        if not self._has_table("review_cards"):
+            return []
+        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
+        try:
+            with self._lock:
+                return self._cards(self._db, where, params)
+        except sqlite3.Error as exc:
+            raise ProgressError(f"cannot read progress from {self.path}: {_one_line(exc)}") from None
+
+    def review_logs(self, card_id: int | None = None) -> list[ReviewLogRecord]:
+        """Every rating given to cards (or to one card), oldest first (none in an older file viewed read-only)."""
+        if not self._has_table("review_logs"):
+            return []
+        where, params = ("WHERE card_id = ?", (int(card_id),)) if card_id is not None else ("", ())
+        rows = self._read(f"SELECT card_id, rating, at, duration_ms, mode, answer_id FROM review_logs {where} ORDER BY id", params)
+        return [
+            ReviewLogRecord(int(cid), int(rating), float(at), None if ms is None else int(ms), mode,
+                            None if aid is None else int(aid))
+            for cid, rating, at, ms, mode, aid in rows
+        ]
+
     def reset(self) -> None:
         """Delete all progress (one transaction)."""
         with self._write() as db:
+            db.execute("DELETE FROM review_logs")
+            db.execute("DELETE FROM review_cards")
+            db.execute("DELETE FROM review_sync")
             db.execute("DELETE FROM challenge_runs")
             db.execute("DELETE FROM attempts")
             db.execute("DELETE FROM answers")
@@ -579,15 +811,19 @@ class ProgressStore:
         """Recorded answers, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         rows = self._read(
-            "SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id "
+            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
             f"FROM answers {where} ORDER BY id",
             params,
         )
-        return [
-            AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at),
-                         None if attempt is None else int(attempt))
-            for lid, qid, mode, chosen, correct, hints, at, attempt in rows
-        ]
+        return [_answer(r) for r in rows]
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    def _seconds_column(self) -> str:
+        """``seconds``, or ``NULL`` in an older file viewed read-only (its answers have no times yet)."""
+        columns = {row[1] for row in self._read("PRAGMA table_info(answers)")}
+        return "seconds" if "seconds" in columns else "NULL"
 
     def tests(self, lesson_id: str | None = None) -> list[TestRecord]:
         """Recorded test results, oldest first."""
@@ -635,14 +871,24 @@ class ProgressStore:
     def attempt_answers(self, attempt_id: int) -> list[AnswerRecord]:
         """The answers given in one attempt, oldest first (replay: its seed orders the choices)."""
         rows = self._read(
-            "SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id "
+            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
             "FROM answers WHERE attempt_id = ? ORDER BY id",
             (int(attempt_id),),
         )
-        return [
-            AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at), int(attempt))
-            for lid, qid, mode, chosen, correct, hints, at, attempt in rows
-        ]
+        return [_answer(r) for r in rows]
+
+
+def _answer(row: tuple[Any, ...]) -> AnswerRecord:
+    lid, qid, mode, chosen, correct, hints, at, attempt, seconds = row
+    return AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at),
+                        None if attempt is None else int(attempt), None if seconds is None else float(seconds))
+
+
+def _card(row: tuple[Any, ...]) -> CardRecord:
+    cid, lid, qid, state, step, stability, difficulty, due, last, created = row
+    return CardRecord(int(cid), lid, qid, int(state), None if step is None else int(step),
+                      None if stability is None else float(stability), None if difficulty is None else float(difficulty),
+                      float(due), None if last is None else float(last), float(created))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -837,10 +1083,13 @@ def _move_aside(path: Path) -> Path:
 __all__ = [
     "AnswerRecord",
     "AttemptRecord",
+    "CardChange",
+    "CardRecord",
     "ChallengeRecord",
     "LessonProgress",
     "ProgressError",
     "ProgressStore",
+    "ReviewLogRecord",
     "SCHEMA_VERSION",
     "TestRecord",
     "best_runs",

@@ -133,9 +133,43 @@ def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+def review_summary(store: Any) -> Any:
+    """Review cards brought up to date with the answers recorded (:mod:`tutor.review`), and their counts."""
+    from tutor.review import ReviewDeck
+
+    deck = ReviewDeck(store)
+    deck.sync()
+    return deck.summary()
+
+
+def review_text(summary: Any) -> list[str]:
+    """The Review section of the text: due counts, retention, and each lesson's cards; [] without cards."""
+    from tutor.lesson.visible import visible
+    from tutor.review import when
+
+    if not summary.cards:
+        return []
+    head = f"Review (tutor review): {summary.due} of {summary.cards} card{'s' if summary.cards != 1 else ''} due now"
+    if summary.next_due is not None:
+        head += f"; next due {when(summary.next_due, summary.now)}"
+    if summary.retention is None:
+        kept = "retention: no reviews yet"
+    else:
+        kept = f"retention {format_percentage(100 * summary.retention)} ({summary.recalled} of {summary.reviews} reviews recalled)"
+    kept += f"; predicted recall now {format_percentage(100 * summary.recall_now)}"
+    width = max(len(visible(lid)) for lid in summary.lessons)
+    lines = ["", head, "  " + kept]
+    for lid, (cards, due) in summary.lessons.items():
+        lines.append(f"  {visible(lid):<{width}}  {due} due of {cards} card{'s' if cards != 1 else ''}")
+    return lines
+
+
 def progress_json(store: Any) -> dict[str, Any]:
     """``{"lessons": {id: {steps_reached, answered, correct, best_score, answers, tests, challenges,
-    challenge_runs}}}``; ``challenges`` holds each challenge's best run and how many runs it had."""
+    challenge_runs}}, "review": {cards, due, next_due, reviews, recalled, retention, recall_now, lessons}}``;
+    ``challenges`` holds each challenge's best run and how many runs it had; ``review`` the review cards'
+    counts (:class:`tutor.review.ReviewSummary`, times in Unix seconds, retention and recall 0-1)."""
+    review = review_summary(store)
     answers: dict[str, list[dict[str, Any]]] = {}
     for a in store.answers():
         answers.setdefault(a.lesson_id, []).append(a.to_json())
@@ -164,7 +198,7 @@ def progress_json(store: Any) -> dict[str, Any]:
             "challenges": challenges,
             "challenge_runs": runs.get(lesson_id, []),
         }
-    return {"lessons": lessons}
+    return {"lessons": lessons, "review": review.to_json()}
 
 
 def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: int | None = None) -> str:
@@ -175,6 +209,7 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
     """
     from tutor.lesson.visible import visible
 
+    review = review_summary(store)
     summaries = _lesson_progress(store)
     if not summaries:
         return "No progress yet.\n"
@@ -225,6 +260,7 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
         for lid, by_id in challenges.items():
             for cid, (record, count) in by_id.items():
                 out.append("  " + challenge_line(visible(lid), visible(cid), record, count))
+    out += review_text(review)
     return "\n".join(out) + "\n"
 
 

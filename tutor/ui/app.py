@@ -19,6 +19,7 @@ from tutor.ui.text import visible
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.progress import LessonProgress, ProgressStore
+    from tutor.review import ReviewSummary
     from tutor.ui.screens.lesson import LessonScreen
     from tutor.ui.screens.picker import PickerScreen
 
@@ -88,6 +89,7 @@ class TutorApp(App):
         store: ProgressStore | str | None = OPEN_STORE,
         cursor_blink: bool = True,
         seed: int = 0,
+        review: bool = False,
     ) -> None:
         super().__init__()
         self.extra_dirs = list(extra_dirs)
@@ -99,6 +101,7 @@ class TutorApp(App):
         self.store: ProgressStore | None = None
         self.cursor_blink = cursor_blink
         self.seed = seed
+        self.initial_review = review
         self._store_failed = False
 
     async def run_async(self, *, headless: bool = False, **kwargs):  # type: ignore[override]
@@ -150,9 +153,40 @@ class TutorApp(App):
             return None
         return self.store_call(lambda: store.lesson_summary(lesson_id))
 
+    def review_summary(self) -> ReviewSummary | None:
+        """Due counts after turning new answers into cards (:mod:`tutor.review`); None without a store."""
+        store = self.store
+        if store is None:
+            return None
+        from tutor.review import ReviewDeck
+
+        deck = ReviewDeck(store)
+        return self.store_call(lambda: (deck.sync(), deck.summary())[1])
+
+    def open_review(self) -> None:
+        """Show the review screen with the cards due now, in every lesson."""
+        from tutor.review import ReviewDeck, due_items
+        from tutor.ui.screens.review import ReviewScreen
+
+        store = self.store
+        deck = ReviewDeck(store) if store is not None else None
+        cards = []
+        next_due = None
+        if deck is not None:
+            summary = self.store_call(lambda: (deck.sync(), deck.summary())[1])
+            cards = self.store_call(lambda: deck.due(summary.now if summary else None), []) or []
+            next_due = summary.next_due if summary is not None else None
+            if self.store is None or getattr(self.store, "readonly", False):  # failed just now, or only viewing
+                deck = None  # the screen says answers are not saved
+        items, skipped = due_items(cards, self.extra_dirs)
+        self.push_screen(ReviewScreen(items, deck, skipped=len(skipped), next_due=next_due))
+
     # -- screens ------------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        if self.initial_lesson is not None:
+        if self.initial_review:
+            self._open_store()
+            self.open_review()  # `tutor review`: the picker is built when the learner goes back to it
+        elif self.initial_lesson is not None:
             # `tutor open`: the picker is built only when the learner goes back to it
             if self.initial_mode == "walkthrough":
                 # the walkthrough needs no progress for its first frame: the store is opened after it
@@ -217,7 +251,7 @@ class TutorApp(App):
     def show_help(self, screen: Screen) -> None:
         from tutor.ui.screens.help import HelpScreen, describe_bindings
 
-        name = "Lesson picker" if _is_picker_screen(screen) else "Lesson"
+        name = "Lesson picker" if _is_picker_screen(screen) else getattr(screen, "HELP_TITLE", "Lesson")
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 

@@ -1,5 +1,6 @@
 """The lesson picker: the course in order (numbered, "next up" marked), each lesson with its level,
-length and progress; typing filters, Enter opens."""
+length and progress; typing filters, Enter opens. Above the lessons, once the learner has review cards,
+a Review entry with the number due (Enter opens the review screen)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from tutor.ui.text import literal
 OTHER_COLUMNS = 2 + 12 + 3 + 13 + 9 + 6 * 2 + 2 + 2
 #: After the title of the lesson the learner should take next.
 NEXT_UP = " ◀ next up"
+#: The row key of the Review entry (no lesson id has a colon).
+REVIEW_KEY = ":review"
 
 
 @dataclass
@@ -61,6 +64,10 @@ class PickerScreen(Screen):
         self.numbers: dict[str, int] = {e.id: n for n, e in enumerate((e for e in ordered if e.valid), 1)}
         self.next_up: str | None = None
         self.visible_ids: list[str] = []
+        #: due counts for the Review entry (None: no progress store)
+        self.review = None
+        #: due cards whose lesson and question were found (None until counted: see count_due_cards)
+        self.review_showable: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -81,8 +88,11 @@ class PickerScreen(Screen):
         for key, label in (("level", "Level"), ("minutes", "Min"), ("progress", "Steps reached"), ("best", "Best test")):
             table.add_column(Text(label), key=key)
         self.next_up = self._find_next_up()
+        self._update_review()
         self._fill("")
-        if self.next_up in self.visible_ids:
+        if self._review_due() and REVIEW_KEY in self.visible_ids:
+            table.move_cursor(row=0, animate=False)  # due cards first, as in Anki
+        elif self.next_up in self.visible_ids:
             table.move_cursor(row=self.visible_ids.index(self.next_up), animate=False)
         table.focus()
         self.load_totals()
@@ -129,10 +139,71 @@ class PickerScreen(Screen):
             "—" if best is None else f"{best:.0f}%"
         )
 
+    # -- the Review entry ---------------------------------------------------------------------------
+    def _update_review(self) -> None:
+        """Due counts now; when cards are due, a worker then counts those that can be shown."""
+        summary = getattr(self.app, "review_summary", None)
+        self.review = summary() if summary is not None else None
+        self.review_showable = None if self.review is not None and self.review.due else 0
+        if self.review_showable is None:
+            self.count_due_cards()
+
+    @work(thread=True, group="review", exit_on_error=False)
+    def count_due_cards(self) -> None:
+        """How many due cards can be shown: their lesson found and loaded, their question still in it (a
+        question renamed since is not counted). Loads those lessons, so off the screen's thread."""
+        from tutor.review import ReviewDeck, due_items
+
+        store = getattr(self.app, "store", None)
+        review = self.review
+        if store is None or review is None:
+            return
+        items, _ = due_items(ReviewDeck(store).due(review.now), getattr(self.app, "extra_dirs", ()))
+        try:
+            self.app.call_from_thread(self._review_counted, len(items))
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _review_counted(self, showable: int) -> None:
+        self.review_showable = showable
+        if REVIEW_KEY in self.visible_ids:
+            self.query_one("#lessons", DataTable).update_cell(REVIEW_KEY, "title", self._review_title())
+
+    def _review_shown(self, query: str) -> bool:
+        """Once there are cards, and while no filter is typed (Enter in the filter opens the first lesson)."""
+        return self.review is not None and self.review.cards > 0 and not query.strip()
+
+    def _review_due(self) -> int:
+        """Cards due now in the lessons listed here (a card of a lesson that is gone cannot be shown)."""
+        if self.review is None:
+            return 0
+        if self.review_showable is not None:
+            return self.review_showable
+        return sum(due for lid, (_, due) in self.review.lessons.items()
+                   if lid in self.rows and not self.rows[lid].problem)
+
+    def _review_title(self) -> Text:
+        from tutor.review import when
+
+        review = self.review
+        due = self._review_due()
+        if review is None or not due:
+            later = f" (next {when(review.next_due, review.now)})" if review is not None and review.next_due else ""
+            label, style = f"↻ Review: nothing due{later}", "dim"
+        else:
+            label, style = f"↻ Review: {due} card{'s' if due != 1 else ''} due", "bold"
+        width = self._title_width()
+        if len(label) > width:
+            label = label[: width - 1] + "…"
+        return Text(label, style=style)
+
     def _fill(self, query: str) -> None:
         table = self.query_one("#lessons", DataTable)
         table.clear()
         self.visible_ids = []
+        if self._review_shown(query):
+            table.add_row(Text(""), self._review_title(), Text(""), Text(""), Text(""), Text(""), key=REVIEW_KEY)
+            self.visible_ids.append(REVIEW_KEY)
         for lesson_id, row in self.rows.items():
             if not matches(row.entry, query):
                 continue
@@ -145,16 +216,24 @@ class PickerScreen(Screen):
         empty = self.query_one("#picker-empty", Static)
         if not self.rows:
             empty.update("No lessons found. Add a folder with --lessons DIR or TUTOR_LESSONS.")
-        elif not self.visible_ids:
+        elif not [i for i in self.visible_ids if i != REVIEW_KEY]:
             empty.update(Text("No lesson matches ") + literal(repr(query)))
         else:
             empty.update("")
-        empty.display = not self.visible_ids
+        empty.display = not [i for i in self.visible_ids if i != REVIEW_KEY]
 
     def refresh_progress(self) -> None:
         table = self.query_one("#lessons", DataTable)
         before, self.next_up = self.next_up, self._find_next_up()
+        self._update_review()
+        query = self.query_one("#filter", Input).value
+        if self._review_shown(query) != (REVIEW_KEY in self.visible_ids):
+            self._fill(query)  # the entry appears (first cards) or goes (progress reset)
+        elif REVIEW_KEY in self.visible_ids:
+            table.update_cell(REVIEW_KEY, "title", self._review_title())
         for lesson_id in self.visible_ids:
+            if lesson_id == REVIEW_KEY:
+                continue
             row = self.rows[lesson_id]
             progress, best = self._progress(row)
             table.update_cell(lesson_id, "progress", progress)
@@ -191,9 +270,13 @@ class PickerScreen(Screen):
         table = self.query_one("#lessons", DataTable)
         if not self.visible_ids or not 0 <= table.cursor_row < len(self.visible_ids):
             return None
-        return self.rows[self.visible_ids[table.cursor_row]]
+        return self.rows.get(self.visible_ids[table.cursor_row])
 
     def action_open(self) -> None:
+        table = self.query_one("#lessons", DataTable)
+        if self.visible_ids and self.visible_ids[min(table.cursor_row, len(self.visible_ids) - 1)] == REVIEW_KEY:
+            self.app.open_review()  # type: ignore[attr-defined]
+            return
         row = self.highlighted
         if row is not None:
             self.app.open_lesson(row.entry.path)
@@ -248,4 +331,4 @@ class PickerScreen(Screen):
             self.refresh_progress()
 
 
-__all__ = ["PickerScreen", "Row", "matches"]
+__all__ = ["REVIEW_KEY", "PickerScreen", "Row", "matches"]

@@ -11,6 +11,9 @@ Every confirmed answer is written to the progress store at once.
   with the questions drawn so the review can be replayed; a retake prefers questions not answered right
   last time; ``f`` finishes early after a confirmation, unanswered questions scoring as wrong.
 * Every "see step N" link can be focused (Tab) and followed with Enter; ``s`` follows the first.
+* Review (``tutor review``): the questions it is given (one card), with the trace up to the card's context
+  step above it like the visual quiz; one try; nothing recorded here (the review screen records the card).
+* Each answer records how long its question was on screen (``seconds``; :mod:`tutor.review` rates speed).
 
 Lesson text (prompts, choices, hints, solutions ...) always goes through :func:`tutor.ui.text.literal`,
 so an author's ``[bold]`` or an escape sequence is shown as typed, never interpreted.
@@ -18,6 +21,8 @@ so an author's ``[bold]`` or an escape sequence is shown as typed, never interpr
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -35,6 +40,7 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.progress import ProgressError
+from tutor.review import context_step
 from tutor.ui.screens.dialogs import Choice, ConfirmScreen
 from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
@@ -45,10 +51,12 @@ if TYPE_CHECKING:
     from tutor.lesson.model import Question
     from tutor.progress import AttemptRecord, ProgressStore
 
-QuizMode = Literal["visual", "practice", "test"]
+QuizMode = Literal["visual", "practice", "test", "review"]
 
 LETTERS = grading.LETTERS
-MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", "test": "Test"}
+MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", "test": "Test", "review": "Review"}
+#: Modes that show the trace above the question.
+TRACE_MODES = ("visual", "review")
 #: How many questions a test asks.
 TEST_LENGTH = 10
 #: Tries a practice question allows (the first wrong one is recorded as wrong).
@@ -71,6 +79,10 @@ class AnswerState:
     """Answers submitted so far (practice allows a second try after a wrong one)."""
     revealed: bool = False
     """The verdict, the right answer and the solution are shown (not in a test before its end)."""
+    seconds: float = 0.0
+    """Time this question was on screen before the current try, while the learner looked at others."""
+    shown_at: float | None = None
+    """When the question was last shown (the quiz's clock), while it is on screen and not submitted."""
 
 
 class ChoiceLine(Static):
@@ -141,10 +153,14 @@ class QuizView(Widget, can_focus=True):
     class AnswerSubmitted(Message):
         """The learner confirmed an answer (already recorded in the store, if any)."""
 
-        def __init__(self, question_id: str, correct: bool) -> None:
+        def __init__(self, question_id: str, correct: bool, *, chosen: tuple[int, ...] = (), hints_used: int = 0,
+                     seconds: float | None = None) -> None:
             super().__init__()
             self.question_id = question_id
             self.correct = correct
+            self.chosen = chosen
+            self.hints_used = hints_used
+            self.seconds = seconds
 
     class TestFinished(Message):
         """A test was completed and scored."""
@@ -156,6 +172,8 @@ class QuizView(Widget, can_focus=True):
             self.score = score
 
     index: reactive[int] = reactive(0, init=False)
+    #: Seconds for answer times (monotonic: a changed wall clock does not make an answer slow; tests replace it).
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(
         self,
@@ -165,11 +183,13 @@ class QuizView(Widget, can_focus=True):
         seed: int | None = None,
         *,
         shuffle: bool = True,
+        questions: list[Question] | None = None,
         **kw,
     ) -> None:
         """``seed``: the choice shuffle of practice and visual (default 0); in a test, the seed of the first
         attempt (later ones add 1 each), or None to derive each attempt's seed from the lesson's attempt
-        number (:func:`grading.attempt_seed`), as the app does."""
+        number (:func:`grading.attempt_seed`), as the app does. ``questions``: ask these instead of the
+        mode's (a review asks one card's question)."""
         super().__init__(**kw)
         if mode not in MODE_TITLES:
             raise ValueError(f"unknown quiz mode {mode!r}")
@@ -189,6 +209,7 @@ class QuizView(Widget, can_focus=True):
         self.attempt_number = 0
         self.attempt: AttemptRecord | None = None
         self._right_last_time: frozenset[str] = frozenset()
+        self._given_questions = questions
         self._load_questions()
         self.add_class(f"-{mode}")
 
@@ -196,7 +217,9 @@ class QuizView(Widget, can_focus=True):
 
     def _load_questions(self) -> None:
         lesson = self.loaded.lesson
-        if self.mode == "visual":
+        if self._given_questions is not None:
+            questions = list(self._given_questions)
+        elif self.mode == "visual":
             questions = list(grading.visual_questions(lesson))
         elif self.mode == "practice":
             questions = list(grading.practice_questions(lesson))
@@ -272,7 +295,7 @@ class QuizView(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static("", id="quiz-header")
         with Vertical(id="quiz-main"):
-            if self.mode == "visual":
+            if self.mode in TRACE_MODES:
                 with Vertical(id="quiz-trace"):
                     lesson = self.loaded.lesson
                     table = ExecutionTable(lesson.table.columns, id="quiz-table")
@@ -301,7 +324,7 @@ class QuizView(Widget, can_focus=True):
                 yield Static("", id="quiz-empty")
 
     def on_mount(self) -> None:
-        if self.mode == "visual":
+        if self.mode in TRACE_MODES:
             steps = self.loaded.steps
             self.query_one("#quiz-table", ExecutionTable).set_steps(steps)
             self.query_one("#quiz-tracker", VariableTracker).set_steps(steps)
@@ -312,7 +335,8 @@ class QuizView(Widget, can_focus=True):
     def on_resize(self) -> None:
         self.set_class(self.size.height < COMPACT_HEIGHT, "-compact")
 
-    def watch_index(self) -> None:
+    def watch_index(self, old: int, new: int) -> None:
+        self._stop_timer(old)
         self._show()
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
 
@@ -323,8 +347,9 @@ class QuizView(Widget, can_focus=True):
         self.query_one("#quiz-empty").display = empty
         self.query_one("#quiz-question").display = not empty and not self.finished
         self.query_one("#quiz-score").display = self.finished
-        if self.mode == "visual":
-            self.query_one("#quiz-trace").display = not empty
+        if self.mode in TRACE_MODES:
+            q = self.question
+            self.query_one("#quiz-trace").display = not empty and q is not None and self._trace_step(q) is not None
         if empty:
             self.query_one("#quiz-header", Static).update(MODE_TITLES[self.mode])
             self.query_one("#quiz-empty", Static).update(
@@ -341,6 +366,8 @@ class QuizView(Widget, can_focus=True):
         assert q is not None and st is not None
         total = len(self.questions)
         header = f"{MODE_TITLES[self.mode]} · question {self.index + 1} of {total} · {q.difficulty}"
+        if self.mode == "review":  # one card at a time: the review screen counts the cards
+            header = f"Review · {q.difficulty}"
         if self.mode == "test":
             header = f"Test · attempt {self.attempt_number} · question {self.index + 1} of {total} · {q.difficulty}"
             answered = sum(1 for s in self.states if s.submitted)
@@ -349,9 +376,12 @@ class QuizView(Widget, can_focus=True):
             header += f" · hints {st.hints}/{len(q.hints)}"
         self.query_one("#quiz-header", Static).update(header)
 
-        if self.mode == "visual" and q.answer is not None:
-            self.query_one("#quiz-table", ExecutionTable).reveal(q.answer.step)
-            self.query_one("#quiz-tracker", VariableTracker).reveal(q.answer.step)
+        if not st.submitted and st.shown_at is None:
+            st.shown_at = self.clock()
+        trace_step = self._trace_step(q)
+        if trace_step is not None:
+            self.query_one("#quiz-table", ExecutionTable).reveal(trace_step)
+            self.query_one("#quiz-tracker", VariableTracker).reveal(trace_step)
 
         self.query_one("#quiz-prompt", Static).update(literal(q.prompt))
         code = self.query_one("#quiz-code", Static)
@@ -361,7 +391,7 @@ class QuizView(Widget, can_focus=True):
         else:
             code.display = False
         kind = "Choose all that apply, then press Enter." if q.multiple else "Choose one, then press Enter."
-        if self.mode == "visual" and q.answer is not None:
+        if self.mode in TRACE_MODES and q.answer is not None:
             in_table = q.answer.field in {c.field for c in self.loaded.lesson.table.columns}
             where = "of the table" if in_table or not self.loaded.lesson.tracker else "in the variables"
             what = "row" if where == "of the table" else "step"
@@ -420,13 +450,13 @@ class QuizView(Widget, can_focus=True):
             feedback.update(Text("\n").join(notes))
         solution.display = reveal
         if reveal:
-            solution.update(self._solution_text(q, order, with_steps=self.mode == "practice"))
+            solution.update(self._solution_text(q, order, with_steps=self.mode in ("practice", "review")))
         self._render_links(q)
 
     def _render_links(self, q: Question) -> None:
         """One focusable link per step of the question (not in a test: it would give answers away)."""
         box = self.query_one("#quiz-step-links", Horizontal)
-        steps = list(q.steps) if self.mode != "test" else []
+        steps = list(q.steps) if self.mode not in ("test", "review") else []
         shown = [link.step for link in box.query(StepLink)]
         box.display = bool(steps)
         if shown == steps:
@@ -549,7 +579,7 @@ class QuizView(Widget, can_focus=True):
         if action == "previous":
             return self.index > 0
         if action in ("see_step", "focus_link"):
-            return bool(q.steps) and self.mode != "test"
+            return bool(q.steps) and self.mode not in ("test", "review")
         if action == "finish":
             return self.mode == "test" and self.unanswered > 0
         return True
@@ -573,6 +603,8 @@ class QuizView(Widget, can_focus=True):
             return
         q, st = self.question, self.state
         assert q is not None and st is not None
+        seconds = self._stop_timer(self.index)
+        st.seconds = 0.0
         st.submitted = True
         st.tries += 1
         st.correct = grading.is_correct(q, sorted(st.chosen))
@@ -588,8 +620,10 @@ class QuizView(Widget, can_focus=True):
                 st.correct,
                 st.hints,
                 attempt_id=attempt_id,
+                seconds=seconds,
             )
-        self.post_message(self.AnswerSubmitted(q.id, st.correct))
+        self.post_message(self.AnswerSubmitted(q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints,
+                                               seconds=seconds))
         if self.mode == "test":
             if all(s.submitted for s in self.states):
                 self._finish()
@@ -599,6 +633,25 @@ class QuizView(Widget, can_focus=True):
                 self.index = nxt
                 return
         self._show()
+
+    def _trace_step(self, q: Question) -> int | None:
+        """The row the trace is shown up to: the answer's row in the visual quiz; in a review, the card's
+        context (:func:`tutor.review.context_step`); None: no trace for this question."""
+        if self.mode == "visual":
+            return q.answer.step if q.answer is not None else None
+        if self.mode == "review":
+            return context_step(q)
+        return None
+
+    def _stop_timer(self, index: int) -> float:
+        """The question at ``index`` leaves the screen (or is answered): its time on screen so far."""
+        if not 0 <= index < len(self.states):
+            return 0.0
+        st = self.states[index]
+        if st.shown_at is not None:
+            st.seconds += max(0.0, self.clock() - st.shown_at)
+            st.shown_at = None
+        return round(st.seconds, 3)
 
     def _attempt_id(self) -> int | None:
         """The test attempt's id in the store, recording it (seed, questions) on its first answer."""
