@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressError, ProgressStore, default_path
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -330,30 +331,19 @@ def test_a_failed_write_is_a_progress_error_and_the_store_recovers(home: Path, m
 
 # -- schema version 2: test attempts, and the upgrade from version 1 (issue 11) -----------------------
 
-V1_FILE = Path(__file__).parent / "fixtures" / "progress-v1.sqlite3"
-"""Made by the version-1 store (tutor/progress.py of commit 8c8ff64, before attempts existed): steps for
+V1_FILE = "progress-v1.sqlite3"
+"""In tests/fixtures; made by the version-1 store (tutor/progress.py of commit 8c8ff64, before attempts existed): steps for
 two lessons, two practice answers, two test answers and two test results (session-lifecycle 1/2 = 50%,
 expiry 9/10 = 87.5%)."""
 
 
 def _v1_copy(home: Path) -> Path:
-    home.mkdir(parents=True, exist_ok=True)
-    target = home / "progress.sqlite3"
-    target.write_bytes(V1_FILE.read_bytes())
-    return target
-
-
-def _user_version(path: Path) -> int:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        con.close()
+    return copy_fixture(V1_FILE, home)
 
 
 def test_a_version_1_file_is_upgraded_without_loss(home: Path) -> None:
     path = _v1_copy(home)
-    assert _user_version(path) == 1
+    assert user_version(path) == 1
     with ProgressStore.open() as store:
         assert store.notice is None  # upgraded in place, not moved aside
         assert store.lesson_summary("session-lifecycle") == LessonProgress(steps_reached=5, best_score=50.0, answered=3, correct=1)
@@ -373,7 +363,7 @@ def test_a_version_1_file_is_upgraded_without_loss(home: Path) -> None:
         # and the upgraded file takes the new records
         attempt = store.start_attempt("session-lifecycle", 42, ["q3", "q1"])
         assert attempt.number == 1
-    assert _user_version(path) == SCHEMA_VERSION == 4
+    assert user_version(path) == SCHEMA_VERSION == 4
     assert not [p for p in home.iterdir() if "corrupt" in p.name]
 
 
@@ -404,13 +394,8 @@ def test_a_failed_upgrade_leaves_the_version_1_file_as_it_was(home: Path) -> Non
         with pytest.raises(ProgressError) as caught:
             ProgressStore.open(path)
     assert "\n" not in str(caught.value)
-    assert _user_version(path) == 1
-    con = sqlite3.connect(path)
-    try:
-        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        columns = {row[1] for row in con.execute("PRAGMA table_info(answers)")}
-    finally:
-        con.close()
+    assert user_version(path) == 1
+    tables, columns = tables_and_columns(path, "answers")
     assert "attempts" not in tables and "attempt_id" not in columns
     with ProgressStore.open(path) as store:  # the real upgrade then works on the untouched file
         assert len(store.answers()) == 4 and len(store.tests()) == 2

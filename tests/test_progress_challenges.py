@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tutor.progress import SCHEMA_VERSION, ChallengeRecord, LessonProgress, ProgressError, ProgressStore, best_runs
+from progress_support import copy_fixture, tables_and_columns, user_version
 
-V2_FILE = Path(__file__).parent / "fixtures" / "progress-v2.sqlite3"
+V2_FILE = "progress-v2.sqlite3"
 """Made by the version-2 store (tutor/progress.py of branch learner, commit 34908a0, merged at c5917db):
 login-and-rotation with 6 steps reached, a practice answer, test attempt 1 (seed 99, questions rotation and
 fixation) with two answers and its result 1/2 = 50%."""
@@ -25,29 +26,19 @@ class Clock:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
-    (tmp_path / "home").mkdir()
-    return tmp_path / "home"
+def home(home: Path) -> Path:
+    """The shared ``home`` fixture (tests/conftest.py), made."""
+    home.mkdir()
+    return home
 
 
 def _v2_copy(home: Path) -> Path:
-    target = home / "progress.sqlite3"
-    target.write_bytes(V2_FILE.read_bytes())
-    return target
-
-
-def _version(path: Path) -> int:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        con.close()
+    return copy_fixture(V2_FILE, home)
 
 
 def test_a_version_2_file_is_upgraded_without_loss(home: Path) -> None:
     path = _v2_copy(home)
-    assert _version(path) == 2
+    assert user_version(path) == 2
     with ProgressStore.open(clock=Clock()) as store:
         assert store.notice is None
         assert store.lesson_summary("login-and-rotation") == LessonProgress(
@@ -59,7 +50,7 @@ def test_a_version_2_file_is_upgraded_without_loss(home: Path) -> None:
         assert store.challenge_runs() == []
         store.record_challenge("login-and-rotation", "fixation", solved=True, events=3, par=3, hints_used=0, stars=3)
         assert len(store.challenge_runs("login-and-rotation")) == 1
-    assert _version(path) == SCHEMA_VERSION == 4
+    assert user_version(path) == SCHEMA_VERSION == 4
     assert not [p for p in home.iterdir() if "corrupt" in p.name]
 
 
@@ -71,12 +62,8 @@ def test_a_failed_upgrade_leaves_the_version_2_file_as_it_was(home: Path) -> Non
         patch.setitem(progress._MIGRATIONS, 2, progress._MIGRATIONS[2] + "\nCREATE TABLE attempts (x);")
         with pytest.raises(ProgressError):
             ProgressStore.open(path)
-    assert _version(path) == 2
-    con = sqlite3.connect(path)
-    try:
-        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    finally:
-        con.close()
+    assert user_version(path) == 2
+    tables, _ = tables_and_columns(path, "answers")
     assert "challenge_runs" not in tables
     with ProgressStore.open(path) as store:
         assert len(store.answers()) == 3 and store.challenge_runs() == []
@@ -194,4 +181,4 @@ def test_a_version_2_file_viewed_read_only_has_no_runs_and_is_not_changed(home: 
         assert store.lesson_summary("login-and-rotation").best_score == 50.0
         with pytest.raises(ProgressError):
             store.record_challenge("a", "x", solved=True, events=1, par=1, hints_used=0, stars=3)
-    assert path.read_bytes() == before and _version(path) == 2
+    assert path.read_bytes() == before and user_version(path) == 2

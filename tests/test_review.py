@@ -13,11 +13,12 @@ from fsrs import Card, Rating, Scheduler, State
 from tutor import review
 from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressStore
 from tutor.review import FAST_SECONDS, SLOW_SECONDS, ReviewDeck, makes_card, rating_for
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 DAY = 86_400.0
 #: Monday 2026-11-30 09:00 UTC: "day 0" of the simulated week.
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).timestamp()
-V3_FILE = Path(__file__).parent / "fixtures" / "progress-v3.sqlite3"
+V3_FILE = "progress-v3.sqlite3"
 """Made by the version-3 store (tutor/progress.py of branch challenges, commit 391cca1), clock from
 1_700_000_000 in steps of 60 s: session-lifecycle with 7 steps reached; practice answers trace-id-after-set
 wrong then right, purpose-of-sessions right with 1 hint; expiry test attempt 1 (seed 4242) with
@@ -253,18 +254,9 @@ def test_reset_deletes_cards_and_logs(store: ProgressStore) -> None:
 # -- schema version 4 -----------------------------------------------------------------------------------
 
 
-def _version(path: Path) -> int:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("PRAGMA user_version").fetchone()[0]
-    finally:
-        con.close()
-
-
 def test_a_version_3_file_is_upgraded_without_loss(tmp_path: Path, clock: Clock) -> None:
-    path = tmp_path / "progress.sqlite3"
-    path.write_bytes(V3_FILE.read_bytes())
-    assert _version(path) == 3
+    path = copy_fixture(V3_FILE, tmp_path)
+    assert user_version(path) == 3
     with ProgressStore.open(path, clock=clock) as store:
         assert store.notice is None
         assert store.lesson_summary("session-lifecycle") == LessonProgress(steps_reached=7, answered=2, correct=2)
@@ -286,7 +278,7 @@ def test_a_version_3_file_is_upgraded_without_loss(tmp_path: Path, clock: Clock)
         assert len(deck.due()) == 3  # long due by the test's clock
         store.record_answer("expiry", "idle-vs-absolute", "practice", [1], True, 0, seconds=3.5)
         assert store.answers("expiry")[-1].seconds == 3.5
-    assert _version(path) == SCHEMA_VERSION == 4
+    assert user_version(path) == SCHEMA_VERSION == 4
     assert not [p for p in tmp_path.iterdir() if "corrupt" in p.name]
 
 
@@ -294,19 +286,13 @@ def test_a_failed_upgrade_leaves_the_version_3_file_as_it_was(tmp_path: Path) ->
     from tutor import progress
     from tutor.progress import ProgressError
 
-    path = tmp_path / "progress.sqlite3"
-    path.write_bytes(V3_FILE.read_bytes())
+    path = copy_fixture(V3_FILE, tmp_path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(progress._MIGRATIONS, 3, progress._MIGRATIONS[3] + "\nCREATE TABLE answers (x);")
         with pytest.raises(ProgressError):
             ProgressStore.open(path)
-    assert _version(path) == 3
-    con = sqlite3.connect(path)
-    try:
-        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        columns = {row[1] for row in con.execute("PRAGMA table_info(answers)")}
-    finally:
-        con.close()
+    assert user_version(path) == 3
+    tables, columns = tables_and_columns(path, "answers")
     assert not tables & {"review_cards", "review_logs", "review_sync"}
     assert "seconds" not in columns
 
@@ -325,8 +311,7 @@ def test_a_version_4_file_missing_a_review_table_is_moved_aside(tmp_path: Path) 
 def test_a_version_3_file_viewed_read_only_has_no_cards_and_is_not_changed(tmp_path: Path, monkeypatch) -> None:
     from tutor.commands.progress import progress_json, progress_text
 
-    path = tmp_path / "progress.sqlite3"
-    path.write_bytes(V3_FILE.read_bytes())
+    path = copy_fixture(V3_FILE, tmp_path)
     before = path.read_bytes()
     with ProgressStore.open(path, readonly=True) as store:
         assert store.readonly
@@ -336,4 +321,4 @@ def test_a_version_3_file_viewed_read_only_has_no_cards_and_is_not_changed(tmp_p
         assert deck.summary().cards == 0
         assert "Review" not in progress_text(store)
         assert progress_json(store)["review"]["cards"] == 0
-    assert path.read_bytes() == before and _version(path) == 3
+    assert path.read_bytes() == before and user_version(path) == 3
