@@ -61,3 +61,31 @@ async def test_next_up_fits_at_80_columns() -> None:
         first = table.get_row_at(0)[1].plain
         assert first.endswith("◀ next up") and "…" in first
         assert table.virtual_size.width <= table.size.width  # nothing scrolls sideways
+
+
+@sync
+async def test_a_wide_title_is_cut_by_terminal_cells_not_characters(tmp_path: Path, monkeypatch) -> None:
+    """A title of wide characters (two cells each) with a bidi override (made visible as `<U+202E>`,
+    longer than the character it stands for) still ends inside the title column."""
+    from rich.cells import cell_len
+    from textual.widgets import DataTable
+
+    from tutor.ui.app import TutorApp
+    from ui_support import UI_LESSON, only_fixture_lessons
+
+    only_fixture_lessons(monkeypatch)
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    text = UI_LESSON.read_text(encoding="utf-8")
+    (folder / "ui-lesson.yaml").write_text(
+        text.replace("title: Sessions in four requests", "title: \"\\u202eセッションの一生：クッキー、作成、検証、期限切れ、そして削除まで\""),
+        encoding="utf-8")
+    app = TutorApp(extra_dirs=[folder], cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        picker = app.screen
+        title = picker.query_one("#lessons", DataTable).get_row_at(0)[1]
+        assert title.plain.startswith("<U+202E>セ") and title.plain.endswith("◀ next up")
+        assert "…" in title.plain
+        assert cell_len(title.plain) <= picker._title_width()

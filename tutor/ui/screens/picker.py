@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -120,13 +121,11 @@ class PickerScreen(Screen):
 
     def _title(self, row: Row) -> Text:
         """The title, shortened with "…" to the column; the next lesson to take says so."""
-        title = row.entry.title or row.entry.path.name
-        width = self._title_width()
         suffix = NEXT_UP if row.entry.id == self.next_up else ""
-        room = width - len(suffix)
-        if len(title) > room:
-            title = title[: max(1, room - 1)] + "…"
-        return literal(title) + Text(suffix)
+        title = literal(row.entry.title or row.entry.path.name)  # made visible first: that can lengthen it
+        # cut by terminal cells (a wide character takes two), not by characters
+        title.truncate(max(1, self._title_width() - cell_len(suffix)), overflow="ellipsis")
+        return title + Text(suffix)
 
     def _progress(self, row: Row) -> tuple[Text, Text]:
         if row.problem:
@@ -192,10 +191,9 @@ class PickerScreen(Screen):
             label, style = f"↻ Review: nothing due{later}", "dim"
         else:
             label, style = f"↻ Review: {due} card{'s' if due != 1 else ''} due", "bold"
-        width = self._title_width()
-        if len(label) > width:
-            label = label[: width - 1] + "…"
-        return Text(label, style=style)
+        label_text = Text(label, style=style)
+        label_text.truncate(self._title_width(), overflow="ellipsis")
+        return label_text
 
     def _fill(self, query: str) -> None:
         table = self.query_one("#lessons", DataTable)
