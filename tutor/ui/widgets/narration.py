@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.engine.trace import Step
