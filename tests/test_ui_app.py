@@ -513,3 +513,17 @@ async def test_key_moments_open_on_the_first_link() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.tabs.active == "walkthrough" and app.screen.walkthrough.current == 2
+
+
+@sync
+async def test_a_lessons_declared_browser_kinds_reach_its_playground() -> None:
+    """session-attacks declares `fox: {kind: firefox}`: its playground must play fox as firefox too."""
+    from tutor.ui.widgets.playground import PlaygroundView
+
+    lesson = Path(__file__).resolve().parents[1] / "lessons" / "session-attacks.yaml"
+    app = make_app(lesson=lesson, mode="play")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        playground = app.screen.query_one(PlaygroundView)
+        assert playground.sim is not None and playground.sim.browser_kind("fox") == "firefox"
+        assert playground.sim.browser_kind("browser") == "chromium"

@@ -7,7 +7,6 @@ they work wherever the focus is; they are enabled only while the walkthrough is 
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -53,14 +52,6 @@ SIZE_CLASSES: tuple[tuple[str, object], ...] = (
     ("-low", lambda w, h: h < 28),  # the walkthrough hides its code
     ("-too-small", lambda w, h: w < MIN_SIZE[0] or h < MIN_SIZE[1]),
 )
-
-
-def _optional_widget(module: str, name: str):
-    """Another widget module's class, or None when it is not in this build (or cannot be imported)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def file_signature(path: Path) -> tuple[int, int, int] | None:
@@ -312,22 +303,22 @@ class LessonScreen(Screen):
             if mode == "moments":
                 return MomentsView(list(lesson.moments), id="moments-list")
             return ReadableText(lesson.snapshot if mode == "snapshot" else lesson.transcript, id=f"{mode}-text")
+        # the other modes' widgets are imported when first shown (not needed for the first frame)
         if mode == "challenges":
-            challenges = _optional_widget("tutor.ui.widgets.challenge", "ChallengesView")
-            if challenges is None:
-                return Static("Challenges are not available in this build.", classes="missing")
-            return challenges(loaded, id="challenges-view")
+            from tutor.ui.widgets.challenge import ChallengesView
+
+            return ChallengesView(loaded, id="challenges-view")
         if mode == "play":
-            playground = _optional_widget("tutor.ui.widgets.playground", "PlaygroundView")
-            if playground is None:
-                return Static("The playground is not available in this build.", classes="missing")
-            return playground(lesson.scenario.engine, id="playground")
-        quiz = _optional_widget("tutor.ui.widgets.quiz", "QuizView")
-        if quiz is None:
-            return Static(f"{MODES[mode][1]} is not available in this build.", classes="missing")
+            from tutor.ui.widgets.playground import PlaygroundView
+
+            # the lesson's declared browser kinds (`browsers:`) hold in its playground too
+            kinds = {name: browser.kind for name, browser in lesson.scenario.browsers.items()}
+            return PlaygroundView(lesson.scenario.engine, kinds=kinds, id="playground")
+        from tutor.ui.widgets.quiz import QuizView
+
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
-        return quiz(loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
+        return QuizView(loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
 
     def _ensure_mode_widget(self, mode: str) -> None:
         """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid
