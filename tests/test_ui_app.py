@@ -527,3 +527,15 @@ async def test_a_lessons_declared_browser_kinds_reach_its_playground() -> None:
         playground = app.screen.query_one(PlaygroundView)
         assert playground.sim is not None and playground.sim.browser_kind("fox") == "firefox"
         assert playground.sim.browser_kind("browser") == "chromium"
+
+
+@sync
+async def test_the_start_step_is_saved_once_the_late_store_opens(home: Path) -> None:
+    """`tutor open LESSON --step 3` in the walkthrough opens the progress store after the first frame;
+    the step shown before then is still saved."""
+    app = make_app(step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert app.store is not None
+        assert app.store.lesson_summary("ui-lesson").steps_reached == 3

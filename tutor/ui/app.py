@@ -207,12 +207,9 @@ class TutorApp(App):
     def _open_store_late(self) -> None:
         """Open the progress store after the first frame, and record the step the walkthrough shows."""
         self._open_store()
-        store = self.store
         for screen in self.screen_stack:
-            if store is not None and _is_lesson_screen(screen) and screen._walkthrough is not None:  # type: ignore[attr-defined]
-                walk = screen._walkthrough  # type: ignore[attr-defined]
-                if walk.max_reached:
-                    self.store_call(lambda: store.record_step(walk.lesson.id, walk.max_reached))
+            for walkthrough in screen.query("Walkthrough"):  # steps taken before the store was open
+                walkthrough.record_progress()
 
     def _picker(self) -> PickerScreen:
         from tutor.ui.screens.picker import PickerScreen

@@ -195,10 +195,15 @@ class Walkthrough(Widget, can_focus=False):
         self._update_status()
         if upto > self.max_reached:
             self.max_reached = upto
-            store = self._store()
-            if store is not None:
-                self.app.store_call(lambda: store.record_step(self.lesson.id, upto))
+            self.record_progress()
         self.post_message(self.StepChanged(upto))
+
+    def record_progress(self) -> None:
+        """Save the furthest step reached (kept as a maximum by the store); nothing without a store."""
+        store = self._store()
+        reached = self.max_reached
+        if store is not None and reached:
+            self.app.store_call(lambda: store.record_step(self.lesson.id, reached))
 
     def _update_status(self) -> None:
         step = self.steps[self.current - 1] if self.current else None
