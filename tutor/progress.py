@@ -423,7 +423,7 @@ class ProgressStore:
             except OSError as exc:
                 raise ProgressError(f"cannot read the progress file {target}: {exc.strerror or _one_line(exc)}") from None
         try:
-            from tutor.lesson.cache import make_private_dirs
+            from tutor.files import make_private_dirs
 
             make_private_dirs(target.parent)
         except OSError as exc:

@@ -228,7 +228,7 @@ def _make_server_class() -> type:
             return response
 
         def _new_session_dir(self) -> Path:
-            from tutor.lesson.cache import make_private_dirs
+            from tutor.files import make_private_dirs
 
             make_private_dirs(self.exports)
             stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -310,7 +310,7 @@ def run(args: argparse.Namespace) -> int:
                      "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')")
     max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)  # ranges checked by argparse (exit 2)
     exports = Path(getattr(args, "exports", None) or default_exports_dir()).expanduser().resolve()
-    from tutor.lesson.cache import make_private_dirs
+    from tutor.files import make_private_dirs
 
     try:  # made now, so a folder that cannot be made fails here, not at each browser session
         make_private_dirs(exports)

@@ -36,6 +36,8 @@ from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from tutor.files import make_private_dirs
+
 if TYPE_CHECKING:
     from tutor.engine.trace import Step
     from tutor.lesson.model import Lesson
@@ -65,27 +67,6 @@ def cache_dir() -> Path:
 
 
 # --- private folders ---------------------------------------------------------------------------------
-
-
-def make_private_dirs(folder: Path) -> None:
-    """Create ``folder`` and any missing parents with mode 0700 (``mkdir -p`` gives only the leaf a mode).
-
-    Folders that exist already are left as they are. Raises ``OSError`` like :meth:`Path.mkdir`.
-    """
-    missing: list[Path] = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=0o700)
-        except FileExistsError:  # made meanwhile by another instance
-            pass
-    if not folder.is_dir():
-        raise NotADirectoryError(20, "Not a directory", str(folder))
 
 
 def _uid() -> int | None:
@@ -367,5 +348,5 @@ def _prune(folder: Path) -> None:
                 pass
 
 
-__all__ = ["MAX_ENTRY_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "cache_dir", "key", "make_private_dirs", "read",
+__all__ = ["MAX_ENTRY_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "cache_dir", "key", "read",
            "read_rows", "write"]
