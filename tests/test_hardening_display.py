@@ -19,23 +19,19 @@ import pytest
 import yaml
 
 from tutor.cli import MODES, main
+from hostile_corpus import CSI as ANSI, FORBIDDEN as _FORBIDDEN, HOSTILE as _CORPUS, MARKUP
 from ui_support import app_for
 from tutor.ui.text import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_LESSON = ROOT / "lessons" / "session-lifecycle.yaml"
 
-MARKUP = "[bold]B[/bold] [link=https://e.x]x[/link] [/] [red]r"
-ANSI = "\x1b[31mRED\x1b[0m"
-OSC8 = "\x1b]8;;https://e.x\x07click\x1b]8;;\x07"
-CONTROLS = "c0:\x01\x08\x0b\x0c\x7f c1:\x85\x9b\x9d"
+# the project's one hostile corpus (markup, CSI, OSC 52 and 8, C0/C1, bidi, invisible, HTML), plus text
+# that is hostile to layout: right-to-left scripts, wide characters, a very long word
 RTL = "مرحبا שלום"
 WIDE = "🍪🔐 会话セッション"
 LONG_WORD = "W" * 5000
-HOSTILE = f"{MARKUP} {ANSI} {OSC8} {CONTROLS} {RTL} {WIDE}"
-# Bytes that must never reach the terminal from lesson text: every C0 control but none of the layout
-# ones Textual itself never emits inside a line, DEL and every C1 control.
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f\x80-\x9f]")
+HOSTILE = f"{_CORPUS} {RTL} {WIDE}"
 
 
 def hostile(tag: str) -> str:
@@ -192,7 +188,7 @@ async def _check_modes(app) -> None:
                 line = next(line for line in text.splitlines() if f"<{tag}> " in line)
                 after = line[line.index(f"<{tag}> "):]
                 # markup shown as typed; the ESC of the ANSI sequence shown as a visible stand-in
-                assert after.startswith(f"<{tag}> [bold]B[/bold] [link="), f"{mode}: {after!r}"
+                assert after.startswith(f"<{tag}> " + MARKUP[: MARKUP.index("[link=") + 6]), f"{mode}: {after!r}"
             if MODE_TAGS[mode]:
                 assert visible(ANSI) in text, f"{mode}: {visible(ANSI)!r} not on screen"
                 assert any(ch in text for ch in RTL) and "会话" in text
