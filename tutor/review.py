@@ -230,6 +230,11 @@ class ReviewDeck:
         at = self.clock() if now is None else now
         return [c for c in self.store.review_cards() if c.due <= at]
 
+    def synced_summary(self) -> ReviewSummary:
+        """:meth:`sync`, then :meth:`summary` at the clock: what a screen shows the learner."""
+        self.sync()
+        return self.summary()
+
     def summary(self, now: float | None = None) -> ReviewSummary:
         at = self.clock() if now is None else now
         cards = self.store.review_cards()

@@ -137,9 +137,7 @@ def review_summary(store: Any) -> Any:
     """Review cards brought up to date with the answers recorded (:mod:`tutor.review`), and their counts."""
     from tutor.review import ReviewDeck
 
-    deck = ReviewDeck(store)
-    deck.sync()
-    return deck.summary()
+    return ReviewDeck(store).synced_summary()
 
 
 def review_text(summary: Any) -> list[str]:

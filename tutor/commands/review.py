@@ -22,8 +22,7 @@ def run(args: argparse.Namespace) -> int:
             note(f"notice: {store.notice}")
         try:
             deck = ReviewDeck(store)
-            deck.sync()
-            summary = deck.summary()
+            summary = deck.synced_summary()
             due = deck.due(summary.now) if summary.due else []
         except ProgressError as exc:
             return error("review", str(exc))

@@ -160,8 +160,7 @@ class TutorApp(App):
             return None
         from tutor.review import ReviewDeck
 
-        deck = ReviewDeck(store)
-        return self.store_call(lambda: (deck.sync(), deck.summary())[1])
+        return self.store_call(ReviewDeck(store).synced_summary)
 
     def open_review(self) -> None:
         """Show the review screen with the cards due now, in every lesson."""
@@ -173,7 +172,7 @@ class TutorApp(App):
         cards = []
         next_due = None
         if deck is not None:
-            summary = self.store_call(lambda: (deck.sync(), deck.summary())[1])
+            summary = self.store_call(deck.synced_summary)
             cards = self.store_call(lambda: deck.due(summary.now if summary else None), []) or []
             next_due = summary.next_due if summary is not None else None
             if self.store is None or getattr(self.store, "readonly", False):  # failed just now, or only viewing
