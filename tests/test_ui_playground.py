@@ -375,9 +375,75 @@ async def test_same_keys_give_the_same_steps():
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("g", "l", "3", "c")
             await pilot.pause()
+            assert verbs(app) == ["request", "login", "advance", "steal"]  # every key played its event
             return [s.to_json() for s in view(app).steps]
 
-    assert await run() == await run()
+    first = await run()
+    # the same steps as the engine gives those events, and again on a second run (seeded IDs, virtual clock)
+    events = [Event(request="GET /"), Event(login="alice"), Event(advance="31m"), Event(steal=Steal())]
+    with Simulation(EngineOptions()) as sim:
+        for event in events:
+            sim.play(event)
+        expected = [s.to_json() for s in sim.trace]
+    assert first == expected
+    assert await run() == first
+
+
+#: Options the types accept but the engine's check_options refuses: the dialog must refuse each, as the
+#: scenario loader (`tutor simulate FILE`, and `tutor check` for a lesson's `scenario:`) refuses a file with it.
+REFUSED_OPTIONS = [
+    ({"idle_timeout": "0s"}, "idle_timeout"),
+    ({"absolute_timeout": "0s"}, "absolute_timeout"),
+    ({"update_age": "0s"}, "update_age"),
+    ({"max_age": "0s"}, "cookie max_age"),
+    ({"remember_max_age": "0s"}, "cookie remember_max_age"),
+    ({"strategy": "jwt", "store": "sqlite"}, "store"),
+]
+
+
+@pytest.mark.parametrize(("fields", "named"), REFUSED_OPTIONS, ids=[n for _, n in REFUSED_OPTIONS])
+@sync
+async def test_options_dialog_refuses_what_the_scenario_loader_refuses(fields, named, tmp_path, capsys):
+    from tutor.cli import main
+
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        for name, value in fields.items():
+            dialog.query_one(f"#opt-{name}").value = value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog  # refused: the dialog stays open
+        error = str(dialog.query_one("#pg-options-error").render())
+        assert error.startswith(f"{named}: "), error
+        # the same options written as a scenario file: the loader refuses it too
+        with pytest.raises(ValueError):
+            dialog.collect()
+        cookie_fields = {k: val for k, val in fields.items() if k in ("max_age", "remember_max_age")}
+        engine_fields = {k: val for k, val in fields.items() if k not in cookie_fields}
+        refused = msgspec.structs.replace(
+            v.options, **engine_fields, cookie=msgspec.structs.replace(v.options.cookie, **cookie_fields)
+        )
+        bad = tmp_path / "refused.yaml"
+        bad.write_text(scenario_to_yaml(refused, [Event(request="GET /")]), encoding="utf-8")
+        # a value both accept: applied, played, exported, and tutor check passes the file
+        for name, value in fields.items():
+            dialog.query_one(f"#opt-{name}").value = {"strategy": "jwt", "store": "memory"}.get(name, "2m")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not dialog
+        await pilot.press("g", "e")
+        await pilot.pause()
+        assert v.exported is not None
+    # (the CLI runs after the app has given back stdout and stderr)
+    capsys.readouterr()
+    assert main(["simulate", str(bad)]) == 1
+    said = capsys.readouterr()
+    assert re.search(r"refused\.yaml:\d+:\d+: error: ", said.err) and named.split()[-1] in said.err, said
+    assert main(["simulate", str(v.exported)]) == 0, capsys.readouterr()
 
 
 @sync

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from tutor.engine.clock import format_duration, parse_duration
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.scenario import EngineOptions, Event, Scenario
-    from tutor.engine.simulation import ScenarioProblem, Simulation, check_scenario, run_scenario
+    from tutor.engine.simulation import ScenarioProblem, Simulation, check_options, check_scenario, run_scenario
     from tutor.engine.trace import PHASES, Step, Trace
 
 #: Public name -> the submodule that defines it. The names are resolved on first use (PEP 562), so
@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "Simulation": "simulation",
     "Step": "trace",
     "Trace": "trace",
+    "check_options": "simulation",
     "check_scenario": "simulation",
     "format_duration": "clock",
     "parse_duration": "clock",
@@ -67,6 +68,7 @@ __all__ = [
     "Simulation",
     "Step",
     "Trace",
+    "check_options",
     "check_scenario",
     "format_duration",
     "parse_duration",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from msgspec import UNSET, Meta, Struct, UnsetType, field
+from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 
 #: A duration such as ``90s``, ``31m``, ``2h``, ``7d`` (also ``1h30m``).
 Duration = Annotated[
@@ -163,6 +163,39 @@ class Event(Struct, **_STRUCT):
     mark: Mark | None = None
     """Names this event, so a lesson can refer to its rows as `NAME` or `NAME.phase` (the engine ignores it)."""
 
+    # -- what the event is: the one home of these rules (the engine, challenges and the playground ask) --
+    @property
+    def verb(self) -> str:
+        """The one verb this (already validated) event carries."""
+        return event_verb(self)
+
+    @property
+    def acting(self) -> str | None:
+        """The browser that acts (`as:`), or None for a verb no browser plays (``advance``,
+        ``restart_server``, ``steal``: a steal copies between two jars, it is not played by `as`)."""
+        return self.as_ if self.verb in BROWSER_VERBS else None
+
+    def browsers(self) -> tuple[tuple[str, str], ...]:
+        """(field, browser name) for every browser this event touches: the acting one, then a steal's
+        ``from`` and ``to`` and an xss's ``to`` (the jars it reads or fills)."""
+        found: list[tuple[str, str]] = []
+        if not any(getattr(self, verb) is not UNSET for verb in VERBS) or self.acting is not None:
+            # (an event with no verb is invalid; check_scenario says so, and counts its `as` as named)
+            found.append(("as", self.as_))
+        if isinstance(self.steal, Steal):
+            found += [("steal.from", self.steal.from_), ("steal.to", self.steal.to)]
+        if isinstance(self.xss, Xss):
+            found.append(("xss.to", self.xss.to))
+        return tuple(found)
+
+    def touches(self, name: str) -> bool:
+        """Does this event act as ``name`` or read or fill its jar?"""
+        return any(browser == name for _, browser in self.browsers())
+
+    def modifiers(self) -> dict[str, object]:
+        """The modifiers this event sets to something other than their default (see MODIFIER_DEFAULTS)."""
+        return {m: getattr(self, m) for m, default in MODIFIER_DEFAULTS.items() if getattr(self, m) != default}
+
 
 #: The verbs of an event, in the order they are documented.
 VERBS: tuple[str, ...] = (
@@ -187,6 +220,10 @@ VERB_MODIFIERS: dict[str, frozenset[str]] = {
     "password": frozenset({"login"}),
     "remember": frozenset({"login"}),
 }
+#: Verbs a browser plays (its `as:` names it); the others happen to the clock, the server, or between jars.
+BROWSER_VERBS: frozenset[str] = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"})
+#: Each modifier's default, read from :class:`Event`'s own fields (so it cannot drift from them).
+MODIFIER_DEFAULTS: dict[str, object] = {f.name: f.default for f in structs.fields(Event) if f.name in VERB_MODIFIERS}
 
 
 class Scenario(Struct, **_STRUCT):
@@ -216,6 +253,7 @@ def normalise_event(event: str | Event) -> Event:
 __all__ = [
     "BARE_VERBS",
     "BROWSER_KINDS",
+    "BROWSER_VERBS",
     "BrowserKind",
     "BrowserName",
     "BrowserOptions",
@@ -223,6 +261,7 @@ __all__ = [
     "Duration",
     "EngineOptions",
     "Event",
+    "MODIFIER_DEFAULTS",
     "Mark",
     "OptionalDuration",
     "Scenario",

@@ -23,6 +23,7 @@ from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceed
 from tutor.engine.scenario import (
     BARE_VERBS,
     BROWSER_KINDS,
+    MODIFIER_DEFAULTS,
     VERB_MODIFIERS,
     VERBS,
     EngineOptions,
@@ -458,28 +459,10 @@ def run_scenario(scenario: Scenario) -> Trace:
 
 
 # -- semantic checks -----------------------------------------------------------------------------
-def _browser_fields(event: Event) -> list[tuple[str, str]]:
-    """(field, browser name) for every browser an event names."""
-    found = [("as", event.as_)]
-    if event.steal is not UNSET:
-        found += [("steal.from", event.steal.from_), ("steal.to", event.steal.to)]
-    if event.xss is not UNSET:
-        found.append(("xss.to", event.xss.to))
-    return found
-
-
-def _browsers_named(event: Event) -> list[str]:
-    return [name for _, name in _browser_fields(event)]
-
-
-_BROWSER_VERBS = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"})
-_MODIFIER_DEFAULTS = {"cross_site": False, "top_level": True, "scheme": "https", "password": None, "remember": False}
-
-
-def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
-    """Problems the types cannot catch. Empty when the scenario is fine."""
+def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
+    """Problems in a scenario's ``engine:`` options the types cannot catch (a 0s timeout, a bad host, a
+    short secret). ``check_scenario`` and the playground's options dialog both ask this one function."""
     problems: list[ScenarioProblem] = []
-    engine = scenario.engine
 
     def engine_problem(field: str, message: str) -> None:
         problems.append(ScenarioProblem(None, field, message))
@@ -523,12 +506,19 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         engine_problem("engine.host", f"host {host!r} is not a host name (e.g. app.example)")
     if len(engine.secret) < 32:
         engine_problem("engine.secret", "secret must be at least 32 characters")
+    return problems
+
+
+def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
+    """Problems the types cannot catch. Empty when the scenario is fine."""
+    engine = scenario.engine
+    problems = check_options(engine)
 
     # browsers: declared ones must be used (a typo would silently leave the real one chromium)
     named: set[str] = {DEFAULT_BROWSER}
     for raw in scenario.events:
         if isinstance(raw, Event):
-            named.update(_browsers_named(raw))
+            named.update(name for _, name in raw.browsers())
     for name in scenario.browsers:
         if name not in named:
             problems.append(
@@ -559,9 +549,9 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             problems.append(ScenarioProblem(index, field, message))
 
         for modifier, verbs in VERB_MODIFIERS.items():
-            if verb not in verbs and getattr(event, modifier) != _MODIFIER_DEFAULTS[modifier]:
+            if verb not in verbs and getattr(event, modifier) != MODIFIER_DEFAULTS[modifier]:
                 problem(modifier, f"{modifier} applies only to {', '.join(sorted(verbs))}, not to {verb}")
-        if event.as_ != DEFAULT_BROWSER and verb not in _BROWSER_VERBS:
+        if event.as_ != DEFAULT_BROWSER and event.acting is None:
             problem("as", f"as applies to browser events, not to {verb}")
 
         if verb == "request":
@@ -603,7 +593,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             if event.as_ not in acted:
                 problem("as", f"browser {event.as_!r} has not acted before this event, so there is no page to attack")
 
-        for field_name, name in _browser_fields(event):
+        for field_name, name in event.browsers():
             if name not in seen:
                 seen.add(name)
                 if len(seen) == MAX_BROWSERS + 1:
@@ -611,13 +601,9 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         if verb == "close_browser" and event.as_ not in acted:
             problem("as", f"browser {event.as_!r} has not acted before this event, so there is nothing to close")
 
-        if verb in _BROWSER_VERBS:
-            acted.add(event.as_)
-        if verb == "steal":
-            acted.add(event.steal.to)
-        elif verb == "xss":
-            acted.add(event.xss.to)
+        # the browsers whose jar now holds something: the acting one and those cookies were copied to
+        acted.update(name for field_name, name in event.browsers() if field_name != "steal.from")
     return problems
 
 
-__all__ = ["DEFAULT_BROWSER", "ScenarioProblem", "Simulation", "check_scenario", "run_scenario"]
+__all__ = ["DEFAULT_BROWSER", "ScenarioProblem", "Simulation", "check_options", "check_scenario", "run_scenario"]

@@ -67,9 +67,6 @@ def verb_of(event: str | Event) -> str:
     return event_verb(normalise_event(event))
 
 
-_MODIFIER_DEFAULTS = {"cross_site": False, "top_level": True, "scheme": "https", "password": None, "remember": False}
-
-
 def event_text(event: str | Event) -> str:
     """An event in words close to its YAML: ``request: GET /dashboard (as attacker, cross-site)``."""
     event = normalise_event(event)
@@ -276,12 +273,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
     events = [*challenge.setup, *challenge.solution]
     named = {"browser"}
     for raw in events:
-        event = normalise_event(raw)
-        named.add(event.as_)
-        if event.steal is not UNSET:
-            named.update((event.steal.from_, event.steal.to))
-        if event.xss is not UNSET:
-            named.add(event.xss.to)
+        named.update(name for _, name in normalise_event(raw).browsers())
     # the lesson's declared browsers apply when the challenge uses them (an unused one is no problem here)
     browsers = {name: b for name, b in lesson.scenario.browsers.items() if name in named}
     browsers.update(challenge.browsers)

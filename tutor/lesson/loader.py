@@ -197,21 +197,9 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
     return value
 
 
-def _engine(name: str) -> Any:
-    """``tutor.engine.<name>`` (imported only when a scenario is checked or run)."""
-    import tutor.engine
-
-    found = getattr(tutor.engine, name, None)
-    if found is None:  # an engine package that does not re-export its API yet
-        from tutor.engine import simulation
-
-        found = getattr(simulation, name)
-    return found
-
-
 def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
     """Map the engine's ScenarioProblems onto nodes; True when the scenario is runnable."""
-    check_scenario = _engine("check_scenario")
+    from tutor.engine.simulation import check_scenario  # imported only when a scenario is checked
     try:
         found = check_scenario(scenario)
     except Exception as exc:  # the engine must never turn bad input into a traceback
@@ -232,7 +220,7 @@ def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
 
 
 def _run(scenario: Scenario, rep: _Reporter, base: tuple) -> Trace | None:
-    run_scenario = _engine("run_scenario")
+    from tutor.engine.simulation import run_scenario
     from tutor.engine.limits import LimitExceeded
 
     try:
