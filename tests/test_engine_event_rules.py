@@ -83,3 +83,25 @@ def test_check_options_refuses_what_the_types_allow_and_check_scenario_reports_i
 
 def test_check_options_accepts_the_defaults():
     assert check_options(EngineOptions()) == []
+
+
+def test_a_browsers_variables_are_named_and_read_back_in_one_place():
+    from tutor.engine import Simulation
+    from tutor.engine.trace import document_cookie_variable, jar_browser, jar_variable
+
+    with Simulation(EngineOptions()) as sim:
+        sim.play(Event(request="GET /", as_="phone"))
+        names = list(sim.trace[-1].variables)
+    assert jar_variable("phone") in names and document_cookie_variable("phone") in names
+    assert sorted(b for b in map(jar_browser, names) if b is not None) == ["browser", "phone"]
+    assert jar_browser("document.cookie.phone") is None
+
+
+@pytest.mark.parametrize("value", [None, True, False, 0, 200, "200", "x", "", [1, "a"], {"k": None}])
+def test_the_views_spelling_is_the_engines_with_the_empty_string_visible(value):
+    from tutor.engine.goals import value_matches
+    from tutor.engine.trace import spell
+    from tutor.lesson.loader import format_value
+
+    assert format_value(value) == ('""' if value == "" else spell(value))
+    assert value_matches(value, value)

@@ -38,6 +38,7 @@ from http.cookies import CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 
 from tutor.engine.clock import format_clock, format_duration
+from tutor.engine.scenario import BROWSER_KINDS
 
 #: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
 EPOCH = 1767225600
@@ -48,7 +49,7 @@ MAX_COOKIE_BYTES = 4096
 
 _SAME_SITE = {"strict": "strict", "lax": "lax", "none": "none"}
 #: Browser kinds, whose cookie rules differ where the standards leave room (see the module docstring).
-KINDS: tuple[str, ...] = ("chromium", "firefox", "safari")
+KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format's `kind:` type
 #: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
 LAX_POST_WINDOW = 120
 

@@ -26,14 +26,13 @@ the goal is reached, still pending or failed, with the step that decided it — 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from tutor.engine.trace import Step
+from tutor.engine.trace import Step, spell
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 
@@ -98,19 +97,6 @@ def goal_part(goal: Goal, kind: str) -> Any:
 
 
 # -- comparing values --------------------------------------------------------------------------------
-
-
-def spell(value: Any) -> str:
-    """A value as trace answers spell it: ``null``, ``true``/``false``, digits, text, compact JSON."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=False)
 
 
 def value_matches(actual: Any, expected: Value | Contains) -> bool:

@@ -10,7 +10,7 @@ Durations are strings such as ``90s``, ``31m``, ``2h`` or ``7d`` (see :mod:`tuto
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 
@@ -30,9 +30,12 @@ OptionalDuration = Annotated[
         description="A duration such as 30m, or `none` to switch it off.",
     ),
 ]
+#: What a browser may be called (the one definition: the types, the loader's message and the playground's
+#: "new browser" prompt use it).
+BROWSER_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
 BrowserName = Annotated[
     str,
-    Meta(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", description="A browser's name, e.g. browser, phone, attacker."),
+    Meta(pattern=BROWSER_NAME_PATTERN, description="A browser's name, e.g. browser, phone, attacker."),
 ]
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
 Mark = Annotated[
@@ -87,7 +90,7 @@ class EngineOptions(Struct, **_STRUCT):
 
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).
 BrowserKind = Literal["chromium", "firefox", "safari"]
-BROWSER_KINDS: tuple[str, ...] = ("chromium", "firefox", "safari")
+BROWSER_KINDS: tuple[str, ...] = get_args(BrowserKind)
 
 
 class BrowserOptions(Struct, **_STRUCT):
@@ -253,6 +256,7 @@ def normalise_event(event: str | Event) -> Event:
 __all__ = [
     "BARE_VERBS",
     "BROWSER_KINDS",
+    "BROWSER_NAME_PATTERN",
     "BROWSER_VERBS",
     "BrowserKind",
     "BrowserName",

@@ -34,7 +34,7 @@ from tutor.engine.scenario import (
 )
 from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
 from tutor.engine.store import SessionStore, open_store
-from tutor.engine.trace import Step, StepVariables, Trace, VariableLog
+from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, document_cookie_variable, jar_variable
 
 #: The browser that exists from the start (``as:`` defaults to it).
 DEFAULT_BROWSER = "browser"
@@ -176,8 +176,8 @@ class Simulation:
             for name in sorted(self._dirty):
                 jar = self.browsers[name].jar
                 if jar.version != self._jar_versions[name]:
-                    log.set(position, f"jar.{name}", jar.describe(now))
-                    log.set(position, f"document.cookie.{name}", self.browsers[name].document_cookie(now))
+                    log.set(position, jar_variable(name), jar.describe(now))
+                    log.set(position, document_cookie_variable(name), self.browsers[name].document_cookie(now))
                     self._jar_versions[name] = jar.version
                 soonest = jar.soonest
                 if soonest is not None:

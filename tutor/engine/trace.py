@@ -7,6 +7,7 @@ read from these objects, so they are the contract between the engine and the lay
 
 from __future__ import annotations
 
+import json
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,6 +54,40 @@ STEP_FIELDS: tuple[str, ...] = (
     "user",
     "result",
 )
+
+#: Each browser's variables: ``jar.<browser>`` (its cookies) and ``document.cookie.<browser>`` (what a page
+#: script reads). The one place their names are made and read back.
+JAR_PREFIX = "jar."
+DOCUMENT_COOKIE_PREFIX = "document.cookie."
+BROWSER_VARIABLE_PREFIXES: tuple[str, ...] = (JAR_PREFIX, DOCUMENT_COOKIE_PREFIX)
+
+
+def jar_variable(browser: str) -> str:
+    return JAR_PREFIX + browser
+
+
+def document_cookie_variable(browser: str) -> str:
+    return DOCUMENT_COOKIE_PREFIX + browser
+
+
+def jar_browser(variable: str) -> str | None:
+    """The browser a ``jar.<browser>`` variable belongs to (None for any other variable)."""
+    return variable[len(JAR_PREFIX):] if variable.startswith(JAR_PREFIX) else None
+
+
+def spell(value: Any) -> str:
+    """A trace value in the one spelling trace answers and goals compare: ``null``, ``true``/``false``
+    (JavaScript's, as in the code samples), text as-is, numbers as digits, other values as compact JSON.
+    (The views show an empty string as ``""``: :func:`tutor.lesson.loader.format_value`.)"""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 class Deferred:

@@ -22,13 +22,13 @@ from msgspec import UNSET
 
 from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, goal_kinds, goal_part
 from tutor.engine.scenario import EngineOptions, Event, Scenario, event_verb, normalise_event
-from tutor.engine.trace import STEP_FIELDS, Step
+from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
 if TYPE_CHECKING:
     from tutor.lesson.model import Challenge, EngineOverrides, Lesson
 
 #: Variables named per browser (``jar.attacker``); a goal may name them for any browser.
-BROWSER_PREFIXES: tuple[str, ...] = ("jar.", "document.cookie.")
+BROWSER_PREFIXES: tuple[str, ...] = BROWSER_VARIABLE_PREFIXES
 
 #: Stars for a solved challenge: 3 within par, 2 within twice par, else 1; each hint costs one, but a
 #: solved challenge keeps at least one.
@@ -349,9 +349,9 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
 def _check_names(goal: Goal, path: tuple, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
     """Every name a goal compares is a step field or a variable of this run (or ``jar.``/``document.cookie.``
     of any browser)."""
-    from tutor.engine.scenario import BrowserName
+    from tutor.engine.scenario import BROWSER_NAME_PATTERN
 
-    browser = re.compile(BrowserName.__metadata__[0].pattern)
+    browser = re.compile(BROWSER_NAME_PATTERN)
     variables: list[str] = list(trace[-1].variables) if len(trace) else []
     known = list(STEP_FIELDS) + variables
     ok = True

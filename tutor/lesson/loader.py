@@ -9,12 +9,11 @@ trace steps whose phase is in ``table.phases`` (all when absent), renumbered 1..
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace
+from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace, spell
 from tutor.lesson import cache
 from tutor.lesson.cache import cache_dir
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
@@ -63,20 +62,9 @@ class LoadedLesson:
 
 
 def format_value(value: Any) -> str:
-    """A trace value as every view shows it and as trace answers are checked against.
-
-    ``null``, ``true``/``false`` (JavaScript's spelling, as in the code samples), strings as-is (an empty
-    string as ``""`` so it is visible), numbers as written, other values as compact JSON.
-    """
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return value if value else '""'
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """A trace value as every view shows it and as trace answers are checked against: the engine's
+    :func:`~tutor.engine.trace.spell`, with an empty string shown as ``""`` so it is visible."""
+    return '""' if isinstance(value, str) and not value else spell(value)
 
 
 class _Reporter:

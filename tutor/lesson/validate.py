@@ -19,7 +19,7 @@ import msgspec
 import msgspec.inspect as mi
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.engine.scenario import BARE_VERBS, VERB_MODIFIERS, VERBS, Event
+from tutor.engine.scenario import BARE_VERBS, BROWSER_NAME_PATTERN, VERB_MODIFIERS, VERBS, Event
 from tutor.lesson.catalog import ID_MESSAGE, ID_PATTERN
 from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
 
@@ -44,7 +44,7 @@ _PATTERN_MESSAGES: dict[str, str] = {
     r"^([0-9]+[smhd])+$": "expected a duration such as 90s, 31m, 2h or 7d",
     r"^(none|([0-9]+[smhd])+)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
     ID_PATTERN.pattern: ID_MESSAGE,
-    r"^[A-Za-z][A-Za-z0-9_-]{0,31}$": "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
+    BROWSER_NAME_PATTERN: "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
     r"^(GET|POST) /\S*$": "expected a request such as GET /dashboard or POST /login",
     r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
     r"^/": "expected a path starting with /",

@@ -28,8 +28,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine import Simulation
 from tutor.engine.clock import format_clock, parse_duration
-from tutor.engine.scenario import BROWSER_KINDS, EngineOptions, Event, Steal, Tamper, Xss
-from tutor.engine.trace import Step
+from tutor.engine.scenario import BROWSER_KINDS, BROWSER_NAME_PATTERN, EngineOptions, Event, Steal, Tamper, Xss
+from tutor.engine.trace import Step, document_cookie_variable, jar_browser, jar_variable
 from tutor.lesson.model import Column, Tracked
 from tutor.ui.scenario_export import write_export
 from tutor.ui.screens.dialogs import Choice, ConfirmScreen, ValueScreen
@@ -54,8 +54,6 @@ ADVANCES: tuple[str, ...] = ("1m", "10m", "31m", "1h", "1d")
 #: The password sent by "log in with a wrong password".
 WRONG_PASSWORD = "not-the-password"
 
-_BROWSER_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
-
 
 def tracked_variables(strategy: str, browsers: list[str], *, same_site: bool = False) -> list[Tracked]:
     """The tracker's rows: what the server and each browser hold (and, once a request went cross-site,
@@ -70,8 +68,8 @@ def tracked_variables(strategy: str, browsers: list[str], *, same_site: bool = F
     if same_site:
         rows.append(Tracked(variable="same_site"))
     for name in browsers:
-        rows.append(Tracked(variable=f"jar.{name}"))
-        rows.append(Tracked(variable=f"document.cookie.{name}", label=f"document.cookie ({name})"))
+        rows.append(Tracked(variable=jar_variable(name)))
+        rows.append(Tracked(variable=document_cookie_variable(name), label=f"document.cookie ({name})"))
     return rows
 
 
@@ -539,8 +537,9 @@ class PlaygroundView(Widget, can_focus=True):
         known = list(self.browsers)
         for step in self.steps[-1:]:
             for key in step.variables:
-                if key.startswith("jar.") and key[4:] not in known:
-                    known.append(key[4:])
+                name = jar_browser(key)
+                if name is not None and name not in known:
+                    known.append(name)
         same_site = self._same_site_shown or any(s.variables.get("same_site") is not None for s in new or ())
         if known != self.browsers or same_site != self._same_site_shown:
             self._same_site_shown = same_site
@@ -681,7 +680,7 @@ class PlaygroundView(Widget, can_focus=True):
 
     def action_add_browser(self) -> None:
         def check(text: str) -> str | None:
-            if not re.fullmatch(_BROWSER_PATTERN, text):
+            if not re.fullmatch(BROWSER_NAME_PATTERN, text):
                 return "a name starts with a letter: letters, digits, - and _ (at most 32)"
             if text in self.browsers:
                 return f"there is already a browser called {text}"
