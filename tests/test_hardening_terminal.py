@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.cli import MODES
+from tutor.lesson.modes import MODE_NAMES as MODES
 from ui_support import app_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -892,3 +892,25 @@ async def test_key_panel_group_titles_are_readable_in_a_light_theme():
         background = panel.background_colors[1].rgb
         luminance = lambda rgb: (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255  # noqa: E731
         assert luminance(background) - luminance(tuple(colour)) > 0.25, (colour, background)
+
+
+@sync
+async def test_options_dialog_starts_on_its_first_field_and_enter_moves_on_without_closing():
+    app = PlaygroundHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#opt-strategy")
+        idle = dialog.query_one("#opt-idle_timeout")
+        idle.focus()
+        idle.value = "5m"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # not applied: still open, the run not restarted
+        assert app.focused is dialog.query_one("#opt-absolute_timeout")
+        assert v.options.idle_timeout == "30m"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not dialog and v.options.idle_timeout == "5m"

@@ -12,8 +12,7 @@ import os
 import sys
 
 from tutor import __version__
-
-MODES = ("walkthrough", "moments", "visual", "practice", "test", "snapshot", "transcript", "play", "challenges")
+from tutor.lesson.modes import MODE_NAMES
 
 
 def _add_lessons_option(p: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -78,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "tutor open my-lesson --lessons ./lessons",
     ])
     p.add_argument("lesson", metavar="LESSON", help="a built-in lesson id or a path to a lesson file")
-    p.add_argument("--mode", choices=MODES, default="walkthrough", help="the mode to open in (default: walkthrough)")
+    p.add_argument("--mode", choices=MODE_NAMES, default="walkthrough", help="the mode to open in (default: walkthrough)")
     p.add_argument("--step", type=_number(int, 0, what="a step number, 0 or more"), default=None, help="start the walkthrough at this step")
     p.add_argument("--watch", action="store_true", help="reload the lesson when its file changes")
     _add_lessons_option(p)

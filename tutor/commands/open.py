@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tutor.cli import MODES
+from tutor.lesson.modes import MODE_NAMES as MODES
 from tutor.commands.common import error, problems
 
 

@@ -25,10 +25,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _UI = Path(__file__).parent
-#: The app's styles, then the styles of widgets that bring their own .tcss (when they are in this build).
-STYLES: list[str | Path] = [_UI / "app.tcss"] + [
-    _UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss") if (_UI / "widgets" / name).is_file()
-]
+#: The app's styles, then the styles of the widgets that bring their own .tcss.
+STYLES: list[str | Path] = [_UI / "app.tcss"] + [_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss")]
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
 _LESSON_MODULE = "tutor.ui.screens.lesson"

@@ -21,24 +21,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
+from tutor.lesson.modes import MODES
 from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
 
-#: mode -> (label in the mode strip, full name used in the command palette)
-MODES: dict[str, tuple[str, str]] = {
-    "walkthrough": ("Walkthrough", "Walkthrough"),
-    "moments": ("Moments", "Key moments"),
-    "visual": ("Visual", "Visual quiz"),
-    "practice": ("Practice", "Practice"),
-    "test": ("Test", "Test"),
-    "snapshot": ("Snapshot", "Snapshot"),
-    "transcript": ("Transcript", "Transcript"),
-    "play": ("Play", "Playground"),
-    "challenges": ("Challenges", "Challenges"),
-}
 #: How often a watched lesson file is checked, in seconds.
 WATCH_INTERVAL = 0.5
 #: The smallest terminal the lesson screen can use (columns, rows).

@@ -141,6 +141,8 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
     ]
 
     DURATIONS = ("idle_timeout", "absolute_timeout", "update_age")
+    #: Focus starts on the first field (not on the scroll container around the fields).
+    AUTO_FOCUS = "#opt-strategy"
 
     def __init__(self, options: EngineOptions, *, events: int = 0) -> None:
         super().__init__(classes="pg-dialog")
@@ -252,8 +254,10 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
+        """Enter on a field goes on to the next one (applying, which restarts the run, is ctrl+s or the
+        button: Enter on a field never closes the dialog unasked)."""
         event.stop()
-        self.action_apply()
+        self.focus_next()
 
 
 def _yes_no(value: bool, id: str) -> Select[str]:
