@@ -133,10 +133,16 @@ class ChallengeRun:
         self.events: list[Event] = []
         """The learner's events (not the setup)."""
         self.hints_used = 0
-        for event in challenge.setup:
-            self.sim.play(event)
+        try:
+            for event in challenge.setup:
+                self.sim.play(event)
+        except BaseException:
+            self.sim.close()
+            raise
         self.setup_steps = len(self.sim.trace)
         self.result: GoalResult = evaluate(challenge.goal, self.sim.trace)
+        self.after_setup: GoalResult = self.result
+        """The judgement before the learner's first event (reached or failed here: the setup decided it)."""
 
     @property
     def steps(self) -> Sequence[Step]:
@@ -267,7 +273,7 @@ def _check_static(challenge: Challenge, base: tuple, rep: Any) -> bool:
 
 def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_you_mean: Any) -> None:
     from tutor.engine.limits import LimitExceeded
-    from tutor.engine.simulation import Simulation, check_scenario
+    from tutor.engine.simulation import check_scenario
 
     options = challenge_options(lesson.scenario.engine, challenge.engine)
     events = [*challenge.setup, *challenge.solution]
@@ -294,21 +300,21 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
     if problems:
         return
 
-    sim = Simulation(options, {name: b.kind for name, b in browsers.items()})
+    if any(verb_of(event) not in challenge.allowed for event in challenge.solution):
+        return  # said by _check_static; the run would stop at that event, as it does for a learner
+
+    # the solution is played through ChallengeRun, the loop the app's challenge mode drives
+    run: ChallengeRun | None = None
     try:
-        for event in challenge.setup:
-            sim.play(event)
-        after_setup = evaluate(challenge.goal, sim.trace)
-        played = 0
-        result = after_setup
-        if after_setup.state == "pending":
-            for event in challenge.solution:
-                sim.play(event)
-                played += 1
-                result = evaluate(challenge.goal, sim.trace)
-                if result.state != "pending":
-                    break
-        names_ok = _check_names(challenge.goal, base + ("goal",), sim.trace, rep, did_you_mean)
+        run = ChallengeRun(lesson, challenge)
+        after_setup = run.result
+        for event in challenge.solution:
+            if run.finished:
+                break
+            run.play(event)
+        result, played = run.result, len(run.events)
+        names_ok = _check_names(challenge.goal, base + ("goal",), run.steps, rep, did_you_mean)
+        last = run.steps[-1] if len(run.steps) else None
     except LimitExceeded as exc:
         rep.error(where.event(exc.event) if exc.event is not None else base, str(exc))
         return
@@ -316,7 +322,8 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
         rep.error(base, f"the engine failed while playing this challenge: {type(exc).__name__}: {exc}")
         return
     finally:
-        sim.close()
+        if run is not None:
+            run.close()
     if not names_ok:
         return  # a misspelt name is the reason; "not reached" would only repeat it
     goal_path = base + ("goal",)
@@ -335,7 +342,6 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
         rep.error(base + ("solution", played - 1),
                   f"the solution breaks the goal's `never` at this event: {_step_text(result.step)}")
     elif not result.reached:
-        last = sim.trace[-1] if len(sim.trace) else None
         rep.error(goal_path, "the solution does not reach the goal",
                   f"after the solution's last event, the run ends at {_step_text(last)}; "
                   "try it with `tutor simulate` (setup + solution)" if last else None)
