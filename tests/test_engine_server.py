@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 
 import pytest
@@ -27,7 +29,7 @@ def test_seed_flow_database_exact_steps() -> None:
     first_id = trace[2].session_id
     assert trace[1].action == "Session cookie missing" and trace[1].result == "Create new session ID"
     assert trace[0].action == "Receive GET /" and trace[0].result == "Check for session cookie"
-    assert len(first_id) == 32 and int(first_id, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{32}", first_id)
     assert trace[8].result.startswith("Valid")
     expired = trace[14]
     assert expired.result == "Expired at +30m: rejected" and expired.user is None

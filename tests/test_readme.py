@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tutor.engine import run_scenario
 from tutor.lesson.loader import load_lesson, load_scenario
 
@@ -12,8 +14,34 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 BLOCKS = re.findall(r"```yaml\n(.*?)```", README, re.S)
 
 
-def test_readme_has_two_scenarios_a_lesson_and_challenges():
-    assert len(BLOCKS) == 4
+def _kind(block: str) -> str:
+    if re.search(r"^id:", block, re.M):
+        return "lesson"
+    return "challenges" if block.startswith("challenges:") else "scenario"
+
+
+@pytest.mark.parametrize("n", range(len(BLOCKS)))
+def test_every_yaml_block_of_the_readme_loads(tmp_path, n):
+    """Each YAML example is a lesson that passes `tutor check`, a scenario that simulates, or a
+    `challenges:` fragment that passes added to the lesson before it: no block escapes being checked."""
+    block = BLOCKS[n]
+    kind = _kind(block)
+    path = tmp_path / f"block-{n}.yaml"
+    if kind == "challenges":
+        lesson = next(b for b in reversed(BLOCKS[:n]) if _kind(b) == "lesson")
+        path.write_text(lesson + block, encoding="utf-8")
+        assert load_lesson(path).lesson.challenges
+    elif kind == "lesson":
+        path.write_text(block, encoding="utf-8")
+        assert load_lesson(path).steps
+    else:
+        path.write_text(block, encoding="utf-8")
+        assert len(run_scenario(load_scenario(path))) > 1
+
+
+def test_readme_has_scenarios_a_lesson_and_challenges():
+    kinds = [_kind(b) for b in BLOCKS]
+    assert kinds.count("scenario") >= 2 and "lesson" in kinds and "challenges" in kinds
 
 
 def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
