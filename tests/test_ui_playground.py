@@ -19,7 +19,7 @@ from tutor.engine.clock import format_clock
 from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
 from tutor.ui.screens.dialogs import ConfirmScreen, ValueScreen
 from tutor.ui.screens.help import describe_bindings
-from tutor.ui.widgets.playground import KEY_GROUPS, MORE_KEYS
+from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 
 
 @pytest.fixture(autouse=True)

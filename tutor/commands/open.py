@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from tutor.lesson.modes import MODE_NAMES as MODES
 from tutor.commands.common import error, problems
+from tutor.lesson.modes import MODE_NAMES as MODES
 
 
 def run(args: argparse.Namespace) -> int:

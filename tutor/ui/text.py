@@ -45,3 +45,8 @@ def abbreviate(s: str, width: int = 24) -> str:
     tail = max(4, width // 4)
     head = width - tail - 1
     return f"{s[:head]}…{s[-tail:]}"
+
+
+def count(n: int, noun: str) -> str:
+    """``1 event``, ``3 events``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

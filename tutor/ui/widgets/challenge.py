@@ -31,7 +31,8 @@ from tutor.lesson.challenges import MAX_STARS, challenge_browsers, challenge_opt
 from tutor.lesson.visible import visible
 from tutor.ui.text import literal
 from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
-from tutor.ui.widgets.playground import KEY_GROUPS, PlaygroundView
+from tutor.ui.widgets.playground import PlaygroundView
+from tutor.ui.widgets.playground_keys import KEY_GROUPS
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson

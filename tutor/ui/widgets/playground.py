@@ -11,7 +11,7 @@ Deterministic: the engine is seeded and its clock is virtual, so the same keys g
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,11 +20,10 @@ import msgspec
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from tutor.engine import Simulation
 from tutor.engine.clock import format_clock, parse_duration
@@ -33,9 +32,12 @@ from tutor.engine.trace import Step, document_cookie_variable, jar_browser, jar_
 from tutor.lesson.model import Column, Tracked
 from tutor.ui.scenario_export import write_export
 from tutor.ui.screens.dialogs import Choice, ConfirmScreen, ValueScreen
+from tutor.ui.screens.playground_dialogs import OptionsScreen, PromptScreen
+from tutor.ui.text import count as _count
 from tutor.ui.text import format_value, literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
-from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
+from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, bindings_for
+from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 #: The table's columns in the playground.
@@ -93,241 +95,6 @@ def describe_options(options: EngineOptions) -> str:
     if c.max_age != "none":
         flags.append(f"Max-Age={c.max_age}")
     return " · ".join(parts) + " · " + " ".join(flags)
-
-
-# -----------------------------------------------------------------------------------------------------
-# dialogs
-
-
-class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; ``check`` returns an error message or ``None``."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, value: str, check: Callable[[str], str | None], placeholder: str = "") -> None:
-        super().__init__(classes="pg-dialog")
-        self.title_text = title
-        self.initial = value
-        self.check = check
-        self.placeholder = placeholder
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="pg-dialog-box"):
-            yield Label(self.title_text, classes="pg-dialog-title")
-            yield Input(self.initial, placeholder=self.placeholder, id="pg-prompt-input", select_on_focus=False)
-            yield Static("", id="pg-prompt-error", classes="pg-error")
-            yield Static("Enter: OK · Escape: cancel", classes="pg-dialog-keys")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = event.value.strip()
-        problem = self.check(value)
-        if problem:
-            self.query_one("#pg-prompt-error", Static).update(literal(problem))
-            return
-        self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class OptionsScreen(ModalScreen[EngineOptions | None]):
-    """Every engine option the playground can change; applying them restarts the simulation."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "apply", "Apply and restart"),
-    ]
-
-    DURATIONS = ("idle_timeout", "absolute_timeout", "update_age")
-    #: Focus starts on the first field (not on the scroll container around the fields).
-    AUTO_FOCUS = "#opt-strategy"
-
-    def __init__(self, options: EngineOptions, *, events: int = 0) -> None:
-        super().__init__(classes="pg-dialog")
-        self.options = options
-        self.events = events
-        """How many events the run has: applying clears them from the table (they stay exportable)."""
-
-    def compose(self) -> ComposeResult:
-        o, c = self.options, self.options.cookie
-        with Vertical(classes="pg-dialog-box", id="pg-options-box"):
-            title = "Engine options — applying them restarts the run"
-            if self.events:
-                played = _count(self.events, "event")
-                title += f" ({played} played leave{'s' if self.events == 1 else ''} the table; e still exports the run)"
-            yield Label(title, classes="pg-dialog-title")
-            with VerticalScroll(id="pg-options-scroll"):
-                with Grid(id="pg-options-grid"):
-                    yield Label("strategy")
-                    yield Select([(s, s) for s in ("database", "jwt")], value=o.strategy, allow_blank=False, compact=True, id="opt-strategy")
-                    yield Label("store")
-                    yield Select([(s, s) for s in ("memory", "sqlite")], value=o.store, allow_blank=False, compact=True, id="opt-store")
-                    yield Label("rotate_on_login")
-                    yield _yes_no(o.rotate_on_login, "opt-rotate_on_login")
-                    yield Label("anonymous_sessions")
-                    yield _yes_no(o.anonymous_sessions, "opt-anonymous_sessions")
-                    yield Label("idle_timeout")
-                    yield Input(o.idle_timeout, compact=True, id="opt-idle_timeout")
-                    yield Label("absolute_timeout")
-                    yield Input(o.absolute_timeout, compact=True, id="opt-absolute_timeout")
-                    yield Label("update_age")
-                    yield Input(o.update_age, compact=True, id="opt-update_age")
-                    yield Label("cookie http_only")
-                    yield _yes_no(c.http_only, "opt-http_only")
-                    yield Label("cookie secure")
-                    yield _yes_no(c.secure, "opt-secure")
-                    yield Label("cookie same_site")
-                    yield Select([(s, s) for s in ("strict", "lax", "none", "unset")], value=c.same_site, allow_blank=False, compact=True, id="opt-same_site")
-                    yield Label("cookie max_age")
-                    yield Input(c.max_age, compact=True, id="opt-max_age")
-                    yield Label("cookie remember_max_age")
-                    yield Input(c.remember_max_age, compact=True, id="opt-remember_max_age")
-            yield Static("", id="pg-options-error", classes="pg-error")
-            with Horizontal(classes="pg-dialog-buttons"):
-                yield Button("Apply and restart (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="pg-options-cancel", compact=True)
-
-    def collect(self) -> EngineOptions:
-        """The options on screen; raises :class:`ValueError` with one line when one is invalid."""
-
-        def text(name: str) -> str:
-            return self.query_one(f"#opt-{name}", Input).value.strip()
-
-        def flag(name: str) -> bool:
-            return self.query_one(f"#opt-{name}", Select).value == "yes"
-
-        def choice(name: str) -> Any:
-            return self.query_one(f"#opt-{name}", Select).value
-
-        cookie = msgspec.to_builtins(self.options.cookie)
-        cookie.update(
-            http_only=flag("http_only"),
-            secure=flag("secure"),
-            same_site=choice("same_site"),
-            max_age=text("max_age"),
-            remember_max_age=text("remember_max_age"),
-        )
-        data = msgspec.to_builtins(self.options)
-        data.update(
-            strategy=choice("strategy"),
-            store=choice("store"),
-            rotate_on_login=flag("rotate_on_login"),
-            anonymous_sessions=flag("anonymous_sessions"),
-            idle_timeout=text("idle_timeout"),
-            absolute_timeout=text("absolute_timeout"),
-            update_age=text("update_age"),
-            cookie=cookie,
-        )
-        try:
-            options = msgspec.convert(data, EngineOptions)
-        except msgspec.ValidationError as exc:
-            raise ValueError(_option_error(str(exc))) from None
-        # what the types cannot say (a 0s timeout, jwt with sqlite): the engine's one check, as tutor check asks it
-        from tutor.engine.simulation import check_options
-
-        problems = check_options(options)
-        if problems:
-            field = (problems[0].field or "").removeprefix("engine.").replace("cookie.", "cookie ")
-            raise ValueError(f"{field}: {problems[0].message}" if field else problems[0].message)
-        return options
-
-    def action_apply(self) -> None:
-        try:
-            options = self.collect()
-        except ValueError as exc:
-            self.query_one("#pg-options-error", Static).update(literal(str(exc)))
-            return
-        self.dismiss(options)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#pg-options-apply")
-    def _apply_pressed(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#pg-options-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @on(Input.Submitted)
-    def _input_submitted(self, event: Input.Submitted) -> None:
-        """Enter on a field goes on to the next one (applying, which restarts the run, is ctrl+s or the
-        button: Enter on a field never closes the dialog unasked)."""
-        event.stop()
-        self.focus_next()
-
-
-def _yes_no(value: bool, id: str) -> Select[str]:
-    return Select([("yes", "yes"), ("no", "no")], value="yes" if value else "no", allow_blank=False, compact=True, id=id)
-
-
-def _option_error(message: str) -> str:
-    """msgspec's ``Expected `str` matching regex ... - at `$.idle_timeout``` → a readable line."""
-    where = message.rsplit("at `$.", 1)
-    field = where[1].rstrip("`").replace("cookie.", "cookie ") if len(where) == 2 else "an option"
-    if "regex" in message:
-        return f"{field}: expected a duration such as 30m, 8h or 1h30m, or none"
-    return f"{field}: {where[0].strip(' -')}"
-
-# -----------------------------------------------------------------------------------------------------
-# the keys
-
-
-def _k(key: str, action: str, description: str, label: str, display: str | None = None) -> PanelKey:
-    return PanelKey(key, action, description, label, display)
-
-
-#: Every key of the playground, grouped as the key panel shows them (the bindings are made from this).
-KEY_GROUPS: tuple[KeyGroup, ...] = (
-    KeyGroup("send", (
-        _k("g", "request('GET /')", "Send GET / as the chosen browser", "GET /"),
-        _k("d", "request('GET /dashboard')", "Send GET /dashboard", "GET /dashboard"),
-        _k("a", "request('GET /api/session')", "Send GET /api/session", "GET /api/session"),
-        _k("t", "request('POST /transfer')", "Send POST /transfer (a form post)", "POST /transfer"),
-    )),
-    KeyGroup("log in", (
-        _k("l", "login(True)", "Log in as the chosen user", "log in"),
-        _k("L", "login(True, True)", "Log in with \"remember me\" ticked (a persistent cookie)", "remember me"),
-        _k("w", "login(False)", "Log in with a wrong password", "wrong password"),
-        _k("o", "logout", "Log out", "log out"),
-        _k("u", "next_user", "Log in as the next user", "next user"),
-    )),
-    KeyGroup("clock", (
-        _k("1", "advance('1m')", "Advance the clock 1 minute", "+1m"),
-        _k("2", "advance('10m')", "Advance the clock 10 minutes", "+10m"),
-        _k("3", "advance('31m')", "Advance the clock 31 minutes (past the idle timeout)", "+31m"),
-        _k("4", "advance('1h')", "Advance the clock 1 hour", "+1h"),
-        _k("5", "advance('1d')", "Advance the clock 1 day", "+1d"),
-        _k("plus", "advance_by", "Advance the clock by any duration", "any", "+"),
-    )),
-    KeyGroup("attack", (
-        _k("m", "tamper", "Tamper with the session cookie", "tamper"),
-        _k("c", "steal", "Steal the cookies into the other browser (attacker)", "steal"),
-        _k("x", "xss", "XSS: script reads document.cookie for the other browser", "XSS"),
-        _k("k", "clear_cookies", "Clear the chosen browser's cookies", "clear cookies"),
-    )),
-    KeyGroup("browser", (
-        _k("b", "next_browser", "Act as the next browser", "next"),
-        _k("B", "add_browser", "Add a browser", "new"),
-        _k("K", "next_kind", "Next kind for this browser: chromium, firefox, safari", "kind"),
-        _k("C", "close_browser", "Close and reopen this browser (session cookies go)", "close"),
-        _k("s", "toggle_cross_site", "Cross-site requests on/off", "cross-site"),
-        _k("h", "toggle_scheme", "Send over http instead of https (and back)", "http(s)"),
-    )),
-    KeyGroup("run", (
-        _k("R", "restart_server", "Restart the server", "restart server"),
-        _k("j", "toggle_strategy", "Switch database/jwt (asks: the run restarts)", "database/jwt"),
-        _k("O", "options", "All engine options (the run restarts)", "options"),
-        _k("ctrl+r", "reset", "Reset: start the run again (asks first)", "reset", "^r"),
-        _k("e", "export", "Export a run as a scenario file", "export"),
-    )),
-)
-
-#: The key that turns the key panel's page when it cannot show every key at once.
-MORE_KEYS = "n"
 
 
 @dataclass(frozen=True)
@@ -913,10 +680,6 @@ class PlaygroundView(Widget, can_focus=True):
         return True
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _claim_value(raw: str) -> str | int | bool | None:
     """``"42"`` → 42, ``"true"`` → True, ``"null"`` → None, anything else stays text."""
     if raw in ("true", "false"):
@@ -931,10 +694,7 @@ def _claim_value(raw: str) -> str | int | bool | None:
 
 __all__ = [
     "COLUMNS",
-    "KEY_GROUPS",
-    "OptionsScreen",
     "PlaygroundView",
-    "PromptScreen",
     "Run",
     "describe_options",
     "tracked_variables",
