@@ -322,3 +322,51 @@ def test_a_version_3_file_viewed_read_only_has_no_cards_and_is_not_changed(tmp_p
         assert "Review" not in progress_text(store)
         assert progress_json(store)["review"]["cards"] == 0
     assert path.read_bytes() == before and user_version(path) == 3
+
+
+# -- review ahead ----------------------------------------------------------------------------------------
+
+
+def test_review_ahead_asks_cards_not_due_soonest_first(store: ProgressStore, clock: Clock) -> None:
+    store.record_answer("expiry", "missed", "practice", [0], False, 0, seconds=12.0)  # Again: due in 1 day
+    store.record_answer("expiry", "slow", "practice", [0], True, 0, seconds=90.0)  # Good: due in 2 days
+    deck = ReviewDeck(store)
+    deck.sync()
+    clock.now += 3600
+    assert deck.due() == []
+    ahead = deck.ahead()
+    assert [c.question_id for c in ahead] == ["missed", "slow"]
+    assert all(c.due > clock.now for c in ahead)
+    soonest = ahead[0].due
+    assert [c.question_id for c in deck.ahead((soonest - clock.now) / DAY)] == [ahead[0].question_id]
+    assert deck.ahead(0.01) == []  # nothing due within a quarter of an hour
+    clock.now = soonest
+    assert ahead[0].question_id in _due_ids(deck) and ahead[0].question_id not in {c.question_id for c in deck.ahead()}
+
+
+def test_an_early_review_is_rated_by_fsrs_at_its_real_time(store: ProgressStore, clock: Clock) -> None:
+    """FSRS sees the days actually elapsed: reviewed early, a right answer grows stability less than on
+    time (the retrievability is higher), and the card's new due date counts from the early review."""
+    store.record_answer("expiry", "q", "practice", [0], True, 0, seconds=40.0)
+    store.record_answer("expiry", "q", "practice", [0], False, 0, seconds=40.0)  # only the miss makes the card
+    deck = ReviewDeck(store)
+    deck.sync()
+    clock.day(1)
+    (card,) = deck.due()
+    first = deck.answer(card, [0], True, 0, 40.0)  # Good, on time: a few days later
+    assert first.card.due - clock.now >= 2 * DAY
+    reviewed = clock.now
+    early_at = reviewed + (first.card.due - reviewed) / 2  # halfway to the due date
+    clock.now = early_at
+    (early_card,) = deck.ahead()
+    assert deck.due() == []
+    on_time = review.schedule(early_card, Rating.Good, early_card.due)  # what waiting would have given
+    early = deck.answer(early_card, [0], True, 0, 40.0)
+    assert early.rating == int(Rating.Good) and early.at == early_at and early.mode == "review"
+    assert early.card.last_review == early_at and early.card.due > early_at
+    assert early.card.stability < on_time.card.stability
+    # exactly what FSRS's own scheduler makes of a review at that time
+    expected, _ = review.SCHEDULER.review_card(review._fsrs_card(early_card), Rating.Good,
+                                               review_datetime=review.utc(early_at), review_duration=40_000)
+    assert early.card.stability == expected.stability and early.card.due == expected.due.timestamp()
+    assert [log.mode for log in store.review_logs()][-2:] == ["review", "review"]

@@ -200,6 +200,42 @@ async def test_nothing_due_in_the_review_screen_says_when(store: ProgressStore, 
         assert "Nothing to review now." in done and "Next card due in 1d." in done
 
 
+@sync
+async def test_review_ahead_asks_the_cards_not_due_yet_as_early_reviews(store: ProgressStore, clock: Clock,
+                                                                         quiz_clock: Clock) -> None:
+    """`tutor review --ahead`: a card missed an hour ago (due tomorrow) is asked now; FSRS rates it early."""
+    import math
+
+    from tutor.ui.app import TutorApp
+
+    _miss(store, TRACE_Q)
+    clock.now += 3600
+    app = TutorApp(store=store, review=True, review_ahead=math.inf, cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert [(i.card.lesson_id, i.card.question_id) for i in screen.items] == [TRACE_Q]
+        assert _text(app, "#review-status").startswith("Card 1 of 1 · due in 23h · early review ·")
+        quiz_clock.now += 30
+        await pilot.press(_key_for(screen.quiz, right=True), "enter")
+        await pilot.pause()
+        assert "✓ Right · rated Good · next review in" in _text(app, "#review-result")
+        (card,) = store.review_cards()
+        assert card.last_review == clock.now and card.due > MONDAY + DAY  # moved past the old due date
+        assert [log.mode for log in store.review_logs()] == ["practice", "review"]
+
+
+@sync
+async def test_review_ahead_within_days_leaves_later_cards(store: ProgressStore, clock: Clock) -> None:
+    from tutor.ui.app import TutorApp
+
+    _miss(store, TRACE_Q)  # due in 1 day
+    app = TutorApp(store=store, review=True, review_ahead=0.5, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Nothing to review now." in _text(app, "#review-done")
+
+
 # -- the time per answer -----------------------------------------------------------------------------------
 
 
@@ -251,7 +287,33 @@ def test_tutor_review_with_cards_not_yet_due_says_when(capsys) -> None:
     with ProgressStore.open(clock=lambda: time.time() - 1800) as store:  # missed half an hour ago
         _miss(store, TRACE_Q)
     assert main(["review"]) == 0
-    assert capsys.readouterr().out == "Nothing to review: no card is due now. The next of your 1 card is due in 23h.\n"
+    assert capsys.readouterr().out == ("Nothing to review: no card is due now. The next of your 1 card is due in 23h "
+                                       "(tutor review --ahead asks it now).\n")
+
+
+def test_tutor_review_ahead_asks_cards_not_due(capsys, monkeypatch) -> None:
+    import time
+
+    from tutor.cli import main
+    from tutor.ui import terminal
+
+    monkeypatch.setattr(terminal, "terminal_problem", lambda: terminal.MESSAGE.format(why=" (stdin is not a terminal)"))
+    with ProgressStore.open(clock=lambda: time.time() - 1800) as store:  # missed half an hour ago: due in 23h
+        _miss(store, TRACE_Q)
+    assert main(["review", "--ahead"]) == 1  # there is a card to ask: the app would start
+    assert capsys.readouterr().err.startswith("tutor review: error: 1 card is to review, but tutor needs an interactive")
+    assert main(["review", "--ahead", "2"]) == 1
+    capsys.readouterr()
+    monkeypatch.setattr(terminal, "terminal_problem", lambda: None)
+    with ProgressStore.open() as store:
+        before = store.review_cards()
+    for days in ("0", "x", "-1"):
+        with pytest.raises(SystemExit) as exc:
+            main(["review", "--ahead", days])
+        assert exc.value.code == 2
+        assert "--ahead: expected a number of days, 1 or more" in capsys.readouterr().err
+    with ProgressStore.open() as store:
+        assert store.review_cards() == before
 
 
 def test_tutor_review_with_cards_due_needs_a_terminal(capsys, monkeypatch) -> None:

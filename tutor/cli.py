@@ -145,10 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "review", "review the questions that are due (spaced repetition)",
                  "Review the cards due now, from every lesson, in the app (questions you missed, needed a hint\n"
-                 "for, or answered slowly, scheduled by FSRS). With nothing due, says so and exits 0.", [
+                 "for, or answered slowly, scheduled by FSRS). With nothing due, says so and exits 0.\n"
+                 "--ahead asks cards not due yet as well (Anki's \"review ahead\").", [
                      "tutor review",
+                     "tutor review --ahead                  also the cards not due yet (review ahead)",
+                     "tutor review --ahead 3                also the cards due in the next 3 days",
                      "tutor review --lessons ./lessons      include cards from your own lessons",
                  ])
+    p.add_argument("--ahead", metavar="DAYS", nargs="?", const=0, default=None,
+                   type=_number(int, 1, 36500, what="a number of days, 1 or more"),
+                   help="after the due cards, also ask those not due yet (within DAYS days; without DAYS, all "
+                        "of them), soonest first; FSRS rates each answer as an early review")
     _add_lessons_option(p)
 
     p = _command(sub, "serve", "serve the app in a web browser (needs the [web] extra)",

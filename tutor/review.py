@@ -11,6 +11,12 @@ Pure Python (layer 2, beside :mod:`tutor.progress`, which stores the cards); no 
 * **What moves a card**: a review in `tutor review`; and any later answer to its question elsewhere when
   the card is due, or when it is wrong (a miss is news at any time). A right answer to a card that is not
   due yet changes nothing: practice's second try, seconds after a miss, must not undo the miss.
+* **Review ahead** (`tutor review --ahead`, Anki's "review ahead"): the cards not due yet can be asked too,
+  soonest due first (:meth:`ReviewDeck.ahead`). Such an answer is an early review, and FSRS rates it as one:
+  :meth:`fsrs.Scheduler.review_card` is given the real time of the review, so the retrievability it uses is
+  the one at the days actually elapsed (higher than at the due date: a right answer grows stability less
+  than on time), and a review less than a day after the last uses FSRS's short-term stability
+  (``fsrs/scheduler.py``, ``days_since_last_review < 1``). Nothing is faked: no due date is moved first.
 * **The scheduler** (:data:`SCHEDULER`): FSRS's default parameters and 90 % desired retention, with no
   learning steps (a new or lapsed card goes straight to whole-day intervals: review here is about days, the
   lesson's practice already gives an immediate retry), and no fuzzing (fuzz spreads a big deck's load with
@@ -229,6 +235,13 @@ class ReviewDeck:
         """Cards due at ``now`` (default: the clock), soonest due first."""
         at = self.clock() if now is None else now
         return [c for c in self.store.review_cards() if c.due <= at]
+
+    def ahead(self, days: float | None = None, now: float | None = None) -> list[CardRecord]:
+        """Cards not due yet at ``now`` (default: the clock), soonest due first: those due within ``days`` days,
+        or all of them (``None``). Answered with :meth:`answer`, each is an early review for FSRS."""
+        at = self.clock() if now is None else now
+        until = math.inf if days is None else at + days * DAY
+        return [c for c in self.store.review_cards() if at < c.due <= until]
 
     def synced_summary(self) -> ReviewSummary:
         """:meth:`sync`, then :meth:`summary` at the clock: what a screen shows the learner."""

@@ -88,7 +88,10 @@ class TutorApp(App):
         cursor_blink: bool = True,
         seed: int = 0,
         review: bool = False,
+        review_ahead: float | None = None,
     ) -> None:
+        """``review``: start in the review (`tutor review`); ``review_ahead``: with it, also the cards due within
+        that many days (``math.inf``: every card not due yet), asked after the due ones."""
         super().__init__()
         self.extra_dirs = list(extra_dirs)
         self.initial_lesson = lesson
@@ -100,6 +103,7 @@ class TutorApp(App):
         self.cursor_blink = cursor_blink
         self.seed = seed
         self.initial_review = review
+        self.review_ahead = review_ahead
         self._store_failed = False
 
     async def run_async(self, *, headless: bool = False, **kwargs):  # type: ignore[override]
@@ -160,8 +164,9 @@ class TutorApp(App):
 
         return self.store_call(ReviewDeck(store).synced_summary)
 
-    def open_review(self) -> None:
-        """Show the review screen with the cards due now, in every lesson."""
+    def open_review(self, ahead: float | None = None) -> None:
+        """Show the review screen with the cards due now, in every lesson; with ``ahead`` (days), then the
+        cards due within that many days (review ahead)."""
         from tutor.review import ReviewDeck, due_items
         from tutor.ui.screens.review import ReviewScreen
 
@@ -172,6 +177,8 @@ class TutorApp(App):
         if deck is not None:
             summary = self.store_call(deck.synced_summary)
             cards = self.store_call(lambda: deck.due(summary.now if summary else None), []) or []
+            if ahead is not None:
+                cards += self.store_call(lambda: deck.ahead(ahead, summary.now if summary else None), []) or []
             next_due = summary.next_due if summary is not None else None
             if self.store is None or getattr(self.store, "readonly", False):  # failed just now, or only viewing
                 deck = None  # the screen says answers are not saved
@@ -182,7 +189,7 @@ class TutorApp(App):
     def on_mount(self) -> None:
         if self.initial_review:
             self._open_store()
-            self.open_review()  # `tutor review`: the picker is built when the learner goes back to it
+            self.open_review(self.review_ahead)  # `tutor review`: the picker is built when the learner goes back to it
         elif self.initial_lesson is not None:
             # `tutor open`: the picker is built only when the learner goes back to it
             if self.initial_mode == "walkthrough":

@@ -100,6 +100,8 @@ class ReviewScreen(Screen):
     def _due_words(self, item: DueItem) -> str:
         now = self.deck.clock() if self.deck is not None else item.card.due
         late = now - item.card.due
+        if late < 0:  # review ahead: FSRS rates the answer as an early review
+            return f"{when(item.card.due, now)} · early review"
         if late < 3600:
             return "now"
         return when(now, item.card.due).removeprefix("in ") + " ago"
