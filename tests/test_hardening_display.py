@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tutor.cli import MODES, main
+from tutor.cli import main
+from tutor.lesson.modes import MODES
 from hostile_corpus import CSI as ANSI, FORBIDDEN as _FORBIDDEN, HOSTILE as _CORPUS, MARKUP
 from ui_support import app_for
 from tutor.ui.text import visible
