@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
 def _table(rows: list[Row]) -> str:
     head = ("benchmark", "measured", "baseline", "ratio", "goal", "status", "note")
     body = [(r.name, r.measured, r.baseline, f"{r.ratio:.2f}" if r.ratio is not None else "", r.goal, r.status, r.note) for r in rows]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*b) for b in body]
