@@ -129,6 +129,7 @@ async def test_a_broken_never_fails_the_run(store):
         verdict = _text(app, "#ch-verdict")
         assert verdict.startswith("✗ The goal cannot be reached any more")
         assert "Ruled out at step" in verdict and "Expired at +30m: rejected" in verdict
+        assert "Why: step " in verdict and "has what `never` rules out: `result: Expired at +30m: rejected`" in verdict
         assert app.query_one("#ch-verdict").has_class("-failed")
     (run,) = store.challenge_runs()
     assert (run.solved, run.stars, run.events) == (False, 0, 2)

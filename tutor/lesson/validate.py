@@ -348,6 +348,16 @@ class Validator:
                 modifiers.append((key, key_node))
             sub = path + (key,)
             self.key_index[sub] = key_node
+            if key in BARE_VERBS and isinstance(value_node, MappingNode) and value_node.value and all(
+                isinstance(k, ScalarNode) and k.value in by_name for k, _ in value_node.value
+            ):  # `- restart_server:` with the event's own fields indented under the verb
+                fields = ", ".join(f"`{k.value}`" for k, _ in value_node.value)
+                first = value_node.value[0][0].value
+                self.error(value_node, f"expected nothing after `{key}:` (it takes no value), found a mapping "
+                           f"of {fields}, fields of the event itself",
+                           f"align `{first}:` with `{key}` (one level less indented) to make it a field of the event")
+                ok = False
+                continue
             value = self.convert(value_node, f.type, sub)
             if value is INVALID:
                 ok = False

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.engine.goals import GoalResult, evaluate
+from tutor.engine.goals import GoalResult, evaluate, explain
 from tutor.engine.scenario import Event, event_verb, normalise_event
 from tutor.engine.trace import Step
 from tutor.lesson.challenges import MAX_STARS, challenge_browsers, challenge_options, stars
@@ -424,6 +424,9 @@ class ChallengesView(Widget):
         if step is not None:
             verdict.append(f"\n{'Goal reached' if solved else 'Ruled out'} at step {step.step}: ")
             verdict.append_text(literal(f"{step.actor} · {step.action} → {step.result}"))
+        if not solved:  # what the goal expected, and what the run had instead
+            verdict.append("\nWhy: ", style="bold")
+            verdict.append_text(literal(explain(challenge.goal, playground.steps)))
         widget = self.query_one("#ch-verdict", Static)
         widget.update(verdict)
         widget.set_class(solved, "-solved")
