@@ -17,7 +17,7 @@ from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, even
 from tutor.lesson.loader import load_scenario
 from tutor.engine.clock import format_clock
 from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
-from tutor.ui.screens.dialogs import ConfirmScreen, ValueScreen
+from tutor.ui.modals.dialogs import ConfirmScreen, ValueScreen
 from tutor.ui.screens.help import describe_bindings
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 
