@@ -122,13 +122,21 @@ def build_set_cookie(
     http_only: bool = False,
     same_site: str | None = None,
     domain: str | None = None,
+    expires: int | None = None,
 ) -> str:
     """A ``Set-Cookie`` header value: ``name=value`` quoted by :mod:`http.cookies`, then the attributes
-    as :meth:`http.cookies.Morsel.OutputString` writes them. Raises :class:`ValueError` for an attribute
-    value that would inject attributes (see :func:`attribute_problem`)."""
+    as :meth:`http.cookies.Morsel.OutputString` writes them. ``expires`` is a second of the virtual clock,
+    written as an HTTP date (:func:`http_date`). Raises :class:`ValueError` for an attribute value that
+    would inject attributes (see :func:`attribute_problem`)."""
     _check_name(name)
     coded = _ENCODER.value_encode(value)[1] if value else ""
-    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None)
+    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None, expires)
+
+
+def http_date(second: int) -> str:
+    """A virtual second as an ``Expires`` date (``Fri, 02 Jan 2026 00:00:00 GMT``, as next-auth's
+    ``cookie`` serializer writes ``Date.toUTCString()``), on the clock :data:`EPOCH` maps."""
+    return email.utils.formatdate(EPOCH + second, usegmt=True)
 
 
 _ENCODER = SimpleCookie()
@@ -142,7 +150,13 @@ def _check_name(name: str) -> None:
 
 @lru_cache(maxsize=256)
 def _attribute_text(
-    path: str, max_age: int | None, secure: bool, http_only: bool, same_site: str | None, domain: str | None
+    path: str,
+    max_age: int | None,
+    secure: bool,
+    http_only: bool,
+    same_site: str | None,
+    domain: str | None,
+    expires: int | None = None,
 ) -> str:
     for what, text in (("path", path), ("domain", domain or "")):
         problem = attribute_problem(text)
@@ -151,6 +165,8 @@ def _attribute_text(
     morsel: Morsel = Morsel()
     morsel.set("x", "", "")
     morsel["path"] = path
+    if expires is not None:
+        morsel["expires"] = http_date(expires)
     if max_age is not None:
         morsel["max-age"] = max_age
     if secure:
