@@ -738,7 +738,7 @@ async def test_remember_me_survives_closing_the_browser_and_exports(tmp_path):
         v = view(app)
         await pilot.press("l", "C", "d")  # unticked: the session cookie goes with the browser
         assert v.events[0].remember is False and event_verb(v.events[1]) == "close_browser"
-        assert v.steps[-1].variables["status"] == 302
+        assert v.steps[-1].variables["status"] == 307
         await pilot.press("L", "C", "d")  # ticked: a persistent cookie stays
         assert v.events[3].remember is True
         assert "Max-Age=" in next(s.result for s in v.steps[len(v.steps) - 20 :] if s.phase == "set_cookie")
