@@ -5,8 +5,8 @@ Each case is a list of ``Set-Cookie`` headers a response from ``from`` carries (
 document.cookie``, strings a page at ``from`` writes to ``document.cookie``), and what the page at
 ``read`` then sees: its ``document.cookie`` (``via: document.cookie``) or the ``Cookie`` header a request
 to it carries (``via: http``). The cases come from ``cookies/attributes`` (invalid, Max-Age, Expires,
-Domain), ``cookies/value``, ``cookies/path/match.html`` (its ``Set-Cookie`` half) and the ``__Host-`` /
-``__Secure-`` prefix tests; each runs in a fresh jar of kind chromium, same-site, at virtual second 0
+Domain), ``cookies/value``, ``cookies/path`` (``match.html``'s ``Set-Cookie`` half, segment boundaries,
+percent-encoded and non-ASCII paths) and the ``__Host-`` / ``__Secure-`` prefix tests; each runs in a fresh jar of kind chromium, same-site, at virtual second 0
 (2026-01-01, so the suites' 2027 and 2038 dates are in the future as their authors meant). SameSite cases
 need a browser's navigation and iframe machinery; they are the real-browser suites' part.
 """
