@@ -143,6 +143,8 @@ def section() -> str:
         f"Source: `{SOURCE}` (`tests/conformance/data/http-state/`), run by `tests/conformance/httpstate_suite.py`.",
         "The parser cases are replayed through the jar (kind chromium, over http, same-site) at the suite's",
         "own time, 2011-04-01; the date cases through the RFC 6265bis §5.1.1 cookie-date algorithm.",
+        "The Chromium 156 measurements a reason cites are remade on every run by",
+        "`tests/conformance/test_chromium_setcookie.py` (skipped, saying why, without Chromium).",
         "",
         "| part | cases | agree | expected differences |",
         "| --- | --- | --- | --- |",

@@ -100,6 +100,8 @@ def section() -> str:
         "Source: web-platform-tests `cookies/` (`tests/conformance/data/wpt/`, each case with its file and commit),",
         "run by `tests/conformance/wpt_suite.py`: each case's `Set-Cookie` headers through the jar (kind chromium),",
         "then what the reading page's `document.cookie` or `Cookie` header holds.",
+        "The Chromium 156 measurements a reason cites are remade on every run by",
+        "`tests/conformance/test_chromium_setcookie.py` (skipped, saying why, without Chromium).",
         "",
         "| file | cases | agree | expected differences |",
         "| --- | --- | --- | --- |",
