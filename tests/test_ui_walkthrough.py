@@ -27,7 +27,7 @@ def parts(app):
 
 
 def predict_screen(app):
-    from tutor.ui.screens.predict import PredictScreen
+    from tutor.ui.modals.predict import PredictScreen
 
     assert isinstance(app.screen, PredictScreen), f"no predict question on screen: {app.screen}"
     return app.screen
@@ -283,7 +283,7 @@ async def test_autoplay_stops_at_a_predict_question() -> None:
 
 @sync
 async def test_full_value_dialog_shows_unabridged_values() -> None:
-    from tutor.ui.screens.dialogs import ValueScreen
+    from tutor.ui.modals.dialogs import ValueScreen
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -441,7 +441,7 @@ def test_session_lifecycle_expired_step_is_legible(size) -> None:
     the Result values of steps 3 and 4 is on screen, and so is the predict verdict."""
     import asyncio
 
-    from tutor.ui.widgets.execution_table import column_heading
+    from tutor.ui.columns import column_heading
 
     app = app_for(["open", "session-lifecycle"])
 
@@ -674,7 +674,7 @@ async def test_short_terminals_give_the_table_more_rows_than_the_band() -> None:
 async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_reads_the_rest() -> None:
     """At 60×20 the narration takes at most what the table leaves; step 6 of session-lifecycle is longer,
     so it ends in the "reads the rest" line, and Enter opens the step's dialog with the whole narration."""
-    from tutor.ui.screens.dialogs import ValueScreen
+    from tutor.ui.modals.dialogs import ValueScreen
     from tutor.ui.widgets.narration import MORE, Narration, narration_for
 
     app = app_for(["open", "session-lifecycle"])

@@ -3,8 +3,9 @@
 The execution table is full width; on a tall terminal it is as tall as all its steps' rows (at least
 :data:`TABLE_SHARE` of the rows when they do not all fit) and the band above, sharing the code and the
 narration with the tracker, takes the rest; on a short one the table takes what the band leaves. The
-flow diagram (the lesson's graph, or a one-line breadcrumb) sits on top. The walkthrough owns the current step. Moving forward onto a step that has a predict question first
-asks the question (:class:`~tutor.ui.screens.predict.PredictScreen`) and reveals the step once it is
+flow diagram (the lesson's graph, or a one-line breadcrumb) sits on top. The walkthrough owns the
+current step. Moving forward onto a step that has a predict question first
+asks the question (:class:`~tutor.ui.modals.predict.PredictScreen`) and reveals the step once it is
 answered.
 
 Its keys are the lesson screen's (screen-level bindings, so they work wherever the focus is); the screen
@@ -26,7 +27,7 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.lesson.model import Question
-from tutor.ui.screens.predict import PredictScreen, verdict_text
+from tutor.ui.modals.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
@@ -408,7 +409,7 @@ class Walkthrough(Widget, can_focus=False):
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
-        from tutor.ui.screens.dialogs import ValueScreen  # (not needed for the first frame)
+        from tutor.ui.modals.dialogs import ValueScreen  # (not needed for the first frame)
 
         verdict = None
         if event.step.step in self.answers and event.step.step in self.predicts:
