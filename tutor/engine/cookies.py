@@ -20,6 +20,19 @@ Rules modelled:
   cross-site POST (the "Lax+POST" exception); firefox and safari treat it as ``None``.
   ``SameSite=None`` without ``Secure`` is rejected by chromium and firefox, kept by safari.
   :meth:`CookieJar.same_site_rule` says which rule decided, in words.
+- Third-party contexts come *before* SameSite: a cross-site request that is not a top-level navigation
+  (an image, a fetch, an iframe on another site's page) follows the browser's third-party policy
+  (:data:`THIRD_PARTY_DEFAULTS`, :meth:`CookieJar.third_party_rule`). ``allow`` leaves it to SameSite;
+  ``block`` sends no cookie and stores none; ``partition`` sends none of the site's own (first-party)
+  cookies, and a cookie set in that context goes to a partition keyed by the top-level site, not into
+  the site's jar (the model keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
+  Sources: Firefox's Total Cookie Protection, on by default for every user since Firefox 103 (2022),
+  measured on Firefox ESR 153; Safari blocks all third-party cookies since Safari 13.1 (WebKit ITP,
+  2020); Chrome allows them in normal windows, blocks them in incognito windows (Chrome 83+) and when
+  the user turns them off; measured headless Chromium 156 (Debian) blocked them.
+- A cookie set by the response to such a request in ``allow`` mode is kept only when its SameSite is
+  (or, by the kind's default, counts as) ``None`` (RFC 6265bis §5.7, the storage model's same-site-flag
+  step; WPT ``cookies/samesite/iframe`` cases).
 - Name + value longer than 4096 bytes: the cookie is ignored.
 - Prefixes: ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/`` and no ``Domain``.
 - A cookie with the same name, domain and path replaces the old one, so deleting needs the matching
@@ -38,7 +51,7 @@ from http.cookies import CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 
 from tutor.engine.clock import format_clock, format_duration
-from tutor.engine.scenario import BROWSER_KINDS
+from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 
 #: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
 EPOCH = 1767225600
@@ -50,6 +63,14 @@ MAX_COOKIE_BYTES = 4096
 _SAME_SITE = {"strict": "strict", "lax": "lax", "none": "none"}
 #: Browser kinds, whose cookie rules differ where the standards leave room (see the module docstring).
 KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format's `kind:` type
+#: Third-party cookie policies (the scenario's ``browsers: {NAME: {third_party: ...}}``).
+THIRD_PARTY_POLICIES: tuple[str, ...] = THIRD_PARTY_POLICY_NAMES
+#: Each kind's policy when the scenario does not name one (sources in the module docstring):
+#: chromium allows third-party cookies in a normal window (Chrome 156 default), firefox partitions them
+#: (Total Cookie Protection, default since Firefox 103), safari blocks them (since Safari 13.1).
+THIRD_PARTY_DEFAULTS: Mapping[str, str] = MappingProxyType(
+    {"chromium": "allow", "firefox": "partition", "safari": "block"}
+)
 #: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
 LAX_POST_WINDOW = 120
 
@@ -301,7 +322,8 @@ class StoreOutcome:
 
     name: str
     outcome: str
-    """``stored``, ``replaced``, ``deleted`` or ``rejected``."""
+    """``stored``, ``replaced``, ``deleted``, ``rejected`` or ``partitioned`` (set in a third-party
+    context of a browser that partitions: kept apart from the site's own cookies; the model drops it)."""
     reason: str = ""
 
     def describe(self) -> str:
@@ -321,10 +343,12 @@ class CookieJar:
     """One browser's cookies. ``version`` changes whenever the contents change. ``kind`` (one of
     :data:`KINDS`) is whose rules it follows where browsers differ."""
 
-    def __init__(self, kind: str = "chromium") -> None:
+    def __init__(self, kind: str = "chromium", third_party: str | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown browser kind {kind!r}: expected {', '.join(KINDS)}")
         self._kind = kind
+        self._third_party: str | None = None
+        self.third_party = third_party
         self._cookies: dict[tuple[str, str, str], Cookie] = {}
         self.version = 0
         self._soonest: int | None = None
@@ -351,6 +375,40 @@ class CookieJar:
         if kind != self._kind:
             self._kind = kind
             self._answers_version = -1  # cached answers were worked out with the old rules
+
+    @property
+    def third_party(self) -> str:
+        """The third-party policy in force (``allow``, ``block`` or ``partition``): the one set, else
+        the kind's default (:data:`THIRD_PARTY_DEFAULTS`)."""
+        return self._third_party or THIRD_PARTY_DEFAULTS[self._kind]
+
+    @third_party.setter
+    def third_party(self, policy: str | None) -> None:
+        """``None`` goes back to the kind's default."""
+        if policy is not None and policy not in THIRD_PARTY_POLICIES:
+            raise ValueError(f"unknown third-party policy {policy!r}: expected {', '.join(THIRD_PARTY_POLICIES)}")
+        if policy != self._third_party:
+            self._third_party = policy
+            self._answers_version = -1
+
+    def third_party_rule(self, *, cross_site: bool, top_level: bool) -> str | None:
+        """The third-party policy's verdict on a request, in words, when it keeps every first-party
+        cookie off it (a cross-site request that is not a top-level navigation, with ``block`` or
+        ``partition``); ``None`` when SameSite decides (``allow``, or a same-site or top-level request)."""
+        if not cross_site or top_level:
+            return None
+        policy = self.third_party
+        if policy == "allow":
+            return None
+        source = "default" if self._third_party is None else "setting"
+        if policy == "partition":
+            what = "third-party cookies partitioned"
+            if self._kind == "firefox" and source == "default":
+                what += " (firefox Total Cookie Protection)"
+            else:
+                what += f" ({self._kind} {source})"
+            return f"{what}: no first-party cookie on a cross-site subresource request"
+        return f"third-party cookies blocked ({self._kind} {source}): no cookie on a cross-site subresource request"
 
     def _answers_now(self, now: int) -> dict[tuple, object]:
         """Purge, then the answer cache valid for the current contents."""
@@ -417,6 +475,8 @@ class CookieJar:
     ) -> list[Cookie]:
         """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
         answers = self._answers_now(now)
+        if cross_site and not top_level and self.third_party != "allow":
+            return []  # the third-party policy comes before SameSite (see third_party_rule)
         # a cross-site answer can depend on a cookie's age (chromium's Lax+POST exception): not cached
         key = None if cross_site else ("for", host, path, scheme, method, top_level)
         known = answers.get(key) if key is not None else None
@@ -488,8 +548,19 @@ class CookieJar:
         return [c.describe() for c in self.all(now)]
 
     # -- writing -------------------------------------------------------------------------------
-    def set_from_header(self, header: str, *, host: str, path: str, scheme: str, now: int) -> StoreOutcome:
-        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``."""
+    def set_from_header(
+        self,
+        header: str,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> StoreOutcome:
+        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path`` (the response to a
+        request that was ``cross_site`` and ``top_level`` or not: see :meth:`third_party_refusal`)."""
         # parse_set_cookie, with everything that depends only on the attribute text (and the
         # response's host, path and scheme) worked out once per distinct text: see _attribute_plan
         pair, _, attributes = header.partition(";")
@@ -533,6 +604,10 @@ class CookieJar:
                 else:
                     expires = min(at, now + MAX_LIFETIME)
 
+        if cross_site and not top_level:
+            refused = self.third_party_refusal(name, plan.same_site)
+            if refused is not None:
+                return refused
         key = (name, domain, cookie_path)
         old = self._cookies.get(key)
         if old is not None and old.secure and not secure and scheme != "https":
@@ -559,6 +634,27 @@ class CookieJar:
         self._track(cookie)
         self.version += 1
         return StoreOutcome(name, "replaced" if old is not None else "stored")
+
+    def third_party_refusal(self, name: str, same_site: str | None) -> StoreOutcome | None:
+        """What happens to cookie ``name`` (with this SameSite attribute, ``None`` when absent) set by
+        the response to a cross-site request that is not a top-level navigation: ``None`` when it is
+        stored as usual. ``block``: refused; ``partition``: it would go to the top-level site's
+        partition, not this jar; ``allow``: refused unless its SameSite is (or counts as) None
+        (RFC 6265bis §5.7)."""
+        policy = self.third_party
+        source = "default" if self._third_party is None else "setting"
+        if policy == "block":
+            return StoreOutcome(name, "rejected", f"third-party cookies blocked ({self._kind} {source})")
+        if policy == "partition":
+            return StoreOutcome(
+                name, "partitioned",
+                "set in a third-party context: kept only in the other site's partition, not in this jar",
+            )
+        effective = same_site if same_site is not None else ("lax" if self._kind == "chromium" else "none")
+        if effective != "none":
+            shown = f"SameSite={effective.capitalize()}" if same_site is not None else "SameSite unset → Lax (chromium default)"
+            return StoreOutcome(name, "rejected", f"{shown}: cannot be set by a cross-site subresource response")
+        return None
 
     def put(self, cookie: Cookie) -> None:
         """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""
@@ -625,6 +721,8 @@ __all__ = [
     "LAX_POST_WINDOW",
     "MAX_COOKIE_BYTES",
     "MAX_LIFETIME",
+    "THIRD_PARTY_DEFAULTS",
+    "THIRD_PARTY_POLICIES",
     "Cookie",
     "CookieJar",
     "SetCookie",

@@ -91,6 +91,10 @@ class EngineOptions(Struct, **_STRUCT):
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).
 BrowserKind = Literal["chromium", "firefox", "safari"]
 BROWSER_KINDS: tuple[str, ...] = get_args(BrowserKind)
+#: What a browser does with cookies on a cross-site request that is not a top-level navigation (an
+#: image, a fetch, an iframe): see tutor/engine/cookies.py (``THIRD_PARTY_DEFAULTS``, with sources).
+ThirdPartyPolicy = Literal["allow", "block", "partition"]
+THIRD_PARTY_POLICY_NAMES: tuple[str, ...] = get_args(ThirdPartyPolicy)
 
 
 class BrowserOptions(Struct, **_STRUCT):
@@ -100,6 +104,12 @@ class BrowserOptions(Struct, **_STRUCT):
     """Whose cookie rules it follows: chromium (Chrome, Edge, Opera), firefox or safari. A missing
     SameSite is Lax in chromium (with a 2-minute Lax+POST exception) and None in firefox and safari;
     SameSite=None without Secure is rejected by chromium and firefox, accepted by safari."""
+    third_party: ThirdPartyPolicy | None = None
+    """Cookies on a cross-site request that is not a top-level navigation (an image, a fetch, an
+    iframe), decided before SameSite: `allow` (SameSite decides), `block` (none sent, none stored),
+    `partition` (none of the site's own cookies sent; Firefox's Total Cookie Protection). Default from
+    the kind: chromium allow (a normal window; incognito and headless Chromium block), firefox
+    partition, safari block."""
 
 
 class Tamper(Struct, **_STRUCT):
@@ -270,7 +280,9 @@ __all__ = [
     "OptionalDuration",
     "Scenario",
     "Steal",
+    "THIRD_PARTY_POLICY_NAMES",
     "Tamper",
+    "ThirdPartyPolicy",
     "VERBS",
     "VERB_MODIFIERS",
     "Xss",

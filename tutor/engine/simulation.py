@@ -24,8 +24,10 @@ from tutor.engine.scenario import (
     BARE_VERBS,
     BROWSER_KINDS,
     MODIFIER_DEFAULTS,
+    THIRD_PARTY_POLICY_NAMES,
     VERB_MODIFIERS,
     VERBS,
+    BrowserOptions,
     EngineOptions,
     Event,
     Scenario,
@@ -62,14 +64,23 @@ class ScenarioProblem:
 class Simulation:
     """A running model: browsers, a server, a store and a virtual clock."""
 
-    def __init__(self, options: EngineOptions | None = None, browsers: Mapping[str, str] | None = None) -> None:
-        """``browsers``: browser name → kind (``chromium``, ``firefox``, ``safari``), as a scenario's
-        top-level ``browsers:`` declares them; every other browser is chromium."""
+    def __init__(
+        self, options: EngineOptions | None = None, browsers: Mapping[str, str | BrowserOptions] | None = None
+    ) -> None:
+        """``browsers``: browser name → kind (``chromium``, ``firefox``, ``safari``) or the
+        :class:`BrowserOptions` a scenario's top-level ``browsers:`` declares (kind and third-party
+        policy); every other browser is chromium with chromium's default policy."""
         self.options = options if options is not None else EngineOptions()
         self._kinds: dict[str, str] = {}
+        self._third_party: dict[str, str] = {}
         self.browsers: dict[str, Browser] = {}
-        for name, kind in (browsers or {}).items():
-            self.set_browser_kind(name, kind)
+        for name, declared in (browsers or {}).items():
+            if isinstance(declared, BrowserOptions):
+                self.set_browser_kind(name, declared.kind)
+                if declared.third_party is not None:
+                    self.set_browser_third_party(name, declared.third_party)
+            else:
+                self.set_browser_kind(name, declared)
         self.settings = Settings.from_options(self.options)
         self.clock = VirtualClock()
         self.ids = IdGenerator(self.options.seed)
@@ -130,7 +141,9 @@ class Simulation:
                     f"too many browsers: a run may use at most {MAX_BROWSERS:,} ({name!r} would be one more)",
                     self._event_no - 1 if self._event_no else None,
                 )
-            found = self.browsers[name] = Browser(name, self.options.host, self._kinds.get(name, "chromium"))
+            found = self.browsers[name] = Browser(
+                name, self.options.host, self._kinds.get(name, "chromium"), self._third_party.get(name)
+            )
             self._jar_versions[name] = -1
             self._dirty.add(name)
         return found
@@ -145,6 +158,19 @@ class Simulation:
         found = self.browsers.get(name)
         if found is not None:
             found.kind = kind
+
+    def set_browser_third_party(self, name: str, policy: str | None) -> None:
+        """Browser ``name``'s third-party policy (``allow``, ``block``, ``partition``; ``None``: its
+        kind's default) from now on. Records no step. Raises :class:`ValueError` for an unknown one."""
+        if policy is not None and policy not in THIRD_PARTY_POLICY_NAMES:
+            raise ValueError(f"unknown third-party policy {policy!r}: expected {', '.join(THIRD_PARTY_POLICY_NAMES)}")
+        if policy is None:
+            self._third_party.pop(name, None)
+        else:
+            self._third_party[name] = policy
+        found = self.browsers.get(name)
+        if found is not None:
+            found.third_party = policy
 
     def browser_kind(self, name: str) -> str:
         """The kind browser ``name`` follows (``chromium`` unless set)."""
@@ -452,7 +478,7 @@ class Simulation:
 
 def run_scenario(scenario: Scenario) -> Trace:
     """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
-    with Simulation(scenario.engine, {name: b.kind for name, b in scenario.browsers.items()}) as sim:
+    with Simulation(scenario.engine, scenario.browsers) as sim:
         for event in scenario.events:
             sim.play(event)
         return sim.end()
