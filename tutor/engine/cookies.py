@@ -133,6 +133,22 @@ def attribute_problem(value: str) -> str | None:
     return None
 
 
+def header_problem(header: str) -> str | None:
+    """Why ``header`` cannot be the value of one ``Set-Cookie`` header line at all (``None`` when it
+    can). Whether a browser then *keeps* the cookie is another question, answered by the parser
+    (:mod:`tutor.engine.setcookie`): control characters, a missing name, a bad attribute are its to judge.
+    A field value is one line without CR, LF or NUL (RFC 9110 §5.5), and the value starts after the
+    ``Set-Cookie:`` field name."""
+    if not header.strip(" \t"):
+        return "an empty header: write at least NAME=VALUE"
+    for ch, what in (("\r", "a carriage return"), ("\n", "a line break"), ("\x00", "a NUL character")):
+        if ch in header:
+            return f"{what}: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"
+    if header.lstrip(" \t")[:11].lower() == "set-cookie:":
+        return "it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)"
+    return None
+
+
 def build_set_cookie(
     name: str,
     value: str,
@@ -732,6 +748,7 @@ __all__ = [
     "build_set_cookie",
     "default_path",
     "domain_match",
+    "header_problem",
     "parse_set_cookie",
     "path_match",
 ]

@@ -17,7 +17,7 @@ from msgspec import UNSET
 
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
-from tutor.engine.cookies import Cookie, attribute_problem
+from tutor.engine.cookies import Cookie, attribute_problem, header_problem
 from tutor.engine.ids import IdGenerator, abbreviate
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
@@ -33,6 +33,7 @@ from tutor.engine.scenario import (
     Scenario,
     event_verb,
     normalise_event,
+    set_cookie_headers,
 )
 from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
 from tutor.engine.store import SessionStore, open_store
@@ -347,6 +348,36 @@ class Simulation:
                 session_id=ex.session_id, user=ex.user, exchange=ex,
             )
 
+    def _play_set_cookie(self, event: Event) -> None:
+        """The browser sends ``GET /`` and the server answers with exactly the event's ``Set-Cookie``
+        headers (none of its own session handling runs); the browser applies them in order."""
+        headers = set_cookie_headers(event)
+        name = event.as_
+        b = self.browser(name)
+        now = self.clock.now
+        request = b.build_request(
+            "GET", "/", now=now, scheme=event.scheme, cross_site=event.cross_site, top_level=event.top_level,
+            watch=self.cookie_name,
+        )
+        present = self.cookie_name in request.cookies
+        ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
+        ex.session_id = request.cookies.get(self.cookie_name)
+        add = self._add
+        count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
+        add("receive", name, f"Receive {request.line}", f"The response is written by hand: {count}", present,
+            ex.session_id, None, ex, None)
+        for header in headers:
+            ex.set_cookie = header
+            add("set_cookie", name, "Set-Cookie (hand-written)", f"Set-Cookie: {header}", present, ex.session_id, None, ex, None)
+        ex.status = 200
+        add("send_response", name, "Send 200", f"200 OK with {count}", present, ex.session_id, None, ex, None)
+        outcomes = b.store_cookies(headers, request, now)
+        self._dirty.add(name)
+        self._record(
+            "store_cookie", name, "Browser applies Set-Cookie", "; ".join(o.describe() for o in outcomes),
+            cookie_present=b.has_cookie(self.cookie_name, now), session_id=ex.session_id, exchange=ex,
+        )
+
     def _play_request(self, event: Event) -> None:
         method, _, target = event.request.partition(" ")
         self._request(event, method, target)
@@ -592,6 +623,12 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         elif verb == "login":
             if event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
+        elif verb == "set_cookie":
+            several = isinstance(event.set_cookie, list)
+            for number, header in enumerate(set_cookie_headers(event)):
+                found = header_problem(header)
+                if found is not None:
+                    problem(f"set_cookie.{number}" if several else "set_cookie", f"not a Set-Cookie header: {found}")
         elif verb == "advance":
             try:
                 parse_duration(event.advance)

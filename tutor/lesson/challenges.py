@@ -73,6 +73,8 @@ def event_text(event: str | Event) -> str:
     value = getattr(event, verb)
     if value is None or isinstance(value, str):
         text = verb if value is None else f"{verb}: {value}"
+    elif isinstance(value, list):  # set_cookie: a list of headers
+        text = f"{verb}: {flow(value)}"
     else:
         text = f"{verb}: {flow({k: v for k, v in msgspec.to_builtins(value).items() if v is not None})}"
     extra = []
