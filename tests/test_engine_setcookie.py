@@ -30,7 +30,7 @@ def at(header: str, *, secure: bool = True, path: str = "/", now: int = 0, kind:
         ("__host-x=1; Secure", "prefix needs Secure, Path=/ and no Domain"),
         ("__Host-x=1; Secure; Path=/; Domain=home.example.org", "no Domain"),
         ("=__Host-x", "nameless cookie whose value starts with a cookie prefix"),
-        ("a=1; SameSite=None", "SameSite=None without Secure: chromium refuses it"),
+        ("a=1; SameSite=None", "SameSite=None without Secure: chromium rejects it"),
     ],
 )
 def test_a_refused_cookie_says_which_rule_refused_it(header: str, why: str) -> None:
@@ -40,7 +40,7 @@ def test_a_refused_cookie_says_which_rule_refused_it(header: str, why: str) -> N
 
 
 def test_secure_from_an_insecure_response_is_refused() -> None:
-    assert "did not come over a secure connection" in at("a=1; Secure", secure=False).refusal
+    assert "came over http (not a secure connection)" in at("a=1; Secure", secure=False).refusal
     assert at("a=1; SameSite=None", kind="safari").cookie is not None  # Safari keeps it (see the rule)
 
 

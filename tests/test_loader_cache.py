@@ -124,7 +124,7 @@ def test_a_cached_open_imports_neither_the_engine_run_nor_the_validator(home: Pa
         "after_count = sorted(m for m in ('msgspec', 'tutor.lesson.model') if m in sys.modules)\n"
         f"loaded = load_lesson_cached({str(lesson)!r})\n"
         "print(json.dumps({'steps': steps, 'rows': len(loaded.steps), 'after_count': after_count,\n"
-        "    'engine': sorted(m for m in ('tutor.engine.simulation', 'tutor.lesson.validate', 'http.cookies', 'yaml')\n"
+        "    'engine': sorted(m for m in ('tutor.engine.simulation', 'tutor.lesson.validate', 'publicsuffixlist', 'yaml')\n"
         "                    if m in sys.modules)}))\n"
     )
     env = {**os.environ, "TUTOR_HOME": str(home)}

@@ -1,8 +1,9 @@
-"""An RFC 6265 cookie jar (with the 6265bis rules browsers follow today).
+"""An RFC 6265bis cookie jar: the storage and retrieval models browsers follow today.
 
-``Set-Cookie`` headers are parsed and produced with the standard library (:mod:`http.cookies`), never
-with hand-written regexes. Times are virtual seconds (see :mod:`tutor.engine.clock`); an ``Expires``
-date is mapped onto the virtual clock with :data:`EPOCH` (virtual ``0`` is 2026-01-01T00:00:00Z).
+``Set-Cookie`` headers are read by :mod:`tutor.engine.setcookie` (RFC 6265bis §5.6 parsing and §5.7 steps
+2-22, every refusal with its reason); this module keeps what needs the jar's contents. Times are virtual
+seconds (see :mod:`tutor.engine.clock`); an ``Expires`` date is mapped onto the virtual clock with
+:data:`EPOCH` (virtual ``0`` is 2026-01-01T00:00:00Z).
 
 Rules modelled:
 
@@ -11,7 +12,8 @@ Rules modelled:
 - Lifetimes are capped at 400 days.
 - Expiry boundary: a cookie whose expiry time is *strictly in the past* is removed. At the exact second
   of its expiry (``now == expires``) it is still stored and sent; one second later it is gone.
-- Path matching (§5.1.4) and Domain matching; without ``Domain`` the cookie is *host-only*.
+- Path matching (§5.1.4) and Domain matching (§5.1.3, the Public Suffix List); without ``Domain`` the
+  cookie is *host-only*.
 - ``Secure`` cookies are sent only over https, and an http response cannot set one.
 - ``HttpOnly`` cookies are hidden from ``document.cookie`` (not from the network).
 - ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` only on a top-level GET
@@ -34,33 +36,35 @@ Rules modelled:
   (or, by the kind's default, counts as) ``None`` (RFC 6265bis §5.7, the storage model's same-site-flag
   step; WPT ``cookies/samesite/iframe`` cases).
 - Name + value longer than 4096 bytes: the cookie is ignored.
-- Prefixes: ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/`` and no ``Domain``.
+- Prefixes (case-insensitive): ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/``
+  and no ``Domain``.
 - A cookie with the same name, domain and path replaces the old one, so deleting needs the matching
   Path. The new cookie keeps the old one's creation time (RFC 6265 §5.3); chromium keeps it only when
   the value is unchanged, so a rotated session cookie counts as new for the Lax+POST exception.
+- A nameless cookie (``Set-Cookie: token``) is sent as its value alone (§5.8.3 step 6).
 """
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from http.cookies import CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
+from urllib.parse import quote
 
 from tutor.engine.clock import format_clock, format_duration
 from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
+from tutor.engine.setcookie import (
+    EPOCH,
+    MAX_COOKIE_BYTES,
+    MAX_LIFETIME,
+    Outcome,
+    default_path,
+    domain_match,
+    parse,
+    path_match,
+)
 
-#: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
-EPOCH = 1767225600
-#: Browsers cap cookie lifetimes at 400 days (RFC 6265bis).
-MAX_LIFETIME = 400 * 86400
-#: The most bytes of name + value a browser keeps.
-MAX_COOKIE_BYTES = 4096
-
-_SAME_SITE = {"strict": "strict", "lax": "lax", "none": "none"}
 #: Browser kinds, whose cookie rules differ where the standards leave room (see the module docstring).
 KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format's `kind:` type
 #: Third-party cookie policies (the scenario's ``browsers: {NAME: {third_party: ...}}``).
@@ -100,7 +104,8 @@ class Cookie:
         return self.expires is not None and self.expires < now
 
     def pair(self) -> str:
-        return f"{self.name}={self.value}"
+        """As the Cookie header carries it (RFC 6265bis §5.8.3 step 6): a nameless cookie is its value."""
+        return f"{self.name}={self.value}" if self.name else self.value
 
     def describe(self) -> str:
         """One line for the jar view: ``sessionId=…; Path=/; Secure; HttpOnly; SameSite=Lax; Session``."""
@@ -160,21 +165,32 @@ def build_set_cookie(
     same_site: str | None = None,
     domain: str | None = None,
 ) -> str:
-    """A ``Set-Cookie`` header value: ``name=value`` quoted by :mod:`http.cookies`, then the attributes
-    as :meth:`http.cookies.Morsel.OutputString` writes them. Raises :class:`ValueError` for an attribute
-    value that would inject attributes (see :func:`attribute_problem`)."""
+    """A ``Set-Cookie`` header value as a server writes it (RFC 6265bis §4.1.1): ``name=value``, then the
+    attributes in alphabetical order (``Domain``, ``HttpOnly``, ``Max-Age``, ``Path``, ``SameSite``,
+    ``Secure``). The name must be a token; a value character that is not a cookie-octet is
+    percent-encoded, as the ``cookie`` package next-auth uses does (``encodeURIComponent``). Raises
+    :class:`ValueError` for a bad name or an attribute value that would inject attributes (see
+    :func:`attribute_problem`)."""
     _check_name(name)
-    coded = _ENCODER.value_encode(value)[1] if value else ""
+    coded = "".join(ch if _cookie_octet(ch) else quote(ch, safe="") for ch in value)
     return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None)
 
 
-_ENCODER = SimpleCookie()
+def _cookie_octet(ch: str) -> bool:
+    """RFC 6265bis §4.1.1 cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E."""
+    code = ord(ch)
+    return 0x21 <= code <= 0x7E and ch not in '",;\\'
+
+
+#: RFC 9110 §5.6.2 tchar, what a cookie-name is (RFC 6265bis §4.1.1: cookie-name = token).
+_TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=256)
 def _check_name(name: str) -> None:
-    """Raises :class:`http.cookies.CookieError` for a name that is not an RFC 6265 token."""
-    Morsel().set(name, "", "")
+    """Raises :class:`ValueError` for a name that is not an RFC 9110 token."""
+    if not name or not set(name) <= _TCHAR:
+        raise ValueError(f"cookie name {name!r} is not a token (RFC 6265bis §4.1.1)")
 
 
 @lru_cache(maxsize=256)
@@ -185,151 +201,24 @@ def _attribute_text(
         problem = attribute_problem(text)
         if problem is not None:
             raise ValueError(f"cookie {what} {text!r} contains {problem}")
-    morsel: Morsel = Morsel()
-    morsel.set("x", "", "")
-    morsel["path"] = path
-    if max_age is not None:
-        morsel["max-age"] = max_age
-    if secure:
-        morsel["secure"] = True
-    if http_only:
-        morsel["httponly"] = True
-    if same_site is not None:
-        morsel["samesite"] = same_site.capitalize()
+    parts = []
     if domain:
-        morsel["domain"] = domain
-    return morsel.OutputString()[len("x=") :]
+        parts.append(f"Domain={domain}")
+    if http_only:
+        parts.append("HttpOnly")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    parts.append(f"Path={path}")
+    if same_site is not None:
+        parts.append(f"SameSite={same_site.capitalize()}")
+    if secure:
+        parts.append("Secure")
+    return "".join(f"; {p}" for p in parts)
 
 
 def build_cookie_header(cookies: list[Cookie]) -> str:
     """The ``Cookie`` request header for these cookies (``a=1; b=2``)."""
     return "; ".join(c.pair() for c in cookies)
-
-
-@dataclass(frozen=True, slots=True)
-class SetCookie:
-    """A parsed ``Set-Cookie`` header: the pair and the attributes (lower-case names, as in a Morsel)."""
-
-    name: str
-    value: str
-    attributes: Mapping[str, str | bool]
-
-    def attr(self, key: str) -> str | bool:
-        return self.attributes.get(key, "")
-
-
-def parse_set_cookie(header: str) -> SetCookie | None:
-    """Parse one ``Set-Cookie`` header; ``None`` when it is malformed.
-
-    As RFC 6265 §5.2 says, the name-value pair is everything before the first ``;`` (split at its
-    first ``=``, both sides trimmed; quotes stay part of the value). The attributes are parsed by
-    :class:`http.cookies.SimpleCookie` (cached: the same attribute text recurs on every response).
-    """
-    pair, _, attributes = header.partition(";")
-    name, eq, value = pair.partition("=")
-    name, value = name.strip(), value.strip()
-    if not eq or not name:
-        return None
-    try:
-        _check_name(name)
-    except CookieError:
-        return None
-    parsed = _parse_attributes(attributes.strip())
-    if parsed is None:
-        return None
-    return SetCookie(name, value, parsed)
-
-
-@lru_cache(maxsize=256)
-def _parse_attributes(text: str) -> Mapping[str, str | bool] | None:
-    jar = SimpleCookie()
-    try:
-        jar.load("x=x" + ("; " + text if text else ""))
-    except CookieError:
-        return None
-    morsel = jar.get("x")
-    if morsel is None:
-        return None
-    return MappingProxyType({k: v for k, v in morsel.items() if v != ""})
-
-
-@dataclass(frozen=True, slots=True)
-class _AttributePlan:
-    """What a ``Set-Cookie`` header's attributes mean for a response from ``scheme://host/path``
-    (everything :meth:`CookieJar.set_from_header` decides before it looks at the name or the clock)."""
-
-    rejected: str
-    """Why the cookie is rejected (``""`` when it is not, so far)."""
-    secure: bool = False
-    same_site: str | None = None
-    domain: str = ""
-    host_only: bool = True
-    path: str = "/"
-    max_age: int | None = None
-    """The ``Max-Age`` attribute as a number (``None``: absent or not a number)."""
-    has_expires: bool = False
-    """An ``Expires`` attribute is there (it is read only when ``max_age`` is ``None``)."""
-    expires_at: int | None = None
-    """That date on the virtual clock (``None``: unreadable)."""
-    http_only: bool = False
-
-
-@lru_cache(maxsize=512)
-def _attribute_plan(text: str, host: str, path: str, scheme: str, kind: str = "chromium") -> _AttributePlan | None:
-    """``None`` when the attributes are malformed. Same checks, same order, as they always were."""
-    attributes = _parse_attributes(text)
-    if attributes is None:
-        return None
-    morsel = SetCookie("x", "x", attributes)
-    secure = bool(morsel.attr("secure"))
-    if secure and scheme != "https":
-        return _AttributePlan("Secure cookie from an http response")
-    same_site = _SAME_SITE.get(str(morsel.attr("samesite")).lower()) if morsel.attr("samesite") else None
-    if same_site == "none" and not secure and kind != "safari":
-        return _AttributePlan(f"SameSite=None without Secure: {kind} rejects it")
-    domain_attr = str(morsel.attr("domain")).lstrip(".").lower()
-    if domain_attr:
-        if not domain_match(host, domain_attr):
-            return _AttributePlan(f"Domain={domain_attr} does not match {host}")
-        domain, host_only = domain_attr, False
-    else:
-        domain, host_only = host.lower(), True
-    cookie_path = str(morsel.attr("path"))
-    if not cookie_path.startswith("/"):
-        cookie_path = default_path(path)
-    max_age = _parse_int(str(morsel.attr("max-age"))) if morsel.attr("max-age") != "" else None
-    has_expires = bool(morsel.attr("expires"))
-    expires_at = _parse_http_date(str(morsel.attr("expires"))) if max_age is None and has_expires else None
-    return _AttributePlan(
-        "", secure, same_site, domain, host_only, cookie_path, max_age, has_expires, expires_at,
-        bool(morsel.attr("httponly")),
-    )
-
-
-def default_path(request_path: str) -> str:
-    """RFC 6265 §5.1.4: the directory of the request path."""
-    path = request_path.split("?", 1)[0]
-    if not path.startswith("/") or path.count("/") == 1:
-        return "/"
-    return path[: path.rindex("/")]
-
-
-def path_match(request_path: str, cookie_path: str) -> bool:
-    """RFC 6265 §5.1.4."""
-    path = request_path.split("?", 1)[0] or "/"
-    if path == cookie_path:
-        return True
-    if path.startswith(cookie_path):
-        return cookie_path.endswith("/") or path[len(cookie_path)] == "/"
-    return False
-
-
-def domain_match(host: str, domain: str) -> bool:
-    """RFC 6265 §5.1.3 (host names only; IP addresses match only exactly)."""
-    host, domain = host.lower(), domain.lower()
-    if host == domain:
-        return True
-    return host.endswith("." + domain) and not host.replace(".", "").isdigit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,18 +230,18 @@ class StoreOutcome:
     """``stored``, ``replaced``, ``deleted``, ``rejected`` or ``partitioned`` (set in a third-party
     context of a browser that partitions: kept apart from the site's own cookies; the model drops it)."""
     reason: str = ""
+    notes: tuple[str, ...] = ()
+    """The attributes the browser ignored or reinterpreted, in the words of the rule (see
+    :mod:`tutor.engine.setcookie`)."""
 
     def describe(self) -> str:
-        text = f"{self.name} {self.outcome}"
+        text = f"{self.name or '(nameless)'} {self.outcome}"
         return f"{text} ({self.reason})" if self.reason else text
 
 
 def _SEND_ORDER(c: Cookie) -> tuple[int, int]:  # noqa: N802 - a sort key, named like a constant
     """Longest path first, then oldest first (RFC 6265 §5.4 step 2)."""
     return (-len(c.path), c.created)
-
-
-_MALFORMED = StoreOutcome("?", "rejected", "malformed Set-Cookie")
 
 
 class CookieJar:
@@ -575,83 +464,68 @@ class CookieJar:
         cross_site: bool = False,
         top_level: bool = True,
     ) -> StoreOutcome:
-        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path`` (the response to a
-        request that was ``cross_site`` and ``top_level`` or not: see :meth:`third_party_refusal`)."""
-        # parse_set_cookie, with everything that depends only on the attribute text (and the
-        # response's host, path and scheme) worked out once per distinct text: see _attribute_plan
-        pair, _, attributes = header.partition(";")
-        name, eq, value = pair.partition("=")
-        name, value = name.strip(), value.strip()
-        if not eq or not name:
-            return _MALFORMED
-        try:
-            _check_name(name)
-        except CookieError:
-            return _MALFORMED
-        plan = _attribute_plan(attributes.strip(), host, path, scheme, self._kind)
-        if plan is None:
-            return _MALFORMED
-        if len((name + value).encode()) > MAX_COOKIE_BYTES:
-            return StoreOutcome(name, "rejected", f"larger than {MAX_COOKIE_BYTES} bytes")
-        if plan.rejected:
-            return StoreOutcome(name, "rejected", plan.rejected)
-        secure, host_only, cookie_path = plan.secure, plan.host_only, plan.path
-        domain = plan.domain
-        # cookie prefixes (RFC 6265bis §4.1.3)
-        if name.startswith("__Secure-") and not secure:
-            return StoreOutcome(name, "rejected", "__Secure- prefix needs Secure")
-        if name.startswith("__Host-") and (not secure or not host_only or cookie_path != "/"):
-            return StoreOutcome(name, "rejected", "__Host- prefix needs Secure, Path=/ and no Domain")
-
-        # expiry: Max-Age wins over Expires
-        expires: int | None = None
-        delete = False
-        max_age = plan.max_age
-        if max_age is not None:
-            if max_age <= 0:
-                delete = True
-            else:
-                expires = now + min(max_age, MAX_LIFETIME)
-        elif plan.has_expires:
-            at = plan.expires_at
-            if at is not None:
-                if at < now:
-                    delete = True
-                else:
-                    expires = min(at, now + MAX_LIFETIME)
-
-        if cross_site and not top_level:
-            refused = self.third_party_refusal(name, plan.same_site)
+        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``: the response to a
+        request that was ``cross_site`` (and a ``top_level`` navigation or not: a cookie set in a
+        third-party context meets :meth:`third_party_refusal` first)."""
+        parsed = parse(header, host=host, path=path, secure=scheme == "https", now=now, kind=self._kind)
+        if cross_site and not top_level and parsed.cookie is not None:
+            refused = self.third_party_refusal(parsed.cookie.name, parsed.cookie.same_site, parsed.reasons)
             if refused is not None:
                 return refused
+        return self.receive(parsed, scheme=scheme, now=now)
+
+    def receive(self, parsed: Outcome, *, scheme: str, now: int) -> StoreOutcome:
+        """Store what :func:`tutor.engine.setcookie.parse` made of a header (RFC 6265bis §5.7 steps 16,
+        23 and 24, and deletion by an expiry in the past)."""
+        got = parsed.cookie
+        if got is None:
+            reason = parsed.refusal.removesuffix(": refused")
+            return StoreOutcome(parsed.name, "rejected", reason, parsed.reasons[:-1])
+        name, value, domain, cookie_path = got.name, got.value, got.domain, got.path
+        secure, notes = got.secure, parsed.reasons
+        expires = got.expires
+        delete = got.deletes(now)
         key = (name, domain, cookie_path)
         old = self._cookies.get(key)
-        if old is not None and old.secure and not secure and scheme != "https":
-            return StoreOutcome(name, "rejected", "would overwrite a Secure cookie from http")
+        if not secure and scheme != "https" and self._overlays_secure(name, domain, cookie_path):
+            return StoreOutcome(name, "rejected", "would overwrite a Secure cookie from http", notes)
         if delete:
             if old is None:
-                return StoreOutcome(name, "deleted", "was not stored")
+                return StoreOutcome(name, "deleted", "was not stored", notes)
             del self._cookies[key]
             self.version += 1
-            return StoreOutcome(name, "deleted")
+            return StoreOutcome(name, "deleted", "", notes)
         cookie = Cookie(
             name=name,
             value=value,
             domain=domain,
             path=cookie_path,
-            host_only=host_only,
+            host_only=got.host_only,
             expires=expires,
             secure=secure,
-            http_only=plan.http_only,
-            same_site=plan.same_site,
+            http_only=got.http_only,
+            same_site=got.same_site,
             created=old.created if old is not None and (self._kind != "chromium" or old.value == value) else now,
         )
         self._cookies[key] = cookie
         self._track(cookie)
         self.version += 1
-        return StoreOutcome(name, "replaced" if old is not None else "stored")
+        return StoreOutcome(name, "replaced" if old is not None else "stored", "", notes)
 
-    def third_party_refusal(self, name: str, same_site: str | None) -> StoreOutcome | None:
+    def _overlays_secure(self, name: str, domain: str, path: str) -> bool:
+        """RFC 6265bis §5.7 step 16: a Secure cookie of this name whose domain domain-matches the new one's
+        (or vice versa) and whose path the new path path-matches."""
+        return any(
+            c.secure
+            and c.name == name
+            and (domain_match(c.domain, domain) or domain_match(domain, c.domain))
+            and path_match(path, c.path)
+            for c in self._cookies.values()
+        )
+
+    def third_party_refusal(
+        self, name: str, same_site: str | None, notes: tuple[str, ...] = ()
+    ) -> StoreOutcome | None:
         """What happens to cookie ``name`` (with this SameSite attribute, ``None`` when absent) set by
         the response to a cross-site request that is not a top-level navigation: ``None`` when it is
         stored as usual. ``block``: refused; ``partition``: it would go to the top-level site's
@@ -660,16 +534,17 @@ class CookieJar:
         policy = self.third_party
         source = "default" if self._third_party is None else "setting"
         if policy == "block":
-            return StoreOutcome(name, "rejected", f"third-party cookies blocked ({self._kind} {source})")
+            return StoreOutcome(name, "rejected", f"third-party cookies blocked ({self._kind} {source})", notes)
         if policy == "partition":
             return StoreOutcome(
                 name, "partitioned",
                 "set in a third-party context: kept only in the other site's partition, not in this jar",
+                notes,
             )
         effective = same_site if same_site is not None else ("lax" if self._kind == "chromium" else "none")
         if effective != "none":
             shown = f"SameSite={effective.capitalize()}" if same_site is not None else "SameSite unset → Lax (chromium default)"
-            return StoreOutcome(name, "rejected", f"{shown}: cannot be set by a cross-site subresource response")
+            return StoreOutcome(name, "rejected", f"{shown}: cannot be set by a cross-site subresource response", notes)
         return None
 
     def put(self, cookie: Cookie) -> None:
@@ -711,26 +586,6 @@ class CookieJar:
         return len(self._cookies)
 
 
-def _parse_int(text: str) -> int | None:
-    text = text.strip()
-    digits = text[1:] if text[:1] == "-" else text
-    if not digits.isdigit():
-        return None
-    return int(text)
-
-
-def _parse_http_date(text: str) -> int | None:
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:  # RFC 1123 dates are GMT
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return int(parsed.timestamp()) - EPOCH
-
-
 __all__ = [
     "EPOCH",
     "KINDS",
@@ -741,7 +596,6 @@ __all__ = [
     "THIRD_PARTY_POLICIES",
     "Cookie",
     "CookieJar",
-    "SetCookie",
     "StoreOutcome",
     "attribute_problem",
     "build_cookie_header",
@@ -749,6 +603,5 @@ __all__ = [
     "default_path",
     "domain_match",
     "header_problem",
-    "parse_set_cookie",
     "path_match",
 ]

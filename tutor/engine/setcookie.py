@@ -6,10 +6,12 @@ The API (small on purpose; the jar, ``tutor cookie`` and the conformance suites 
     parse(header, *, host, path="/", secure, now, kind="chromium") -> Outcome
     parse_url(header, url, *, now, kind="chromium") -> Outcome      # host, path, secure read from the URL
 
+    Outcome.name     -> str               # the cookie-name as §5.6 reads it ("" when nameless)
     Outcome.cookie   -> Received | None   # None: the browser refuses (ignores) the whole header
     Outcome.reasons  -> tuple[str, ...]   # why, in the words of the rule: every attribute ignored or
                                           # reinterpreted, then (when refused) the refusal last, e.g.
                                           # "Domain=.org is a public suffix: refused"
+                                          # (a refusal ends in ": refused" or "rejects it")
     Outcome.refusal  -> str               # that last reason when refused, "" when not
     Received         # name, value, domain, host_only, path, expires, secure, http_only, same_site
 
@@ -82,6 +84,8 @@ class Received:
 class Outcome:
     """What the browser makes of one ``Set-Cookie`` header."""
 
+    name: str
+    """The cookie-name as §5.6 reads it (``""`` for a nameless cookie, or when refused before the name)."""
     cookie: Received | None
     """``None``: the header is ignored entirely."""
     reasons: tuple[str, ...] = ()
@@ -231,10 +235,11 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
     """What the browser makes of ``Set-Cookie: header`` in a response to a request for ``host`` + ``path``
     (over a secure connection when ``secure``) at virtual second ``now``. See the module docstring."""
     reasons: list[str] = []
+    name = ""
 
     def refuse(why: str) -> Outcome:
         reasons.append(why)
-        return Outcome(None, tuple(reasons))
+        return Outcome(name, None, tuple(reasons))
 
     # §5.6 step 1: a CTL character (not HTAB) anywhere: ignore the header entirely
     if (ctl := _CTL.search(header)) is not None:
@@ -347,21 +352,21 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
 
     cookie_path = path_attr if path_attr is not None else default_path(path)  # step 11
     if is_secure and not secure:  # step 13
-        return refuse("Secure, but the response did not come over a secure connection: refused")
+        return refuse("Secure, but the response came over http (not a secure connection): refused")
     # step 19 (Safari 18 still keeps a SameSite=None cookie without Secure; chromium and firefox do not)
     if same_site == "none" and not is_secure and kind != "safari":
-        return refuse(f"SameSite=None without Secure: {kind} refuses it")
+        return refuse(f"SameSite=None without Secure: {kind} rejects it")
     lowered_name = name.lower()
     if lowered_name.startswith("__secure-") and not is_secure:  # step 20, case-insensitive (§5.4)
-        return refuse(f"the {name[:9]} prefix needs Secure: refused")
+        return refuse(f"{name[:9]} prefix needs Secure: refused")
     if lowered_name.startswith("__host-") and not (is_secure and host_only and path_attr == "/"):  # step 21
-        return refuse(f"the {name[:7]} prefix needs Secure, Path=/ and no Domain: refused")
+        return refuse(f"{name[:7]} prefix needs Secure, Path=/ and no Domain: refused")
     lowered_value = value.lower()
     if not name and lowered_value.startswith(("__secure-", "__host-")):  # step 22
         return refuse("a nameless cookie whose value starts with a cookie prefix: refused")
 
     cookie = Received(name, value, cookie_domain, host_only, cookie_path, expires, is_secure, http_only, same_site)
-    return Outcome(cookie, tuple(reasons))
+    return Outcome(name, cookie, tuple(reasons))
 
 
 __all__ = [
