@@ -408,6 +408,37 @@ class CookieJar:
             answers[key] = tuple(sent)
         return sent
 
+    def send_rule(
+        self,
+        cookie: Cookie,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        method: str = "GET",
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> tuple[bool, str]:
+        """Whether a request carries ``cookie``, and the rule that decided, in words: the checks
+        :meth:`cookies_for` makes (a test holds the two to the same answers), for one cookie."""
+        if cookie.expired(now):
+            return False, "expired: not sent"
+        if not self._domain_ok(cookie, host):
+            if cookie.host_only:
+                return False, f"host-only cookie of {cookie.domain}: not sent to {host}"
+            return False, f"Domain={cookie.domain} does not match {host}: not sent"
+        if not path_match(path, cookie.path):
+            return False, f"Path={cookie.path} does not match the request path {path}: not sent"
+        if cookie.secure and scheme != "https":
+            return False, "Secure: sent only over https"
+        if not cross_site:
+            return True, "same-site: sent (SameSite does not apply)"
+        policy = self.third_party_rule(cross_site=cross_site, top_level=top_level)
+        if policy is not None:
+            return False, policy
+        return self.same_site_rule(cookie, method=method, top_level=top_level, now=now)
+
     def same_site_rule(self, cookie: Cookie, *, method: str, top_level: bool, now: int) -> tuple[bool, str]:
         """Whether ``cookie`` goes with a *cross-site* request, and the rule that decided, in words:
         ``SameSite unset → Lax (chromium default), cookie 40s old: Lax+POST exception, sent``."""
