@@ -29,6 +29,8 @@ def at(header: str, *, secure: bool = True, path: str = "/", now: int = 0, kind:
         ("__SECURE-x=1", "__SECURE- prefix needs Secure"),
         ("__host-x=1; Secure", "prefix needs Secure, Path=/ and no Domain"),
         ("__Host-x=1; Secure; Path=/; Domain=home.example.org", "no Domain"),
+        ("__Host-x=1; Secure; Path=", "prefix needs Secure, Path=/ and no Domain"),
+        ("__Host-x=1; Secure; Path", "prefix needs Secure, Path=/ and no Domain"),
         ("=__Host-x", "nameless cookie whose value starts with a cookie prefix"),
         ("a=1; SameSite=None", "SameSite=None without Secure: chromium rejects it"),
     ],
@@ -97,6 +99,9 @@ def test_domains() -> None:
     assert cookie is not None and (cookie.domain, cookie.host_only) == ("example.org", False)
     cookie = at("a=1; Domain=").cookie
     assert cookie is not None and (cookie.domain, cookie.host_only) == (HOST, True)
+    # an empty Domain is ignored, so an earlier one still counts
+    assert "does not domain-match" in at("a=1; Domain=sibling.example.org; Domain=").refusal
+    assert at("a=1; Domain=example.org; Domain=").cookie.domain == "example.org"
     # a public suffix that is the request host itself: host-only (§5.7 step 9.3)
     out = parse("a=1; Domain=github.io", host="github.io", secure=True, now=0)
     assert out.cookie is not None and out.cookie.host_only

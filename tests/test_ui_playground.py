@@ -17,7 +17,7 @@ from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, even
 from tutor.lesson.loader import load_scenario
 from tutor.engine.clock import format_clock
 from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
-from tutor.ui.screens.dialogs import ConfirmScreen, ValueScreen
+from tutor.ui.modals.dialogs import ConfirmScreen, ValueScreen
 from tutor.ui.screens.help import describe_bindings
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 
@@ -738,7 +738,7 @@ async def test_remember_me_survives_closing_the_browser_and_exports(tmp_path):
         v = view(app)
         await pilot.press("l", "C", "d")  # unticked: the session cookie goes with the browser
         assert v.events[0].remember is False and event_verb(v.events[1]) == "close_browser"
-        assert v.steps[-1].variables["status"] == 302
+        assert v.steps[-1].variables["status"] == 307
         await pilot.press("L", "C", "d")  # ticked: a persistent cookie stays
         assert v.events[3].remember is True
         assert "Max-Age=" in next(s.result for s in v.steps[len(v.steps) - 20 :] if s.phase == "set_cookie")

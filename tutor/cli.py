@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # e.g. `tutor show x | head`: stop quietly
         try:
-            sys.stdout = None  # type: ignore[assignment]
+            sys.stdout = None
         finally:
             return 0
 

@@ -46,6 +46,7 @@ Rules modelled:
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -164,16 +165,24 @@ def build_set_cookie(
     http_only: bool = False,
     same_site: str | None = None,
     domain: str | None = None,
+    expires: int | None = None,
 ) -> str:
     """A ``Set-Cookie`` header value as a server writes it (RFC 6265bis §4.1.1): ``name=value``, then the
-    attributes in alphabetical order (``Domain``, ``HttpOnly``, ``Max-Age``, ``Path``, ``SameSite``,
-    ``Secure``). The name must be a token; a value character that is not a cookie-octet is
+    attributes in alphabetical order (``Domain``, ``Expires``, ``HttpOnly``, ``Max-Age``, ``Path``,
+    ``SameSite``, ``Secure``). ``expires`` is a second of the virtual clock, written as an HTTP date
+    (:func:`http_date`). The name must be a token; a value character that is not a cookie-octet is
     percent-encoded, as the ``cookie`` package next-auth uses does (``encodeURIComponent``). Raises
     :class:`ValueError` for a bad name or an attribute value that would inject attributes (see
     :func:`attribute_problem`)."""
     _check_name(name)
     coded = "".join(ch if _cookie_octet(ch) else quote(ch, safe="") for ch in value)
-    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None)
+    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None, expires)
+
+
+def http_date(second: int) -> str:
+    """A virtual second as an ``Expires`` date (``Fri, 02 Jan 2026 00:00:00 GMT``, as next-auth's
+    ``cookie`` serializer writes ``Date.toUTCString()``), on the clock :data:`EPOCH` maps."""
+    return email.utils.formatdate(EPOCH + second, usegmt=True)
 
 
 def _cookie_octet(ch: str) -> bool:
@@ -195,7 +204,13 @@ def _check_name(name: str) -> None:
 
 @lru_cache(maxsize=256)
 def _attribute_text(
-    path: str, max_age: int | None, secure: bool, http_only: bool, same_site: str | None, domain: str | None
+    path: str,
+    max_age: int | None,
+    secure: bool,
+    http_only: bool,
+    same_site: str | None,
+    domain: str | None,
+    expires: int | None = None,
 ) -> str:
     for what, text in (("path", path), ("domain", domain or "")):
         problem = attribute_problem(text)
@@ -204,6 +219,8 @@ def _attribute_text(
     parts = []
     if domain:
         parts.append(f"Domain={domain}")
+    if expires is not None:
+        parts.append(f"Expires={http_date(expires)}")
     if http_only:
         parts.append("HttpOnly")
     if max_age is not None:

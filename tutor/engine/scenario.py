@@ -61,7 +61,13 @@ class CookieOptions(Struct, **_STRUCT):
     """`unset` leaves the attribute out; the browser's kind then decides: chromium treats it as Lax (with a
     2-minute exception for top-level cross-site POSTs), firefox and safari as None."""
     max_age: OptionalDuration = "none"
-    """`none`: no Max-Age, a session cookie that lives until the browser closes."""
+    """`none`: no Max-Age, a session cookie that lives until the browser closes (unless `expires` gives it
+    a date)."""
+    expires: Literal["none", "sliding"] = "none"
+    """`sliding`: as next-auth sets its session cookie (both strategies): every response that signs in or
+    reads a valid session (re-)issues the cookie with `Expires` = now + `idle_timeout` (next-auth's
+    `session.maxAge`; capped by `absolute_timeout`), whatever `update_age` says, so it survives
+    `close_browser`. `none`: no Expires (`cookies().set` without `expires`)."""
     remember_max_age: Duration = "30d"
     """The Max-Age of the cookie a `login` with `remember: true` sets (a persistent "remember me" cookie)."""
     path: Annotated[str, Meta(pattern=r"^/")] = "/"
@@ -91,6 +97,10 @@ class EngineOptions(Struct, **_STRUCT):
     users: dict[str, str] = field(default_factory=lambda: {"alice": "wonderland", "bob": "builder"})
     """Accounts that `login` can sign in to: name → password."""
     host: str = "app.example"
+    sign_in: Literal["next-auth", "server-action"] = "next-auth"
+    """What `POST /login` and `POST /logout` stand for, and so the status of their redirect: next-auth's
+    routes (`POST /api/auth/callback/credentials`, `POST /api/auth/signout`) answer 302; Server Actions
+    that end in `redirect()` answer 303. A protected page's redirect to /login is Next.js's own: 307."""
 
 
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).

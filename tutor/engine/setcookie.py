@@ -268,6 +268,7 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
     domain_attr: str | None = None
     domain_shown = ""
     path_attr: str | None = None
+    explicit_root = False  # the Path attribute that counts is literally "/" (for __Host-)
     is_secure = http_only = False
     same_site: str | None = None
     for attr, raw in split_attributes(semi + rest):
@@ -299,14 +300,21 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
             max_age = EARLIEST if delta <= 0 else now + delta  # step 7
             max_age_shown = shown
         elif key == "domain":  # §5.6.3 (the last one wins, §5.7 step 7)
+            if not val:
+                # An empty Domain attribute is ignored (RFC 6265 §5.2.3: "SHOULD ignore the cookie-av
+                # entirely"), so an earlier Domain still counts: what the WPT domain cases 30, 41, 42
+                # (cookies/attributes/resources/domain-child.sub.html) and http-state OPTIONAL_DOMAIN0042
+                # expect. 6265bis would make `Domain=foo.example; Domain=` host-only instead.
+                reasons.append(f"{shown} is empty: attribute ignored")
+                continue
             cookie_domain = val[1:] if val.startswith(".") else val  # step 2: exactly one leading dot
             domain_attr, domain_shown = cookie_domain.lower(), shown  # step 3
         elif key == "path":  # §5.6.4 (the last one wins, §5.7 step 11)
             if not val.startswith("/"):
                 reasons.append(f"{shown} does not start with '/': the default path {default_path(path)} is used")
-                path_attr = default_path(path)
+                path_attr, explicit_root = default_path(path), False
             else:
-                path_attr = val
+                path_attr, explicit_root = val, val == "/"
         elif key == "secure":  # §5.6.5 (any value)
             is_secure = True
         elif key == "httponly":  # §5.6.6 (any value)
@@ -334,8 +342,8 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
     if request_host is None:
         return refuse(f"the request host {host} cannot be canonicalized: refused")
     domain = domain_attr or ""
-    if domain_attr == "" and domain_shown:
-        reasons.append(f"{domain_shown} is empty: a host-only cookie")
+    if domain_attr == "" and domain_shown:  # `Domain=.`: nothing left after the dot
+        reasons.append(f"{domain_shown} is empty after its leading dot: a host-only cookie")
     if not domain.isascii():  # step 8: not in CHAR
         return refuse(f"{domain_shown} is not ASCII: refused")
     if domain and is_public_suffix(domain):  # step 9
@@ -359,7 +367,10 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
     lowered_name = name.lower()
     if lowered_name.startswith("__secure-") and not is_secure:  # step 20, case-insensitive (§5.4)
         return refuse(f"{name[:9]} prefix needs Secure: refused")
-    if lowered_name.startswith("__host-") and not (is_secure and host_only and path_attr == "/"):  # step 21
+    # step 21; "Path=/" must be written: an empty or relative Path that falls back to a default path of
+    # "/" does not do (layered-cookies draft, "Host-prefix compatible": has-path; WPT
+    # cookies/prefix/__host.explicit-path.https.window.js)
+    if lowered_name.startswith("__host-") and not (is_secure and host_only and explicit_root):
         return refuse(f"{name[:7]} prefix needs Secure, Path=/ and no Domain: refused")
     lowered_value = value.lower()
     if not name and lowered_value.startswith(("__secure-", "__host-")):  # step 22

@@ -29,19 +29,9 @@ from textual.widget import Widget
 
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
+from tutor.ui.columns import column_heading
 from tutor.ui.text import abbreviate, format_value, literal
 
-DEFAULT_HEADINGS = {
-    "step": "#",
-    "event": "event",
-    "actor": "browser",
-    "phase": "phase",
-    "action": "action",
-    "cookie_present": "cookie?",
-    "session_id": "session ID",
-    "user": "user",
-    "result": "result",
-}
 #: The heading of the Step column the table adds when the lesson's columns have none.
 STEP_HEADING = "Step"
 #: A word this long made only of ID/token characters is "long by nature": shortened in the middle.
@@ -55,10 +45,6 @@ GUTTER = 2  # the marker column on the left: "▶ " on the current row, "+ " on 
 #: The style of the blank cells between and after values. It looks like no style, but it is not equal to
 #: the values' style, so exporters that merge equal-styled runs (Rich's SVG) keep each value where it is.
 PAD = Style(meta={"pad": True})
-
-
-def column_heading(column: Column) -> str:
-    return column.heading or DEFAULT_HEADINGS.get(column.field, column.field)
 
 
 def cell_text(value: str) -> str:

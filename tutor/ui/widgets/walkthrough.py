@@ -3,7 +3,7 @@
 The execution table is the main region (full width, every row that fits); above it a band shares the
 code and the narration with the tracker, and the flow diagram (boxes, or a one-line breadcrumb) sits on
 top. The walkthrough owns the current step. Moving forward onto a step that has a predict question first
-asks the question (:class:`~tutor.ui.screens.predict.PredictScreen`) and reveals the step once it is
+asks the question (:class:`~tutor.ui.modals.predict.PredictScreen`) and reveals the step once it is
 answered.
 
 Its keys are the lesson screen's (screen-level bindings, so they work wherever the focus is); the screen
@@ -25,7 +25,7 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.lesson.model import Question
-from tutor.ui.screens.predict import PredictScreen, verdict_text
+from tutor.ui.modals.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
@@ -362,7 +362,7 @@ class Walkthrough(Widget, can_focus=False):
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
-        from tutor.ui.screens.dialogs import ValueScreen  # (not needed for the first frame)
+        from tutor.ui.modals.dialogs import ValueScreen  # (not needed for the first frame)
 
         verdict = None
         if event.step.step in self.answers and event.step.step in self.predicts:
