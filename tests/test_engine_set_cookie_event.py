@@ -39,8 +39,19 @@ def test_a_list_is_one_response_with_several_headers_applied_in_order() -> None:
     trace = run_scenario(scenario(events))
     steps = event_steps(trace, 1)
     assert [s.variables["set_cookie"] for s in steps if s.phase == "set_cookie"] == events[0]["set_cookie"]
-    assert steps[-1].result == "a stored; a replaced; b deleted (was not stored)"
+    assert steps[-1].result == (
+        "a stored; a replaced; b deleted (was not stored) [Max-Age=0 is in the past: the cookie expires at once"
+        " (it deletes a stored one)]"
+    )
     assert steps[-1].variables["jar.browser"] == ["a=2; Path=/; Secure; Session"]
+
+
+def test_the_store_step_names_the_attributes_the_browser_ignored() -> None:
+    trace = run_scenario(scenario([{"set_cookie": ["theme=dark; Expires=Wed, 31 Dec 2026", "site=1; Domain=example"]}]))
+    assert event_steps(trace, 1)[-1].result == (
+        "theme stored [Expires=Wed, 31 Dec 2026 is not a cookie-date: attribute ignored]; "
+        "site rejected (Domain=example is a public suffix)"
+    )
 
 
 def test_the_modifiers_apply_as_to_a_request() -> None:

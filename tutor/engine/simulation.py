@@ -374,7 +374,9 @@ class Simulation:
         outcomes = b.store_cookies(headers, request, now)
         self._dirty.add(name)
         self._record(
-            "store_cookie", name, "Browser applies Set-Cookie", "; ".join(o.describe() for o in outcomes),
+            "store_cookie", name, "Browser applies Set-Cookie",
+            # a hand-written header's ignored attributes are part of the answer (the server's own have none)
+            "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
             cookie_present=b.has_cookie(self.cookie_name, now), session_id=ex.session_id, exchange=ex,
         )
 
