@@ -234,6 +234,35 @@ def parse_url(header: str, url: str, *, now: int, kind: str = "chromium") -> Out
 def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, kind: str = "chromium") -> Outcome:
     """What the browser makes of ``Set-Cookie: header`` in a response to a request for ``host`` + ``path``
     (over a secure connection when ``secure``) at virtual second ``now``. See the module docstring."""
+    plan = _plan(header, host, path, secure, kind)
+    if isinstance(plan, Outcome):
+        return plan
+    name, fields, static_reasons, max_age, max_age_shown, expires_unix, expires_shown = plan
+    reasons = list(static_reasons)
+    expires: int | None = None
+    shown = ""
+    if max_age is not None:  # §5.6.2 step 7, §5.7 step 6: Max-Age wins over Expires
+        expires, shown = (EARLIEST if max_age <= 0 else now + max_age), max_age_shown
+    elif expires_unix is not None:
+        expires, shown = expires_unix - EPOCH, expires_shown
+        if expires > now + MAX_LIFETIME:  # §5.6.1 step 4, §5.5
+            reasons.append(f"{shown} is more than 400 days away: capped at 400 days")
+            expires = now + MAX_LIFETIME
+    if expires is not None and expires < now:
+        reasons.append(f"{shown} is in the past: the cookie expires at once (it deletes a stored one)")
+    value, domain, host_only, cookie_path, is_secure, http_only, same_site = fields
+    cookie = Received(name, value, domain, host_only, cookie_path, expires, is_secure, http_only, same_site)
+    return Outcome(name, cookie, tuple(reasons))
+
+
+_Fields = tuple[str, str, bool, str, bool, bool, "str | None"]  # value, domain, host_only, path, secure, ...
+_Plan = tuple[str, _Fields, tuple[str, ...], "int | None", str, "int | None", str]
+
+
+@lru_cache(maxsize=512)
+def _plan(header: str, host: str, path: str, secure: bool, kind: str) -> Outcome | _Plan:
+    """Everything :func:`parse` decides that does not depend on the clock (cached: the same header text
+    recurs on every response): a refusal, or the cookie's fields with its lifetime still relative."""
     reasons: list[str] = []
     name = ""
 
@@ -261,10 +290,9 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
         return refuse("both the name and the value are empty: refused")
 
     # §5.6 the attributes, each on its own: an invalid one is ignored, never the whole cookie
-    max_age: int | None = None
-    expires: int | None = None
-    lifetime_shown = ""  # the attribute that set the expiry, for the reasons
-    max_age_shown = ""
+    max_age: int | None = None  # seconds, capped (§5.6.2 steps 4-6)
+    expires_unix: int | None = None  # the last valid Expires, as Unix time (§5.6.1)
+    expires_shown = max_age_shown = ""  # the attributes that set them, for the reasons
     domain_attr: str | None = None
     domain_shown = ""
     path_attr: str | None = None
@@ -283,11 +311,7 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
             if at is None:
                 reasons.append(f"{shown} is not a cookie-date: attribute ignored")
                 continue
-            at -= EPOCH
-            if at > now + MAX_LIFETIME:  # §5.6.1 step 4, §5.5
-                reasons.append(f"{shown} is more than 400 days away: capped at 400 days")
-                at = now + MAX_LIFETIME
-            expires, lifetime_shown = at, shown
+            expires_unix, expires_shown = at, shown  # capped at 400 days from now by parse (step 4)
         elif key == "max-age":  # §5.6.2
             digits = val[1:] if val[:1] == "-" else val
             if not digits or not (digits.isascii() and digits.isdigit()):  # steps 1-3
@@ -297,16 +321,12 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
             if delta > MAX_LIFETIME:  # steps 5-6
                 reasons.append(f"{shown} is more than 400 days: capped at 400 days")
                 delta = MAX_LIFETIME
-            max_age = EARLIEST if delta <= 0 else now + delta  # step 7
-            max_age_shown = shown
+            max_age, max_age_shown = delta, shown  # step 7 (the expiry-time) is parse's
         elif key == "domain":  # §5.6.3 (the last one wins, §5.7 step 7)
-            if not val:
-                # An empty Domain attribute is ignored (RFC 6265 §5.2.3: "SHOULD ignore the cookie-av
-                # entirely"), so an earlier Domain still counts: what the WPT domain cases 30, 41, 42
-                # (cookies/attributes/resources/domain-child.sub.html) and http-state OPTIONAL_DOMAIN0042
-                # expect. 6265bis would make `Domain=foo.example; Domain=` host-only instead.
-                reasons.append(f"{shown} is empty: attribute ignored")
-                continue
+            # An empty value counts too: the last Domain wins even when empty, and makes the cookie
+            # host-only (§5.7 steps 7 and 10). Measured: Chromium 156.0.8078.129 (Debian) stores
+            # `test=42; domain=www1.web-platform.test; domain=` host-only, where WPT and http-state, following
+            # RFC 6265 §5.2.3 ("SHOULD ignore" an empty Domain), expect it refused (docs/CONFORMANCE.md).
             cookie_domain = val[1:] if val.startswith(".") else val  # step 2: exactly one leading dot
             domain_attr, domain_shown = cookie_domain.lower(), shown  # step 3
         elif key == "path":  # §5.6.4 (the last one wins, §5.7 step 11)
@@ -330,20 +350,16 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
             reasons.append(f"{shown} is not a cookie attribute: ignored")
 
     # §5.7 step 6: Max-Age wins over Expires
-    if max_age is not None:
-        if expires is not None:
-            reasons.append("Max-Age and Expires both given: Max-Age wins")
-        expires, lifetime_shown = max_age, max_age_shown
-    if expires is not None and expires < now:
-        reasons.append(f"{lifetime_shown} is in the past: the cookie expires at once (it deletes a stored one)")
+    if max_age is not None and expires_unix is not None:
+        reasons.append("Max-Age and Expires both given: Max-Age wins")
 
     # §5.7 steps 7-10: the domain
     request_host = canonical_host(host)
     if request_host is None:
         return refuse(f"the request host {host} cannot be canonicalized: refused")
     domain = domain_attr or ""
-    if domain_attr == "" and domain_shown:  # `Domain=.`: nothing left after the dot
-        reasons.append(f"{domain_shown} is empty after its leading dot: a host-only cookie")
+    if domain_attr == "" and domain_shown:
+        reasons.append(f"{domain_shown} is empty: a host-only cookie")
     if not domain.isascii():  # step 8: not in CHAR
         return refuse(f"{domain_shown} is not ASCII: refused")
     if domain and is_public_suffix(domain):  # step 9
@@ -376,8 +392,8 @@ def parse(header: str, *, host: str, path: str = "/", secure: bool, now: int, ki
     if not name and lowered_value.startswith(("__secure-", "__host-")):  # step 22
         return refuse("a nameless cookie whose value starts with a cookie prefix: refused")
 
-    cookie = Received(name, value, cookie_domain, host_only, cookie_path, expires, is_secure, http_only, same_site)
-    return Outcome(name, cookie, tuple(reasons))
+    fields = (value, cookie_domain, host_only, cookie_path, is_secure, http_only, same_site)
+    return (name, fields, tuple(reasons), max_age, max_age_shown, expires_unix, expires_shown)
 
 
 __all__ = [
