@@ -368,7 +368,7 @@ class Simulation:
             ex.session_id, None, ex, None)
         for header in headers:
             ex.set_cookie = header
-            add("set_cookie", name, "Set-Cookie (hand-written)", f"Set-Cookie: {header}", present, ex.session_id, None, ex, None)
+            add("set_cookie", name, "Set-Cookie by hand", f"Set-Cookie: {header}", present, ex.session_id, None, ex, None)
         ex.status = 200
         add("send_response", name, "Send 200", f"200 OK with {count}", present, ex.session_id, None, ex, None)
         outcomes = b.store_cookies(headers, request, now)
