@@ -260,6 +260,27 @@ def _apply(jar: dict[str, str], header: str) -> None:
         jar[name] = value
 
 
+def redirects() -> dict[str, int]:
+    """The status of Next.js's own redirects: middleware's ``NextResponse.redirect``, ``redirect()`` in a
+    Server Component, and ``redirect()`` in a Server Action posted as a plain form (its id read from the
+    build's ``server-reference-manifest.json``)."""
+    manifest = json.loads((APP / ".next" / "server" / "server-reference-manifest.json").read_text())
+    (action_id,) = manifest["node"]
+    boundary = "probe-boundary"
+    form = f'--{boundary}\r\nContent-Disposition: form-data; name="$ACTION_ID_{action_id}"\r\n\r\n\r\n--{boundary}--\r\n'
+    app = App("jwt")
+    try:
+        return {
+            "middleware NextResponse.redirect": app.request("GET", "/middleware-redirect", {})[0],
+            "Server Component redirect()": app.request("GET", "/server-redirect", {})[0],
+            "Server Action redirect()": app.request(
+                "POST", "/action", {"Content-Type": f"multipart/form-data; boundary={boundary}"}, form
+            )[0],
+        }
+    finally:
+        app.close()
+
+
 def record() -> dict[str, Any]:
     """Play the whole script against the real app (raises :class:`ProbeUnavailable`)."""
     prepare()
@@ -271,6 +292,7 @@ def record() -> dict[str, Any]:
         "max_age": MAX_AGE,
         "update_age": UPDATE_AGE,
         "strategies": {strategy: play(strategy) for strategy in SCRIPT},
+        "redirects": redirects(),
     }
 
 
