@@ -20,17 +20,18 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = getattr(args, "format", "text")
     actor = getattr(args, "actor", None)
+    actor_account = getattr(args, "actor_account", None)
     pass_mark = getattr(args, "pass_mark", None)
     lessons = getattr(args, "lessons", None) or ()
-    if (actor is not None or pass_mark is not None) and fmt != "xapi":
-        args.usage_error("--actor and --pass-mark go with --format xapi")  # exits 2
+    if (actor is not None or actor_account is not None or pass_mark is not None) and fmt != "xapi":
+        args.usage_error("--actor, --actor-account and --pass-mark go with --format xapi")  # exits 2
     if fmt == "xapi":
         from tutor.lesson.xapi import ActorError, agent
 
         try:
-            who = agent(actor)
+            who = agent(actor, tuple(actor_account) if actor_account is not None else None)
         except ActorError as exc:
-            return error("progress", str(exc), "for example: --actor mailto:alice@example.org")
+            args.usage_error(f"argument --actor{'-account' if actor is None else ''}: {exc}")  # exits 2
     try:
         store = ProgressStore.open()
     except ProgressError as exc:
