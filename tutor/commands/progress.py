@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
                 out(progress_text(store, _titles(_lessons(lessons)), width=_width()), end="")
         except ProgressError as exc:
             return error("progress", str(exc))
+        finally:
+            for line in store.problems:  # rows this version never writes: left out of what was shown
+                note(line)
     return 0
 
 
@@ -135,10 +138,11 @@ def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
 
 
 def review_summary(store: Any) -> Any:
-    """Review cards brought up to date with the answers recorded (:mod:`tutor.review`), and their counts."""
+    """Review cards as they would be brought up to date with the answers recorded (:mod:`tutor.review`), and
+    their counts, worked out without writing: viewing progress never changes the file."""
     from tutor.review import ReviewDeck
 
-    return ReviewDeck(store).synced_summary()
+    return ReviewDeck(store).preview_summary()
 
 
 def review_text(summary: Any) -> list[str]:
