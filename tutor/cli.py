@@ -42,6 +42,16 @@ def _number(kind: type, low: float | None = None, high: float | None = None, wha
     return parse
 
 
+def _xapi_mbox(text: str) -> str:
+    """An argparse ``type=`` for ``--actor``: one well-formed ``mailto:`` IRI, else a usage error (exit 2)."""
+    from tutor.lesson.xapi import ActorError, mbox
+
+    try:
+        return mbox(text)
+    except ActorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with examples."""
     p = sub.add_parser(
@@ -155,8 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
                  ])
     p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
-    p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
-                   "(mailto:NAME@DOMAIN; default: your user name)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--actor", metavar="IRI", type=_xapi_mbox, help="with --format xapi: who the statements are "
+                     "about (mailto:NAME@DOMAIN; default: your user name)")
+    who.add_argument("--actor-account", metavar=("HOMEPAGE", "NAME"), nargs=2, default=None,
+                     help="with --format xapi: the learner's account instead (xAPI 2.4.2.1), such as "
+                     "https://lms.example.org/ alice")
     p.add_argument("--pass-mark", metavar="PERCENT", type=_number(float, 0, 100, what="a percentage 0-100"),
                    default=None,
                    help="with --format xapi: the test score that counts as passed (default: 70)")

@@ -41,15 +41,15 @@ RawProblem = tuple[Node, str, "str | None"]
 
 # --- friendly messages for the patterns used by the formats -----------------------------------------
 _PATTERN_MESSAGES: dict[str, str] = {
-    r"^([0-9]+[smhd])+$": "expected a duration such as 90s, 31m, 2h or 7d",
-    r"^(none|([0-9]+[smhd])+)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
+    r"^([0-9]+[smhd])+(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d",
+    r"^(none|([0-9]+[smhd])+)(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
     ID_PATTERN.pattern: ID_MESSAGE,
     BROWSER_NAME_PATTERN: "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
-    r"^(GET|POST) /\S*$": "expected a request such as GET /dashboard or POST /login",
-    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
+    r"^(GET|POST) /\S*(?!\n)$": "expected a request such as GET /dashboard or POST /login",
+    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
     r"^/": "expected a path starting with /",
-    r"^[a-z][a-z0-9_-]{0,39}$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
-    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
+    r"^[a-z][a-z0-9_-]{0,39}(?!\n)$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
+    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?(?!\n)$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
 }
 
 _compiled: dict[str, re.Pattern[str]] = {}
