@@ -61,12 +61,14 @@ def predict(kind: str, kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wai
 #: being a cell ``"COLUMN: cookie"``, a whole cookie row ``"*: cookie"`` or a whole column ``"COLUMN: *"``.
 _PARSER = "the jar's Set-Cookie parser is http.cookies', not RFC 6265bis §5.6"
 EXPECTED: dict[tuple[str, str], str] = {
-    **{(k, "*: __Host-nopath"): "the engine checks `__Host-` against the default path; 6265bis §4.1.3.2 and "
-       "chromium's IsCookiePrefixValid need an explicit `Path=/`" for k in BROWSERS},
+    ("chromium", "*: __Host-nopath"): "the engine checks `__Host-` against the default path; 6265bis §4.1.3.2 and "
+    "chromium's IsCookiePrefixValid need an explicit `Path=/` (Firefox ESR 153 keeps the cookie, as the engine)",
     **{(k, "*: __host-lower"): "6265bis §4.1.3 matches the prefixes case-insensitively; the engine's "
        "check is case-sensitive" for k in BROWSERS},
     **{(k, "*: domain_suffix"): "no public suffix list: the engine accepts `Domain=test`" for k in BROWSERS},
-    **{(k, "*: nameless"): f"{_PARSER}: a nameless cookie is refused" for k in BROWSERS},
+    ("chromium", "*: nameless"): f"{_PARSER}: a nameless cookie is refused (Firefox ESR 153 stores "
+    "`Set-Cookie: nameless_value` as a cookie *named* `nameless_value` with an empty value: no nameless cookie, "
+    "as the engine)",
     **{(k, "*: odd_path_flag"): f"{_PARSER}: a valueless `Path` drops the whole cookie" for k in BROWSERS},
     **{(k, f"*: {r}"): f"{_PARSER}: a reserved attribute name as the cookie's name is refused"
        for k in BROWSERS for r in ("reserved_path", "reserved_expires")},
@@ -75,6 +77,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     **{("chromium", f"cross-site {w}: none"): "this headless Chromium blocks third-party cookies (Playwright's "
        "default context), so a `SameSite=None; Secure` cookie is not sent on a cross-site subresource request; "
        "the model's chromium allows them" for w in ("image", "fetch", "iframe")},
+    **{("firefox", f"cross-site {w}: *"): "Total Cookie Protection (Firefox's default): a cross-site subresource "
+       "request gets the partitioned jar of site-b.test, so no first-party cookie goes, whatever SameSite says; "
+       "the model's firefox sends SameSite=None and unset cookies" for w in ("image", "fetch", "iframe")},
 }
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from conformance import browsers_suite as suite
-from conformance.browsers import chromium, matrix
+from conformance.browsers import chromium, firefox, matrix
 
 pytestmark = pytest.mark.conformance
 
-DRIVERS = {"chromium": chromium}
+DRIVERS = {"chromium": chromium, "firefox": firefox}
 
 
 def _assert_agrees(kind: str, observed: dict, slow: bool = False) -> None:
