@@ -312,7 +312,7 @@ def due_items(cards: Sequence[CardRecord], extra_dirs: Iterable[str | Path] = ()
     from tutor.lesson.catalog import entries
     from tutor.lesson.loader import LoadError, load_lesson_cached
 
-    paths = {}
+    paths: dict[str, Path] = {}
     for entry in entries(extra_dirs):
         if entry.valid:
             paths.setdefault(entry.id, entry.path)

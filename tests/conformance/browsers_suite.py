@@ -37,9 +37,12 @@ def load(kind: str, slow: bool = False) -> dict:
     return json.loads(fixture_path(kind, slow).read_text(encoding="utf-8"))
 
 
-def predict(kind: str, kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: int = 0) -> dict:
-    """The engine's observation for the same steps, in the form the browsers' are recorded."""
-    b = Browser("learner", matrix.SITE_A, kind=kind)
+def predict(
+    kind: str, kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: int = 0, third_party: str | None = None
+) -> dict:
+    """The engine's observation for the same steps, in the form the browsers' are recorded: a browser of
+    ``kind`` with the recording's third-party setting (``allow``/``block``/``partition``)."""
+    b = Browser("learner", matrix.SITE_A, kind=kind, third_party=third_party)
     for phase, path, scheme, now in (("set", "/set", "https", T_SET), ("set2", "/set2", "https", T_SET2),
                                      ("http", "/set-http", "http", T_HTTP)):
         request = b.build_request("GET", path, now=now, scheme=scheme)
@@ -59,27 +62,13 @@ def predict(kind: str, kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wai
 
 #: Where the engine knowingly differs from a browser, with the reason: (browser kind, KEY) → reason, KEY
 #: being a cell ``"COLUMN: cookie"``, a whole cookie row ``"*: cookie"`` or a whole column ``"COLUMN: *"``.
-_PARSER = "the jar's Set-Cookie parser is http.cookies', not RFC 6265bis §5.6"
 EXPECTED: dict[tuple[str, str], str] = {
-    ("chromium", "*: __Host-nopath"): "the engine checks `__Host-` against the default path; 6265bis §4.1.3.2 and "
-    "chromium's IsCookiePrefixValid need an explicit `Path=/` (Firefox ESR 153 keeps the cookie, as the engine)",
-    **{(k, "*: __host-lower"): "6265bis §4.1.3 matches the prefixes case-insensitively; the engine's "
-       "check is case-sensitive" for k in BROWSERS},
-    **{(k, "*: domain_suffix"): "no public suffix list: the engine accepts `Domain=test`" for k in BROWSERS},
-    ("chromium", "*: nameless"): f"{_PARSER}: a nameless cookie is refused (Firefox ESR 153 stores "
-    "`Set-Cookie: nameless_value` as a cookie *named* `nameless_value` with an empty value: no nameless cookie, "
-    "as the engine)",
-    **{(k, "*: odd_path_flag"): f"{_PARSER}: a valueless `Path` drops the whole cookie" for k in BROWSERS},
-    **{(k, f"*: {r}"): f"{_PARSER}: a reserved attribute name as the cookie's name is refused"
-       for k in BROWSERS for r in ("reserved_path", "reserved_expires")},
-    **{(k, "http GET: odd_secure_eq"): f"{_PARSER}: `Secure=` loses the Secure flag, so the engine sends "
-       "the cookie over http" for k in BROWSERS},
-    **{("chromium", f"cross-site {w}: none"): "this headless Chromium blocks third-party cookies (Playwright's "
-       "default context), so a `SameSite=None; Secure` cookie is not sent on a cross-site subresource request; "
-       "the model's chromium allows them" for w in ("image", "fetch", "iframe")},
-    **{("firefox", f"cross-site {w}: *"): "Total Cookie Protection (Firefox's default): a cross-site subresource "
-       "request gets the partitioned jar of site-b.test, so no first-party cookie goes, whatever SameSite says; "
-       "the model's firefox sends SameSite=None and unset cookies" for w in ("image", "fetch", "iframe")},
+    ("firefox", "*: __Host-nopath"): "Firefox ESR 153 keeps `__Host-nopath=1; Secure` set from `/set` (its prefix "
+    "check looks at the cookie's path, `/` by default); RFC 6265bis §4.1.3.2 and Chromium 156 need an explicit "
+    "`Path=/` attribute, and the model follows them for every kind",
+    ("firefox", "*: nameless"): "Firefox ESR 153 stores `Set-Cookie: nameless_value` as a cookie *named* "
+    "`nameless_value` with an empty value (sent back as `nameless_value=`); RFC 6265bis §5.6 step 5 and "
+    "Chromium 156 make it a nameless cookie whose value is `nameless_value`, as the model does for every kind",
 }
 
 
@@ -123,8 +112,8 @@ def section() -> str:
         "POST); the observations are committed in `tests/conformance/browsers/observed-*.json` and re-recorded "
         "live when the browser is installed.",
         "",
-        "| browser | setting | request kinds | cells agreeing |",
-        "| --- | --- | --- | --- |",
+        "| browser | setting | engine | request kinds | cells agreeing |",
+        "| --- | --- | --- | --- | --- |",
     ]
     listed = []
     for kind in BROWSERS:
@@ -134,11 +123,12 @@ def section() -> str:
                 continue
             observed = load(kind, slow)
             kinds = (matrix.LATE_POST,) if slow else matrix.KINDS
-            predicted = predict(kind, kinds, matrix.LATE_WAIT if slow else 0)
+            predicted = predict(kind, kinds, matrix.LATE_WAIT if slow else 0, observed.get("third_party"))
             diff = compare(kind, observed, predicted)
             total = len(matrix.cells(observed))
             lines.append(
-                f"| {observed['browser']} | {observed['setting']} | {len(kinds)}{' (slow)' if slow else ''} | "
+                f"| {observed['browser']} | {observed['setting']} | `kind: {kind}, third_party: "
+                f"{observed.get('third_party', 'default')}` | {len(kinds)}{' (slow)' if slow else ''} | "
                 f"{total - len(diff)} / {total} |"
             )
             groups: dict[str, list] = {}

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import SourceError, compose_text, mark_of, read_text
 
 SUFFIXES = (".yaml", ".yml")
@@ -56,10 +57,6 @@ class UnknownLesson(LookupError):
         if message is not None:
             super().__init__(message)
             return
-        # validate (msgspec, the lesson model) is imported only for this message: the picker lists
-        # lessons without it
-        from tutor.lesson.validate import did_you_mean
-
         close = did_you_mean(name, known) if known else None
         message = f"no lesson file or lesson id `{name}`"
         if close:

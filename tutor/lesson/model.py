@@ -162,6 +162,7 @@ class CookieOverrides(Struct, **_STRUCT):
     """`unset` leaves the attribute out: chromium treats it as Lax (with a 2-minute exception for
     top-level cross-site POSTs), firefox and safari as None."""
     max_age: OptionalDuration | UnsetType = UNSET
+    expires: Literal["none", "sliding"] | UnsetType = UNSET
     remember_max_age: Duration | UnsetType = UNSET
     path: Annotated[str, Meta(pattern=r"^/")] | UnsetType = UNSET
 
@@ -183,6 +184,7 @@ class EngineOverrides(Struct, **_STRUCT):
     users: dict[str, str] | UnsetType = UNSET
     """Replaces the lesson's accounts (name → password)."""
     host: str | UnsetType = UNSET
+    sign_in: Literal["next-auth", "server-action"] | UnsetType = UNSET
 
 
 #: A verb a challenge lets the learner use.

@@ -11,7 +11,6 @@ indices) to its node, so later semantic checks can point at exact positions.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -21,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.scenario import BARE_VERBS, BROWSER_NAME_PATTERN, VERB_MODIFIERS, VERBS, Event
 from tutor.lesson.catalog import ID_MESSAGE, ID_PATTERN
+from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
 
 Path = tuple[Any, ...]
@@ -78,12 +78,6 @@ def _struct_fields(t: mi.StructType) -> tuple[dict[str, mi.Field], tuple[str, ..
         by_name = {f.encode_name: f for f in t.fields}
         cached = _fields_cache[t.cls] = (by_name, tuple(by_name), tuple(f for f in t.fields if f.required))
     return cached
-
-
-def did_you_mean(word: str, options: Any) -> str | None:
-    """``"did you mean `x`?"`` for the closest option, or None."""
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 # --- YAML 1.1 numbers, as the implicit resolvers recognised them ------------------------------------
