@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from . import matrix
-from .server import TestSites, launcher
+from .server import CannotStart, TestSites, launcher
 
 CHROMIUM = os.environ.get("TUTOR_TEST_CHROMIUM", "/usr/bin/chromium")
 
@@ -31,14 +31,17 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
     sites = TestSites()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    f"--host-resolver-rules=MAP {matrix.SITE_A} 127.0.0.1, MAP {matrix.SITE_B} 127.0.0.1",
-                    f"--ignore-certificate-errors-spki-list={sites.spki}",
-                ],
-            )
+            try:
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM,
+                    args=[
+                        "--no-sandbox",
+                        f"--host-resolver-rules=MAP {matrix.SITE_A} 127.0.0.1, MAP {matrix.SITE_B} 127.0.0.1",
+                        f"--ignore-certificate-errors-spki-list={sites.spki}",
+                    ],
+                )
+            except Exception as error:  # noqa: BLE001 - whatever stops the launch, the test says it and skips
+                raise CannotStart(f"{CHROMIUM} could not start: {str(error).splitlines()[0]}") from error
             try:
                 version = browser.version
                 context = browser.new_context()

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 
 from . import matrix
-from .server import TestSites, launcher
+from .server import CannotStart, TestSites, launcher
 
 FIREFOX = os.environ.get("TUTOR_TEST_FIREFOX", "/usr/bin/firefox-esr")
 
@@ -43,15 +43,23 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
 
     sites = TestSites()
     profile_home = tempfile.mkdtemp(prefix="browsers-suite-firefox-")
-    client = Marionette(
-        bin=FIREFOX,
-        headless=True,
-        workspace=profile_home,
-        prefs={"network.dns.localDomains": f"{matrix.SITE_A},{matrix.SITE_B}"},
-        startup_timeout=60,
-    )
     try:
-        client.start_session({"acceptInsecureCerts": True})
+        client = Marionette(
+            bin=FIREFOX,
+            headless=True,
+            workspace=profile_home,
+            prefs={"network.dns.localDomains": f"{matrix.SITE_A},{matrix.SITE_B}"},
+            startup_timeout=60,
+        )
+    except Exception as error:  # noqa: BLE001 - whatever stops the launch, the test says it and skips
+        sites.close()
+        shutil.rmtree(profile_home, ignore_errors=True)
+        raise CannotStart(f"{FIREFOX} could not start: {error}") from error
+    try:
+        try:
+            client.start_session({"acceptInsecureCerts": True})
+        except Exception as error:  # noqa: BLE001
+            raise CannotStart(f"{FIREFOX} could not start: {error}") from error
         version = client.session_capabilities.get("browserVersion", "?")
         for path, scheme in (("/set", "https"), ("/set2", "https"), ("/set-http", "http")):
             client.navigate(sites.url(matrix.SITE_A, path, scheme))

@@ -59,6 +59,10 @@ def make_certificate(folder: Path) -> tuple[Path, Path, str]:
     return cert_file, key_file, base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
+class CannotStart(Exception):
+    """The browser could not be launched (its tests skip with this message)."""
+
+
 class _Quiet(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # a browser that closes a connection early (a page navigated away) is no error of the suite
