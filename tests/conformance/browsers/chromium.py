@@ -40,7 +40,7 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
                         f"--ignore-certificate-errors-spki-list={sites.spki}",
                     ],
                 )
-            except Exception as error:  # noqa: BLE001 - whatever stops the launch, the test says it and skips
+            except Exception as error:  # whatever stops the launch, the test says it and skips
                 raise CannotStart(f"{CHROMIUM} could not start: {str(error).splitlines()[0]}") from error
             try:
                 version = browser.version

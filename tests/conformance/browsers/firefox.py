@@ -51,14 +51,14 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
             prefs={"network.dns.localDomains": f"{matrix.SITE_A},{matrix.SITE_B}"},
             startup_timeout=60,
         )
-    except Exception as error:  # noqa: BLE001 - whatever stops the launch, the test says it and skips
+    except Exception as error:  # whatever stops the launch, the test says it and skips
         sites.close()
         shutil.rmtree(profile_home, ignore_errors=True)
         raise CannotStart(f"{FIREFOX} could not start: {error}") from error
     try:
         try:
             client.start_session({"acceptInsecureCerts": True})
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             raise CannotStart(f"{FIREFOX} could not start: {error}") from error
         version = client.session_capabilities.get("browserVersion", "?")
         for path, scheme in (("/set", "https"), ("/set2", "https"), ("/set-http", "http")):
