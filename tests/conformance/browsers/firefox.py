@@ -48,6 +48,7 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
             bin=FIREFOX,
             headless=True,
             workspace=profile_home,
+            gecko_log=os.path.join(profile_home, "gecko.log"),  # not in the working directory
             prefs={"network.dns.localDomains": f"{matrix.SITE_A},{matrix.SITE_B}"},
             startup_timeout=60,
         )
