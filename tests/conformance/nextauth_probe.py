@@ -89,13 +89,16 @@ def _env() -> dict[str, str]:
 
 
 def prepare() -> None:
-    """Check node and the installed packages, and build the app once (``.next/BUILD_ID``)."""
+    """Check node and the installed packages, and build the app once (``.next/BUILD_ID``, again when a source is newer)."""
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
             raise ProbeUnavailable(f"{tool} is not installed (Debian: apt-get install nodejs npm)")
     if not (APP / "node_modules" / "next-auth" / "package.json").exists():
         raise ProbeUnavailable(f"run `npm ci` in {APP} first (.ci/run does)")
-    if not (APP / ".next" / "BUILD_ID").exists():
+    build = APP / ".next" / "BUILD_ID"
+    sources = [p for p in APP.rglob("*") if p.is_file() and not {"node_modules", ".next"} & set(p.relative_to(APP).parts)]
+    if not build.exists() or build.stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        # a build older than any source of the app (a checkout changed it) is made again
         _run([str(APP / "node_modules" / ".bin" / "next"), "build"], _env(), timeout=600)
 
 
