@@ -162,11 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
                  "Serve the app in a web browser with textual-serve.", [
                      "tutor serve",
                      "tutor serve --port 8080",
+                     "tutor serve --roster class.txt        one URL per learner, each their own progress",
                  ])
     p.add_argument("--host", default="localhost")
     p.add_argument("--port", type=_number(int, 1, 65535, what="a port 1-65535"), default=8000)
     p.add_argument("--max-sessions", type=_number(int, 1, what="a number, 1 or more"), default=3, metavar="N", help="browser sessions at once (default: 3)")
     p.add_argument("--exports", metavar="DIR", help="where each session's folder (for playground exports) is made (default: the progress folder's served/)")
+    p.add_argument("--roster", metavar="FILE", help="a class: one learner name per line; prints one URL per learner, "
+                   "each with its own token, progress, review deck and exports folder")
+    p.add_argument("--learners", metavar="DIR", help="with --roster: where each learner's folder is made "
+                   "(default: the progress folder's learners/)")
     return parser
 
 

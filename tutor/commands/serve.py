@@ -30,12 +30,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tutor.commands.common import error, note
+from tutor.commands.common import error, note, problems
+from tutor.roster import Learner
 
 #: How many browser sessions may run at once unless ``--max-sessions`` says otherwise.
 DEFAULT_MAX_SESSIONS = 3
 #: The environment variable that tells a session's shell which folder to run `tutor` in.
 SESSION_DIR_ENV = "TUTOR_SERVE_SESSION_DIR"
+#: The environment variable that names a roster learner to their session's `tutor`.
+LEARNER_ENV = "TUTOR_LEARNER"
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
 
@@ -105,13 +108,17 @@ def _make_server_class() -> type:
     class SessionService(AppService):
         """One session's `tutor` process, run in its own folder."""
 
-        def __init__(self, *args: Any, session_dir: Path, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, session_dir: Path, learner: Learner | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.session_dir = session_dir
+            self.learner = learner
 
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             environment = super()._build_environment(width=width, height=height)
             environment[SESSION_DIR_ENV] = str(self.session_dir)
+            if self.learner is not None:  # the learner's own progress file, review deck and lesson cache
+                environment["TUTOR_HOME"] = str(self.learner.home)
+                environment[LEARNER_ENV] = self.learner.name
             return environment
 
     class TutorServer(Server):
@@ -127,9 +134,14 @@ def _make_server_class() -> type:
             max_sessions: int = DEFAULT_MAX_SESSIONS,
             token: str | None = None,
             title: str = "Session Tutor",
+            roster: list[Learner] | None = None,
         ) -> None:
             super().__init__(command, host=host, port=port, title=title)
             self.token = token or secrets.token_urlsafe(24)
+            #: token -> learner (``None``: the one learner of a server without ``--roster``)
+            self.learners: dict[str, Learner | None] = (
+                {secrets.token_urlsafe(24): learner for learner in roster} if roster else {self.token: None}
+            )
             self.max_sessions = max_sessions
             self.exports = exports
             self.sessions = 0
@@ -141,15 +153,40 @@ def _make_server_class() -> type:
             """The URL to open, token included."""
             return f"{self.public_url}/?token={self.token}"
 
+        def learner_urls(self) -> list[tuple[Learner, str]]:
+            """Each roster learner and their own URL (with their token)."""
+            return [(learner, f"{self.public_url}/?token={token}") for token, learner in self.learners.items()
+                    if learner is not None]
+
         async def on_startup(self, app: web.Application) -> None:
-            note(f"Serving Session Tutor on {self.url}\n"
-                 f"  open that URL (it carries this server's secret token); at most {self.max_sessions} "
-                 f"session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops\n"
-                 f"  playground exports go to a folder per session under {self.exports}")
+            sessions = f"at most {self.max_sessions} session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops"
+            urls = self.learner_urls()
+            if not urls:
+                note(f"Serving Session Tutor on {self.url}\n"
+                     f"  open that URL (it carries this server's secret token); {sessions}\n"
+                     f"  playground exports go to a folder per session under {self.exports}")
+                return
+            width = max(len(learner.name) for learner, _ in urls)
+            lines = [f"Serving Session Tutor for {len(urls)} learner{'s' if len(urls) != 1 else ''} on {self.public_url}",
+                     "  give each learner their own URL (it carries their secret token; it opens their progress only):"]
+            lines += [f"  {learner.name:<{width}}  {url}" for learner, url in urls]
+            folder = urls[0][0].home.parent
+            lines.append(f"  {sessions}; each learner's progress and exports are in {folder}/NAME")
+            note("\n".join(lines))
 
         # -- checks ------------------------------------------------------------------------------
+        def _learner(self, given: str | None) -> tuple[bool, Learner | None]:
+            """(is ``given`` a token of this server, whose it is); every token compared in constant time."""
+            if given is None:
+                return False, None
+            found, whose = False, None
+            for token, learner in self.learners.items():
+                if hmac.compare_digest(given.encode(), token.encode()):
+                    found, whose = True, learner
+            return found, whose
+
         def _token_ok(self, given: str | None) -> bool:
-            return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
+            return self._learner(given)[0]
 
         def _host_ok(self, request: web.Request) -> bool:
             """On a loopback server, only loopback names with this port (no DNS rebinding)."""
@@ -199,7 +236,8 @@ def _make_server_class() -> type:
             return app
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
-            if not self._token_ok(request.query.get("token")):
+            token = request.query.get("token")
+            if not self._token_ok(token):
                 return web.Response(
                     status=403,
                     text="Session Tutor: this page needs the URL `tutor serve` printed, with its ?token=...\n",
@@ -208,7 +246,7 @@ def _make_server_class() -> type:
                 return self._full()
             router = request.app.router
             base = self.public_url
-            ws = router["session"].url_for(token=self.token)
+            ws = router["session"].url_for(token=token)
             try:
                 font_size = int(request.query.get("fontsize", "16"))
             except ValueError:
@@ -227,26 +265,28 @@ def _make_server_class() -> type:
             response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
             return response
 
-        def _new_session_dir(self) -> Path:
+        def _new_session_dir(self, learner: Learner | None) -> Path:
             from tutor.files import make_private_dirs
 
-            make_private_dirs(self.exports)
+            exports = self.exports if learner is None else learner.exports
+            make_private_dirs(exports)
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            return Path(tempfile.mkdtemp(prefix=f"session-{stamp}-", dir=self.exports))  # 0700, never reused
+            return Path(tempfile.mkdtemp(prefix=f"session-{stamp}-", dir=exports))  # 0700, never reused
 
         async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
-            if not self._token_ok(request.match_info.get("token")) or not self._origin_ok(request):
+            known, learner = self._learner(request.match_info.get("token"))
+            if not known or not self._origin_ok(request):
                 return web.Response(status=403, text="Session Tutor: not allowed.\n")
             if self.sessions >= self.max_sessions:
                 return self._full()
             try:
-                session_dir = self._new_session_dir()
+                session_dir = self._new_session_dir(learner)
             except OSError as exc:
-                log.error("cannot create a session folder under %s: %s", self.exports, exc)
+                log.error("cannot create a session folder under %s: %s", self.exports if learner is None else learner.exports, exc)
                 return web.Response(status=500, text="Session Tutor: cannot create the session's folder.\n")
             self.sessions += 1
             try:
-                return await self._run_session(request, session_dir)
+                return await self._run_session(request, session_dir, learner)
             finally:
                 self.sessions -= 1
                 try:
@@ -254,7 +294,7 @@ def _make_server_class() -> type:
                 except OSError:
                     pass
 
-        async def _run_session(self, request: web.Request, session_dir: Path) -> web.WebSocketResponse:
+        async def _run_session(self, request: web.Request, session_dir: Path, learner: Learner | None) -> web.WebSocketResponse:
             # as textual-serve's own handle_websocket, with the session's folder
             websocket = web.WebSocketResponse(heartbeat=15)
             try:
@@ -273,6 +313,7 @@ def _make_server_class() -> type:
                     download_manager=self.download_manager,
                     debug=self.debug,
                     session_dir=session_dir,
+                    learner=learner,
                 )
                 await app_service.start(width, height)
                 try:
@@ -316,6 +357,17 @@ def run(args: argparse.Namespace) -> int:
         make_private_dirs(exports)
     except OSError as exc:
         return error("serve", f"--exports {exports}: cannot create the folder: {exc.strerror or exc}")
+    roster = None
+    if getattr(args, "roster", None) is not None:
+        from tutor.roster import RosterError, read_roster
+
+        learners_dir = Path(args.learners).expanduser().resolve() if getattr(args, "learners", None) else None
+        try:
+            roster = read_roster(args.roster, learners_dir)
+        except RosterError as exc:
+            return problems(exc.problems)
+    elif getattr(args, "learners", None) is not None:
+        args.usage_error("--learners goes with --roster")  # exits 2
     if not is_loopback(args.host):
         _warn_public(args.host, args.port)
     lessons_env = os.environ.get("TUTOR_LESSONS")
@@ -324,7 +376,8 @@ def run(args: argparse.Namespace) -> int:
             os.path.abspath(os.path.expanduser(d)) if d.strip() else d for d in lessons_env.split(os.pathsep)
         )
     command = session_command(sys.executable, list(getattr(args, "lessons", [])), windows=os.name == "nt")
-    server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions)
+    server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions,
+                                  roster=roster)
     try:
         server.serve()
     except OSError as exc:  # the port is taken, or the host is not this machine's
