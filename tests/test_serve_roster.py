@@ -4,6 +4,7 @@ two learners at once keep two histories (real server, real sessions driven over 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 
@@ -90,6 +91,16 @@ def test_each_learner_has_a_url_and_their_own_progress(start, tmp_path: Path) ->
         reached[name] = got.steps_reached
         assert (learners / name).stat().st_mode & 0o777 == 0o700
     assert reached == {"alice": 3, "bob": 2}
+    # the teacher's view shows both
+    import subprocess
+    import sys
+
+    roster = tmp_path / "class.txt"
+    table = subprocess.run([sys.executable, "-m", "tutor", "progress", "--roster", str(roster), "--learners", str(learners)],
+                           capture_output=True, text=True, timeout=WAIT, env={**os.environ, "TUTOR_HOME": str(served.home)})
+    assert table.returncode == 0, table.stderr
+    rows = {line.split()[0]: line.split()[2] for line in table.stdout.splitlines()[2:] if line.startswith(("alice", "bob"))}
+    assert rows == {"alice": "3/7", "bob": "2/7"}
     assert not (served.home / "progress.sqlite3").exists()  # the server's own progress file is not touched
 
 

@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "tutor progress",
                      "tutor progress --format xapi --actor mailto:alice@example.org > statements.json",
                      "tutor progress --reset --yes          delete it without asking",
+                     "tutor progress --roster class.txt     the teacher's view: learner x lesson",
                  ])
     p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
@@ -139,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pass-mark", metavar="PERCENT", type=_number(float, 0, 100, what="a percentage 0-100"),
                    default=None,
                    help="with --format xapi: the test score that counts as passed (default: 70)")
+    p.add_argument("--roster", metavar="FILE", help="the teacher's view: every learner of this roster (as "
+                   "`tutor serve --roster FILE` served them), one table learner x lesson")
+    p.add_argument("--learners", metavar="DIR", help="the learners' folders (default: the progress folder's "
+                   "learners/); alone: every learner folder in DIR")
+    p.add_argument("--actor-domain", metavar="DOMAIN", help="with --roster or --learners and --format xapi: "
+                   "each learner's actor is mailto:NAME@DOMAIN (default: this machine's host name)")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
     _add_lessons_option(p)
