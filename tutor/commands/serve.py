@@ -40,6 +40,90 @@ SESSION_DIR_ENV = "TUTOR_SERVE_SESSION_DIR"
 #: The environment variable that names a roster learner to their session's `tutor`.
 LEARNER_ENV = "TUTOR_LEARNER"
 
+#: The terminal sizes a client may ask for (columns, rows); a number outside is clamped into them.
+COLUMNS = (20, 500)
+ROWS = (10, 200)
+#: The largest websocket frame a client may send (aiohttp closes the socket on a larger one).
+MAX_FRAME = 64 * 1024
+#: Seconds a session's process has to quit when its socket closes (then terminate; then kill).
+GRACE = 5.0
+
+
+def clamp(value: object, bounds: tuple[int, int], default: int) -> int:
+    """``value`` (an int, or the text of one) clamped into ``bounds``; ``default`` when it is not a number."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isascii() or not value.lstrip("-").isdigit() or len(value) > 12:
+            return default
+        value = int(value)
+    if not isinstance(value, int):
+        return default
+    return max(bounds[0], min(bounds[1], value))
+
+
+class BadMessage(ValueError):
+    """A websocket message from the client that is not one the page sends: its session is closed."""
+
+
+def check_message(raw: str) -> tuple[str, object]:
+    """A client message (``["stdin", text]``, ``["resize", {width, height}]``, ``["ping", x]``, ``["blur"]``,
+    ``["focus"]``) typed and bounded: (type, value) with sizes clamped; :class:`BadMessage` otherwise."""
+    import json
+
+    try:
+        envelope = json.loads(raw)
+    except ValueError:
+        raise BadMessage("not JSON") from None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        raise BadMessage("not a [type, ...] list")
+    kind = envelope[0]
+    if kind == "stdin":
+        if len(envelope) != 2 or not isinstance(envelope[1], str):
+            raise BadMessage("stdin without text")
+        return kind, envelope[1]
+    if kind == "resize":
+        if len(envelope) != 2 or not isinstance(envelope[1], dict):
+            raise BadMessage("resize without a size")
+        size = envelope[1]
+        return kind, (clamp(size.get("width"), COLUMNS, 80), clamp(size.get("height"), ROWS, 24))
+    if kind == "ping":
+        if len(envelope) != 2 or not isinstance(envelope[1], (str, int)) or isinstance(envelope[1], bool) \
+                or len(str(envelope[1])) > 64:
+            raise BadMessage("ping without a short value")
+        return kind, envelope[1]
+    if kind in ("blur", "focus"):
+        return kind, None
+    raise BadMessage(f"unknown message type {kind[:20]!r}")
+
+
+class Redact:
+    """A logging filter: every token of the server replaced by ``…`` in a record (a traceback becomes
+    its last line, redacted too), so the log never shows a token (issue 18 §8)."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+
+    def redact(self, text: str) -> str:
+        for token in self.tokens:
+            text = text.replace(token, "…")
+        return text
+
+    def filter(self, record: object) -> bool:
+        import traceback
+
+        message = record.getMessage()  # type: ignore[attr-defined]
+        exc_info = getattr(record, "exc_info", None)
+        if exc_info and exc_info[1] is not None:
+            message += " (" + "".join(traceback.format_exception_only(exc_info[1])).strip() + ")"
+            record.exc_info = None  # type: ignore[attr-defined]
+            record.exc_text = None  # type: ignore[attr-defined]
+        record.msg = self.redact(message)  # type: ignore[attr-defined]
+        record.args = ()  # type: ignore[attr-defined]
+        return True
+
+
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
 
 
@@ -113,6 +197,24 @@ def _make_server_class() -> type:
             self.session_dir = session_dir
             self.learner = learner
 
+        async def stop(self) -> None:
+            """Ask the app to quit; a process still running after :data:`GRACE` seconds is terminated, then
+            killed: a session's process never outlives its socket."""
+            try:
+                await asyncio.wait_for(super().stop(), GRACE)
+            except (asyncio.TimeoutError, OSError, RuntimeError):
+                pass
+            process = self._process
+            if process is not None and process.returncode is None:
+                try:
+                    process.terminate()
+                    await asyncio.wait_for(process.wait(), GRACE)
+                except asyncio.TimeoutError:
+                    process.kill()
+                    await process.wait()
+                except ProcessLookupError:
+                    pass
+
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             environment = super()._build_environment(width=width, height=height)
             environment[SESSION_DIR_ENV] = str(self.session_dir)
@@ -136,7 +238,8 @@ def _make_server_class() -> type:
             title: str = "Session Tutor",
             roster: list[Learner] | None = None,
         ) -> None:
-            super().__init__(command, host=host, port=port, title=title)
+            super().__init__(command, host=host, port=port, title=title,
+                             templates_path=Path(__file__).parent / "serve_templates")
             self.token = token or secrets.token_urlsafe(24)
             #: token -> learner (``None``: the one learner of a server without ``--roster``)
             self.learners: dict[str, Learner | None] = (
@@ -145,6 +248,7 @@ def _make_server_class() -> type:
             self.max_sessions = max_sessions
             self.exports = exports
             self.sessions = 0
+            self.opened = 0
             self.loopback = is_loopback(host)
 
         # -- what is printed ---------------------------------------------------------------------
@@ -173,6 +277,47 @@ def _make_server_class() -> type:
             folder = urls[0][0].home.parent
             lines.append(f"  {sessions}; each learner's progress and exports are in {folder}/NAME")
             note("\n".join(lines))
+
+        def initialize_logging(self) -> None:
+            """Plain lines on stderr (one per request and per session), every token redacted; no
+            tracebacks with locals (textual-serve's RichHandler shows them, tokens and all)."""
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+            handler.addFilter(Redact(list(self.learners)))
+            root = logging.getLogger()
+            root.handlers[:] = [handler]
+            root.setLevel(logging.DEBUG if self.debug else logging.INFO)
+
+        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
+            """textual-serve's loop with every message typed and bounded; a bad one closes this session only."""
+            from aiohttp import WSMsgType
+
+            async for message in websocket:
+                if message.type == WSMsgType.BINARY:
+                    reason = "a binary frame"
+                elif message.type != WSMsgType.TEXT:
+                    continue
+                else:
+                    try:
+                        kind, value = check_message(message.data)
+                    except BadMessage as bad:
+                        reason = str(bad)
+                    else:
+                        if kind == "stdin":
+                            await app_service.send_bytes(str(value).encode("utf-8"))
+                        elif kind == "resize":
+                            width, height = value  # type: ignore[misc]
+                            await app_service.set_terminal_size(width, height)
+                        elif kind == "ping":
+                            await websocket.send_json(["pong", value])
+                        elif kind == "blur":
+                            await app_service.blur()
+                        elif kind == "focus":
+                            await app_service.focus()
+                        continue
+                log.warning("session closed: bad message from the client: %s", reason)
+                await websocket.close(code=1008, message=b"bad message")
+                return
 
         # -- checks ------------------------------------------------------------------------------
         def _learner(self, given: str | None) -> tuple[bool, Learner | None]:
@@ -277,6 +422,8 @@ def _make_server_class() -> type:
             known, learner = self._learner(request.match_info.get("token"))
             if not known or not self._origin_ok(request):
                 return web.Response(status=403, text="Session Tutor: not allowed.\n")
+            if not web.WebSocketResponse().can_prepare(request).ok:
+                return web.Response(status=400, text="Session Tutor: this address takes a websocket only.\n")
             if self.sessions >= self.max_sessions:
                 return self._full()
             try:
@@ -285,10 +432,15 @@ def _make_server_class() -> type:
                 log.error("cannot create a session folder under %s: %s", self.exports if learner is None else learner.exports, exc)
                 return web.Response(status=500, text="Session Tutor: cannot create the session's folder.\n")
             self.sessions += 1
+            self.opened += 1
+            number = self.opened
+            who = learner.name if learner is not None else "-"
+            log.info("session %d opened (learner %s; %d of %d running)", number, who, self.sessions, self.max_sessions)
             try:
                 return await self._run_session(request, session_dir, learner)
             finally:
                 self.sessions -= 1
+                log.info("session %d closed (learner %s; %d running)", number, who, self.sessions)
                 try:
                     session_dir.rmdir()  # only when nothing was exported
                 except OSError:
@@ -296,12 +448,9 @@ def _make_server_class() -> type:
 
         async def _run_session(self, request: web.Request, session_dir: Path, learner: Learner | None) -> web.WebSocketResponse:
             # as textual-serve's own handle_websocket, with the session's folder
-            websocket = web.WebSocketResponse(heartbeat=15)
-            try:
-                width = int(request.query.get("width", "80"))
-                height = int(request.query.get("height", "24"))
-            except ValueError:
-                width, height = 80, 24
+            websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_FRAME)
+            width = clamp(request.query.get("width", "80"), COLUMNS, 80)
+            height = clamp(request.query.get("height", "24"), ROWS, 24)
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
