@@ -155,3 +155,39 @@ def test_check_message(raw: str, expected) -> None:
 def test_check_message_refuses(raw: str) -> None:
     with pytest.raises(serve.BadMessage):
         serve.check_message(raw)
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_no_session_outlives_the_server(start, how: str) -> None:
+    import os
+    import signal
+
+    served = start()
+
+    async def go() -> None:
+        for _ in range(2):
+            client, ws = await _session(served)
+            await asyncio.wait_for(ws.receive(), WAIT)
+            served.keep = getattr(served, "keep", []) + [(client, ws)]
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(go())
+    pids = _wait_children(served, 2)
+    os.kill(served.proc.pid, getattr(signal, how))
+    deadline = time.monotonic() + WAIT
+    while any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+              for pid in pids):
+        assert time.monotonic() < deadline, f"a session process outlived the server ({how})"
+        time.sleep(0.1)
+    served.proc.wait(timeout=WAIT)
+
+    async def close() -> None:
+        for client, ws in served.keep:
+            try:
+                await ws.close()
+            except Exception:  # the server is gone
+                pass
+            await client.close()
+
+    loop.run_until_complete(close())
+    loop.close()

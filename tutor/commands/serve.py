@@ -175,6 +175,18 @@ def default_exports_dir() -> Path:
     return default_path().parent / "served"
 
 
+def _die_with_parent() -> None:
+    """In a session's child, before exec: SIGTERM when the server process dies (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def _make_server_class() -> type:
     """:class:`TutorServer` (built on first use: textual-serve is an optional dependency)."""
     import asyncio
@@ -196,6 +208,17 @@ def _make_server_class() -> type:
             super().__init__(*args, **kwargs)
             self.session_dir = session_dir
             self.learner = learner
+
+        async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+            """textual-serve's, with the child told (Linux ``PR_SET_PDEATHSIG``) to end when the server dies,
+            even by SIGKILL: no session outlives its server."""
+            environment = self._build_environment(width=width, height=height)
+            self._process = process = await asyncio.create_subprocess_shell(
+                self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env=environment, preexec_fn=_die_with_parent,
+            )
+            self._stdin = process.stdin
+            return process
 
         async def stop(self) -> None:
             """Ask the app to quit; a process still running after :data:`GRACE` seconds is terminated, then
