@@ -12,6 +12,7 @@ import os
 import sys
 
 from tutor import __version__
+from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 from tutor.lesson.modes import MODE_NAMES
 
 
@@ -39,6 +40,16 @@ def _number(kind: type, low: float | None = None, high: float | None = None, wha
             raise argparse.ArgumentTypeError(f"expected {what}, not {text}")
         return value
     return parse
+
+
+def _xapi_mbox(text: str) -> str:
+    """An argparse ``type=`` for ``--actor``: one well-formed ``mailto:`` IRI, else a usage error (exit 2)."""
+    from tutor.lesson.xapi import ActorError, mbox
+
+    try:
+        return mbox(text)
+    except ActorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
@@ -90,6 +101,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a scenario YAML file (engine: and events:)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = _command(sub, "cookie", "what browsers do with a Set-Cookie header",
+                 "For each Set-Cookie header value: stored or refused in each browser kind, and why (RFC 6265bis,\n"
+                 "in the words of the rule), then which requests would carry it: a same-site GET, a cross-site\n"
+                 "GET (a link), a cross-site POST (a form) and a cross-site image or fetch (third-party).", [
+                     "tutor cookie 'sid=1; Domain=.org; Secure'",
+                     "tutor cookie 'theme=dark; Expires=Fri 07 Aug 2019' 'sid=abc; HttpOnly; Secure; SameSite=Lax'",
+                     "tutor cookie 'sid=1; Secure; SameSite=None' --browser chromium --third-party block",
+                     "tutor cookie 'sid=1; Path=/app' --url http://shop.example/app/cart --format json",
+                 ])
+    p.add_argument("headers", metavar="HEADER", nargs="+",
+                   help="a Set-Cookie header's value (quote it: NAME=VALUE; attributes); each is judged on its own")
+    p.add_argument("--url", default="https://app.example/",
+                   help="where the response came from (default: https://app.example/); the requests go there too")
+    p.add_argument("--browser", choices=BROWSER_KINDS, default=None,
+                   help="only this browser kind (default: chromium, firefox and safari)")
+    p.add_argument("--third-party", choices=THIRD_PARTY_POLICY_NAMES, default=None,
+                   help="cookies on cross-site images/fetches: allow, block or partition "
+                        "(default from the kind: chromium allow, firefox partition, safari block)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
     p = _command(sub, "check", "validate lesson files",
                  "Validate lesson files and folders; exit 0 when all are valid, 1 when any is not.", [
                      "tutor check my-lesson.yaml",
@@ -135,8 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
                  ])
     p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
-    p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
-                   "(mailto:NAME@DOMAIN; default: your user name)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--actor", metavar="IRI", type=_xapi_mbox, help="with --format xapi: who the statements are "
+                     "about (mailto:NAME@DOMAIN; default: your user name)")
+    who.add_argument("--actor-account", metavar=("HOMEPAGE", "NAME"), nargs=2, default=None,
+                     help="with --format xapi: the learner's account instead (xAPI 2.4.2.1), such as "
+                     "https://lms.example.org/ alice")
     p.add_argument("--pass-mark", metavar="PERCENT", type=_number(float, 0, 100, what="a percentage 0-100"),
                    default=None,
                    help="with --format xapi: the test score that counts as passed (default: 70)")
@@ -202,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # e.g. `tutor show x | head`: stop quietly
         try:
-            sys.stdout = None  # type: ignore[assignment]
+            sys.stdout = None
         finally:
             return 0
 
