@@ -25,6 +25,14 @@ def run(args: argparse.Namespace) -> int:
     lessons = getattr(args, "lessons", None) or ()
     if (actor is not None or actor_account is not None or pass_mark is not None) and fmt != "xapi":
         args.usage_error("--actor, --actor-account and --pass-mark go with --format xapi")  # exits 2
+    if getattr(args, "roster", None) is not None or getattr(args, "learners", None) is not None:
+        if actor is not None or actor_account is not None or getattr(args, "reset", False):
+            args.usage_error("--roster and --learners show a class: not with --actor or --reset")  # exits 2
+        from tutor.commands.classview import run_class
+
+        return run_class(args, fmt, lessons, pass_mark)
+    if getattr(args, "actor_domain", None) is not None:
+        args.usage_error("--actor-domain goes with --roster or --learners")  # exits 2
     if fmt == "xapi":
         from tutor.lesson.xapi import ActorError, agent
 
