@@ -246,10 +246,37 @@ def test_deleting_needs_the_matching_path() -> None:
     assert sent(jar, path="/app") == []
 
 
-def test_malformed_header_is_ignored() -> None:
+def test_a_header_without_equals_is_a_nameless_cookie() -> None:
+    # RFC 6265bis §5.6 step 3 (RFC 6265 ignored it; browsers and the WPT name tests keep it)
     jar = CookieJar()
-    assert store(jar, "no equals sign here").outcome == "rejected"
+    assert store(jar, "no equals sign here").outcome == "stored"
+    assert sent(jar) == ["no equals sign here"]
+
+
+def test_a_header_with_a_control_character_is_ignored() -> None:
+    jar = CookieJar()
+    outcome = store(jar, "a=b\x00c")
+    assert outcome.outcome == "rejected" and "U+0000" in outcome.reason
     assert jar.all(0) == []
+
+
+def test_an_unreadable_attribute_is_ignored_not_the_cookie() -> None:
+    jar = CookieJar()
+    outcome = store(jar, "a=1; Expires=someday; Path")
+    assert outcome.outcome == "stored" and "Expires=someday is not a cookie-date: attribute ignored" in outcome.notes
+    assert jar.all(0)[0].expires is None
+
+
+def test_a_public_suffix_domain_is_refused() -> None:
+    jar = CookieJar()
+    outcome = store(jar, "a=1; Domain=.example", host="app.example")
+    assert (outcome.outcome, outcome.reason) == ("rejected", "Domain=.example is a public suffix")
+
+
+def test_prefixes_are_matched_case_insensitively() -> None:
+    jar = CookieJar()
+    assert store(jar, "__SECURE-a=1").outcome == "rejected"
+    assert store(jar, "__host-b=1; Secure").outcome == "rejected"
 
 
 def test_quoted_values_keep_their_raw_form() -> None:

@@ -88,7 +88,7 @@ def test_fixation_with_rotation_off_attacker_planted_id_becomes_authenticated() 
             {"request": "GET /dashboard", "as": "attacker"},
         ]
     )
-    assert status(trace, 4) == 302
+    assert status(trace, 4) == 307
 
 
 def test_failed_login_is_401_and_changes_nothing() -> None:
@@ -117,14 +117,14 @@ def test_logout_deletes_row_and_clears_cookie() -> None:
     assert steps[3].variables["store"] == []
     assert steps[-1].variables["jar.browser"] == []
     assert steps[4].variables["set_cookie"] == "sessionId=; HttpOnly; Max-Age=0; Path=/; SameSite=Lax; Secure"
-    assert status(trace, 3) == 302 and response(trace, 3).variables["session"] is None
+    assert status(trace, 3) == 307 and response(trace, 3).variables["session"] is None
 
 
 def test_dashboard_and_transfer_when_signed_out() -> None:
     trace = run([{"request": "GET /dashboard"}, {"request": "POST /transfer"}, {"request": "GET /"}, {"request": "GET /dashboard"}])
-    assert status(trace, 1) == 302 and "/login" in response(trace, 1).result
+    assert status(trace, 1) == 307 and "/login" in response(trace, 1).result
     assert status(trace, 2) == 401
-    assert status(trace, 4) == 302  # an anonymous session is not a sign-in
+    assert status(trace, 4) == 307  # an anonymous session is not a sign-in
 
 
 def test_api_session_json() -> None:
@@ -145,7 +145,7 @@ def test_idle_timeout_exact_boundary(strategy: str) -> None:
     ok = run([{"login": "alice"}, {"advance": "29m59s"}, {"request": "GET /dashboard"}], strategy=strategy)
     assert status(ok, 3) == 200
     late = run([{"login": "alice"}, {"advance": "30m"}, {"request": "GET /dashboard"}], strategy=strategy)
-    assert status(late, 3) == 302
+    assert status(late, 3) == 307
     validate = [s for s in event_steps(late, 3) if s.phase == "validate"][0]
     assert validate.result == "Expired at +30m: rejected"
     assert "clear_cookie" in phases(late, 3)
@@ -171,7 +171,7 @@ def test_absolute_timeout_exact_boundary(strategy: str) -> None:
     ok = run(busy + [{"advance": "59m59s"}, {"request": "GET /dashboard"}], strategy=strategy, absolute_timeout="4h", idle_timeout="1h")
     assert status(ok, len(busy) + 2) == 200
     late = run(busy + [{"advance": "1h"}, {"request": "GET /dashboard"}], strategy=strategy, absolute_timeout="4h", idle_timeout="1h")
-    assert status(late, len(busy) + 2) == 302
+    assert status(late, len(busy) + 2) == 307
     # the expiry reported just before was capped by the absolute timeout
     assert response(ok, len(busy)).variables["session"]["expires"] == "+4h"
 
@@ -193,7 +193,7 @@ def test_update_age_can_let_a_used_session_expire_by_its_stored_expiry() -> None
         [{"login": "alice"}, {"advance": "20m"}, {"request": "GET /dashboard"}, {"advance": "10m"}, {"request": "GET /dashboard"}],
         update_age="25m",
     )
-    assert status(trace, 3) == 200 and status(trace, 5) == 302
+    assert status(trace, 3) == 200 and status(trace, 5) == 307
 
 
 def test_never_issued_id_is_not_adopted() -> None:
@@ -208,12 +208,12 @@ def test_never_issued_id_is_not_adopted() -> None:
     new_id = steps[4].session_id
     assert new_id != "0" * 32
     assert all(row["id"] != "0" * 32 for row in steps[-1].variables["store"])
-    assert status(trace, 4) == 302
+    assert status(trace, 4) == 307
 
 
 def test_database_forged_id_after_login_is_rejected() -> None:
     trace = run([{"login": "alice"}, {"tamper": {"value": "f" * 32}}, {"request": "GET /dashboard"}])
-    assert status(trace, 3) == 302
+    assert status(trace, 3) == 307
 
 
 def test_jwt_token_contents_and_sliding_reissue() -> None:
@@ -239,12 +239,12 @@ def test_jwt_changed_claims_with_old_signature_are_rejected() -> None:
     validate = [s for s in event_steps(trace, 3) if s.phase == "validate"][0]
     assert validate.result == "Signature does not match: rejected"
     assert "clear_cookie" in phases(trace, 3)
-    assert status(trace, 3) == 302
+    assert status(trace, 3) == 307
 
 
 def test_jwt_value_replaced_is_rejected() -> None:
     trace = run([{"login": "bob"}, {"tamper": {"value": "garbage"}}, {"request": "GET /dashboard"}], strategy="jwt")
-    assert status(trace, 3) == 302
+    assert status(trace, 3) == 307
 
 
 def test_jwt_extended_exp_claim_is_rejected() -> None:
@@ -252,10 +252,10 @@ def test_jwt_extended_exp_claim_is_rejected() -> None:
         [{"login": "bob"}, {"tamper": {"claims": {"exp": 999999}}}, {"advance": "1h"}, {"request": "GET /dashboard"}],
         strategy="jwt",
     )
-    assert status(trace, 4) == 302
+    assert status(trace, 4) == 307
 
 
-@pytest.mark.parametrize(("strategy", "after_logout"), [("database", 302), ("jwt", 200)])
+@pytest.mark.parametrize(("strategy", "after_logout"), [("database", 307), ("jwt", 200)])
 def test_stolen_cookie_after_logout(strategy: str, after_logout: int) -> None:
     events = [
         {"login": "alice"},
@@ -271,7 +271,7 @@ def test_stolen_cookie_after_logout(strategy: str, after_logout: int) -> None:
         assert "stays valid" in clear.result
         # ... but only until it expires
         later = run(events[:3] + [{"advance": "30m"}, {"request": "GET /dashboard", "as": "attacker"}], strategy=strategy)
-        assert status(later, 5) == 302
+        assert status(later, 5) == 307
 
 
 def test_stolen_session_works_for_the_thief_until_logout_database() -> None:
@@ -313,7 +313,7 @@ def test_sqlite_store_directory_removed_on_close() -> None:
 def test_xss_copies_only_non_http_only_cookies() -> None:
     safe = run([{"login": "alice"}, {"xss": {"to": "attacker"}}, {"request": "GET /dashboard", "as": "attacker"}])
     assert "HttpOnly" in event_steps(safe, 2)[0].result
-    assert status(safe, 3) == 302
+    assert status(safe, 3) == 307
     exposed = run(
         [{"login": "alice"}, {"xss": {"to": "attacker"}}, {"request": "GET /dashboard", "as": "attacker"}],
         cookie={"http_only": False},
@@ -334,9 +334,9 @@ def test_csrf_same_site() -> None:
     assert status(run(csrf, cookie={"same_site": "none"}), 2) == 200  # None: CSRF works
     nav = [{"login": "alice"}, {"request": "GET /dashboard", "cross_site": True}]
     assert status(run(nav), 2) == 200  # Lax: sent on a top-level GET navigation
-    assert status(run(nav, cookie={"same_site": "strict"}), 2) == 302
+    assert status(run(nav, cookie={"same_site": "strict"}), 2) == 307
     sub = [{"login": "alice"}, {"request": "GET /dashboard", "cross_site": True, "top_level": False}]
-    assert status(run(sub), 2) == 302
+    assert status(run(sub), 2) == 307
 
 
 def test_http_scheme_secure_cookie() -> None:
@@ -344,7 +344,7 @@ def test_http_scheme_secure_cookie() -> None:
     store = [s for s in event_steps(trace, 1) if s.phase == "store_cookie"][0]
     assert "rejected" in store.result and store.variables["jar.browser"] == []
     trace = run([{"login": "alice"}, {"request": "GET /dashboard", "scheme": "http"}])
-    assert status(trace, 2) == 302 and not response(trace, 2).cookie_present
+    assert status(trace, 2) == 307 and not response(trace, 2).cookie_present
 
 
 def test_cookie_options_max_age_and_path() -> None:
@@ -364,7 +364,7 @@ def test_clear_cookies_and_advance_steps() -> None:
         "advance_clock", "Advance the clock 1h30m", "Clock now +1h30m", "+1h30m",
     )
     assert parse_clock(adv.variables["clock"]) == 5400
-    assert status(trace, 4) == 302
+    assert status(trace, 4) == 307
 
 
 def test_variables_cookie_store_tracks_response_changes() -> None:
@@ -377,3 +377,54 @@ def test_variables_cookie_store_tracks_response_changes() -> None:
     for key in ("request", "cookieStore", "session", "status", "set_cookie", "token"):
         assert end.variables[key] is None
     assert end.phase == "end" and end.event == 0
+
+
+# -- issue 16 §2: next-auth's session cookie has Expires; redirects have the status of what they stand for --
+
+
+def set_cookies(trace, event: int) -> list[str]:
+    return [s.variables["set_cookie"] for s in event_steps(trace, event) if s.phase in ("set_cookie", "clear_cookie")]
+
+
+@pytest.mark.parametrize("strategy", ["database", "jwt"])
+def test_sliding_expires_is_now_plus_max_age_on_every_read(strategy: str) -> None:
+    """next-auth 4.24 core/routes/session.js: every read pushes the cookie with expires = now + maxAge, in
+    both strategies; the database row is written back only once updateAge has passed."""
+    events = [{"login": "alice"}, {"advance": "10m"}, {"request": "GET /api/session"}, {"advance": "5m"},
+              {"request": "GET /dashboard"}, "close_browser", {"request": "GET /dashboard"}]
+    engine = dict(strategy=strategy, idle_timeout="30d", absolute_timeout="none", update_age="1d",
+                  cookie={"name": "next-auth.session-token", "expires": "sliding"})
+    trace = run(events, **engine)
+    # virtual second 0 is 2026-01-01T00:00:00Z (tutor/engine/cookies.py EPOCH)
+    assert "Expires=Sat, 31 Jan 2026 00:00:00 GMT" in set_cookies(trace, 1)[-1]
+    assert "Expires=Sat, 31 Jan 2026 00:10:00 GMT" in set_cookies(trace, 3)[-1]  # re-issued, 10m later
+    assert "Expires=Sat, 31 Jan 2026 00:15:00 GMT" in set_cookies(trace, 5)[-1]
+    assert all("Max-Age" not in h for h in set_cookies(trace, 1) + set_cookies(trace, 3))
+    closed = event_steps(trace, 6)[0]
+    assert closed.result == "0 session cookies dropped, 1 persistent cookie kept"
+    assert status(trace, 7) == 200  # closing the browser keeps a next-auth session
+    if strategy == "database":
+        # the row was not written back (updateAge 1d), yet the cookie was re-issued: next-auth does both
+        row = response(trace, 5).variables["store"][0]
+        assert row["expires"] == "+30d"
+
+
+def test_without_sliding_expires_the_cookie_is_a_browser_session_cookie() -> None:
+    trace = run([{"login": "alice"}, "close_browser", {"request": "GET /dashboard"}])
+    assert "expires" not in set_cookies(trace, 1)[-1].lower()
+    assert status(trace, 3) == 307
+
+
+def test_sliding_expires_is_capped_by_the_absolute_timeout() -> None:
+    trace = run([{"login": "alice"}, {"advance": "5h"}, {"request": "GET /dashboard"}],
+                idle_timeout="6h", absolute_timeout="8h", cookie={"expires": "sliding"})
+    assert "Expires=Thu, 01 Jan 2026 06:00:00 GMT" in set_cookies(trace, 1)[-1]
+    assert "Expires=Thu, 01 Jan 2026 08:00:00 GMT" in set_cookies(trace, 3)[-1]
+
+
+@pytest.mark.parametrize(("sign_in", "redirect"), [("next-auth", 302), ("server-action", 303)])
+def test_redirect_statuses_follow_what_they_stand_for(sign_in: str, redirect: int) -> None:
+    trace = run([{"request": "GET /dashboard"}, {"login": "alice"}, "logout"], sign_in=sign_in)
+    assert status(trace, 1) == 307 and response(trace, 1).result == "307 → /login (not signed in)"
+    assert status(trace, 2) == redirect and response(trace, 2).result.startswith(f"{redirect} → /dashboard")
+    assert status(trace, 3) == redirect and response(trace, 3).result == f"{redirect} → / (signed out)"

@@ -174,7 +174,7 @@ def test_every_built_in_lesson_is_legible_at_its_last_step(size) -> None:
     """Each built-in lesson at its last step: every heading word of its table on screen, the current row
     marked and drawn, every tracked variable on a row of the tracker."""
     from tutor.lesson import catalog
-    from tutor.ui.widgets.execution_table import column_heading
+    from tutor.ui.columns import column_heading
 
     lessons = [entry.id for entry in catalog.entries([]) if entry.valid]
     assert len(lessons) >= 7

@@ -245,7 +245,7 @@ def test_app_shows_the_corpus_literally_everywhere(world: dict[str, Path], monke
 
 async def _drive(app, world: dict[str, Path]) -> None:
     from tutor.lesson.modes import MODES
-    from tutor.ui.screens.dialogs import ValueScreen
+    from tutor.ui.modals.dialogs import ValueScreen
 
     async with app.run_test(size=(220, 60)) as pilot:
         await app.workers.wait_for_complete()

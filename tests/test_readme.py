@@ -51,7 +51,7 @@ def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
     attacker = [s for s in trace if s.actor == "attacker" and s.phase == "send_response"]
     # after alice's logout the copy still opens the dashboard; after expiry it is refused
     assert attacker[0].result.startswith("200") and attacker[0].user == "alice"
-    assert attacker[-1].result.startswith("302") and attacker[-1].user is None
+    assert attacker[-1].result.startswith("307") and attacker[-1].user is None
 
 
 def test_readme_lesson_passes_check(tmp_path):
@@ -67,7 +67,7 @@ def test_readme_browsers_scenario_compares_remember_me_and_browser_kinds(tmp_pat
     path.write_text(BLOCKS[1], encoding="utf-8")
     trace = run_scenario(load_scenario(path))
     status = {s.event: s.variables["status"] for s in trace if s.phase == "send_response"}
-    assert (status[5], status[6]) == (302, 200)  # closed without / with "remember me"
+    assert (status[5], status[6]) == (307, 200)  # closed without / with "remember me"
     assert (status[9], status[10]) == (401, 200)  # SameSite unset cross-site POST: chromium / firefox
     closed = [s.result for s in trace if s.phase == "close_browser"]
     assert closed == ["1 session cookie dropped, 0 persistent cookies kept", "0 session cookies dropped, 1 persistent cookie kept"]

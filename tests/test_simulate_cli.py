@@ -136,7 +136,7 @@ def test_browser_kinds_close_browser_and_remember_scenario(capsys: pytest.Captur
     assert "Max-Age=2592000" in of(2, "set_cookie")["variables"]["set_cookie"]
     assert of(3, "close_browser")["result"] == "1 session cookie dropped, 0 persistent cookies kept"
     assert of(4, "close_browser")["result"] == "0 session cookies dropped, 1 persistent cookie kept"
-    assert of(5, "send_response")["variables"]["status"] == 302
+    assert of(5, "send_response")["variables"]["status"] == 307
     assert of(6, "send_response")["variables"]["status"] == 200
     assert of(9, "send_response")["variables"]["status"] == 401
     assert of(9, "receive")["variables"]["same_site"].startswith("SameSite unset → Lax (chromium default), cookie 5m old")

@@ -17,7 +17,7 @@ from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, even
 from tutor.lesson.loader import load_scenario
 from tutor.engine.clock import format_clock
 from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
-from tutor.ui.screens.dialogs import ConfirmScreen, ValueScreen
+from tutor.ui.modals.dialogs import ConfirmScreen, ValueScreen
 from tutor.ui.screens.help import describe_bindings
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 
@@ -180,6 +180,31 @@ async def test_clock_keys_and_the_duration_prompt():
         await pilot.press("escape")  # cancelled: nothing played
         await pilot.pause()
         assert len(v.events) == 6
+
+
+@sync
+async def test_the_set_cookie_key_asks_for_a_header_and_plays_it():
+    app = PlaygroundHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press(*"Set-Cookie: a=1", "enter")  # not a header value: the prompt stays with an error
+        await pilot.pause()
+        assert "it starts with 'Set-Cookie:'" in str(app.screen.query_one("#pg-prompt-error").render())
+        app.screen.query_one("#pg-prompt-input").value = "theme=dark; Expires=Wed, 31 Dec 2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert v.events[-1].set_cookie == "theme=dark; Expires=Wed, 31 Dec 2026"
+        store = v.steps[-1]
+        assert store.phase == "store_cookie"
+        assert store.result == "theme stored [Expires=Wed, 31 Dec 2026 is not a cookie-date: attribute ignored]"
+        assert store.variables["jar.browser"] == ["theme=dark; Path=/; Session"]
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing played
+        await pilot.pause()
+        assert len(v.events) == 1
 
 
 @sync
@@ -738,7 +763,7 @@ async def test_remember_me_survives_closing_the_browser_and_exports(tmp_path):
         v = view(app)
         await pilot.press("l", "C", "d")  # unticked: the session cookie goes with the browser
         assert v.events[0].remember is False and event_verb(v.events[1]) == "close_browser"
-        assert v.steps[-1].variables["status"] == 302
+        assert v.steps[-1].variables["status"] == 307
         await pilot.press("L", "C", "d")  # ticked: a persistent cookie stays
         assert v.events[3].remember is True
         assert "Max-Age=" in next(s.result for s in v.steps[len(v.steps) - 20 :] if s.phase == "set_cookie")

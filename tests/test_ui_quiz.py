@@ -8,7 +8,7 @@ from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
 from ui_support import widget_text
 from tutor.lesson import grading
 from tutor.progress import ProgressStore
-from tutor.ui.screens.dialogs import ConfirmScreen
+from tutor.ui.modals.dialogs import ConfirmScreen
 
 
 pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)

@@ -12,6 +12,7 @@ import os
 import sys
 
 from tutor import __version__
+from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 from tutor.lesson.modes import MODE_NAMES
 
 
@@ -39,6 +40,16 @@ def _number(kind: type, low: float | None = None, high: float | None = None, wha
             raise argparse.ArgumentTypeError(f"expected {what}, not {text}")
         return value
     return parse
+
+
+def _xapi_mbox(text: str) -> str:
+    """An argparse ``type=`` for ``--actor``: one well-formed ``mailto:`` IRI, else a usage error (exit 2)."""
+    from tutor.lesson.xapi import ActorError, mbox
+
+    try:
+        return mbox(text)
+    except ActorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
@@ -90,6 +101,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a scenario YAML file (engine: and events:)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
+    p = _command(sub, "cookie", "what browsers do with a Set-Cookie header",
+                 "For each Set-Cookie header value: stored or refused in each browser kind, and why (RFC 6265bis,\n"
+                 "in the words of the rule), then which requests would carry it: a same-site GET, a cross-site\n"
+                 "GET (a link), a cross-site POST (a form) and a cross-site image or fetch (third-party).", [
+                     "tutor cookie 'sid=1; Domain=.org; Secure'",
+                     "tutor cookie 'theme=dark; Expires=Fri 07 Aug 2019' 'sid=abc; HttpOnly; Secure; SameSite=Lax'",
+                     "tutor cookie 'sid=1; Secure; SameSite=None' --browser chromium --third-party block",
+                     "tutor cookie 'sid=1; Path=/app' --url http://shop.example/app/cart --format json",
+                 ])
+    p.add_argument("headers", metavar="HEADER", nargs="+",
+                   help="a Set-Cookie header's value (quote it: NAME=VALUE; attributes); each is judged on its own")
+    p.add_argument("--url", default="https://app.example/",
+                   help="where the response came from (default: https://app.example/); the requests go there too")
+    p.add_argument("--browser", choices=BROWSER_KINDS, default=None,
+                   help="only this browser kind (default: chromium, firefox and safari)")
+    p.add_argument("--third-party", choices=THIRD_PARTY_POLICY_NAMES, default=None,
+                   help="cookies on cross-site images/fetches: allow, block or partition "
+                        "(default from the kind: chromium allow, firefox partition, safari block)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
     p = _command(sub, "check", "validate lesson files",
                  "Validate lesson files and folders; exit 0 when all are valid, 1 when any is not.", [
                      "tutor check my-lesson.yaml",
@@ -131,14 +162,25 @@ def build_parser() -> argparse.ArgumentParser:
                      "tutor progress",
                      "tutor progress --format xapi --actor mailto:alice@example.org > statements.json",
                      "tutor progress --reset --yes          delete it without asking",
+                     "tutor progress --roster class.txt     the teacher's view: learner x lesson",
                  ])
     p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
-    p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
-                   "(mailto:NAME@DOMAIN; default: your user name)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--actor", metavar="IRI", type=_xapi_mbox, help="with --format xapi: who the statements are "
+                     "about (mailto:NAME@DOMAIN; default: your user name)")
+    who.add_argument("--actor-account", metavar=("HOMEPAGE", "NAME"), nargs=2, default=None,
+                     help="with --format xapi: the learner's account instead (xAPI 2.4.2.1), such as "
+                     "https://lms.example.org/ alice")
     p.add_argument("--pass-mark", metavar="PERCENT", type=_number(float, 0, 100, what="a percentage 0-100"),
                    default=None,
                    help="with --format xapi: the test score that counts as passed (default: 70)")
+    p.add_argument("--roster", metavar="FILE", help="the teacher's view: every learner of this roster (as "
+                   "`tutor serve --roster FILE` served them), one table learner x lesson")
+    p.add_argument("--learners", metavar="DIR", help="the learners' folders (default: the progress folder's "
+                   "learners/); alone: every learner folder in DIR")
+    p.add_argument("--actor-domain", metavar="DOMAIN", help="with --roster or --learners and --format xapi: "
+                   "each learner's actor is mailto:NAME@DOMAIN (default: this machine's host name)")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
     _add_lessons_option(p)
@@ -162,11 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
                  "Serve the app in a web browser with textual-serve.", [
                      "tutor serve",
                      "tutor serve --port 8080",
+                     "tutor serve --roster class.txt        one URL per learner, each their own progress",
                  ])
     p.add_argument("--host", default="localhost")
     p.add_argument("--port", type=_number(int, 1, 65535, what="a port 1-65535"), default=8000)
     p.add_argument("--max-sessions", type=_number(int, 1, what="a number, 1 or more"), default=3, metavar="N", help="browser sessions at once (default: 3)")
     p.add_argument("--exports", metavar="DIR", help="where each session's folder (for playground exports) is made (default: the progress folder's served/)")
+    p.add_argument("--roster", metavar="FILE", help="a class: one learner name per line; prints one URL per learner, "
+                   "each with its own token, progress, review deck and exports folder")
+    p.add_argument("--learners", metavar="DIR", help="with --roster: where each learner's folder is made "
+                   "(default: the progress folder's learners/)")
     return parser
 
 
@@ -190,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # e.g. `tutor show x | head`: stop quietly
         try:
-            sys.stdout = None  # type: ignore[assignment]
+            sys.stdout = None
         finally:
             return 0
 

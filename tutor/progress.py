@@ -32,7 +32,9 @@ creates or changes a file: a missing database reads as empty.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import sqlite3
 import stat
 import threading
@@ -41,7 +43,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 #: The schema this module writes (``PRAGMA user_version``).
 #: 1: steps, answers, tests. 2: test attempts (seed and questions asked), answers and results linked to them.
@@ -396,6 +400,26 @@ class ProgressStore:
         self.notice = notice
         #: Why nothing can be recorded (a newer schema, a read-only folder), or None when the store is writable.
         self.readonly_reason = readonly
+        self._problems: dict[str, None] = {}
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line per stored row that was skipped because it holds a value this version never writes
+        (``PATH: warning: TABLE row N: why; skipped``), in the order found; each row once."""
+        return tuple(self._problems)
+
+    def _skip(self, table: str, rowid: object, why: BadRow) -> None:
+        self._problems.setdefault(f"{self.path}: warning: {table} row {rowid}: {why}; skipped", None)
+
+    def _checked(self, table: str, rows: list[tuple[Any, ...]], build: Callable[[tuple[Any, ...]], _T]) -> list[_T]:
+        """``build(row[1:])`` for each row (``row[0]`` its rowid); a row it refuses is reported and left out."""
+        out: list[_T] = []
+        for row in rows:
+            try:
+                out.append(build(row[1:]))
+            except BadRow as why:
+                self._skip(table, row[0], why)
+        return out
 
     @property
     def readonly(self) -> bool:
@@ -658,26 +682,52 @@ class ProgressStore:
         rule and the writes happen under one write lock. Returns how many changes were saved.
         """
         with self._write() as db:
-            row = db.execute("SELECT last_answer_id FROM review_sync WHERE id = 1").fetchone()
-            last = int(row[0]) if row else 0
-            rows = db.execute(
-                "SELECT id, lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, seconds "
-                "FROM answers WHERE id > ? ORDER BY id",
-                (last,),
-            ).fetchall()
+            last, rows = self._unsynced(db)
             if not rows:
                 return 0
-            answers = [(int(r[0]), _answer(r[1:])) for r in rows]
+            answers = self._checked("answers", rows, lambda r: (int(r[0]), _answer(r[1:])))
             cards = {(c.lesson_id, c.question_id): c for c in self._cards(db)}
-            changes = schedule(answers, cards)
+            changes = schedule(answers, cards) if answers else []
             for change in changes:
                 self._save_change(db, change)
             db.execute(
                 "INSERT INTO review_sync (id, last_answer_id) VALUES (1, ?) "
                 "ON CONFLICT (id) DO UPDATE SET last_answer_id = excluded.last_answer_id",
-                (answers[-1][0],),
+                (int(rows[-1][0]),),  # past a skipped row too: it is reported, not retried forever
             )
         return len(changes)
+
+    def _unsynced(self, db: sqlite3.Connection) -> tuple[int, list[tuple[Any, ...]]]:
+        """The last answer id made into cards and the answer rows after it (each ``(id, id, ...)``). A sync
+        mark that is not an answer id is reported and read as "everything so far" (nothing is rated twice)."""
+        row = db.execute("SELECT last_answer_id FROM review_sync WHERE id = 1").fetchone()
+        try:
+            last = _int("last_answer_id", row[0], 0, 2**63 - 1) if row else 0
+        except BadRow as why:
+            self._skip("review_sync", 1, why)
+            (top,) = db.execute("SELECT coalesce(max(id), 0) FROM answers").fetchone()
+            return int(top), []
+        rows = db.execute(
+            "SELECT id, id, lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, seconds "
+            "FROM answers WHERE id > ? ORDER BY id",
+            (last,),
+        ).fetchall()
+        return last, rows
+
+    def pending_review(self) -> tuple[list[tuple[int, AnswerRecord]], dict[tuple[str, str], CardRecord]]:
+        """What :meth:`sync_review_cards` would hand its rule now, without writing anything: the answers not
+        yet made into cards and every card (none in an older file viewed read-only)."""
+        if not self._has_table("review_sync"):
+            return [], {}
+        try:
+            with self._lock:
+                db = self._db
+                _last, rows = self._unsynced(db)
+                answers = self._checked("answers", rows, lambda r: (int(r[0]), _answer(r[1:])))
+                cards = {(c.lesson_id, c.question_id): c for c in self._cards(db)}
+        except sqlite3.Error as exc:
+            raise ProgressError(f"cannot read progress from {self.path}: {_one_line(exc)}") from None
+        return answers, cards
 
     def record_review(
         self,
@@ -695,7 +745,7 @@ class ProgressStore:
         with self._write() as db:
             found = self._cards(db, "WHERE id = ?", (int(card_id),))
             if not found:
-                raise ProgressError(f"review card {card_id} is no longer in {self.path}")
+                raise ProgressError(f"review card {card_id} is no longer in {self.path} (or is damaged)")
             card = found[0]
             answer_id, at = self._insert_answer(db, card.lesson_id, card.question_id, "review", chosen, correct,
                                                 hints_used, None, seconds)
@@ -704,14 +754,13 @@ class ProgressStore:
             self._save_change(db, change)
         return change
 
-    @staticmethod
-    def _cards(db: sqlite3.Connection, where: str = "", params: tuple[Any, ...] = ()) -> list[CardRecord]:
+    def _cards(self, db: sqlite3.Connection, where: str = "", params: tuple[Any, ...] = ()) -> list[CardRecord]:
         rows = db.execute(
-            "SELECT id, lesson_id, question_id, state, step, stability, difficulty, due, last_review, created "
+            "SELECT id, id, lesson_id, question_id, state, step, stability, difficulty, due, last_review, created "
             f"FROM review_cards {where} ORDER BY due, id",
             params,
         ).fetchall()
-        return [_card(r) for r in rows]
+        return self._checked("review_cards", rows, _card)
 
     @staticmethod
     def _save_change(db: sqlite3.Connection, change: CardChange) -> None:
@@ -758,12 +807,9 @@ class ProgressStore:
         if not self._has_table("review_logs"):
             return []
         where, params = ("WHERE card_id = ?", (int(card_id),)) if card_id is not None else ("", ())
-        rows = self._read(f"SELECT card_id, rating, at, duration_ms, mode, answer_id FROM review_logs {where} ORDER BY id", params)
-        return [
-            ReviewLogRecord(int(cid), int(rating), float(at), None if ms is None else int(ms), mode,
-                            None if aid is None else int(aid))
-            for cid, rating, at, ms, mode, aid in rows
-        ]
+        rows = self._read(f"SELECT id, card_id, rating, at, duration_ms, mode, answer_id FROM review_logs {where} ORDER BY id",
+                          params)
+        return self._checked("review_logs", rows, _review_log)
 
     def reset(self) -> None:
         """Delete all progress (one transaction)."""
@@ -785,25 +831,24 @@ class ProgressStore:
     def summaries(self, lesson_id: str | None = None) -> dict[str, LessonProgress]:
         """Every lesson with any progress, by id (sorted)."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        steps: dict[str, int] = dict(self._read(f"SELECT lesson_id, steps_reached FROM steps {where}", params))  # type: ignore[arg-type]
-        best: dict[str, float] = dict(self._read(f"SELECT lesson_id, max(score) FROM tests {where} GROUP BY lesson_id", params))  # type: ignore[arg-type]
-        counts = {
-            lid: (answered, correct)
-            for lid, answered, correct in self._read(
-                "SELECT lesson_id, count(*), sum(ever_correct) FROM "
-                f"(SELECT lesson_id, question_id, max(correct) AS ever_correct FROM answers {where} "
-                "GROUP BY lesson_id, question_id) GROUP BY lesson_id",
-                params,
-            )
-        }
+        steps = dict(self._checked("steps", self._read(f"SELECT rowid, lesson_id, steps_reached, at FROM steps {where}",
+                                                       params), _step))
+        best: dict[str, float] = {}
+        for t in self.tests(lesson_id):
+            best[t.lesson_id] = max(best.get(t.lesson_id, t.score), t.score)
+        answered: dict[str, set[str]] = {}
+        right: dict[str, set[str]] = {}
+        for a in self.answers(lesson_id):
+            answered.setdefault(a.lesson_id, set()).add(a.question_id)
+            if a.correct:
+                right.setdefault(a.lesson_id, set()).add(a.question_id)
         out: dict[str, LessonProgress] = {}
-        for lid in sorted(set(steps) | set(best) | set(counts)):
-            answered, correct = counts.get(lid, (0, 0))
+        for lid in sorted(set(steps) | set(best) | set(answered)):
             out[lid] = LessonProgress(
-                steps_reached=int(steps.get(lid, 0)),
-                best_score=float(best[lid]) if lid in best else None,
-                answered=int(answered),
-                correct=int(correct or 0),
+                steps_reached=steps.get(lid, 0),
+                best_score=best.get(lid),
+                answered=len(answered.get(lid, ())),
+                correct=len(right.get(lid, ())),
             )
         return out
 
@@ -811,11 +856,11 @@ class ProgressStore:
         """Recorded answers, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         rows = self._read(
-            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
+            f"SELECT id, lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
             f"FROM answers {where} ORDER BY id",
             params,
         )
-        return [_answer(r) for r in rows]
+        return self._checked("answers", rows, _answer)
 
     def _has_table(self, name: str) -> bool:
         return bool(self._read("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
@@ -828,20 +873,14 @@ class ProgressStore:
     def tests(self, lesson_id: str | None = None) -> list[TestRecord]:
         """Recorded test results, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        rows = self._read(f"SELECT lesson_id, correct, total, score, at, attempt_id FROM tests {where} ORDER BY id", params)
-        return [
-            TestRecord(lid, int(c), int(t), float(s), float(at), None if attempt is None else int(attempt))
-            for lid, c, t, s, at, attempt in rows
-        ]
+        rows = self._read(f"SELECT id, lesson_id, correct, total, score, at, attempt_id FROM tests {where} ORDER BY id", params)
+        return self._checked("tests", rows, _test)
 
     def attempts(self, lesson_id: str | None = None) -> list[AttemptRecord]:
         """Test attempts (finished or not), oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        rows = self._read(f"SELECT id, lesson_id, number, seed, questions, at FROM attempts {where} ORDER BY id", params)
-        return [
-            AttemptRecord(int(i), lid, int(n), int(seed), tuple(str(q) for q in json.loads(questions)), float(at))
-            for i, lid, n, seed, questions, at in rows
-        ]
+        rows = self._read(f"SELECT id, id, lesson_id, number, seed, questions, at FROM attempts {where} ORDER BY id", params)
+        return self._checked("attempts", rows, _attempt)
 
     def challenge_runs(self, lesson_id: str | None = None) -> list[ChallengeRecord]:
         """Finished challenge runs, oldest first (none in an older file viewed read-only, which has no
@@ -850,14 +889,11 @@ class ProgressStore:
             return []
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
         rows = self._read(
-            "SELECT lesson_id, challenge_id, solved, events, par, hints_used, stars, at "
+            "SELECT id, lesson_id, challenge_id, solved, events, par, hints_used, stars, at "
             f"FROM challenge_runs {where} ORDER BY id",
             params,
         )
-        return [
-            ChallengeRecord(lid, cid, bool(solved), int(events), int(par), int(hints), int(stars), float(at))
-            for lid, cid, solved, events, par, hints, stars, at in rows
-        ]
+        return self._checked("challenge_runs", rows, _challenge)
 
     def best_challenges(self, lesson_id: str) -> dict[str, ChallengeRecord]:
         """Each challenge's best run in one lesson, by challenge id (see :func:`best_runs`)."""
@@ -871,24 +907,154 @@ class ProgressStore:
     def attempt_answers(self, attempt_id: int) -> list[AnswerRecord]:
         """The answers given in one attempt, oldest first (replay: its seed orders the choices)."""
         rows = self._read(
-            f"SELECT lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
+            f"SELECT id, lesson_id, question_id, mode, chosen, correct, hints_used, at, attempt_id, {self._seconds_column()} "
             "FROM answers WHERE attempt_id = ? ORDER BY id",
             (int(attempt_id),),
         )
-        return [_answer(r) for r in rows]
+        return self._checked("answers", rows, _answer)
+
+
+# ---------------------------------------------------------------------------------------------------
+# reading back: every stored value checked like input from a file (the file may come from anywhere)
+
+
+class BadRow(ValueError):
+    """A stored row holds a value this version never writes; ``str(error)`` names the column and why."""
+
+
+#: Times are Unix seconds from 1970 up to the year 3000 (later ones are not ours, and a date near 9999
+#: overflows ``datetime`` once FSRS adds an interval).
+MAX_TIME = 32_503_680_000.0
+_MAX_INT = 2**31 - 1
+_MAX_TEXT = 10_000
+_MAX_CHOICES = 1_000
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bytes):
+        return "a blob"
+    if isinstance(value, float):
+        return "a real number"
+    return "an integer"
+
+
+def _int(name: str, value: object, low: int = 0, high: int = _MAX_INT) -> int:
+    if type(value) is not int:
+        raise BadRow(f"{name} is {_kind(value)}, not an integer")
+    if not low <= value <= high:
+        raise BadRow(f"{name} {value} is out of range ({low} to {high})")
+    return value
+
+
+def _int_or_none(name: str, value: object, low: int = 0, high: int = _MAX_INT) -> int | None:
+    return None if value is None else _int(name, value, low, high)
+
+
+def _real(name: str, value: object, low: float, high: float) -> float:
+    if type(value) not in (int, float):
+        raise BadRow(f"{name} is {_kind(value)}, not a number")
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number) or not low <= number <= high:
+        raise BadRow(f"{name} {number:g} is out of range ({low:g} to {high:g})")
+    return number
+
+
+def _real_or_none(name: str, value: object, low: float, high: float) -> float | None:
+    return None if value is None else _real(name, value, low, high)
+
+
+def _time(name: str, value: object) -> float:
+    return _real(name, value, 0.0, MAX_TIME)
+
+
+def _flag(name: str, value: object) -> bool:
+    return bool(_int(name, value, 0, 1))
+
+
+def _text(name: str, value: object) -> str:
+    if type(value) is not str:
+        raise BadRow(f"{name} is {_kind(value)}, not text")
+    if not value or len(value) > _MAX_TEXT:
+        raise BadRow(f"{name} is {'empty' if not value else 'too long'}")
+    return value
+
+
+def _json_list(name: str, value: object, item: type) -> list[Any]:
+    if type(value) is not str:
+        raise BadRow(f"{name} is {_kind(value)}, not a JSON list")
+    try:
+        found = json.loads(value)
+    except ValueError:  # JSONDecodeError, and numbers too long to convert
+        raise BadRow(f"{name} is not JSON") from None
+    if type(found) is not list or len(found) > _MAX_CHOICES or any(type(x) is not item for x in found):
+        raise BadRow(f"{name} is not a list of {'choice numbers' if item is int else 'ids'}")
+    return found
 
 
 def _answer(row: tuple[Any, ...]) -> AnswerRecord:
     lid, qid, mode, chosen, correct, hints, at, attempt, seconds = row
-    return AnswerRecord(lid, qid, mode, tuple(json.loads(chosen)), bool(correct), int(hints), float(at),
-                        None if attempt is None else int(attempt), None if seconds is None else float(seconds))
+    picks = _json_list("chosen", chosen, int)
+    if any(not 0 <= i < _MAX_CHOICES for i in picks):
+        raise BadRow("chosen holds a choice number out of range")
+    return AnswerRecord(_text("lesson_id", lid), _text("question_id", qid), _text("mode", mode), tuple(picks),
+                        _flag("correct", correct), _int("hints_used", hints), _time("at", at),
+                        _int_or_none("attempt_id", attempt, 1, 2**63 - 1), _real_or_none("seconds", seconds, 0.0, MAX_TIME))
+
+
+def _test(row: tuple[Any, ...]) -> TestRecord:
+    lid, correct, total, score, at, attempt = row
+    total = _int("total", total)
+    correct = _int("correct", correct, 0, total)
+    return TestRecord(_text("lesson_id", lid), correct, total, _real("score", score, 0.0, 100.0), _time("at", at),
+                      _int_or_none("attempt_id", attempt, 1, 2**63 - 1))
+
+
+def _attempt(row: tuple[Any, ...]) -> AttemptRecord:
+    rowid, lid, number, seed, questions, at = row
+    return AttemptRecord(_int("id", rowid, 1, 2**63 - 1), _text("lesson_id", lid), _int("number", number, 1),
+                         _int("seed", seed, 0, 2**63 - 1), tuple(_json_list("questions", questions, str)), _time("at", at))
+
+
+def _challenge(row: tuple[Any, ...]) -> ChallengeRecord:
+    lid, cid, solved, events, par, hints, stars, at = row
+    won = _flag("solved", solved)
+    stars = _int("stars", stars, 0, 3)
+    if (stars > 0) != won:
+        raise BadRow(f"{stars} stars for a {'solved' if won else 'failed'} run")
+    return ChallengeRecord(_text("lesson_id", lid), _text("challenge_id", cid), won, _int("events", events),
+                           _int("par", par, 1), _int("hints_used", hints), stars, _time("at", at))
 
 
 def _card(row: tuple[Any, ...]) -> CardRecord:
     cid, lid, qid, state, step, stability, difficulty, due, last, created = row
-    return CardRecord(int(cid), lid, qid, int(state), None if step is None else int(step),
-                      None if stability is None else float(stability), None if difficulty is None else float(difficulty),
-                      float(due), None if last is None else float(last), float(created))
+    state = _int("state", state, 1, 3)
+    step = _int_or_none("step", step, 0, 100)
+    stability = _real_or_none("stability", stability, 1e-6, 1e7)
+    difficulty = _real_or_none("difficulty", difficulty, 1.0, 10.0)
+    if (stability is None) != (difficulty is None) or (state != 1 and stability is None):
+        raise BadRow(f"stability and difficulty do not fit state {state}")
+    if (state == 2) != (step is None):
+        raise BadRow(f"step does not fit state {state}")
+    return CardRecord(_int("id", cid, 1, 2**63 - 1), _text("lesson_id", lid), _text("question_id", qid), state, step,
+                      stability, difficulty, _time("due", due), None if last is None else _time("last_review", last),
+                      _time("created", created))
+
+
+def _review_log(row: tuple[Any, ...]) -> ReviewLogRecord:
+    cid, rating, at, ms, mode, aid = row
+    return ReviewLogRecord(_int("card_id", cid, 1, 2**63 - 1), _int("rating", rating, 1, 4), _time("at", at),
+                           _int_or_none("duration_ms", ms, 0, 2**53), _text("mode", mode),
+                           _int_or_none("answer_id", aid, 1, 2**63 - 1))
+
+
+def _step(row: tuple[Any, ...]) -> tuple[str, int]:
+    lid, reached, at = row
+    _time("at", at)
+    return _text("lesson_id", lid), _int("steps_reached", reached)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -927,7 +1093,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _check_schema(conn: sqlite3.Connection) -> int:
-    """The file's schema version, after checking it is ours (raises _Corrupt if not)."""
+    """The file's schema version, after checking it is ours (raises _Corrupt if not): every table, index,
+    trigger and view in ``sqlite_master`` must be one this module creates for that version, with the same
+    definition (SQLite's "Defense against dark arts": a planted trigger would run when the app writes)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise _Newer(version)  # not corrupt: a newer tutor may be writing it right now
@@ -936,13 +1104,79 @@ def _check_schema(conn: sqlite3.Connection) -> int:
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     tables.discard("sqlite_sequence")
     if version == 0 and tables - _TABLES:
-        raise _Corrupt(f"unknown tables ({', '.join(sorted(tables - _TABLES))}) and no schema version")
+        raise _Corrupt(f"unknown tables ({', '.join(_named(t) for t in sorted(tables - _TABLES))}) and no schema version")
     if version == SCHEMA_VERSION and not _TABLES <= tables:
         raise _Corrupt(f"missing tables ({', '.join(sorted(_TABLES - tables))})")
+    found = _schema_objects(conn)
+    expected = _expected_objects(max(version, 1))
+    strange = sorted(found - expected)
+    if strange:
+        listed = ", ".join(f"{kind} {_named(name)}" for kind, name, _table, _sql in strange[:3])
+        more = f" and {len(strange) - 3} more" if len(strange) > 3 else ""
+        raise _Corrupt(f"schema objects this version did not create ({listed}{more})")
+    if version > 0 and found != expected:
+        # tables are checked above and by the upgrade; an index we made that is gone is damage, not danger
+        gone = sorted(expected - found)
+        tables_gone = sorted(n for k, n, _t, _s in gone if k == "table")
+        if tables_gone:
+            raise _Corrupt(f"missing tables ({', '.join(tables_gone)})")
+        raise _Corrupt(f"missing schema objects ({', '.join(f'{k} {n}' for k, n, _t, _s in gone[:3])})")
     return version
 
 
+def _normal_sql(sql: str | None) -> str | None:
+    """A CREATE statement with its spacing made uniform (SQLite keeps the text as written)."""
+    if sql is None:
+        return None
+    return " ".join(re.sub(r"\s*([(),])\s*", r" \1 ", sql).split())
+
+
+def _schema_objects(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str, str | None]]:
+    """``(type, name, table, normalized sql)`` of everything in the file's ``sqlite_master`` (the
+    statistics tables ``ANALYZE`` may add are SQLite's own and left out)."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return frozenset(
+        (str(kind), str(name), str(table), _normal_sql(None if sql is None else str(sql)))
+        for kind, name, table, sql in rows
+        if not (kind == "table" and str(name).startswith("sqlite_stat"))
+    )
+
+
+_EXPECTED: dict[int, frozenset[tuple[str, str, str, str | None]]] = {}
+
+
+def _expected_objects(version: int) -> frozenset[tuple[str, str, str, str | None]]:
+    """The schema objects a file of ``version`` has: made by running this module's own scripts in memory."""
+    if version not in _EXPECTED:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            _run_script(conn, _SCHEMA)
+            for step in range(1, version):
+                _run_script(conn, _MIGRATIONS[step])
+            _EXPECTED[version] = _schema_objects(conn)
+        finally:
+            conn.close()
+    return _EXPECTED[version]
+
+
+def _named(name: str) -> str:
+    """A name from the file, safe in a one-line message."""
+    return name if name.isidentifier() else repr(name[:60])
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """Before anything is read: functions and virtual tables a schema names run only if they are harmless
+    (``trusted_schema=OFF``), and the file cannot be corrupted on purpose through SQL (the defensive flag,
+    where Python exposes it: ``Connection.setconfig``, Python 3.12+)."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    setconfig = getattr(conn, "setconfig", None)
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if setconfig is not None and defensive is not None:
+        setconfig(defensive, True)
+
+
 def _prepare(conn: sqlite3.Connection) -> None:
+    _harden(conn)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # look before touching anything, so a file that is moved aside is moved exactly as it was found
     rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -1026,6 +1260,7 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str | None]:
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
+            _harden(conn)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             rows = conn.execute("PRAGMA quick_check").fetchall()
         except sqlite3.Error as exc:
@@ -1082,6 +1317,7 @@ def _move_aside(path: Path) -> Path:
 
 __all__ = [
     "AnswerRecord",
+    "BadRow",
     "AttemptRecord",
     "CardChange",
     "CardRecord",

@@ -20,17 +20,26 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = getattr(args, "format", "text")
     actor = getattr(args, "actor", None)
+    actor_account = getattr(args, "actor_account", None)
     pass_mark = getattr(args, "pass_mark", None)
     lessons = getattr(args, "lessons", None) or ()
-    if (actor is not None or pass_mark is not None) and fmt != "xapi":
-        args.usage_error("--actor and --pass-mark go with --format xapi")  # exits 2
+    if (actor is not None or actor_account is not None or pass_mark is not None) and fmt != "xapi":
+        args.usage_error("--actor, --actor-account and --pass-mark go with --format xapi")  # exits 2
+    if getattr(args, "roster", None) is not None or getattr(args, "learners", None) is not None:
+        if actor is not None or actor_account is not None or getattr(args, "reset", False):
+            args.usage_error("--roster and --learners show a class: not with --actor or --reset")  # exits 2
+        from tutor.commands.classview import run_class
+
+        return run_class(args, fmt, lessons, pass_mark)
+    if getattr(args, "actor_domain", None) is not None:
+        args.usage_error("--actor-domain goes with --roster or --learners")  # exits 2
     if fmt == "xapi":
         from tutor.lesson.xapi import ActorError, agent
 
         try:
-            who = agent(actor)
+            who = agent(actor, tuple(actor_account) if actor_account is not None else None)
         except ActorError as exc:
-            return error("progress", str(exc), "for example: --actor mailto:alice@example.org")
+            args.usage_error(f"argument --actor{'-account' if actor is None else ''}: {exc}")  # exits 2
     try:
         store = ProgressStore.open()
     except ProgressError as exc:
@@ -54,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
                 out(progress_text(store, _titles(_lessons(lessons)), width=_width()), end="")
         except ProgressError as exc:
             return error("progress", str(exc))
+        finally:
+            for line in store.problems:  # rows this version never writes: left out of what was shown
+                note(line)
     return 0
 
 
@@ -134,10 +146,11 @@ def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
 
 
 def review_summary(store: Any) -> Any:
-    """Review cards brought up to date with the answers recorded (:mod:`tutor.review`), and their counts."""
+    """Review cards as they would be brought up to date with the answers recorded (:mod:`tutor.review`), and
+    their counts, worked out without writing: viewing progress never changes the file."""
     from tutor.review import ReviewDeck
 
-    return ReviewDeck(store).synced_summary()
+    return ReviewDeck(store).preview_summary()
 
 
 def review_text(summary: Any) -> list[str]:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 #: Public name -> the submodule that defines it. The names are resolved on first use (PEP 562), so
 #: ``import tutor.engine.scenario`` (which every lesson load does) does not import the simulation, the
-#: server, the cookie jar (``http.cookies``, ``email``), ``hmac``/``hashlib``, PyJWT or ``sqlite3``.
+#: server, the cookie jar (and its Public Suffix List), ``hmac``/``hashlib``, PyJWT or ``sqlite3``.
 _EXPORTS: dict[str, str] = {
     "PHASES": "trace",
     "EngineOptions": "scenario",

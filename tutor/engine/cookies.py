@@ -1,8 +1,9 @@
-"""An RFC 6265 cookie jar (with the 6265bis rules browsers follow today).
+"""An RFC 6265bis cookie jar: the storage and retrieval models browsers follow today.
 
-``Set-Cookie`` headers are parsed and produced with the standard library (:mod:`http.cookies`), never
-with hand-written regexes. Times are virtual seconds (see :mod:`tutor.engine.clock`); an ``Expires``
-date is mapped onto the virtual clock with :data:`EPOCH` (virtual ``0`` is 2026-01-01T00:00:00Z).
+``Set-Cookie`` headers are read by :mod:`tutor.engine.setcookie` (RFC 6265bis §5.6 parsing and §5.7 steps
+2-22, every refusal with its reason); this module keeps what needs the jar's contents. Times are virtual
+seconds (see :mod:`tutor.engine.clock`); an ``Expires`` date is mapped onto the virtual clock with
+:data:`EPOCH` (virtual ``0`` is 2026-01-01T00:00:00Z).
 
 Rules modelled:
 
@@ -11,7 +12,8 @@ Rules modelled:
 - Lifetimes are capped at 400 days.
 - Expiry boundary: a cookie whose expiry time is *strictly in the past* is removed. At the exact second
   of its expiry (``now == expires``) it is still stored and sent; one second later it is gone.
-- Path matching (§5.1.4) and Domain matching; without ``Domain`` the cookie is *host-only*.
+- Path matching (§5.1.4) and Domain matching (§5.1.3, the Public Suffix List); without ``Domain`` the
+  cookie is *host-only*.
 - ``Secure`` cookies are sent only over https, and an http response cannot set one.
 - ``HttpOnly`` cookies are hidden from ``document.cookie`` (not from the network).
 - ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` only on a top-level GET
@@ -20,36 +22,61 @@ Rules modelled:
   cross-site POST (the "Lax+POST" exception); firefox and safari treat it as ``None``.
   ``SameSite=None`` without ``Secure`` is rejected by chromium and firefox, kept by safari.
   :meth:`CookieJar.same_site_rule` says which rule decided, in words.
+- Third-party contexts come *before* SameSite: a cross-site request that is not a top-level navigation
+  (an image, a fetch, an iframe on another site's page) follows the browser's third-party policy
+  (:data:`THIRD_PARTY_DEFAULTS`, :meth:`CookieJar.third_party_rule`). ``allow`` leaves it to SameSite;
+  ``block`` sends no cookie and stores none; ``partition`` sends none of the site's own (first-party)
+  cookies, and a cookie set in that context goes to a partition keyed by the top-level site, not into
+  the site's jar (the model keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
+  Sources: Firefox's Total Cookie Protection, on by default for every user since Firefox 103 (2022),
+  measured on Firefox ESR 153; Safari blocks all third-party cookies since Safari 13.1 (WebKit ITP,
+  2020); Chrome allows them in normal windows, blocks them in incognito windows (Chrome 83+) and when
+  the user turns them off; measured headless Chromium 156 (Debian) blocked them.
+- A cookie set by the response to such a request in ``allow`` mode is kept only when its SameSite is
+  (or, by the kind's default, counts as) ``None`` (RFC 6265bis §5.7, the storage model's same-site-flag
+  step; WPT ``cookies/samesite/iframe`` cases).
 - Name + value longer than 4096 bytes: the cookie is ignored.
-- Prefixes: ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/`` and no ``Domain``.
+- Prefixes (case-insensitive): ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/``
+  and no ``Domain``.
 - A cookie with the same name, domain and path replaces the old one, so deleting needs the matching
   Path. The new cookie keeps the old one's creation time (RFC 6265 §5.3); chromium keeps it only when
   the value is unchanged, so a rotated session cookie counts as new for the Lax+POST exception.
+- A nameless cookie (``Set-Cookie: token``) is sent as its value alone (§5.8.3 step 6).
 """
 
 from __future__ import annotations
 
-import datetime
 import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from http.cookies import CookieError, Morsel, SimpleCookie
+from typing import cast
 from types import MappingProxyType
+from urllib.parse import quote
 
 from tutor.engine.clock import format_clock, format_duration
-from tutor.engine.scenario import BROWSER_KINDS
+from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
+from tutor.engine.setcookie import (
+    EPOCH,
+    MAX_COOKIE_BYTES,
+    MAX_LIFETIME,
+    Outcome,
+    default_path,
+    domain_match,
+    parse,
+    path_match,
+)
 
-#: Unix time of virtual second 0 (2026-01-01T00:00:00Z), used only to read ``Expires`` dates.
-EPOCH = 1767225600
-#: Browsers cap cookie lifetimes at 400 days (RFC 6265bis).
-MAX_LIFETIME = 400 * 86400
-#: The most bytes of name + value a browser keeps.
-MAX_COOKIE_BYTES = 4096
-
-_SAME_SITE = {"strict": "strict", "lax": "lax", "none": "none"}
 #: Browser kinds, whose cookie rules differ where the standards leave room (see the module docstring).
 KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format's `kind:` type
+#: Third-party cookie policies (the scenario's ``browsers: {NAME: {third_party: ...}}``).
+THIRD_PARTY_POLICIES: tuple[str, ...] = THIRD_PARTY_POLICY_NAMES
+#: Each kind's policy when the scenario does not name one (sources in the module docstring):
+#: chromium allows third-party cookies in a normal window (Chrome 156 default), firefox partitions them
+#: (Total Cookie Protection, default since Firefox 103), safari blocks them (since Safari 13.1).
+THIRD_PARTY_DEFAULTS: Mapping[str, str] = MappingProxyType(
+    {"chromium": "allow", "firefox": "partition", "safari": "block"}
+)
 #: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
 LAX_POST_WINDOW = 120
 
@@ -79,7 +106,8 @@ class Cookie:
         return self.expires is not None and self.expires < now
 
     def pair(self) -> str:
-        return f"{self.name}={self.value}"
+        """As the Cookie header carries it (RFC 6265bis §5.8.3 step 6): a nameless cookie is its value."""
+        return f"{self.name}={self.value}" if self.name else self.value
 
     def describe(self) -> str:
         """One line for the jar view: ``sessionId=…; Path=/; Secure; HttpOnly; SameSite=Lax; Session``."""
@@ -112,6 +140,22 @@ def attribute_problem(value: str) -> str | None:
     return None
 
 
+def header_problem(header: str) -> str | None:
+    """Why ``header`` cannot be the value of one ``Set-Cookie`` header line at all (``None`` when it
+    can). Whether a browser then *keeps* the cookie is another question, answered by the parser
+    (:mod:`tutor.engine.setcookie`): control characters, a missing name, a bad attribute are its to judge.
+    A field value is one line without CR, LF or NUL (RFC 9110 §5.5), and the value starts after the
+    ``Set-Cookie:`` field name."""
+    if not header.strip(" \t"):
+        return "an empty header: write at least NAME=VALUE"
+    for ch, what in (("\r", "a carriage return"), ("\n", "a line break"), ("\x00", "a NUL character")):
+        if ch in header:
+            return f"{what}: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"
+    if header.lstrip(" \t")[:11].lower() == "set-cookie:":
+        return "it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)"
+    return None
+
+
 def build_set_cookie(
     name: str,
     value: str,
@@ -122,46 +166,72 @@ def build_set_cookie(
     http_only: bool = False,
     same_site: str | None = None,
     domain: str | None = None,
+    expires: int | None = None,
 ) -> str:
-    """A ``Set-Cookie`` header value: ``name=value`` quoted by :mod:`http.cookies`, then the attributes
-    as :meth:`http.cookies.Morsel.OutputString` writes them. Raises :class:`ValueError` for an attribute
-    value that would inject attributes (see :func:`attribute_problem`)."""
+    """A ``Set-Cookie`` header value as a server writes it (RFC 6265bis §4.1.1): ``name=value``, then the
+    attributes in alphabetical order (``Domain``, ``Expires``, ``HttpOnly``, ``Max-Age``, ``Path``,
+    ``SameSite``, ``Secure``). ``expires`` is a second of the virtual clock, written as an HTTP date
+    (:func:`http_date`). The name must be a token; a value character that is not a cookie-octet is
+    percent-encoded, as the ``cookie`` package next-auth uses does (``encodeURIComponent``). Raises
+    :class:`ValueError` for a bad name or an attribute value that would inject attributes (see
+    :func:`attribute_problem`)."""
     _check_name(name)
-    coded = _ENCODER.value_encode(value)[1] if value else ""
-    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None)
+    coded = "".join(ch if _cookie_octet(ch) else quote(ch, safe="") for ch in value)
+    return f"{name}={coded}" + _attribute_text(path, max_age, secure, http_only, same_site, domain or None, expires)
 
 
-_ENCODER = SimpleCookie()
+def http_date(second: int) -> str:
+    """A virtual second as an ``Expires`` date (``Fri, 02 Jan 2026 00:00:00 GMT``, as next-auth's
+    ``cookie`` serializer writes ``Date.toUTCString()``), on the clock :data:`EPOCH` maps."""
+    return email.utils.formatdate(EPOCH + second, usegmt=True)
+
+
+def _cookie_octet(ch: str) -> bool:
+    """RFC 6265bis §4.1.1 cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E."""
+    code = ord(ch)
+    return 0x21 <= code <= 0x7E and ch not in '",;\\'
+
+
+#: RFC 9110 §5.6.2 tchar, what a cookie-name is (RFC 6265bis §4.1.1: cookie-name = token).
+_TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=256)
 def _check_name(name: str) -> None:
-    """Raises :class:`http.cookies.CookieError` for a name that is not an RFC 6265 token."""
-    Morsel().set(name, "", "")
+    """Raises :class:`ValueError` for a name that is not an RFC 9110 token."""
+    if not name or not set(name) <= _TCHAR:
+        raise ValueError(f"cookie name {name!r} is not a token (RFC 6265bis §4.1.1)")
 
 
 @lru_cache(maxsize=256)
 def _attribute_text(
-    path: str, max_age: int | None, secure: bool, http_only: bool, same_site: str | None, domain: str | None
+    path: str,
+    max_age: int | None,
+    secure: bool,
+    http_only: bool,
+    same_site: str | None,
+    domain: str | None,
+    expires: int | None = None,
 ) -> str:
     for what, text in (("path", path), ("domain", domain or "")):
         problem = attribute_problem(text)
         if problem is not None:
             raise ValueError(f"cookie {what} {text!r} contains {problem}")
-    morsel: Morsel = Morsel()
-    morsel.set("x", "", "")
-    morsel["path"] = path
-    if max_age is not None:
-        morsel["max-age"] = max_age
-    if secure:
-        morsel["secure"] = True
-    if http_only:
-        morsel["httponly"] = True
-    if same_site is not None:
-        morsel["samesite"] = same_site.capitalize()
+    parts = []
     if domain:
-        morsel["domain"] = domain
-    return morsel.OutputString()[len("x=") :]
+        parts.append(f"Domain={domain}")
+    if expires is not None:
+        parts.append(f"Expires={http_date(expires)}")
+    if http_only:
+        parts.append("HttpOnly")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    parts.append(f"Path={path}")
+    if same_site is not None:
+        parts.append(f"SameSite={same_site.capitalize()}")
+    if secure:
+        parts.append("Secure")
+    return "".join(f"; {p}" for p in parts)
 
 
 def build_cookie_header(cookies: list[Cookie]) -> str:
@@ -170,142 +240,20 @@ def build_cookie_header(cookies: list[Cookie]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class SetCookie:
-    """A parsed ``Set-Cookie`` header: the pair and the attributes (lower-case names, as in a Morsel)."""
-
-    name: str
-    value: str
-    attributes: Mapping[str, str | bool]
-
-    def attr(self, key: str) -> str | bool:
-        return self.attributes.get(key, "")
-
-
-def parse_set_cookie(header: str) -> SetCookie | None:
-    """Parse one ``Set-Cookie`` header; ``None`` when it is malformed.
-
-    As RFC 6265 §5.2 says, the name-value pair is everything before the first ``;`` (split at its
-    first ``=``, both sides trimmed; quotes stay part of the value). The attributes are parsed by
-    :class:`http.cookies.SimpleCookie` (cached: the same attribute text recurs on every response).
-    """
-    pair, _, attributes = header.partition(";")
-    name, eq, value = pair.partition("=")
-    name, value = name.strip(), value.strip()
-    if not eq or not name:
-        return None
-    try:
-        _check_name(name)
-    except CookieError:
-        return None
-    parsed = _parse_attributes(attributes.strip())
-    if parsed is None:
-        return None
-    return SetCookie(name, value, parsed)
-
-
-@lru_cache(maxsize=256)
-def _parse_attributes(text: str) -> Mapping[str, str | bool] | None:
-    jar = SimpleCookie()
-    try:
-        jar.load("x=x" + ("; " + text if text else ""))
-    except CookieError:
-        return None
-    morsel = jar.get("x")
-    if morsel is None:
-        return None
-    return MappingProxyType({k: v for k, v in morsel.items() if v != ""})
-
-
-@dataclass(frozen=True, slots=True)
-class _AttributePlan:
-    """What a ``Set-Cookie`` header's attributes mean for a response from ``scheme://host/path``
-    (everything :meth:`CookieJar.set_from_header` decides before it looks at the name or the clock)."""
-
-    rejected: str
-    """Why the cookie is rejected (``""`` when it is not, so far)."""
-    secure: bool = False
-    same_site: str | None = None
-    domain: str = ""
-    host_only: bool = True
-    path: str = "/"
-    max_age: int | None = None
-    """The ``Max-Age`` attribute as a number (``None``: absent or not a number)."""
-    has_expires: bool = False
-    """An ``Expires`` attribute is there (it is read only when ``max_age`` is ``None``)."""
-    expires_at: int | None = None
-    """That date on the virtual clock (``None``: unreadable)."""
-    http_only: bool = False
-
-
-@lru_cache(maxsize=512)
-def _attribute_plan(text: str, host: str, path: str, scheme: str, kind: str = "chromium") -> _AttributePlan | None:
-    """``None`` when the attributes are malformed. Same checks, same order, as they always were."""
-    attributes = _parse_attributes(text)
-    if attributes is None:
-        return None
-    morsel = SetCookie("x", "x", attributes)
-    secure = bool(morsel.attr("secure"))
-    if secure and scheme != "https":
-        return _AttributePlan("Secure cookie from an http response")
-    same_site = _SAME_SITE.get(str(morsel.attr("samesite")).lower()) if morsel.attr("samesite") else None
-    if same_site == "none" and not secure and kind != "safari":
-        return _AttributePlan(f"SameSite=None without Secure: {kind} rejects it")
-    domain_attr = str(morsel.attr("domain")).lstrip(".").lower()
-    if domain_attr:
-        if not domain_match(host, domain_attr):
-            return _AttributePlan(f"Domain={domain_attr} does not match {host}")
-        domain, host_only = domain_attr, False
-    else:
-        domain, host_only = host.lower(), True
-    cookie_path = str(morsel.attr("path"))
-    if not cookie_path.startswith("/"):
-        cookie_path = default_path(path)
-    max_age = _parse_int(str(morsel.attr("max-age"))) if morsel.attr("max-age") != "" else None
-    has_expires = bool(morsel.attr("expires"))
-    expires_at = _parse_http_date(str(morsel.attr("expires"))) if max_age is None and has_expires else None
-    return _AttributePlan(
-        "", secure, same_site, domain, host_only, cookie_path, max_age, has_expires, expires_at,
-        bool(morsel.attr("httponly")),
-    )
-
-
-def default_path(request_path: str) -> str:
-    """RFC 6265 §5.1.4: the directory of the request path."""
-    path = request_path.split("?", 1)[0]
-    if not path.startswith("/") or path.count("/") == 1:
-        return "/"
-    return path[: path.rindex("/")]
-
-
-def path_match(request_path: str, cookie_path: str) -> bool:
-    """RFC 6265 §5.1.4."""
-    path = request_path.split("?", 1)[0] or "/"
-    if path == cookie_path:
-        return True
-    if path.startswith(cookie_path):
-        return cookie_path.endswith("/") or path[len(cookie_path)] == "/"
-    return False
-
-
-def domain_match(host: str, domain: str) -> bool:
-    """RFC 6265 §5.1.3 (host names only; IP addresses match only exactly)."""
-    host, domain = host.lower(), domain.lower()
-    if host == domain:
-        return True
-    return host.endswith("." + domain) and not host.replace(".", "").isdigit()
-
-
-@dataclass(frozen=True, slots=True)
 class StoreOutcome:
     """What the browser did with one ``Set-Cookie`` header."""
 
     name: str
     outcome: str
-    """``stored``, ``replaced``, ``deleted`` or ``rejected``."""
+    """``stored``, ``replaced``, ``deleted``, ``rejected`` or ``partitioned`` (set in a third-party
+    context of a browser that partitions: kept apart from the site's own cookies; the model drops it)."""
     reason: str = ""
+    notes: tuple[str, ...] = ()
+    """The attributes the browser ignored or reinterpreted, in the words of the rule (see
+    :mod:`tutor.engine.setcookie`)."""
 
     def describe(self) -> str:
-        text = f"{self.name} {self.outcome}"
+        text = f"{self.name or '(nameless)'} {self.outcome}"
         return f"{text} ({self.reason})" if self.reason else text
 
 
@@ -314,22 +262,21 @@ def _SEND_ORDER(c: Cookie) -> tuple[int, int]:  # noqa: N802 - a sort key, named
     return (-len(c.path), c.created)
 
 
-_MALFORMED = StoreOutcome("?", "rejected", "malformed Set-Cookie")
-
-
 class CookieJar:
     """One browser's cookies. ``version`` changes whenever the contents change. ``kind`` (one of
     :data:`KINDS`) is whose rules it follows where browsers differ."""
 
-    def __init__(self, kind: str = "chromium") -> None:
+    def __init__(self, kind: str = "chromium", third_party: str | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown browser kind {kind!r}: expected {', '.join(KINDS)}")
         self._kind = kind
+        self._third_party: str | None = None
+        self.third_party = third_party
         self._cookies: dict[tuple[str, str, str], Cookie] = {}
         self.version = 0
         self._soonest: int | None = None
         """No cookie expires before this second (a lower bound), so most purges cost nothing."""
-        self._answers: dict[tuple, object] = {}
+        self._answers: dict[tuple[object, ...], object] = {}
         """Answers to queries (:meth:`get`, :meth:`cookies_for`) at ``_answers_version``: every change
         of the contents changes ``version``, which empties this."""
         self._answers_version = 0
@@ -337,12 +284,6 @@ class CookieJar:
     @property
     def kind(self) -> str:
         return self._kind
-
-    @property
-    def soonest(self) -> int | None:
-        """No cookie in the jar expires before this second (``None``: none expires): a purge before
-        then finds nothing to remove."""
-        return self._soonest
 
     @kind.setter
     def kind(self, kind: str) -> None:
@@ -352,7 +293,47 @@ class CookieJar:
             self._kind = kind
             self._answers_version = -1  # cached answers were worked out with the old rules
 
-    def _answers_now(self, now: int) -> dict[tuple, object]:
+    @property
+    def soonest(self) -> int | None:
+        """No cookie in the jar expires before this second (``None``: none expires): a purge before
+        then finds nothing to remove."""
+        return self._soonest
+
+    @property
+    def third_party(self) -> str:
+        """The third-party policy in force (``allow``, ``block`` or ``partition``): the one set, else
+        the kind's default (:data:`THIRD_PARTY_DEFAULTS`)."""
+        return self._third_party or THIRD_PARTY_DEFAULTS[self._kind]
+
+    @third_party.setter
+    def third_party(self, policy: str | None) -> None:
+        """``None`` goes back to the kind's default."""
+        if policy is not None and policy not in THIRD_PARTY_POLICIES:
+            raise ValueError(f"unknown third-party policy {policy!r}: expected {', '.join(THIRD_PARTY_POLICIES)}")
+        if policy != self._third_party:
+            self._third_party = policy
+            self._answers_version = -1
+
+    def third_party_rule(self, *, cross_site: bool, top_level: bool) -> str | None:
+        """The third-party policy's verdict on a request, in words, when it keeps every first-party
+        cookie off it (a cross-site request that is not a top-level navigation, with ``block`` or
+        ``partition``); ``None`` when SameSite decides (``allow``, or a same-site or top-level request)."""
+        if not cross_site or top_level:
+            return None
+        policy = self.third_party
+        if policy == "allow":
+            return None
+        source = "default" if self._third_party is None else "setting"
+        if policy == "partition":
+            what = "third-party cookies partitioned"
+            if self._kind == "firefox" and source == "default":
+                what += " (firefox Total Cookie Protection)"
+            else:
+                what += f" ({self._kind} {source})"
+            return f"{what}: no first-party cookie on a cross-site subresource request"
+        return f"third-party cookies blocked ({self._kind} {source}): no cookie on a cross-site subresource request"
+
+    def _answers_now(self, now: int) -> dict[tuple[object, ...], object]:
         """Purge, then the answer cache valid for the current contents."""
         soonest = self._soonest
         if soonest is not None and soonest < now:
@@ -417,11 +398,13 @@ class CookieJar:
     ) -> list[Cookie]:
         """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
         answers = self._answers_now(now)
+        if cross_site and not top_level and self.third_party != "allow":
+            return []  # the third-party policy comes before SameSite (see third_party_rule)
         # a cross-site answer can depend on a cookie's age (chromium's Lax+POST exception): not cached
         key = None if cross_site else ("for", host, path, scheme, method, top_level)
         known = answers.get(key) if key is not None else None
         if known is not None:
-            return list(known)  # type: ignore[call-overload]
+            return list(cast("list[Cookie]", known))
         sent = []
         lower_host = host.lower()
         for c in self._cookies.values():  # purged by _answers_now, as all(now) would
@@ -442,6 +425,37 @@ class CookieJar:
         if key is not None:
             answers[key] = tuple(sent)
         return sent
+
+    def send_rule(
+        self,
+        cookie: Cookie,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        method: str = "GET",
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> tuple[bool, str]:
+        """Whether a request carries ``cookie``, and the rule that decided, in words: the checks
+        :meth:`cookies_for` makes (a test holds the two to the same answers), for one cookie."""
+        if cookie.expired(now):
+            return False, "expired: not sent"
+        if not self._domain_ok(cookie, host):
+            if cookie.host_only:
+                return False, f"host-only cookie of {cookie.domain}: not sent to {host}"
+            return False, f"Domain={cookie.domain} does not match {host}: not sent"
+        if not path_match(path, cookie.path):
+            return False, f"Path={cookie.path} does not match the request path {path}: not sent"
+        if cookie.secure and scheme != "https":
+            return False, "Secure: sent only over https"
+        if not cross_site:
+            return True, "same-site: sent (SameSite does not apply)"
+        policy = self.third_party_rule(cross_site=cross_site, top_level=top_level)
+        if policy is not None:
+            return False, policy
+        return self.same_site_rule(cookie, method=method, top_level=top_level, now=now)
 
     def same_site_rule(self, cookie: Cookie, *, method: str, top_level: bool, now: int) -> tuple[bool, str]:
         """Whether ``cookie`` goes with a *cross-site* request, and the rule that decided, in words:
@@ -488,77 +502,99 @@ class CookieJar:
         return [c.describe() for c in self.all(now)]
 
     # -- writing -------------------------------------------------------------------------------
-    def set_from_header(self, header: str, *, host: str, path: str, scheme: str, now: int) -> StoreOutcome:
-        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``."""
-        # parse_set_cookie, with everything that depends only on the attribute text (and the
-        # response's host, path and scheme) worked out once per distinct text: see _attribute_plan
-        pair, _, attributes = header.partition(";")
-        name, eq, value = pair.partition("=")
-        name, value = name.strip(), value.strip()
-        if not eq or not name:
-            return _MALFORMED
-        try:
-            _check_name(name)
-        except CookieError:
-            return _MALFORMED
-        plan = _attribute_plan(attributes.strip(), host, path, scheme, self._kind)
-        if plan is None:
-            return _MALFORMED
-        if len((name + value).encode()) > MAX_COOKIE_BYTES:
-            return StoreOutcome(name, "rejected", f"larger than {MAX_COOKIE_BYTES} bytes")
-        if plan.rejected:
-            return StoreOutcome(name, "rejected", plan.rejected)
-        secure, host_only, cookie_path = plan.secure, plan.host_only, plan.path
-        domain = plan.domain
-        # cookie prefixes (RFC 6265bis §4.1.3)
-        if name.startswith("__Secure-") and not secure:
-            return StoreOutcome(name, "rejected", "__Secure- prefix needs Secure")
-        if name.startswith("__Host-") and (not secure or not host_only or cookie_path != "/"):
-            return StoreOutcome(name, "rejected", "__Host- prefix needs Secure, Path=/ and no Domain")
+    def set_from_header(
+        self,
+        header: str,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> StoreOutcome:
+        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``: the response to a
+        request that was ``cross_site`` (and a ``top_level`` navigation or not: a cookie set in a
+        third-party context meets :meth:`third_party_refusal` first)."""
+        parsed = parse(header, host=host, path=path, secure=scheme == "https", now=now, kind=self._kind)
+        if cross_site and not top_level and parsed.cookie is not None:
+            refused = self.third_party_refusal(parsed.cookie.name, parsed.cookie.same_site, parsed.reasons)
+            if refused is not None:
+                return refused
+        return self.receive(parsed, scheme=scheme, now=now)
 
-        # expiry: Max-Age wins over Expires
-        expires: int | None = None
-        delete = False
-        max_age = plan.max_age
-        if max_age is not None:
-            if max_age <= 0:
-                delete = True
-            else:
-                expires = now + min(max_age, MAX_LIFETIME)
-        elif plan.has_expires:
-            at = plan.expires_at
-            if at is not None:
-                if at < now:
-                    delete = True
-                else:
-                    expires = min(at, now + MAX_LIFETIME)
-
+    def receive(self, parsed: Outcome, *, scheme: str, now: int) -> StoreOutcome:
+        """Store what :func:`tutor.engine.setcookie.parse` made of a header (RFC 6265bis §5.7 steps 16,
+        23 and 24, and deletion by an expiry in the past)."""
+        got = parsed.cookie
+        if got is None:
+            reason = parsed.refusal.removesuffix(": refused")
+            return StoreOutcome(parsed.name, "rejected", reason, parsed.reasons[:-1])
+        name, value, domain, cookie_path = got.name, got.value, got.domain, got.path
+        secure, notes = got.secure, parsed.reasons
+        expires = got.expires
+        delete = got.deletes(now)
         key = (name, domain, cookie_path)
         old = self._cookies.get(key)
-        if old is not None and old.secure and not secure and scheme != "https":
-            return StoreOutcome(name, "rejected", "would overwrite a Secure cookie from http")
+        if not secure and scheme != "https" and self._overlays_secure(name, domain, cookie_path):
+            return StoreOutcome(name, "rejected", "would overwrite a Secure cookie from http", notes)
         if delete:
             if old is None:
-                return StoreOutcome(name, "deleted", "was not stored")
+                return StoreOutcome(name, "deleted", "was not stored", notes)
             del self._cookies[key]
             self.version += 1
-            return StoreOutcome(name, "deleted")
+            return StoreOutcome(name, "deleted", "", notes)
         cookie = Cookie(
             name=name,
             value=value,
             domain=domain,
             path=cookie_path,
-            host_only=host_only,
+            host_only=got.host_only,
             expires=expires,
             secure=secure,
-            http_only=plan.http_only,
-            same_site=plan.same_site,
+            http_only=got.http_only,
+            same_site=got.same_site,
             created=old.created if old is not None and (self._kind != "chromium" or old.value == value) else now,
         )
         self._cookies[key] = cookie
         self._track(cookie)
         self.version += 1
-        return StoreOutcome(name, "replaced" if old is not None else "stored")
+        return StoreOutcome(name, "replaced" if old is not None else "stored", "", notes)
+
+    def _overlays_secure(self, name: str, domain: str, path: str) -> bool:
+        """RFC 6265bis §5.7 step 16: a Secure cookie of this name whose domain domain-matches the new one's
+        (or vice versa) and whose path the new path path-matches."""
+        return any(
+            c.secure
+            and c.name == name
+            and (domain_match(c.domain, domain) or domain_match(domain, c.domain))
+            and path_match(path, c.path)
+            for c in self._cookies.values()
+        )
+
+    def third_party_refusal(
+        self, name: str, same_site: str | None, notes: tuple[str, ...] = ()
+    ) -> StoreOutcome | None:
+        """What happens to cookie ``name`` (with this SameSite attribute, ``None`` when absent) set by
+        the response to a cross-site request that is not a top-level navigation: ``None`` when it is
+        stored as usual. ``block``: refused; ``partition``: it would go to the top-level site's
+        partition, not this jar; ``allow``: refused unless its SameSite is (or counts as) None
+        (RFC 6265bis §5.7)."""
+        policy = self.third_party
+        source = "default" if self._third_party is None else "setting"
+        if policy == "block":
+            return StoreOutcome(name, "rejected", f"third-party cookies blocked ({self._kind} {source})", notes)
+        if policy == "partition":
+            return StoreOutcome(
+                name, "partitioned",
+                "set in a third-party context: kept only in the other site's partition, not in this jar",
+                notes,
+            )
+        effective = same_site if same_site is not None else ("lax" if self._kind == "chromium" else "none")
+        if effective != "none":
+            shown = f"SameSite={effective.capitalize()}" if same_site is not None else "SameSite unset → Lax (chromium default)"
+            return StoreOutcome(name, "rejected", f"{shown}: cannot be set by a cross-site subresource response", notes)
+        return None
 
     def put(self, cookie: Cookie) -> None:
         """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""
@@ -599,41 +635,22 @@ class CookieJar:
         return len(self._cookies)
 
 
-def _parse_int(text: str) -> int | None:
-    text = text.strip()
-    digits = text[1:] if text[:1] == "-" else text
-    if not digits.isdigit():
-        return None
-    return int(text)
-
-
-def _parse_http_date(text: str) -> int | None:
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:  # RFC 1123 dates are GMT
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return int(parsed.timestamp()) - EPOCH
-
-
 __all__ = [
     "EPOCH",
     "KINDS",
     "LAX_POST_WINDOW",
     "MAX_COOKIE_BYTES",
     "MAX_LIFETIME",
+    "THIRD_PARTY_DEFAULTS",
+    "THIRD_PARTY_POLICIES",
     "Cookie",
     "CookieJar",
-    "SetCookie",
     "StoreOutcome",
     "attribute_problem",
     "build_cookie_header",
     "build_set_cookie",
     "default_path",
     "domain_match",
-    "parse_set_cookie",
+    "header_problem",
     "path_match",
 ]

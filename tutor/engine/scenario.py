@@ -18,7 +18,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 Duration = Annotated[
     str,
     Meta(
-        pattern=r"^([0-9]+[smhd])+$",
+        pattern=r"^([0-9]+[smhd])+(?!\n)$",
         description="A duration such as 90s, 31m, 2h, 7d or 1h30m.",
     ),
 ]
@@ -26,21 +26,26 @@ Duration = Annotated[
 OptionalDuration = Annotated[
     str,
     Meta(
-        pattern=r"^(none|([0-9]+[smhd])+)$",
+        pattern=r"^(none|([0-9]+[smhd])+)(?!\n)$",
         description="A duration such as 30m, or `none` to switch it off.",
     ),
 ]
 #: What a browser may be called (the one definition: the types, the loader's message and the playground's
 #: "new browser" prompt use it).
-BROWSER_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+BROWSER_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}(?!\n)$"
 BrowserName = Annotated[
     str,
     Meta(pattern=BROWSER_NAME_PATTERN, description="A browser's name, e.g. browser, phone, attacker."),
 ]
+#: The value of one ``Set-Cookie`` header as written by hand (``sid=1; Secure; Domain=.org``), or a list
+#: of them (one response with several headers). What is not a header value at all is a problem of
+#: ``check_scenario`` (see ``tutor.engine.cookies.header_problem``).
+SetCookieHeader = Annotated[str, Meta(description="A Set-Cookie header value, e.g. `sid=1; Secure; SameSite=Lax`.")]
+SetCookieHeaders = SetCookieHeader | Annotated[list[SetCookieHeader], Meta(min_length=1, max_length=50)]
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
 Mark = Annotated[
     str,
-    Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="A name for this event, e.g. login, stolen-copy."),
+    Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}(?!\n)$", description="A name for this event, e.g. login, stolen-copy."),
 ]
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
@@ -49,14 +54,20 @@ _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 class CookieOptions(Struct, **_STRUCT):
     """The attributes of the session cookie the server sets."""
 
-    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", description="Cookie name.")] = "sessionId"
+    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] = "sessionId"
     http_only: bool = True
     secure: bool = True
     same_site: Literal["strict", "lax", "none", "unset"] = "lax"
     """`unset` leaves the attribute out; the browser's kind then decides: chromium treats it as Lax (with a
     2-minute exception for top-level cross-site POSTs), firefox and safari as None."""
     max_age: OptionalDuration = "none"
-    """`none`: no Max-Age, a session cookie that lives until the browser closes."""
+    """`none`: no Max-Age, a session cookie that lives until the browser closes (unless `expires` gives it
+    a date)."""
+    expires: Literal["none", "sliding"] = "none"
+    """`sliding`: as next-auth sets its session cookie (both strategies): every response that signs in or
+    reads a valid session (re-)issues the cookie with `Expires` = now + `idle_timeout` (next-auth's
+    `session.maxAge`; capped by `absolute_timeout`), whatever `update_age` says, so it survives
+    `close_browser`. `none`: no Expires (`cookies().set` without `expires`)."""
     remember_max_age: Duration = "30d"
     """The Max-Age of the cookie a `login` with `remember: true` sets (a persistent "remember me" cookie)."""
     path: Annotated[str, Meta(pattern=r"^/")] = "/"
@@ -86,11 +97,19 @@ class EngineOptions(Struct, **_STRUCT):
     users: dict[str, str] = field(default_factory=lambda: {"alice": "wonderland", "bob": "builder"})
     """Accounts that `login` can sign in to: name → password."""
     host: str = "app.example"
+    sign_in: Literal["next-auth", "server-action"] = "next-auth"
+    """What `POST /login` and `POST /logout` stand for, and so the status of their redirect: next-auth's
+    routes (`POST /api/auth/callback/credentials`, `POST /api/auth/signout`) answer 302; Server Actions
+    that end in `redirect()` answer 303. A protected page's redirect to /login is Next.js's own: 307."""
 
 
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).
 BrowserKind = Literal["chromium", "firefox", "safari"]
 BROWSER_KINDS: tuple[str, ...] = get_args(BrowserKind)
+#: What a browser does with cookies on a cross-site request that is not a top-level navigation (an
+#: image, a fetch, an iframe): see tutor/engine/cookies.py (``THIRD_PARTY_DEFAULTS``, with sources).
+ThirdPartyPolicy = Literal["allow", "block", "partition"]
+THIRD_PARTY_POLICY_NAMES: tuple[str, ...] = get_args(ThirdPartyPolicy)
 
 
 class BrowserOptions(Struct, **_STRUCT):
@@ -100,6 +119,12 @@ class BrowserOptions(Struct, **_STRUCT):
     """Whose cookie rules it follows: chromium (Chrome, Edge, Opera), firefox or safari. A missing
     SameSite is Lax in chromium (with a 2-minute Lax+POST exception) and None in firefox and safari;
     SameSite=None without Secure is rejected by chromium and firefox, accepted by safari."""
+    third_party: ThirdPartyPolicy | None = None
+    """Cookies on a cross-site request that is not a top-level navigation (an image, a fetch, an
+    iframe), decided before SameSite: `allow` (SameSite decides), `block` (none sent, none stored),
+    `partition` (none of the site's own cookies sent; Firefox's Total Cookie Protection). Default from
+    the kind: chromium allow (a normal window; incognito and headless Chromium block), firefox
+    partition, safari block."""
 
 
 class Tamper(Struct, **_STRUCT):
@@ -135,7 +160,7 @@ class Event(Struct, **_STRUCT):
     """
 
     # verbs
-    request: Annotated[str, Meta(pattern=r"^(GET|POST) /\S*$", description="e.g. `GET /dashboard`")] | UnsetType = UNSET
+    request: Annotated[str, Meta(pattern=r"^(GET|POST) /\S*(?!\n)$", description="e.g. `GET /dashboard`")] | UnsetType = UNSET
     login: str | UnsetType = UNSET
     """POST /login as this user (with the right password unless `password` is given)."""
     logout: None | UnsetType = UNSET
@@ -148,6 +173,10 @@ class Event(Struct, **_STRUCT):
     close_browser: None | UnsetType = UNSET
     """The browser (`as:`) is closed and reopened: its session cookies (no Max-Age/Expires) are gone,
     persistent ones stay."""
+    set_cookie: SetCookieHeaders | UnsetType = UNSET
+    """The browser (`as:`) sends GET / and the server answers with exactly this `Set-Cookie` header value
+    (or these, a list: one response with several headers) instead of its own; the browser applies each as
+    it would any, so a hand-written header shows what a browser stores, changes or refuses."""
     # modifiers
     as_: BrowserName = field(name="as", default="browser")
     """The browser that acts; `browser` is the default one, others are created on first use."""
@@ -212,19 +241,22 @@ VERBS: tuple[str, ...] = (
     "clear_cookies",
     "restart_server",
     "close_browser",
+    "set_cookie",
 )
 #: Verbs that take no argument, so they may be written as a bare string (``- logout``).
 BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server", "close_browser"})
 #: Modifiers that only make sense with some verbs.
 VERB_MODIFIERS: dict[str, frozenset[str]] = {
-    "cross_site": frozenset({"request", "login", "logout"}),
-    "top_level": frozenset({"request", "login", "logout"}),
-    "scheme": frozenset({"request", "login", "logout"}),
+    "cross_site": frozenset({"request", "login", "logout", "set_cookie"}),
+    "top_level": frozenset({"request", "login", "logout", "set_cookie"}),
+    "scheme": frozenset({"request", "login", "logout", "set_cookie"}),
     "password": frozenset({"login"}),
     "remember": frozenset({"login"}),
 }
 #: Verbs a browser plays (its `as:` names it); the others happen to the clock, the server, or between jars.
-BROWSER_VERBS: frozenset[str] = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"})
+BROWSER_VERBS: frozenset[str] = frozenset(
+    {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie"}
+)
 #: Each modifier's default, read from :class:`Event`'s own fields (so it cannot drift from them).
 MODIFIER_DEFAULTS: dict[str, object] = {f.name: f.default for f in structs.fields(Event) if f.name in VERB_MODIFIERS}
 
@@ -235,7 +267,7 @@ class Scenario(Struct, **_STRUCT):
     engine: EngineOptions = EngineOptions()
     browsers: dict[BrowserName, BrowserOptions] = {}
     """Browsers with a kind other than the default: `{phone: {kind: safari}}`. Undeclared browsers are chromium."""
-    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)$")] | Event] = []
+    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event] = []
 
 
 def event_verb(event: Event) -> str:
@@ -244,6 +276,14 @@ def event_verb(event: Event) -> str:
         if getattr(event, verb) is not UNSET:
             return verb
     raise ValueError("event has no verb")
+
+
+def set_cookie_headers(event: Event) -> list[str]:
+    """A ``set_cookie`` event's header values as a list (one string is a list of one)."""
+    value = event.set_cookie
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
 
 
 def normalise_event(event: str | Event) -> Event:
@@ -269,11 +309,16 @@ __all__ = [
     "Mark",
     "OptionalDuration",
     "Scenario",
+    "SetCookieHeader",
+    "SetCookieHeaders",
     "Steal",
+    "THIRD_PARTY_POLICY_NAMES",
     "Tamper",
+    "ThirdPartyPolicy",
     "VERBS",
     "VERB_MODIFIERS",
     "Xss",
     "event_verb",
     "normalise_event",
+    "set_cookie_headers",
 ]

@@ -5,15 +5,28 @@ Routes (method, path → what it does):
 - ``GET /`` — public; starts an *anonymous* session when the browser brings none (``anonymous_sessions``).
 - ``GET /login`` — public sign-in page; does not touch the session.
 - ``POST /login`` — checks the credentials (``engine.users``); success → an authenticated session
-  (database: the ID is rotated unless ``rotate_on_login`` is off); failure → 401 and nothing changes.
+  (database: the ID is rotated unless ``rotate_on_login`` is off) and a redirect to /dashboard;
+  failure → 401 and nothing changes.
   With "remember me" ticked the cookie gets Max-Age ``cookie.remember_max_age`` (and keeps it when it
   is renewed: the row / token remembers the choice); unticked it follows ``cookie.max_age``.
-- ``POST /logout`` — database: deletes the row; jwt: only clears the cookie. Both clear the cookie.
-- ``GET /dashboard`` — protected: 302 to ``/login`` when nobody is signed in.
+- ``POST /logout`` — database: deletes the row; jwt: only clears the cookie. Both clear the cookie and
+  redirect to /.
+- ``GET /dashboard`` — protected: 307 to ``/login`` when nobody is signed in.
 - ``GET /api/session`` — next-auth's ``/api/auth/session``: ``{}`` when signed out, else
   ``{"user": {"name": ...}, "expires": ...}``.
 - ``POST /transfer`` — a protected state-changing action: 401 when not signed in (CSRF vs SameSite).
 - anything else: 404 (405 for a known path with the wrong method).
+
+Redirects have the status of what they stand for (:data:`REDIRECT_STATUS`): a protected page's redirect
+is Next.js's own, 307; the sign-in and sign-out redirects are next-auth's routes' 302, or 303 when
+``sign_in: server-action`` (a Server Action's ``redirect()``).
+
+The session cookie's lifetime: ``cookie.max_age`` gives it a Max-Age; ``cookie.expires: sliding`` gives
+it ``Expires`` = now + ``idle_timeout`` (capped by ``absolute_timeout``) on every response that signs in
+or reads a valid session, as next-auth does with ``session.maxAge`` in both strategies
+[next-auth 4.24.15 ``core/routes/session.js``: ``fromDate(sessionMaxAge)`` pushed with the session
+cookie on every read, the database row written only once ``updateAge`` has passed; measured in
+``tests/conformance/nextauth_suite.py``].
 
 Sessions are valid while ``now < expires``: at the exact second of expiry they are expired. An expired,
 unknown or tampered session is rejected, its row deleted (database) and the cookie cleared; nobody is
@@ -47,6 +60,16 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/dashboard"): "dashboard",
     ("GET", "/api/session"): "api_session",
     ("POST", "/transfer"): "transfer",
+}
+#: The status of a redirect, by what it stands for. Next.js: ``redirect()`` in a Server Component,
+#: ``NextResponse.redirect`` and ``getServerSideProps``' ``redirect`` with ``permanent: false`` answer 307,
+#: ``redirect()`` in a Server Action 303 [next.js 15.5 ``client/components/redirect-status-code.ts``,
+#: docs ``functions/redirect``]. next-auth 4.24's API routes answer 302 [``next-auth/next/index.js``:
+#: ``res.status(302)``; measured on ``POST /api/auth/callback/credentials`` and ``/api/auth/signout``].
+REDIRECT_STATUS: dict[str, int] = {
+    "protected-page": 307,
+    "next-auth": 302,
+    "server-action": 303,
 }
 #: path → the methods it answers.
 ROUTE_METHODS: dict[str, tuple[str, ...]] = {}
@@ -165,6 +188,7 @@ class Server:
         self.signer = signer
         self.cookie = settings.options.cookie
         self.jwt = settings.strategy == "jwt"
+        self.sliding = self.cookie.expires == "sliding"
         self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
 
     # -- the entry point ---------------------------------------------------------------------
@@ -225,7 +249,8 @@ class Server:
             if signed_in:
                 self._respond(ex, emit, 200, f"200 OK: dashboard for {cur.user}")
             else:
-                self._respond(ex, emit, 302, "302 → /login (not signed in)", location="/login")
+                status = REDIRECT_STATUS["protected-page"]
+                self._respond(ex, emit, status, f"{status} → /login (not signed in)", location="/login")
         else:
             if signed_in:
                 self._respond(ex, emit, 200, f"200 OK: transfer done as {cur.user}")
@@ -285,9 +310,10 @@ class Server:
                 f"Same ID now signed in as {user}: session fixation",
                 ex,
             )
-            if remember:
-                self._set_cookie(ex, row.id, emit, remember=True)
-        self._respond(ex, emit, 302, f"302 → /dashboard (signed in as {user})", location="/dashboard")
+            if remember or self.sliding:
+                self._set_cookie(ex, row.id, emit, remember=remember, expires=row.expires)
+        status = REDIRECT_STATUS[self.options.sign_in]
+        self._respond(ex, emit, status, f"{status} → /dashboard (signed in as {user})", location="/dashboard")
 
     def _logout(self, ex: Exchange, now: int, emit: Emit, credentials: Any) -> None:
         emit("receive", f"Receive {ex.request.line}", "Check for session cookie", ex)
@@ -302,7 +328,8 @@ class Server:
                 ex.session, ex.user = None, None
                 emit("destroy_session", "Delete session row", f"Row {abbreviate(cur.id)} deleted: the ID is dead", ex)
                 self._clear_cookie(ex, emit, "Signed out")
-        self._respond(ex, emit, 302, "302 → / (signed out)", location="/")
+        status = REDIRECT_STATUS[self.options.sign_in]
+        self._respond(ex, emit, status, f"{status} → / (signed out)", location="/")
 
     # -- the session machinery ------------------------------------------------------------------
     def _resolve(self, ex: Exchange, now: int, emit: Emit, on_missing: str) -> Current | None:
@@ -341,7 +368,9 @@ class Server:
         ex.session, ex.user = row.to_json(), row.user
         emit("validate", action, note, ex)
         renews = self.settings.cookie_max_age is not None or row.remember
-        return Current(sid, row.user, row.expires, row=row, refresh=written and renews, remember=row.remember)
+        # next-auth re-issues its cookie on every read, written back or not (see the module docstring)
+        refresh = self.sliding or (written and renews)
+        return Current(sid, row.user, row.expires, row=row, refresh=refresh, remember=row.remember)
 
     def _validate_token(self, ex: Exchange, token: str, now: int, emit: Emit) -> Current | None:
         from tutor.engine.tokens import peek
@@ -399,13 +428,18 @@ class Server:
             ex.token, ex.session_id = payload, token
             ex.session = self._token_session(payload)
             self._set_cookie(
-                ex, token, emit, "Re-issue token (sliding expiry)", f"New exp {_expiry_text(exp)}", remember=cur.remember
+                ex, token, emit, "Re-issue token (sliding expiry)", f"New exp {_expiry_text(exp)}",
+                remember=cur.remember, expires=exp,
             )
         elif cur.refresh:
-            self._set_cookie(
-                ex, cur.id, emit, "Renew session cookie", f"Max-Age restarts; row expires {_expiry_text(cur.expires)}",
-                remember=cur.remember,
-            )
+            row = cur.row
+            assert row is not None
+            if self.sliding:
+                expires = self._token_exp(row.created, now)
+                result = f"Expires {_expiry_text(expires)}; row expires {_expiry_text(cur.expires)}"
+            else:
+                expires, result = None, f"Max-Age restarts; row expires {_expiry_text(cur.expires)}"
+            self._set_cookie(ex, cur.id, emit, "Renew session cookie", result, remember=cur.remember, expires=expires)
 
     def _token_exp(self, auth_time: int, now: int) -> int | None:
         s = self.settings
@@ -430,13 +464,13 @@ class Server:
             ex.token, ex.session_id, ex.user = payload, token, user
             ex.session = self._token_session(payload)
             emit("create_session", f"Sign a new token ({who})", f"Token {abbreviate(token)} expires {_expiry_text(exp)}", ex)
-            self._set_cookie(ex, token, emit, remember=remember)
+            self._set_cookie(ex, token, emit, remember=remember, expires=exp)
             return
         row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)
         self.store.put(row)
         ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
         emit("create_session", f"Create {who}", f"New ID {abbreviate(new_id)}, expires {_expiry_text(row.expires)}", ex)
-        self._set_cookie(ex, new_id, emit, remember=remember)
+        self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
 
     def _rotate(self, ex: Exchange, cur: Current, now: int, emit: Emit, user: str, remember: bool = False) -> None:
         new_id = self.ids.new_id()
@@ -450,16 +484,17 @@ class Server:
             f"Old row deleted; new ID {abbreviate(new_id)} for {user}",
             ex,
         )
-        self._set_cookie(ex, new_id, emit, remember=remember)
+        self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
 
     # -- cookies and the response ---------------------------------------------------------------
-    def _cookie_header(self, value: str, max_age: int | None) -> str:
+    def _cookie_header(self, value: str, max_age: int | None, expires: int | None = None) -> str:
         c = self.cookie
         return build_set_cookie(
             c.name,
             value,
             path=c.path,
             max_age=max_age,
+            expires=expires,
             secure=c.secure,
             http_only=c.http_only,
             same_site=None if c.same_site == "unset" else c.same_site,
@@ -474,15 +509,17 @@ class Server:
         result: str | None = None,
         *,
         remember: bool = False,
+        expires: int | None = None,
     ) -> None:
-        """Set-Cookie with the session cookie; ``remember``: a persistent one (``cookie.remember_max_age``)."""
+        """Set-Cookie with the session cookie; ``remember``: a persistent one (``cookie.remember_max_age``);
+        ``expires``: the session's expiry, written as ``Expires`` when ``cookie.expires`` is ``sliding``."""
         if remember:
             max_age: int | None = self.settings.remember_max_age
             if action == "Set session cookie":
                 action = "Set persistent session cookie (remember me)"
         else:
             max_age = self.settings.cookie_max_age
-        header = self._cookie_header(value, max_age)
+        header = self._cookie_header(value, max_age, expires if self.sliding else None)
         ex.set_cookies[self.cookie.name] = header
         ex.set_cookie = header
         ex.cookie_store = {**ex.cookie_store, self.cookie.name: value}
@@ -505,4 +542,4 @@ class Server:
         emit("send_response", f"Send {status}", result, ex)
 
 
-__all__ = ["ROUTES", "ROUTE_METHODS", "Current", "Exchange", "Server", "Settings", "route_path"]
+__all__ = ["REDIRECT_STATUS", "ROUTES", "ROUTE_METHODS", "Current", "Exchange", "Server", "Settings", "route_path"]

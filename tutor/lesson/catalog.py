@@ -16,13 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import SourceError, compose_text, mark_of, read_text
 
 SUFFIXES = (".yaml", ".yml")
 LEVELS = ("beginner", "intermediate", "advanced")
 #: A lesson id: the one pattern for the catalog, `tutor new` and `tutor check`'s message (``tutor.lesson.model.Id``
 #: spells it again for the JSON Schema; a test holds them equal).
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}(?!\n)$")
 ID_MESSAGE = "expected an id: lower-case letters, digits and dashes (at most 64, not starting with a dash)"
 
 
@@ -56,10 +57,6 @@ class UnknownLesson(LookupError):
         if message is not None:
             super().__init__(message)
             return
-        # validate (msgspec, the lesson model) is imported only for this message: the picker lists
-        # lessons without it
-        from tutor.lesson.validate import did_you_mean
-
         close = did_you_mean(name, known) if known else None
         message = f"no lesson file or lesson id `{name}`"
         if close:
@@ -164,7 +161,7 @@ def read_entry(path: Path) -> Entry:
     problem = None
     if not title or level not in LEVELS or not minutes or "id" not in fields:
         problem = "not a lesson (missing id, title, level or minutes)"
-    elif not ID_PATTERN.match(lesson_id):
+    elif not ID_PATTERN.fullmatch(lesson_id):
         # e.g. Cyrillic look-alikes or `../../etc/passwd`: `tutor check` refuses it, so must the listing
         problem = f"line {lines.get('id', 1)}: {ID_MESSAGE}"
     return Entry(lesson_id, title, level, minutes, path, problem, prerequisites)

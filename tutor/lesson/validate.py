@@ -11,7 +11,6 @@ indices) to its node, so later semantic checks can point at exact positions.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -21,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tutor.engine.scenario import BARE_VERBS, BROWSER_NAME_PATTERN, VERB_MODIFIERS, VERBS, Event
 from tutor.lesson.catalog import ID_MESSAGE, ID_PATTERN
+from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
 
 Path = tuple[Any, ...]
@@ -41,15 +41,15 @@ RawProblem = tuple[Node, str, "str | None"]
 
 # --- friendly messages for the patterns used by the formats -----------------------------------------
 _PATTERN_MESSAGES: dict[str, str] = {
-    r"^([0-9]+[smhd])+$": "expected a duration such as 90s, 31m, 2h or 7d",
-    r"^(none|([0-9]+[smhd])+)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
+    r"^([0-9]+[smhd])+(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d",
+    r"^(none|([0-9]+[smhd])+)(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
     ID_PATTERN.pattern: ID_MESSAGE,
     BROWSER_NAME_PATTERN: "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
-    r"^(GET|POST) /\S*$": "expected a request such as GET /dashboard or POST /login",
-    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
+    r"^(GET|POST) /\S*(?!\n)$": "expected a request such as GET /dashboard or POST /login",
+    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
     r"^/": "expected a path starting with /",
-    r"^[a-z][a-z0-9_-]{0,39}$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
-    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
+    r"^[a-z][a-z0-9_-]{0,39}(?!\n)$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
+    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?(?!\n)$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
 }
 
 _compiled: dict[str, re.Pattern[str]] = {}
@@ -78,12 +78,6 @@ def _struct_fields(t: mi.StructType) -> tuple[dict[str, mi.Field], tuple[str, ..
         by_name = {f.encode_name: f for f in t.fields}
         cached = _fields_cache[t.cls] = (by_name, tuple(by_name), tuple(f for f in t.fields if f.required))
     return cached
-
-
-def did_you_mean(word: str, options: Any) -> str | None:
-    """``"did you mean `x`?"`` for the closest option, or None."""
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 # --- YAML 1.1 numbers, as the implicit resolvers recognised them ------------------------------------

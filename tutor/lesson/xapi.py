@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from tutor.lesson.course import PASS_PERCENTAGE
 
-__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "ActorError", "agent", "statements"]
+__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "ActorError", "account", "agent", "mbox", "statements"]
 
 #: The xAPI version these statements follow (send it as the X-Experience-API-Version header).
 VERSION = "1.0.3"
@@ -36,19 +36,52 @@ QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 _EXT_MODE = f"{ACTIVITY_BASE}extensions/mode"
 _EXT_HINTS = f"{ACTIVITY_BASE}extensions/hints-used"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, ACTIVITY_BASE)
-_MAILTO = re.compile(r"^mailto:[^@\s<>\"]+@[^@\s<>\"]+$")
+#: A ``mailto:`` IRI of one address (RFC 6068 §2 with RFC 5322 §3.2.3's dot-atom local part; a domain of
+#: LDH labels, RFC 1034 §3.5), ASCII only: no controls, no spaces, no line break at the end. Matched whole
+#: (``fullmatch``: ``$`` alone would let a final ``\n`` through).
+_MAILTO = re.compile(
+    r"mailto:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
+    re.ASCII,
+)
+#: An account's homePage (xAPI 1.0.3 §2.4.2.1: an IRL): http(s), a host, and no space or control character.
+_HOMEPAGE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[!-~]*)?", re.ASCII)
+_MAX_ACTOR = 320
 
 
 class ActorError(ValueError):
     """``--actor`` is not a ``mailto:`` IRI."""
 
 
-def agent(actor: str | None = None) -> dict[str, Any]:
-    """The xAPI Agent: ``mailto:...`` as its mbox, else this computer's user as an account."""
+def mbox(text: str) -> str:
+    """``text`` if it is one well-formed ``mailto:`` IRI (:data:`_MAILTO`), else :class:`ActorError`."""
+    if len(text) > _MAX_ACTOR or not _MAILTO.fullmatch(text):
+        raise ActorError(f"{_shown(text)}: expected a mailto: address such as mailto:alice@example.org")
+    return text
+
+
+def account(home_page: str, name: str) -> dict[str, str]:
+    """An xAPI account (§2.4.2.1): ``homePage`` an http(s) IRL, ``name`` the learner's login there (printable,
+    no control characters, no line break); else :class:`ActorError`."""
+    if len(home_page) > _MAX_ACTOR or not _HOMEPAGE.fullmatch(home_page):
+        raise ActorError(f"{_shown(home_page)}: expected the account's home page, such as https://lms.example.org/")
+    if not name or len(name) > _MAX_ACTOR or not name.isprintable() or name != name.strip():
+        raise ActorError(f"{_shown(name)}: expected the account name, printable and without spaces around it")
+    return {"homePage": home_page, "name": name}
+
+
+def _shown(text: str) -> str:
+    """``text`` as it may be printed in a one-line error: quoted, controls and line breaks escaped."""
+    return repr(text[:80] + ("…" if len(text) > 80 else ""))
+
+
+def agent(actor: str | None = None, actor_account: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The xAPI Agent: ``mailto:...`` as its mbox, or ``(homePage, name)`` as its account, else this
+    computer's user as an account. Raises :class:`ActorError` for a malformed one."""
     if actor is not None:
-        if not _MAILTO.match(actor):
-            raise ActorError(f"--actor {actor}: expected a mailto: address such as mailto:alice@example.org")
-        return {"objectType": "Agent", "mbox": actor}
+        return {"objectType": "Agent", "mbox": mbox(actor)}
+    if actor_account is not None:
+        return {"objectType": "Agent", "account": account(*actor_account)}
     try:
         user = getpass.getuser()
     except Exception:  # no user name in the environment or the password database

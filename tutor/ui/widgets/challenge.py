@@ -52,6 +52,7 @@ ACTION_VERBS: dict[str, str] = {
     "clear_cookies": "clear_cookies",
     "restart_server": "restart_server",
     "close_browser": "close_browser",
+    "set_cookie": "set_cookie",
 }
 #: Playground actions a challenge does not offer: they change the engine or leave the run.
 OFF_IN_CHALLENGES = frozenset({"toggle_strategy", "options", "reset", "export", "next_kind"})

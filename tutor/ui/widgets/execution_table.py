@@ -29,19 +29,9 @@ from textual.widget import Widget
 
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
+from tutor.ui.columns import column_heading
 from tutor.ui.text import abbreviate, format_value, literal
 
-DEFAULT_HEADINGS = {
-    "step": "#",
-    "event": "event",
-    "actor": "browser",
-    "phase": "phase",
-    "action": "action",
-    "cookie_present": "cookie?",
-    "session_id": "session ID",
-    "user": "user",
-    "result": "result",
-}
 #: The heading of the Step column the table adds when the lesson's columns have none.
 STEP_HEADING = "Step"
 #: A word this long made only of ID/token characters is "long by nature": shortened in the middle.
@@ -55,10 +45,6 @@ GUTTER = 2  # the marker column on the left: "▶ " on the current row, "+ " on 
 #: The style of the blank cells between and after values. It looks like no style, but it is not equal to
 #: the values' style, so exporters that merge equal-styled runs (Rich's SVG) keep each value where it is.
 PAD = Style(meta={"pad": True})
-
-
-def column_heading(column: Column) -> str:
-    return column.heading or DEFAULT_HEADINGS.get(column.field, column.field)
 
 
 def cell_text(value: str) -> str:
@@ -383,7 +369,18 @@ class ExecutionTable(StepTable, can_focus=True):
             return lines[y]
         return Strip.blank(width, self.rich_style)
 
+    def full_height(self, width: int) -> int:
+        """Lines the header and every step's row take at ``width`` (the whole lesson revealed)."""
+        self._layout(width)
+        return len(self._header) + sum(len(self._row_lines(i)) for i in range(len(self._steps)))
+
+    #: (width, container height) -> the table's height, set by the walkthrough on tall terminals (its
+    #: height then depends on every step, not the ones revealed: a step never changes it)
+    height_for = None
+
     def get_content_height(self, container, viewport, width: int) -> int:
+        if self.height_for is not None:
+            return self.height_for(width, container.height)
         self._layout(width)
         return len(self._header) + sum(len(self._row_lines(i)) for i in range(self.upto))
 

@@ -1,13 +1,14 @@
-"""The concept flow: boxes and arrows left to right, or a one-line breadcrumb.
+"""The concept flow: the lesson's graph (layers left to right, branches labelled), or a one-line breadcrumb.
 
-One widget draws the whole diagram as text (no widget per box), in one of two layouts chosen from the
+One widget draws the whole diagram as text (no widget per node), in one of two layouts chosen from the
 terminal's size when it is made (and again when the terminal is resized):
 
-* ``-boxes``: a box per node in a row, labels wrapped inside at word boundaries (a word is never broken:
-  when the longest word does not fit a box, the breadcrumb is used instead); under the row, the labelled
-  branches leaving the current node (``↪ no cookie → Create a new session``), then the caption on its own
-  lines;
-* ``-compact``: one line, the current node with its neighbours and the current node's branches.
+* ``-boxes``: the authored graph (:mod:`tutor.lesson.flow_layout` lays it out, :mod:`.flow_graph` draws
+  it): a column per layer, each branch with its label, the current step's node highlighted; labels wrap
+  at word boundaries (a word is never broken: when the graph does not fit, the breadcrumb is used
+  instead); then the caption on its own lines;
+* ``-compact``: one line, the current node after the node leading to it, then the current node's
+  labelled branches (``↪ no cookie → Create a new session``).
 
 A step changes neither layout nor height: it repaints the diagram without a layout pass.
 """
@@ -22,41 +23,20 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from tutor.lesson.flow_layout import layout
 from tutor.lesson.model import Flow
 from tutor.ui.text import visible
+from tutor.ui.widgets.flow_graph import BLANK, LABEL, LINE, Grid, draw, wrap_words
 
 LAYOUTS = ("-boxes", "-compact")
-#: On terminals shorter than this the flow is a one-line breadcrumb (rows are worth more than boxes).
+#: On terminals shorter than this the flow is a one-line breadcrumb (rows are worth more than a graph).
 COMPACT_BELOW_HEIGHT = 34
-#: The narrowest a box may be (border and padding included).
-MIN_BOX_WIDTH = 12
-#: The widest a box is drawn.
-MAX_BOX_WIDTH = 30
-ARROW = " ─▶ "
 #: A node's label in the breadcrumb is cut to this many cells (with "…").
 CRUMB_LABEL_WIDTH = 28
 #: A branch's target is shortened to no fewer cells than this (else the branch is counted, not shown).
 MIN_TARGET = 10
-#: The caption under the boxes takes at most this many lines.
+#: The caption under the graph takes at most this many lines.
 CAPTION_LINES = 2
-
-
-def wrap_words(text: str, width: int) -> list[str] | None:
-    """``text`` wrapped at spaces into lines of at most ``width`` cells; None when a word is wider."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if cell_len(word) > width:
-            return None
-        if not line:
-            line = word
-        elif cell_len(line) + 1 + cell_len(word) <= width:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = word
-    lines.append(line)
-    return lines
 
 
 class FlowDiagram(Widget):
@@ -85,6 +65,9 @@ class FlowDiagram(Widget):
             if a is not None and edge.label:
                 self.branches.setdefault(a, []).append((visible(edge.label), names.get(edge.to, edge.to)))
         self.caption = visible(flow.caption or "")
+        ids = [n.id for n in flow.nodes]
+        self.graph = layout(ids, [(e.from_, e.to, e.label) for e in flow.edges])
+        self._grids: dict[int, Grid | None] = {}
         # the layout is chosen now, from the terminal's size, so the first style pass is the last one
         try:
             size = self.app.size
@@ -94,24 +77,16 @@ class FlowDiagram(Widget):
         self.add_class(self.layout_class)
 
     # -- layout -------------------------------------------------------------------------------------
-    def _box_width(self, width: int) -> int:
-        count = max(1, len(self.labels))
-        return min(MAX_BOX_WIDTH, (width - 2 - len(ARROW) * (count - 1)) // count)
-
-    def _box_lines(self, width: int) -> list[list[str]] | None:
-        """Each label wrapped inside its box at this terminal width; None when the boxes do not fit."""
-        box = self._box_width(width)
-        if box < MIN_BOX_WIDTH:
-            return None
-        wrapped = [wrap_words(label, box - 4) for label in self.labels]
-        if any(lines is None for lines in wrapped):
-            return None
-        return wrapped  # type: ignore[return-value]
+    def _grid(self, width: int) -> Grid | None:
+        """The graph drawn in ``width`` cells (its shape; the highlight is applied when painting)."""
+        if width not in self._grids:
+            self._grids[width] = draw(self.graph, self.labels, width - 1)
+        return self._grids[width]
 
     def choose_layout(self, width: int, height: int) -> str:
         if height and height < COMPACT_BELOW_HEIGHT:
             return "-compact"
-        if width and self._box_lines(width) is None:
+        if width and self._grid(width) is None:
             return "-compact"
         return "-boxes"
 
@@ -153,11 +128,10 @@ class FlowDiagram(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:
         if self.layout_class == "-compact":
             return 1
-        boxes = self._box_lines(width) or [[""]]
-        height = 2 + max(len(lines) for lines in boxes)
-        if self.branches:
-            height += 1
-        return height + len(self._caption_lines(self.app.console, width))
+        grid = self._grid(width)
+        if grid is None:
+            return 1
+        return len(grid.rows) + len(grid.back) + len(self._caption_lines(self.app.console, width))
 
     # -- drawing ------------------------------------------------------------------------------------
     def _branch_text(self, width: int | None = None) -> Text:
@@ -205,40 +179,24 @@ class FlowDiagram(Widget):
         arrow = self.get_component_rich_style("flow-diagram--arrow")
         edge = self.get_component_rich_style("flow-diagram--edge")
         caption = self.get_component_rich_style("flow-diagram--caption")
-        if self.layout_class == "-compact" or not width:
+        grid = self._grid(width) if self.layout_class != "-compact" and width else None
+        if grid is None:
             return self._crumb(width, node, current, arrow, edge)
-        boxes = self._box_lines(width)
-        if boxes is None:
-            return self._crumb(width, node, current, arrow, edge)
-        box = self._box_width(width)
-        inner = max(len(lines) for lines in boxes)
-        middle = 1 + (inner - 1) // 2
+        here = set(self._current)
+        styles = {LINE: arrow, LABEL: edge, BLANK: Style()}
         out = Text(no_wrap=True, overflow="crop", end="")
-        for y in range(inner + 2):
+        for y, runs in enumerate(grid.rows):
             if y:
                 out.append("\n")
             out.append(" ")
-            for i, lines in enumerate(boxes):
-                if i:
-                    out.append(ARROW if y == middle else " " * len(ARROW), arrow)
-                here = i in self._current
-                style = current if here else node
-                h, v, tl, tr, bl, br = ("━", "┃", "┏", "┓", "┗", "┛") if here else ("─", "│", "╭", "╮", "╰", "╯")
-                if y == 0:
-                    out.append(tl + h * (box - 2) + tr, style)
-                elif y == inner + 1:
-                    out.append(bl + h * (box - 2) + br, style)
+            for text, kind in runs:
+                if isinstance(kind, int):  # a node's cells: the current step's node is highlighted
+                    out.append(text, current if kind in here else node)
                 else:
-                    top = (inner - len(lines)) // 2
-                    label = lines[y - 1 - top] if 0 <= y - 1 - top < len(lines) else ""
-                    pad = box - 4 - cell_len(label)
-                    out.append(v, style)
-                    out.append(" " + " " * (pad // 2) + label + " " * (pad - pad // 2) + " ", style)
-                    out.append(v, style)
-        if self.branches:
-            branch = self._branch_text(width - 1)
+                    out.append(text, styles[kind])
+        for line in grid.back:
             out.append("\n ")
-            out.append_text(Text(branch.plain, style=edge) if branch.plain else Text(""))
+            out.append(line, arrow)
         for line in self._caption_lines(self.app.console, width):
             out.append("\n ")
             out.append(line.plain, caption)
@@ -251,12 +209,17 @@ class FlowDiagram(Widget):
         is too narrow, the labels are cut to :data:`CRUMB_LABEL_WIDTH`, then the neighbours go (the
         current node stays), then the branches' targets are shortened; a branch label is never cut."""
         here = self._current or [0]
-        with_neighbours = sorted({j for i in here for j in (i - 1, i, i + 1) if 0 <= j < len(self.labels)})
+        # the neighbours in the graph, not in file order: the node leading here, and (when no labelled
+        # branch says where the path goes) the node it leads to
+        layer = {s.node: x for x, slots in enumerate(self.graph.layers) for s in slots}
+        before = [p for i in here for p in self.graph.predecessors(i) if layer[p] < layer[i] and p not in here]
+        after = [b for i in here if i not in self.branches for b, _ in self.graph.successors(i)[:1]]
+        with_neighbours = list(dict.fromkeys(before[:1] + list(here) + [b for b in after if b not in here][:1]))
         branch = self._branch_text()
         gap = 3 if branch.plain else 0
         text = Text()
-        for near, cap in ((with_neighbours, None), (with_neighbours, CRUMB_LABEL_WIDTH), (sorted(set(here)), None),
-                          (sorted(set(here)), CRUMB_LABEL_WIDTH)):
+        for near, cap in ((with_neighbours, None), (with_neighbours, CRUMB_LABEL_WIDTH), (list(here), None),
+                          (list(here), CRUMB_LABEL_WIDTH)):
             text = self._crumb_nodes(near, node, current, arrow, cap)
             if not width or cell_len(text.plain) + gap + cell_len(branch.plain) <= width:
                 break
@@ -272,7 +235,7 @@ class FlowDiagram(Widget):
     def _crumb_nodes(self, near: list[int], node: Style, current: Style, arrow: Style, cap: int | None) -> Text:
         nodes = self.labels
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        if near and near[0] > 0:
+        if near and any(self._layer_of(p) < self._layer_of(near[0]) for p in self.graph.predecessors(near[0])):
             text.append("… › ", arrow)
         for n, i in enumerate(near):
             if n:
@@ -281,9 +244,12 @@ class FlowDiagram(Widget):
             if cap is not None:
                 label.truncate(cap, overflow="ellipsis")
             text.append(f" {label.plain} ", current if i in self._current else node)
-        if near and near[-1] < len(nodes) - 1:
+        if near and self.graph.successors(near[-1]) and near[-1] not in self.branches:
             text.append(" › …", arrow)
         return text
+
+    def _layer_of(self, node: int) -> int:
+        return next(x for x, slots in enumerate(self.graph.layers) if any(s.node == node for s in slots))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -18,6 +18,7 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
         _k("d", "request('GET /dashboard')", "Send GET /dashboard", "GET /dashboard"),
         _k("a", "request('GET /api/session')", "Send GET /api/session", "GET /api/session"),
         _k("t", "request('POST /transfer')", "Send POST /transfer (a form post)", "POST /transfer"),
+        _k("S", "set_cookie", "Answer GET / with a Set-Cookie header you write", "Set-Cookie"),
     )),
     KeyGroup("log in", (
         _k("l", "login(True)", "Log in as the chosen user", "log in"),

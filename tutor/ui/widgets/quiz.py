@@ -41,7 +41,7 @@ from textual.widgets import Static
 from tutor.lesson import grading
 from tutor.progress import ProgressError
 from tutor.review import context_step
-from tutor.ui.screens.dialogs import Choice, ConfirmScreen
+from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
 from tutor.ui.text import format_value_full, literal
-from tutor.ui.widgets.execution_table import column_heading
+from tutor.ui.columns import column_heading
 
 
 def step_values(step: Step, columns: list[Column] | tuple[Column, ...]) -> Text:

@@ -27,7 +27,7 @@ LETTERS = "abcdef"
 
 def verdict_text(question: Question, chosen: list[int], correct: bool) -> Text:
     """"✓ Right." / "✗ Not quite." with the chosen choices' feedback (and the right answer when wrong)."""
-    feedback = [question.choices[i].feedback for i in chosen if question.choices[i].feedback]
+    feedback = [f for i in chosen if (f := question.choices[i].feedback)]
     said = feedback[0].lstrip().lower() if feedback else ""
     # feedback that already says "Right." / "No, ..." is not repeated by the verdict
     repeats = said.startswith(("right", "correct", "yes")) if correct else said.startswith(("no", "not", "wrong"))
@@ -115,7 +115,7 @@ class PredictScreen(ModalScreen[bool]):
             if self.answered is not None:
                 return False
             if action == "choose":
-                return int(parameters[0]) < len(self.order)  # type: ignore[arg-type]
+                return isinstance(parameters[0], int) and parameters[0] < len(self.order)
         if action == "continue":
             return self.answered is not None
         return True
