@@ -158,7 +158,7 @@ def test_explain_names_the_fields_of_the_closest_step_that_differ():
         why = explain(_goal(ATTACKER_IN), sim.trace)
         assert why.startswith("no step matches; the closest is step ")
         assert "expected `user: alice`, found `null`" in why
-        assert "expected `status: 200`, found `302`" in why
+        assert "expected `status: 200`, found `307`" in why
         assert "actor" not in why.split(":", 2)[-1].split(")", 1)[-1]  # only the fields that differ
 
 
