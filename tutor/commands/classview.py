@@ -46,7 +46,7 @@ def run_class(args: argparse.Namespace, fmt: str, lessons: Any, pass_mark: float
     found = class_learners(args)
     if isinstance(found, int):
         return found
-    from tutor.commands import progress as single
+    from tutor.commands import progress_report as single
 
     catalog = single._lessons(lessons)
     steps = {entry.id: single._step_count(entry.path) for entry in catalog}
@@ -101,7 +101,7 @@ def _in_memory(store: Any) -> Any:
 
 
 def _rows(name: str, store: Any, steps: dict[str, int | None]) -> list[list[str]]:
-    from tutor.commands import progress as single
+    from tutor.commands import progress_report as single
     from tutor.lesson.visible import visible
 
     copy = _in_memory(store)
