@@ -257,6 +257,16 @@ class Step:
             return getattr(self, name)
         return self.variables.get(name)
 
+    def summary(self) -> str:
+        """``action → result`` in one line, without saying a status twice: ``Send 307 → /login`` (the
+        result ``307 → /login`` repeats the action's status), ``Send 200 OK``, ``Receive GET / → …``."""
+        status = self.action.rsplit(" ", 1)[-1]
+        result = self.result
+        if status.isdigit() and (result == status or result.startswith(status + " ")):
+            rest = result[len(status):].strip()
+            return f"{self.action} {rest}" if rest else self.action
+        return f"{self.action} → {result}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "step": self.step,

@@ -213,7 +213,7 @@ class _Where:
 
 
 def _step_text(step: Step) -> str:
-    return f"step {step.step} ({step.actor}: {step.action} → {step.result})"
+    return f"step {step.step} ({step.actor}: {step.summary()})"
 
 
 def _walk_goals(goal: Goal, path: tuple) -> Iterator[tuple[Goal, tuple]]:
