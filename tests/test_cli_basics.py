@@ -10,7 +10,7 @@ import pytest
 from tutor import __version__
 from tutor.cli import build_parser, main
 
-SUBCOMMANDS = ["open", "simulate", "check", "new", "schema", "show", "list", "progress", "review", "serve"]
+SUBCOMMANDS = ["open", "simulate", "cookie", "check", "new", "schema", "show", "list", "progress", "review", "serve"]
 
 
 def test_version(capsys):

@@ -61,10 +61,12 @@ def verb_args(strategy: str) -> dict:
         "clear_cookies": st.none(),
         "restart_server": st.none(),
         "close_browser": st.none(),
+        # hand-written headers: anything at all, one or a list (check_scenario refuses what is not a header)
+        "set_cookie": st.one_of(st.text(max_size=60), st.lists(st.text(max_size=40), min_size=1, max_size=4)),
     }
 
 
-BROWSER_VERBS = {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"}
+BROWSER_VERBS = {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie"}
 
 
 @st.composite

@@ -183,6 +183,31 @@ async def test_clock_keys_and_the_duration_prompt():
 
 
 @sync
+async def test_the_set_cookie_key_asks_for_a_header_and_plays_it():
+    app = PlaygroundHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press(*"Set-Cookie: a=1", "enter")  # not a header value: the prompt stays with an error
+        await pilot.pause()
+        assert "it starts with 'Set-Cookie:'" in str(app.screen.query_one("#pg-prompt-error").render())
+        app.screen.query_one("#pg-prompt-input").value = "theme=dark; Expires=Wed, 31 Dec 2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert v.events[-1].set_cookie == "theme=dark; Expires=Wed, 31 Dec 2026"
+        store = v.steps[-1]
+        assert store.phase == "store_cookie"
+        assert store.result == "theme stored [Expires=Wed, 31 Dec 2026 is not a cookie-date: attribute ignored]"
+        assert store.variables["jar.browser"] == ["theme=dark; Path=/; Session"]
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing played
+        await pilot.pause()
+        assert len(v.events) == 1
+
+
+@sync
 async def test_cross_site_and_http_modifiers():
     app = PlaygroundHost()
     async with app.run_test(size=(80, 24)) as pilot:

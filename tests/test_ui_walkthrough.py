@@ -672,13 +672,13 @@ async def test_short_terminals_give_the_table_more_rows_than_the_band() -> None:
 
 @sync
 async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_reads_the_rest() -> None:
-    """At 80×24 the narration takes at most SHORT_MAX_LINES lines; step 6 of session-lifecycle is longer,
+    """At 60×20 the narration takes at most what the table leaves; step 6 of session-lifecycle is longer,
     so it ends in the "reads the rest" line, and Enter opens the step's dialog with the whole narration."""
     from tutor.ui.modals.dialogs import ValueScreen
-    from tutor.ui.widgets.narration import MORE, SHORT_MAX_LINES, Narration, narration_for
+    from tutor.ui.widgets.narration import MORE, Narration, narration_for
 
     app = app_for(["open", "session-lifecycle"])
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         walk, _, _ = parts(app)
         walk.answers.update({s: ((0,), True) for s in walk.predicts})
@@ -686,7 +686,7 @@ async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_re
         for step in range(1, walk.total + 1):
             walk.go(step)
             await pilot.pause()
-            assert narration.region.height <= SHORT_MAX_LINES
+            assert narration.region.height <= narration.short_limit
             assert widget_text(narration).endswith(MORE) == narration.cut
         walk.go(6)
         await pilot.pause()
@@ -697,6 +697,32 @@ async def test_a_long_narration_on_a_short_terminal_shows_its_start_and_enter_re
         assert isinstance(dialog, ValueScreen)
         whole = static_text(dialog.query_one("#value-narration"))
         assert whole == narration_for(walk.lesson, walk.steps[5])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+def test_at_80x24_and_100x30_no_lesson_cuts_its_narration_and_the_table_keeps_its_rows(size) -> None:
+    """Every built-in lesson, every step (with the longest verdict): the narration shows its whole text
+    (never the "reads the rest" line), and the execution table keeps at least TABLE_KEEPS rows."""
+    import asyncio
+
+    from tutor.lesson import catalog
+    from tutor.ui.widgets.narration import MORE, TABLE_KEEPS, Narration
+
+    async def run(lesson: str) -> None:
+        app = app_for(["open", lesson])
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            walk, table, _ = parts(app)
+            walk.answers.update({s: ((0,), False) for s in walk.predicts})
+            narration = walk.query_one(Narration)
+            assert table.region.height >= TABLE_KEEPS, f"{lesson}: table {table.region.height} rows at {size}"
+            for step in range(1, walk.total + 1):
+                walk.go(step)
+                await pilot.pause()
+                assert not narration.cut and MORE not in widget_text(narration), f"{lesson} step {step} at {size}"
+
+    for lesson in [entry.id for entry in catalog.entries([]) if entry.valid]:
+        asyncio.run(run(lesson))
 
 
 def test_every_lesson_at_120x40_shows_the_whole_tracker_and_a_narration_that_fits_or_says_where_the_rest_is() -> None:

@@ -12,6 +12,7 @@ import os
 import sys
 
 from tutor import __version__
+from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 from tutor.lesson.modes import MODE_NAMES
 
 
@@ -88,6 +89,26 @@ def build_parser() -> argparse.ArgumentParser:
                      "tutor simulate theft.yaml --format json > trace.json",
                  ])
     p.add_argument("file", metavar="FILE", help="a scenario YAML file (engine: and events:)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = _command(sub, "cookie", "what browsers do with a Set-Cookie header",
+                 "For each Set-Cookie header value: stored or refused in each browser kind, and why (RFC 6265bis,\n"
+                 "in the words of the rule), then which requests would carry it: a same-site GET, a cross-site\n"
+                 "GET (a link), a cross-site POST (a form) and a cross-site image or fetch (third-party).", [
+                     "tutor cookie 'sid=1; Domain=.org; Secure'",
+                     "tutor cookie 'theme=dark; Expires=Fri 07 Aug 2019' 'sid=abc; HttpOnly; Secure; SameSite=Lax'",
+                     "tutor cookie 'sid=1; Secure; SameSite=None' --browser chromium --third-party block",
+                     "tutor cookie 'sid=1; Path=/app' --url http://shop.example/app/cart --format json",
+                 ])
+    p.add_argument("headers", metavar="HEADER", nargs="+",
+                   help="a Set-Cookie header's value (quote it: NAME=VALUE; attributes); each is judged on its own")
+    p.add_argument("--url", default="https://app.example/",
+                   help="where the response came from (default: https://app.example/); the requests go there too")
+    p.add_argument("--browser", choices=BROWSER_KINDS, default=None,
+                   help="only this browser kind (default: chromium, firefox and safari)")
+    p.add_argument("--third-party", choices=THIRD_PARTY_POLICY_NAMES, default=None,
+                   help="cookies on cross-site images/fetches: allow, block or partition "
+                        "(default from the kind: chromium allow, firefox partition, safari block)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = _command(sub, "check", "validate lesson files",

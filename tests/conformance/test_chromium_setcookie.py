@@ -32,6 +32,10 @@ CASES = [
     ("home.example.org", "/cookie-parser", ["foo", "bar"], [("", "bar", "home.example.org", "/")], True),
     ("home.example.org", "/cookie-parser", ["a=1; Domain=.org"], [], True),  # a public suffix
     ("home.example.org", "/cookie-parser", ["a=1; Domain=..home.example.org"], [], True),  # one dot stripped
+    # the lesson cookie-attributes' hand-written header: "example" is in no list, but an unknown TLD is
+    # a public suffix (the PSL's default rule "*"), so Domain=example from app.example is refused
+    ("app.example", "/", ["site=1; Domain=example"], [], True),
+    ("app.example", "/", ["theme=dark; Expires=Wed, 31 Dec 2026"], [("theme", "dark", "app.example", "/")], True),
     ("home.example.org", "/cookie-parser", ["httponly=1", "@a=bar", 'b="x y"'],
      [("httponly", "1", "home.example.org", "/"), ("@a", "bar", "home.example.org", "/"), ("b", '"x y"', "home.example.org", "/")], True),
     ("home.example.org", "/cookie-parser", ["AAA=BB\x01ZYX"], [], True),  # a CTL: §5.6 step 1

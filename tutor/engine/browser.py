@@ -19,8 +19,9 @@ class Request:
     """The cookies that came with the request, name → value (the first of a name wins)."""
     cookie_header: str = ""
     same_site_rule: str | None = None
-    """A cross-site request: the SameSite rule that decided whether the watched cookie (the session
-    cookie) went with it, in words; ``None`` for a same-site request or when there was no such cookie."""
+    """A cross-site request: the rule that decided whether the watched cookie (the session cookie) went
+    with it, in words — the browser's third-party policy for a subresource request that blocks or
+    partitions, else SameSite; ``None`` for a same-site request or when there was no such cookie."""
 
     @property
     def line(self) -> str:
@@ -30,10 +31,10 @@ class Request:
 class Browser:
     """One browser (the learner's, a phone, an attacker's ...) talking to one host."""
 
-    def __init__(self, name: str, host: str, kind: str = "chromium") -> None:
+    def __init__(self, name: str, host: str, kind: str = "chromium", third_party: str | None = None) -> None:
         self.name = name
         self.host = host
-        self.jar = CookieJar(kind)
+        self.jar = CookieJar(kind, third_party)
 
     @property
     def kind(self) -> str:
@@ -43,6 +44,16 @@ class Browser:
     @kind.setter
     def kind(self, kind: str) -> None:
         self.jar.kind = kind
+
+    @property
+    def third_party(self) -> str:
+        """``allow``, ``block`` or ``partition``: cookies on cross-site subresource requests (the one
+        set, else the kind's default)."""
+        return self.jar.third_party
+
+    @third_party.setter
+    def third_party(self, policy: str | None) -> None:
+        self.jar.third_party = policy
 
     def build_request(
         self,
@@ -66,6 +77,9 @@ class Browser:
             cookies.setdefault(c.name, c.value)
         rule = None
         if cross_site and watch is not None:
+            # the third-party policy comes first: it decides for every cookie (see CookieJar.cookies_for)
+            rule = self.jar.third_party_rule(cross_site=cross_site, top_level=top_level)
+        if rule is None and cross_site and watch is not None:
             # the watched cookie as a same-site request would carry it: SameSite alone decides the rest
             candidates = self.jar.cookies_for(host=self.host, path=path, scheme=scheme, now=now, method=method)
             watched = next((c for c in candidates if c.name == watch), None)
@@ -85,7 +99,10 @@ class Browser:
     def store_cookies(self, headers: list[str], request: Request, now: int) -> list[StoreOutcome]:
         """Apply a response's ``Set-Cookie`` headers to the jar, in order."""
         return [
-            self.jar.set_from_header(h, host=self.host, path=request.path, scheme=request.scheme, now=now)
+            self.jar.set_from_header(
+                h, host=self.host, path=request.path, scheme=request.scheme, now=now,
+                cross_site=request.cross_site, top_level=request.top_level,
+            )
             for h in headers
         ]
 

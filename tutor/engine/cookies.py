@@ -22,6 +22,19 @@ Rules modelled:
   cross-site POST (the "Lax+POST" exception); firefox and safari treat it as ``None``.
   ``SameSite=None`` without ``Secure`` is rejected by chromium and firefox, kept by safari.
   :meth:`CookieJar.same_site_rule` says which rule decided, in words.
+- Third-party contexts come *before* SameSite: a cross-site request that is not a top-level navigation
+  (an image, a fetch, an iframe on another site's page) follows the browser's third-party policy
+  (:data:`THIRD_PARTY_DEFAULTS`, :meth:`CookieJar.third_party_rule`). ``allow`` leaves it to SameSite;
+  ``block`` sends no cookie and stores none; ``partition`` sends none of the site's own (first-party)
+  cookies, and a cookie set in that context goes to a partition keyed by the top-level site, not into
+  the site's jar (the model keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
+  Sources: Firefox's Total Cookie Protection, on by default for every user since Firefox 103 (2022),
+  measured on Firefox ESR 153; Safari blocks all third-party cookies since Safari 13.1 (WebKit ITP,
+  2020); Chrome allows them in normal windows, blocks them in incognito windows (Chrome 83+) and when
+  the user turns them off; measured headless Chromium 156 (Debian) blocked them.
+- A cookie set by the response to such a request in ``allow`` mode is kept only when its SameSite is
+  (or, by the kind's default, counts as) ``None`` (RFC 6265bis §5.7, the storage model's same-site-flag
+  step; WPT ``cookies/samesite/iframe`` cases).
 - Name + value longer than 4096 bytes: the cookie is ignored.
 - Prefixes (case-insensitive): ``__Secure-`` needs ``Secure``; ``__Host-`` needs ``Secure``, ``Path=/``
   and no ``Domain``.
@@ -34,12 +47,14 @@ Rules modelled:
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from types import MappingProxyType
 from urllib.parse import quote
 
 from tutor.engine.clock import format_clock, format_duration
-from tutor.engine.scenario import BROWSER_KINDS
+from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 from tutor.engine.setcookie import (
     EPOCH,
     MAX_COOKIE_BYTES,
@@ -53,6 +68,14 @@ from tutor.engine.setcookie import (
 
 #: Browser kinds, whose cookie rules differ where the standards leave room (see the module docstring).
 KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format's `kind:` type
+#: Third-party cookie policies (the scenario's ``browsers: {NAME: {third_party: ...}}``).
+THIRD_PARTY_POLICIES: tuple[str, ...] = THIRD_PARTY_POLICY_NAMES
+#: Each kind's policy when the scenario does not name one (sources in the module docstring):
+#: chromium allows third-party cookies in a normal window (Chrome 156 default), firefox partitions them
+#: (Total Cookie Protection, default since Firefox 103), safari blocks them (since Safari 13.1).
+THIRD_PARTY_DEFAULTS: Mapping[str, str] = MappingProxyType(
+    {"chromium": "allow", "firefox": "partition", "safari": "block"}
+)
 #: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
 LAX_POST_WINDOW = 120
 
@@ -113,6 +136,22 @@ def attribute_problem(value: str) -> str | None:
         code = ord(ch)
         if code < 0x20 or 0x7F <= code < 0xA0:
             return f"the control character U+{code:04X}"
+    return None
+
+
+def header_problem(header: str) -> str | None:
+    """Why ``header`` cannot be the value of one ``Set-Cookie`` header line at all (``None`` when it
+    can). Whether a browser then *keeps* the cookie is another question, answered by the parser
+    (:mod:`tutor.engine.setcookie`): control characters, a missing name, a bad attribute are its to judge.
+    A field value is one line without CR, LF or NUL (RFC 9110 §5.5), and the value starts after the
+    ``Set-Cookie:`` field name."""
+    if not header.strip(" \t"):
+        return "an empty header: write at least NAME=VALUE"
+    for ch, what in (("\r", "a carriage return"), ("\n", "a line break"), ("\x00", "a NUL character")):
+        if ch in header:
+            return f"{what}: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"
+    if header.lstrip(" \t")[:11].lower() == "set-cookie:":
+        return "it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)"
     return None
 
 
@@ -205,7 +244,8 @@ class StoreOutcome:
 
     name: str
     outcome: str
-    """``stored``, ``replaced``, ``deleted`` or ``rejected``."""
+    """``stored``, ``replaced``, ``deleted``, ``rejected`` or ``partitioned`` (set in a third-party
+    context of a browser that partitions: kept apart from the site's own cookies; the model drops it)."""
     reason: str = ""
     notes: tuple[str, ...] = ()
     """The attributes the browser ignored or reinterpreted, in the words of the rule (see
@@ -225,10 +265,12 @@ class CookieJar:
     """One browser's cookies. ``version`` changes whenever the contents change. ``kind`` (one of
     :data:`KINDS`) is whose rules it follows where browsers differ."""
 
-    def __init__(self, kind: str = "chromium") -> None:
+    def __init__(self, kind: str = "chromium", third_party: str | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown browser kind {kind!r}: expected {', '.join(KINDS)}")
         self._kind = kind
+        self._third_party: str | None = None
+        self.third_party = third_party
         self._cookies: dict[tuple[str, str, str], Cookie] = {}
         self.version = 0
         self._soonest: int | None = None
@@ -255,6 +297,40 @@ class CookieJar:
         if kind != self._kind:
             self._kind = kind
             self._answers_version = -1  # cached answers were worked out with the old rules
+
+    @property
+    def third_party(self) -> str:
+        """The third-party policy in force (``allow``, ``block`` or ``partition``): the one set, else
+        the kind's default (:data:`THIRD_PARTY_DEFAULTS`)."""
+        return self._third_party or THIRD_PARTY_DEFAULTS[self._kind]
+
+    @third_party.setter
+    def third_party(self, policy: str | None) -> None:
+        """``None`` goes back to the kind's default."""
+        if policy is not None and policy not in THIRD_PARTY_POLICIES:
+            raise ValueError(f"unknown third-party policy {policy!r}: expected {', '.join(THIRD_PARTY_POLICIES)}")
+        if policy != self._third_party:
+            self._third_party = policy
+            self._answers_version = -1
+
+    def third_party_rule(self, *, cross_site: bool, top_level: bool) -> str | None:
+        """The third-party policy's verdict on a request, in words, when it keeps every first-party
+        cookie off it (a cross-site request that is not a top-level navigation, with ``block`` or
+        ``partition``); ``None`` when SameSite decides (``allow``, or a same-site or top-level request)."""
+        if not cross_site or top_level:
+            return None
+        policy = self.third_party
+        if policy == "allow":
+            return None
+        source = "default" if self._third_party is None else "setting"
+        if policy == "partition":
+            what = "third-party cookies partitioned"
+            if self._kind == "firefox" and source == "default":
+                what += " (firefox Total Cookie Protection)"
+            else:
+                what += f" ({self._kind} {source})"
+            return f"{what}: no first-party cookie on a cross-site subresource request"
+        return f"third-party cookies blocked ({self._kind} {source}): no cookie on a cross-site subresource request"
 
     def _answers_now(self, now: int) -> dict[tuple, object]:
         """Purge, then the answer cache valid for the current contents."""
@@ -321,6 +397,8 @@ class CookieJar:
     ) -> list[Cookie]:
         """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
         answers = self._answers_now(now)
+        if cross_site and not top_level and self.third_party != "allow":
+            return []  # the third-party policy comes before SameSite (see third_party_rule)
         # a cross-site answer can depend on a cookie's age (chromium's Lax+POST exception): not cached
         key = None if cross_site else ("for", host, path, scheme, method, top_level)
         known = answers.get(key) if key is not None else None
@@ -346,6 +424,37 @@ class CookieJar:
         if key is not None:
             answers[key] = tuple(sent)
         return sent
+
+    def send_rule(
+        self,
+        cookie: Cookie,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        method: str = "GET",
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> tuple[bool, str]:
+        """Whether a request carries ``cookie``, and the rule that decided, in words: the checks
+        :meth:`cookies_for` makes (a test holds the two to the same answers), for one cookie."""
+        if cookie.expired(now):
+            return False, "expired: not sent"
+        if not self._domain_ok(cookie, host):
+            if cookie.host_only:
+                return False, f"host-only cookie of {cookie.domain}: not sent to {host}"
+            return False, f"Domain={cookie.domain} does not match {host}: not sent"
+        if not path_match(path, cookie.path):
+            return False, f"Path={cookie.path} does not match the request path {path}: not sent"
+        if cookie.secure and scheme != "https":
+            return False, "Secure: sent only over https"
+        if not cross_site:
+            return True, "same-site: sent (SameSite does not apply)"
+        policy = self.third_party_rule(cross_site=cross_site, top_level=top_level)
+        if policy is not None:
+            return False, policy
+        return self.same_site_rule(cookie, method=method, top_level=top_level, now=now)
 
     def same_site_rule(self, cookie: Cookie, *, method: str, top_level: bool, now: int) -> tuple[bool, str]:
         """Whether ``cookie`` goes with a *cross-site* request, and the rule that decided, in words:
@@ -392,13 +501,26 @@ class CookieJar:
         return [c.describe() for c in self.all(now)]
 
     # -- writing -------------------------------------------------------------------------------
-    def set_from_header(self, header: str, *, host: str, path: str, scheme: str, now: int) -> StoreOutcome:
-        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``."""
-        return self.receive(
-            parse(header, host=host, path=path, secure=scheme == "https", now=now, kind=self._kind),
-            scheme=scheme,
-            now=now,
-        )
+    def set_from_header(
+        self,
+        header: str,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> StoreOutcome:
+        """Apply one ``Set-Cookie`` header from a response to ``scheme://host/path``: the response to a
+        request that was ``cross_site`` (and a ``top_level`` navigation or not: a cookie set in a
+        third-party context meets :meth:`third_party_refusal` first)."""
+        parsed = parse(header, host=host, path=path, secure=scheme == "https", now=now, kind=self._kind)
+        if cross_site and not top_level and parsed.cookie is not None:
+            refused = self.third_party_refusal(parsed.cookie.name, parsed.cookie.same_site, parsed.reasons)
+            if refused is not None:
+                return refused
+        return self.receive(parsed, scheme=scheme, now=now)
 
     def receive(self, parsed: Outcome, *, scheme: str, now: int) -> StoreOutcome:
         """Store what :func:`tutor.engine.setcookie.parse` made of a header (RFC 6265bis §5.7 steps 16,
@@ -449,6 +571,30 @@ class CookieJar:
             for c in self._cookies.values()
         )
 
+    def third_party_refusal(
+        self, name: str, same_site: str | None, notes: tuple[str, ...] = ()
+    ) -> StoreOutcome | None:
+        """What happens to cookie ``name`` (with this SameSite attribute, ``None`` when absent) set by
+        the response to a cross-site request that is not a top-level navigation: ``None`` when it is
+        stored as usual. ``block``: refused; ``partition``: it would go to the top-level site's
+        partition, not this jar; ``allow``: refused unless its SameSite is (or counts as) None
+        (RFC 6265bis §5.7)."""
+        policy = self.third_party
+        source = "default" if self._third_party is None else "setting"
+        if policy == "block":
+            return StoreOutcome(name, "rejected", f"third-party cookies blocked ({self._kind} {source})", notes)
+        if policy == "partition":
+            return StoreOutcome(
+                name, "partitioned",
+                "set in a third-party context: kept only in the other site's partition, not in this jar",
+                notes,
+            )
+        effective = same_site if same_site is not None else ("lax" if self._kind == "chromium" else "none")
+        if effective != "none":
+            shown = f"SameSite={effective.capitalize()}" if same_site is not None else "SameSite unset → Lax (chromium default)"
+            return StoreOutcome(name, "rejected", f"{shown}: cannot be set by a cross-site subresource response", notes)
+        return None
+
     def put(self, cookie: Cookie) -> None:
         """Put a cookie in directly (devtools, a stolen cookie): replaces one with the same key."""
         old = self._cookies.get(cookie.key)
@@ -494,6 +640,8 @@ __all__ = [
     "LAX_POST_WINDOW",
     "MAX_COOKIE_BYTES",
     "MAX_LIFETIME",
+    "THIRD_PARTY_DEFAULTS",
+    "THIRD_PARTY_POLICIES",
     "Cookie",
     "CookieJar",
     "StoreOutcome",
@@ -502,5 +650,6 @@ __all__ = [
     "build_set_cookie",
     "default_path",
     "domain_match",
+    "header_problem",
     "path_match",
 ]

@@ -37,6 +37,11 @@ BrowserName = Annotated[
     str,
     Meta(pattern=BROWSER_NAME_PATTERN, description="A browser's name, e.g. browser, phone, attacker."),
 ]
+#: The value of one ``Set-Cookie`` header as written by hand (``sid=1; Secure; Domain=.org``), or a list
+#: of them (one response with several headers). What is not a header value at all is a problem of
+#: ``check_scenario`` (see ``tutor.engine.cookies.header_problem``).
+SetCookieHeader = Annotated[str, Meta(description="A Set-Cookie header value, e.g. `sid=1; Secure; SameSite=Lax`.")]
+SetCookieHeaders = SetCookieHeader | Annotated[list[SetCookieHeader], Meta(min_length=1, max_length=50)]
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
 Mark = Annotated[
     str,
@@ -101,6 +106,10 @@ class EngineOptions(Struct, **_STRUCT):
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).
 BrowserKind = Literal["chromium", "firefox", "safari"]
 BROWSER_KINDS: tuple[str, ...] = get_args(BrowserKind)
+#: What a browser does with cookies on a cross-site request that is not a top-level navigation (an
+#: image, a fetch, an iframe): see tutor/engine/cookies.py (``THIRD_PARTY_DEFAULTS``, with sources).
+ThirdPartyPolicy = Literal["allow", "block", "partition"]
+THIRD_PARTY_POLICY_NAMES: tuple[str, ...] = get_args(ThirdPartyPolicy)
 
 
 class BrowserOptions(Struct, **_STRUCT):
@@ -110,6 +119,12 @@ class BrowserOptions(Struct, **_STRUCT):
     """Whose cookie rules it follows: chromium (Chrome, Edge, Opera), firefox or safari. A missing
     SameSite is Lax in chromium (with a 2-minute Lax+POST exception) and None in firefox and safari;
     SameSite=None without Secure is rejected by chromium and firefox, accepted by safari."""
+    third_party: ThirdPartyPolicy | None = None
+    """Cookies on a cross-site request that is not a top-level navigation (an image, a fetch, an
+    iframe), decided before SameSite: `allow` (SameSite decides), `block` (none sent, none stored),
+    `partition` (none of the site's own cookies sent; Firefox's Total Cookie Protection). Default from
+    the kind: chromium allow (a normal window; incognito and headless Chromium block), firefox
+    partition, safari block."""
 
 
 class Tamper(Struct, **_STRUCT):
@@ -158,6 +173,10 @@ class Event(Struct, **_STRUCT):
     close_browser: None | UnsetType = UNSET
     """The browser (`as:`) is closed and reopened: its session cookies (no Max-Age/Expires) are gone,
     persistent ones stay."""
+    set_cookie: SetCookieHeaders | UnsetType = UNSET
+    """The browser (`as:`) sends GET / and the server answers with exactly this `Set-Cookie` header value
+    (or these, a list: one response with several headers) instead of its own; the browser applies each as
+    it would any, so a hand-written header shows what a browser stores, changes or refuses."""
     # modifiers
     as_: BrowserName = field(name="as", default="browser")
     """The browser that acts; `browser` is the default one, others are created on first use."""
@@ -222,19 +241,22 @@ VERBS: tuple[str, ...] = (
     "clear_cookies",
     "restart_server",
     "close_browser",
+    "set_cookie",
 )
 #: Verbs that take no argument, so they may be written as a bare string (``- logout``).
 BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server", "close_browser"})
 #: Modifiers that only make sense with some verbs.
 VERB_MODIFIERS: dict[str, frozenset[str]] = {
-    "cross_site": frozenset({"request", "login", "logout"}),
-    "top_level": frozenset({"request", "login", "logout"}),
-    "scheme": frozenset({"request", "login", "logout"}),
+    "cross_site": frozenset({"request", "login", "logout", "set_cookie"}),
+    "top_level": frozenset({"request", "login", "logout", "set_cookie"}),
+    "scheme": frozenset({"request", "login", "logout", "set_cookie"}),
     "password": frozenset({"login"}),
     "remember": frozenset({"login"}),
 }
 #: Verbs a browser plays (its `as:` names it); the others happen to the clock, the server, or between jars.
-BROWSER_VERBS: frozenset[str] = frozenset({"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser"})
+BROWSER_VERBS: frozenset[str] = frozenset(
+    {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie"}
+)
 #: Each modifier's default, read from :class:`Event`'s own fields (so it cannot drift from them).
 MODIFIER_DEFAULTS: dict[str, object] = {f.name: f.default for f in structs.fields(Event) if f.name in VERB_MODIFIERS}
 
@@ -254,6 +276,14 @@ def event_verb(event: Event) -> str:
         if getattr(event, verb) is not UNSET:
             return verb
     raise ValueError("event has no verb")
+
+
+def set_cookie_headers(event: Event) -> list[str]:
+    """A ``set_cookie`` event's header values as a list (one string is a list of one)."""
+    value = event.set_cookie
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
 
 
 def normalise_event(event: str | Event) -> Event:
@@ -279,11 +309,16 @@ __all__ = [
     "Mark",
     "OptionalDuration",
     "Scenario",
+    "SetCookieHeader",
+    "SetCookieHeaders",
     "Steal",
+    "THIRD_PARTY_POLICY_NAMES",
     "Tamper",
+    "ThirdPartyPolicy",
     "VERBS",
     "VERB_MODIFIERS",
     "Xss",
     "event_verb",
     "normalise_event",
+    "set_cookie_headers",
 ]

@@ -17,20 +17,23 @@ from msgspec import UNSET
 
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
-from tutor.engine.cookies import Cookie, attribute_problem
+from tutor.engine.cookies import Cookie, attribute_problem, header_problem
 from tutor.engine.ids import IdGenerator, abbreviate
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
     BARE_VERBS,
     BROWSER_KINDS,
     MODIFIER_DEFAULTS,
+    THIRD_PARTY_POLICY_NAMES,
     VERB_MODIFIERS,
     VERBS,
+    BrowserOptions,
     EngineOptions,
     Event,
     Scenario,
     event_verb,
     normalise_event,
+    set_cookie_headers,
 )
 from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
 from tutor.engine.store import SessionStore, open_store
@@ -62,14 +65,23 @@ class ScenarioProblem:
 class Simulation:
     """A running model: browsers, a server, a store and a virtual clock."""
 
-    def __init__(self, options: EngineOptions | None = None, browsers: Mapping[str, str] | None = None) -> None:
-        """``browsers``: browser name → kind (``chromium``, ``firefox``, ``safari``), as a scenario's
-        top-level ``browsers:`` declares them; every other browser is chromium."""
+    def __init__(
+        self, options: EngineOptions | None = None, browsers: Mapping[str, str | BrowserOptions] | None = None
+    ) -> None:
+        """``browsers``: browser name → kind (``chromium``, ``firefox``, ``safari``) or the
+        :class:`BrowserOptions` a scenario's top-level ``browsers:`` declares (kind and third-party
+        policy); every other browser is chromium with chromium's default policy."""
         self.options = options if options is not None else EngineOptions()
         self._kinds: dict[str, str] = {}
+        self._third_party: dict[str, str] = {}
         self.browsers: dict[str, Browser] = {}
-        for name, kind in (browsers or {}).items():
-            self.set_browser_kind(name, kind)
+        for name, declared in (browsers or {}).items():
+            if isinstance(declared, BrowserOptions):
+                self.set_browser_kind(name, declared.kind)
+                if declared.third_party is not None:
+                    self.set_browser_third_party(name, declared.third_party)
+            else:
+                self.set_browser_kind(name, declared)
         self.settings = Settings.from_options(self.options)
         self.clock = VirtualClock()
         self.ids = IdGenerator(self.options.seed)
@@ -130,7 +142,9 @@ class Simulation:
                     f"too many browsers: a run may use at most {MAX_BROWSERS:,} ({name!r} would be one more)",
                     self._event_no - 1 if self._event_no else None,
                 )
-            found = self.browsers[name] = Browser(name, self.options.host, self._kinds.get(name, "chromium"))
+            found = self.browsers[name] = Browser(
+                name, self.options.host, self._kinds.get(name, "chromium"), self._third_party.get(name)
+            )
             self._jar_versions[name] = -1
             self._dirty.add(name)
         return found
@@ -145,6 +159,19 @@ class Simulation:
         found = self.browsers.get(name)
         if found is not None:
             found.kind = kind
+
+    def set_browser_third_party(self, name: str, policy: str | None) -> None:
+        """Browser ``name``'s third-party policy (``allow``, ``block``, ``partition``; ``None``: its
+        kind's default) from now on. Records no step. Raises :class:`ValueError` for an unknown one."""
+        if policy is not None and policy not in THIRD_PARTY_POLICY_NAMES:
+            raise ValueError(f"unknown third-party policy {policy!r}: expected {', '.join(THIRD_PARTY_POLICY_NAMES)}")
+        if policy is None:
+            self._third_party.pop(name, None)
+        else:
+            self._third_party[name] = policy
+        found = self.browsers.get(name)
+        if found is not None:
+            found.third_party = policy
 
     def browser_kind(self, name: str) -> str:
         """The kind browser ``name`` follows (``chromium`` unless set)."""
@@ -321,6 +348,38 @@ class Simulation:
                 session_id=ex.session_id, user=ex.user, exchange=ex,
             )
 
+    def _play_set_cookie(self, event: Event) -> None:
+        """The browser sends ``GET /`` and the server answers with exactly the event's ``Set-Cookie``
+        headers (none of its own session handling runs); the browser applies them in order."""
+        headers = set_cookie_headers(event)
+        name = event.as_
+        b = self.browser(name)
+        now = self.clock.now
+        request = b.build_request(
+            "GET", "/", now=now, scheme=event.scheme, cross_site=event.cross_site, top_level=event.top_level,
+            watch=self.cookie_name,
+        )
+        present = self.cookie_name in request.cookies
+        ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
+        ex.session_id = request.cookies.get(self.cookie_name)
+        add = self._add
+        count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
+        add("receive", name, f"Receive {request.line}", f"The response is written by hand: {count}", present,
+            ex.session_id, None, ex, None)
+        for header in headers:
+            ex.set_cookie = header
+            add("set_cookie", name, "Set-Cookie by hand", f"Set-Cookie: {header}", present, ex.session_id, None, ex, None)
+        ex.status = 200
+        add("send_response", name, "Send 200", f"200 OK with {count}", present, ex.session_id, None, ex, None)
+        outcomes = b.store_cookies(headers, request, now)
+        self._dirty.add(name)
+        self._record(
+            "store_cookie", name, "Browser applies Set-Cookie",
+            # a hand-written header's ignored attributes are part of the answer (the server's own have none)
+            "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
+            cookie_present=b.has_cookie(self.cookie_name, now), session_id=ex.session_id, exchange=ex,
+        )
+
     def _play_request(self, event: Event) -> None:
         method, _, target = event.request.partition(" ")
         self._request(event, method, target)
@@ -452,7 +511,7 @@ class Simulation:
 
 def run_scenario(scenario: Scenario) -> Trace:
     """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
-    with Simulation(scenario.engine, {name: b.kind for name, b in scenario.browsers.items()}) as sim:
+    with Simulation(scenario.engine, scenario.browsers) as sim:
         for event in scenario.events:
             sim.play(event)
         return sim.end()
@@ -566,6 +625,12 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         elif verb == "login":
             if event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
+        elif verb == "set_cookie":
+            several = isinstance(event.set_cookie, list)
+            for number, header in enumerate(set_cookie_headers(event)):
+                found = header_problem(header)
+                if found is not None:
+                    problem(f"set_cookie.{number}" if several else "set_cookie", f"not a Set-Cookie header: {found}")
         elif verb == "advance":
             try:
                 parse_duration(event.advance)

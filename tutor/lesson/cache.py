@@ -6,8 +6,9 @@ them here; this module owns only the storage.
 
 Safety (nothing read back can run code, nobody else's files are used):
 
-* An entry is ``<cache>/lessons/<key>.msgpack``: one ASCII header line ``tutor-lesson-cache/2 <key>
-  <rows>`` (the picker reads only this line), then MessagePack decoded by msgspec into the very types of
+* An entry is ``<cache>/lessons/<key>.msgpack``: one ASCII header line ``tutor-lesson-cache/3 <key>
+  <rows> <digest>`` (the picker reads only this line; the digest, BLAKE2b of the body, makes a damaged
+  body miss: MessagePack alone would decode a changed number as another valid one), then MessagePack decoded by msgspec into the very types of
   the model (:class:`~tutor.lesson.model.Lesson`, the fields of each :class:`~tutor.engine.trace.Step`
   and the run's :class:`~tutor.engine.trace.VariableLog`), which validates every field on the way in.
   A format that cannot run code: a planted entry can at worst be ignored. The variables are stored as
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from tutor.engine.trace import Step
     from tutor.lesson.model import Lesson
 
-MAGIC = b"tutor-lesson-cache/2"
+MAGIC = b"tutor-lesson-cache/3"
 SUFFIX = ".msgpack"
 #: The largest entry written (the built-in lessons take 20-70 KB; a hostile lesson made 477 MB).
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -183,13 +184,21 @@ def _get_decoder() -> Any:
     return _decoder
 
 
-def _header(cache_key: str, rows: int) -> bytes:
-    return b"%s %s %d\n" % (MAGIC, cache_key.encode("ascii"), rows)
+def _digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode("ascii")
 
 
-def _parse_header(line: bytes, cache_key: str) -> int | None:
+def _header(cache_key: str, rows: int, body: bytes) -> bytes:
+    return b"%s %s %d %s\n" % (MAGIC, cache_key.encode("ascii"), rows, _digest(body))
+
+
+def _parse_header(line: bytes, cache_key: str, body: bytes | None = None) -> int | None:
+    """The row count of a header of this key (``body`` given: only when it is the body the header was
+    written with)."""
     parts = line.rstrip(b"\n").split(b" ")
-    if len(parts) != 3 or parts[0] != MAGIC or parts[1] != cache_key.encode("ascii") or not parts[2].isdigit():
+    if len(parts) != 4 or parts[0] != MAGIC or parts[1] != cache_key.encode("ascii") or not parts[2].isdigit():
+        return None
+    if body is not None and parts[3] != _digest(body):
         return None
     return int(parts[2])
 
@@ -234,10 +243,11 @@ def read(cache_key: str) -> tuple[Lesson, tuple[Step, ...], tuple[Step, ...]] | 
         return None
     try:
         with fh:
-            rows = _parse_header(fh.readline(_HEADER_MAX), cache_key)
+            line = fh.readline(_HEADER_MAX)
+            body = fh.read(MAX_ENTRY_BYTES + 1)
+            rows = _parse_header(line, cache_key, body)
             if rows is None:
                 return None
-            body = fh.read(MAX_ENTRY_BYTES + 1)
         entry = _get_decoder().decode(body)
         trace = _steps(entry.steps, entry.log)
     except Exception:  # truncated, another shape, invalid values: load the lesson normally
@@ -301,7 +311,7 @@ def write(cache_key: str, lesson: Lesson, trace: Sequence[Step], rows: tuple[int
         body = encode([lesson, steps, variables, list(rows)])  # the Entry layout (array_like)
     except Exception:  # a value msgspec cannot encode: not worth caching
         return False
-    data = _header(cache_key, len(rows)) + body
+    data = _header(cache_key, len(rows), body) + body
     if len(data) > MAX_ENTRY_BYTES:
         return False
     import threading

@@ -21,7 +21,7 @@ import msgspec
 from msgspec import UNSET
 
 from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, goal_kinds, goal_part
-from tutor.engine.scenario import EngineOptions, Event, Scenario, event_verb, normalise_event
+from tutor.engine.scenario import BrowserOptions, EngineOptions, Event, Scenario, event_verb, normalise_event
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
 if TYPE_CHECKING:
@@ -56,11 +56,10 @@ def challenge_options(base: EngineOptions, over: EngineOverrides) -> EngineOptio
     return msgspec.structs.replace(base, **changes) if changes else base
 
 
-def challenge_browsers(lesson: Lesson, challenge: Challenge) -> dict[str, str]:
-    """Browser name → kind: the lesson scenario's declarations, then the challenge's own."""
-    kinds = {name: b.kind for name, b in lesson.scenario.browsers.items()}
-    kinds.update({name: b.kind for name, b in challenge.browsers.items()})
-    return kinds
+def challenge_browsers(lesson: Lesson, challenge: Challenge) -> dict[str, BrowserOptions]:
+    """Browser name → its declaration (kind, third-party policy): the lesson scenario's, then the
+    challenge's own."""
+    return {**lesson.scenario.browsers, **challenge.browsers}
 
 
 def verb_of(event: str | Event) -> str:
@@ -74,6 +73,8 @@ def event_text(event: str | Event) -> str:
     value = getattr(event, verb)
     if value is None or isinstance(value, str):
         text = verb if value is None else f"{verb}: {value}"
+    elif isinstance(value, list):  # set_cookie: a list of headers
+        text = f"{verb}: {flow(value)}"
     else:
         text = f"{verb}: {flow({k: v for k, v in msgspec.to_builtins(value).items() if v is not None})}"
     extra = []

@@ -369,7 +369,18 @@ class ExecutionTable(StepTable, can_focus=True):
             return lines[y]
         return Strip.blank(width, self.rich_style)
 
+    def full_height(self, width: int) -> int:
+        """Lines the header and every step's row take at ``width`` (the whole lesson revealed)."""
+        self._layout(width)
+        return len(self._header) + sum(len(self._row_lines(i)) for i in range(len(self._steps)))
+
+    #: (width, container height) -> the table's height, set by the walkthrough on tall terminals (its
+    #: height then depends on every step, not the ones revealed: a step never changes it)
+    height_for = None
+
     def get_content_height(self, container, viewport, width: int) -> int:
+        if self.height_for is not None:
+            return self.height_for(width, container.height)
         self._layout(width)
         return len(self._header) + sum(len(self._row_lines(i)) for i in range(self.upto))
 

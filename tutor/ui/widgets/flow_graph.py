@@ -3,9 +3,10 @@
 The layering (which node goes in which column and row) is :func:`tutor.lesson.flow_layout.layout`'s; this
 module only turns it into cells. The rules of the drawing, in one place:
 
-* a column per layer; a node is a block of ``lines`` rows holding its label wrapped at word boundaries
-  (a word is never broken), ``lines`` as few as let the graph fit the width (at most :data:`MAX_LINES`); a slot's *port* is its first row, where its edges leave and arrive; slots of
-  a layer are one blank row apart;
+* a column per layer; a node is a block holding its label wrapped at word boundaries (a word is never
+  broken) in as few lines as let the graph fit the width (at most :data:`MAX_LINES`); a slot's *port* is
+  its first row, where its edges leave and arrive; a row of slots is as tall as its tallest text (a row
+  of dummies: one line), rows one blank line apart;
 * a *dummy* slot (an edge passing through a layer) is a horizontal line across the column;
 * between two columns a gutter: ``─`` leaving the source, a vertical line per source that fans out
   (``split``), the label area, a vertical line per target several edges reach (``merge``), then ``─▶``;
@@ -213,11 +214,23 @@ def draw(lay: Layout, labels: list[str], width: int) -> Grid | None:
 
 def _draw(lay, labels, nodes, lines, columns, plans, back, total) -> Grid | None:
     slots = max(len(layer) for layer in lay.layers)
-    height = slots * (lines + 1) - 1
+    # each row of slots as tall as its tallest text (a row of dummies: one line), one blank row between
+    need = [1] * slots
+    for layer in lay.layers:
+        for y, slot in enumerate(layer):
+            if slot.node is not None:
+                need[y] = max(need[y], len(nodes[slot.node]))
+    for edges, fan_in, _, _, _, _ in plans:
+        for s, t, label, _ in edges:
+            if label:
+                row = t if s == t or fan_in[t] == 1 else s
+                need[row] = max(need[row], len(label))
+    ports = [sum(need[:y]) + y for y in range(slots)]
+    height = ports[-1] + need[-1]
     canvas = _Canvas(height, total)
 
     def port(y: int) -> int:
-        return y * (lines + 1)
+        return ports[y]
 
     x0 = 0
     for x, layer in enumerate(lay.layers):
@@ -228,7 +241,7 @@ def _draw(lay, labels, nodes, lines, columns, plans, back, total) -> Grid | None
                 canvas.hline(top, x0, x0 + col_width - 1, open_left=True, open_right=True)
                 continue
             text = nodes[slot.node]
-            for i in range(lines):
+            for i in range(need[y]):
                 line = text[i] if i < len(text) else ""
                 canvas.put(top + i, x0, " " + line + " " * (col_width - 1 - cell_len(line)), slot.node)
         x0 += col_width

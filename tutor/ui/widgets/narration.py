@@ -49,8 +49,15 @@ def short_verdict(correct: bool) -> Text:
 
 #: Below this many rows the narration shows :func:`short_verdict` (the lesson screen's ``-short``).
 SHORT_BELOW_HEIGHT = 34
-#: On a short terminal the narration is at most this many lines (a longer one ends in :data:`MORE`).
+#: On a short terminal the narration is at least this many lines when its text needs them, and at most
+#: what the table leaves (:attr:`Narration.short_limit`; a longer one ends in :data:`MORE`).
 SHORT_MAX_LINES = 5
+#: On a short terminal the table keeps this many rows (its header and a few steps) under the narration.
+TABLE_KEEPS = 8
+#: Below this many rows the walkthrough hides its code (the lesson screen's ``-low``)...
+LOW_BELOW_HEIGHT = 28
+#: ... above it, on a short terminal, the code takes this many rows (app.tcss: `.-short CodeView`).
+CODE_ROWS_SHORT = 4
 #: The last line of a narration cut on a short terminal: where the rest is.
 MORE = "… ⏎/v reads the rest"
 
@@ -64,7 +71,7 @@ class Narration(Static):
     takes what the tracker leaves of the band. On a short terminal the table's rows are worth more:
     the heading is left to the walkthrough's status line, a predict verdict is shortened to its first
     words (the question showed it whole), and it is as tall as the longest step's text at its width
-    (:meth:`measure`), at most :data:`SHORT_MAX_LINES` lines.
+    (:meth:`measure`), at most what the table leaves (:attr:`short_limit`).
     """
 
     #: whether the text shown is cut (a long narration on a short terminal)
@@ -75,7 +82,7 @@ class Narration(Static):
         verdicts), made when first needed (a tall terminal never needs them)."""
         self._texts_for = short_texts
         self._short_texts: list[Text] | None = None
-        self._heights: dict[int, int] = {}
+        self._heights: dict[tuple[int, int], int] = {}
 
     @property
     def short(self) -> bool:
@@ -85,14 +92,24 @@ class Narration(Static):
         """On a short terminal: the most lines any step needs at this width, at most SHORT_MAX_LINES."""
         if not (self.short and getattr(self, "_texts_for", None)):
             return super().get_content_height(container, viewport, width)
-        height = self._heights.get(width)
+        limit = self.short_limit
+        height = self._heights.get((width, limit))
         if height is None:
             if self._short_texts is None:
                 self._short_texts = self._texts_for()
             console = self.app.console
             height = max(len(t.wrap(console, max(1, width))) for t in self._short_texts)
-            height = self._heights[width] = min(height, SHORT_MAX_LINES)
+            height = self._heights[(width, limit)] = min(height, limit)
         return height
+
+    @property
+    def short_limit(self) -> int:
+        """The most lines the narration takes on a short terminal: what the rows leave after the title,
+        mode strip, key bar, flow line, status line, the code's lines (28 rows and more) and
+        :data:`TABLE_KEEPS` rows of the table; never fewer than :data:`SHORT_MAX_LINES`."""
+        rows = self.app.size.height
+        reserved = 5 + TABLE_KEEPS + (0 if rows < LOW_BELOW_HEIGHT else CODE_ROWS_SHORT)
+        return max(SHORT_MAX_LINES, rows - reserved)
 
     def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None,
              short_verdict: Text | None = None) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import Label, Select, Static
 
 from tutor.engine import Simulation
 from tutor.engine.clock import format_clock, parse_duration
+from tutor.engine.cookies import header_problem
 from tutor.engine.scenario import BROWSER_KINDS, BROWSER_NAME_PATTERN, EngineOptions, Event, Steal, Tamper, Xss
 from tutor.engine.trace import Step, document_cookie_variable, jar_browser, jar_variable
 from tutor.lesson.model import Column, Tracked
@@ -390,6 +391,21 @@ class PlaygroundView(Widget, can_focus=True):
                 self.action_advance(value)
 
         self.app.push_screen(PromptScreen("Advance the clock by (e.g. 90s, 31m, 2h, 1d)", "", check, "31m"), done)
+
+    def action_set_cookie(self) -> None:
+        """Ask for a Set-Cookie header value; the chosen browser sends GET / and the server answers with
+        exactly that header (the ``set_cookie`` event), so the jar shows what the browser made of it."""
+
+        def check(text: str) -> str | None:
+            found = header_problem(text)
+            return None if found is None else f"not a Set-Cookie header: {found}"
+
+        def done(value: str | None) -> None:
+            if value:
+                self.play(self._request_event(set_cookie=value))
+
+        title = "A Set-Cookie header for GET / (e.g. theme=dark; Expires=Wed, 31 Dec 2026; Domain=.org)"
+        self.app.push_screen(PromptScreen(title, "", check, "theme=dark; Max-Age=3600; Secure; SameSite=Lax"), done)
 
     def action_tamper(self) -> None:
         jwt = self.options.strategy == "jwt"

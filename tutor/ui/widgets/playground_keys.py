@@ -19,6 +19,7 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
         _k("d", "request('GET /dashboard')", "Send GET /dashboard", "GET /dashboard", verb="request"),
         _k("a", "request('GET /api/session')", "Send GET /api/session", "GET /api/session", verb="request"),
         _k("t", "request('POST /transfer')", "Send POST /transfer (a form post)", "POST /transfer", verb="request"),
+        _k("S", "set_cookie", "Answer GET / with a Set-Cookie header you write", "Set-Cookie", verb="set_cookie"),
     )),
     KeyGroup("log in", (
         _k("l", "login(True)", "Log in as the chosen user", "log in", verb="login"),

@@ -1,6 +1,6 @@
 """The variable tracker: each tracked variable's value at the current step, then recent history.
 
-One row per variable. Columns, left to right: the variable, its value **now** (at the current step; wraps
+One row per variable. Columns, left to right: the variable (its name wraps, never cut), its value **now** (at the current step; wraps
 onto up to :data:`NOW_LINES` lines), then the steps before it, newest first, as many as fit the width
 (each one line; long values keep both ends). A value that changed at the current step is emphasised and
 its previous value is always readable: in the next column, or under it (``was …``) when there is no room
@@ -25,6 +25,8 @@ from tutor.ui.widgets.execution_table import GAP, PAD, StepTable, cell_text, wra
 #: The most lines a value "now" may take (longer ones are shortened in the middle); one on short terminals.
 NOW_LINES = 3
 SHORT_BELOW_HEIGHT = 34
+#: Below this many rows a variable's name is kept on one line (shortened in the middle).
+LOW_BELOW_HEIGHT = 28
 #: The narrowest a history column may be.
 HISTORY_MIN = 16
 #: A history column is never wider than this.
@@ -101,7 +103,7 @@ class VariableTracker(StepTable, can_focus=False):
     def _widths(self, width: int) -> tuple[int, int, int]:
         """(label width, "now" width, number of history columns) for ``width`` cells."""
         labels = max((len(self.label(t)) for t in self.variables), default=8)
-        label_w = min(max(labels, 8), max(8, width * 2 // 5))
+        label_w = min(max(labels, 8), max(8, width // 2))  # longer names wrap
         longest = max((len(self.text(i, t)) for i in range(len(self._steps)) for t in self.variables), default=8)
         rest = width - label_w - GAP
         column = HISTORY_MIN + GAP
@@ -120,6 +122,15 @@ class VariableTracker(StepTable, can_focus=False):
         if len(text) > width * lines:
             text = abbreviate(text, width * lines)
         return literal(text), self.changed(step_index, tracked)
+
+    def _name_lines(self, tracked: Tracked, width: int) -> list[list[Segment]]:
+        """A variable's name in its column: wrapped at its spaces, never cut (a word wider than the
+        column folds); on one line, shortened in the middle, below :data:`LOW_BELOW_HEIGHT` rows (there
+        the table's rows are worth more)."""
+        name = self.label(tracked)
+        if self.is_attached and self.app.size.height < LOW_BELOW_HEIGHT:
+            name = abbreviate(name, width)
+        return wrap_cell(self.app.console, literal(name), width)
 
     def _render(self, width: int) -> list[Strip]:
         console = self.app.console
@@ -154,10 +165,10 @@ class VariableTracker(StepTable, can_focus=False):
         head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths)]
         lines = [line(head_cells, header_style)]
         for tracked in self.variables:
-            label = wrap_cell(console, literal(abbreviate(self.label(tracked), label_w)), label_w)[0]
-            label = list(Segment.apply_style(label, label_style))
+            labels = [list(Segment.apply_style(cell, label_style)) for cell in self._name_lines(tracked, label_w)]
             if current < 0:
-                lines.append(line([label, wrap_cell(console, Text(""), now_w)[0]]))
+                for y, label in enumerate(labels):
+                    lines.append(line([label, wrap_cell(console, Text(""), now_w)[0]]))
                 continue
             now, changed = self._cell(current, tracked, now_w, self.now_lines)
             inline_was = changed and history == 0 and current > 0 and self.now_lines == 1
@@ -186,8 +197,10 @@ class VariableTracker(StepTable, can_focus=False):
                 if changed_then:
                     text.stylize(CHANGED_STYLE)
                 history_cells.append(wrap_cell(console, text, hist_w)[0])
-            for y, now_line in enumerate(now_lines):
-                cells = [label if y == 0 else [Segment(" " * label_w, PAD)], now_line]
+            blank_now = [Segment(" " * now_w, PAD)]
+            for y in range(max(len(now_lines), len(labels))):
+                now_line = now_lines[y] if y < len(now_lines) else blank_now
+                cells = [labels[y] if y < len(labels) else [Segment(" " * label_w, PAD)], now_line]
                 cells += history_cells if y == 0 else [[Segment(" " * hist_w, PAD)]] * history
                 lines.append(line(cells))
         return lines
@@ -196,7 +209,7 @@ class VariableTracker(StepTable, can_focus=False):
         width = self.size.width
         if width <= 0:
             return Strip.blank(width)
-        key = (width, self.upto, len(self._steps), self.now_lines)
+        key = (width, self.upto, len(self._steps), self.now_lines, self.app.size.height < LOW_BELOW_HEIGHT)
         if key != self._frame_key:
             self._frame_key = key
             self._frame = self._render(width)
@@ -213,7 +226,8 @@ class VariableTracker(StepTable, can_focus=False):
         limit = None
         if max_height is not None and max_height.is_cells:
             limit = int(max_height.value) - self.styles.gutter.height
-        key = (width, len(self._steps), self.app.size.height < SHORT_BELOW_HEIGHT, limit)
+        rows = self.app.size.height
+        key = (width, len(self._steps), rows < SHORT_BELOW_HEIGHT, rows < LOW_BELOW_HEIGHT, limit)
         if key != self._height_for:
             self._height_for = key
             self._one_line = False
@@ -226,7 +240,7 @@ class VariableTracker(StepTable, can_focus=False):
 
     def _measure(self, width: int) -> int:
         console = self.app.console
-        _, now_w, history = self._widths(width)
+        label_w, now_w, history = self._widths(width)
         total = 1
         shown = range(len(self._steps))
         if self.fit_current:
@@ -242,7 +256,8 @@ class VariableTracker(StepTable, can_focus=False):
             changes = any(self.changed(i, tracked) for i in shown if i >= 1)
             if history == 0 and changes and self.now_lines > 1:
                 most += 1  # "was ..." under a changed value (on the same line on short terminals)
-            total += min(most, self.now_lines + 1)
+            names = len(self._name_lines(tracked, label_w))
+            total += max(names, min(most, self.now_lines + 1))
         return total
 
     def notify_style_update(self) -> None:

@@ -1,8 +1,10 @@
 """The walkthrough: flow diagram, code, narration, variable tracker and the execution table, step by step.
 
-The execution table is the main region (full width, every row that fits); above it a band shares the
-code and the narration with the tracker, and the flow diagram (boxes, or a one-line breadcrumb) sits on
-top. The walkthrough owns the current step. Moving forward onto a step that has a predict question first
+The execution table is full width; on a tall terminal it is as tall as all its steps' rows (at least
+:data:`TABLE_SHARE` of the rows when they do not all fit) and the band above, sharing the code and the
+narration with the tracker, takes the rest; on a short one the table takes what the band leaves. The
+flow diagram (the lesson's graph, or a one-line breadcrumb) sits on top. The walkthrough owns the
+current step. Moving forward onto a step that has a predict question first
 asks the question (:class:`~tutor.ui.modals.predict.PredictScreen`) and reveals the step once it is
 answered.
 
@@ -29,7 +31,8 @@ from tutor.ui.modals.predict import PredictScreen, verdict_text
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
-from tutor.ui.widgets.narration import Narration, short_verdict, step_text
+from tutor.ui.text import visible
+from tutor.ui.widgets.narration import SHORT_BELOW_HEIGHT, Narration, short_verdict, step_text
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
@@ -38,6 +41,10 @@ if TYPE_CHECKING:
 #: Seconds between steps while autoplaying, slowest to fastest.
 SPEEDS: tuple[float, ...] = (3.0, 2.0, 1.0, 0.5, 0.25)
 DEFAULT_SPEED = 2
+#: On a tall terminal the execution table keeps at least this share of the rows the band leaves...
+TABLE_SHARE = 0.4
+#: ... and at least this many (or all its rows, when it has fewer).
+MIN_TABLE_ROWS = 6
 
 
 class Walkthrough(Widget, can_focus=False):
@@ -103,7 +110,47 @@ class Walkthrough(Widget, can_focus=False):
         yield Static(id="walk-status")
         table = ExecutionTable(lesson.table.columns, id="table")
         table.set_steps(self.steps)
+        table.height_for = self._table_height
         yield table
+
+    def _table_height(self, width: int, height: int) -> int:
+        """Rows for the execution table on a tall terminal (app.tcss gives short ones a 1fr table).
+
+        The table asks for every step's row (so its height never changes with a step); the band above
+        asks for what its code, narration and tracker hold; when both do not fit, the table keeps at
+        least :data:`TABLE_SHARE` of the rows (or all it needs, if less) and the band the rest."""
+        table = self.table
+        full = table.full_height(width)
+        if self.app.size.height < SHORT_BELOW_HEIGHT:
+            return full  # (not used: the table is 1fr there)
+        flow = self.query_one(FlowDiagram)
+        avail = height - flow.get_content_height(None, None, width) - 1  # the status line
+        band = self._band_need(width)
+        least = min(full, max(MIN_TABLE_ROWS, int(avail * TABLE_SHARE)))
+        return max(0, min(full, max(least, avail - band)))
+
+    def _band_need(self, width: int) -> int:
+        """Rows the band needs at ``width`` on a tall terminal: the code samples whole (left), or the
+        longest step's narration over the tracker (right), whichever is taller (app.tcss: 1fr 1fr)."""
+        cached = getattr(self, "_band_needs", {}).get(width)
+        if cached is not None:
+            return cached
+        left = width // 2
+        code = sum(len(visible(sample.source).rstrip("\n").split("\n")) + 2 for sample in self.lesson.code)
+        console = self.app.console
+        text_width = max(1, width - left - 4)  # border and padding
+        texts = [step_text(self.lesson, step, self.total) for step in self.steps] or [Text("")]
+        for number, question in self.predicts.items():
+            step = self.steps[number - 1]
+            for i in range(len(question.choices)):
+                texts.append(step_text(self.lesson, step, self.total,
+                                       verdict_text(question, [i], grading.is_correct(question, [i]))))
+        narration = max(len(t.wrap(console, text_width)) for t in texts) + 2
+        tracker = self.tracker
+        right = narration + (min(9, tracker.get_content_height(None, None, width - left - 2)) if tracker else 0)
+        need = max(code, right)
+        self._band_needs = {**getattr(self, "_band_needs", {}), width: need}
+        return need
 
     def _short_narration_texts(self) -> list[Text]:
         """Every text the narration may show on a short terminal: each step's without its heading, and a
