@@ -120,6 +120,18 @@ def goal_text(goal: Goal) -> str:
     return flow(msgspec.to_builtins(goal))
 
 
+@dataclass(frozen=True)
+class ChallengeOutcome:
+    """The result of one finished run of a challenge, as progress records it."""
+
+    challenge_id: str
+    solved: bool
+    events: int
+    par: int
+    hints_used: int
+    stars: int
+
+
 class ChallengeRun:
     """One attempt at a challenge: the setup is played at once; :meth:`play` plays a learner's event
     (a verb outside ``allowed`` raises :class:`ValueError`) and judges the goal again."""
@@ -178,11 +190,29 @@ class ChallengeRun:
         """Why the goal is not reached yet (or can no longer be): what it expects, what the run has."""
         return explain(self.challenge.goal, self.sim.trace)
 
+    @property
+    def par(self) -> int:
+        return self.challenge.par
+
+    @property
+    def deciding_step(self) -> Step | None:
+        """The row that decided the run (the goal reached, or a ``never`` broken); ``None`` while pending."""
+        return self.result.step if self.finished else None
+
     def stars(self) -> int:
         """Stars earned: 0 unless solved."""
         if not self.result.reached:
             return 0
         return stars(len(self.events), self.challenge.par, self.hints_used)
+
+    def possible_stars(self) -> int:
+        """The stars a solve with the next event would still earn."""
+        return stars(len(self.events) + 1, self.challenge.par, self.hints_used)
+
+    def outcome(self) -> ChallengeOutcome:
+        """What a finished run records in progress."""
+        return ChallengeOutcome(self.challenge.id, solved=self.result.reached, events=len(self.events),
+                                par=self.challenge.par, hints_used=self.hints_used, stars=self.stars())
 
     def close(self) -> None:
         self.sim.close()
@@ -395,6 +425,7 @@ def _check_names(goal: Goal, path: tuple, trace: Sequence[Step], rep: Any, did_y
 
 __all__ = [
     "BROWSER_PREFIXES",
+    "ChallengeOutcome",
     "ChallengeRun",
     "MAX_STARS",
     "challenge_browsers",

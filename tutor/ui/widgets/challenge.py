@@ -12,6 +12,7 @@ hint (each costs a star), ``r`` starts the run again, ``Esc`` goes back to the l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -24,10 +25,11 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.engine.goals import GoalResult, evaluate, explain
+from tutor.engine import Simulation
+from tutor.engine.goals import GoalResult
 from tutor.engine.scenario import Event, event_verb, normalise_event
 from tutor.engine.trace import Step
-from tutor.lesson.challenges import MAX_STARS, challenge_browsers, challenge_options, stars
+from tutor.lesson.challenges import MAX_STARS, ChallengeRun
 from tutor.lesson.visible import visible
 from tutor.ui.text import literal
 from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
@@ -39,25 +41,15 @@ if TYPE_CHECKING:
     from tutor.lesson.model import Challenge, Lesson
     from tutor.progress import ChallengeRecord
 
-#: The playground action → the event verb it plays (the keys of other verbs are hidden in a challenge).
-ACTION_VERBS: dict[str, str] = {
-    "request": "request",
-    "login": "login",
-    "logout": "logout",
-    "advance": "advance",
-    "advance_by": "advance",
-    "tamper": "tamper",
-    "steal": "steal",
-    "xss": "xss",
-    "clear_cookies": "clear_cookies",
-    "restart_server": "restart_server",
-    "close_browser": "close_browser",
-    "set_cookie": "set_cookie",
-}
 #: Playground actions a challenge does not offer: they change the engine or leave the run.
 OFF_IN_CHALLENGES = frozenset({"toggle_strategy", "options", "reset", "export", "next_kind"})
 #: In a challenge `h` is the hint key, so http/https moves to `H`.
 SCHEME_KEY = "H"
+#: The playground action → the event verb it plays, from the keys' own verbs (the keys of other verbs
+#: are hidden in a challenge).
+ACTION_VERBS: dict[str, str] = {
+    key.name: key.verb for group in KEY_GROUPS for key in group.keys if key.verb is not None
+}
 
 
 def star_text(count: int) -> str:
@@ -70,11 +62,10 @@ def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
     for group in KEY_GROUPS:
         keys: list[PanelKey] = []
         for key in group.keys:
-            action = key.action.split("(", 1)[0]
+            action = key.name
             if action in OFF_IN_CHALLENGES:
                 continue
-            verb = ACTION_VERBS.get(action)
-            if verb is not None and verb not in allowed:
+            if key.verb is not None and key.verb not in allowed:
                 continue
             if action == "next_user" and "login" not in allowed:
                 continue
@@ -83,7 +74,7 @@ def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
             if action == "toggle_scheme":
                 if "request" not in allowed and "login" not in allowed:
                     continue
-                key = PanelKey(SCHEME_KEY, key.action, key.description, key.label)
+                key = replace(key, key=SCHEME_KEY, display=None)
             keys.append(key)
         if keys:
             groups.append(KeyGroup(group.title, tuple(keys)))
@@ -123,54 +114,59 @@ class ChallengePlayground(PlaygroundView):
         pass
 
     def __init__(self, lesson: Lesson, challenge: Challenge, **kw: Any) -> None:
-        super().__init__(challenge_options(lesson.scenario.engine, challenge.engine),
-                         kinds=challenge_browsers(lesson, challenge), **kw)
+        self.challenge_run = ChallengeRun(lesson, challenge)
+        """The run: it plays the setup, judges the goal after each event and counts events, hints and stars."""
+        super().__init__(self.challenge_run.options, kinds=self.challenge_run.browsers, **kw)
         self.challenge = challenge
         self.key_groups = challenge_key_groups(list(challenge.allowed))
-        self.setup_count = 0
-        self.hints_used = 0
-        self.result = GoalResult("pending")
-        self._in_setup = False
+        self.setup_count = len(challenge.setup)
 
     @property
     def learner_events(self) -> list[Event]:
-        return self.events[self.setup_count:]
+        return self.challenge_run.events
+
+    @property
+    def result(self) -> GoalResult:
+        return self.challenge_run.result
+
+    @property
+    def hints_used(self) -> int:
+        return self.challenge_run.hints_used
 
     @property
     def finished(self) -> bool:
-        return self.result.state != "pending"
+        return self.challenge_run.finished
+
+    def _new_simulation(self) -> Simulation:
+        return self.challenge_run.sim
+
+    def _engine_play(self, event: Event) -> list[Step]:
+        return self.challenge_run.play(event)
 
     def on_mount(self) -> None:
-        # (Textual also runs PlaygroundView.on_mount, after this one: it makes the simulation)
-        self.call_later(self._play_setup)
+        # (Textual also runs PlaygroundView.on_mount, after this one: it takes the run's simulation)
+        self.call_later(self._show_setup)
 
-    def _play_setup(self) -> None:
-        self._in_setup = True
-        try:
-            for event in self.challenge.setup:
-                self.play(normalise_event(event))
-        finally:
-            self._in_setup = False
-        self.setup_count = len(self.events)
-        self.result = evaluate(self.challenge.goal, self.steps)
+    def _show_setup(self) -> None:
+        """Show the steps of the setup the run has played."""
+        self.events = [normalise_event(event) for event in self.challenge.setup]
+        self._show_played(list(self.challenge_run.steps))
         self._show_status("setup played: your turn" if self.setup_count else "your turn", alone=True)
         self.refresh_bindings()
         self.post_message(self.Judged(self, self.result))  # the view's status line shows the setup's clock
 
     def play(self, event: Event) -> list[Step]:
-        if not self._in_setup:
-            verb = event_verb(event)
-            if self.finished:
-                self.notify("this run is over: r starts it again", severity="warning", markup=False)
-                return []
-            if verb not in self.challenge.allowed:
-                self.notify(visible(f"{verb} is not allowed in this challenge"), severity="warning", markup=False)
-                return []
+        if self.finished:
+            self.notify("this run is over: r starts it again", severity="warning", markup=False)
+            return []
+        verb = event_verb(event)
+        if not self.challenge_run.allows(verb):
+            self.notify(visible(f"{verb} is not allowed in this challenge"), severity="warning", markup=False)
+            return []
         new = super().play(event)
-        if not self._in_setup and new:
-            self.result = evaluate(self.challenge.goal, self.steps)
+        if new:
             if self.finished:
-                self._mark(self.result.step)
+                self._mark(self.challenge_run.deciding_step)
                 self.refresh_bindings()
                 if self.is_mounted:
                     self.keys.refresh()
@@ -199,10 +195,12 @@ class ChallengePlayground(PlaygroundView):
         return super().check_action(action, parameters)
 
     def action_hint(self) -> None:
-        if self.finished or self.hints_used >= len(self.challenge.hints):
+        if self.finished:
             return
-        self.hints_used += 1
-        self.post_message(self.HintTaken(self.hints_used, self.challenge.hints[self.hints_used - 1]))
+        hint = self.challenge_run.hint()
+        if hint is None:
+            return
+        self.post_message(self.HintTaken(self.hints_used, hint))
         self.refresh_bindings()
 
     def action_retry(self) -> None:
@@ -359,14 +357,13 @@ class ChallengesView(Widget):
         self.query_one("#ch-brief", Static).update(text)
 
     def _show_status(self, playground: ChallengePlayground) -> None:
-        challenge = playground.challenge
-        used = len(playground.learner_events)
-        hints = playground.hints_used
-        parts = [f"events {used} / par {challenge.par}"]
-        if challenge.hints:
-            parts.append(f"hints {hints}/{len(challenge.hints)}")
-        if not playground.finished:  # the best a solve with the next event could still earn
-            parts.append(f"{star_text(stars(used + 1, challenge.par, hints))} possible")
+        run = playground.challenge_run
+        used = len(run.events)
+        parts = [f"events {used} / par {run.par}"]
+        if run.challenge.hints:
+            parts.append(f"hints {run.hints_used}/{len(run.challenge.hints)}")
+        if not run.finished:  # the best a solve with the next event could still earn
+            parts.append(f"{star_text(run.possible_stars())} possible")
         if playground.steps:
             last = playground.steps[-1]
             parts.append(f"clock {last.variables.get('clock')}")
@@ -399,35 +396,33 @@ class ChallengesView(Widget):
             self.start(self.challenge.id)
 
     def _finish(self, playground: ChallengePlayground) -> None:
-        challenge = playground.challenge
-        result = playground.result
-        used = len(playground.learner_events)
-        solved = result.reached
-        earned = stars(used, challenge.par, playground.hints_used) if solved else 0
+        run = playground.challenge_run
+        outcome = run.outcome()
+        solved, used, earned = outcome.solved, outcome.events, outcome.stars
         store = self.store
         if store is not None:
             try:
                 self.recorded = store.record_challenge(
-                    self.lesson.id, challenge.id, solved=solved, events=used, par=challenge.par,
-                    hints_used=playground.hints_used, stars=earned)
+                    self.lesson.id, outcome.challenge_id, solved=solved, events=used, par=outcome.par,
+                    hints_used=outcome.hints_used, stars=earned)
             except Exception as exc:  # the verdict still counts on screen; say that it was not saved
                 self.notify(visible(f"the result could not be saved: {exc}"), severity="error", markup=False)
         verdict = Text(end="")
         if solved:
-            verdict.append(f"✓ Solved in {used} event{'s' if used != 1 else ''} (par {challenge.par}) ", style="bold")
+            verdict.append(f"✓ Solved in {used} event{'s' if used != 1 else ''} (par {outcome.par}) ", style="bold")
             verdict.append(star_text(earned), style="bold")
-            if playground.hints_used:
-                verdict.append(f"  {playground.hints_used} hint{'s' if playground.hints_used != 1 else ''} taken")
+            if outcome.hints_used:
+                verdict.append(f"  {outcome.hints_used} hint{'s' if outcome.hints_used != 1 else ''} taken")
         else:
             verdict.append("✗ The goal cannot be reached any more: a step it rules out happened", style="bold")
         verdict.append("  · r retry · Esc challenges", style="dim")
-        step = result.step
+        step = run.deciding_step
         if step is not None:
             verdict.append(f"\n{'Goal reached' if solved else 'Ruled out'} at step {step.step}: ")
             verdict.append_text(literal(f"{step.actor} · {step.summary()}"))
         if not solved:  # what the goal expected, and what the run had instead
             verdict.append("\nWhy: ", style="bold")
-            verdict.append_text(literal(explain(challenge.goal, playground.steps)))
+            verdict.append_text(literal(run.explain()))
         widget = self.query_one("#ch-verdict", Static)
         widget.update(verdict)
         widget.set_class(solved, "-solved")

@@ -40,10 +40,19 @@ class PanelKey:
     """The short label in the panel."""
     display: str | None = None
     """How the key is written (``+`` for ``plus``); the key name when not given."""
+    verb: str | None = None
+    """The event verb the key plays (``request``), or ``None`` for a key that plays no event; a
+    challenge keeps only the keys of its allowed verbs."""
 
     @property
     def shown(self) -> str:
         return self.display or self.key
+
+    @property
+    def name(self) -> str:
+        """The action's name without its arguments (``request``): the one place an action string is
+        taken apart."""
+        return self.action.partition("(")[0]
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ class KeyPanel(Widget):
     def __init__(
         self,
         groups: Sequence[KeyGroup],
-        enabled: Callable[[str], bool] | None = None,
+        enabled: Callable[[PanelKey], bool] | None = None,
         *,
         more_key: str = "n",
         title: str = "keys",
@@ -111,7 +120,7 @@ class KeyPanel(Widget):
     ) -> None:
         super().__init__(**kw)
         self.groups = tuple(groups)
-        self.enabled = enabled or (lambda action: True)
+        self.enabled = enabled or (lambda key: True)
         self.more_key = more_key
         self.title = title
         self.title_width = max((cell_len(g.title) for g in self.groups), default=0) + 1
@@ -155,7 +164,7 @@ class KeyPanel(Widget):
         first = True
         for key in group.keys:
             index = self.keys.index(key)
-            style = "key-panel--key" if self.enabled(key.action) else "key-panel--disabled"
+            style = "key-panel--key" if self.enabled(key) else "key-panel--disabled"
             label_style = "" if style == "key-panel--key" else "key-panel--disabled"
             piece = cell_len(key.shown) + 1 + cell_len(key.label)
             gap = "" if first else GAP

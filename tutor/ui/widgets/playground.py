@@ -37,7 +37,7 @@ from tutor.ui.modals.playground_dialogs import OptionsScreen, PromptScreen
 from tutor.ui.text import count as _count
 from tutor.ui.text import format_value, literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
-from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, bindings_for
+from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
@@ -221,8 +221,17 @@ class PlaygroundView(Widget, can_focus=True):
         return self.query_one("#pg-keys", KeyPanel)
 
     def on_mount(self) -> None:
-        self.sim = Simulation(self.options, browsers=self.kinds)
+        self.sim = self._new_simulation()
         self._show_status()
+
+    def _new_simulation(self) -> Simulation:
+        """The engine the playground starts with (a challenge's is its :class:`ChallengeRun`'s)."""
+        return Simulation(self.options, browsers=self.kinds)
+
+    def _engine_play(self, event: Event) -> list[Step]:
+        """Play ``event`` in the engine (a challenge plays it through its run, which judges the goal)."""
+        assert self.sim is not None
+        return list(self.sim.play(event))
 
     def on_unmount(self) -> None:
         if self.sim is not None:
@@ -278,30 +287,32 @@ class PlaygroundView(Widget, can_focus=True):
             if self.is_mounted:
                 self.keys.refresh()
 
-    def _key_enabled(self, action: str) -> bool:
-        name = action.split("(", 1)[0]
-        return self.check_action(name, ()) is not False
+    def _key_enabled(self, key: PanelKey) -> bool:
+        return self.check_action(key.name, ()) is not False
 
     # -- playing -------------------------------------------------------------------------------
 
     def play(self, event: Event) -> list[Step]:
         """Play one event, grow the table and tracker, remember it for export."""
-        assert self.sim is not None
         try:
-            new = list(self.sim.play(event))
+            new = self._engine_play(event)
         except (ValueError, KeyError, LookupError) as exc:
             self.notify(markup=False, message=visible(f"cannot play that: {exc}"), severity="error")
             return []
         self.events.append(event)
+        self._show_played(new)
+        self._show_status(new[-1].result if new else None)
+        self.post_message(self.EventPlayed(event, new))
+        return new
+
+    def _show_played(self, new: list[Step]) -> None:
+        """Grow the table and tracker by ``new`` steps."""
         self.steps.extend(new)
         self._sync_browsers(new)
         self.table.set_steps(self.steps)
         self.table.reveal(len(self.steps))
         self.tracker.set_steps(self.steps)
         self._reveal_tracker(self.tracker)
-        self._show_status(new[-1].result if new else None)
-        self.post_message(self.EventPlayed(event, new))
-        return new
 
     def _sync_browsers(self, new: list[Step] | None = None) -> None:
         """Browsers the engine created (an attacker receiving stolen cookies) join the Select and tracker;
@@ -541,7 +552,7 @@ class PlaygroundView(Widget, can_focus=True):
     async def _key_clicked(self, event: KeyPanel.Pressed) -> None:
         """A key clicked in the panel does what typing it does (nothing, when it is not usable now)."""
         event.stop()
-        if self._key_enabled(event.key.action):
+        if self._key_enabled(event.key):
             await self.run_action(event.key.action)
 
     @on(ExecutionTable.ValueRequested)
