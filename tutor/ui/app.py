@@ -288,9 +288,12 @@ class TutorApp(App):
 
     def save_screenshot_in_folder(self) -> Path | None:
         """Save an SVG of the screen in :func:`screenshot_folder` and say where (or why not)."""
+        from tutor.files import create_numbered
+
         folder = screenshot_folder()
         try:
-            path = Path(self.save_screenshot(path=str(folder)))
+            # a new file, never through a link and never over another file (tutor/files.py)
+            path = create_numbered(folder, "session-tutor", ".svg", self.export_screenshot())
         except OSError as exc:
             self.notify(visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
                         title="Screenshot", severity="error", markup=False)
