@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "tutor progress --format xapi --actor mailto:alice@example.org > statements.json",
                      "tutor progress --reset --yes          delete it without asking",
                      "tutor progress --roster class.txt     the teacher's view: learner x lesson",
+                     "tutor progress --send http://127.0.0.1:8100/xAPI/   to a Learning Record Store",
                  ])
     p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
@@ -181,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "learners/); alone: every learner folder in DIR")
     p.add_argument("--actor-domain", metavar="DOMAIN", help="with --roster or --learners and --format xapi: "
                    "each learner's actor is mailto:NAME@DOMAIN (default: this machine's host name)")
+    p.add_argument("--send", metavar="ENDPOINT", help="post the xAPI statements to a Learning Record Store "
+                   "(its xAPI base, e.g. http://127.0.0.1:8100/xAPI/; credentials from TUTOR_LRS_USERNAME and "
+                   "TUTOR_LRS_PASSWORD); implies --format xapi, sends nothing twice")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
     _add_lessons_option(p)

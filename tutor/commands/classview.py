@@ -78,7 +78,7 @@ def run_class(args: argparse.Namespace, fmt: str, lessons: Any, pass_mark: float
     if fmt == "json":
         out_json({"learners": report})
     elif fmt == "xapi":
-        out_json(statements)
+        return single.deliver(statements, getattr(args, "send", None))
     else:
         out(class_text(rows, len(found)), end="")
     return 0

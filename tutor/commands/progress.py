@@ -15,6 +15,7 @@ from tutor.commands.common import error, note, out, out_json, prompt
 from tutor.commands.progress_report import (  # re-exported: the report is the store's view
     _lessons,
     _titles,
+    deliver,
     progress_json,
     progress_text,
     progress_xapi,
@@ -25,6 +26,15 @@ def run(args: argparse.Namespace) -> int:
     from tutor.progress import ProgressError, ProgressStore
 
     fmt = getattr(args, "format", "text")
+    send = getattr(args, "send", None)
+    if send is not None:
+        from tutor.lrs import endpoint_problem
+
+        if getattr(args, "reset", False) or fmt not in ("text", "xapi"):
+            args.usage_error("--send sends xAPI statements: not with --format json or --reset")  # exits 2
+        if endpoint_problem(send) is not None:
+            args.usage_error(f"argument --send: {endpoint_problem(send)}")  # exits 2
+        fmt = args.format = "xapi"
     actor = getattr(args, "actor", None)
     actor_account = getattr(args, "actor_account", None)
     pass_mark = getattr(args, "pass_mark", None)
@@ -64,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "json":
                 out_json(progress_json(store))
             elif fmt == "xapi":
-                out_json(progress_xapi(store, who, lessons, pass_mark))
+                return deliver(progress_xapi(store, who, lessons, pass_mark), send)
             else:
                 out(progress_text(store, _titles(_lessons(lessons)), width=_width()), end="")
         except ProgressError as exc:

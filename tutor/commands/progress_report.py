@@ -24,7 +24,8 @@ def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_
         total = _step_count(paths[lesson_id]) if lesson_id in paths else None
         if total and p.steps_reached >= total:
             completed[lesson_id] = None
-    return xapi.statements(actor, store.answers(), store.tests(), titles=_titles(lessons), completed=completed,
+    return xapi.statements(actor, store.answers(), store.tests(), challenges=store.challenge_runs(),
+                           titles=_titles(lessons), completed=completed,
                            pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent)
 
 
@@ -216,3 +217,23 @@ def _lessons(extra_dirs: Any = ()) -> list[Any]:
 def _titles(lessons: list[Any]) -> dict[str, str]:
     """Lesson titles by id."""
     return {entry.id: entry.title for entry in lessons if entry.title}
+
+
+def deliver(statements: list[dict[str, Any]], send: str | None) -> int:
+    """xAPI statements as JSON on stdout, or (``send``: an LRS's xAPI base) POSTed to that LRS with the
+    credentials of ``TUTOR_LRS_USERNAME`` / ``TUTOR_LRS_PASSWORD`` (see :mod:`tutor.lrs`): one line says
+    how many were stored and how many the LRS already had; a failure is one error line and exit 1."""
+    from tutor.commands.common import error, note, out_json
+
+    if send is None:
+        out_json(statements)
+        return 0
+    from tutor import lrs
+
+    try:
+        sent = lrs.send(send, statements, lrs.credentials())
+    except lrs.SendError as exc:
+        return error("progress", str(exc), "nothing was changed here; the same command sends them again")
+    note(f"sent {sent.statements} statement{'s' if sent.statements != 1 else ''} to {send} in {sent.batches} "
+         f"batch{'es' if sent.batches != 1 else ''}; their ids are fixed, so the LRS keeps each one once")
+    return 0
