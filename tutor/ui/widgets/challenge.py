@@ -37,7 +37,7 @@ from tutor.ui.widgets.playground_keys import KEY_GROUPS
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.lesson.model import Challenge, Lesson
-    from tutor.progress import ChallengeRecord
+    from tutor.progress import ChallengeRecord, ProgressStore
 
 #: The playground action → the event verb it plays (the keys of other verbs are hidden in a challenge).
 ACTION_VERBS: dict[str, str] = {
@@ -222,7 +222,7 @@ class ChallengesView(Widget):
         Binding("escape", "leave", "Challenges"),
     ]
 
-    def __init__(self, loaded: LoadedLesson, store: Any = None, **kw: Any) -> None:
+    def __init__(self, loaded: LoadedLesson, store: ProgressStore | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self._store = store
