@@ -12,10 +12,13 @@ be answering right now), and a file that cannot be read is one notice, the other
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.commands.common import error, note, out, out_json, problems
 from tutor.lesson.grading import format_percentage
+
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
 
 def class_learners(args: argparse.Namespace) -> list[Any] | int:
@@ -84,7 +87,7 @@ def run_class(args: argparse.Namespace, fmt: str, lessons: Any, pass_mark: float
     return 0
 
 
-def _in_memory(store: Any) -> Any:
+def _in_memory(store: ProgressStore) -> ProgressStore | None:
     """A writable copy of ``store`` in memory: its review cards are brought up to date with the answers
     there (as the learner's own `tutor progress` would), and the learner's file is not written."""
     import sqlite3
@@ -100,7 +103,7 @@ def _in_memory(store: Any) -> Any:
     return ProgressStore(copy, store.path, store.clock, None)
 
 
-def _rows(name: str, store: Any, steps: dict[str, int | None]) -> list[list[str]]:
+def _rows(name: str, store: ProgressStore, steps: dict[str, int | None]) -> list[list[str]]:
     from tutor.commands import progress_report as single
     from tutor.lesson.visible import visible
 

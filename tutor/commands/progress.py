@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tutor.commands.common import error, note, out, out_json, prompt
 from tutor.commands.progress_report import (  # re-exported: the report is the store's view
@@ -20,6 +20,9 @@ from tutor.commands.progress_report import (  # re-exported: the report is the s
     progress_text,
     progress_xapi,
 )
+
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,7 +97,7 @@ def _width() -> int | None:
     return None
 
 
-def _reset(store: Any, *, yes: bool, stdin: TextIO | None) -> int:
+def _reset(store: ProgressStore, *, yes: bool, stdin: TextIO | None) -> int:
     if not yes:
         if stdin is None or not stdin.isatty():
             return error("progress", f"not deleting progress in {store.path}: stdin is not a terminal to confirm on",

@@ -7,12 +7,15 @@ Never imports Textual.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.lesson.grading import format_percentage
 
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
-def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None) -> list[dict[str, Any]]:
+
+def progress_xapi(store: ProgressStore, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None) -> list[dict[str, Any]]:
     """Every record as an xAPI statement (:mod:`tutor.lesson.xapi`); a lesson whose walkthrough was
     followed to its last step is ``completed`` (when the lesson can still be found and loaded)."""
     from tutor.lesson import xapi
@@ -39,7 +42,7 @@ def _step_count(path: Any) -> int | None:
         return None
 
 
-def _lesson_progress(store: Any) -> dict[str, Any]:
+def _lesson_progress(store: ProgressStore) -> dict[str, Any]:
     """Every lesson with any progress (summaries, or challenge runs only), sorted by id."""
     from tutor.progress import LessonProgress
 
@@ -49,7 +52,7 @@ def _lesson_progress(store: Any) -> dict[str, Any]:
     return dict(sorted(summaries.items()))
 
 
-def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
+def _best_challenges(store: ProgressStore) -> dict[str, dict[str, Any]]:
     """lesson id → challenge id → (best run, number of runs)."""
     from tutor.progress import best_runs
 
@@ -63,7 +66,7 @@ def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def review_summary(store: Any) -> Any:
+def review_summary(store: ProgressStore) -> Any:
     """Review cards as they would be brought up to date with the answers recorded (:mod:`tutor.review`), and
     their counts, worked out without writing: viewing progress never changes the file."""
     from tutor.review import ReviewDeck
@@ -93,7 +96,7 @@ def review_text(summary: Any) -> list[str]:
     return lines
 
 
-def progress_json(store: Any) -> dict[str, Any]:
+def progress_json(store: ProgressStore) -> dict[str, Any]:
     """``{"lessons": {id: {steps_reached, answered, correct, best_score, answers, tests, challenges,
     challenge_runs}}, "review": {cards, due, next_due, reviews, recalled, retention, recall_now, lessons}}``;
     ``challenges`` holds each challenge's best run and how many runs it had; ``review`` the review cards'
@@ -130,7 +133,7 @@ def progress_json(store: Any) -> dict[str, Any]:
     return {"lessons": lessons, "review": review.to_json()}
 
 
-def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: int | None = None) -> str:
+def progress_text(store: ProgressStore, titles: dict[str, str] | None = None, *, width: int | None = None) -> str:
     """A table of lessons and a total line; ``No progress yet.`` when there is none.
 
     With ``width``, the table fits it: long titles are cut with ``…``, and the Title column is left out

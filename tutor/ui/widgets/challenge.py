@@ -39,7 +39,7 @@ from tutor.ui.widgets.playground_keys import KEY_GROUPS
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.lesson.model import Challenge, Lesson
-    from tutor.progress import ChallengeRecord
+    from tutor.progress import ChallengeRecord, ProgressStore
 
 #: Playground actions a challenge does not offer: they change the engine or leave the run.
 OFF_IN_CHALLENGES = frozenset({"toggle_strategy", "options", "reset", "export", "next_kind"})
@@ -220,7 +220,7 @@ class ChallengesView(Widget):
         Binding("escape", "leave", "Challenges"),
     ]
 
-    def __init__(self, loaded: LoadedLesson, store: Any = None, **kw: Any) -> None:
+    def __init__(self, loaded: LoadedLesson, store: ProgressStore | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self._store = store
