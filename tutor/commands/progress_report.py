@@ -233,6 +233,9 @@ def deliver(statements: list[dict[str, Any]], send: str | None) -> int:
         return 0
     from tutor import lrs
 
+    if not statements:
+        note(f"no records yet: nothing to send to {send}")
+        return 0
     try:
         sent = lrs.send(send, statements, lrs.credentials())
     except lrs.SendError as exc:
