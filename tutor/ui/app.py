@@ -98,6 +98,8 @@ class TutorApp(App):
         self.initial_mode = mode
         self.initial_step = step
         self.watch_file = watch
+        self.gc_thresholds: tuple[int, int, int] | None = None
+        """Set by `tutor open`, which collects young objects less often until the first frame: restored then."""
         self._store_arg = store
         self.store: ProgressStore | None = None
         self.cursor_blink = cursor_blink
@@ -187,6 +189,8 @@ class TutorApp(App):
 
     # -- screens ------------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self.gc_thresholds is not None:
+            self.call_after_refresh(self._restore_gc)
         if self.initial_review:
             self._open_store()
             self.open_review(self.review_ahead)  # `tutor review`: the picker is built when the learner goes back to it
@@ -207,6 +211,13 @@ class TutorApp(App):
         assert self.initial_lesson is not None
         return _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
                                       watch=self.watch_file, seed=self.seed)
+
+    def _restore_gc(self) -> None:
+        import gc
+
+        if self.gc_thresholds is not None:
+            gc.set_threshold(*self.gc_thresholds)
+            self.gc_thresholds = None
 
     def _open_store_late(self) -> None:
         """Open the progress store after the first frame, and record the step the walkthrough shows."""
