@@ -39,9 +39,10 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -210,7 +211,7 @@ async def _drive(app: Any, steps: int, wrap: bool) -> StepResult:
             done += block
     handler = statistics.median(handler_times) if len(handler_times) == len(pause_times) else None
     work = (
-        statistics.median(h + p for h, p in zip(handler_times, pause_times))
+        statistics.median(h + p for h, p in zip(handler_times, pause_times, strict=True))
         if len(handler_times) == len(pause_times)
         else None
     )

@@ -107,7 +107,7 @@ def _press(tmux: Tmux, session: str, pid: int, counts_file: Path, key: str, *, e
             raise TmuxError(f"{key} {what} within {TIMEOUT:.0f}s; screen:\n{tmux.capture(session).rstrip()}")
     if changed and not expect_change:
         raise TmuxError(f"{key} changed the screen; it is meant to be a key nothing is bound to:\n{tmux.capture(session).rstrip()}")
-    frames, layouts, reflows = (b - a for a, b in zip(counts0, read_counts(counts_file)))
+    frames, layouts, reflows = (b - a for a, b in zip(counts0, read_counts(counts_file), strict=True))
     return Press((last - cpu0) / 1e9, frames, layouts, reflows, time.perf_counter() - start)
 
 
@@ -123,9 +123,8 @@ def _settle(pid: int) -> None:
 
 
 def run(root: Path, steps: int = 100) -> TermStepResult:
-    from tutor.lesson.loader import load_lesson
-
     from bench.step_bench import write_long_lesson
+    from tutor.lesson.loader import load_lesson
 
     with tempfile.TemporaryDirectory(prefix="tutor-bench-term-") as tmp, Tmux(100, 30) as tmux:
         home = Path(tmp, "home")

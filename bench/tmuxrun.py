@@ -110,7 +110,7 @@ class Tmux:
             if socket:  # tmux 3.3 leaves the socket file of a killed server behind
                 Path(socket).unlink(missing_ok=True)
 
-    def __enter__(self) -> "Tmux":
+    def __enter__(self) -> Tmux:
         self._start()
         return self
 

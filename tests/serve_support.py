@@ -165,7 +165,7 @@ class WsScreen:
 
         try:
             message = await asyncio.wait_for(self.ws.receive(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return
         if message.type == aiohttp.WSMsgType.BINARY:
             self.stream.feed(message.data.decode("utf-8", "replace"))

@@ -4,8 +4,8 @@ bare event with a field under it, and a challenge goal that is not reached."""
 from __future__ import annotations
 
 import pytest
-
 from test_loader_helpers import write
+
 from tutor.lesson.loader import LoadError, load_scenario
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from test_loader_helpers import FIXTURE, TEXT, mutate
+
 from tutor.cli import main
 from tutor.lesson import catalog
 from tutor.lesson.loader import lesson_from_text, load_lesson
@@ -64,7 +64,7 @@ def test_check_nonexistent_path_is_bad_input_exit_1(tmp_path, capsys):
 def test_check_hostile_file_no_traceback(tmp_path):
     bad = tmp_path / "bomb.yaml"
     bad.write_bytes(b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
-        f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, n in zip("abcdef", "bcdefg")))
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, n in zip("abcdef", "bcdefg", strict=True)))
     result = subprocess.run([sys.executable, "-m", "tutor", "check", str(bad)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from test_loader_helpers import TEXT, at, only, pos, problems, write
+
 from tutor.commands.schema import build_schema
 from tutor.engine.scenario import EngineOptions, Event, Xss
 from tutor.lesson.challenges import ChallengeRun, challenge_options, stars

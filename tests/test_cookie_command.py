@@ -40,7 +40,7 @@ def test_a_bad_expires_leaves_a_session_cookie(capsys) -> None:
 def test_the_third_party_option_changes_only_the_subresource_row(capsys) -> None:
     _, allow, _ = run(capsys, "a=1; Secure; SameSite=None", "--browser", "chromium")
     _, block, _ = run(capsys, "a=1; Secure; SameSite=None", "--browser", "chromium", "--third-party", "block")
-    differ = [(a, b) for a, b in zip(allow.splitlines(), block.splitlines()) if a != b]
+    differ = [(a, b) for a, b in zip(allow.splitlines(), block.splitlines(), strict=True) if a != b]
     assert [b.split()[0] for _, b in differ] == ["chromium", "cross-site"]
     assert "not sent  third-party cookies blocked (chromium setting)" in differ[1][1]
 

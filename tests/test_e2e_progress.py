@@ -7,11 +7,10 @@ second, independent store on the same TUTOR_HOME afterwards.
 from __future__ import annotations
 
 import pytest
-
 from quiz_host import QuizHost, load_quiz_lesson, sync
+
 from tutor.lesson import grading
 from tutor.progress import ProgressStore, default_path
-
 
 pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 

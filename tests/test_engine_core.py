@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-import json
-
 import pytest
-
 from test_engine_helpers import run, scenario
+
 from tutor.engine import (
     PHASES,
     EngineOptions,

@@ -9,8 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from test_engine_helpers import run
+
 from tutor.cli import main
 from tutor.engine import run_scenario
 from tutor.engine.store import MemoryStore, SessionRow, SqliteStore

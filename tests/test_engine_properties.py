@@ -6,8 +6,8 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_engine_helpers import scenario
+
 from tutor.engine import PHASES, run_scenario
 from tutor.engine.clock import parse_clock
 from tutor.engine.tokens import TokenSigner

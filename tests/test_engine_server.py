@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-import json
-
 import pytest
-
 from test_engine_helpers import event_steps, phases, response, run, status
+
 from tutor.engine.clock import parse_clock
 from tutor.engine.tokens import peek
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
-
 from test_engine_helpers import event_steps
+
 from tutor.engine import Scenario, check_scenario, run_scenario
 from tutor.engine.cookies import header_problem
 from tutor.engine.scenario import Event, set_cookie_headers

@@ -4,8 +4,8 @@ a `store` view that stays small and shared however long the run."""
 from __future__ import annotations
 
 import pytest
-
 from test_engine_helpers import event_steps, run, status
+
 from tutor.engine.store import MemoryStore, SessionRow, SqliteStore
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
-
 from test_engine_helpers import event_steps, status
+
 from tutor.engine import Scenario, Simulation, check_scenario, run_scenario
 from tutor.engine.cookies import THIRD_PARTY_DEFAULTS, CookieJar
 from tutor.engine.scenario import BrowserOptions, Event

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from ui_support import sync, widget_text
 
 from tutor.lesson.flow_layout import layout
 from tutor.lesson.loader import load_lesson
 from tutor.ui.widgets.flow_graph import draw, narrowest
-from ui_support import sync, widget_text
 
 LESSONS = sorted(p.stem for p in Path("lessons").glob("*.yaml"))
 

@@ -1,6 +1,6 @@
 """The layered layout of a lesson's flow graph (tutor/lesson/flow_layout.py)."""
 
-from tutor.lesson.flow_layout import Slot, layout
+from tutor.lesson.flow_layout import layout
 from tutor.lesson.loader import load_lesson
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_loader_helpers import TEXT
+
 from tutor.lesson.loader import LoadedLesson, LoadError, lesson_from_text, load_lesson
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

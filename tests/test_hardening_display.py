@@ -17,11 +17,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hostile_corpus import CSI as ANSI
+from hostile_corpus import FORBIDDEN as _FORBIDDEN
+from hostile_corpus import HOSTILE as _CORPUS
+from hostile_corpus import MARKUP
+from ui_support import app_for
 
 from tutor.cli import main
 from tutor.lesson.modes import MODES
-from hostile_corpus import CSI as ANSI, FORBIDDEN as _FORBIDDEN, HOSTILE as _CORPUS, MARKUP
-from ui_support import app_for
 from tutor.ui.text import visible
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,12 +29,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hostile_corpus import BIDI, C1, CSI, FORBIDDEN, HOSTILE, HTML, INVISIBLE, MARKUP, OSC8, OSC52
 from terminal_support import run_on_a_pty
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_LESSON = ROOT / "lessons" / "session-lifecycle.yaml"
 
-from hostile_corpus import BIDI, C1, CSI, FORBIDDEN, HOSTILE, HTML, INVISIBLE, MARKUP, OSC8, OSC52
 
 
 def hostile(tag: str) -> str:

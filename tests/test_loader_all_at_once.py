@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_loader_helpers import TEXT, at, mutate, pos, problems, write
+
 from tutor.cli import main
 from tutor.lesson.loader import LoadError, load_scenario
 

@@ -4,6 +4,7 @@ lesson names a step, and `at: NAME` on narration. Every problem is reported at i
 from __future__ import annotations
 
 from test_loader_helpers import TEXT, mutate, only, pos, problems, write
+
 from tutor.lesson.loader import load_lesson, load_scenario
 
 # The fixture's table: 1 receive (GET /), 2 create_session, 3 receive (POST /login), 4 rotate_session.

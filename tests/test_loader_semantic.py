@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from test_loader_helpers import FIXTURE, TEXT, at, mutate, only, pos, problems, write
+
 from tutor.engine import run_scenario
 from tutor.engine.trace import PHASES
 from tutor.lesson.loader import LoadError, format_value, load_lesson, load_scenario

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from test_loader_helpers import TEXT, at, mutate, only, pos, problems, write
+
 from tutor.engine.scenario import Event
-from tutor.lesson.loader import load_lesson, scenario_from_text, LoadError
+from tutor.lesson.loader import LoadError, load_lesson, scenario_from_text
 
 
 def test_duplicate_key_at_the_second_key(tmp_path):

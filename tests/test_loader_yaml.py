@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from test_loader_helpers import TEXT, at, mutate, only, pos, problems
+
 from tutor.lesson.loader import load_lesson
 from tutor.lesson.yamlsource import MAX_BYTES
 
@@ -84,7 +84,7 @@ def test_control_character_is_binary(tmp_path):
 
 
 def test_invalid_utf8_reports_line_and_column_of_the_bad_byte(tmp_path):
-    data = "id: x\ntitle: héllo \xff\n".encode("utf-8").replace("\xff".encode("utf-8"), b"\xff")
+    data = "id: x\ntitle: héllo \xff\n".encode().replace("\xff".encode(), b"\xff")
     p = only(problems(tmp_path, data))
     # columns count characters: "title: héllo " is 13 characters, so the bad byte is column 14
     assert (p.line, p.col) == (2, 14)

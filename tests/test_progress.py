@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressError, ProgressStore, default_path
-from progress_support import copy_fixture, tables_and_columns, user_version
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 from tutor.progress import SCHEMA_VERSION, ChallengeRecord, LessonProgress, ProgressError, ProgressStore, best_runs
-from progress_support import copy_fixture, tables_and_columns, user_version
 
 V2_FILE = "progress-v2.sqlite3"
 """Made by the version-2 store (tutor/progress.py of branch learner, commit 34908a0, merged at c5917db):

@@ -93,6 +93,6 @@ def test_ci_runs_exactly_the_readmes_test_command():
     blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
     test_command = next(b for b in blocks if "pytest" in b)
     ci = Path(__file__).resolve().parents[1] / ".ci" / "run"
-    ci_lines = [l for l in ci.read_text(encoding="utf-8").splitlines()
-                if l.strip() and not l.lstrip().startswith("#")]
+    ci_lines = [line for line in ci.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
     assert ci_lines[-1] == test_command

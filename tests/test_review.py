@@ -4,20 +4,20 @@ simulated days with a fixed clock; progress schema version 4 upgraded from a rea
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fsrs import Card, Rating, Scheduler, State
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 from tutor import review
 from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressStore
 from tutor.review import FAST_SECONDS, SLOW_SECONDS, ReviewDeck, makes_card, rating_for
-from progress_support import copy_fixture, tables_and_columns, user_version
 
 DAY = 86_400.0
 #: Monday 2026-11-30 09:00 UTC: "day 0" of the simulated week.
-MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).timestamp()
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
 V3_FILE = "progress-v3.sqlite3"
 """Made by the version-3 store (tutor/progress.py of branch challenges, commit 391cca1), clock from
 1_700_000_000 in steps of 60 s: session-lifecycle with 7 steps reached; practice answers trace-id-after-set
@@ -92,12 +92,12 @@ def test_a_week_of_reviews_follows_fsrs(store: ProgressStore, clock: Clock) -> N
     cards = {c.question_id: c for c in store.review_cards()}
     assert sorted(cards) == ["hinted", "missed", "slow"]
     assert {q: review.RATING_NAMES[log.rating] for q, log in
-            zip(["missed", "hinted", "slow"], store.review_logs())} == {"missed": "Again", "hinted": "Hard", "slow": "Good"}
+            zip(["missed", "hinted", "slow"], store.review_logs(), strict=True)} == {"missed": "Again", "hinted": "Hard", "slow": "Good"}
     assert _due_ids(deck) == []  # nothing is due the day it was answered
 
     # the same reviews played straight through fsrs: what the deck must agree with
     fsrs = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
-    at0 = datetime.fromtimestamp(MONDAY, timezone.utc)
+    at0 = datetime.fromtimestamp(MONDAY, UTC)
     model = {
         q: fsrs.review_card(Card(card_id=1, due=at0), rating, review_datetime=at0)[0]
         for q, rating in (("missed", Rating.Again), ("hinted", Rating.Hard), ("slow", Rating.Good))
@@ -111,7 +111,7 @@ def test_a_week_of_reviews_follows_fsrs(store: ProgressStore, clock: Clock) -> N
     seen_due: dict[int, list[str]] = {}
     for day in range(1, 8):
         clock.day(day)
-        now = datetime.fromtimestamp(clock.now, timezone.utc)
+        now = datetime.fromtimestamp(clock.now, UTC)
         expected = sorted(q for q, card in model.items() if card.due <= now)
         seen_due[day] = _due_ids(deck)
         assert seen_due[day] == expected, f"day {day}"
@@ -228,8 +228,8 @@ def test_when() -> None:
 
 
 def test_context_step() -> None:
-    from tutor.lesson.loader import load_lesson_cached
     from tutor.lesson.catalog import resolve
+    from tutor.lesson.loader import load_lesson_cached
 
     lesson = load_lesson_cached(resolve("session-lifecycle")).lesson
     by_id = {q.id: q for q in lesson.questions}

@@ -14,10 +14,7 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,10 +23,9 @@ pytest.importorskip(
     "textual_serve", reason="textual-serve is not installed (pip install '.[web]'): tutor serve cannot be tested"
 )
 
-from tutor.commands import serve  # noqa: E402
-
 from serve_support import CHROMIUM, WAIT, Served, _get, _get_with_headers, start  # noqa: E402,F401
 
+from tutor.commands import serve  # noqa: E402
 
 # --- the token, the Origin, the Host --------------------------------------------------------------------
 

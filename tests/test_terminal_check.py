@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from terminal_support import run_on_a_pty
 from ui_support import UI_LESSON, make_app, sync
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ui_support import UI_LESSON, make_app, only_fixture_lessons, static_text, sync, widget_text
 
 from tutor.cli import main
-from ui_support import UI_LESSON, make_app, only_fixture_lessons, static_text, sync, widget_text
 
 
 @pytest.fixture(autouse=True)

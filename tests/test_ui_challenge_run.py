@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-
 from ui_support import sync
+
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
 from tutor.ui.widgets.challenge import ChallengesView, challenge_key_groups, star_text

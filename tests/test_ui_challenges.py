@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-
 from ui_support import sync
+
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
 

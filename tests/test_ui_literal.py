@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ui_support import UI_LESSON, screen_lines, static_text, sync, widget_text
 
 from tutor.ui.text import abbreviate, format_value, literal, visible
-from ui_support import UI_LESSON, screen_lines, static_text, sync, widget_text
 
 MARKUP = "[bold]x[/bold]"
 LINK = "[link=http://e]y[/link]"
@@ -133,9 +133,9 @@ async def test_hostile_lesson_text_renders_literally(hostile_lesson: Path) -> No
 @sync
 async def test_hostile_title_in_picker_and_command_palette(hostile_lesson: Path, monkeypatch) -> None:
     from textual.widgets import DataTable
+    from ui_support import only_fixture_lessons
 
     from tutor.ui.app import TutorApp
-    from ui_support import only_fixture_lessons
 
     only_fixture_lessons(monkeypatch)
     app = TutorApp(extra_dirs=[hostile_lesson.parent], cursor_blink=False)

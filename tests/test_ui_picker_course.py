@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ui_support import sync
 
 
@@ -69,9 +68,9 @@ async def test_a_wide_title_is_cut_by_terminal_cells_not_characters(tmp_path: Pa
     longer than the character it stands for) still ends inside the title column."""
     from rich.cells import cell_len
     from textual.widgets import DataTable
+    from ui_support import UI_LESSON, only_fixture_lessons
 
     from tutor.ui.app import TutorApp
-    from ui_support import UI_LESSON, only_fixture_lessons
 
     only_fixture_lessons(monkeypatch)
     folder = tmp_path / "lessons"

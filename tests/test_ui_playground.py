@@ -8,16 +8,16 @@ from pathlib import Path
 import msgspec
 import pytest
 import yaml
-from textual import events
-
 from quiz_host import PlaygroundHost, active_keys, sync
+from textual import events
 from ui_support import make_app, screen_lines, widget_text
+
 from tutor.engine import Simulation, run_scenario
+from tutor.engine.clock import format_clock
 from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, event_verb
 from tutor.lesson.loader import load_scenario
-from tutor.engine.clock import format_clock
-from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
 from tutor.ui.modals.dialogs import ConfirmScreen, ValueScreen
+from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
 from tutor.ui.screens.help import describe_bindings
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 
@@ -455,7 +455,7 @@ async def test_options_dialog_refuses_what_the_scenario_loader_refuses(fields, n
         bad = tmp_path / "refused.yaml"
         bad.write_text(scenario_to_yaml(refused, [Event(request="GET /")]), encoding="utf-8")
         # a value both accept: applied, played, exported, and tutor check passes the file
-        for name, value in fields.items():
+        for name in fields:
             dialog.query_one(f"#opt-{name}").value = {"strategy": "jwt", "store": "memory"}.get(name, "2m")
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
 from ui_support import widget_text
+
 from tutor.lesson import grading
 from tutor.progress import ProgressStore
 from tutor.ui.modals.dialogs import ConfirmScreen
-
 
 pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
@@ -623,8 +622,9 @@ async def test_visual_quiz_survives_resizing_down_to_40x12(loaded):
 
 @sync
 async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthrough(tmp_path):
-    from tutor.ui.widgets.quiz import QuizView, StepLink
     from ui_support import make_app
+
+    from tutor.ui.widgets.quiz import QuizView, StepLink
 
     app = make_app(mode="practice")
     async with app.run_test(size=(100, 30)) as pilot:

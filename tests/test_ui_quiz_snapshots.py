@@ -7,7 +7,6 @@ Update after an intended change with: .venv/bin/python -m pytest tests/test_ui_q
 from __future__ import annotations
 
 import pytest
-
 from quiz_host import PlaygroundHost, QuizHost, load_quiz_lesson
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ui_support import sync
 
 from tutor.progress import ProgressStore
 from tutor.review import ReviewDeck
-from ui_support import sync
 
 DAY = 86_400.0
-MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).timestamp()
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
 TRACE_Q = ("session-lifecycle", "trace-id-after-set")
 PLAIN_Q = ("expiry", "idle-vs-absolute")
 

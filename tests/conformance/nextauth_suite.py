@@ -77,10 +77,11 @@ def engine_steps(strategy: str, max_age: int, update_age: int) -> list[dict[str,
     """The engine's answers to the probe's script, shaped like the probe's observations."""
     import msgspec
 
-    from .nextauth_probe import SCRIPT, parse_header
     from tutor.engine import Simulation
     from tutor.engine.cookies import EPOCH
     from tutor.engine.scenario import EngineOptions, Event
+
+    from .nextauth_probe import SCRIPT, parse_header
 
     options = msgspec.convert(
         {
