@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from ui_support import sync
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
+from tutor.ui.recorder import RecordingApp
 from tutor.ui.widgets.challenge import ChallengesView, challenge_key_groups, star_text
 from tutor.ui.widgets.playground_keys import KEY_GROUPS
 
@@ -18,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "tutor" / "ui" / "widgets"
 
 
-class Host(App):
+class Host(RecordingApp):
     CSS_PATH = [WIDGETS / "playground.tcss", WIDGETS / "challenge.tcss"]
 
     def __init__(self, lesson: str, store) -> None:
         super().__init__()
         self.loaded = load_lesson(ROOT / "lessons" / f"{lesson}.yaml")
-        self.store = store
+        self.recorder.store = store  # the view records through the app's recorder
 
     def compose(self) -> ComposeResult:
         yield ChallengesView(self.loaded, id="challenges-view")

@@ -19,6 +19,7 @@ from textual.widgets.data_table import ColumnKey
 
 from tutor.lesson.catalog import Entry
 from tutor.lesson.course import course_order, next_up
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 
 
@@ -153,7 +154,7 @@ class PickerScreen(Screen):
         question renamed since is not counted). Loads those lessons, so off the screen's thread."""
         from tutor.review import ReviewDeck, due_items
 
-        store = getattr(self.app, "store", None)
+        store = recorder_of(self).store
         review = self.review
         if store is None or review is None:
             return
