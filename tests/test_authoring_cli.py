@@ -282,3 +282,71 @@ def test_catalog_env_folders_and_builtins(lessons_dir, tmp_path, monkeypatch):
     assert catalog.lesson_dirs()[:2] == [lessons_dir, other]
     builtin = catalog.builtin_dir()
     assert builtin is not None and builtin.name in ("lessons", "builtin_lessons")
+
+
+# -- files the app creates: never through a link, never over a file (issue 18 §1-3) ------------------------
+
+
+def test_new_never_writes_through_a_dangling_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "my-lesson.yaml").symlink_to(outside / "planted.yaml")
+    assert main(["new", "my-lesson"]) == 1
+    assert "my-lesson.yaml is a link" in capsys.readouterr().err
+    assert not (outside / "planted.yaml").exists()
+    assert main(["new", "my-lesson", "--force"]) == 0  # asked for: the link itself is replaced by the file
+    assert not (outside / "planted.yaml").exists()
+    assert not (tmp_path / "my-lesson.yaml").is_symlink() and (tmp_path / "my-lesson.yaml").is_file()
+
+
+@pytest.mark.parametrize("bad", ["abc\n", "plain-id\n", "abc\r", "\nabc"])
+def test_an_id_with_a_line_break_is_refused_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", bad]) == 1
+    assert "invalid id" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    from tutor.lesson.catalog import ID_PATTERN
+
+    assert not ID_PATTERN.fullmatch(bad) and not ID_PATTERN.search(bad)
+
+
+def test_msgspec_patterns_do_not_match_before_a_final_line_break() -> None:
+    """msgspec's ``Meta(pattern=)`` uses ``re.search``, where ``$`` also matches before a final ``\\n``."""
+    import msgspec
+
+    from tutor.engine.scenario import BrowserName, EngineOptions
+    from tutor.lesson.model import Id
+
+    for kind, good in ((Id, "plain-id"), (BrowserName, "phone")):
+        assert msgspec.convert(good, kind) == good
+        with pytest.raises(msgspec.ValidationError):
+            msgspec.convert(good + "\n", kind)
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.convert({"idle_timeout": "30m\n"}, EngineOptions)
+
+
+def test_the_export_never_spins_on_a_dangling_link_and_never_follows_it(tmp_path: Path) -> None:
+    from tutor.engine.scenario import EngineOptions
+    from tutor.ui.scenario_export import write_export
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "playground-1.yaml").symlink_to(outside / "gone.yaml")
+    path = write_export(tmp_path, EngineOptions(), ["logout"])
+    assert path.name == "playground-2.yaml" and path.is_file() and not path.is_symlink()
+    assert not (outside / "gone.yaml").exists()
+
+
+def test_the_export_gives_up_after_a_bounded_number_of_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tutor.files
+    from tutor.engine.scenario import EngineOptions
+    from tutor.ui.scenario_export import write_export
+
+    monkeypatch.setattr(tutor.files, "MAX_TRIES", 5)
+    for n in range(1, 6):
+        (tmp_path / f"playground-{n}.yaml").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(FileExistsError, match="no free name playground-N.yaml after 5 tries"):
+        write_export(tmp_path, EngineOptions(), ["logout"])

@@ -88,7 +88,8 @@ def test_unknown_fields_are_reported_at_their_key(tmp_path):
 def test_a_solution_that_does_not_reach_its_goal(tmp_path):
     text = lesson_text(FIXATION.replace("rotate_on_login: false", "rotate_on_login: true"))
     p = only(problems(tmp_path, text))
-    assert p.message == "the solution does not reach the goal"
+    assert p.message.startswith("the solution does not reach the goal: no step matches; the closest is step ")
+    assert p.message.endswith("expected `user: alice`, found `null`; expected `status: 200`, found `307`")
     assert (p.line, p.col) == pos(text, "{step: {actor: attacker")
     assert "after the solution's last event, the run ends at step" in p.hint
 

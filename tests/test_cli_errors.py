@@ -72,7 +72,7 @@ CASES: list[tuple[str, str, list[str], int]] = [
     ("list", "an unknown format", ["list", "--format", "xml"], 2),
     ("progress", "`--reset` without a terminal to confirm on", ["progress", "--reset"], 1),
     ("progress", "progress folder unusable", ["progress"], 1),
-    ("progress", "`--actor` not a mailto: address", ["progress", "--format", "xapi", "--actor", "alice"], 1),
+    ("progress", "`--actor` not a mailto: address", ["progress", "--format", "xapi", "--actor", "alice"], 2),
     ("progress", "`--actor` without `--format xapi`", ["progress", "--actor", "mailto:a@b.example"], 2),
     ("progress", "a pass mark over 100", ["progress", "--format", "xapi", "--pass-mark", "200"], 2),
     ("progress", "an unknown format", ["progress", "--format", "csv"], 2),

@@ -146,3 +146,55 @@ def test_goals_module_imports_no_ui_or_yaml():
 def test_the_types_refuse_malformed_goals(bad):
     with pytest.raises(msgspec.ValidationError):
         msgspec.convert(bad, Goal)
+
+
+# -- explain: every goal failure names what was expected and what was found ------------------------------
+
+
+def test_explain_names_the_fields_of_the_closest_step_that_differ():
+    from tutor.engine.goals import explain
+
+    with _fixation(rotate=True) as sim:
+        why = explain(_goal(ATTACKER_IN), sim.trace)
+        assert why.startswith("no step matches; the closest is step ")
+        assert "expected `user: alice`, found `null`" in why
+        assert "expected `status: 200`, found `307`" in why
+        assert "actor" not in why.split(":", 2)[-1].split(")", 1)[-1]  # only the fields that differ
+
+
+def test_explain_end_sessions_never_and_combinations():
+    from tutor.engine.goals import explain
+
+    with _fixation(rotate=False) as sim:
+        trace = sim.trace
+        last = f"after the last step (step {trace[-1].step} ({trace[-1].actor}: {trace[-1].action}))"
+        assert explain(_goal({"sessions": 3}), trace) == f"{last}: expected 3 sessions stored, found 1"
+        assert explain(_goal({"sessions": {"min": 5}}), trace).endswith("expected at least 5 sessions stored, found 1")
+        assert explain(_goal({"end": {"user": "bob"}}), trace) == f"{last}: expected `user: bob`, found `alice`"
+        why = explain(_goal({"end": {"jar.attacker": {"contains": "nothing-like-this"}}}), trace)
+        assert "expected `jar.attacker` containing `nothing-like-this`, found `" in why
+        broken = _goal({"all": [ATTACKER_IN, {"never": {"actor": "attacker", "status": 200}}]})
+        assert evaluate(broken, trace).failed
+        why = explain(broken, trace)
+        first = next(s for s in trace if s.actor == "attacker" and s.get("status") == 200)
+        assert why == (f"step {first.step} (attacker: {first.action}) has what `never` rules out: "
+                       "`actor: attacker`, `status: 200`")
+        ordered = _goal({"in_order": [{"step": {"actor": "attacker"}}, {"step": {"actor": "nobody"}}]})
+        why = explain(ordered, trace)
+        assert why.startswith("goal 2 of `in_order` (after step 1 (attacker: ") and "expected `actor: nobody`" in why
+        either = _goal({"any": [{"sessions": 9}, {"end": {"user": "bob"}}]})
+        assert explain(either, trace) == ("none of the `any` goals holds: "
+                                          f"{last}: expected 9 sessions stored, found 1; or: "
+                                          f"{last}: expected `user: bob`, found `alice`")
+        assert explain(_goal(ATTACKER_IN), trace).startswith("reached at step ")
+
+
+def test_explain_before_any_step_and_long_values_are_cut():
+    from tutor.engine.goals import FOUND_WIDTH, explain
+
+    assert explain(_goal({"step": {"status": 200}}), []) == "no step yet; expected a step with `status: 200`"
+    assert explain(_goal({"sessions": 1}), []) == "no step yet; expected 1 session stored"
+    with _fixation(rotate=False) as sim:
+        why = explain(_goal({"end": {"jar.attacker": "x"}}), sim.trace)
+        found = why.rsplit("found `", 1)[1].rstrip("`")
+        assert len(found) == FOUND_WIDTH and found.endswith("…")

@@ -314,9 +314,9 @@ def test_two_processes_writing_at_once_lose_nothing(home: Path) -> None:
 
 
 def test_a_failed_write_is_a_progress_error_and_the_store_recovers(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tutor.progress as progress
+    import tutor.progress.file as progress_file  # where the timeout is read
 
-    monkeypatch.setattr(progress, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(progress_file, "BUSY_TIMEOUT_MS", 50)
     with ProgressStore.open() as store:
         other = sqlite3.connect(store.path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another instance holds the write lock longer than the timeout

@@ -124,13 +124,78 @@ def test_default_actor_is_the_user_and_pass_mark_is_an_option(home: Path) -> Non
     assert ADL + "failed" not in {s["verb"]["id"] for s in found}  # 30% passes a 25% mark
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--actor", "alice"], "tutor progress: error: --actor alice: expected a mailto: address"),
+@pytest.mark.parametrize("actor", [
+    "alice",
+    "mailto:alice@school.example\n",  # `$` matched before a final line break
+    "mailto:alice@school.example\x1b]0;owned\x07",  # a terminal title escape into every statement
+    "mailto:alice@school.example\x00",
+    "mailto:alice bob@school.example",
+    "mailto:alice@",
+    "mailto:@school.example",
+    "mailto:alice@school.example?subject=hi",
+    "mailto:alice@-school.example",
+    "MAILTO:alice@school.example",
+    "mailto:" + "a" * 400 + "@school.example",
 ])
-def test_bad_options_are_one_error_and_exit_1(home: Path, args: list[str], message: str) -> None:
-    done = run(home, *args)
-    assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.startswith(message), done.stderr
+def test_a_malformed_actor_is_a_usage_error(capsys: pytest.CaptureFixture[str], actor: str) -> None:
+    """xAPI 1.0.3 §2.4.2.1: ``mbox`` is a ``mailto:`` IRI; anything else never reaches a statement."""
+    from tutor.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["progress", "--format", "xapi", "--actor", actor])
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.splitlines()[-1]
+    assert err.startswith("tutor progress: error: argument --actor: ") and "expected a mailto: address" in err
+    assert not any(c in captured.err for c in "\x1b\x07\x00")
+
+
+@pytest.mark.parametrize("account", [
+    ["ftp://lms.example.org/", "alice"],
+    ["https://lms.example.org/\n", "alice"],
+    ["https://lms.example.org/", "alice\n"],
+    ["https://lms.example.org/", "al\x1bice"],
+    ["https://lms.example.org/", ""],
+    ["https://lms example.org/", "alice"],
+])
+def test_a_malformed_actor_account_is_a_usage_error(home: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch, account: list[str]) -> None:
+    from tutor.cli import main
+
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    with pytest.raises(SystemExit) as exited:
+        main(["progress", "--format", "xapi", "--actor-account", *account])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith("tutor progress: error: argument --actor-account: "), err
+    assert "\x1b" not in err
+
+
+def test_an_account_actor_goes_into_every_statement(home: Path) -> None:
+    done = run(home, "--actor-account", "https://lms.example.org/", "alice")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found and all(s["actor"] == {"objectType": "Agent", "account": {"homePage": "https://lms.example.org/",
+                                                                           "name": "alice"}} for s in found)
+    for statement in found:
+        jsonschema.validate(statement, SCHEMA)
+
+
+def test_actor_and_actor_account_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    from tutor.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["progress", "--format", "xapi", "--actor", "mailto:a@b.example", "--actor-account", "https://h/", "a"])
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_well_formed_mailto_actors_are_kept() -> None:
+    from tutor.lesson.xapi import agent
+
+    for actor in ("mailto:alice@example.org", "mailto:a.b+tag@sub.school-x.example", "mailto:o'brien@x.example"):
+        assert agent(actor) == {"objectType": "Agent", "mbox": actor}
 
 
 def test_a_pass_mark_out_of_range_is_a_usage_error(home: Path) -> None:

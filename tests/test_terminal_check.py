@@ -110,3 +110,23 @@ async def test_screenshot_prefers_an_existing_downloads_folder(tmp_path: Path, m
         await pilot.pause()
         path = app.save_screenshot_in_folder()
         assert path is not None and path.parent == home / "Downloads"
+
+
+@sync
+async def test_a_screenshot_never_writes_through_a_planted_link(tmp_path: Path, monkeypatch) -> None:
+    """Issue 18, the "files the app creates" class: a dangling symlink with the screenshot's name is left
+    alone (the file it points to is not created) and the screenshot takes the next free name."""
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "tutor-home"))
+    target = tmp_path / "outside.svg"
+    (home / "Downloads" / "session-tutor-1.svg").symlink_to(target)
+    app = make_app(lesson=UI_LESSON)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        path = app.save_screenshot_in_folder()
+    assert path == home / "Downloads" / "session-tutor-2.svg"
+    assert path.read_text(encoding="utf-8").startswith("<svg")
+    assert not target.exists()

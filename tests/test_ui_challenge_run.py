@@ -70,3 +70,43 @@ def test_a_challenge_keeps_the_keys_of_its_allowed_verbs():
     assert "toggle_scheme" not in {key.name for key in kept}
     both = {key.name: key.key for group in challenge_key_groups(["request"]) for key in group.keys}
     assert both["toggle_scheme"] == "H" and both["hint"] == "h"
+
+
+# -- one recorder, one error policy ----------------------------------------------------------------------
+
+
+def _read_only_store(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with ProgressStore.open(path) as store:
+        store.record_step("login-and-rotation", 1)
+    return ProgressStore.open(path, readonly=True)
+
+
+def _notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@sync
+async def test_a_read_only_file_gives_the_same_notice_from_a_quiz_answer_and_a_challenge_win(tmp_path):
+    from quiz_host import QuizHost
+
+    quiz_store = _read_only_store(tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path)
+    quiz = QuizHost("practice", store=quiz_store)
+    async with quiz.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        from_quiz = _notices(quiz)
+    challenge_store = _read_only_store(tmp_path / "b" if (tmp_path / "b").mkdir() is None else tmp_path)
+    app = Host("login-and-rotation", challenge_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one(ChallengesView).start("fixation")
+        await pilot.pause()
+        await pilot.press("b", "c", "b", "l", "b", "d")
+        await pilot.pause()
+        assert app.query_one(ChallengesView).playground.challenge_run.result.reached
+        from_challenge = _notices(app)
+    # one line, the same words from both (only the file's path differs), said once
+    assert len(from_quiz) == len(from_challenge) == 1
+    assert from_quiz[0].startswith("Progress is no longer saved: progress file ")
+    assert from_quiz[0].replace(str(tmp_path / "a"), "") == from_challenge[0].replace(str(tmp_path / "b"), "")
+    assert "\n" not in from_quiz[0]

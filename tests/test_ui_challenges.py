@@ -72,7 +72,7 @@ async def test_fixation_solved_by_keys_gets_a_verdict_and_is_saved(store):
         verdict = _text(app, "#ch-verdict")
         assert verdict.startswith("✓ Solved in 3 events (par 3) ★★★")
         step = playground.result.step
-        assert f"Goal reached at step {step.step}: attacker · Send 200 → 200 OK: dashboard for alice" in verdict
+        assert f"Goal reached at step {step.step}: attacker · Send 200 OK: dashboard for alice" in verdict
         assert playground.table.step_at_cursor() is step  # the row that reached the goal is highlighted
         assert not app.query_one("#ch-status").display  # the verdict replaces the status line
         # the run is over: event keys do nothing more
@@ -130,6 +130,7 @@ async def test_a_broken_never_fails_the_run(store):
         verdict = _text(app, "#ch-verdict")
         assert verdict.startswith("✗ The goal cannot be reached any more")
         assert "Ruled out at step" in verdict and "Expired at +30m: rejected" in verdict
+        assert "Why: step " in verdict and "has what `never` rules out: `result: Expired at +30m: rejected`" in verdict
         assert app.query_one("#ch-verdict").has_class("-failed")
     (run,) = store.challenge_runs()
     assert (run.solved, run.stars, run.events) == (False, 0, 2)

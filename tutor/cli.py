@@ -42,6 +42,16 @@ def _number(kind: type, low: float | None = None, high: float | None = None, wha
     return parse
 
 
+def _xapi_mbox(text: str) -> str:
+    """An argparse ``type=`` for ``--actor``: one well-formed ``mailto:`` IRI, else a usage error (exit 2)."""
+    from tutor.lesson.xapi import ActorError, mbox
+
+    try:
+        return mbox(text)
+    except ActorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with examples."""
     p = sub.add_parser(
@@ -152,14 +162,29 @@ def build_parser() -> argparse.ArgumentParser:
                      "tutor progress",
                      "tutor progress --format xapi --actor mailto:alice@example.org > statements.json",
                      "tutor progress --reset --yes          delete it without asking",
+                     "tutor progress --roster class.txt     the teacher's view: learner x lesson",
+                     "tutor progress --send http://127.0.0.1:8100/xAPI/   to a Learning Record Store",
                  ])
     p.add_argument("--format", choices=("text", "json", "xapi"), default="text",
                    help="text (default), json, or xapi: xAPI 1.0.3 statements for a Learning Record Store")
-    p.add_argument("--actor", metavar="IRI", help="with --format xapi: who the statements are about "
-                   "(mailto:NAME@DOMAIN; default: your user name)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--actor", metavar="IRI", type=_xapi_mbox, help="with --format xapi: who the statements are "
+                     "about (mailto:NAME@DOMAIN; default: your user name)")
+    who.add_argument("--actor-account", metavar=("HOMEPAGE", "NAME"), nargs=2, default=None,
+                     help="with --format xapi: the learner's account instead (xAPI 2.4.2.1), such as "
+                     "https://lms.example.org/ alice")
     p.add_argument("--pass-mark", metavar="PERCENT", type=_number(float, 0, 100, what="a percentage 0-100"),
                    default=None,
                    help="with --format xapi: the test score that counts as passed (default: 70)")
+    p.add_argument("--roster", metavar="FILE", help="the teacher's view: every learner of this roster (as "
+                   "`tutor serve --roster FILE` served them), one table learner x lesson")
+    p.add_argument("--learners", metavar="DIR", help="the learners' folders (default: the progress folder's "
+                   "learners/); alone: every learner folder in DIR")
+    p.add_argument("--actor-domain", metavar="DOMAIN", help="with --roster or --learners and --format xapi: "
+                   "each learner's actor is mailto:NAME@DOMAIN (default: this machine's host name)")
+    p.add_argument("--send", metavar="ENDPOINT", help="post the xAPI statements to a Learning Record Store "
+                   "(its xAPI base, e.g. http://127.0.0.1:8100/xAPI/; credentials from TUTOR_LRS_USERNAME and "
+                   "TUTOR_LRS_PASSWORD); implies --format xapi, sends nothing twice")
     p.add_argument("--reset", action="store_true", help="clear all progress (asks first)")
     p.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
     _add_lessons_option(p)
@@ -183,11 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
                  "Serve the app in a web browser with textual-serve.", [
                      "tutor serve",
                      "tutor serve --port 8080",
+                     "tutor serve --roster class.txt        one URL per learner, each their own progress",
                  ])
     p.add_argument("--host", default="localhost")
     p.add_argument("--port", type=_number(int, 1, 65535, what="a port 1-65535"), default=8000)
     p.add_argument("--max-sessions", type=_number(int, 1, what="a number, 1 or more"), default=3, metavar="N", help="browser sessions at once (default: 3)")
     p.add_argument("--exports", metavar="DIR", help="where each session's folder (for playground exports) is made (default: the progress folder's served/)")
+    p.add_argument("--roster", metavar="FILE", help="a class: one learner name per line; prints one URL per learner, "
+                   "each with its own token, progress, review deck and exports folder")
+    p.add_argument("--learners", metavar="DIR", help="with --roster: where each learner's folder is made "
+                   "(default: the progress folder's learners/)")
     return parser
 
 

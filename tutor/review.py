@@ -33,14 +33,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler, State
 
-from tutor.progress import AnswerRecord, CardChange, CardRecord
+from tutor.progress import AnswerRecord, CardChange, CardRecord, ReviewLogRecord
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
@@ -248,9 +248,26 @@ class ReviewDeck:
         self.sync()
         return self.summary()
 
-    def summary(self, now: float | None = None) -> ReviewSummary:
+    def preview_summary(self) -> ReviewSummary:
+        """What :meth:`synced_summary` shows, worked out without writing anything (``tutor progress`` only
+        looks): the answers not yet made into cards are scheduled in memory, by the same rule."""
+        answers, stored = self.store.pending_review()
+        cards = dict(stored)
+        logs = list(self.store.review_logs())
+        made: dict[tuple[str, str], int] = {}
+        for change in schedule_answers(answers, stored, self.scheduler) if answers else []:
+            key = (change.card.lesson_id, change.card.question_id)
+            card_id = change.card.id if change.card.id is not None else made.setdefault(key, -1 - len(made))
+            cards[key] = replace(change.card, id=card_id)
+            logs.append(ReviewLogRecord(card_id, change.rating, change.at, change.duration_ms, change.mode,
+                                        change.answer_id))
+        return self.summary(cards=sorted(cards.values(), key=lambda c: (c.due, c.id or 0)), logs=logs)
+
+    def summary(self, now: float | None = None, *, cards: Sequence[CardRecord] | None = None,
+                logs: Sequence[ReviewLogRecord] | None = None) -> ReviewSummary:
+        """Counts at ``now`` (default: the clock) over ``cards`` and ``logs`` (default: the stored ones)."""
         at = self.clock() if now is None else now
-        cards = self.store.review_cards()
+        cards = self.store.review_cards() if cards is None else cards
         if not cards:
             return ReviewSummary(now=at)
         lessons: dict[str, tuple[int, int]] = {}
@@ -259,7 +276,7 @@ class ReviewDeck:
             lessons[c.lesson_id] = (total + 1, due + (c.due <= at))
         seen: set[int] = set()
         reviews = recalled = 0
-        for log in self.store.review_logs():
+        for log in self.store.review_logs() if logs is None else logs:
             if log.card_id not in seen:
                 seen.add(log.card_id)  # the rating that made the card
                 continue

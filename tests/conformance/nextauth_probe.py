@@ -89,13 +89,16 @@ def _env() -> dict[str, str]:
 
 
 def prepare() -> None:
-    """Check node and the installed packages, and build the app once (``.next/BUILD_ID``)."""
+    """Check node and the installed packages, and build the app once (``.next/BUILD_ID``, again when a source is newer)."""
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
             raise ProbeUnavailable(f"{tool} is not installed (Debian: apt-get install nodejs npm)")
     if not (APP / "node_modules" / "next-auth" / "package.json").exists():
         raise ProbeUnavailable(f"run `npm ci` in {APP} first (.ci/run does)")
-    if not (APP / ".next" / "BUILD_ID").exists():
+    build = APP / ".next" / "BUILD_ID"
+    sources = [p for p in APP.rglob("*") if p.is_file() and not {"node_modules", ".next"} & set(p.relative_to(APP).parts)]
+    if not build.exists() or build.stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        # a build older than any source of the app (a checkout changed it) is made again
         _run([str(APP / "node_modules" / ".bin" / "next"), "build"], _env(), timeout=600)
 
 
@@ -260,6 +263,27 @@ def _apply(jar: dict[str, str], header: str) -> None:
         jar[name] = value
 
 
+def redirects() -> dict[str, int]:
+    """The status of Next.js's own redirects: middleware's ``NextResponse.redirect``, ``redirect()`` in a
+    Server Component, and ``redirect()`` in a Server Action posted as a plain form (its id read from the
+    build's ``server-reference-manifest.json``)."""
+    manifest = json.loads((APP / ".next" / "server" / "server-reference-manifest.json").read_text())
+    (action_id,) = manifest["node"]
+    boundary = "probe-boundary"
+    form = f'--{boundary}\r\nContent-Disposition: form-data; name="$ACTION_ID_{action_id}"\r\n\r\n\r\n--{boundary}--\r\n'
+    app = App("jwt")
+    try:
+        return {
+            "middleware NextResponse.redirect": app.request("GET", "/middleware-redirect", {})[0],
+            "Server Component redirect()": app.request("GET", "/server-redirect", {})[0],
+            "Server Action redirect()": app.request(
+                "POST", "/action", {"Content-Type": f"multipart/form-data; boundary={boundary}"}, form
+            )[0],
+        }
+    finally:
+        app.close()
+
+
 def record() -> dict[str, Any]:
     """Play the whole script against the real app (raises :class:`ProbeUnavailable`)."""
     prepare()
@@ -271,6 +295,7 @@ def record() -> dict[str, Any]:
         "max_age": MAX_AGE,
         "update_age": UPDATE_AGE,
         "strategies": {strategy: play(strategy) for strategy in SCRIPT},
+        "redirects": redirects(),
     }
 
 

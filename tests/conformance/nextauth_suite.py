@@ -205,6 +205,29 @@ def _describe(view: list[tuple[Any, ...]]) -> str:
     return "; ".join(parts)
 
 
+def redirect_rows(observed: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """(what, real status, the model's status) for each kind of redirect the engine names."""
+    from tutor.engine.server import REDIRECT_STATUS
+
+    db = {s["step"]: s for s in observed["strategies"]["database"]}
+    rows = [
+        ("`getServerSideProps` redirect, `permanent: false` (the model's protected page)",
+         db["dashboard-signed-out"]["status"], REDIRECT_STATUS["protected-page"]),
+        ("next-auth `POST /api/auth/callback/credentials` (the model's `POST /login`)",
+         db["sign-in"]["status"], REDIRECT_STATUS["next-auth"]),
+        ("next-auth `POST /api/auth/signout` (the model's `POST /logout`)",
+         db["sign-out"]["status"], REDIRECT_STATUS["next-auth"]),
+    ]
+    names = {
+        "middleware NextResponse.redirect": "protected-page",
+        "Server Component redirect()": "protected-page",
+        "Server Action redirect()": "server-action",
+    }
+    for what, status in observed["redirects"].items():
+        rows.append((f"{what} (the model's `{names[what]}`)", status, REDIRECT_STATUS[names[what]]))
+    return rows
+
+
 def unexpected(rows: list[dict[str, Any]]) -> list[str]:
     """Differences not listed in :data:`EXPECTED`, and listed ones that no longer happen."""
     problems = []
@@ -244,6 +267,15 @@ def section() -> str:
         lines.append(
             f"| {r['strategy']} | {r['step']} | `{r['request']}` | +{r['clock']}s | {r['status']} | {r['real']} | {mark} |"
         )
+    lines += [
+        "",
+        "Redirects (`tutor/engine/server.py` `REDIRECT_STATUS`), measured on the same app:",
+        "",
+        "| redirect | real | model |",
+        "| --- | --- | --- |",
+    ]
+    for what, real, model in redirect_rows(observed):
+        lines.append(f"| {what} | {real} | {model} |")
     lines += ["", "Expected differences:", ""]
     for r in rows:
         key = (r["strategy"], r["step"])

@@ -18,6 +18,15 @@ def test_engine_agrees_with_the_recorded_next_auth_app_but_the_listed_steps() ->
     assert len(rows) == sum(len(s) - 1 for s in nextauth_probe.SCRIPT.values())
 
 
+def test_every_redirect_has_the_status_of_what_it_stands_for() -> None:
+    """REDIRECT_STATUS against the real app: Next.js 307 (getServerSideProps, middleware, a Server
+    Component's redirect()), a Server Action's redirect() 303, next-auth's routes 302."""
+    rows = nextauth_suite.redirect_rows(nextauth_suite.load())
+    assert len(rows) == 6
+    assert [(what, real) for what, real, model in rows if real != model] == []
+    assert {real for _, real, _ in rows} == {302, 303, 307}
+
+
 def _step(observed: dict, strategy: str, name: str) -> dict:
     (found,) = [s for s in observed["strategies"][strategy] if s["step"] == name]
     return found

@@ -13,7 +13,7 @@ def run(args) -> int:
     from tutor.lesson.template import ID_PATTERN, SCHEMA_FILE, render_template
 
     lesson_id = args.id
-    if not ID_PATTERN.match(lesson_id):
+    if not ID_PATTERN.fullmatch(lesson_id):
         return error("new", f"invalid id `{lesson_id}`: use lower-case letters, digits and dashes "
                      "(at most 64, not starting with a dash)", "for example: tutor new my-first-lesson")
     text = render_template(lesson_id)
@@ -26,10 +26,16 @@ def run(args) -> int:
         return error("new", f"{output} is a folder", f"give a file name: tutor new {lesson_id} --output {output}/{lesson_id}.yaml")
     if path.exists() and not path.is_file():  # a FIFO or a device: writing would block or go nowhere
         return error("new", f"{output}: {file_problem(path)}")
-    if path.exists() and not args.force:
-        return error("new", f"{output} already exists", "use --force to overwrite it")
+    from tutor.files import create_new, replace_file
+
     try:
-        path.write_text(text, encoding="utf-8")
+        if args.force:
+            replace_file(path, text)  # a new file renamed over the name: a link there is replaced, not followed
+        else:
+            create_new(path, text)  # O_EXCL | O_NOFOLLOW: never through a (dangling) link, never over a file
+    except FileExistsError:
+        what = "is a link" if path.is_symlink() else "already exists"
+        return error("new", f"{output} {what}", "use --force to replace it")
     except OSError as exc:
         return error("new", f"cannot write {output}: {exc.strerror or exc}")
     out(f"wrote {output}")

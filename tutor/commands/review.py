@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
                 due += deck.ahead(ahead, summary.now)
         except ProgressError as exc:
             return error("review", str(exc))
+        finally:
+            for line in store.problems:  # rows this version never writes: left out
+                note(line)
     # only cards whose lesson and question can still be found can be asked
     items, gone = due_items(due, getattr(args, "lessons", None) or [])
     if not items:

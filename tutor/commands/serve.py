@@ -30,12 +30,99 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tutor.commands.common import error, note
+from tutor.commands.common import error, note, problems
+from tutor.roster import Learner
 
 #: How many browser sessions may run at once unless ``--max-sessions`` says otherwise.
 DEFAULT_MAX_SESSIONS = 3
 #: The environment variable that tells a session's shell which folder to run `tutor` in.
 SESSION_DIR_ENV = "TUTOR_SERVE_SESSION_DIR"
+#: The environment variable that names a roster learner to their session's `tutor`.
+LEARNER_ENV = "TUTOR_LEARNER"
+
+#: The terminal sizes a client may ask for (columns, rows); a number outside is clamped into them.
+COLUMNS = (20, 500)
+ROWS = (10, 200)
+#: The largest websocket frame a client may send (aiohttp closes the socket on a larger one).
+MAX_FRAME = 64 * 1024
+#: Seconds a session's process has to quit when its socket closes (then terminate; then kill).
+GRACE = 5.0
+
+
+def clamp(value: object, bounds: tuple[int, int], default: int) -> int:
+    """``value`` (an int, or the text of one) clamped into ``bounds``; ``default`` when it is not a number."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isascii() or not value.lstrip("-").isdigit() or len(value) > 12:
+            return default
+        value = int(value)
+    if not isinstance(value, int):
+        return default
+    return max(bounds[0], min(bounds[1], value))
+
+
+class BadMessage(ValueError):
+    """A websocket message from the client that is not one the page sends: its session is closed."""
+
+
+def check_message(raw: str) -> tuple[str, object]:
+    """A client message (``["stdin", text]``, ``["resize", {width, height}]``, ``["ping", x]``, ``["blur"]``,
+    ``["focus"]``) typed and bounded: (type, value) with sizes clamped; :class:`BadMessage` otherwise."""
+    import json
+
+    try:
+        envelope = json.loads(raw)
+    except ValueError:
+        raise BadMessage("not JSON") from None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        raise BadMessage("not a [type, ...] list")
+    kind = envelope[0]
+    if kind == "stdin":
+        if len(envelope) != 2 or not isinstance(envelope[1], str):
+            raise BadMessage("stdin without text")
+        return kind, envelope[1]
+    if kind == "resize":
+        if len(envelope) != 2 or not isinstance(envelope[1], dict):
+            raise BadMessage("resize without a size")
+        size = envelope[1]
+        return kind, (clamp(size.get("width"), COLUMNS, 80), clamp(size.get("height"), ROWS, 24))
+    if kind == "ping":
+        if len(envelope) != 2 or not isinstance(envelope[1], (str, int)) or isinstance(envelope[1], bool) \
+                or len(str(envelope[1])) > 64:
+            raise BadMessage("ping without a short value")
+        return kind, envelope[1]
+    if kind in ("blur", "focus"):
+        return kind, None
+    raise BadMessage(f"unknown message type {kind[:20]!r}")
+
+
+class Redact:
+    """A logging filter: every token of the server replaced by ``…`` in a record (a traceback becomes
+    its last line, redacted too), so the log never shows a token (issue 18 §8)."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+
+    def redact(self, text: str) -> str:
+        for token in self.tokens:
+            text = text.replace(token, "…")
+        return text
+
+    def filter(self, record: object) -> bool:
+        import traceback
+
+        message = record.getMessage()  # type: ignore[attr-defined]
+        exc_info = getattr(record, "exc_info", None)
+        if exc_info and exc_info[1] is not None:
+            message += " (" + "".join(traceback.format_exception_only(exc_info[1])).strip() + ")"
+            record.exc_info = None  # type: ignore[attr-defined]
+            record.exc_text = None  # type: ignore[attr-defined]
+        record.msg = self.redact(message)  # type: ignore[attr-defined]
+        record.args = ()  # type: ignore[attr-defined]
+        return True
+
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
 
@@ -88,6 +175,18 @@ def default_exports_dir() -> Path:
     return default_path().parent / "served"
 
 
+def _die_with_parent() -> None:
+    """In a session's child, before exec: SIGTERM when the server process dies (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def _make_server_class() -> type:
     """:class:`TutorServer` (built on first use: textual-serve is an optional dependency)."""
     import asyncio
@@ -105,13 +204,46 @@ def _make_server_class() -> type:
     class SessionService(AppService):
         """One session's `tutor` process, run in its own folder."""
 
-        def __init__(self, *args: Any, session_dir: Path, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, session_dir: Path, learner: Learner | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.session_dir = session_dir
+            self.learner = learner
+
+        async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+            """textual-serve's, with the child told (Linux ``PR_SET_PDEATHSIG``) to end when the server dies,
+            even by SIGKILL: no session outlives its server."""
+            environment = self._build_environment(width=width, height=height)
+            self._process = process = await asyncio.create_subprocess_shell(
+                self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env=environment, preexec_fn=_die_with_parent,
+            )
+            self._stdin = process.stdin
+            return process
+
+        async def stop(self) -> None:
+            """Ask the app to quit; a process still running after :data:`GRACE` seconds is terminated, then
+            killed: a session's process never outlives its socket."""
+            try:
+                await asyncio.wait_for(super().stop(), GRACE)
+            except (asyncio.TimeoutError, OSError, RuntimeError):
+                pass
+            process = self._process
+            if process is not None and process.returncode is None:
+                try:
+                    process.terminate()
+                    await asyncio.wait_for(process.wait(), GRACE)
+                except asyncio.TimeoutError:
+                    process.kill()
+                    await process.wait()
+                except ProcessLookupError:
+                    pass
 
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             environment = super()._build_environment(width=width, height=height)
             environment[SESSION_DIR_ENV] = str(self.session_dir)
+            if self.learner is not None:  # the learner's own progress file, review deck and lesson cache
+                environment["TUTOR_HOME"] = str(self.learner.home)
+                environment[LEARNER_ENV] = self.learner.name
             return environment
 
     class TutorServer(Server):
@@ -127,12 +259,19 @@ def _make_server_class() -> type:
             max_sessions: int = DEFAULT_MAX_SESSIONS,
             token: str | None = None,
             title: str = "Session Tutor",
+            roster: list[Learner] | None = None,
         ) -> None:
-            super().__init__(command, host=host, port=port, title=title)
+            super().__init__(command, host=host, port=port, title=title,
+                             templates_path=Path(__file__).parent / "serve_templates")
             self.token = token or secrets.token_urlsafe(24)
+            #: token -> learner (``None``: the one learner of a server without ``--roster``)
+            self.learners: dict[str, Learner | None] = (
+                {secrets.token_urlsafe(24): learner for learner in roster} if roster else {self.token: None}
+            )
             self.max_sessions = max_sessions
             self.exports = exports
             self.sessions = 0
+            self.opened = 0
             self.loopback = is_loopback(host)
 
         # -- what is printed ---------------------------------------------------------------------
@@ -141,15 +280,81 @@ def _make_server_class() -> type:
             """The URL to open, token included."""
             return f"{self.public_url}/?token={self.token}"
 
+        def learner_urls(self) -> list[tuple[Learner, str]]:
+            """Each roster learner and their own URL (with their token)."""
+            return [(learner, f"{self.public_url}/?token={token}") for token, learner in self.learners.items()
+                    if learner is not None]
+
         async def on_startup(self, app: web.Application) -> None:
-            note(f"Serving Session Tutor on {self.url}\n"
-                 f"  open that URL (it carries this server's secret token); at most {self.max_sessions} "
-                 f"session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops\n"
-                 f"  playground exports go to a folder per session under {self.exports}")
+            sessions = f"at most {self.max_sessions} session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops"
+            urls = self.learner_urls()
+            if not urls:
+                note(f"Serving Session Tutor on {self.url}\n"
+                     f"  open that URL (it carries this server's secret token); {sessions}\n"
+                     f"  playground exports go to a folder per session under {self.exports}")
+                return
+            width = max(len(learner.name) for learner, _ in urls)
+            lines = [f"Serving Session Tutor for {len(urls)} learner{'s' if len(urls) != 1 else ''} on {self.public_url}",
+                     "  give each learner their own URL (it carries their secret token; it opens their progress only):"]
+            lines += [f"  {learner.name:<{width}}  {url}" for learner, url in urls]
+            folder = urls[0][0].home.parent
+            lines.append(f"  {sessions}; each learner's progress and exports are in {folder}/NAME")
+            note("\n".join(lines))
+
+        def initialize_logging(self) -> None:
+            """Plain lines on stderr (one per request and per session), every token redacted; no
+            tracebacks with locals (textual-serve's RichHandler shows them, tokens and all)."""
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+            handler.addFilter(Redact(list(self.learners)))
+            root = logging.getLogger()
+            root.handlers[:] = [handler]
+            root.setLevel(logging.DEBUG if self.debug else logging.INFO)
+
+        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
+            """textual-serve's loop with every message typed and bounded; a bad one closes this session only."""
+            from aiohttp import WSMsgType
+
+            async for message in websocket:
+                if message.type == WSMsgType.BINARY:
+                    reason = "a binary frame"
+                elif message.type != WSMsgType.TEXT:
+                    continue
+                else:
+                    try:
+                        kind, value = check_message(message.data)
+                    except BadMessage as bad:
+                        reason = str(bad)
+                    else:
+                        if kind == "stdin":
+                            await app_service.send_bytes(str(value).encode("utf-8"))
+                        elif kind == "resize":
+                            width, height = value  # type: ignore[misc]
+                            await app_service.set_terminal_size(width, height)
+                        elif kind == "ping":
+                            await websocket.send_json(["pong", value])
+                        elif kind == "blur":
+                            await app_service.blur()
+                        elif kind == "focus":
+                            await app_service.focus()
+                        continue
+                log.warning("session closed: bad message from the client: %s", reason)
+                await websocket.close(code=1008, message=b"bad message")
+                return
 
         # -- checks ------------------------------------------------------------------------------
+        def _learner(self, given: str | None) -> tuple[bool, Learner | None]:
+            """(is ``given`` a token of this server, whose it is); every token compared in constant time."""
+            if given is None:
+                return False, None
+            found, whose = False, None
+            for token, learner in self.learners.items():
+                if hmac.compare_digest(given.encode(), token.encode()):
+                    found, whose = True, learner
+            return found, whose
+
         def _token_ok(self, given: str | None) -> bool:
-            return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
+            return self._learner(given)[0]
 
         def _host_ok(self, request: web.Request) -> bool:
             """On a loopback server, only loopback names with this port (no DNS rebinding)."""
@@ -199,7 +404,8 @@ def _make_server_class() -> type:
             return app
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
-            if not self._token_ok(request.query.get("token")):
+            token = request.query.get("token")
+            if not self._token_ok(token):
                 return web.Response(
                     status=403,
                     text="Session Tutor: this page needs the URL `tutor serve` printed, with its ?token=...\n",
@@ -208,7 +414,7 @@ def _make_server_class() -> type:
                 return self._full()
             router = request.app.router
             base = self.public_url
-            ws = router["session"].url_for(token=self.token)
+            ws = router["session"].url_for(token=token)
             try:
                 font_size = int(request.query.get("fontsize", "16"))
             except ValueError:
@@ -227,41 +433,47 @@ def _make_server_class() -> type:
             response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
             return response
 
-        def _new_session_dir(self) -> Path:
+        def _new_session_dir(self, learner: Learner | None) -> Path:
             from tutor.files import make_private_dirs
 
-            make_private_dirs(self.exports)
+            exports = self.exports if learner is None else learner.exports
+            make_private_dirs(exports)
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            return Path(tempfile.mkdtemp(prefix=f"session-{stamp}-", dir=self.exports))  # 0700, never reused
+            return Path(tempfile.mkdtemp(prefix=f"session-{stamp}-", dir=exports))  # 0700, never reused
 
         async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
-            if not self._token_ok(request.match_info.get("token")) or not self._origin_ok(request):
+            known, learner = self._learner(request.match_info.get("token"))
+            if not known or not self._origin_ok(request):
                 return web.Response(status=403, text="Session Tutor: not allowed.\n")
+            if not web.WebSocketResponse().can_prepare(request).ok:
+                return web.Response(status=400, text="Session Tutor: this address takes a websocket only.\n")
             if self.sessions >= self.max_sessions:
                 return self._full()
             try:
-                session_dir = self._new_session_dir()
+                session_dir = self._new_session_dir(learner)
             except OSError as exc:
-                log.error("cannot create a session folder under %s: %s", self.exports, exc)
+                log.error("cannot create a session folder under %s: %s", self.exports if learner is None else learner.exports, exc)
                 return web.Response(status=500, text="Session Tutor: cannot create the session's folder.\n")
             self.sessions += 1
+            self.opened += 1
+            number = self.opened
+            who = learner.name if learner is not None else "-"
+            log.info("session %d opened (learner %s; %d of %d running)", number, who, self.sessions, self.max_sessions)
             try:
-                return await self._run_session(request, session_dir)
+                return await self._run_session(request, session_dir, learner)
             finally:
                 self.sessions -= 1
+                log.info("session %d closed (learner %s; %d running)", number, who, self.sessions)
                 try:
                     session_dir.rmdir()  # only when nothing was exported
                 except OSError:
                     pass
 
-        async def _run_session(self, request: web.Request, session_dir: Path) -> web.WebSocketResponse:
+        async def _run_session(self, request: web.Request, session_dir: Path, learner: Learner | None) -> web.WebSocketResponse:
             # as textual-serve's own handle_websocket, with the session's folder
-            websocket = web.WebSocketResponse(heartbeat=15)
-            try:
-                width = int(request.query.get("width", "80"))
-                height = int(request.query.get("height", "24"))
-            except ValueError:
-                width, height = 80, 24
+            websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_FRAME)
+            width = clamp(request.query.get("width", "80"), COLUMNS, 80)
+            height = clamp(request.query.get("height", "24"), ROWS, 24)
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
@@ -273,6 +485,7 @@ def _make_server_class() -> type:
                     download_manager=self.download_manager,
                     debug=self.debug,
                     session_dir=session_dir,
+                    learner=learner,
                 )
                 await app_service.start(width, height)
                 try:
@@ -316,6 +529,17 @@ def run(args: argparse.Namespace) -> int:
         make_private_dirs(exports)
     except OSError as exc:
         return error("serve", f"--exports {exports}: cannot create the folder: {exc.strerror or exc}")
+    roster = None
+    if getattr(args, "roster", None) is not None:
+        from tutor.roster import RosterError, read_roster
+
+        learners_dir = Path(args.learners).expanduser().resolve() if getattr(args, "learners", None) else None
+        try:
+            roster = read_roster(args.roster, learners_dir)
+        except RosterError as exc:
+            return problems(exc.problems)
+    elif getattr(args, "learners", None) is not None:
+        args.usage_error("--learners goes with --roster")  # exits 2
     if not is_loopback(args.host):
         _warn_public(args.host, args.port)
     lessons_env = os.environ.get("TUTOR_LESSONS")
@@ -324,7 +548,8 @@ def run(args: argparse.Namespace) -> int:
             os.path.abspath(os.path.expanduser(d)) if d.strip() else d for d in lessons_env.split(os.pathsep)
         )
     command = session_command(sys.executable, list(getattr(args, "lessons", [])), windows=os.name == "nt")
-    server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions)
+    server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions,
+                                  roster=roster)
     try:
         server.serve()
     except OSError as exc:  # the port is taken, or the host is not this machine's

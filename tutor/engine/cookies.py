@@ -50,6 +50,7 @@ import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import cast
 from types import MappingProxyType
 from urllib.parse import quote
 
@@ -275,7 +276,7 @@ class CookieJar:
         self.version = 0
         self._soonest: int | None = None
         """No cookie expires before this second (a lower bound), so most purges cost nothing."""
-        self._answers: dict[tuple, object] = {}
+        self._answers: dict[tuple[object, ...], object] = {}
         """Answers to queries (:meth:`get`, :meth:`cookies_for`) at ``_answers_version``: every change
         of the contents changes ``version``, which empties this."""
         self._answers_version = 0
@@ -284,12 +285,6 @@ class CookieJar:
     def kind(self) -> str:
         return self._kind
 
-    @property
-    def soonest(self) -> int | None:
-        """No cookie in the jar expires before this second (``None``: none expires): a purge before
-        then finds nothing to remove."""
-        return self._soonest
-
     @kind.setter
     def kind(self, kind: str) -> None:
         if kind not in KINDS:
@@ -297,6 +292,12 @@ class CookieJar:
         if kind != self._kind:
             self._kind = kind
             self._answers_version = -1  # cached answers were worked out with the old rules
+
+    @property
+    def soonest(self) -> int | None:
+        """No cookie in the jar expires before this second (``None``: none expires): a purge before
+        then finds nothing to remove."""
+        return self._soonest
 
     @property
     def third_party(self) -> str:
@@ -332,7 +333,7 @@ class CookieJar:
             return f"{what}: no first-party cookie on a cross-site subresource request"
         return f"third-party cookies blocked ({self._kind} {source}): no cookie on a cross-site subresource request"
 
-    def _answers_now(self, now: int) -> dict[tuple, object]:
+    def _answers_now(self, now: int) -> dict[tuple[object, ...], object]:
         """Purge, then the answer cache valid for the current contents."""
         soonest = self._soonest
         if soonest is not None and soonest < now:
@@ -403,7 +404,7 @@ class CookieJar:
         key = None if cross_site else ("for", host, path, scheme, method, top_level)
         known = answers.get(key) if key is not None else None
         if known is not None:
-            return list(known)  # type: ignore[call-overload]
+            return list(cast("list[Cookie]", known))
         sent = []
         lower_host = host.lower()
         for c in self._cookies.values():  # purged by _answers_now, as all(now) would

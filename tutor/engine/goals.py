@@ -22,6 +22,7 @@ A VALUE is compared in the spelling trace answers use: ``null``, ``true``/``fals
 
 :func:`evaluate` is pure: it reads steps (never the ``end`` step a finished run adds) and returns whether
 the goal is reached, still pending or failed, with the step that decided it — the row the app highlights.
+:func:`explain` says why a goal is not reached, naming what was expected and what the run has instead.
 """
 
 from __future__ import annotations
@@ -209,6 +210,103 @@ def _position(result: GoalResult) -> int:
     return result.step.step if result.step is not None else 0
 
 
+# -- explaining: what was expected, and what was found ---------------------------------------------------
+
+#: A found value longer than this is cut (with an ellipsis) in an explanation.
+FOUND_WIDTH = 60
+
+
+def _spelled(value: Any) -> str:
+    text = spell(value)
+    if isinstance(value, str) and not value:
+        text = '""'
+    return text if len(text) <= FOUND_WIDTH else text[: FOUND_WIDTH - 1] + "…"
+
+
+def _expected(name: str, expected: Value | Contains) -> str:
+    if isinstance(expected, Contains):
+        return f"`{name}` containing `{expected.contains}`"
+    return f"`{name}: {_spelled(expected)}`"
+
+
+def _step_name(step: Step) -> str:
+    return f"step {step.step} ({step.actor}: {step.action})"
+
+
+def _mismatches(step: Step, match: Mapping[str, Value | Contains]) -> list[str]:
+    return [f"expected {_expected(name, want)}, found `{_spelled(step.get(name))}`"
+            for name, want in match.items() if not value_matches(step.get(name), want)]
+
+
+def _count_text(wanted: int | Count) -> str:
+    if not isinstance(wanted, Count):
+        return f"{wanted} session{'s' if wanted != 1 else ''}"
+    if wanted.min is not None and wanted.max is not None:
+        return f"between {wanted.min} and {wanted.max} sessions"
+    if wanted.min is not None:
+        return f"at least {wanted.min} session{'s' if wanted.min != 1 else ''}"
+    if wanted.max is not None:
+        return f"at most {wanted.max} session{'s' if wanted.max != 1 else ''}"
+    return "any number of sessions"
+
+
+def explain(goal: Goal, steps: Sequence[Step]) -> str:
+    """Why ``goal`` is not reached by ``steps`` (pending or failed), naming what was expected and what
+    the run has instead: for ``step``, the closest step (the one matching most fields, the latest of
+    equals) and each field that differs; for ``end`` and ``sessions``, the last step's values; for a
+    broken ``never``, the step and the values it ruled out. For a reached goal, the step that reached it."""
+    played = [s for s in steps if s.phase != "end"]
+    return _explain(goal, played)
+
+
+def _explain(goal: Goal, steps: list[Step]) -> str:
+    result = _evaluate(goal, steps)
+    if result.reached:
+        return f"reached at {_step_name(result.step)}" if result.step is not None else "it holds"
+    if goal.step is not UNSET:
+        match = goal.step
+        if not steps:
+            return f"no step yet; expected a step with {', '.join(_expected(n, v) for n, v in match.items())}"
+        closest = max(steps, key=lambda s: (sum(value_matches(s.get(n), v) for n, v in match.items()), s.step))
+        return f"no step matches; the closest is {_step_name(closest)}: " + "; ".join(_mismatches(closest, match))
+    if goal.never is not UNSET:
+        step = result.step
+        if step is None:  # (a `never` fails only at a step)
+            return "`never` is broken"
+        ruled = ", ".join(f"`{name}: {_spelled(step.get(name))}`" for name in goal.never)
+        return f"{_step_name(step)} has what `never` rules out: {ruled}"
+    if goal.end is not UNSET:
+        if not steps:
+            return "no step yet; `end` is judged after the last step"
+        return f"after the last step ({_step_name(steps[-1])}): " + "; ".join(_mismatches(steps[-1], goal.end))
+    if goal.sessions is not UNSET:
+        if not steps:
+            return f"no step yet; expected {_count_text(goal.sessions)} stored"
+        found = session_count(steps[-1])
+        return (f"after the last step ({_step_name(steps[-1])}): expected {_count_text(goal.sessions)} stored, "
+                f"found {found}")
+    if goal.all_ is not UNSET:
+        results = [(_evaluate(g, steps), g) for g in goal.all_]
+        failed = [(r, g) for r, g in results if r.failed]
+        if failed:
+            return _explain(min(failed, key=lambda rg: _position(rg[0]))[1], steps)
+        g = next(g for r, g in results if not r.reached)
+        return _explain(g, steps)
+    if goal.any_ is not UNSET:
+        return "none of the `any` goals holds: " + "; or: ".join(_explain(g, steps) for g in goal.any_)
+    if goal.in_order is not UNSET:
+        rest, last = steps, None
+        for i, sub in enumerate(goal.in_order, 1):
+            sub_result = _evaluate(sub, rest)
+            if not sub_result.reached:
+                after = f" (after {_step_name(last)})" if last is not None else ""
+                return f"goal {i} of `in_order`{after}: " + _explain(sub, rest)
+            if sub_result.step is not None:
+                last = sub_result.step
+                rest = [s for s in rest if s.step > last.step]
+    return "the goal names nothing to reach"
+
+
 __all__ = [
     "Contains",
     "Count",
@@ -218,6 +316,7 @@ __all__ = [
     "Match",
     "Value",
     "evaluate",
+    "explain",
     "goal_kinds",
     "goal_part",
     "session_count",

@@ -18,7 +18,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 Duration = Annotated[
     str,
     Meta(
-        pattern=r"^([0-9]+[smhd])+$",
+        pattern=r"^([0-9]+[smhd])+(?!\n)$",
         description="A duration such as 90s, 31m, 2h, 7d or 1h30m.",
     ),
 ]
@@ -26,13 +26,13 @@ Duration = Annotated[
 OptionalDuration = Annotated[
     str,
     Meta(
-        pattern=r"^(none|([0-9]+[smhd])+)$",
+        pattern=r"^(none|([0-9]+[smhd])+)(?!\n)$",
         description="A duration such as 30m, or `none` to switch it off.",
     ),
 ]
 #: What a browser may be called (the one definition: the types, the loader's message and the playground's
 #: "new browser" prompt use it).
-BROWSER_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+BROWSER_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}(?!\n)$"
 BrowserName = Annotated[
     str,
     Meta(pattern=BROWSER_NAME_PATTERN, description="A browser's name, e.g. browser, phone, attacker."),
@@ -45,7 +45,7 @@ SetCookieHeaders = SetCookieHeader | Annotated[list[SetCookieHeader], Meta(min_l
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
 Mark = Annotated[
     str,
-    Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="A name for this event, e.g. login, stolen-copy."),
+    Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}(?!\n)$", description="A name for this event, e.g. login, stolen-copy."),
 ]
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
@@ -54,7 +54,7 @@ _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 class CookieOptions(Struct, **_STRUCT):
     """The attributes of the session cookie the server sets."""
 
-    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", description="Cookie name.")] = "sessionId"
+    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] = "sessionId"
     http_only: bool = True
     secure: bool = True
     same_site: Literal["strict", "lax", "none", "unset"] = "lax"
@@ -160,7 +160,7 @@ class Event(Struct, **_STRUCT):
     """
 
     # verbs
-    request: Annotated[str, Meta(pattern=r"^(GET|POST) /\S*$", description="e.g. `GET /dashboard`")] | UnsetType = UNSET
+    request: Annotated[str, Meta(pattern=r"^(GET|POST) /\S*(?!\n)$", description="e.g. `GET /dashboard`")] | UnsetType = UNSET
     login: str | UnsetType = UNSET
     """POST /login as this user (with the right password unless `password` is given)."""
     logout: None | UnsetType = UNSET
@@ -267,7 +267,7 @@ class Scenario(Struct, **_STRUCT):
     engine: EngineOptions = EngineOptions()
     browsers: dict[BrowserName, BrowserOptions] = {}
     """Browsers with a kind other than the default: `{phone: {kind: safari}}`. Undeclared browsers are chromium."""
-    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)$")] | Event] = []
+    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event] = []
 
 
 def event_verb(event: Event) -> str:

@@ -28,7 +28,8 @@ pass them through ``tutor.lesson.visible.visible()`` before showing them.
 
 Simplifications (documented in docs/CONFORMANCE.md where a suite case shows them): cookies are not
 received from non-HTTP APIs here (§5.7 steps 15, 18.1), the SameSite check on cross-site *responses*
-(§5.7 step 18) is not modelled, and host names are canonicalized with Python's IDNA 2003 codec.
+(§5.7 step 18) needs the request's site and so is the jar's (``CookieJar.third_party_refusal``, run by
+``set_from_header(..., cross_site=, top_level=)``), and host names are canonicalized with Python's IDNA 2003 codec.
 """
 
 from __future__ import annotations

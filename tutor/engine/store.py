@@ -37,7 +37,10 @@ from bisect import bisect_right
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
 
 from tutor.engine.clock import format_clock
 from tutor.engine.trace import Deferred
@@ -60,7 +63,7 @@ class SessionRow:
 
     def to_json(self) -> dict[str, Any]:
         """``{id, user, created, last_seen, expires}``, plus ``remember: true`` for a remembered login."""
-        view = {
+        view: dict[str, Any] = {
             "id": self.id,
             "user": self.user,
             "created": format_clock(self.created),
@@ -197,7 +200,7 @@ class SqliteStore(SessionStore):
             " last_seen INTEGER NOT NULL, expires INTEGER, remember INTEGER NOT NULL DEFAULT 0)"
         )
 
-    def _connect(self):
+    def _connect(self) -> sqlite3.Connection:
         # Every statement is committed to the file at once (autocommit). The file is private to this
         # store, so the connection keeps its lock until it is closed (``locking_mode=EXCLUSIVE``)
         # instead of taking and dropping file locks around every write: a write costs a third.
@@ -247,8 +250,8 @@ class SqliteStore(SessionStore):
         for found in self._conn.execute(
             "SELECT id, user, created, last_seen, expires, remember FROM sessions ORDER BY rowid"
         ):
-            row = SessionRow(*found[:5], remember=bool(found[5]))
-            sid = row.id
+            sid, user, created, last_seen, expires, remember = found
+            row = SessionRow(sid, user, created, last_seen, expires, remember=bool(remember))
             rows[sid] = row
             if old_rows.get(sid) == row:
                 views[sid] = old_json[sid]
@@ -262,9 +265,7 @@ class SqliteStore(SessionStore):
         return 0
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._conn.close()  # closing a closed connection does nothing
         self._cleanup()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ALGORITHM = "HS256"
 
@@ -29,9 +29,12 @@ class Verified:
     """The verified payload (also set for an expired token, whose signature was fine)."""
 
 
+if TYPE_CHECKING:
+    from jwt.types import Options
+
 #: What ``jwt.decode`` checks: the signature and that ``iat`` and ``sid`` are there. ``exp`` is checked
 #: against the virtual clock by :meth:`TokenSigner.verify`; ``sub`` may be null (an anonymous session).
-_DECODE_OPTIONS = {
+_DECODE_OPTIONS: Options = {
     "verify_exp": False,
     "verify_iat": False,
     "verify_nbf": False,

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, overload
 
 #: The phases a step can record, in the order they happen inside one request.
 #: Lessons refer to them by these names (``table.phases``, flow ``phases``, code ``lines``).
@@ -113,7 +113,7 @@ class VariableLog:
         self.names: list[str] = []
         """Variable names in the order they first appeared: the key order of every step's view."""
         self._slots: dict[str, int] = {}
-        self._positions: list[array] = []
+        self._positions: list[array[int]] = []
         self._values: list[list[Any]] = []
 
     def set(self, position: int, name: str, value: Any) -> None:
@@ -195,7 +195,7 @@ class StepVariables(Mapping[str, Any]):
             return default
 
     def __contains__(self, name: object) -> bool:
-        slot = self._log._slots.get(name)  # type: ignore[arg-type]
+        slot = self._log._slots.get(name) if isinstance(name, str) else None
         return slot is not None and slot < self._count
 
     def __iter__(self) -> Iterator[str]:
@@ -257,6 +257,16 @@ class Step:
             return getattr(self, name)
         return self.variables.get(name)
 
+    def summary(self) -> str:
+        """``action → result`` in one line, without saying a status twice: ``Send 307 → /login`` (the
+        result ``307 → /login`` repeats the action's status), ``Send 200 OK``, ``Receive GET / → …``."""
+        status = self.action.rsplit(" ", 1)[-1]
+        result = self.result
+        if status.isdigit() and (result == status or result.startswith(status + " ")):
+            rest = result[len(status):].strip()
+            return f"{self.action} {rest}" if rest else self.action
+        return f"{self.action} → {result}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "step": self.step,
@@ -281,7 +291,11 @@ class Trace(Sequence[Step]):
     def __len__(self) -> int:
         return len(self.steps)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
+    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
         return self.steps[index]
 
     def __iter__(self) -> Iterator[Step]:

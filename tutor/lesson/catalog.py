@@ -23,7 +23,7 @@ SUFFIXES = (".yaml", ".yml")
 LEVELS = ("beginner", "intermediate", "advanced")
 #: A lesson id: the one pattern for the catalog, `tutor new` and `tutor check`'s message (``tutor.lesson.model.Id``
 #: spells it again for the JSON Schema; a test holds them equal).
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}(?!\n)$")
 ID_MESSAGE = "expected an id: lower-case letters, digits and dashes (at most 64, not starting with a dash)"
 
 
@@ -161,7 +161,7 @@ def read_entry(path: Path) -> Entry:
     problem = None
     if not title or level not in LEVELS or not minutes or "id" not in fields:
         problem = "not a lesson (missing id, title, level or minutes)"
-    elif not ID_PATTERN.match(lesson_id):
+    elif not ID_PATTERN.fullmatch(lesson_id):
         # e.g. Cyrillic look-alikes or `../../etc/passwd`: `tutor check` refuses it, so must the listing
         problem = f"line {lines.get('id', 1)}: {ID_MESSAGE}"
     return Entry(lesson_id, title, level, minutes, path, problem, prerequisites)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from msgspec import UNSET
 
-from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, goal_kinds, goal_part
+from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, explain, goal_kinds, goal_part
 from tutor.engine.scenario import BrowserOptions, EngineOptions, Event, Scenario, event_verb, normalise_event
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
@@ -186,6 +186,10 @@ class ChallengeRun:
         self.hints_used += 1
         return self.challenge.hints[self.hints_used - 1]
 
+    def explain(self) -> str:
+        """Why the goal is not reached yet (or can no longer be): what it expects, what the run has."""
+        return explain(self.challenge.goal, self.sim.trace)
+
     @property
     def par(self) -> int:
         return self.challenge.par
@@ -239,7 +243,7 @@ class _Where:
 
 
 def _step_text(step: Step) -> str:
-    return f"step {step.step} ({step.actor}: {step.action} → {step.result})"
+    return f"step {step.step} ({step.actor}: {step.summary()})"
 
 
 def _walk_goals(goal: Goal, path: tuple) -> Iterator[tuple[Goal, tuple]]:
@@ -262,6 +266,9 @@ def check_challenges(lesson: Lesson, rep: Any) -> None:
         if challenge.id in seen:
             rep.error(base + ("id",), f"duplicate challenge id `{challenge.id}` (also challenge {seen[challenge.id] + 1})")
         seen.setdefault(challenge.id, c)
+        damaged = getattr(rep, "damaged", None)
+        if damaged is not None and damaged(base):
+            continue  # it has a schema problem: a stand-in for part of it would be checked, not the file
         ok = _check_static(challenge, base, rep)
         if ok:
             _check_run(lesson, challenge, base, rep, did_you_mean)
@@ -339,6 +346,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
     try:
         run = ChallengeRun(lesson, challenge)
         after_setup = run.result
+        setup_why = explain(challenge.goal, run.steps) if after_setup.failed else ""
         for event in challenge.solution:
             if run.finished:
                 break
@@ -346,6 +354,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
         result, played = run.result, len(run.events)
         names_ok = _check_names(challenge.goal, base + ("goal",), run.steps, rep, did_you_mean)
         last = run.steps[-1] if len(run.steps) else None
+        why = explain(challenge.goal, run.steps)
     except LimitExceeded as exc:
         rep.error(where.event(exc.event) if exc.event is not None else base, str(exc))
         return
@@ -365,15 +374,15 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
                   "put it under `all:` with a step to reach)")
         return
     if after_setup.failed:
-        rep.error(goal_path, f"`setup` already breaks the goal's `never`: {_step_text(after_setup.step)}",
+        rep.error(goal_path, f"`setup` already breaks the goal's `never`: {setup_why}",
                   "change the setup or the `never`")
         return
     n = len(challenge.solution)
     if result.failed:
         rep.error(base + ("solution", played - 1),
-                  f"the solution breaks the goal's `never` at this event: {_step_text(result.step)}")
+                  f"the solution breaks the goal's `never` at this event: {why}")
     elif not result.reached:
-        rep.error(goal_path, "the solution does not reach the goal",
+        rep.error(goal_path, f"the solution does not reach the goal: {why}",
                   f"after the solution's last event, the run ends at {_step_text(last)}; "
                   "try it with `tutor simulate` (setup + solution)" if last else None)
     elif played < n:

@@ -68,14 +68,41 @@ def format_value(value: Any) -> str:
 
 
 class _Reporter:
-    """Positions for object paths, and the problems list."""
+    """Positions for object paths, and the problems list.
 
-    def __init__(self, name: str, root: Node, index: dict, key_index: dict) -> None:
+    After a salvaging validation (schema problems, and the rest of the file kept, see
+    :func:`tutor.lesson.validate.salvage`), ``remap`` turns paths into the kept value back into paths in
+    the file, and a problem inside a damaged unit (the first two parts of a salvaged place's path: one
+    question, ``flow.nodes``, ``scenario.events`` ...) is not reported: a default or placeholder stands
+    there, and the schema problem already says what is wrong. A left-out word or number of a list
+    (``dropped``) silences only problems at, above or under its own path.
+    """
+
+    def __init__(self, name: str, root: Node, index: dict, key_index: dict,
+                 remap: dict | None = None, damaged: list | None = None, dropped: list | None = None) -> None:
         self.name = name
         self.root = root
         self.index = index
         self.key_index = key_index
+        self.remap: dict = remap or {}
+        self.units: set[tuple] = {tuple(p[:2]) for p in (damaged or ())}
+        self.dropped: set[tuple] = set(dropped or ())
         self.problems: list[Problem] = []
+
+    def _silenced(self, path: tuple) -> bool:
+        return (any(path[: len(u)] == u for u in self.units)
+                or any(path[: len(d)] == d or d[: len(path)] == path for d in self.dropped))
+
+    def original(self, path: tuple) -> tuple:
+        """The path in the file of a path into the (salvaged) value."""
+        from tutor.lesson.validate import original_path
+
+        return original_path(path, self.remap) if self.remap else path
+
+    def damaged(self, path: tuple) -> bool:
+        """Something at or under ``path``'s unit, or above it, was salvaged."""
+        path = self.original(path)
+        return any(path[: len(u)] == u or u[: len(path)] == path for u in self.units | self.dropped)
 
     def node(self, path: tuple) -> Node:
         while path:
@@ -86,6 +113,9 @@ class _Reporter:
         return self.index.get((), self.root)
 
     def error(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> None:
+        path = self.original(path)
+        if self._silenced(path):
+            return  # about a default or placeholder the schema problem stands for
         node = self.key_index.get(path) if key else None
         if node is None:
             node = self.node(path)
@@ -168,18 +198,29 @@ def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
     return _scenario_from_root(_compose_text(text, name), name)
 
 
+def _reporter(root: Node, tp: Any, name: str, base: tuple = ()) -> tuple[Any, _Reporter]:
+    """Validate ``root`` against ``tp``, salvaging (every schema problem, and the rest of the file kept
+    for the checks after the schema); the value (INVALID when nothing could be kept) and the reporter
+    holding the schema problems."""
+    from tutor.lesson.validate import salvage
+
+    v = salvage(root, tp, base)
+    rep = _Reporter(name, root, v.index, v.key_index, v.remap, v.damaged, v.dropped)
+    rep.raw(v.problems)
+    return v.value, rep
+
+
 def _scenario_from_root(root: Node, name: str) -> Scenario:
     from tutor.engine.scenario import Scenario
-    from tutor.lesson.validate import INVALID, validate
+    from tutor.lesson.validate import INVALID
 
     node, base = _scenario_node(root)
-    value, raw, index, key_index = validate(node, Scenario, base)
-    rep = _Reporter(name, node, index, key_index)
-    rep.raw(raw)
+    value, rep = _reporter(node, Scenario, name, base)
     if value is INVALID:
         raise LoadError(rep.problems)
     _check_marks(value, rep, base)
-    _check_scenario(value, rep, base)
+    if not rep.damaged(base):  # a scenario that lost an event would run differently: not checked
+        _check_scenario(value, rep, base)
     if rep.problems:
         raise LoadError(rep.problems)
     return value
@@ -290,18 +331,19 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
 def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, tuple[int, ...]]:
     """The lesson, and the 0-based indexes of the trace steps that are its table's rows."""
     from tutor.lesson.model import Lesson
-    from tutor.lesson.validate import INVALID, validate
+    from tutor.lesson.validate import INVALID
 
-    lesson, raw, index, key_index = validate(root, Lesson)
-    rep = _Reporter(name, root, index, key_index)
-    rep.raw(raw)
+    lesson, rep = _reporter(root, Lesson, name)
     if lesson is INVALID:
         raise LoadError(rep.problems)
     _check_phases(lesson, rep)
     _check_static(lesson, rep)
     marks = _check_marks(lesson.scenario, rep, ("scenario",))
     trace: Trace | None = None
-    if _check_scenario(lesson.scenario, rep, ("scenario",)):
+    # With a schema problem in the scenario or the table, the trace and its rows are not the file's:
+    # everything that needs them waits for the next run (the rest is checked now).
+    if (not rep.damaged(("scenario",)) and not rep.damaged(("table",))
+            and _check_scenario(lesson.scenario, rep, ("scenario",))):
         trace = _run(lesson.scenario, rep, ("scenario",))
     steps: tuple[Step, ...] = ()
     rows: tuple[int, ...] = ()
@@ -412,7 +454,7 @@ def _check_marks(scenario: Scenario, rep: _Reporter, base: tuple) -> dict[str, i
             rep.error(base + ("events", i, "mark"),
                       f"duplicate mark `{mark}` (also event {marks[mark]})", "give each event its own mark")
             continue
-        marks[mark] = i + 1
+        marks[mark] = rep.original(base + ("events", i))[-1] + 1
     return marks
 
 

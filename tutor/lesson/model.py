@@ -17,13 +17,13 @@ from tutor.engine.trace import PHASES, STEP_FIELDS
 
 _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 
-Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="lower-case letters, digits and dashes")]
+Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}(?!\n)$", description="lower-case letters, digits and dashes")]
 Text = Annotated[str, Meta(min_length=1)]
 StepNumber = Annotated[int, Meta(ge=1, description="a step of this lesson's execution table (1-based)")]
 MarkRef = Annotated[
     str,
     Meta(
-        pattern=r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$",
+        pattern=r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?(?!\n)$",
         description="`NAME` (the first table row of the scenario event with `mark: NAME`) or `NAME.phase` "
         "(its first row of that phase)",
     ),
@@ -31,7 +31,7 @@ MarkRef = Annotated[
 #: A step reference: a row number, or a mark that follows its event when the scenario changes.
 #: `load_lesson` resolves every reference, so a loaded lesson holds only numbers.
 StepRef = StepNumber | MarkRef
-Mark = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="the mark of a scenario event")]
+Mark = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_-]{0,39}(?!\n)$", description="the mark of a scenario event")]
 # `enum` is what editors complete (`tutor schema`); the loader checks phases itself, with "did you mean".
 Phase = Annotated[
     str,
@@ -155,7 +155,7 @@ class CookieOverrides(Struct, **_STRUCT):
     """Cookie attributes a challenge changes; the others stay as the lesson's `scenario.engine.cookie`
     has them (the fields and their meanings are those of the scenario's `engine: cookie:`)."""
 
-    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", description="Cookie name.")] | UnsetType = UNSET
+    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] | UnsetType = UNSET
     http_only: bool | UnsetType = UNSET
     secure: bool | UnsetType = UNSET
     same_site: Literal["strict", "lax", "none", "unset"] | UnsetType = UNSET
@@ -190,7 +190,7 @@ class EngineOverrides(Struct, **_STRUCT):
 #: A verb a challenge lets the learner use.
 Verb = Literal[VERBS]  # type: ignore[valid-type]
 #: One event, as in a scenario's `events:` (a bare verb such as `logout`, or a mapping).
-EventItem = Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)$")] | Event
+EventItem = Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event
 
 
 class Challenge(Struct, **_STRUCT):

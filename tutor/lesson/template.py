@@ -223,7 +223,7 @@ challenges:
 
 def render_template(lesson_id: str) -> str:
     """The new lesson's text for ``lesson_id`` (which must match :data:`ID_PATTERN`)."""
-    if not ID_PATTERN.match(lesson_id):
+    if not ID_PATTERN.fullmatch(lesson_id):
         raise ValueError(f"invalid lesson id {lesson_id!r}")
     return (_TEMPLATE.replace("__SCHEMA__", SCHEMA_FILE).replace("__ID__", lesson_id)
             .replace("__PHASES__", _phases_comment()).replace("__NAMES__", _names_comment()))

@@ -41,15 +41,15 @@ RawProblem = tuple[Node, str, "str | None"]
 
 # --- friendly messages for the patterns used by the formats -----------------------------------------
 _PATTERN_MESSAGES: dict[str, str] = {
-    r"^([0-9]+[smhd])+$": "expected a duration such as 90s, 31m, 2h or 7d",
-    r"^(none|([0-9]+[smhd])+)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
+    r"^([0-9]+[smhd])+(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d",
+    r"^(none|([0-9]+[smhd])+)(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
     ID_PATTERN.pattern: ID_MESSAGE,
     BROWSER_NAME_PATTERN: "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
-    r"^(GET|POST) /\S*$": "expected a request such as GET /dashboard or POST /login",
-    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
+    r"^(GET|POST) /\S*(?!\n)$": "expected a request such as GET /dashboard or POST /login",
+    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
     r"^/": "expected a path starting with /",
-    r"^[a-z][a-z0-9_-]{0,39}$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
-    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
+    r"^[a-z][a-z0-9_-]{0,39}(?!\n)$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
+    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?(?!\n)$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
 }
 
 _compiled: dict[str, re.Pattern[str]] = {}
@@ -181,12 +181,25 @@ def _type_name(t: mi.Type) -> str:
 
 
 class Validator:
-    """One walk: call :meth:`convert` on the root, then read ``problems`` and ``index``."""
+    """One walk: call :meth:`convert` on the root, then read ``problems`` and ``index``.
 
-    def __init__(self) -> None:
+    With ``salvage=True`` the walk keeps what it can of a value that has problems, so the checks that
+    come after the schema can still look at the rest of the file (every problem in one run): an unknown
+    or duplicate key is left out, a bad value of a field that has a default takes the default, a bad
+    required value takes a placeholder of its type (:func:`placeholder`), a bad list item or mapping
+    entry is left out. Every such place is recorded in ``damaged`` (its path; a left-out scalar list item
+    in ``dropped``, as nothing stands for it), and a list that lost items maps the kept items to their indexes in the file in ``remap`` (see :func:`original_path`).
+    Only an event is never salvaged (a scenario that lost one would run differently).
+    """
+
+    def __init__(self, salvage: bool = False) -> None:
         self.problems: list[RawProblem] = []
         self.index: dict[Path, Node] = {}
         self.key_index: dict[Path, Node] = {}
+        self.salvage = salvage
+        self.damaged: list[Path] = []
+        self.dropped: list[Path] = []
+        self.remap: dict[Path, list[int]] = {}
 
     def error(self, node: Node, message: str, hint: str | None = None) -> Any:
         self.problems.append((node, message, hint))
@@ -235,16 +248,17 @@ class Validator:
         kwargs: dict[str, Any] = {}
         seen: dict[str, Node] = {}
         ok = True
+        salvage = self.salvage
         for key_node, value_node in node.value:
             key = self._key_text(key_node)
             if key is None:
-                ok = False
+                ok = self._damage(path + ("<key>",)) and ok
                 continue
             if key in seen:
                 first = seen[key]
                 self.error(key_node, f"duplicate key `{key}` (first at line {first.start_mark.line + 1})",
                            "remove one of them")
-                ok = False
+                ok = self._damage(path + (key,)) and ok
                 continue
             seen[key] = key_node
             f = by_name.get(key)
@@ -254,22 +268,39 @@ class Validator:
                     hint = 'a comma inside { } starts a new entry: quote text that contains commas, e.g. label: "a, b"'
                 self.error(key_node, f"unknown field `{key}` in {t.cls.__name__}",
                            hint or "known fields: " + ", ".join(names))
-                ok = False
+                ok = self._damage(path + (key,)) and ok
                 continue
             sub = path + (key,)
             self.key_index[sub] = key_node
             value = self.convert(value_node, f.type, sub)
             if value is INVALID:
-                ok = False
+                if salvage and not f.required:
+                    self._damage(sub)  # the field's default applies
+                elif salvage and (filler := placeholder(f.type)) is not INVALID:
+                    self._damage(sub)
+                    kwargs[f.name] = filler
+                else:
+                    ok = False
             else:
                 kwargs[f.name] = value
         for f in required:
             if f.encode_name not in seen:
                 self.error(node, f"missing field `{f.encode_name}` in {t.cls.__name__}")
-                ok = False
+                filler = placeholder(f.type) if salvage else INVALID
+                if filler is INVALID:
+                    ok = False
+                else:
+                    self._damage(path + (f.encode_name,))
+                    kwargs[f.name] = filler
         if not ok:
             return INVALID
         return self._build(node, t, kwargs)
+
+    def _damage(self, path: Path) -> bool:
+        """Record a salvaged place; the return value is the struct's new ``ok`` (False unless salvaging)."""
+        if self.salvage:
+            self.damaged.append(path)
+        return self.salvage
 
     def _build(self, node: Node, t: mi.StructType, kwargs: dict[str, Any]) -> Any:
         try:
@@ -311,6 +342,16 @@ class Validator:
                 modifiers.append((key, key_node))
             sub = path + (key,)
             self.key_index[sub] = key_node
+            if key in BARE_VERBS and isinstance(value_node, MappingNode) and value_node.value and all(
+                isinstance(k, ScalarNode) and k.value in by_name for k, _ in value_node.value
+            ):  # `- restart_server:` with the event's own fields indented under the verb
+                fields = ", ".join(f"`{k.value}`" for k, _ in value_node.value)
+                first = value_node.value[0][0].value
+                self.error(value_node, f"expected nothing after `{key}:` (it takes no value), found a mapping "
+                           f"of {fields}, fields of the event itself",
+                           f"align `{first}:` with `{key}` (one level less indented) to make it a field of the event")
+                ok = False
+                continue
             value = self.convert(value_node, f.type, sub)
             if value is INVALID:
                 ok = False
@@ -359,21 +400,31 @@ class Validator:
             return self.error(node, f"expected a list, found {_describe(node)}",
                               "write one item per line, each starting with '- '")
         out = []
+        kept: list[int] = []
         ok = True
         item_type = t.item_type
         for i, item in enumerate(node.value):
             value = self.convert(item, item_type, path + (i,))
-            if value is INVALID:
-                ok = False
+            if value is INVALID:  # salvaging: the item is left out
+                if isinstance(item, ScalarNode):  # one word or number of a list: nothing else stands for it
+                    self.dropped.append(path + (i,))
+                    ok = self.salvage and ok
+                else:
+                    ok = self._damage(path + (i,)) and ok
+                continue
             out.append(value)
+            kept.append(i)
+        if len(kept) < len(node.value):
+            self.remap[path] = kept
+        count = len(node.value)
         min_length = getattr(t, "min_length", None)
         max_length = getattr(t, "max_length", None)
-        if min_length is not None and len(out) < min_length:
-            ok = False
-            self.error(node, f"expected at least {min_length} item{'s' if min_length != 1 else ''}, found {len(out)}")
-        if max_length is not None and len(out) > max_length:
-            ok = False
-            self.error(node.value[max_length], f"at most {max_length} items are allowed, found {len(out)}")
+        if min_length is not None and count < min_length:
+            ok = self._damage(path) and ok
+            self.error(node, f"expected at least {min_length} item{'s' if min_length != 1 else ''}, found {count}")
+        if max_length is not None and count > max_length:
+            ok = self._damage(path) and ok
+            self.error(node.value[max_length], f"at most {max_length} items are allowed, found {count}")
         return out if ok else INVALID
 
     def _dict(self, node: Node, t: mi.DictType, path: Path) -> Any:
@@ -385,26 +436,28 @@ class Validator:
         for key_node, value_node in node.value:
             key = self.convert(key_node, t.key_type, path + ("<key>",))
             if key is INVALID:
-                ok = False
+                ok = self._damage(path + ("<key>",)) and ok
                 continue
             if key in out:
                 self.error(key_node, f"duplicate key `{key_node.value}` (first at line {first_line[key]})",
                            "remove one of them")
-                ok = False
+                ok = self._damage(path + (key,)) and ok
                 continue
             first_line[key] = key_node.start_mark.line + 1
             sub = path + (key,)
             self.key_index[sub] = key_node
             value = self.convert(value_node, t.value_type, sub)
             if value is INVALID:
-                ok = False
+                ok = self._damage(sub) and ok  # salvaging: the entry is left out
+                continue
             out[key] = value
         self.index.pop(path + ("<key>",), None)
-        if t.min_length is not None and len(out) < t.min_length:
-            ok = False
+        count = len(node.value)
+        if t.min_length is not None and count < t.min_length:
+            ok = self._damage(path) and ok
             self.error(node, f"expected at least {t.min_length} entries")
-        if t.max_length is not None and len(out) > t.max_length:
-            ok = False
+        if t.max_length is not None and count > t.max_length:
+            ok = self._damage(path) and ok
             self.error(node, f"expected at most {t.max_length} entries")
         return out if ok else INVALID
 
@@ -572,6 +625,47 @@ def _unwrap(t: mi.Type) -> mi.Type:
     return t
 
 
+def placeholder(t: mi.Type) -> Any:
+    """A stand-in of type ``t`` for a required value that was missing or wrong (salvaging): empty text,
+    the lowest number, an empty list or mapping, a struct of placeholders; :data:`INVALID` for a type
+    that has none (an event). The place is recorded as damaged, so no check reports about it."""
+    t = _unwrap(t)
+    if isinstance(t, mi.StrType):
+        return ""
+    if isinstance(t, (mi.IntType, mi.FloatType)):
+        low = t.ge if t.ge is not None else (t.gt + 1 if t.gt is not None else 0)
+        return float(low) if isinstance(t, mi.FloatType) else low
+    if isinstance(t, mi.BoolType):
+        return False
+    if isinstance(t, mi.NoneType):
+        return None
+    if isinstance(t, mi.LiteralType):
+        return t.values[0]
+    if isinstance(t, (mi.ListType, mi.VarTupleType)):
+        return []
+    if isinstance(t, mi.DictType):
+        return {}
+    if isinstance(t, mi.UnionType):
+        for branch in t.types:
+            value = placeholder(branch)
+            if value is not INVALID:
+                return value
+        return INVALID
+    if isinstance(t, mi.StructType) and t.cls is not Event:
+        kwargs = {}
+        for f in t.fields:
+            if f.required:
+                value = placeholder(f.type)
+                if value is INVALID:
+                    return INVALID
+                kwargs[f.name] = value
+        try:
+            return t.cls(**kwargs)
+        except (TypeError, ValueError, msgspec.ValidationError):  # pragma: no cover - defensive
+            return INVALID
+    return INVALID
+
+
 def validate(node: Node, tp: Any, base: Path = ()) -> tuple[Any, list[RawProblem], dict[Path, Node], dict[Path, Node]]:
     """Convert ``node`` to ``tp``; return (value or INVALID, problems, value-node index, key-node index)."""
     v = Validator()
@@ -581,4 +675,24 @@ def validate(node: Node, tp: Any, base: Path = ()) -> tuple[Any, list[RawProblem
     return value, v.problems, v.index, v.key_index
 
 
-__all__ = ["INVALID", "Validator", "did_you_mean", "parse_float", "parse_int", "type_info", "validate"]
+def salvage(node: Node, tp: Any, base: Path = ()) -> Validator:
+    """Convert ``node`` to ``tp`` keeping what can be kept (see :class:`Validator`); the result is the
+    validator, with ``value`` set (:data:`INVALID` only when nothing could be kept)."""
+    v = Validator(salvage=True)
+    v.value = v.convert(node, type_info(tp), base)
+    return v
+
+
+def original_path(path: Path, remap: dict[Path, list[int]]) -> Path:
+    """The path in the file of a path into a salvaged value (list indexes shifted by left-out items)."""
+    out: Path = ()
+    for part in path:
+        if isinstance(part, int) and out in remap:
+            kept = remap[out]
+            part = kept[part] if 0 <= part < len(kept) else part
+        out += (part,)
+    return out
+
+
+__all__ = ["INVALID", "Validator", "did_you_mean", "original_path", "parse_float", "parse_int", "placeholder",
+           "salvage", "type_info", "validate"]

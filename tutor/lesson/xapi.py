@@ -23,32 +23,70 @@ from urllib.parse import quote
 
 from tutor.lesson.course import PASS_PERCENTAGE
 
-__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "ActorError", "agent", "statements"]
+__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "VERSION", "ActorError", "account", "agent", "challenge_iri", "mbox", "statements"]
 
 #: The xAPI version these statements follow (send it as the X-Experience-API-Version header).
 VERSION = "1.0.3"
 ACTIVITY_BASE = "https://session-tutor.invalid/xapi/"
 #: A test scored at least this percentage is ``passed``, else ``failed``: the course's own pass mark.
 PASS_PERCENT = PASS_PERCENTAGE
-VERBS = {name: f"http://adlnet.gov/expapi/verbs/{name}" for name in ("answered", "completed", "passed", "failed")}
+VERBS = {name: f"http://adlnet.gov/expapi/verbs/{name}"
+         for name in ("answered", "attempted", "completed", "passed", "failed")}
+CHALLENGE_TYPE = "http://adlnet.gov/expapi/activities/simulation"
 LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
 QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 _EXT_MODE = f"{ACTIVITY_BASE}extensions/mode"
 _EXT_HINTS = f"{ACTIVITY_BASE}extensions/hints-used"
+_EXT_MOVES = f"{ACTIVITY_BASE}extensions/events"
+_EXT_PAR = f"{ACTIVITY_BASE}extensions/par"
+_EXT_STARS = f"{ACTIVITY_BASE}extensions/stars"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, ACTIVITY_BASE)
-_MAILTO = re.compile(r"^mailto:[^@\s<>\"]+@[^@\s<>\"]+$")
+#: A ``mailto:`` IRI of one address (RFC 6068 §2 with RFC 5322 §3.2.3's dot-atom local part; a domain of
+#: LDH labels, RFC 1034 §3.5), ASCII only: no controls, no spaces, no line break at the end. Matched whole
+#: (``fullmatch``: ``$`` alone would let a final ``\n`` through).
+_MAILTO = re.compile(
+    r"mailto:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
+    re.ASCII,
+)
+#: An account's homePage (xAPI 1.0.3 §2.4.2.1: an IRL): http(s), a host, and no space or control character.
+_HOMEPAGE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[!-~]*)?", re.ASCII)
+_MAX_ACTOR = 320
 
 
 class ActorError(ValueError):
     """``--actor`` is not a ``mailto:`` IRI."""
 
 
-def agent(actor: str | None = None) -> dict[str, Any]:
-    """The xAPI Agent: ``mailto:...`` as its mbox, else this computer's user as an account."""
+def mbox(text: str) -> str:
+    """``text`` if it is one well-formed ``mailto:`` IRI (:data:`_MAILTO`), else :class:`ActorError`."""
+    if len(text) > _MAX_ACTOR or not _MAILTO.fullmatch(text):
+        raise ActorError(f"{_shown(text)}: expected a mailto: address such as mailto:alice@example.org")
+    return text
+
+
+def account(home_page: str, name: str) -> dict[str, str]:
+    """An xAPI account (§2.4.2.1): ``homePage`` an http(s) IRL, ``name`` the learner's login there (printable,
+    no control characters, no line break); else :class:`ActorError`."""
+    if len(home_page) > _MAX_ACTOR or not _HOMEPAGE.fullmatch(home_page):
+        raise ActorError(f"{_shown(home_page)}: expected the account's home page, such as https://lms.example.org/")
+    if not name or len(name) > _MAX_ACTOR or not name.isprintable() or name != name.strip():
+        raise ActorError(f"{_shown(name)}: expected the account name, printable and without spaces around it")
+    return {"homePage": home_page, "name": name}
+
+
+def _shown(text: str) -> str:
+    """``text`` as it may be printed in a one-line error: quoted, controls and line breaks escaped."""
+    return repr(text[:80] + ("…" if len(text) > 80 else ""))
+
+
+def agent(actor: str | None = None, actor_account: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The xAPI Agent: ``mailto:...`` as its mbox, or ``(homePage, name)`` as its account, else this
+    computer's user as an account. Raises :class:`ActorError` for a malformed one."""
     if actor is not None:
-        if not _MAILTO.match(actor):
-            raise ActorError(f"--actor {actor}: expected a mailto: address such as mailto:alice@example.org")
-        return {"objectType": "Agent", "mbox": actor}
+        return {"objectType": "Agent", "mbox": mbox(actor)}
+    if actor_account is not None:
+        return {"objectType": "Agent", "account": account(*actor_account)}
     try:
         user = getpass.getuser()
     except Exception:  # no user name in the environment or the password database
@@ -90,17 +128,24 @@ def _statement(actor: dict[str, Any], verb: str, obj: dict[str, Any], key: str, 
     return statement
 
 
+def challenge_iri(lesson_id: str, challenge_id: str) -> str:
+    return f"{lesson_iri(lesson_id)}/challenges/{quote(challenge_id, safe='')}"
+
+
 def statements(
     actor: dict[str, Any],
     answers: Iterable[Any],
     tests: Iterable[Any],
     *,
+    challenges: Iterable[Any] = (),
     titles: Mapping[str, str] | None = None,
     completed: Mapping[str, float | None] | None = None,
     pass_percent: float = PASS_PERCENT,
 ) -> list[dict[str, Any]]:
-    """xAPI statements for ``answers`` (``AnswerRecord``) and ``tests`` (``TestRecord``), plus a ``completed``
-    statement for each lesson id in ``completed`` (its value: when, or ``None`` if not known)."""
+    """xAPI statements for ``answers`` (``AnswerRecord``; review answers are answers in mode ``review``),
+    ``tests`` (``TestRecord``) and ``challenges`` (``ChallengeRecord``: each run is ``attempted``, and a
+    solved one ``completed`` too, with its events, par and stars), plus a ``completed`` statement for each
+    lesson id in ``completed`` (its value: when, or ``None`` if not known)."""
     titles = titles or {}
     out: list[dict[str, Any]] = []
     for lesson_id, at in sorted((completed or {}).items()):
@@ -142,4 +187,28 @@ def statements(
             context={"platform": "Session Tutor"},
             timestamp=_timestamp(t.at),
         ))
+    for c in challenges:
+        challenge = {
+            "objectType": "Activity",
+            "id": challenge_iri(c.lesson_id, c.challenge_id),
+            "definition": {"type": CHALLENGE_TYPE},
+        }
+        context = {
+            "platform": "Session Tutor",
+            "contextActivities": {"parent": [_lesson(c.lesson_id, titles.get(c.lesson_id))]},
+        }
+        extensions = {_EXT_MOVES: int(c.events), _EXT_PAR: int(c.par), _EXT_HINTS: int(c.hints_used),
+                      _EXT_STARS: int(c.stars)}
+        key = f"{c.lesson_id}|{c.challenge_id}|{c.at!r}"
+        out.append(_statement(
+            actor, "attempted", challenge, f"attempted|{key}",
+            result={"success": bool(c.solved), "completion": bool(c.solved), "extensions": extensions},
+            context=context, timestamp=_timestamp(c.at),
+        ))
+        if c.solved:
+            out.append(_statement(
+                actor, "completed", challenge, f"completed|{key}",
+                result={"success": True, "completion": True, "extensions": extensions},
+                context=context, timestamp=_timestamp(c.at),
+            ))
     return out

@@ -246,6 +246,9 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
                            "remove the '---' line (or split the file in two)")
         if "exceeded maximum nesting depth" in problem or "exceeded max depth" in problem:
             return Problem(name, line, col, f"nesting deeper than {MAX_DEPTH} levels")
+        better = _indentation_problem(text, problem, line, col, name)
+        if better is not None:
+            return better
         message = f"invalid YAML: {problem}"
         context = (exc.context or "").strip()
         if context and exc.context_mark is not None and exc.context_mark is not mark:
@@ -259,6 +262,62 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
                 break
         return Problem(name, line, col, message, hint)
     return Problem(name, 1, 1, f"invalid YAML: {exc}")
+
+
+_BARE_ITEM = re.compile(r"^(\s*)-\s+([A-Za-z_][\w.-]*)\s*(#.*)?$")
+_KEY_VALUE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w.-]*):\s+([^\s\"'\[{|>&*!#][^#]*?)\s*(#.*)?$")
+_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w.-]*):(\s|$)")
+
+
+def _indentation_problem(text: str, problem: str, line: int, col: int, name: str) -> Problem | None:
+    """A line that YAML could not place, when the line before it explains why: a `key:` indented under
+    a bare list item (``- restart_server`` then ``mark: x``) or under a plain ``key: value`` is read as
+    more of that text; a `key:` at a list's indentation is not an item. The message says what was
+    expected and what was found; the hint shows the layout that means what the author meant."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    current = lines[line - 1]
+    key_match = _KEY_LINE.match(current)
+    if key_match is None or key_match.group(2):
+        return None
+    key, indent = key_match.group(3), len(key_match.group(1))
+    before = line - 2
+    while before >= 0 and (not lines[before].strip() or lines[before].lstrip().startswith("#")):
+        before -= 1
+    if before < 0:
+        return None
+    previous = lines[before]
+    bare = _BARE_ITEM.match(previous)
+    plain = _KEY_VALUE.match(previous)
+    at = (line, indent + 1)
+    if "mapping values are not allowed" in problem or "could not find expected ':'" in problem:
+        if bare and indent > len(bare.group(1)):
+            word = bare.group(2)
+            return Problem(name, *at,
+                           f"invalid YAML: expected a new `- ` item or a key of a mapping, found `{key}:` "
+                           f"indented under `- {word}` (line {before + 1}); with no colon after `{word}`, "
+                           "YAML reads this line as more of its text",
+                           f"to give `{word}` a `{key}`, write `- {word}:` (with a colon) and put `{key}:` on "
+                           f"the next line aligned with `{word}`")
+        if plain and indent > len(plain.group(1)) + len(plain.group(2) or ""):
+            pkey = plain.group(3)
+            return Problem(name, *at,
+                           f"invalid YAML: expected a key aligned with `{pkey}:` (line {before + 1}) or a new "
+                           f"`- ` item, found `{key}:` indented deeper, which YAML reads as more of "
+                           f"`{pkey}`'s text",
+                           f"align `{key}:` with `{pkey}:` to make it a field beside it (or quote the text of "
+                           f"`{pkey}:` if it holds ': ')")
+    if "expected '-' indicator" in problem or "expected <block end>" in problem:
+        item = bare or (plain if plain and plain.group(2) else None)
+        if item is not None and indent == len(item.group(1)):
+            word = item.group(2) if item is bare else item.group(3)
+            layout = (f"write `- {word}:` (with a colon) and put `{key}:` under it, aligned with `{word}`"
+                      if item is bare else f"indent `{key}:` to align with `{word}`")
+            return Problem(name, *at,
+                           f"invalid YAML: expected a new `- ` item at this indentation, found `{key}:`",
+                           f"to give the item `- {word}` a `{key}`, {layout}")
+    return None
 
 
 def _node_count_guard(text: str, name: str) -> None:

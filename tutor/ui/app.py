@@ -100,6 +100,8 @@ class TutorApp(RecordingApp):
         self.initial_mode = mode
         self.initial_step = step
         self.watch_file = watch
+        self.gc_thresholds: tuple[int, int, int] | None = None
+        """Set by `tutor open`, which collects young objects less often until the first frame: restored then."""
         self._store_arg = store
         self.cursor_blink = cursor_blink
         self.seed = seed
@@ -185,6 +187,8 @@ class TutorApp(RecordingApp):
 
     # -- screens ------------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self.gc_thresholds is not None:
+            self.call_after_refresh(self._restore_gc)
         if self.initial_review:
             self._open_store()
             self.open_review(self.review_ahead)  # `tutor review`: the picker is built when the learner goes back to it
@@ -205,6 +209,13 @@ class TutorApp(RecordingApp):
         assert self.initial_lesson is not None
         return _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
                                       watch=self.watch_file, seed=self.seed)
+
+    def _restore_gc(self) -> None:
+        import gc
+
+        if self.gc_thresholds is not None:
+            gc.set_threshold(*self.gc_thresholds)
+            self.gc_thresholds = None
 
     def _open_store_late(self) -> None:
         """Open the progress store after the first frame, and record the step the walkthrough shows."""
@@ -286,9 +297,12 @@ class TutorApp(RecordingApp):
 
     def save_screenshot_in_folder(self) -> Path | None:
         """Save an SVG of the screen in :func:`screenshot_folder` and say where (or why not)."""
+        from tutor.files import create_numbered
+
         folder = screenshot_folder()
         try:
-            path = Path(self.save_screenshot(path=str(folder)))
+            # a new file, never through a link and never over another file (tutor/files.py)
+            path = create_numbered(folder, "session-tutor", ".svg", self.export_screenshot())
         except OSError as exc:
             self.notify(visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
                         title="Screenshot", severity="error", markup=False)

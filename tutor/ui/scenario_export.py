@@ -11,6 +11,7 @@ A verb without argument or modifiers is written bare (``- logout``), as authors 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from tutor.engine.scenario import (
     event_verb,
     normalise_event,
 )
+from tutor.files import MAX_TRIES, create_numbered
 
 HEADER = "# A scenario recorded in the Session Tutor playground.\n# Run it with: tutor simulate {name}\n"
 
@@ -109,9 +111,10 @@ def scenario_to_yaml(
 
 
 def next_export_path(folder: Path, stem: str = "playground") -> Path:
-    """``playground-1.yaml``, ``-2`` ... the first name not taken in ``folder`` (never overwrites)."""
+    """``playground-1.yaml``, ``-2`` ... the first name in ``folder`` with nothing there (not even a
+    dangling link); only a guess: :func:`write_export` creates the file without looking first."""
     n = 1
-    while (folder / f"{stem}-{n}.yaml").exists():
+    while os.path.lexists(folder / f"{stem}-{n}.yaml") and n < MAX_TRIES:
         n += 1
     return folder / f"{stem}-{n}.yaml"
 
@@ -121,19 +124,12 @@ def write_export(
 ) -> Path:
     """Write the scenario to a new file in ``folder`` and return its path.
 
-    The file is created exclusively (``x`` mode), so a file that appears meanwhile is never overwritten.
-    Raises :class:`OSError` when the folder cannot be written.
+    The file is created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` (:func:`tutor.files.create_numbered`): a file or
+    a link (dangling or not) that is there already, or appears meanwhile, is never written through or over,
+    and a folder where no name is free gives up after a bounded number of tries. Raises :class:`OSError`.
     """
     text = scenario_to_yaml(options, events, browsers)
-    while True:
-        path = next_export_path(folder)
-        try:
-            with path.open("x", encoding="utf-8") as fh:
-                fh.write(HEADER.format(name=path.name))
-                fh.write(text)
-        except FileExistsError:
-            continue
-        return path
+    return create_numbered(folder, "playground", ".yaml", render=lambda path: HEADER.format(name=path.name) + text)
 
 
 __all__ = [

@@ -410,7 +410,10 @@ class ChallengesView(Widget):
         step = run.deciding_step
         if step is not None:
             verdict.append(f"\n{'Goal reached' if solved else 'Ruled out'} at step {step.step}: ")
-            verdict.append_text(literal(f"{step.actor} · {step.action} → {step.result}"))
+            verdict.append_text(literal(f"{step.actor} · {step.summary()}"))
+        if not solved:  # what the goal expected, and what the run had instead
+            verdict.append("\nWhy: ", style="bold")
+            verdict.append_text(literal(run.explain()))
         widget = self.query_one("#ch-verdict", Static)
         widget.update(verdict)
         widget.set_class(solved, "-solved")

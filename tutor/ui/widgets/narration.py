@@ -20,7 +20,7 @@ def narration_for(lesson: Lesson, step: Step) -> str:
     for entry in lesson.narration:
         if entry.step is None and entry.phase == step.phase:
             return entry.text
-    return f"{step.action} → {step.result}"
+    return step.summary()
 
 
 def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None, *,
