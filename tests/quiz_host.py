@@ -11,9 +11,9 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Footer
+from ui_support import sync  # noqa: F401  (re-exported for the quiz tests)
 
 from tutor.ui.recorder import RecordingApp
-from ui_support import sync  # noqa: F401  (re-exported for the quiz tests)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUIZ_LESSON = FIXTURES / "quiz_lesson.yaml"

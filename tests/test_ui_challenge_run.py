@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App, ComposeResult
-
+from textual.app import ComposeResult
 from ui_support import sync
+
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
 from tutor.ui.recorder import RecordingApp

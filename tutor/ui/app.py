@@ -8,14 +8,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual.app import App, SystemCommand
-
-from tutor.ui.recorder import RecordingApp
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.screen import Screen
 
 from tutor.lesson import catalog
+from tutor.ui.recorder import RecordingApp
 from tutor.ui.text import visible
 
 if TYPE_CHECKING:

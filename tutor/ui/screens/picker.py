@@ -22,7 +22,6 @@ from tutor.lesson.course import course_order, next_up
 from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 
-
 #: Columns taken by everything but the title: number 2, level 12, minutes 3, steps 13, best 9, cell
 #: padding, margins and the scrollbar.
 OTHER_COLUMNS = 2 + 12 + 3 + 13 + 9 + 6 * 2 + 2 + 2

@@ -39,10 +39,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.lesson import grading
-from tutor.ui.recorder import Recorder
 from tutor.review import context_step
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
-from tutor.ui.text import literal, visible
+from tutor.ui.recorder import Recorder
+from tutor.ui.text import literal
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker
 

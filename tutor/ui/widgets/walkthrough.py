@@ -27,12 +27,12 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.lesson.model import Question
-from tutor.ui.recorder import recorder_of
 from tutor.ui.modals.predict import PredictScreen, verdict_text
+from tutor.ui.recorder import recorder_of
+from tutor.ui.text import visible
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
-from tutor.ui.text import visible
 from tutor.ui.widgets.narration import SHORT_BELOW_HEIGHT, Narration, short_verdict, step_text
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
