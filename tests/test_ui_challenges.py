@@ -5,23 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from ui_support import sync
 
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
+from tutor.ui.recorder import RecordingApp
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "tutor" / "ui" / "widgets"
 
 
-class ChallengeHost(App):
+class ChallengeHost(RecordingApp):
     CSS_PATH = [WIDGETS / "playground.tcss", WIDGETS / "challenge.tcss"]
 
     def __init__(self, lesson: str, store=None) -> None:
         super().__init__()
         self.loaded = load_lesson(ROOT / "lessons" / f"{lesson}.yaml")
-        self.store = store
+        self.recorder.store = store  # the view records through the app's recorder
 
     def compose(self) -> ComposeResult:
         from tutor.ui.widgets.challenge import ChallengesView

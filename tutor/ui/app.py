@@ -8,12 +8,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.screen import Screen
 
 from tutor.lesson import catalog
+from tutor.ui.recorder import RecordingApp
 from tutor.ui.text import visible
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def screenshot_folder() -> Path:
     return Path.cwd()
 
 
-class TutorApp(App):
+class TutorApp(RecordingApp):
     """Session Tutor."""
 
     CSS_PATH = STYLES
@@ -101,12 +102,10 @@ class TutorApp(App):
         self.gc_thresholds: tuple[int, int, int] | None = None
         """Set by `tutor open`, which collects young objects less often until the first frame: restored then."""
         self._store_arg = store
-        self.store: ProgressStore | None = None
         self.cursor_blink = cursor_blink
         self.seed = seed
         self.initial_review = review
         self.review_ahead = review_ahead
-        self._store_failed = False
 
     async def run_async(self, *, headless: bool = False, **kwargs):  # type: ignore[override]
         """Run the app; without an interactive terminal, say so on stderr and return at once (exit 1)."""
@@ -136,20 +135,18 @@ class TutorApp(App):
         if notice:
             self.notify(visible(notice), title="Progress store", severity="warning", timeout=10, markup=False)
 
-    def store_call(self, fn: Callable[[], T], default: T | None = None) -> T | None:
-        """Run a progress-store call; a failure is shown once and recording stops (the app runs on)."""
-        if self.store is None:
-            return default
-        from tutor.progress import ProgressError
+    @property
+    def store(self) -> ProgressStore | None:
+        """The progress store the app's :attr:`recorder` writes to (None: progress is not recorded)."""
+        return self.recorder.store
 
-        try:
-            return fn()
-        except (ProgressError, OSError) as exc:
-            self.store = None
-            if not self._store_failed:
-                self._store_failed = True
-                self.notify(visible(f"Progress is no longer saved: {exc}"), title="Progress store", severity="error", timeout=8, markup=False)
-            return default
+    @store.setter
+    def store(self, store: ProgressStore | None) -> None:
+        self.recorder.store = store
+
+    def store_call(self, fn: Callable[[], T], default: T | None = None) -> T | None:
+        """Run a progress-store call under the recorder's one error policy (said once, recording stops)."""
+        return self.recorder.call(lambda _store: fn(), default)
 
     def lesson_summary(self, lesson_id: str) -> LessonProgress | None:
         store = self.store

@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tutor.lesson.modes import MODES
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
@@ -307,7 +308,7 @@ class LessonScreen(Screen):
 
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
-        return QuizView(loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
+        return QuizView(loaded, mode, recorder_of(self), seed=seed, id=f"quiz-{mode}")
 
     def _ensure_mode_widget(self, mode: str) -> None:
         """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid

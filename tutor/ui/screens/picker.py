@@ -19,8 +19,8 @@ from textual.widgets.data_table import ColumnKey
 
 from tutor.lesson.catalog import Entry
 from tutor.lesson.course import course_order, next_up
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
-
 
 #: Columns taken by everything but the title: number 2, level 12, minutes 3, steps 13, best 9, cell
 #: padding, margins and the scrollbar.
@@ -153,7 +153,7 @@ class PickerScreen(Screen):
         question renamed since is not counted). Loads those lessons, so off the screen's thread."""
         from tutor.review import ReviewDeck, due_items
 
-        store = getattr(self.app, "store", None)
+        store = recorder_of(self).store
         review = self.review
         if store is None or review is None:
             return

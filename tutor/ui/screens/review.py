@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tutor.review import RATING_NAMES, when
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 from tutor.ui.widgets.quiz import QuizView
 
@@ -138,8 +139,8 @@ class ReviewScreen(Screen):
         change: CardChange | None = None
         deck = self.deck
         if deck is not None:
-            change = self.app.store_call(  # type: ignore[attr-defined]
-                lambda: deck.answer(item.card, event.chosen, event.correct, event.hints_used, event.seconds))
+            change = recorder_of(self).call(
+                lambda _store: deck.answer(item.card, event.chosen, event.correct, event.hints_used, event.seconds), None)
         self.answered = change
         self.results.append((item, event.correct, change))
         result = self.query_one("#review-result", Static)

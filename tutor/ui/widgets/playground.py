@@ -31,9 +31,9 @@ from tutor.engine.cookies import header_problem
 from tutor.engine.scenario import BROWSER_KINDS, BROWSER_NAME_PATTERN, EngineOptions, Event, Steal, Tamper, Xss
 from tutor.engine.trace import Step, document_cookie_variable, jar_browser, jar_variable
 from tutor.lesson.model import Column, Tracked
-from tutor.ui.scenario_export import write_export
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen, ValueScreen
 from tutor.ui.modals.playground_dialogs import OptionsScreen, PromptScreen
+from tutor.ui.scenario_export import write_export
 from tutor.ui.text import count as _count
 from tutor.ui.text import format_value, literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable

@@ -2,7 +2,7 @@
 
 One widget, three modes. It owns no grading rules: which questions are asked, in which order the
 choices come, what is right and what a test scores all come from :mod:`tutor.lesson.grading`.
-Every confirmed answer is written to the progress store at once.
+Every confirmed answer is written to progress at once, through the app's :class:`~tutor.ui.recorder.Recorder`.
 
 * Visual quiz: the execution table and the variable tracker (the walkthrough's widgets, read-only) show
   the trace up to the question's step above the question, so the answer is read off the trace.
@@ -39,17 +39,17 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.lesson import grading
-from tutor.progress import ProgressError
 from tutor.review import context_step
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
-from tutor.ui.text import literal, visible
+from tutor.ui.recorder import Recorder
+from tutor.ui.text import literal
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.lesson.model import Question
-    from tutor.progress import AttemptRecord, ProgressStore
+    from tutor.progress import AttemptRecord
 
 QuizMode = Literal["visual", "practice", "test", "review"]
 
@@ -151,7 +151,7 @@ class QuizView(Widget, can_focus=True):
             self.step = step
 
     class AnswerSubmitted(Message):
-        """The learner confirmed an answer (already recorded in the store, if any)."""
+        """The learner confirmed an answer (already recorded through the recorder, if it records)."""
 
         def __init__(self, question_id: str, correct: bool, *, chosen: tuple[int, ...] = (), hints_used: int = 0,
                      seconds: float | None = None) -> None:
@@ -179,7 +179,7 @@ class QuizView(Widget, can_focus=True):
         self,
         loaded: LoadedLesson,
         mode: QuizMode,
-        store: ProgressStore | None,
+        recorder: Recorder | None,
         seed: int | None = None,
         *,
         shuffle: bool = True,
@@ -195,7 +195,8 @@ class QuizView(Widget, can_focus=True):
             raise ValueError(f"unknown quiz mode {mode!r}")
         self.loaded = loaded
         self.mode: QuizMode = mode
-        self.store = store
+        self.recorder = recorder if recorder is not None else Recorder()
+        """Where answers and test attempts are recorded (one that records nothing by default)."""
         self.given_seed = seed
         self.seed = seed if seed is not None else 0
         self.shuffle = shuffle or mode == "test"  # the test always shuffles; others unless told not to
@@ -247,7 +248,7 @@ class QuizView(Widget, can_focus=True):
         else:
             right = self._right_in_stored_attempt()
         self.attempts_here += 1
-        self.attempt_number = self._stored_attempts() + 1 if self.store is not None else self.attempts_here
+        self.attempt_number = self._stored_attempts() + 1 if self.recorder.recording else self.attempts_here
         if self.given_seed is not None:
             self.seed = self.given_seed + self.attempts_here - 1
         else:
@@ -257,22 +258,11 @@ class QuizView(Widget, can_focus=True):
         return grading.test_questions(self.loaded.lesson, self.seed, count=TEST_LENGTH, right_last_time=right)
 
     def _stored_attempts(self) -> int:
-        try:
-            return len(self.store.attempts(self.loaded.lesson.id)) if self.store is not None else 0
-        except ProgressError:
-            return 0
+        return len(self.recorder.attempts(self.loaded.lesson.id))
 
     def _right_in_stored_attempt(self) -> set[str]:
         """Questions answered right in the lesson's last recorded attempt (a retake prefers the others)."""
-        if self.store is None:
-            return set()
-        try:
-            last = self.store.last_attempt(self.loaded.lesson.id)
-            if last is None:
-                return set()
-            return {a.question_id for a in self.store.attempt_answers(last.id) if a.correct}
-        except ProgressError:
-            return set()
+        return self.recorder.right_in_last_attempt(self.loaded.lesson.id)
 
     @property
     def question(self) -> Question | None:
@@ -609,19 +599,10 @@ class QuizView(Widget, can_focus=True):
         st.tries += 1
         st.correct = grading.is_correct(q, sorted(st.chosen))
         st.revealed = self.mode != "test" and (st.correct or st.tries >= PRACTICE_TRIES or self.mode != "practice")
-        if self.store is not None:
+        if self.recorder.recording:
             attempt_id = self._attempt_id() if self.mode == "test" else None
-            self._save(
-                self.store.record_answer,
-                self.loaded.lesson.id,
-                q.id,
-                self.mode,
-                sorted(st.chosen),
-                st.correct,
-                st.hints,
-                attempt_id=attempt_id,
-                seconds=seconds,
-            )
+            self.recorder.answer(self.loaded.lesson.id, q.id, self.mode, sorted(st.chosen), st.correct, st.hints,
+                                 attempt_id=attempt_id, seconds=seconds)
         self.post_message(self.AnswerSubmitted(q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints,
                                                seconds=seconds))
         if self.mode == "test":
@@ -655,10 +636,8 @@ class QuizView(Widget, can_focus=True):
 
     def _attempt_id(self) -> int | None:
         """The test attempt's id in the store, recording it (seed, questions) on its first answer."""
-        if self.attempt is None and self.store is not None:
-            self.attempt = self._save(
-                self.store.start_attempt, self.loaded.lesson.id, self.seed, [q.id for q in self.questions]
-            )
+        if self.attempt is None and self.recorder.recording:
+            self.attempt = self.recorder.start_attempt(self.loaded.lesson.id, self.seed, [q.id for q in self.questions])
             if self.attempt is not None:
                 self.attempt_number = self.attempt.number
         return self.attempt.id if self.attempt is not None else None
@@ -714,22 +693,12 @@ class QuizView(Widget, can_focus=True):
         ]
         self.result = result = grading.score_test(answers)
         self.finished = True
-        if self.store is not None:
-            self._save(
-                self.store.record_test, self.loaded.lesson.id, result.correct, result.total, result.percentage,
-                attempt_id=self._attempt_id(),
-            )
+        if self.recorder.recording:
+            self.recorder.test(self.loaded.lesson.id, result.correct, result.total, result.percentage,
+                               attempt_id=self._attempt_id())
         self.post_message(self.TestFinished(result.correct, result.total, result.percentage))
         self._show()
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
-
-    def _save(self, method, *args, **kwargs):
-        """Write to the progress store; a store that fails is reported once, never a traceback."""
-        try:
-            return method(*args, **kwargs)
-        except ProgressError as exc:
-            self.notify(visible(str(exc)), title="Progress not saved", severity="error", markup=False)
-            return None
 
     def action_hint(self) -> None:
         if not self.check_action("hint", ()):
