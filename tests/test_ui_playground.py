@@ -939,3 +939,21 @@ async def test_options_dialog_starts_on_its_first_field_and_enter_moves_on_witho
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is not dialog and v.options.idle_timeout == "5m"
+
+
+@sync
+async def test_declared_browsers_keep_their_kind_and_third_party_policy() -> None:
+    """A lesson's or challenge's `browsers:` declaration (kind and third_party) reaches the playground's
+    engine as declared: the kind shows as a kind, and a cross-site fetch follows the declared policy."""
+    from tutor.engine.scenario import BrowserOptions
+
+    app = PlaygroundHost(kinds={"browser": BrowserOptions(kind="chromium", third_party="block"),
+                                "attacker": BrowserOptions(kind="firefox")})
+    async with app.run_test(size=(120, 40)) as pilot:
+        v = view(app)
+        assert v.kinds == {"attacker": "firefox"} and v.kind_of("attacker") == "firefox"
+        assert v.sim is not None and v.sim.browser_kind("attacker") == "firefox"
+        await pilot.press("g", "l")
+        await pilot.pause()
+        jar = v.sim.browsers["browser"].jar
+        assert jar.third_party == "block"

@@ -28,7 +28,7 @@ Rules modelled:
   ``block`` sends no cookie and stores none; ``partition`` sends none of the site's own (first-party)
   cookies, and a cookie set in that context goes to a partition keyed by the top-level site, not into
   the site's jar (the model keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
-  Sources: Firefox's Total Cookie Protection, on by default for every user since Firefox 103 (2022),
+  Sources: Firefox's Total Cookie Protection, on by default for every user since 2022,
   measured on Firefox ESR 153; Safari blocks all third-party cookies since Safari 13.1 (WebKit ITP,
   2020); Chrome allows them in normal windows, blocks them in incognito windows (Chrome 83+) and when
   the user turns them off; measured headless Chromium 156 (Debian) blocked them.
@@ -73,7 +73,7 @@ KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format
 THIRD_PARTY_POLICIES: tuple[str, ...] = THIRD_PARTY_POLICY_NAMES
 #: Each kind's policy when the scenario does not name one (sources in the module docstring):
 #: chromium allows third-party cookies in a normal window (Chrome 156 default), firefox partitions them
-#: (Total Cookie Protection, default since Firefox 103), safari blocks them (since Safari 13.1).
+#: (Total Cookie Protection, default since 2022), safari blocks them (since Safari 13.1).
 THIRD_PARTY_DEFAULTS: Mapping[str, str] = MappingProxyType(
     {"chromium": "allow", "firefox": "partition", "safari": "block"}
 )

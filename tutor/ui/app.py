@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
@@ -19,7 +19,7 @@ from tutor.ui.text import visible
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
-    from tutor.progress import LessonProgress, ProgressStore
+    from tutor.progress import CardRecord, LessonProgress, ProgressStore
     from tutor.review import ReviewSummary
     from tutor.ui.screens.lesson import LessonScreen
     from tutor.ui.screens.picker import PickerScreen
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _UI = Path(__file__).parent
 #: The app's styles, then the styles of the widgets that bring their own .tcss.
-STYLES: list[str | Path] = [_UI / "app.tcss"] + [_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss")]
+STYLES: list[str | PurePath] = [_UI / "app.tcss", *(_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss"))]
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
 _LESSON_MODULE = "tutor.ui.screens.lesson"
@@ -71,8 +71,8 @@ class TutorApp(RecordingApp):
 
     CSS_PATH = STYLES
     TITLE = "Session Tutor"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (34, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -107,7 +107,7 @@ class TutorApp(RecordingApp):
         self.initial_review = review
         self.review_ahead = review_ahead
 
-    async def run_async(self, *, headless: bool = False, **kwargs):  # type: ignore[override]
+    async def run_async(self, *, headless: bool = False, **kwargs: Any) -> Any:
         """Run the app; without an interactive terminal, say so on stderr and return at once (exit 1)."""
         from tutor.ui.terminal import terminal_problem
 
@@ -171,13 +171,15 @@ class TutorApp(RecordingApp):
 
         store = self.store
         deck = ReviewDeck(store) if store is not None else None
-        cards = []
+        cards: list[CardRecord] = []
         next_due = None
         if deck is not None:
-            summary = self.store_call(deck.synced_summary)
-            cards = self.store_call(lambda: deck.due(summary.now if summary else None), []) or []
+            found = deck
+            summary = self.store_call(found.synced_summary)
+            now = summary.now if summary else None
+            cards = self.store_call(lambda: found.due(now), []) or []
             if ahead is not None:
-                cards += self.store_call(lambda: deck.ahead(ahead, summary.now if summary else None), []) or []
+                cards += self.store_call(lambda: found.ahead(ahead, now), []) or []
             next_due = summary.next_due if summary is not None else None
             if self.store is None or getattr(self.store, "readonly", False):  # failed just now, or only viewing
                 deck = None  # the screen says answers are not saved
@@ -220,7 +222,9 @@ class TutorApp(RecordingApp):
         """Open the progress store after the first frame, and record the step the walkthrough shows."""
         self._open_store()
         for screen in self.screen_stack:
-            for walkthrough in screen.query("Walkthrough"):  # steps taken before the store was open
+            from tutor.ui.widgets.walkthrough import Walkthrough
+
+            for walkthrough in screen.query(Walkthrough):  # steps taken before the store was open
                 walkthrough.record_progress()
 
     def _picker(self) -> PickerScreen:

@@ -108,7 +108,7 @@ class Recorder:
         return self.call(read, set())
 
 
-class RecordingApp(App):  # type: ignore[type-arg]
+class RecordingApp(App[None]):
     """An app whose widgets record progress through its one :attr:`recorder`."""
 
     def __init__(self, *args: object, **kw: object) -> None:

@@ -53,7 +53,7 @@ class PredictScreen(ModalScreen[bool]):
         *(Binding(letter, f"choose({n})", f"Choice {letter}", show=False) for n, letter in enumerate(LETTERS)),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("space", "toggle", "Pick", show=False),
+        Binding("space", "pick", "Pick", show=False),
         Binding("enter", "confirm", "Confirm"),
         Binding("right,n", "continue", "Next step", show=False),
         Binding("escape", "close", "Back"),
@@ -111,7 +111,7 @@ class PredictScreen(ModalScreen[bool]):
 
     # -- keys ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("choose", "move", "toggle"):
+        if action in ("choose", "move", "pick"):
             if self.answered is not None:
                 return False
             if action == "choose":
@@ -139,7 +139,7 @@ class PredictScreen(ModalScreen[bool]):
             self.picks = {self.order[self.highlighted]}
         self._redraw()
 
-    def action_toggle(self) -> None:
+    def action_pick(self) -> None:
         """Space: pick or unpick the highlighted choice (a question with more than one right answer)."""
         self.action_choose(self.highlighted)
 

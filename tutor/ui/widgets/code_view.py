@@ -130,6 +130,7 @@ class CodeView(VerticalScroll, can_focus=False):
             # bring the first highlighted line into view: a line of context above it, none when the pane
             # shows only a few lines (short terminals: three)
             line = min(first.highlighted)
-            context = 1 if (self.size.height or self.styles.height.value or 0) > 5 else 0
+            styled = self.styles.height
+            context = 1 if (self.size.height or (styled.value if styled is not None else 0)) > 5 else 0
             top = first.virtual_region.y + first.styles.gutter.top + line - 1 - context
             self.scroll_to(y=max(0, top), animate=False, immediate=True)

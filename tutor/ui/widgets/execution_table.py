@@ -14,7 +14,7 @@ cursor with ↑/↓): the current row is always in view, and the table shows as 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.console import Console
@@ -376,7 +376,7 @@ class ExecutionTable(StepTable, can_focus=True):
 
     #: (width, container height) -> the table's height, set by the walkthrough on tall terminals (its
     #: height then depends on every step, not the ones revealed: a step never changes it)
-    height_for = None
+    height_for: Callable[[int, int], int] | None = None
 
     def get_content_height(self, container, viewport, width: int) -> int:
         if self.height_for is not None:

@@ -197,9 +197,9 @@ class FlowDiagram(Widget):
         for line in grid.back:
             out.append("\n ")
             out.append(line, arrow)
-        for line in self._caption_lines(self.app.console, width):
+        for caption_line in self._caption_lines(self.app.console, width):
             out.append("\n ")
-            out.append(line.plain, caption)
+            out.append(caption_line.plain, caption)
         return out
 
     def _crumb(self, width: int, node: Style, current: Style, arrow: Style, edge: Style) -> Text:

@@ -124,11 +124,11 @@ def _plan(lay: Layout, labels: list[str], limit: int):
     """Node labels and edge labels each wrapped in as few cells as give at most ``limit`` lines, the
     edges of each gutter, and the widths (None: some text cannot take ``limit`` lines)."""
     nodes = {}
-    for i, label in enumerate(labels):
-        lines = narrowest(label, limit)
-        if lines is None:
+    for i, text in enumerate(labels):
+        wrapped_node = narrowest(text, limit)
+        if wrapped_node is None:
             return None
-        nodes[i] = lines
+        nodes[i] = wrapped_node
     layer_of = {s.node: x for x, layer in enumerate(lay.layers) for s in layer if s.node is not None}
     row_of: dict[tuple[int, Slot], int] = {(x, s): y for x, layer in enumerate(lay.layers) for y, s in enumerate(layer)}
     gutters: list[list[tuple[int, int, list[str] | None, bool]]] = [[] for _ in range(max(0, len(lay.layers) - 1))]
@@ -195,6 +195,7 @@ def _untangle(edges, fan_in, splits, merges, area):
                          if a[0] != b[0] and a[1] != b[1])
             if best is None or shared < best[0]:
                 best = (shared, list(split_order), list(merge_order))
+    assert best is not None  # the loops above try at least one order
     return best[1], best[2]
 
 
@@ -273,10 +274,10 @@ def _draw(lay, labels, nodes, lines, columns, plans, back, total) -> Grid | None
             else:  # into a dummy: the line goes on
                 canvas.hline(dst, x0 + gutter - 2, x0 + gutter - 1, open_left=True, open_right=True)
             if label:
-                rows = range(label_row, label_row + len(label))
-                if used & set(rows):
+                label_rows = range(label_row, label_row + len(label))
+                if used & set(label_rows):
                     return None  # two labels on one row of this gutter
-                used.update(rows)
+                used.update(label_rows)
                 for i, text in enumerate(label):
                     if i == 0:
                         canvas.put(label_row, area_at, " " + text + " ", LABEL)

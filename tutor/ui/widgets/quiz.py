@@ -456,7 +456,7 @@ class QuizView(Widget, can_focus=True):
         if steps:
             word = "step" if len(steps) == 1 else "steps"
             box.mount(Static(f"See {word} in the walkthrough:", classes="quiz-links-label"))
-            box.mount_all(StepLink(step, f"→ step {step}", classes="quiz-step-link") for step in steps)
+            box.mount_all(StepLink(int(step), f"→ step {step}", classes="quiz-step-link") for step in steps)
         if had_focus:
             self.focus()
 
@@ -619,7 +619,7 @@ class QuizView(Widget, can_focus=True):
         """The row the trace is shown up to: the answer's row in the visual quiz; in a review, the card's
         context (:func:`tutor.review.context_step`); None: no trace for this question."""
         if self.mode == "visual":
-            return q.answer.step if q.answer is not None else None
+            return int(q.answer.step) if q.answer is not None else None  # (a loaded ref is a number)
         if self.mode == "review":
             return context_step(q)
         return None
@@ -722,7 +722,7 @@ class QuizView(Widget, can_focus=True):
             return
         q = self.question
         assert q is not None
-        self.request_step(q.steps[0])
+        self.request_step(int(q.steps[0]))  # (a loaded ref is a number)
 
     def request_step(self, step: int) -> None:
         self.post_message(self.StepRequested(step))

@@ -132,7 +132,7 @@ class VariableTracker(StepTable, can_focus=False):
             name = abbreviate(name, width)
         return wrap_cell(self.app.console, literal(name), width)
 
-    def _render(self, width: int) -> list[Strip]:
+    def _render_rows(self, width: int) -> list[Strip]:
         console = self.app.console
         label_w, now_w, history = self._widths(width)
         current = self.upto - 1
@@ -212,7 +212,7 @@ class VariableTracker(StepTable, can_focus=False):
         key = (width, self.upto, len(self._steps), self.now_lines, self.app.size.height < LOW_BELOW_HEIGHT)
         if key != self._frame_key:
             self._frame_key = key
-            self._frame = self._render(width)
+            self._frame = self._render_rows(width)
         if y < len(self._frame):
             return self._frame[y]
         return Strip.blank(width, self.rich_style)
