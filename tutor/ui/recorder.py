@@ -34,9 +34,9 @@ TITLE = "Progress store"
 class Recorder:
     """Progress writes and reads with one error policy; ``store`` is ``None`` when nothing is recorded."""
 
-    def __init__(self, store: ProgressStore | None = None, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(self, store: ProgressStore | None = None, say: Callable[[str], None] | None = None) -> None:
         self.store = store
-        self.notify = notify
+        self.say = say
         """Shows a notice (the app's toast); set by the app that owns the recorder."""
         self.failed: str | None = None
         """The notice given when the store failed (recording stopped then)."""
@@ -62,8 +62,8 @@ class Recorder:
             self.store = None
             if self.failed is None:
                 self.failed = f"{FAILED}: {exc}"
-                if self.notify is not None:
-                    self.notify(visible(self.failed))
+                if self.say is not None:
+                    self.say(self.failed)
             return default
 
     # -- writes --------------------------------------------------------------------------------------
@@ -113,10 +113,10 @@ class RecordingApp(App[None]):
 
     def __init__(self, *args: object, **kw: object) -> None:
         super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.recorder = Recorder(notify=self._progress_notice)
+        self.recorder = Recorder(say=self._progress_notice)
 
     def _progress_notice(self, text: str) -> None:
-        self.notify(text, title=TITLE, severity="error", timeout=8, markup=False)
+        self.notify(visible(text), title=TITLE, severity="error", timeout=8, markup=False)
 
 
 _NOTHING = Recorder()
