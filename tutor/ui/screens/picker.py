@@ -5,7 +5,7 @@ a Review entry with the number due (Enter opens the review screen)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -21,6 +21,9 @@ from tutor.lesson.catalog import Entry
 from tutor.lesson.course import course_order, next_up
 from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
+
+if TYPE_CHECKING:
+    from tutor.ui.app import TutorApp
 
 #: Columns taken by everything but the title: number 2, level 12, minutes 3, steps 13, best 9, cell
 #: padding, margins and the scrollbar.
@@ -46,6 +49,10 @@ def matches(entry: Entry, query: str) -> bool:
 
 class PickerScreen(Screen):
     """Lists the lessons; ``q`` quits."""
+
+    @property
+    def tutor_app(self) -> TutorApp:
+        return cast("TutorApp", self.app)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open lesson"),
@@ -114,7 +121,7 @@ class PickerScreen(Screen):
         """The first lesson of the course whose test the learner has not passed."""
 
         def best(lesson_id: str) -> float | None:
-            summary = self.app.lesson_summary(lesson_id)
+            summary = self.tutor_app.lesson_summary(lesson_id)
             return summary.best_score if summary else None
 
         return next_up([row.entry for row in self.rows.values() if not row.problem], best)
@@ -130,7 +137,7 @@ class PickerScreen(Screen):
     def _progress(self, row: Row) -> tuple[Text, Text]:
         if row.problem:
             return Text("invalid: run tutor check"), Text("—")
-        summary = self.app.lesson_summary(row.entry.id)
+        summary = self.tutor_app.lesson_summary(row.entry.id)
         reached = summary.steps_reached if summary else 0
         total = "…" if row.total is None else str(row.total)
         best = summary.best_score if summary else None
@@ -277,7 +284,7 @@ class PickerScreen(Screen):
             return
         row = self.highlighted
         if row is not None:
-            self.app.open_lesson(row.entry.path)
+            self.tutor_app.open_lesson(row.entry.path)
 
     def action_cursor(self, delta: int) -> None:
         table = self.query_one("#lessons", DataTable)
@@ -293,7 +300,7 @@ class PickerScreen(Screen):
         self.query_one("#lessons", DataTable).focus()
 
     def action_help(self) -> None:
-        self.app.show_help(self)
+        self.tutor_app.show_help(self)
 
     def action_quit(self) -> None:
         self.app.exit()
