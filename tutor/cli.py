@@ -239,11 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("interrupted\n")
         return 130
     except BrokenPipeError:
-        # e.g. `tutor show x | head`: stop quietly
-        try:
-            sys.stdout = None
-        finally:
-            return 0
+        # e.g. `tutor show x | head`: stop quietly (no stdout left for the interpreter to flush at exit)
+        sys.stdout = None
+        return 0
 
 
 if __name__ == "__main__":

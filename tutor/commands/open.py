@@ -30,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
         if step > len(loaded.steps):
             return error("open", f"--step {step} is past the last step ({len(loaded.steps)})")
 
-    from tutor.ui.app import TutorApp  # Textual is imported only once the lesson is known to be good
-
     import gc
+
+    from tutor.ui.app import TutorApp  # Textual is imported only once the lesson is known to be good
 
     # Startup makes many objects that live as long as the app (modules, styles, widgets): freezing what
     # is there and collecting young objects less often until the first frame saves the full collections

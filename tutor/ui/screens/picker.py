@@ -255,7 +255,7 @@ class PickerScreen(Screen):
         """
         from tutor.lesson.loader import LoadError, lesson_steps_cached
 
-        for lesson_id, row in list(self.rows.items()):
+        for row in list(self.rows.values()):
             if row.problem:
                 continue
             try:

@@ -256,4 +256,4 @@ class FlowDiagram(Widget):
         self.refresh()
 
 
-__all__ = ["FlowDiagram", "LAYOUTS"]
+__all__ = ["FlowDiagram", "LAYOUTS", "wrap_words"]

@@ -244,7 +244,7 @@ class QuizView(Widget, can_focus=True):
         lesson_id = self.loaded.lesson.id
         previous = self.states if self.attempts_here else None
         if previous is not None:  # a retake: what happened just now
-            right = {q.id for q, s in zip(self.questions, previous) if s.submitted and s.correct}
+            right = {q.id for q, s in zip(self.questions, previous, strict=False) if s.submitted and s.correct}
         else:
             right = self._right_in_stored_attempt()
         self.attempts_here += 1
@@ -516,7 +516,7 @@ class QuizView(Widget, can_focus=True):
         review = self.query_one("#quiz-review", Vertical)
         review.remove_children()
         items = []
-        for n, (q, st, order) in enumerate(zip(self.questions, self.states, self._orders), 1):
+        for n, (q, st, order) in enumerate(zip(self.questions, self.states, self._orders, strict=False), 1):
             yours = [i for i in order if i in st.chosen] if st.submitted else []
             your_text = (
                 Text("; ").join(
@@ -689,7 +689,7 @@ class QuizView(Widget, can_focus=True):
         """Score the test; a question not answered scores as wrong (its hints cost nothing more)."""
         answers = [
             grading.TestAnswer(question_id=q.id, correct=s.submitted and s.correct, hints_used=s.hints)
-            for q, s in zip(self.questions, self.states)
+            for q, s in zip(self.questions, self.states, strict=False)
         ]
         self.result = result = grading.score_test(answers)
         self.finished = True

@@ -162,12 +162,12 @@ class VariableTracker(StepTable, can_focus=False):
 
         headings = ["variable", f"now · step {current + 1}" if current >= 0 else "now"]
         headings += [f"step {current + 1 - k}" for k in range(1, history + 1)]
-        head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths)]
+        head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths, strict=False)]
         lines = [line(head_cells, header_style)]
         for tracked in self.variables:
             labels = [list(Segment.apply_style(cell, label_style)) for cell in self._name_lines(tracked, label_w)]
             if current < 0:
-                for y, label in enumerate(labels):
+                for label in labels:
                     lines.append(line([label, wrap_cell(console, Text(""), now_w)[0]]))
                 continue
             now, changed = self._cell(current, tracked, now_w, self.now_lines)
