@@ -216,9 +216,16 @@ async def _drive(app: Any, steps: int, wrap: bool) -> StepResult:
         else None
     )
     return StepResult(
-        steps=steps, rows=max_rows, step_iter_s=statistics.median(step_iters),
-        noop_iter_s=statistics.median(noop_iters), handler_s=handler, work_s=work, action=action,
-        step_cpu_s=statistics.median(step_cpu), noop_cpu_s=statistics.median(noop_cpu), step_iters=step_iters,
+        steps=steps,
+        rows=max_rows,
+        step_iter_s=statistics.median(step_iters),
+        noop_iter_s=statistics.median(noop_iters),
+        handler_s=handler,
+        work_s=work,
+        action=action,
+        step_cpu_s=statistics.median(step_cpu),
+        noop_cpu_s=statistics.median(noop_cpu),
+        step_iters=step_iters,
     )
 
 

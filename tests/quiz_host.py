@@ -20,8 +20,6 @@ QUIZ_LESSON = FIXTURES / "quiz_lesson.yaml"
 WIDGETS = Path(__file__).parent.parent / "tutor" / "ui" / "widgets"
 
 
-
-
 def load_quiz_lesson():
     from tutor.lesson.loader import load_lesson
 

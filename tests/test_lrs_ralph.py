@@ -36,13 +36,39 @@ def lrs(tmp_path_factory: pytest.TempPathFactory):
 
     missing = [m for m in ("ralph", "uvicorn", "fastapi", "requests") if importlib.util.find_spec(m) is None]
     if missing:  # (ralph.api itself is not imported here: it picks its backend from the environment at import)
-        pytest.skip(f"Ralph is not installed ({', '.join(missing)}): pip install 'ralph-malph[cli,backend-fs,lrs]' requests")
+        pytest.skip(
+            f"Ralph is not installed ({', '.join(missing)}): pip install 'ralph-malph[cli,backend-fs,lrs]' requests"
+        )
     folder = tmp_path_factory.mktemp("ralph")
-    env = {**os.environ, "RALPH_APP_DIR": str(folder), "RALPH_AUTH_FILE": str(folder / "auth.json"),
-           "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data")}
-    made = subprocess.run([sys.executable, "-m", "ralph", "auth", "-u", "teacher", "-p", "s3cret-pass", "-s", "all",
-                           "-A", "teacher", "http://localhost/", "-w"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = {
+        **os.environ,
+        "RALPH_APP_DIR": str(folder),
+        "RALPH_AUTH_FILE": str(folder / "auth.json"),
+        "RALPH_RUNSERVER_BACKEND": "fs",
+        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data"),
+    }
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ralph",
+            "auth",
+            "-u",
+            "teacher",
+            "-p",
+            "s3cret-pass",
+            "-s",
+            "all",
+            "-A",
+            "teacher",
+            "http://localhost/",
+            "-w",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if made.returncode != 0:
         pytest.skip(f"Ralph cannot make its credentials here: {made.stderr.strip().splitlines()[-1:]}")
     port = _free_port()
@@ -55,8 +81,9 @@ def lrs(tmp_path_factory: pytest.TempPathFactory):
         "FSLRSBackend.default_operation_type = BaseOperationType.APPEND\n"
         "uvicorn.run('ralph.api:app', host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
     )
-    server = subprocess.Popen([sys.executable, "-c", serve, str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", serve, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     base = f"http://127.0.0.1:{port}/xAPI/"
     deadline = time.monotonic() + 60
     while True:
@@ -87,11 +114,19 @@ def _fill(home: Path) -> None:
         store.record_challenge("login-and-rotation", "fixation", solved=False, events=5, par=3, hints_used=0, stars=0)
 
 
-def _tutor(home: Path, *args: str, user: str = "teacher", password: str = "s3cret-pass") -> subprocess.CompletedProcess[str]:
+def _tutor(
+    home: Path, *args: str, user: str = "teacher", password: str = "s3cret-pass"
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "TUTOR_LESSONS"}
     env.update(TUTOR_HOME=str(home), TUTOR_LRS_USERNAME=user, TUTOR_LRS_PASSWORD=password)
-    return subprocess.run([sys.executable, "-m", "tutor", "progress", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", "progress", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _stored(base: str) -> dict[str, dict]:
@@ -125,12 +160,17 @@ def test_every_statement_lands_in_ralph_exactly_once(lrs: str, tmp_path: Path) -
     for statement in statements:  # what the LRS gives back is what was sent
         back = mine[statement["id"]]
         assert (back["verb"], back["object"]["id"], back.get("result")) == (
-            statement["verb"], statement["object"]["id"], statement.get("result"))
+            statement["verb"],
+            statement["object"]["id"],
+            statement.get("result"),
+        )
 
     again = _tutor(tmp_path, "--send", lrs, "--actor", "mailto:alice@school.example")
     assert again.returncode == 0, again.stderr
     assert f"sent {len(statements)} statements" in again.stderr, again.stderr
-    assert len([s for s in _stored(lrs).values() if s["actor"].get("mbox") == "mailto:alice@school.example"]) == len(statements)
+    assert len([s for s in _stored(lrs).values() if s["actor"].get("mbox") == "mailto:alice@school.example"]) == len(
+        statements
+    )
 
 
 def test_wrong_credentials_and_an_unreachable_lrs_are_one_line_and_exit_1(lrs: str, tmp_path: Path) -> None:
@@ -145,7 +185,9 @@ def test_wrong_credentials_and_an_unreachable_lrs_are_one_line_and_exit_1(lrs: s
     assert (tmp_path / "progress.sqlite3").read_bytes() == before  # nothing lost, nothing changed
 
 
-@pytest.mark.parametrize("endpoint", ["ftp://lrs.example/xAPI/", "http://u:p@lrs.example/xAPI/", "lrs", "http://lrs.example/x?y=1"])
+@pytest.mark.parametrize(
+    "endpoint", ["ftp://lrs.example/xAPI/", "http://u:p@lrs.example/xAPI/", "lrs", "http://lrs.example/x?y=1"]
+)
 def test_a_bad_endpoint_is_a_usage_error(tmp_path: Path, endpoint: str) -> None:
     done = _tutor(tmp_path, "--send", endpoint)
     assert done.returncode == 2 and "argument --send:" in done.stderr, done.stderr
@@ -181,9 +223,11 @@ def test_a_batch_the_lrs_partly_has_is_sent_again_one_statement_at_a_time() -> N
 
     sent = lrs.send("https://lrs.example/xAPI", [{"id": "id-1"}, {"id": "id-2"}], ("u", "p"), opener=opener)
     assert (sent.statements, sent.batches, sent.one_by_one) == (2, 1, 2)
-    assert calls == [("POST", "https://lrs.example/xAPI/statements"),
-                     ("PUT", "https://lrs.example/xAPI/statements?statementId=id-1"),
-                     ("PUT", "https://lrs.example/xAPI/statements?statementId=id-2")]
+    assert calls == [
+        ("POST", "https://lrs.example/xAPI/statements"),
+        ("PUT", "https://lrs.example/xAPI/statements?statementId=id-1"),
+        ("PUT", "https://lrs.example/xAPI/statements?statementId=id-2"),
+    ]
 
     def broken(request: urllib.request.Request, timeout: float):
         raise urllib.error.HTTPError(request.full_url, 500, "Internal Server Error", {}, None)

@@ -44,8 +44,15 @@ def test_stdout_redirected_is_refused_and_the_file_stays_empty(tmp_path: Path) -
 
 
 def test_stdin_not_a_terminal_is_refused(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "tutor"], cwd=ROOT, env=_env(tmp_path), capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == f"{MESSAGE} (stdin is not a terminal); try `tutor show LESSON`\n"
 
@@ -73,7 +80,9 @@ def test_headless_run_is_not_refused(home: Path, monkeypatch) -> None:
 
 # --- the palette's Screenshot ------------------------------------------------------------------------
 @sync
-async def test_screenshot_without_downloads_goes_to_the_current_folder_and_says_where(tmp_path: Path, monkeypatch) -> None:
+async def test_screenshot_without_downloads_goes_to_the_current_folder_and_says_where(
+    tmp_path: Path, monkeypatch
+) -> None:
     home = tmp_path / "home"
     home.mkdir()
     work = tmp_path / "work"

@@ -49,14 +49,26 @@ async def test_a_win_in_the_app_is_the_runs_win(tmp_path):
             assert [e.as_ for e in run.events] == ["browser", "browser", "attacker"]
             assert run.finished and run.result.reached and run.hints_used == 1
             outcome = run.outcome()
-            assert (outcome.solved, outcome.events, outcome.par, outcome.hints_used, outcome.stars) == (True, 3, 3, 1, 2)
+            assert (outcome.solved, outcome.events, outcome.par, outcome.hints_used, outcome.stars) == (
+                True,
+                3,
+                3,
+                1,
+                2,
+            )
             verdict = app.query_one("#ch-verdict").render().plain
             assert verdict.startswith(f"✓ Solved in 3 events (par {run.par}) {star_text(run.stars())}")
             assert f"at step {run.deciding_step.step}:" in verdict
             assert playground.table.step_at_cursor() is run.deciding_step
         (saved,) = store.challenge_runs("login-and-rotation")
         assert (saved.challenge_id, saved.solved, saved.events, saved.par, saved.hints_used, saved.stars) == (
-            outcome.challenge_id, outcome.solved, outcome.events, outcome.par, outcome.hints_used, outcome.stars)
+            outcome.challenge_id,
+            outcome.solved,
+            outcome.events,
+            outcome.par,
+            outcome.hints_used,
+            outcome.stars,
+        )
 
 
 def test_a_challenge_keeps_the_keys_of_its_allowed_verbs():

@@ -80,7 +80,14 @@ async def test_fixation_solved_by_keys_gets_a_verdict_and_is_saved(store):
         await pilot.pause()
         assert len(playground.learner_events) == 3
     (run,) = store.challenge_runs("login-and-rotation")
-    assert (run.challenge_id, run.solved, run.events, run.par, run.hints_used, run.stars) == ("fixation", True, 3, 3, 0, 3)
+    assert (run.challenge_id, run.solved, run.events, run.par, run.hints_used, run.stars) == (
+        "fixation",
+        True,
+        3,
+        3,
+        0,
+        3,
+    )
 
 
 @sync
@@ -181,8 +188,16 @@ async def play_by_keys(pilot, playground, raw) -> None:
         else:
             keys += ["plus", *event.advance, "enter"]
     else:
-        keys.append({"logout": "o", "steal": "c", "xss": "x", "clear_cookies": "k", "restart_server": "R",
-                     "close_browser": "C"}[verb])
+        keys.append(
+            {
+                "logout": "o",
+                "steal": "c",
+                "xss": "x",
+                "clear_cookies": "k",
+                "restart_server": "R",
+                "close_browser": "C",
+            }[verb]
+        )
     await pilot.press(*keys)
     await pilot.pause()
 
@@ -206,12 +221,15 @@ async def test_every_built_in_challenge_is_solved_by_keys(lesson, store):
             assert len(playground.learner_events) == len(challenge.solution), challenge.id
             assert playground.result.reached, challenge.id
             assert _text(app, "#ch-verdict").startswith(f"✓ Solved in {len(challenge.solution)} event"), challenge.id
-    assert {(r.challenge_id, r.stars) for r in store.challenge_runs(lesson)} == \
-        {(c.id, 3) for c in app.loaded.lesson.challenges}
+    assert {(r.challenge_id, r.stars) for r in store.challenge_runs(lesson)} == {
+        (c.id, 3) for c in app.loaded.lesson.challenges
+    }
 
 
 @sync
-async def test_in_the_app_the_mode_strip_leads_to_challenges_and_progress_shows_the_result(tmp_path, monkeypatch, capsys):
+async def test_in_the_app_the_mode_strip_leads_to_challenges_and_progress_shows_the_result(
+    tmp_path, monkeypatch, capsys
+):
     """The real lesson screen: `[` reaches Challenges (the last mode), a challenge solved by keys is
     saved, and `tutor progress` lists it."""
     from tutor.cli import main

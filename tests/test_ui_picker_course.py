@@ -77,8 +77,12 @@ async def test_a_wide_title_is_cut_by_terminal_cells_not_characters(tmp_path: Pa
     folder.mkdir()
     text = UI_LESSON.read_text(encoding="utf-8")
     (folder / "ui-lesson.yaml").write_text(
-        text.replace("title: Sessions in four requests", "title: \"\\u202eセッションの一生：クッキー、作成、検証、期限切れ、そして削除まで\""),
-        encoding="utf-8")
+        text.replace(
+            "title: Sessions in four requests",
+            'title: "\\u202eセッションの一生：クッキー、作成、検証、期限切れ、そして削除まで"',
+        ),
+        encoding="utf-8",
+    )
     app = TutorApp(extra_dirs=[folder], cursor_blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

@@ -102,7 +102,7 @@ def test_export_output_loads_and_replays_to_the_same_trace(tmp_path):
     assert scenario.engine == options
     replayed = run_scenario(scenario).to_json()
     assert replayed[: len(played)] == played
-    assert [s["phase"] for s in replayed[len(played):]] == ["end"]
+    assert [s["phase"] for s in replayed[len(played) :]] == ["end"]
 
 
 def test_next_export_path_never_reuses_a_name(tmp_path):
@@ -830,7 +830,10 @@ async def test_a_used_browsers_new_kind_plays_the_run_again_and_exports_it(tmp_p
 
 def test_export_declares_only_browsers_that_are_not_chromium():
     text = scenario_to_yaml(EngineOptions(), [Event(request="GET /", as_="fox")], {"fox": "firefox", "b": "chromium"})
-    assert yaml.safe_load(text) == {"browsers": {"fox": {"kind": "firefox"}}, "events": [{"request": "GET /", "as": "fox"}]}
+    assert yaml.safe_load(text) == {
+        "browsers": {"fox": {"kind": "firefox"}},
+        "events": [{"request": "GET /", "as": "fox"}],
+    }
 
 
 @sync
@@ -947,8 +950,12 @@ async def test_declared_browsers_keep_their_kind_and_third_party_policy() -> Non
     engine as declared: the kind shows as a kind, and a cross-site fetch follows the declared policy."""
     from tutor.engine.scenario import BrowserOptions
 
-    app = PlaygroundHost(kinds={"browser": BrowserOptions(kind="chromium", third_party="block"),
-                                "attacker": BrowserOptions(kind="firefox")})
+    app = PlaygroundHost(
+        kinds={
+            "browser": BrowserOptions(kind="chromium", third_party="block"),
+            "attacker": BrowserOptions(kind="firefox"),
+        }
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         v = view(app)
         assert v.kinds == {"attacker": "firefox"} and v.kind_of("attacker") == "firefox"

@@ -103,7 +103,29 @@ PLAYGROUND_SIZES = [
 ]
 #: Twenty events as a learner types them (``b`` picks the attacker and plays nothing; the last key moves
 #: the clock a day, so the tracker's newest state is the only one that shows +1d).
-TWENTY_EVENTS = ("g", "l", "d", "3", "d", "c", "b", "d", "l", "a", "4", "g", "x", "t", "w", "a", "k", "g", "o", "R", "5")
+TWENTY_EVENTS = (
+    "g",
+    "l",
+    "d",
+    "3",
+    "d",
+    "c",
+    "b",
+    "d",
+    "l",
+    "a",
+    "4",
+    "g",
+    "x",
+    "t",
+    "w",
+    "a",
+    "k",
+    "g",
+    "o",
+    "R",
+    "5",
+)
 
 
 @pytest.mark.parametrize("size", SIZES)

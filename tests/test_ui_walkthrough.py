@@ -505,7 +505,8 @@ def test_only_id_like_words_are_shortened_and_keep_both_ends() -> None:
     assert session_id not in short and session_id[:5] in short and session_id[-4:] in short and "…" in short
     # ordinary words are never cut (they wrap in the cell)
     assert fit_words("Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax", 10) == (
-        "Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax")
+        "Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax"
+    )
 
 
 def test_flow_labels_wrap_at_spaces_or_become_a_breadcrumb() -> None:
@@ -519,8 +520,11 @@ def test_flow_labels_wrap_at_spaces_or_become_a_breadcrumb() -> None:
 async def test_flow_never_breaks_a_word_and_shows_branches_apart_from_the_caption() -> None:
     from tutor.ui.widgets.flow_diagram import FlowDiagram
 
-    for lesson, size in [(lesson, size) for lesson in ("session-lifecycle", "cookie-attributes")
-                         for size in [(80, 24), (100, 30), (120, 40), (160, 50)]]:
+    for lesson, size in [
+        (lesson, size)
+        for lesson in ("session-lifecycle", "cookie-attributes")
+        for size in [(80, 24), (100, 30), (120, 40), (160, 50)]
+    ]:
         app = app_for(["open", lesson])
         async with app.run_test(size=size) as pilot:
             await pilot.pause()

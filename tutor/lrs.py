@@ -116,13 +116,25 @@ def _call(opener: Opener, request: urllib.request.Request) -> int:
         if exc.code == 409:
             return 409
         if exc.code in (401, 403):
-            raise SendError(f"the LRS refused the credentials ({exc.code}): check {USERNAME_VARIABLE} and "
-                            f"{PASSWORD_VARIABLE}") from None
-        raise SendError(f"the LRS answered {exc.code} {exc.reason} to {request.get_method()} {request.full_url}") from None
+            raise SendError(
+                f"the LRS refused the credentials ({exc.code}): check {USERNAME_VARIABLE} and {PASSWORD_VARIABLE}"
+            ) from None
+        raise SendError(
+            f"the LRS answered {exc.code} {exc.reason} to {request.get_method()} {request.full_url}"
+        ) from None
     except urllib.error.URLError as exc:
         raise SendError(f"cannot reach the LRS at {request.full_url}: {exc.reason}") from None
     except (OSError, ValueError) as exc:
         raise SendError(f"cannot reach the LRS at {request.full_url}: {exc}") from None
 
 
-__all__ = ["BATCH", "PASSWORD_VARIABLE", "USERNAME_VARIABLE", "SendError", "Sent", "credentials", "endpoint_problem", "send"]
+__all__ = [
+    "BATCH",
+    "PASSWORD_VARIABLE",
+    "USERNAME_VARIABLE",
+    "SendError",
+    "Sent",
+    "credentials",
+    "endpoint_problem",
+    "send",
+]

@@ -72,7 +72,9 @@ def run_class(args: argparse.Namespace, fmt: str, lessons: Any, pass_mark: float
                 elif fmt == "xapi":
                     from tutor.lesson.xapi import agent
 
-                    statements += single.progress_xapi(store, agent(actor_iri(learner.name, domain)), lessons, pass_mark)
+                    statements += single.progress_xapi(
+                        store, agent(actor_iri(learner.name, domain)), lessons, pass_mark
+                    )
                 else:
                     rows += _rows(learner.name, store, steps)
             except ProgressError as exc:
@@ -148,8 +150,9 @@ def class_text(rows: list[list[str]], learners: int) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADINGS)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if h in _NUMERIC else c.ljust(w)
-                         for c, w, h in zip(cells, widths, HEADINGS, strict=True)).rstrip()
+        return "  ".join(
+            c.rjust(w) if h in _NUMERIC else c.ljust(w) for c, w, h in zip(cells, widths, HEADINGS, strict=True)
+        ).rstrip()
 
     lines = [line(HEADINGS), line(["-" * w for w in widths])]
     previous = None

@@ -100,8 +100,11 @@ def _width() -> int | None:
 def _reset(store: ProgressStore, *, yes: bool, stdin: TextIO | None) -> int:
     if not yes:
         if stdin is None or not stdin.isatty():
-            return error("progress", f"not deleting progress in {store.path}: stdin is not a terminal to confirm on",
-                         "to delete without asking: tutor progress --reset --yes")
+            return error(
+                "progress",
+                f"not deleting progress in {store.path}: stdin is not a terminal to confirm on",
+                "to delete without asking: tutor progress --reset --yes",
+            )
         prompt(f"Delete all progress in {store.path}? [y/N] ")
         line = stdin.readline()
         if line.strip().lower() not in ("y", "yes"):
@@ -112,5 +115,3 @@ def _reset(store: ProgressStore, *, yes: bool, stdin: TextIO | None) -> int:
     store.reset()
     out(f"Deleted all progress in {store.path}.")
     return 0
-
-

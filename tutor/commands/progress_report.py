@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from tutor.progress import ProgressStore
 
 
-def progress_xapi(store: ProgressStore, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None) -> list[dict[str, Any]]:
+def progress_xapi(
+    store: ProgressStore, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None
+) -> list[dict[str, Any]]:
     """Every record as an xAPI statement (:mod:`tutor.lesson.xapi`); a lesson whose walkthrough was
     followed to its last step is ``completed`` (when the lesson can still be found and loaded)."""
     from tutor.lesson import xapi
@@ -27,9 +29,15 @@ def progress_xapi(store: ProgressStore, actor: dict[str, Any], extra_dirs: Any =
         total = _step_count(paths[lesson_id]) if lesson_id in paths else None
         if total and p.steps_reached >= total:
             completed[lesson_id] = None
-    return xapi.statements(actor, store.answers(), store.tests(), challenges=store.challenge_runs(),
-                           titles=_titles(lessons), completed=completed,
-                           pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent)
+    return xapi.statements(
+        actor,
+        store.answers(),
+        store.tests(),
+        challenges=store.challenge_runs(),
+        titles=_titles(lessons),
+        completed=completed,
+        pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent,
+    )
 
 
 def _step_count(path: Any) -> int | None:
@@ -154,7 +162,9 @@ def progress_text(store: ProgressStore, titles: dict[str, str] | None = None, *,
         best = format_percentage(p.best_score) if p.best_score is not None else "-"
         solved = sum(1 for record, _ in challenges.get(lid, {}).values() if record.solved)
         won = f"{solved} solved" if lid in challenges else "-"
-        rows.append([visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best, won])
+        rows.append(
+            [visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best, won]
+        )
     headings = ["Lesson", "Title", *numeric]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
     if width is not None and show_titles:
@@ -203,8 +213,10 @@ def challenge_line(lesson_id: str, challenge_id: str, record: Any, runs: int) ->
     mark = "✓" if record.solved else "✗"
     stars = "★" * record.stars + "☆" * (MAX_STARS - record.stars)
     hints = f"{record.hints_used} hint{'s' if record.hints_used != 1 else ''}"
-    return (f"{lesson_id}/{challenge_id}  {mark} {stars}  {record.events} event{'s' if record.events != 1 else ''} "
-            f"(par {record.par}), {hints}, {runs} run{'s' if runs != 1 else ''}")
+    return (
+        f"{lesson_id}/{challenge_id}  {mark} {stars}  {record.events} event{'s' if record.events != 1 else ''} "
+        f"(par {record.par}), {hints}, {runs} run{'s' if runs != 1 else ''}"
+    )
 
 
 def _lessons(extra_dirs: Any = ()) -> list[Any]:
@@ -240,6 +252,8 @@ def deliver(statements: list[dict[str, Any]], send: str | None) -> int:
         sent = lrs.send(send, statements, lrs.credentials())
     except lrs.SendError as exc:
         return error("progress", str(exc), "nothing was changed here; the same command sends them again")
-    note(f"sent {sent.statements} statement{'s' if sent.statements != 1 else ''} to {send} in {sent.batches} "
-         f"batch{'es' if sent.batches != 1 else ''}; their ids are fixed, so the LRS keeps each one once")
+    note(
+        f"sent {sent.statements} statement{'s' if sent.statements != 1 else ''} to {send} in {sent.batches} "
+        f"batch{'es' if sent.batches != 1 else ''}; their ids are fixed, so the LRS keeps each one once"
+    )
     return 0

@@ -215,10 +215,13 @@ class SqliteStore(SessionStore):
     def put(self, row: SessionRow) -> None:
         values = (row.user, row.created, row.last_seen, row.expires, int(row.remember), row.id)
         if row.id in self._rows:
-            self._conn.execute("UPDATE sessions SET user=?, created=?, last_seen=?, expires=?, remember=? WHERE id=?", values)
+            self._conn.execute(
+                "UPDATE sessions SET user=?, created=?, last_seen=?, expires=?, remember=? WHERE id=?", values
+            )
         else:
             self._conn.execute(
-                "INSERT INTO sessions (user, created, last_seen, expires, remember, id) VALUES (?, ?, ?, ?, ?, ?)", values
+                "INSERT INTO sessions (user, created, last_seen, expires, remember, id) VALUES (?, ?, ?, ?, ?, ?)",
+                values,
             )
         super().put(row)
 

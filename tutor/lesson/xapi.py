@@ -23,15 +23,27 @@ from urllib.parse import quote
 
 from tutor.lesson.course import PASS_PERCENTAGE
 
-__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "VERSION", "ActorError", "account", "agent", "challenge_iri", "mbox", "statements"]
+__all__ = [
+    "ACTIVITY_BASE",
+    "PASS_PERCENT",
+    "VERSION",
+    "ActorError",
+    "account",
+    "agent",
+    "challenge_iri",
+    "mbox",
+    "statements",
+]
 
 #: The xAPI version these statements follow (send it as the X-Experience-API-Version header).
 VERSION = "1.0.3"
 ACTIVITY_BASE = "https://session-tutor.invalid/xapi/"
 #: A test scored at least this percentage is ``passed``, else ``failed``: the course's own pass mark.
 PASS_PERCENT = PASS_PERCENTAGE
-VERBS = {name: f"http://adlnet.gov/expapi/verbs/{name}"
-         for name in ("answered", "attempted", "completed", "passed", "failed")}
+VERBS = {
+    name: f"http://adlnet.gov/expapi/verbs/{name}"
+    for name in ("answered", "attempted", "completed", "passed", "failed")
+}
 CHALLENGE_TYPE = "http://adlnet.gov/expapi/activities/simulation"
 LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
 QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
@@ -149,44 +161,58 @@ def statements(
     titles = titles or {}
     out: list[dict[str, Any]] = []
     for lesson_id, at in sorted((completed or {}).items()):
-        out.append(_statement(
-            actor, "completed", _lesson(lesson_id, titles.get(lesson_id)), f"completed|{lesson_id}",
-            result={"completion": True},
-            context={"platform": "Session Tutor"},
-            timestamp=_timestamp(at) if at is not None else None,
-        ))
+        out.append(
+            _statement(
+                actor,
+                "completed",
+                _lesson(lesson_id, titles.get(lesson_id)),
+                f"completed|{lesson_id}",
+                result={"completion": True},
+                context={"platform": "Session Tutor"},
+                timestamp=_timestamp(at) if at is not None else None,
+            )
+        )
     for a in answers:
         question = {
             "objectType": "Activity",
             "id": question_iri(a.lesson_id, a.question_id),
             "definition": {"type": QUESTION_TYPE, "interactionType": "choice"},
         }
-        out.append(_statement(
-            actor, "answered", question, f"answered|{a.lesson_id}|{a.question_id}|{a.mode}|{a.at!r}",
-            result={
-                "success": bool(a.correct),
-                "response": "[,]".join(f"choice-{i + 1}" for i in a.chosen),
-                "extensions": {_EXT_HINTS: int(a.hints_used)},
-            },
-            context={
-                "platform": "Session Tutor",
-                "contextActivities": {"parent": [_lesson(a.lesson_id, titles.get(a.lesson_id))]},
-                "extensions": {_EXT_MODE: a.mode},
-            },
-            timestamp=_timestamp(a.at),
-        ))
+        out.append(
+            _statement(
+                actor,
+                "answered",
+                question,
+                f"answered|{a.lesson_id}|{a.question_id}|{a.mode}|{a.at!r}",
+                result={
+                    "success": bool(a.correct),
+                    "response": "[,]".join(f"choice-{i + 1}" for i in a.chosen),
+                    "extensions": {_EXT_HINTS: int(a.hints_used)},
+                },
+                context={
+                    "platform": "Session Tutor",
+                    "contextActivities": {"parent": [_lesson(a.lesson_id, titles.get(a.lesson_id))]},
+                    "extensions": {_EXT_MODE: a.mode},
+                },
+                timestamp=_timestamp(a.at),
+            )
+        )
     for t in tests:
         passed = t.score >= pass_percent
         score: dict[str, Any] = {"scaled": round(t.score / 100.0, 4)}
         if t.total > 0:
             score.update(raw=t.correct, min=0, max=t.total)
-        out.append(_statement(
-            actor, "passed" if passed else "failed", _lesson(t.lesson_id, titles.get(t.lesson_id)),
-            f"test|{t.lesson_id}|{t.at!r}",
-            result={"score": score, "success": passed, "completion": True},
-            context={"platform": "Session Tutor"},
-            timestamp=_timestamp(t.at),
-        ))
+        out.append(
+            _statement(
+                actor,
+                "passed" if passed else "failed",
+                _lesson(t.lesson_id, titles.get(t.lesson_id)),
+                f"test|{t.lesson_id}|{t.at!r}",
+                result={"score": score, "success": passed, "completion": True},
+                context={"platform": "Session Tutor"},
+                timestamp=_timestamp(t.at),
+            )
+        )
     for c in challenges:
         challenge = {
             "objectType": "Activity",
@@ -197,18 +223,34 @@ def statements(
             "platform": "Session Tutor",
             "contextActivities": {"parent": [_lesson(c.lesson_id, titles.get(c.lesson_id))]},
         }
-        extensions = {_EXT_MOVES: int(c.events), _EXT_PAR: int(c.par), _EXT_HINTS: int(c.hints_used),
-                      _EXT_STARS: int(c.stars)}
+        extensions = {
+            _EXT_MOVES: int(c.events),
+            _EXT_PAR: int(c.par),
+            _EXT_HINTS: int(c.hints_used),
+            _EXT_STARS: int(c.stars),
+        }
         key = f"{c.lesson_id}|{c.challenge_id}|{c.at!r}"
-        out.append(_statement(
-            actor, "attempted", challenge, f"attempted|{key}",
-            result={"success": bool(c.solved), "completion": bool(c.solved), "extensions": extensions},
-            context=context, timestamp=_timestamp(c.at),
-        ))
+        out.append(
+            _statement(
+                actor,
+                "attempted",
+                challenge,
+                f"attempted|{key}",
+                result={"success": bool(c.solved), "completion": bool(c.solved), "extensions": extensions},
+                context=context,
+                timestamp=_timestamp(c.at),
+            )
+        )
         if c.solved:
-            out.append(_statement(
-                actor, "completed", challenge, f"completed|{key}",
-                result={"success": True, "completion": True, "extensions": extensions},
-                context=context, timestamp=_timestamp(c.at),
-            ))
+            out.append(
+                _statement(
+                    actor,
+                    "completed",
+                    challenge,
+                    f"completed|{key}",
+                    result={"success": True, "completion": True, "extensions": extensions},
+                    context=context,
+                    timestamp=_timestamp(c.at),
+                )
+            )
     return out

@@ -130,8 +130,9 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str | None]:
     for query in ("mode=ro", "mode=ro&immutable=1"):
         uri = f"{path.resolve().as_uri()}?{query}"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
             _harden(conn)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -140,15 +141,19 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str | None]:
                 conn.close()
                 conn = None
             if _is_corruption(exc):
-                raise ProgressError(f"progress file {path} is damaged ({_one_line(exc)}); it was left as it is") from None
+                raise ProgressError(
+                    f"progress file {path} is damaged ({_one_line(exc)}); it was left as it is"
+                ) from None
             if "immutable" in query:
                 raise ProgressError(f"cannot read the progress file {path}: {_one_line(exc)}") from None
             continue
         if rows != [("ok",)]:
             conn.close()
             first = rows[0][0] if rows else "no result"
-            raise ProgressError(f"progress file {path} is damaged (integrity check failed: {' '.join(str(first).split())}); "
-                                "it was left as it is")
+            raise ProgressError(
+                f"progress file {path} is damaged (integrity check failed: {' '.join(str(first).split())}); "
+                "it was left as it is"
+            )
         if "immutable" in query:
             wal = Path(f"{path}-wal")
             if wal.exists() and wal.stat().st_size > 0:
@@ -183,7 +188,9 @@ def _move_aside(path: Path) -> Path:
             if side.exists():
                 os.replace(side, Path(f"{aside}{suffix}"))
     except OSError as exc:
-        raise ProgressError(f"progress file {path} is unreadable and cannot be moved aside: {exc.strerror or _one_line(exc)}") from None
+        raise ProgressError(
+            f"progress file {path} is unreadable and cannot be moved aside: {exc.strerror or _one_line(exc)}"
+        ) from None
     return aside
 
 
@@ -200,7 +207,9 @@ def open_file(target: Path, *, readonly: bool = False) -> tuple[sqlite3.Connecti
 
         make_private_dirs(target.parent)
     except OSError as exc:
-        raise ProgressError(f"cannot create the progress folder {target.parent}: {exc.strerror or _one_line(exc)}") from None
+        raise ProgressError(
+            f"cannot create the progress folder {target.parent}: {exc.strerror or _one_line(exc)}"
+        ) from None
     try:
         _private_file(target)
         return _open(target)
@@ -236,7 +245,9 @@ def _open(target: Path) -> tuple[sqlite3.Connection, str | None, str | None]:
             f"progress file {target} was written by a newer Session Tutor (schema version {newer.args[0]}; "
             f"this one knows {SCHEMA_VERSION})"
         )
-        notice = f"{reason}: it is shown read-only and new progress is not saved; update Session Tutor to keep recording"
+        notice = (
+            f"{reason}: it is shown read-only and new progress is not saved; update Session Tutor to keep recording"
+        )
         if note:
             notice += f" ({note})"
         return conn, notice, reason

@@ -269,23 +269,43 @@ def _answer(row: tuple[Any, ...]) -> AnswerRecord:
     picks = _json_list("chosen", chosen, int)
     if any(not 0 <= i < _MAX_CHOICES for i in picks):
         raise BadRow("chosen holds a choice number out of range")
-    return AnswerRecord(_text("lesson_id", lid), _text("question_id", qid), _text("mode", mode), tuple(picks),
-                        _flag("correct", correct), _int("hints_used", hints), _time("at", at),
-                        _int_or_none("attempt_id", attempt, 1, 2**63 - 1), _real_or_none("seconds", seconds, 0.0, MAX_TIME))
+    return AnswerRecord(
+        _text("lesson_id", lid),
+        _text("question_id", qid),
+        _text("mode", mode),
+        tuple(picks),
+        _flag("correct", correct),
+        _int("hints_used", hints),
+        _time("at", at),
+        _int_or_none("attempt_id", attempt, 1, 2**63 - 1),
+        _real_or_none("seconds", seconds, 0.0, MAX_TIME),
+    )
 
 
 def _test(row: tuple[Any, ...]) -> TestRecord:
     lid, correct, total, score, at, attempt = row
     total = _int("total", total)
     correct = _int("correct", correct, 0, total)
-    return TestRecord(_text("lesson_id", lid), correct, total, _real("score", score, 0.0, 100.0), _time("at", at),
-                      _int_or_none("attempt_id", attempt, 1, 2**63 - 1))
+    return TestRecord(
+        _text("lesson_id", lid),
+        correct,
+        total,
+        _real("score", score, 0.0, 100.0),
+        _time("at", at),
+        _int_or_none("attempt_id", attempt, 1, 2**63 - 1),
+    )
 
 
 def _attempt(row: tuple[Any, ...]) -> AttemptRecord:
     rowid, lid, number, seed, questions, at = row
-    return AttemptRecord(_int("id", rowid, 1, 2**63 - 1), _text("lesson_id", lid), _int("number", number, 1),
-                         _int("seed", seed, 0, 2**63 - 1), tuple(_json_list("questions", questions, str)), _time("at", at))
+    return AttemptRecord(
+        _int("id", rowid, 1, 2**63 - 1),
+        _text("lesson_id", lid),
+        _int("number", number, 1),
+        _int("seed", seed, 0, 2**63 - 1),
+        tuple(_json_list("questions", questions, str)),
+        _time("at", at),
+    )
 
 
 def _challenge(row: tuple[Any, ...]) -> ChallengeRecord:
@@ -294,8 +314,16 @@ def _challenge(row: tuple[Any, ...]) -> ChallengeRecord:
     stars = _int("stars", stars, 0, 3)
     if (stars > 0) != won:
         raise BadRow(f"{stars} stars for a {'solved' if won else 'failed'} run")
-    return ChallengeRecord(_text("lesson_id", lid), _text("challenge_id", cid), won, _int("events", events),
-                           _int("par", par, 1), _int("hints_used", hints), stars, _time("at", at))
+    return ChallengeRecord(
+        _text("lesson_id", lid),
+        _text("challenge_id", cid),
+        won,
+        _int("events", events),
+        _int("par", par, 1),
+        _int("hints_used", hints),
+        stars,
+        _time("at", at),
+    )
 
 
 def _card(row: tuple[Any, ...]) -> CardRecord:
@@ -308,16 +336,30 @@ def _card(row: tuple[Any, ...]) -> CardRecord:
         raise BadRow(f"stability and difficulty do not fit state {state}")
     if (state == 2) != (step is None):
         raise BadRow(f"step does not fit state {state}")
-    return CardRecord(_int("id", cid, 1, 2**63 - 1), _text("lesson_id", lid), _text("question_id", qid), state, step,
-                      stability, difficulty, _time("due", due), None if last is None else _time("last_review", last),
-                      _time("created", created))
+    return CardRecord(
+        _int("id", cid, 1, 2**63 - 1),
+        _text("lesson_id", lid),
+        _text("question_id", qid),
+        state,
+        step,
+        stability,
+        difficulty,
+        _time("due", due),
+        None if last is None else _time("last_review", last),
+        _time("created", created),
+    )
 
 
 def _review_log(row: tuple[Any, ...]) -> ReviewLogRecord:
     cid, rating, at, ms, mode, aid = row
-    return ReviewLogRecord(_int("card_id", cid, 1, 2**63 - 1), _int("rating", rating, 1, 4), _time("at", at),
-                           _int_or_none("duration_ms", ms, 0, 2**53), _text("mode", mode),
-                           _int_or_none("answer_id", aid, 1, 2**63 - 1))
+    return ReviewLogRecord(
+        _int("card_id", cid, 1, 2**63 - 1),
+        _int("rating", rating, 1, 4),
+        _time("at", at),
+        _int_or_none("duration_ms", ms, 0, 2**53),
+        _text("mode", mode),
+        _int_or_none("answer_id", aid, 1, 2**63 - 1),
+    )
 
 
 def _step(row: tuple[Any, ...]) -> tuple[str, int]:

@@ -126,7 +126,9 @@ def _check_schema(conn: sqlite3.Connection) -> int:
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     tables.discard("sqlite_sequence")
     if version == 0 and tables - _TABLES:
-        raise _Corrupt(f"unknown tables ({', '.join(_named(t) for t in sorted(tables - _TABLES))}) and no schema version")
+        raise _Corrupt(
+            f"unknown tables ({', '.join(_named(t) for t in sorted(tables - _TABLES))}) and no schema version"
+        )
     if version == SCHEMA_VERSION and not _TABLES <= tables:
         raise _Corrupt(f"missing tables ({', '.join(sorted(_TABLES - tables))})")
     found = _schema_objects(conn)

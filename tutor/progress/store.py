@@ -192,9 +192,18 @@ class ProgressStore:
         with self._write() as db:
             self._insert_answer(db, lesson_id, question_id, mode, chosen, correct, hints_used, attempt_id, seconds)
 
-    def _insert_answer(self, db: sqlite3.Connection, lesson_id: str, question_id: str, mode: str,
-                       chosen: list[int] | tuple[int, ...], correct: bool, hints_used: int,
-                       attempt_id: int | None, seconds: float | None) -> tuple[int, float]:
+    def _insert_answer(
+        self,
+        db: sqlite3.Connection,
+        lesson_id: str,
+        question_id: str,
+        mode: str,
+        chosen: list[int] | tuple[int, ...],
+        correct: bool,
+        hints_used: int,
+        attempt_id: int | None,
+        seconds: float | None,
+    ) -> tuple[int, float]:
         """Insert one answer row in the caller's transaction; its id and time."""
         picks = [int(i) for i in chosen]
         hints = int(hints_used)
@@ -228,7 +237,9 @@ class ProgressStore:
             row_id = int(cursor.lastrowid or 0)
         return AttemptRecord(row_id, lesson_id, int(count) + 1, seed, tuple(ids), at)
 
-    def record_test(self, lesson_id: str, correct: int, total: int, score: float, *, attempt_id: int | None = None) -> None:
+    def record_test(
+        self, lesson_id: str, correct: int, total: int, score: float, *, attempt_id: int | None = None
+    ) -> None:
         """A finished test; ``score`` is the percentage 0–100 (``grading.TestScore.percentage``)."""
         correct, total, score = int(correct), int(total), float(score)
         if total < 0 or not 0 <= correct <= max(total, 0):
@@ -238,7 +249,14 @@ class ProgressStore:
         with self._write() as db:
             db.execute(
                 "INSERT INTO tests (lesson_id, correct, total, score, at, attempt_id) VALUES (?, ?, ?, ?, ?, ?)",
-                (lesson_id, correct, total, score, float(self.clock()), None if attempt_id is None else int(attempt_id)),
+                (
+                    lesson_id,
+                    correct,
+                    total,
+                    score,
+                    float(self.clock()),
+                    None if attempt_id is None else int(attempt_id),
+                ),
             )
 
     def record_challenge(
@@ -345,8 +363,9 @@ class ProgressStore:
             if not found:
                 raise ProgressError(f"review card {card_id} is no longer in {self.path} (or is damaged)")
             card = found[0]
-            answer_id, at = self._insert_answer(db, card.lesson_id, card.question_id, "review", chosen, correct,
-                                                hints_used, None, seconds)
+            answer_id, at = self._insert_answer(
+                db, card.lesson_id, card.question_id, "review", chosen, correct, hints_used, None, seconds
+            )
             change = schedule(card, at)
             change = CardChange(change.card, change.rating, change.at, change.duration_ms, "review", answer_id)
             self._save_change(db, change)
@@ -405,8 +424,9 @@ class ProgressStore:
         if not self._has_table("review_logs"):
             return []
         where, params = ("WHERE card_id = ?", (int(card_id),)) if card_id is not None else ("", ())
-        rows = self._read(f"SELECT id, card_id, rating, at, duration_ms, mode, answer_id FROM review_logs {where} ORDER BY id",
-                          params)
+        rows = self._read(
+            f"SELECT id, card_id, rating, at, duration_ms, mode, answer_id FROM review_logs {where} ORDER BY id", params
+        )
         return self._checked("review_logs", rows, _review_log)
 
     def reset(self) -> None:
@@ -429,8 +449,11 @@ class ProgressStore:
     def summaries(self, lesson_id: str | None = None) -> dict[str, LessonProgress]:
         """Every lesson with any progress, by id (sorted)."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        steps = dict(self._checked("steps", self._read(f"SELECT rowid, lesson_id, steps_reached, at FROM steps {where}",
-                                                       params), _step))
+        steps = dict(
+            self._checked(
+                "steps", self._read(f"SELECT rowid, lesson_id, steps_reached, at FROM steps {where}", params), _step
+            )
+        )
         best: dict[str, float] = {}
         for t in self.tests(lesson_id):
             best[t.lesson_id] = max(best.get(t.lesson_id, t.score), t.score)
@@ -471,13 +494,17 @@ class ProgressStore:
     def tests(self, lesson_id: str | None = None) -> list[TestRecord]:
         """Recorded test results, oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        rows = self._read(f"SELECT id, lesson_id, correct, total, score, at, attempt_id FROM tests {where} ORDER BY id", params)
+        rows = self._read(
+            f"SELECT id, lesson_id, correct, total, score, at, attempt_id FROM tests {where} ORDER BY id", params
+        )
         return self._checked("tests", rows, _test)
 
     def attempts(self, lesson_id: str | None = None) -> list[AttemptRecord]:
         """Test attempts (finished or not), oldest first."""
         where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id is not None else ("", ())
-        rows = self._read(f"SELECT id, id, lesson_id, number, seed, questions, at FROM attempts {where} ORDER BY id", params)
+        rows = self._read(
+            f"SELECT id, id, lesson_id, number, seed, questions, at FROM attempts {where} ORDER BY id", params
+        )
         return self._checked("attempts", rows, _attempt)
 
     def challenge_runs(self, lesson_id: str | None = None) -> list[ChallengeRecord]:

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _UI = Path(__file__).parent
 #: The app's styles, then the styles of the widgets that bring their own .tcss.
-STYLES: list[str | PurePath] = [_UI / "app.tcss", *(_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss"))]
+STYLES: list[str | PurePath] = [
+    _UI / "app.tcss",
+    *(_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss")),
+]
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
 _LESSON_MODULE = "tutor.ui.screens.lesson"
@@ -129,7 +132,13 @@ class TutorApp(RecordingApp):
                 self.store = ProgressStore.open()
             except (ProgressError, OSError) as exc:
                 self.store = None
-                self.notify(visible(f"Progress will not be saved: {exc}"), title="Progress store", severity="warning", timeout=8, markup=False)
+                self.notify(
+                    visible(f"Progress will not be saved: {exc}"),
+                    title="Progress store",
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
                 return
         notice = getattr(self.store, "notice", None)
         if notice:
@@ -208,8 +217,9 @@ class TutorApp(RecordingApp):
 
     def _first_lesson_screen(self) -> LessonScreen:
         assert self.initial_lesson is not None
-        return _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
-                                      watch=self.watch_file, seed=self.seed)
+        return _lesson_screen_class()(
+            self.initial_lesson, mode=self.initial_mode, step=self.initial_step, watch=self.watch_file, seed=self.seed
+        )
 
     def _restore_gc(self) -> None:
         import gc
@@ -243,7 +253,9 @@ class TutorApp(RecordingApp):
             more = len(exc.problems) - len(lines)
             if more > 0:
                 lines.append(f"... and {more} more (run tutor check)")
-            self.notify(visible("\n".join(lines)), title="This lesson has problems", severity="error", timeout=10, markup=False)
+            self.notify(
+                visible("\n".join(lines)), title="This lesson has problems", severity="error", timeout=10, markup=False
+            )
             return False
         except OSError as exc:
             self.notify(visible(f"{path}: {exc.strerror or exc}"), severity="error", markup=False)
@@ -279,16 +291,22 @@ class TutorApp(RecordingApp):
             if command.title == "Screenshot" and not self.is_web:
                 # Textual's saves to ~/Downloads and only says "Failed" when that folder does not exist
                 folder = screenshot_folder()
-                yield SystemCommand("Screenshot", visible(f"Save an SVG screenshot of this screen in {folder}"),
-                                    partial(self.set_timer, 0.1, self.save_screenshot_in_folder))
+                yield SystemCommand(
+                    "Screenshot",
+                    visible(f"Save an SVG screenshot of this screen in {folder}"),
+                    partial(self.set_timer, 0.1, self.save_screenshot_in_folder),
+                )
             else:
                 yield command
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 
             for mode, (_label, full) in MODES.items():
-                yield SystemCommand(f"Switch to {full}", f"Show the {full} tab of this lesson",
-                                    partial(screen.switch_mode, mode))  # type: ignore[attr-defined]
+                yield SystemCommand(
+                    f"Switch to {full}",
+                    f"Show the {full} tab of this lesson",
+                    partial(screen.switch_mode, mode),  # type: ignore[attr-defined]
+                )
         for entry in catalog.entries(self.extra_dirs):
             if entry.valid:
                 # the palette reads titles as markup: lesson text is escaped
@@ -307,8 +325,12 @@ class TutorApp(RecordingApp):
             # a new file, never through a link and never over another file (tutor/files.py)
             path = create_numbered(folder, "session-tutor", ".svg", self.export_screenshot())
         except OSError as exc:
-            self.notify(visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
-                        title="Screenshot", severity="error", markup=False)
+            self.notify(
+                visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
             return None
         self.notify(visible(f"Saved {path}"), title="Screenshot", markup=False)
         return path

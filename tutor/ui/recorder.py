@@ -67,11 +67,25 @@ class Recorder:
             return default
 
     # -- writes --------------------------------------------------------------------------------------
-    def answer(self, lesson_id: str, question_id: str, mode: str, chosen: Sequence[int], correct: bool,
-               hints_used: int, *, attempt_id: int | None = None, seconds: float | None = None) -> None:
+    def answer(
+        self,
+        lesson_id: str,
+        question_id: str,
+        mode: str,
+        chosen: Sequence[int],
+        correct: bool,
+        hints_used: int,
+        *,
+        attempt_id: int | None = None,
+        seconds: float | None = None,
+    ) -> None:
         """A confirmed quiz, practice, test, visual, review or predict answer."""
-        self.call(lambda s: s.record_answer(lesson_id, question_id, mode, list(chosen), correct, hints_used,
-                                            attempt_id=attempt_id, seconds=seconds), None)
+        self.call(
+            lambda s: s.record_answer(
+                lesson_id, question_id, mode, list(chosen), correct, hints_used, attempt_id=attempt_id, seconds=seconds
+            ),
+            None,
+        )
 
     def start_attempt(self, lesson_id: str, seed: int, question_ids: Sequence[str]) -> AttemptRecord | None:
         """A test attempt, recorded on its first answer."""
@@ -87,9 +101,18 @@ class Recorder:
 
     def challenge(self, lesson_id: str, outcome: ChallengeOutcome) -> ChallengeRecord | None:
         """A finished challenge run."""
-        return self.call(lambda s: s.record_challenge(
-            lesson_id, outcome.challenge_id, solved=outcome.solved, events=outcome.events, par=outcome.par,
-            hints_used=outcome.hints_used, stars=outcome.stars), None)
+        return self.call(
+            lambda s: s.record_challenge(
+                lesson_id,
+                outcome.challenge_id,
+                solved=outcome.solved,
+                events=outcome.events,
+                par=outcome.par,
+                hints_used=outcome.hints_used,
+                stars=outcome.stars,
+            ),
+            None,
+        )
 
     # -- reads (what a widget shows or draws from) ---------------------------------------------------
     def best_challenges(self, lesson_id: str) -> dict[str, ChallengeRecord]:
@@ -100,6 +123,7 @@ class Recorder:
 
     def right_in_last_attempt(self, lesson_id: str) -> set[str]:
         """Questions answered right in the lesson's last recorded test attempt."""
+
         def read(s: ProgressStore) -> set[str]:
             last = s.last_attempt(lesson_id)
             answers: list[AnswerRecord] = list(s.attempt_answers(last.id)) if last is not None else []

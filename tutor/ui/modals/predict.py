@@ -26,7 +26,7 @@ LETTERS = "abcdef"
 
 
 def verdict_text(question: Question, chosen: list[int], correct: bool) -> Text:
-    """"✓ Right." / "✗ Not quite." with the chosen choices' feedback (and the right answer when wrong)."""
+    """ "✓ Right." / "✗ Not quite." with the chosen choices' feedback (and the right answer when wrong)."""
     feedback = [f for i in chosen if (f := question.choices[i].feedback)]
     said = feedback[0].lstrip().lower() if feedback else ""
     # feedback that already says "Right." / "No, ..." is not repeated by the verdict
@@ -59,8 +59,9 @@ class PredictScreen(ModalScreen[bool]):
         Binding("escape", "close", "Back"),
     ]
 
-    def __init__(self, step: int, question: Question, order: list[int],
-                 on_answer: Callable[[list[int]], bool], **kw) -> None:
+    def __init__(
+        self, step: int, question: Question, order: list[int], on_answer: Callable[[list[int]], bool], **kw
+    ) -> None:
         super().__init__(**kw)
         self.step = step
         self.question = question

@@ -186,8 +186,15 @@ class KeyBar(Widget):
                 return
 
 
-def _walk_binding(keys: str, action: str, description: str, *, show: bool = True, priority: bool = False,
-                  key_display: str | None = None) -> Binding:
+def _walk_binding(
+    keys: str,
+    action: str,
+    description: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+    key_display: str | None = None,
+) -> Binding:
     return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
 
 
@@ -221,8 +228,16 @@ class LessonScreen(Screen):
         Binding("q,escape", "back", "Back"),
     ]
 
-    def __init__(self, loaded: LoadedLesson, *, mode: str = "walkthrough", step: int | None = None,
-                 watch: bool = False, seed: int = 0, **kw) -> None:
+    def __init__(
+        self,
+        loaded: LoadedLesson,
+        *,
+        mode: str = "walkthrough",
+        step: int | None = None,
+        watch: bool = False,
+        seed: int = 0,
+        **kw,
+    ) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self.mode = mode if mode in MODES else "walkthrough"
@@ -271,8 +286,9 @@ class LessonScreen(Screen):
     @staticmethod
     def _too_small() -> Static:
         w, h = MIN_SIZE
-        return Static(f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.",
-                      id="too-small")
+        return Static(
+            f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.", id="too-small"
+        )
 
     def _pane(self, mode: str) -> Container:
         """The container of a mode, with its view (built now)."""

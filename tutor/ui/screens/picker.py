@@ -93,7 +93,12 @@ class PickerScreen(Screen):
         table = self.query_one("#lessons", DataTable)
         table.add_column(Text("#"), key="number", width=2)
         table.add_column(Text("Lesson"), key="title", width=self._title_width())
-        for key, label in (("level", "Level"), ("minutes", "Min"), ("progress", "Steps reached"), ("best", "Best test")):
+        for key, label in (
+            ("level", "Level"),
+            ("minutes", "Min"),
+            ("progress", "Steps reached"),
+            ("best", "Best test"),
+        ):
             table.add_column(Text(label), key=key)
         self.next_up = self._find_next_up()
         self._update_review()
@@ -185,8 +190,9 @@ class PickerScreen(Screen):
             return 0
         if self.review_showable is not None:
             return self.review_showable
-        return sum(due for lid, (_, due) in self.review.lessons.items()
-                   if lid in self.rows and not self.rows[lid].problem)
+        return sum(
+            due for lid, (_, due) in self.review.lessons.items() if lid in self.rows and not self.rows[lid].problem
+        )
 
     def _review_title(self) -> Text:
         from tutor.review import when
@@ -214,9 +220,15 @@ class PickerScreen(Screen):
                 continue
             progress, best = self._progress(row)
             number = self.numbers.get(lesson_id)
-            table.add_row(Text("" if number is None else str(number), justify="right"), self._title(row),
-                          literal(row.entry.level or "?"), Text(str(row.entry.minutes or "?")),
-                          progress, best, key=lesson_id)
+            table.add_row(
+                Text("" if number is None else str(number), justify="right"),
+                self._title(row),
+                literal(row.entry.level or "?"),
+                Text(str(row.entry.minutes or "?")),
+                progress,
+                best,
+                key=lesson_id,
+            )
             self.visible_ids.append(lesson_id)
         empty = self.query_one("#picker-empty", Static)
         if not self.rows:

@@ -79,11 +79,16 @@ def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
             keys.append(key)
         if keys:
             groups.append(KeyGroup(group.title, tuple(keys)))
-    groups.append(KeyGroup("challenge", (
-        PanelKey("h", "hint", "Show the next hint (each costs a star)", "hint"),
-        PanelKey("r", "retry", "Start this challenge again", "retry"),
-        PanelKey("escape", "leave", "Back to the list of challenges", "list", "Esc"),
-    )))
+    groups.append(
+        KeyGroup(
+            "challenge",
+            (
+                PanelKey("h", "hint", "Show the next hint (each costs a star)", "hint"),
+                PanelKey("r", "retry", "Start this challenge again", "retry"),
+                PanelKey("escape", "leave", "Back to the list of challenges", "list", "Esc"),
+            ),
+        )
+    )
     return tuple(groups)
 
 
@@ -263,8 +268,10 @@ class ChallengesView(Widget):
         n = len(self.lesson.challenges)
         if not n:
             return literal("This lesson has no challenges.")
-        return literal(f"{n} challenge{'s' if n != 1 else ''}: reach the goal by playing events, in as few as "
-                       "par. Enter starts one; h shows a hint (it costs a star); r retries.")
+        return literal(
+            f"{n} challenge{'s' if n != 1 else ''}: reach the goal by playing events, in as few as "
+            "par. Enter starts one; h shows a hint (it costs a star); r retries."
+        )
 
     def _best(self) -> dict[str, ChallengeRecord]:
         return self.recorder.best_challenges(self.lesson.id)

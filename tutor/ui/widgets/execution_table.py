@@ -67,11 +67,12 @@ def _fit_word(word: str, width: int) -> str:
         return word  # not a token: it folds
     token = match.group(0)
     keep = width - (len(word) - len(token))
-    return word[: match.start()] + abbreviate(token, keep) + word[match.end():]
+    return word[: match.start()] + abbreviate(token, keep) + word[match.end() :]
 
 
-def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int,
-             headings: Sequence[int] = ()) -> list[int]:
+def allocate(
+    naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int, headings: Sequence[int] = ()
+) -> list[int]:
     """Column widths for ``avail`` cells.
 
     Natural widths when they all fit. Otherwise every column starts at its minimum; then the room is
@@ -290,9 +291,13 @@ class ExecutionTable(StepTable, can_focus=True):
             caps.append(max(word, TOKEN_COLUMN if tokens else max(typical, word)))
         avail = max(1, width - GUTTER - GAP * (len(headings) - 1))
         self._widths = allocate(naturals, minimums, caps, avail, [len(h) for h in headings])
-        self._header = self._render_line_cells([literal(h) for h in headings], self.get_component_rich_style("execution-table--header"), "  ")
+        self._header = self._render_line_cells(
+            [literal(h) for h in headings], self.get_component_rich_style("execution-table--header"), "  "
+        )
 
-    def _render_line_cells(self, texts: list[Text], style: Style, marker: str, marker_style: Style | None = None) -> list[Strip]:
+    def _render_line_cells(
+        self, texts: list[Text], style: Style, marker: str, marker_style: Style | None = None
+    ) -> list[Strip]:
         console = self.app.console
         cells = [wrap_cell(console, text, w) for text, w in zip(texts, self._widths, strict=False)]
         height = max(len(c) for c in cells)
@@ -327,7 +332,9 @@ class ExecutionTable(StepTable, can_focus=True):
             texts = []
             for text, w in zip(self._cell_texts(index), self._widths, strict=False):
                 texts.append(literal(fit_words(text, w)))
-            lines = self._rows[key] = self._render_line_cells(texts, style, marker, self.get_component_rich_style("execution-table--marker"))
+            lines = self._rows[key] = self._render_line_cells(
+                texts, style, marker, self.get_component_rich_style("execution-table--marker")
+            )
         return lines
 
     def _window(self, height: int) -> list[Strip]:

@@ -218,8 +218,12 @@ class FlowDiagram(Widget):
         branch = self._branch_text()
         gap = 3 if branch.plain else 0
         text = Text()
-        for near, cap in ((with_neighbours, None), (with_neighbours, CRUMB_LABEL_WIDTH), (list(here), None),
-                          (list(here), CRUMB_LABEL_WIDTH)):
+        for near, cap in (
+            (with_neighbours, None),
+            (with_neighbours, CRUMB_LABEL_WIDTH),
+            (list(here), None),
+            (list(here), CRUMB_LABEL_WIDTH),
+        ):
             text = self._crumb_nodes(near, node, current, arrow, cap)
             if not width or cell_len(text.plain) + gap + cell_len(branch.plain) <= width:
                 break

@@ -171,8 +171,10 @@ class PlaygroundView(Widget, can_focus=True):
         self.user = self.users[0] if self.users else ""
         self.cross_site = False
         self.scheme: Literal["https", "http"] = "https"
-        declared = {name: k if isinstance(k, BrowserOptions) else BrowserOptions(kind=k)  # type: ignore[arg-type]
-                    for name, k in (kinds or {}).items()}
+        declared = {
+            name: k if isinstance(k, BrowserOptions) else BrowserOptions(kind=k)  # type: ignore[arg-type]
+            for name, k in (kinds or {}).items()
+        }
         self.kinds: dict[str, str] = {name: b.kind for name, b in declared.items() if b.kind != "chromium"}
         """Browser name → kind (chromium, firefox, safari) for browsers that are not chromium; kept when
         the run restarts, like the options."""
@@ -194,7 +196,13 @@ class PlaygroundView(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         with Horizontal(id="pg-controls"):
             yield Label("as", classes="pg-label")
-            yield Select([(literal(b), b) for b in self.browsers], value=self.browser, allow_blank=False, compact=True, id="pg-browser")
+            yield Select(
+                [(literal(b), b) for b in self.browsers],
+                value=self.browser,
+                allow_blank=False,
+                compact=True,
+                id="pg-browser",
+            )
             yield Label("user", classes="pg-label")
             yield Select(
                 [(literal(u), u) for u in self.users],
@@ -387,7 +395,9 @@ class PlaygroundView(Widget, can_focus=True):
 
     def action_login(self, right_password: bool, remember: bool = False) -> None:
         if not self.user:
-            self.notify(markup=False, message="there is no user to log in as (options.users is empty)", severity="warning")
+            self.notify(
+                markup=False, message="there is no user to log in as (options.users is empty)", severity="warning"
+            )
             return
         password = None if right_password else WRONG_PASSWORD
         self.play(self._request_event(login=self.user, password=password, remember=remember))
@@ -706,10 +716,16 @@ class PlaygroundView(Widget, can_focus=True):
         try:
             path = write_export(folder, run.options, run.events, run.browsers)
         except OSError as exc:
-            self.notify(markup=False, message=visible(f"cannot write a scenario in {folder}: {exc.strerror or exc}"), severity="error")
+            self.notify(
+                markup=False,
+                message=visible(f"cannot write a scenario in {folder}: {exc.strerror or exc}"),
+                severity="error",
+            )
             return None
         self.exported = path
-        self.notify(markup=False, message=visible(f"wrote {path}  (run it with: tutor simulate {path.name})"), title="Exported")
+        self.notify(
+            markup=False, message=visible(f"wrote {path}  (run it with: tutor simulate {path.name})"), title="Exported"
+        )
         self._show_status(f"exported {path.name}")
         return path
 

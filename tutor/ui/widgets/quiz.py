@@ -100,7 +100,7 @@ class ChoiceLine(Static):
 
 
 class StepLink(Static, can_focus=True):
-    """"→ step N": focusable; Enter or a click asks the lesson screen to show that step."""
+    """ "→ step N": focusable; Enter or a click asks the lesson screen to show that step."""
 
     BINDINGS = [Binding("enter", "follow", "See this step")]
 
@@ -153,8 +153,15 @@ class QuizView(Widget, can_focus=True):
     class AnswerSubmitted(Message):
         """The learner confirmed an answer (already recorded through the recorder, if it records)."""
 
-        def __init__(self, question_id: str, correct: bool, *, chosen: tuple[int, ...] = (), hints_used: int = 0,
-                     seconds: float | None = None) -> None:
+        def __init__(
+            self,
+            question_id: str,
+            correct: bool,
+            *,
+            chosen: tuple[int, ...] = (),
+            hints_used: int = 0,
+            seconds: float | None = None,
+        ) -> None:
             super().__init__()
             self.question_id = question_id
             self.correct = correct
@@ -342,9 +349,7 @@ class QuizView(Widget, can_focus=True):
             self.query_one("#quiz-trace").display = not empty and q is not None and self._trace_step(q) is not None
         if empty:
             self.query_one("#quiz-header", Static).update(MODE_TITLES[self.mode])
-            self.query_one("#quiz-empty", Static).update(
-                "This lesson has no questions for this mode."
-            )
+            self.query_one("#quiz-empty", Static).update("This lesson has no questions for this mode.")
         elif self.finished:
             self._render_score()
         else:
@@ -412,9 +417,7 @@ class QuizView(Widget, can_focus=True):
         hints.display = st.hints > 0
         if st.hints:
             hints.update(
-                Text("\n").join(
-                    Text.assemble(f"Hint {i}: ", literal(h)) for i, h in enumerate(q.hints[: st.hints], 1)
-                )
+                Text("\n").join(Text.assemble(f"Hint {i}: ", literal(h)) for i, h in enumerate(q.hints[: st.hints], 1))
             )
 
         verdict = self.query_one("#quiz-verdict", Static)
@@ -465,9 +468,7 @@ class QuizView(Widget, can_focus=True):
         right = [i for i in order if q.choices[i].correct]
         answer = Text("Answer: ", style="bold")
         answer.append_text(
-            Text("; ").join(
-                Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in right
-            )
+            Text("; ").join(Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in right)
         )
         if with_steps and q.solution:
             parts.append(Text("Solution", style="bold"))
@@ -543,7 +544,10 @@ class QuizView(Widget, can_focus=True):
 
     def _can_retry(self, st: AnswerState) -> bool:
         return (
-            self.mode == "practice" and st.submitted and not st.correct and not st.revealed
+            self.mode == "practice"
+            and st.submitted
+            and not st.correct
+            and not st.revealed
             and st.tries < PRACTICE_TRIES
         )
 
@@ -601,10 +605,21 @@ class QuizView(Widget, can_focus=True):
         st.revealed = self.mode != "test" and (st.correct or st.tries >= PRACTICE_TRIES or self.mode != "practice")
         if self.recorder.recording:
             attempt_id = self._attempt_id() if self.mode == "test" else None
-            self.recorder.answer(self.loaded.lesson.id, q.id, self.mode, sorted(st.chosen), st.correct, st.hints,
-                                 attempt_id=attempt_id, seconds=seconds)
-        self.post_message(self.AnswerSubmitted(q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints,
-                                               seconds=seconds))
+            self.recorder.answer(
+                self.loaded.lesson.id,
+                q.id,
+                self.mode,
+                sorted(st.chosen),
+                st.correct,
+                st.hints,
+                attempt_id=attempt_id,
+                seconds=seconds,
+            )
+        self.post_message(
+            self.AnswerSubmitted(
+                q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints, seconds=seconds
+            )
+        )
         if self.mode == "test":
             if all(s.submitted for s in self.states):
                 self._finish()
@@ -675,8 +690,10 @@ class QuizView(Widget, can_focus=True):
         if not self.check_action("finish", ()):
             return
         left = self.unanswered
-        question = (f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
-                    f"{'count' if left != 1 else 'counts'} as wrong.")
+        question = (
+            f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
+            f"{'count' if left != 1 else 'counts'} as wrong."
+        )
         choices = [Choice("y", "Yes, finish the test", "finish"), Choice("n", "No, go on", "cancel")]
 
         def done(answer: str | None) -> None:
@@ -694,8 +711,9 @@ class QuizView(Widget, can_focus=True):
         self.result = result = grading.score_test(answers)
         self.finished = True
         if self.recorder.recording:
-            self.recorder.test(self.loaded.lesson.id, result.correct, result.total, result.percentage,
-                               attempt_id=self._attempt_id())
+            self.recorder.test(
+                self.loaded.lesson.id, result.correct, result.total, result.percentage, attempt_id=self._attempt_id()
+            )
         self.post_message(self.TestFinished(result.correct, result.total, result.percentage))
         self._show()
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)

@@ -184,7 +184,9 @@ class VariableTracker(StepTable, can_focus=False):
                 now = now + was
             elif changed:
                 now.stylize(changed_style)
-            now_lines = wrap_cell(console, now, now_w)[: self.now_lines] if inline_was else wrap_cell(console, now, now_w)
+            now_lines = (
+                wrap_cell(console, now, now_w)[: self.now_lines] if inline_was else wrap_cell(console, now, now_w)
+            )
             if changed and history == 0 and current > 0 and not inline_was:  # no column for the step before
                 before, _ = self._cell(current - 1, tracked, max(1, now_w - 4), 1)
                 was = Text("was ", style=was_style) + before

@@ -67,8 +67,15 @@ class Walkthrough(Widget, can_focus=False):
             self.chosen = chosen
             self.correct = correct
 
-    def __init__(self, loaded: LoadedLesson, *, start: int = 0, seed: int = 0,
-                 answers: dict[int, tuple[tuple[int, ...], bool]] | None = None, **kw) -> None:
+    def __init__(
+        self,
+        loaded: LoadedLesson,
+        *,
+        start: int = 0,
+        seed: int = 0,
+        answers: dict[int, tuple[tuple[int, ...], bool]] | None = None,
+        **kw,
+    ) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self.lesson = loaded.lesson
@@ -144,8 +151,11 @@ class Walkthrough(Widget, can_focus=False):
         for number, question in self.predicts.items():
             step = self.steps[number - 1]
             for i in range(len(question.choices)):
-                texts.append(step_text(self.lesson, step, self.total,
-                                       verdict_text(question, [i], grading.is_correct(question, [i]))))
+                texts.append(
+                    step_text(
+                        self.lesson, step, self.total, verdict_text(question, [i], grading.is_correct(question, [i]))
+                    )
+                )
         narration = max(len(t.wrap(console, text_width)) for t in texts) + 2
         tracker = self.tracker
         right = narration + (min(9, tracker.get_content_height(None, None, width - left - 2)) if tracker else 0)
@@ -318,8 +328,9 @@ class Walkthrough(Widget, can_focus=False):
 
     def _show_jump(self) -> None:
         """The line where the step number is typed (made the first time `g` is pressed)."""
-        text = Text.assemble(("Go to step: ", "bold"), self.jump_text or "", "▏ ",
-                             (f"1–{self.total}, Enter goes, Esc cancels", "italic"))
+        text = Text.assemble(
+            ("Go to step: ", "bold"), self.jump_text or "", "▏ ", (f"1–{self.total}, Enter goes, Esc cancels", "italic")
+        )
         jumps = self.query_children("#jump")
         if jumps:
             jumps.first(Static).update(text)
