@@ -332,6 +332,24 @@ class Screen:
             self.page.wait_for_timeout(50)
         self.page.wait_for_timeout(300)  # the rest of the frame
 
+    def type_into_filter(self, text: str) -> None:
+        """Type into the lesson filter one key at a time, pressing a key again if the terminal lost it.
+
+        A key typed before the page's terminal has its focus and its websocket is lost (seen on a
+        loaded CI machine: "lifecycle" arrived as "lecycle")."""
+        typed = ""
+        for key in text:
+            for _attempt in range(5):
+                self.page.keyboard.press(key)
+                deadline = time.monotonic() + 3
+                while f"▊  {typed + key}" not in self.text and time.monotonic() < deadline:
+                    self.page.wait_for_timeout(50)
+                if f"▊  {typed + key}" in self.text:
+                    break
+            else:
+                raise AssertionError(f"{key!r} never reached the filter; the page shows:\n{self.text}")
+            typed += key
+
     def wait_for(self, pattern: str) -> re.Match:
         deadline = time.monotonic() + WAIT
         while True:
@@ -370,7 +388,7 @@ def test_a_served_session_in_a_real_browser(start, tmp_path: Path) -> None:
             screen.wait_for("Pick a lesson")
             screen.wait_for("The session lifecycle")
             page.locator("#terminal").click()
-            page.keyboard.type("lifecycle")
+            screen.type_into_filter("lifecycle")
             page.keyboard.press("Enter")
             screen.wait_for(r"Step 1 of 7")
             page.keyboard.press("ArrowRight")
