@@ -197,6 +197,8 @@ class Validator:
         self.index: dict[Path, Node] = {}
         self.key_index: dict[Path, Node] = {}
         self.salvage = salvage
+        self.value: Any = INVALID
+        """What :func:`salvage` kept (set by it)."""
         self.damaged: list[Path] = []
         self.dropped: list[Path] = []
         self.remap: dict[Path, list[int]] = {}
