@@ -236,10 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # e.g. `tutor show x | head`: stop quietly
-        try:
-            sys.stdout = None
-        finally:
-            return 0
+        sys.stdout = None
+        return 0
 
 
 if __name__ == "__main__":

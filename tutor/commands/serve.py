@@ -225,14 +225,14 @@ def _make_server_class() -> type:
             killed: a session's process never outlives its socket."""
             try:
                 await asyncio.wait_for(super().stop(), GRACE)
-            except (asyncio.TimeoutError, OSError, RuntimeError):
+            except (TimeoutError, OSError, RuntimeError):
                 pass
             process = self._process
             if process is not None and process.returncode is None:
                 try:
                     process.terminate()
                     await asyncio.wait_for(process.wait(), GRACE)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     process.kill()
                     await process.wait()
                 except ProcessLookupError:

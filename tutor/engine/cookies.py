@@ -50,8 +50,8 @@ import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import cast
 from types import MappingProxyType
+from typing import cast
 from urllib.parse import quote
 
 from tutor.engine.clock import format_clock, format_duration

@@ -268,7 +268,7 @@ class Simulation:
         else:
             values = (self.clock.display, None, None, None, None, None, token, None)
         last = self._last_values
-        for name, value, before in zip(_PER_STEP, values, last):
+        for name, value, before in zip(_PER_STEP, values, last, strict=True):
             if value is not before:
                 log.set(position, name, value)
         self._last_values = values
@@ -611,7 +611,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             continue
         verb = given[0]
 
-        def problem(field: str | None, message: str) -> None:
+        def problem(field: str | None, message: str, index: int = index) -> None:
             problems.append(ScenarioProblem(index, field, message))
 
         for modifier, verbs in VERB_MODIFIERS.items():

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from abc import ABC, abstractmethod
 from bisect import bisect_right
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,7 +155,7 @@ class SessionStore(ABC):
     def restart(self) -> int:
         """The server process restarts; returns how many rows were lost."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: only a store that holds a resource overrides it
         pass
 
     def __len__(self) -> int:

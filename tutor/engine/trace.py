@@ -144,7 +144,7 @@ class VariableLog:
         """Each variable as plain data, for storing a run (the lesson cache): its name, the positions
         where it changed and, lazily, its values there (a :class:`Deferred` worked out when reached, so
         a caller can stop early). :meth:`restore` rebuilds an equal log."""
-        for name, positions, values in zip(self.names, self._positions, self._values):
+        for name, positions, values in zip(self.names, self._positions, self._values, strict=True):
             yield name, list(positions), (v.value() if isinstance(v, Deferred) else v for v in values)
 
     @classmethod
@@ -155,7 +155,7 @@ class VariableLog:
         for name, positions, values in variables:
             if name in log._slots or len(positions) != len(values) or not positions:
                 raise ValueError(f"variable {name!r}: not a recorded log")
-            if any(b <= a for a, b in zip(positions, positions[1:])) or positions[0] < 0:
+            if any(b <= a for a, b in zip(positions, positions[1:], strict=False)) or positions[0] < 0:
                 raise ValueError(f"variable {name!r}: positions must increase")
             log._slots[name] = len(log.names)
             log.names.append(name)

@@ -33,8 +33,8 @@ import hashlib
 import os
 import stat
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tutor.files import make_private_dirs

@@ -99,7 +99,7 @@ def layout(ids: list[str], edges: list[tuple[str, str, str | None]]) -> Layout:
     for x in range(1, count):
         prev = {slot: y for y, slot in enumerate(layers[x - 1])}
 
-        def parents(slot: Slot, x: int = x) -> list[int]:
+        def parents(slot: Slot, x: int = x, prev: dict[Slot, int] = prev) -> list[int]:
             if slot.node is None:
                 a, b = slot.edge  # type: ignore[misc]
                 if layer[a] == x - 1:

@@ -255,8 +255,8 @@ def _check_scenario(scenario: Scenario, rep: _Reporter, base: NodePath) -> bool:
 
 
 def _run(scenario: Scenario, rep: _Reporter, base: NodePath) -> Trace | None:
-    from tutor.engine.simulation import run_scenario
     from tutor.engine.limits import LimitExceeded
+    from tutor.engine.simulation import run_scenario
 
     try:
         return run_scenario(scenario)

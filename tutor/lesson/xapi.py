@@ -17,7 +17,7 @@ import re
 import socket
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -101,7 +101,7 @@ def question_iri(lesson_id: str, question_id: str) -> str:
 
 
 def _timestamp(at: float) -> str:
-    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _lesson(lesson_id: str, title: str | None) -> dict[str, Any]:
