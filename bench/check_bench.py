@@ -56,7 +56,9 @@ def valid_sources(root: Path, env: dict[str, str]) -> list[Path]:
     """The built-in lessons that `tutor check` passes (lessons being written may be broken for a while)."""
     good = []
     for path in builtin_lessons(root):
-        proc = subprocess.run([sys.executable, "-m", "tutor", "check", str(path)], capture_output=True, text=True, env=env)
+        proc = subprocess.run(
+            [sys.executable, "-m", "tutor", "check", str(path)], capture_output=True, text=True, env=env
+        )
         if proc.returncode == 0:
             good.append(path)
     if not good:
@@ -79,4 +81,11 @@ def run(root: Path, files: int = 1000, runs: int = 5) -> CheckResult:
         for _ in range(runs):  # interleaved, so drift in machine load hits both sides alike
             yaml_runs.append(_time(yaml_cmd, "parse-only", env))
             tutor_runs.append(_time(tutor_cmd, "tutor check", env))
-    return CheckResult(files, [p.stem for p in sources], statistics.median(tutor_runs), statistics.median(yaml_runs), tutor_runs, yaml_runs)
+    return CheckResult(
+        files,
+        [p.stem for p in sources],
+        statistics.median(tutor_runs),
+        statistics.median(yaml_runs),
+        tutor_runs,
+        yaml_runs,
+    )

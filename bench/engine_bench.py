@@ -107,7 +107,9 @@ def _peak(scenario: object) -> int:
     return peak
 
 
-def _measure_pair(small: int, large: int, strategy: str, store: str, runs: int, large_runs: int) -> tuple[EngineResult, EngineResult]:
+def _measure_pair(
+    small: int, large: int, strategy: str, store: str, runs: int, large_runs: int
+) -> tuple[EngineResult, EngineResult]:
     """The small and the large scenario, their timed runs interleaved (small, large, small, ...) so that a
     change in the machine's load hits both; then one ``tracemalloc`` run each."""
     scenarios = {n: mixed_scenario(n, strategy=strategy, store=store) for n in (small, large)}
@@ -120,7 +122,16 @@ def _measure_pair(small: int, large: int, strategy: str, store: str, runs: int, 
                 t, steps[n] = _time_runs(scenarios[n], 1, cpu[n])
                 times[n] += t
     small_r, large_r = (
-        EngineResult(strategy, store, n, steps[n], statistics.median(times[n]), times[n], _peak(scenarios[n]), statistics.median(cpu[n]))
+        EngineResult(
+            strategy,
+            store,
+            n,
+            steps[n],
+            statistics.median(times[n]),
+            times[n],
+            _peak(scenarios[n]),
+            statistics.median(cpu[n]),
+        )
         for n in (small, large)
     )
     return small_r, large_r
@@ -162,6 +173,8 @@ def play_events(events: int = 400) -> list[PlayResult]:
     return out
 
 
-def run(small: int = 10_000, large: int = 100_000, runs: int = 5, large_runs: int = 3) -> list[tuple[EngineResult, EngineResult]]:
+def run(
+    small: int = 10_000, large: int = 100_000, runs: int = 5, large_runs: int = 3
+) -> list[tuple[EngineResult, EngineResult]]:
     """For each strategy (and the sqlite store): the small and the large result."""
     return [_measure_pair(small, large, s, st, runs, large_runs) for s, st in STRATEGIES]

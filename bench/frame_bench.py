@@ -150,7 +150,9 @@ def memory(root: Path, runs: int = 3, lesson: str = "session-lifecycle") -> Memo
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 
 
-def import_offenders(root: Path, args: tuple[str, ...] = ("open", "session-lifecycle"), top: int = 12) -> list[tuple[str, float, float]]:
+def import_offenders(
+    root: Path, args: tuple[str, ...] = ("open", "session-lifecycle"), top: int = 12
+) -> list[tuple[str, float, float]]:
     """The slowest imports of `tutor ARGS` up to the moment it starts the app, as (module, self ms, cumulative ms).
 
     Runs ``python -X importtime`` on the real command line with ``App.run`` replaced (bench/appdriver.py):
@@ -162,7 +164,10 @@ def import_offenders(root: Path, args: tuple[str, ...] = ("open", "session-lifec
         code = f"from bench.appdriver import app_for; app_for({list(args)!r})"
         proc = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", code],
-            capture_output=True, text=True, cwd=str(root), env={**os.environ, **_env(home)},
+            capture_output=True,
+            text=True,
+            cwd=str(root),
+            env={**os.environ, **_env(home)},
         )
         if proc.returncode != 0:
             raise RuntimeError(f"importtime run failed: {proc.stderr.strip().splitlines()[-1:]}")
@@ -178,5 +183,7 @@ def parse_importtime(text: str, top: int = 12) -> list[tuple[str, float, float]]
         if m:
             entries.append((m.group(4), int(m.group(1)) / 1000, int(m.group(2)) / 1000))
     ours = sorted((e for e in entries if e[0].startswith("tutor")), key=lambda e: -e[2])[: top // 2]
-    theirs = sorted((e for e in entries if not e[0].startswith(("tutor", "bench"))), key=lambda e: -e[1])[: top - len(ours)]
+    theirs = sorted((e for e in entries if not e[0].startswith(("tutor", "bench"))), key=lambda e: -e[1])[
+        : top - len(ours)
+    ]
     return ours + theirs

@@ -41,7 +41,7 @@ def _version(dist: str) -> str:
 
 def describe() -> dict[str, str]:
     return {
-        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": _cpu_model(),
         "cores": str(os.cpu_count() or "unknown"),
         "memory": _memory(),

@@ -78,6 +78,6 @@ def write_lesson_copies(sources: list[Path], dest: Path, count: int) -> list[Pat
             raise ValueError(f"{sources[i % len(sources)]}: no top-level `id:` line")
         new_id = f"{m.group(1)[:50]}-{i:04d}"
         out = dest / f"{new_id}.yaml"
-        out.write_text(text[: m.start()] + f"id: {new_id}" + text[m.end():], encoding="utf-8")
+        out.write_text(text[: m.start()] + f"id: {new_id}" + text[m.end() :], encoding="utf-8")
         written.append(out)
     return written

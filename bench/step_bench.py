@@ -39,9 +39,10 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -210,14 +211,21 @@ async def _drive(app: Any, steps: int, wrap: bool) -> StepResult:
             done += block
     handler = statistics.median(handler_times) if len(handler_times) == len(pause_times) else None
     work = (
-        statistics.median(h + p for h, p in zip(handler_times, pause_times))
+        statistics.median(h + p for h, p in zip(handler_times, pause_times, strict=True))
         if len(handler_times) == len(pause_times)
         else None
     )
     return StepResult(
-        steps=steps, rows=max_rows, step_iter_s=statistics.median(step_iters),
-        noop_iter_s=statistics.median(noop_iters), handler_s=handler, work_s=work, action=action,
-        step_cpu_s=statistics.median(step_cpu), noop_cpu_s=statistics.median(noop_cpu), step_iters=step_iters,
+        steps=steps,
+        rows=max_rows,
+        step_iter_s=statistics.median(step_iters),
+        noop_iter_s=statistics.median(noop_iters),
+        handler_s=handler,
+        work_s=work,
+        action=action,
+        step_cpu_s=statistics.median(step_cpu),
+        noop_cpu_s=statistics.median(noop_cpu),
+        step_iters=step_iters,
     )
 
 

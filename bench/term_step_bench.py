@@ -106,8 +106,10 @@ def _press(tmux: Tmux, session: str, pid: int, counts_file: Path, key: str, *, e
             what = "did not change the screen" if not changed else "kept the app busy"
             raise TmuxError(f"{key} {what} within {TIMEOUT:.0f}s; screen:\n{tmux.capture(session).rstrip()}")
     if changed and not expect_change:
-        raise TmuxError(f"{key} changed the screen; it is meant to be a key nothing is bound to:\n{tmux.capture(session).rstrip()}")
-    frames, layouts, reflows = (b - a for a, b in zip(counts0, read_counts(counts_file)))
+        raise TmuxError(
+            f"{key} changed the screen; it is meant to be a key nothing is bound to:\n{tmux.capture(session).rstrip()}"
+        )
+    frames, layouts, reflows = (b - a for a, b in zip(counts0, read_counts(counts_file), strict=True))
     return Press((last - cpu0) / 1e9, frames, layouts, reflows, time.perf_counter() - start)
 
 
@@ -123,9 +125,8 @@ def _settle(pid: int) -> None:
 
 
 def run(root: Path, steps: int = 100) -> TermStepResult:
-    from tutor.lesson.loader import load_lesson
-
     from bench.step_bench import write_long_lesson
+    from tutor.lesson.loader import load_lesson
 
     with tempfile.TemporaryDirectory(prefix="tutor-bench-term-") as tmp, Tmux(100, 30) as tmux:
         home = Path(tmp, "home")
@@ -134,7 +135,9 @@ def run(root: Path, steps: int = 100) -> TermStepResult:
         rows = len(load_lesson(lesson).steps)
         counts_file = Path(tmp, "counts")
         env = {**_env(str(home)), "BENCH_COUNTS": str(counts_file)}
-        session, start = tmux.launch([sys.executable, "-m", "bench.counted", "open", str(lesson)], env=env, cwd=str(root))
+        session, start = tmux.launch(
+            [sys.executable, "-m", "bench.counted", "open", str(lesson)], env=env, cwd=str(root)
+        )
         try:
             tmux.wait_for(session, LESSON_MARKER, start)
             pid = tmux.pane_pid(session)

@@ -97,7 +97,9 @@ class Tmux:
         if self._started:
             return
         # A placeholder session keeps the server (and its options) alive between launches.
-        self._tmux("new-session", "-d", "-s", "bench-keepalive", "-x", str(self.width), "-y", str(self.height), "sleep 100000")
+        self._tmux(
+            "new-session", "-d", "-s", "bench-keepalive", "-x", str(self.width), "-y", str(self.height), "sleep 100000"
+        )
         self._tmux("set-option", "-g", "remain-on-exit", "on")
         self._tmux("set-option", "-g", "status", "off")
         self._started = True
@@ -110,7 +112,7 @@ class Tmux:
             if socket:  # tmux 3.3 leaves the socket file of a killed server behind
                 Path(socket).unlink(missing_ok=True)
 
-    def __enter__(self) -> "Tmux":
+    def __enter__(self) -> Tmux:
         self._start()
         return self
 
@@ -131,8 +133,14 @@ class Tmux:
         return self._tmux("display-message", "-p", "-t", session, "#{pane_dead}", check=False).strip() == "1"
 
     # -- the measurement ------------------------------------------------------------------------
-    def launch(self, argv: list[str], *, env: dict[str, str] | None = None, cwd: str | None = None,
-               stderr_to: str | None = None) -> tuple[str, float]:
+    def launch(
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+        stderr_to: str | None = None,
+    ) -> tuple[str, float]:
         """Start ``argv`` in a new session; return the session name and the ``perf_counter`` just before."""
         self._start()
         self._count += 1
@@ -161,10 +169,14 @@ class Tmux:
             if marker.found(screen):
                 return time.perf_counter() - start, screen
             if time.perf_counter() > deadline:
-                raise TmuxError(f"the screen did not show {marker} within {timeout:.0f}s; missing: "
-                                f"{', '.join(marker.missing(screen))}; screen:\n{screen.rstrip()}")
+                raise TmuxError(
+                    f"the screen did not show {marker} within {timeout:.0f}s; missing: "
+                    f"{', '.join(marker.missing(screen))}; screen:\n{screen.rstrip()}"
+                )
             if self.pane_dead(session):
-                raise TmuxError(f"the process exited before the screen showed {marker}; screen:\n{self.capture(session).rstrip()}")
+                raise TmuxError(
+                    f"the process exited before the screen showed {marker}; screen:\n{self.capture(session).rstrip()}"
+                )
             time.sleep(POLL_INTERVAL)
 
     def kill(self, session: str) -> None:

@@ -15,8 +15,17 @@ C1 = "c1:\x85\x90\x9b\x9d\x9c"
 BIDI = "bidi:\u202eevil\u202c \u2066iso\u2069 \u061calm"
 INVISIBLE = "soft\u00adhyphen zero\u200bwidth"
 HTML = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-CORPUS = {"markup": MARKUP, "csi": CSI, "osc52": OSC52, "osc8": OSC8, "c0": C0, "c1": C1, "bidi": BIDI,
-          "invisible": INVISIBLE, "html": HTML}
+CORPUS = {
+    "markup": MARKUP,
+    "csi": CSI,
+    "osc52": OSC52,
+    "osc8": OSC8,
+    "c0": C0,
+    "c1": C1,
+    "bidi": BIDI,
+    "invisible": INVISIBLE,
+    "html": HTML,
+}
 HOSTILE = " ".join(CORPUS.values())
 
 #: Characters none of the outputs may contain: every C0 control but the newline, DEL, every C1 control,

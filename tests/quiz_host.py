@@ -13,11 +13,11 @@ from textual.message import Message
 from textual.widgets import Footer
 from ui_support import sync  # noqa: F401  (re-exported for the quiz tests)
 
+from tutor.ui.recorder import RecordingApp
+
 FIXTURES = Path(__file__).parent / "fixtures"
 QUIZ_LESSON = FIXTURES / "quiz_lesson.yaml"
 WIDGETS = Path(__file__).parent.parent / "tutor" / "ui" / "widgets"
-
-
 
 
 def load_quiz_lesson():
@@ -26,7 +26,7 @@ def load_quiz_lesson():
     return load_lesson(QUIZ_LESSON)
 
 
-class QuizHost(App):
+class QuizHost(RecordingApp):
     """A QuizView (and a Footer) on an otherwise empty screen; messages it posts are kept."""
 
     CSS_PATH = [WIDGETS / "quiz.tcss"]
@@ -39,7 +39,7 @@ class QuizHost(App):
         super().__init__()
         self.shuffle = shuffle
         self.mode = mode
-        self.store = store
+        self.recorder.store = store  # the widget records through the app's recorder, as in the app
         self.seed = seed
         self.loaded = loaded if loaded is not None else load_quiz_lesson()
         self.messages: list[Message] = []
@@ -49,7 +49,7 @@ class QuizHost(App):
     def compose(self) -> ComposeResult:
         from tutor.ui.widgets.quiz import QuizView
 
-        yield QuizView(self.loaded, self.mode, self.store, self.seed, shuffle=self.shuffle, id="quiz")
+        yield QuizView(self.loaded, self.mode, self.recorder, self.seed, shuffle=self.shuffle, id="quiz")
         yield Footer()
 
     def on_mount(self) -> None:

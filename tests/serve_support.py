@@ -53,9 +53,25 @@ def start(tmp_path: Path) -> Iterator:  # noqa: C901
         port = _free_port()
         env = {**os.environ, "TUTOR_HOME": str(home)}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tutor", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--exports", str(exports), *extra],
-            cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "tutor",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--exports",
+                str(exports),
+                *extra,
+            ],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         lines: list[str] = []
         threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()  # drains it all along
@@ -106,8 +122,6 @@ def _get_with_headers(served: Served, path: str, **headers: str) -> tuple[int, s
                 return response.status, await response.text(), dict(response.headers)
 
     return asyncio.run(go())
-
-
 
 
 def learner_urls(served: Served) -> dict[str, str]:
@@ -165,7 +179,7 @@ class WsScreen:
 
         try:
             message = await asyncio.wait_for(self.ws.receive(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return
         if message.type == aiohttp.WSMsgType.BINARY:
             self.stream.feed(message.data.decode("utf-8", "replace"))

@@ -15,16 +15,23 @@ import pytest
 WAIT = 60.0  # how long `tutor` may take before the test fails (a bound against a hang, not a speed check)
 
 
-def run_on_a_pty(argv: list[str], env: dict[str, str], cwd: Path, *, stdin_tty: bool = True,
-                 stdout_to: Path | None = None) -> tuple[int, str]:
+def run_on_a_pty(
+    argv: list[str], env: dict[str, str], cwd: Path, *, stdin_tty: bool = True, stdout_to: Path | None = None
+) -> tuple[int, str]:
     """`tutor ARGV` with a pseudo-terminal as stderr and stdout (unless ``stdout_to`` names a file) and
     stdin (unless ``stdin_tty`` is false: then no input at all); its exit code and all the terminal got.
     A `tutor` still running after :data:`WAIT` seconds is killed and the test fails."""
     master, slave = pty.openpty()
     out = open(stdout_to, "wb") if stdout_to else slave
     try:
-        child = subprocess.Popen([sys.executable, "-m", "tutor", *argv], cwd=cwd, env=env,
-                                 stdin=slave if stdin_tty else subprocess.DEVNULL, stdout=out, stderr=slave)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tutor", *argv],
+            cwd=cwd,
+            env=env,
+            stdin=slave if stdin_tty else subprocess.DEVNULL,
+            stdout=out,
+            stderr=slave,
+        )
     finally:
         if stdout_to:
             out.close()

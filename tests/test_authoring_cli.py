@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from test_loader_helpers import FIXTURE, TEXT, mutate
+
 from tutor.cli import main
 from tutor.lesson import catalog
 from tutor.lesson.loader import lesson_from_text, load_lesson
@@ -63,8 +63,12 @@ def test_check_nonexistent_path_is_bad_input_exit_1(tmp_path, capsys):
 
 def test_check_hostile_file_no_traceback(tmp_path):
     bad = tmp_path / "bomb.yaml"
-    bad.write_bytes(b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
-        f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, n in zip("abcdef", "bcdefg")))
+    bad.write_bytes(
+        b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + b"".join(
+            f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n".encode() for p, n in zip("abcdef", "bcdefg", strict=True)
+        )
+    )
     result = subprocess.run([sys.executable, "-m", "tutor", "check", str(bad)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
@@ -157,7 +161,15 @@ def test_schema_validates_the_new_lesson_and_rejects_bad_ones(capsys):
 def test_show_text_has_every_part(capsys):
     assert main(["show", str(FIXTURE)]) == 0
     out = capsys.readouterr().out
-    for heading in ("Execution table", "Variable tracker", "Narration", "Key moments", "Snapshot", "Transcript", "Questions"):
+    for heading in (
+        "Execution table",
+        "Variable tracker",
+        "Narration",
+        "Key moments",
+        "Snapshot",
+        "Transcript",
+        "Questions",
+    ):
         assert f"\n{heading}\n" in out
     assert "A first visit and a login" in out
     assert "[x] receive" in out and "[ ] validate" in out
@@ -167,7 +179,9 @@ def test_show_text_has_every_part(capsys):
 
 def test_show_does_not_interpret_markup(tmp_path, capsys):
     path = tmp_path / "m.yaml"
-    path.write_text(mutate("title: A first visit and a login", 'title: "[bold red]Visit[/] *em* <b>"'), encoding="utf-8")
+    path.write_text(
+        mutate("title: A first visit and a login", 'title: "[bold red]Visit[/] *em* <b>"'), encoding="utf-8"
+    )
     assert main(["show", str(path)]) == 0
     assert "[bold red]Visit[/] *em* <b>" in capsys.readouterr().out
 
@@ -219,7 +233,9 @@ def test_list_text_and_json(lessons_dir, capsys):
     out = capsys.readouterr().out
     assert any(line.startswith("loader-fixture") and "3 min" in line for line in out.splitlines())
     broken = next(line for line in out.splitlines() if line.startswith("broken"))
-    assert "invalid: line 2: invalid YAML" in broken and broken.endswith(f"(run `tutor check {lessons_dir / 'broken.yaml'}`)")
+    assert "invalid: line 2: invalid YAML" in broken and broken.endswith(
+        f"(run `tutor check {lessons_dir / 'broken.yaml'}`)"
+    )
 
 
 def test_catalog_resolve(lessons_dir, tmp_path, monkeypatch):
@@ -287,8 +303,9 @@ def test_catalog_env_folders_and_builtins(lessons_dir, tmp_path, monkeypatch):
 # -- files the app creates: never through a link, never over a file (issue 18 §1-3) ------------------------
 
 
-def test_new_never_writes_through_a_dangling_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_never_writes_through_a_dangling_symlink(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -302,8 +319,9 @@ def test_new_never_writes_through_a_dangling_symlink(tmp_path: Path, monkeypatch
 
 
 @pytest.mark.parametrize("bad", ["abc\n", "plain-id\n", "abc\r", "\nabc"])
-def test_an_id_with_a_line_break_is_refused_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str], bad: str) -> None:
+def test_an_id_with_a_line_break_is_refused_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["new", bad]) == 1
     assert "invalid id" in capsys.readouterr().err

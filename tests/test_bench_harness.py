@@ -72,7 +72,9 @@ def test_launches_alternate_and_every_kind_runs_as_often_as_asked() -> None:
     assert order.count(frame_bench.WARM) == order.count(frame_bench.COLD) == 15
     assert order.count(frame_bench.BASE) == 30
     tutor = {frame_bench.WARM, frame_bench.COLD}
-    assert all(not (a in tutor and b in tutor) for a, b in zip(order, order[1:])), "two tutor launches in a row"
+    assert all(not (a in tutor and b in tutor) for a, b in zip(order, order[1:], strict=False)), (
+        "two tutor launches in a row"
+    )
     assert order[0] == frame_bench.WARM and order[1] == frame_bench.BASE
 
 
@@ -132,7 +134,9 @@ def test_results_are_generated_only() -> None:
         bench_main.Row("step in tmux: CPU per step (x100)", "20.0 ms", "1.00 ms", 20.0, "<= 16 ms", False),
         bench_main.Row("engine x", "1.0 ms", "", None, "(info)", None),
     ]
-    text = bench_main.render_markdown({"cpu": "test"}, rows, ["### Detail\n\nfigures\n"], quick=True, runs=3, only=["frame", "step"])
+    text = bench_main.render_markdown(
+        {"cpu": "test"}, rows, ["### Detail\n\nfigures\n"], quick=True, runs=3, only=["frame", "step"]
+    )
     findings = (ROOT / "bench" / "FINDINGS.md").read_text(encoding="utf-8")
     prose = [line for line in findings.splitlines() if len(line) > 40]
     assert prose and not any(line in text for line in prose)

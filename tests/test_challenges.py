@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from test_loader_helpers import TEXT, at, only, pos, problems, write
+
 from tutor.commands.schema import build_schema
 from tutor.engine.scenario import EngineOptions, Event, Xss
 from tutor.lesson.challenges import ChallengeRun, challenge_options, stars
@@ -70,13 +70,14 @@ def test_the_schema_describes_challenges_and_accepts_them():
     data = yaml.safe_load(lesson_text())
     assert list(validator.iter_errors(data)) == []
     data["challenges"][0]["goal"]["step"]["route"] = "GET /dashboard"  # not a step field or variable
-    data["challenges"][0]["goal"]["never"] = {"phase": "xss"}            # a second key
+    data["challenges"][0]["goal"]["never"] = {"phase": "xss"}  # a second key
     assert len(list(validator.iter_errors(data))) == 2
 
 
 def test_unknown_fields_are_reported_at_their_key(tmp_path):
-    text = lesson_text(FIXATION.replace("    par: 3\n", "    par: 3\n    parr: 2\n")
-                       .replace("goal: {step:", "goal: {stpe:"))
+    text = lesson_text(
+        FIXATION.replace("    par: 3\n", "    par: 3\n    parr: 2\n").replace("goal: {step:", "goal: {stpe:")
+    )
     found = problems(tmp_path, text)
     assert len(found) == 2, "\n".join(map(str, found))
     p = at(found, *pos(text, "parr"))
@@ -95,16 +96,24 @@ def test_a_solution_that_does_not_reach_its_goal(tmp_path):
 
 
 def test_a_goal_reached_by_setup_alone(tmp_path):
-    text = lesson_text(FIXATION.replace("goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
-                                        "goal: {step: {actor: attacker, request: GET /}}"))
+    text = lesson_text(
+        FIXATION.replace(
+            "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
+            "goal: {step: {actor: attacker, request: GET /}}",
+        )
+    )
     p = only(problems(tmp_path, text))
     assert p.message.startswith("the goal is reached by `setup` alone (step 1 (attacker: Receive GET /")
     assert (p.line, p.col) == pos(text, "{step: {actor: attacker, request: GET /}}")
 
 
 def test_a_lone_never_is_reached_by_setup(tmp_path):
-    text = lesson_text(FIXATION.replace("goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
-                                        "goal: {never: {phase: xss}}"))
+    text = lesson_text(
+        FIXATION.replace(
+            "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
+            "goal: {never: {phase: xss}}",
+        )
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "the goal is reached by `setup` alone: there is nothing left to do"
     assert "put it under `all:`" in p.hint
@@ -127,18 +136,24 @@ def test_a_solution_verb_that_is_not_allowed(tmp_path):
 
 
 def test_extra_events_after_the_goal_is_reached(tmp_path):
-    text = lesson_text(FIXATION.replace("    par: 3\n", "    par: 4\n").replace(
-        "      - request: GET /dashboard\n        as: attacker\n",
-        "      - request: GET /dashboard\n        as: attacker\n      - advance: 1m\n"))
+    text = lesson_text(
+        FIXATION.replace("    par: 3\n", "    par: 4\n").replace(
+            "      - request: GET /dashboard\n        as: attacker\n",
+            "      - request: GET /dashboard\n        as: attacker\n      - advance: 1m\n",
+        )
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "the goal is already reached after event 3 of the solution; the other 1 would never be played"
     assert (p.line, p.col) == pos(text, "advance: 1m")
 
 
 def test_a_never_broken_by_the_solution(tmp_path):
-    text = lesson_text(FIXATION.replace(
-        "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
-        "goal: {all: [{step: {actor: attacker, status: 200, user: alice}}, {never: {phase: check_credentials}}]}"))
+    text = lesson_text(
+        FIXATION.replace(
+            "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
+            "goal: {all: [{step: {actor: attacker, status: 200, user: alice}}, {never: {phase: check_credentials}}]}",
+        )
+    )
     p = only(problems(tmp_path, text))
     assert p.message.startswith("the solution breaks the goal's `never` at this event: step")
     assert "Check password for alice" in p.message
@@ -146,9 +161,12 @@ def test_a_never_broken_by_the_solution(tmp_path):
 
 
 def test_unknown_goal_names_and_end_with_a_step_field(tmp_path):
-    text = lesson_text(FIXATION.replace(
-        "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
-        "goal: {all: [{step: {actor: attacker, route: GET /dashboard}}, {end: {user: alice, jar.attacker: {contains: x}}}]}"))
+    text = lesson_text(
+        FIXATION.replace(
+            "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
+            "goal: {all: [{step: {actor: attacker, route: GET /dashboard}}, {end: {user: alice, jar.attacker: {contains: x}}}]}",
+        )
+    )
     found = problems(tmp_path, text)
     assert len(found) == 2, "\n".join(map(str, found))
     p = at(found, *pos(text, "route: GET"))
@@ -159,9 +177,12 @@ def test_unknown_goal_names_and_end_with_a_step_field(tmp_path):
 
 
 def test_goal_shape_problems(tmp_path):
-    text = lesson_text(FIXATION.replace(
-        "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
-        "goal: {any: [{}, {sessions: 1, never: {phase: xss}}]}"))
+    text = lesson_text(
+        FIXATION.replace(
+            "goal: {step: {actor: attacker, request: GET /dashboard, user: alice, status: 200}}",
+            "goal: {any: [{}, {sessions: 1, never: {phase: xss}}]}",
+        )
+    )
     found = problems(tmp_path, text)
     assert len(found) == 2, "\n".join(map(str, found))
     assert at(found, *pos(text, "{}")).message.startswith("a goal needs one of: step, end, sessions")
@@ -169,8 +190,11 @@ def test_goal_shape_problems(tmp_path):
 
 
 def test_scenario_problems_in_setup_and_solution_point_at_the_event(tmp_path):
-    text = lesson_text(FIXATION.replace("      - login: alice\n", "      - login: carol\n")
-                       .replace("setup: [{request: GET /, as: attacker}]", "setup: [{request: GET /nowhere, as: attacker}]"))
+    text = lesson_text(
+        FIXATION.replace("      - login: alice\n", "      - login: carol\n").replace(
+            "setup: [{request: GET /, as: attacker}]", "setup: [{request: GET /nowhere, as: attacker}]"
+        )
+    )
     found = problems(tmp_path, text)
     assert len(found) == 2, "\n".join(map(str, found))
     assert at(found, *pos(text, "carol")).message.startswith("unknown user 'carol'")
@@ -201,10 +225,20 @@ def test_a_run_plays_setup_then_the_learners_events(tmp_path):
             run.play(challenge.solution[0])
 
 
-@pytest.mark.parametrize("events, par, hints, expected", [
-    (3, 3, 0, 3), (2, 3, 0, 3), (4, 3, 0, 2), (6, 3, 0, 2), (7, 3, 0, 1),
-    (3, 3, 1, 2), (3, 3, 2, 1), (3, 3, 5, 1), (9, 3, 2, 1),
-])
+@pytest.mark.parametrize(
+    "events, par, hints, expected",
+    [
+        (3, 3, 0, 3),
+        (2, 3, 0, 3),
+        (4, 3, 0, 2),
+        (6, 3, 0, 2),
+        (7, 3, 0, 1),
+        (3, 3, 1, 2),
+        (3, 3, 2, 1),
+        (3, 3, 5, 1),
+        (9, 3, 2, 1),
+    ],
+)
 def test_stars(events, par, hints, expected):
     assert stars(events, par, hints) == expected
 
@@ -236,7 +270,7 @@ def test_show_prints_challenges_in_text_markdown_and_json(tmp_path):
     hostile = FIXATION.replace('title: "Fix Alice\'s session ID before she logs in"', 'title: "Fix \\e[31mit"')
     loaded = load_lesson(write(tmp_path, lesson_text(hostile)))
     text = render_text(loaded)
-    part = text[text.index("Challenges\n----------"):]
+    part = text[text.index("Challenges\n----------") :]
     assert "  1. Fix ␛[31mit  (fixation)" in part and "\x1b" not in text
     assert "     engine: {rotate_on_login: false, cookie: {same_site: strict}}" in part
     assert "     setup: request: GET / (as attacker)" in part
@@ -247,22 +281,28 @@ def test_show_prints_challenges_in_text_markdown_and_json(tmp_path):
     markdown = render_markdown(loaded)
     assert "## Challenges" in markdown and "- Par: 3" in markdown and "\x1b" not in markdown
     data = json.loads(render_json(loaded))
-    assert data["challenges"][0]["goal"] == {"step": {"actor": "attacker", "request": "GET /dashboard",
-                                                      "user": "alice", "status": 200}}
+    assert data["challenges"][0]["goal"] == {
+        "step": {"actor": "attacker", "request": "GET /dashboard", "user": "alice", "status": 200}
+    }
     assert data["challenges"][0]["engine"] == {"rotate_on_login": False, "cookie": {"same_site": "strict"}}
 
 
 def test_flow_quotes_what_yaml_would_misread():
     from tutor.lesson.challenges import flow
 
-    assert flow({"a": "GET /x", "b": "true", "c": "200", "d": "x: y", "e": "", "f": [1, None]}) == \
-        '{a: GET /x, b: "true", c: "200", d: "x: y", e: "", f: [1, null]}'
+    assert (
+        flow({"a": "GET /x", "b": "true", "c": "200", "d": "x: y", "e": "", "f": [1, None]})
+        == '{a: GET /x, b: "true", c: "200", d: "x: y", e: "", f: [1, null]}'
+    )
 
 
 def test_engine_changes_and_browsers_of_a_challenge_are_checked_at_their_keys(tmp_path):
-    text = lesson_text(FIXATION.replace("engine: {rotate_on_login: false, cookie: {same_site: strict}}",
-                                        "engine: {rotate_on_login: false, strategy: jwt, store: sqlite}\n"
-                                        "    browsers: {fox: {kind: firefox}}"))
+    text = lesson_text(
+        FIXATION.replace(
+            "engine: {rotate_on_login: false, cookie: {same_site: strict}}",
+            "engine: {rotate_on_login: false, strategy: jwt, store: sqlite}\n    browsers: {fox: {kind: firefox}}",
+        )
+    )
     found = problems(tmp_path, text)
     assert len(found) == 2, "\n".join(map(str, found))
     p = at(found, *pos(text, "sqlite"))
@@ -272,8 +312,10 @@ def test_engine_changes_and_browsers_of_a_challenge_are_checked_at_their_keys(tm
 
 
 def test_a_challenge_may_declare_a_browser_kind_its_events_use(tmp_path):
-    block = FIXATION.replace("engine: {rotate_on_login: false, cookie: {same_site: strict}}",
-                             "engine: {rotate_on_login: false}\n    browsers: {attacker: {kind: safari}}")
+    block = FIXATION.replace(
+        "engine: {rotate_on_login: false, cookie: {same_site: strict}}",
+        "engine: {rotate_on_login: false}\n    browsers: {attacker: {kind: safari}}",
+    )
     loaded = load_lesson(write(tmp_path, lesson_text(block)))
     challenge = loaded.lesson.challenges[0]
     with ChallengeRun(loaded.lesson, challenge) as run:

@@ -94,7 +94,8 @@ def _scratch(tmp: Path) -> None:
     os.mkfifo(tmp / "fifo.yaml")
     (tmp / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     (tmp / "invalid.yaml").write_text(
-        LESSON.read_text(encoding="utf-8").replace("level: beginner", "level: expert"), encoding="utf-8")
+        LESSON.read_text(encoding="utf-8").replace("level: beginner", "level: expert"), encoding="utf-8"
+    )
     (tmp / "scenario.yaml").write_text(GOOD_SCENARIO, encoding="utf-8")
     (tmp / "bad-event.yaml").write_text("events:\n  - teleport: mars\n", encoding="utf-8")
     (tmp / "exists.yaml").write_text("already here\n", encoding="utf-8")
@@ -110,8 +111,15 @@ def _run(tmp: Path, argv: list[str], command: str) -> subprocess.CompletedProces
     code = f"import sys; from tutor.cli import main; sys.exit(main({argv!r}))"
     if command == "serve":  # as on a machine without the [web] extra, whatever this one has
         code = "import sys; sys.modules['textual_serve'] = None; " + code
-    return subprocess.run([sys.executable, "-c", code], cwd=tmp, env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 def _message(text: str) -> list[str]:
@@ -120,7 +128,9 @@ def _message(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def answers(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, list[str], int, subprocess.CompletedProcess[str]]]:
+def answers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[tuple[str, str, list[str], int, subprocess.CompletedProcess[str]]]:
     tmp = tmp_path_factory.mktemp("cli-errors")
     _scratch(tmp)
     out = []
@@ -152,10 +162,14 @@ def test_every_answer_follows_the_convention(answers) -> None:
         expected_prefix = "tutor: error:" if command == "tutor" else f"tutor {command}: error:"
         if not FILE_ERROR.match(lines[0]):
             assert lines[0].startswith(expected_prefix) or (
-                lines[0].startswith("tutor: error:") and "interactive terminal" in lines[0]), f"{where}: {lines[0]!r}"
+                lines[0].startswith("tutor: error:") and "interactive terminal" in lines[0]
+            ), f"{where}: {lines[0]!r}"
         for line in lines[1:]:
-            assert (FILE_ERROR.match(line) or line.lstrip().startswith("hint: ")
-                    or (command == "check" and " checked, " in line)), f"{where}: stray line {line!r}"
+            assert (
+                FILE_ERROR.match(line)
+                or line.lstrip().startswith("hint: ")
+                or (command == "check" and " checked, " in line)
+            ), f"{where}: stray line {line!r}"
 
 
 def test_specific_answers(answers) -> None:
@@ -186,8 +200,7 @@ def _document(answers) -> str:
         "prints the usage first). A problem in a file is `FILE:LINE:COL: error: message`; any other problem is\n"
         "`tutor COMMAND: error: message`; `hint:` lines may follow. Errors go to stderr (`tutor check` prints a\n"
         "lesson's problems as its output, on stdout); nothing from a file reaches the terminal unescaped.\n\n"
-        "| command | bad input | example | exit | message |\n| --- | --- | --- | --- | --- |\n"
-        + "\n".join(rows) + "\n"
+        "| command | bad input | example | exit | message |\n| --- | --- | --- | --- | --- |\n" + "\n".join(rows) + "\n"
     )
 
 
@@ -197,4 +210,5 @@ def test_docs_table_is_true(answers) -> None:
         DOC.write_text(text, encoding="utf-8")
     assert DOC.is_file(), "docs/cli-errors.md is missing: run UPDATE_CLI_ERRORS=1 pytest tests/test_cli_errors.py"
     assert DOC.read_text(encoding="utf-8") == text, (
-        "docs/cli-errors.md disagrees with the program: run UPDATE_CLI_ERRORS=1 pytest tests/test_cli_errors.py")
+        "docs/cli-errors.md disagrees with the program: run UPDATE_CLI_ERRORS=1 pytest tests/test_cli_errors.py"
+    )

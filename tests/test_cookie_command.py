@@ -40,14 +40,21 @@ def test_a_bad_expires_leaves_a_session_cookie(capsys) -> None:
 def test_the_third_party_option_changes_only_the_subresource_row(capsys) -> None:
     _, allow, _ = run(capsys, "a=1; Secure; SameSite=None", "--browser", "chromium")
     _, block, _ = run(capsys, "a=1; Secure; SameSite=None", "--browser", "chromium", "--third-party", "block")
-    differ = [(a, b) for a, b in zip(allow.splitlines(), block.splitlines()) if a != b]
+    differ = [(a, b) for a, b in zip(allow.splitlines(), block.splitlines(), strict=True) if a != b]
     assert [b.split()[0] for _, b in differ] == ["chromium", "cross-site"]
     assert "not sent  third-party cookies blocked (chromium setting)" in differ[1][1]
 
 
 def test_json_has_every_kind_request_and_reason(capsys) -> None:
-    code, out, _ = run(capsys, "sid=1; Secure; HttpOnly; SameSite=Lax; Max-Age=60", "x=1; Secure; SameSite=None",
-                       "--url", "https://shop.example/cart", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "sid=1; Secure; HttpOnly; SameSite=Lax; Max-Age=60",
+        "x=1; Secure; SameSite=None",
+        "--url",
+        "https://shop.example/cart",
+        "--format",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["url"] == "https://shop.example/cart" and len(data["headers"]) == 2
@@ -77,7 +84,10 @@ def test_hostile_text_is_shown_literally(capsys) -> None:
     ("argv", "message"),
     [
         (["sid=1\nb=2"], "tutor cookie: error: header 1 is not a Set-Cookie header: a line break"),
-        (["a=1", "Set-Cookie: b=2"], "tutor cookie: error: header 2 is not a Set-Cookie header: it starts with 'Set-Cookie:'"),
+        (
+            ["a=1", "Set-Cookie: b=2"],
+            "tutor cookie: error: header 2 is not a Set-Cookie header: it starts with 'Set-Cookie:'",
+        ),
         (["a=1", "--url", "https:///nohost"], "tutor cookie: error: --url: https:///nohost has no host"),
         (["a=1", "--url", "app.example"], "tutor cookie: error: --url: app.example is not an http or https URL"),
     ],
@@ -94,8 +104,14 @@ def test_url_problem_accepts_ordinary_urls() -> None:
 
 
 HEADERS = [
-    "a=1", "a=1; Secure", "a=1; SameSite=Lax", "a=1; SameSite=Strict; Secure", "a=1; SameSite=None; Secure",
-    "a=1; Path=/admin", "a=1; Domain=app.example", "t",
+    "a=1",
+    "a=1; Secure",
+    "a=1; SameSite=Lax",
+    "a=1; SameSite=Strict; Secure",
+    "a=1; SameSite=None; Secure",
+    "a=1; Path=/admin",
+    "a=1; Domain=app.example",
+    "t",
 ]
 
 
@@ -105,16 +121,37 @@ def test_send_rule_agrees_with_cookies_for(kind: str, policy: str) -> None:
     for header in HEADERS:
         for scheme, path in (("https", "/"), ("http", "/"), ("https", "/admin/x")):
             for (method, cross_site, top_level), age in itertools.product(
-                [("GET", False, True), ("GET", True, True), ("POST", True, True), ("GET", True, False), ("POST", True, False)],
+                [
+                    ("GET", False, True),
+                    ("GET", True, True),
+                    ("POST", True, True),
+                    ("GET", True, False),
+                    ("POST", True, False),
+                ],
                 (0, 300),
             ):
                 jar = CookieJar(kind, policy)
                 jar.set_from_header(header, host="app.example", path="/", scheme="https", now=0)
                 (cookie,) = jar.all(0)
-                got = jar.cookies_for(host="app.example", path=path, scheme=scheme, now=age, method=method,
-                                      cross_site=cross_site, top_level=top_level)
-                sent, rule = jar.send_rule(cookie, host="app.example", path=path, scheme=scheme, now=age,
-                                           method=method, cross_site=cross_site, top_level=top_level)
+                got = jar.cookies_for(
+                    host="app.example",
+                    path=path,
+                    scheme=scheme,
+                    now=age,
+                    method=method,
+                    cross_site=cross_site,
+                    top_level=top_level,
+                )
+                sent, rule = jar.send_rule(
+                    cookie,
+                    host="app.example",
+                    path=path,
+                    scheme=scheme,
+                    now=age,
+                    method=method,
+                    cross_site=cross_site,
+                    top_level=top_level,
+                )
                 assert sent is (cookie in got), (header, scheme, path, method, cross_site, top_level, age, rule)
 
 

@@ -7,11 +7,10 @@ second, independent store on the same TUTOR_HOME afterwards.
 from __future__ import annotations
 
 import pytest
-
 from quiz_host import QuizHost, load_quiz_lesson, sync
+
 from tutor.lesson import grading
 from tutor.progress import ProgressStore, default_path
-
 
 pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
@@ -101,4 +100,7 @@ async def test_the_app_gives_each_test_attempt_its_own_seed_and_retakes_prefer_n
     with ProgressStore.open() as again:
         attempts = again.attempts(lesson_id)
         assert [(a.number, a.seed, list(a.questions)) for a in attempts] == [(1, *runs[0]), (2, *runs[1])]
-        assert [(t.correct, t.total, t.attempt_id) for t in again.tests(lesson_id)] == [(5, 10, attempts[0].id), (5, 10, attempts[1].id)]
+        assert [(t.correct, t.total, t.attempt_id) for t in again.tests(lesson_id)] == [
+            (5, 10, attempts[0].id),
+            (5, 10, attempts[1].id),
+        ]

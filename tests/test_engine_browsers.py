@@ -7,8 +7,8 @@ from typing import Any
 
 import msgspec
 import pytest
-
 from test_engine_helpers import event_steps, status
+
 from tutor.engine import Scenario, Simulation, check_scenario, run_scenario
 from tutor.engine.cookies import CookieJar, attribute_problem, build_set_cookie
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, LimitExceeded
@@ -43,7 +43,9 @@ def _jar_with(kind: str, attributes: str = "Secure", now: int = 0) -> CookieJar:
 
 
 def _sent_cross_site(jar: CookieJar, method: str, now: int, top_level: bool = True) -> bool:
-    got = jar.cookies_for(host=HOST, path="/", scheme="https", now=now, method=method, cross_site=True, top_level=top_level)
+    got = jar.cookies_for(
+        host=HOST, path="/", scheme="https", now=now, method=method, cross_site=True, top_level=top_level
+    )
     return [c.pair() for c in got] == ["sid=1"]
 
 
@@ -129,7 +131,10 @@ def test_firefox_versus_chromium_same_site_unset_cross_site_post() -> None:
     assert status(trace, 5) == 200  # firefox: None by default, CSRF works
     chromium = step_of(trace, 4, "receive").variables["same_site"]
     firefox = step_of(trace, 5, "receive").variables["same_site"]
-    assert chromium == "SameSite unset → Lax (chromium default), cookie 5m old: too old for the 2-minute Lax+POST exception, not sent"
+    assert (
+        chromium
+        == "SameSite unset → Lax (chromium default), cookie 5m old: too old for the 2-minute Lax+POST exception, not sent"
+    )
     assert firefox == "SameSite unset → None (firefox default): sent cross-site"
     # same-site requests and other events: nothing to explain
     assert step_of(trace, 1, "receive").variables["same_site"] is None
@@ -137,8 +142,10 @@ def test_firefox_versus_chromium_same_site_unset_cross_site_post() -> None:
 
 
 def test_fresh_chromium_cookie_gets_the_lax_post_exception_in_a_run() -> None:
-    trace = run([{"login": "alice"}, {"advance": "40s"}, {"request": "POST /transfer", "cross_site": True}],
-                cookie={"same_site": "unset"})
+    trace = run(
+        [{"login": "alice"}, {"advance": "40s"}, {"request": "POST /transfer", "cross_site": True}],
+        cookie={"same_site": "unset"},
+    )
     assert status(trace, 3) == 200
     assert step_of(trace, 3, "receive").variables["same_site"] == (
         "SameSite unset → Lax (chromium default), cookie 40s old: Lax+POST exception, sent"
@@ -164,7 +171,10 @@ def test_undeclared_browsers_are_chromium_and_the_playground_can_set_a_kind() ->
 def test_same_site_none_without_secure_in_a_run_shows_who_rejects() -> None:
     events = [{"request": "GET /"}, {"request": "GET /", "as": "mac"}]
     trace = run(events, browsers={"mac": {"kind": "safari"}}, cookie={"same_site": "none", "secure": False})
-    assert step_of(trace, 1, "store_cookie").result == "sessionId rejected (SameSite=None without Secure: chromium rejects it)"
+    assert (
+        step_of(trace, 1, "store_cookie").result
+        == "sessionId rejected (SameSite=None without Secure: chromium rejects it)"
+    )
     assert step_of(trace, 2, "store_cookie").result == "sessionId stored"
 
 
@@ -230,7 +240,9 @@ def test_without_remember_the_login_cookie_follows_cookie_max_age(strategy: str)
 
 def test_remember_applies_only_to_login() -> None:
     assert problems([{"request": "GET /", "remember": True}]) == [(0, "remember")]
-    assert problems([{"login": "alice"}], cookie={"remember_max_age": "0s"}) == [(None, "engine.cookie.remember_max_age")]
+    assert problems([{"login": "alice"}], cookie={"remember_max_age": "0s"}) == [
+        (None, "engine.cookie.remember_max_age")
+    ]
 
 
 def test_remember_survives_a_sqlite_restart() -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-import json
-
 import pytest
-
 from test_engine_helpers import run, scenario
+
 from tutor.engine import (
     PHASES,
     EngineOptions,
@@ -28,7 +27,8 @@ from tutor.engine.tokens import TokenSigner, peek, with_claims
 
 # -- clock ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("90s", 90), ("31m", 1860), ("2h", 7200), ("7d", 604800), ("1h30m", 5400), ("0s", 0), ("1d2h3m4s", 93784)]
+    ("text", "seconds"),
+    [("90s", 90), ("31m", 1860), ("2h", 7200), ("7d", 604800), ("1h30m", 5400), ("0s", 0), ("1d2h3m4s", 93784)],
 )
 def test_parse_duration(text: str, seconds: int) -> None:
     assert parse_duration(text) == seconds
@@ -40,7 +40,9 @@ def test_parse_duration_rejects_with_a_clear_message(bad: str) -> None:
         parse_duration(bad)
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(0, "0s"), (5400, "1h30m"), (1860, "31m"), (93600, "1d2h"), (61, "1m1s")])
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0, "0s"), (5400, "1h30m"), (1860, "31m"), (93600, "1d2h"), (61, "1m1s")]
+)
 def test_format_duration_and_clock(seconds: int, text: str) -> None:
     assert format_duration(seconds) == text
     assert format_clock(seconds) == "+" + text
@@ -134,7 +136,14 @@ def test_simulation_play_one_at_a_time() -> None:
     with Simulation() as sim:
         assert len(sim.trace) == 0
         steps = sim.play(Event(request="GET /"))
-        assert [s.phase for s in steps] == ["receive", "read_cookie", "create_session", "set_cookie", "send_response", "store_cookie"]
+        assert [s.phase for s in steps] == [
+            "receive",
+            "read_cookie",
+            "create_session",
+            "set_cookie",
+            "send_response",
+            "store_cookie",
+        ]
         assert list(sim.trace) == steps
         more = sim.play("logout")
         assert more[0].step == len(steps) + 1 and more[0].event == 2
@@ -153,9 +162,16 @@ def test_simulation_rejects_bad_options_clearly() -> None:
 def test_every_phase_is_known_and_every_step_is_json() -> None:
     trace = run(
         [
-            {"request": "GET /"}, {"login": "alice"}, {"tamper": {"value": "x"}}, {"request": "GET /"},
-            {"steal": {"from": "browser", "to": "eve"}}, {"xss": {"to": "eve"}}, "clear_cookies", "restart_server",
-            {"advance": "1m"}, "logout",
+            {"request": "GET /"},
+            {"login": "alice"},
+            {"tamper": {"value": "x"}},
+            {"request": "GET /"},
+            {"steal": {"from": "browser", "to": "eve"}},
+            {"xss": {"to": "eve"}},
+            "clear_cookies",
+            "restart_server",
+            {"advance": "1m"},
+            "logout",
         ]
     )
     assert {s.phase for s in trace} <= set(PHASES)
@@ -207,10 +223,18 @@ def test_check_scenario_browsers_that_acted() -> None:
 
 # -- determinism and speed ------------------------------------------------------------------------
 MIXED = [
-    {"request": "GET /"}, {"login": "alice"}, {"request": "GET /dashboard"}, {"advance": "10m"},
-    {"request": "GET /api/session", "as": "phone"}, {"login": "bob", "as": "phone"}, {"request": "POST /transfer", "as": "phone"},
-    {"advance": "25m"}, {"request": "GET /dashboard"}, {"login": "alice", "password": "x", "as": "tablet"},
-    {"request": "GET /", "as": "tablet"}, "logout",
+    {"request": "GET /"},
+    {"login": "alice"},
+    {"request": "GET /dashboard"},
+    {"advance": "10m"},
+    {"request": "GET /api/session", "as": "phone"},
+    {"login": "bob", "as": "phone"},
+    {"request": "POST /transfer", "as": "phone"},
+    {"advance": "25m"},
+    {"request": "GET /dashboard"},
+    {"login": "alice", "password": "x", "as": "tablet"},
+    {"request": "GET /", "as": "tablet"},
+    "logout",
 ]
 
 

@@ -36,7 +36,12 @@ def test_modifier_defaults_are_the_events_own_field_defaults():
         (Event(advance="5m"), "advance", None, []),
         (Event(restart_server=None), "restart_server", None, []),
         # a steal is not played by its `as` (the default browser): only the two jars count
-        (Event(steal=Steal(from_="phone", to="thief")), "steal", None, [("steal.from", "phone"), ("steal.to", "thief")]),
+        (
+            Event(steal=Steal(from_="phone", to="thief")),
+            "steal",
+            None,
+            [("steal.from", "phone"), ("steal.to", "thief")],
+        ),
         (Event(xss=Xss(to="evil"), as_="phone"), "xss", "phone", [("as", "phone"), ("xss.to", "evil")]),
         (Event(tamper=Tamper(value="x")), "tamper", "browser", [("as", "browser")]),
         (Event(close_browser=None, as_="tab"), "close_browser", "tab", [("as", "tab")]),
@@ -55,7 +60,9 @@ def test_browser_verbs_are_verbs_and_a_steal_is_not_one():
 
 
 def test_as_on_a_verb_no_browser_plays_is_a_problem_and_does_not_use_the_declared_browser():
-    problems = check_scenario(Scenario(browsers={"phone": {"kind": "safari"}}, events=[Event(advance="1m", as_="phone")]))
+    problems = check_scenario(
+        Scenario(browsers={"phone": {"kind": "safari"}}, events=[Event(advance="1m", as_="phone")])
+    )
     messages = [str(p) for p in problems]
     assert "event 1: as: as applies to browser events, not to advance" in messages
     assert "engine: browsers.phone: browser 'phone' is declared but no event uses it" in messages
@@ -66,7 +73,10 @@ REFUSED = [
     (dict(absolute_timeout="0s"), "engine.absolute_timeout"),
     (dict(update_age="0s"), "engine.update_age"),
     (dict(cookie=msgspec.structs.replace(EngineOptions().cookie, max_age="0s")), "engine.cookie.max_age"),
-    (dict(cookie=msgspec.structs.replace(EngineOptions().cookie, remember_max_age="0s")), "engine.cookie.remember_max_age"),
+    (
+        dict(cookie=msgspec.structs.replace(EngineOptions().cookie, remember_max_age="0s")),
+        "engine.cookie.remember_max_age",
+    ),
     (dict(strategy="jwt", store="sqlite"), "engine.store"),
     (dict(host="app.example."), "engine.host"),
 ]

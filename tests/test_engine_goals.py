@@ -113,15 +113,23 @@ def test_in_order_judges_each_goal_after_the_one_before():
         result = evaluate(login_then_in, sim.trace)
         assert result.reached and result.step is sim.trace[-1]
         # the attacker's first visit (step 1) came before the login: it does not count after it
-        visit_after_login = _goal({"in_order": [{"step": {"phase": "check_credentials"}},
-                                                {"step": {"actor": "attacker", "request": "GET /"}}]})
+        visit_after_login = _goal(
+            {
+                "in_order": [
+                    {"step": {"phase": "check_credentials"}},
+                    {"step": {"actor": "attacker", "request": "GET /"}},
+                ]
+            }
+        )
         assert evaluate(visit_after_login, sim.trace).state == "pending"
         # a never watches only the steps after the goal before it
-        no_steal_after_login = _goal({"in_order": [{"step": {"phase": "check_credentials"}},
-                                                   {"never": {"phase": "steal_cookies"}}]})
+        no_steal_after_login = _goal(
+            {"in_order": [{"step": {"phase": "check_credentials"}}, {"never": {"phase": "steal_cookies"}}]}
+        )
         assert evaluate(no_steal_after_login, sim.trace).reached
-        no_request_after_login = _goal({"in_order": [{"step": {"phase": "check_credentials"}},
-                                                     {"never": {"actor": "attacker"}}]})
+        no_request_after_login = _goal(
+            {"in_order": [{"step": {"phase": "check_credentials"}}, {"never": {"actor": "attacker"}}]}
+        )
         failed = evaluate(no_request_after_login, sim.trace)
         assert failed.failed and failed.step.actor == "attacker"
 
@@ -177,15 +185,18 @@ def test_explain_end_sessions_never_and_combinations():
         assert evaluate(broken, trace).failed
         why = explain(broken, trace)
         first = next(s for s in trace if s.actor == "attacker" and s.get("status") == 200)
-        assert why == (f"step {first.step} (attacker: {first.action}) has what `never` rules out: "
-                       "`actor: attacker`, `status: 200`")
+        assert why == (
+            f"step {first.step} (attacker: {first.action}) has what `never` rules out: `actor: attacker`, `status: 200`"
+        )
         ordered = _goal({"in_order": [{"step": {"actor": "attacker"}}, {"step": {"actor": "nobody"}}]})
         why = explain(ordered, trace)
         assert why.startswith("goal 2 of `in_order` (after step 1 (attacker: ") and "expected `actor: nobody`" in why
         either = _goal({"any": [{"sessions": 9}, {"end": {"user": "bob"}}]})
-        assert explain(either, trace) == ("none of the `any` goals holds: "
-                                          f"{last}: expected 9 sessions stored, found 1; or: "
-                                          f"{last}: expected `user: bob`, found `alice`")
+        assert explain(either, trace) == (
+            "none of the `any` goals holds: "
+            f"{last}: expected 9 sessions stored, found 1; or: "
+            f"{last}: expected `user: bob`, found `alice`"
+        )
         assert explain(_goal(ATTACKER_IN), trace).startswith("reached at step ")
 
 

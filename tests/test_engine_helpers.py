@@ -39,9 +39,14 @@ def status(trace: Trace, event: int) -> int:
 def test_a_step_summary_says_a_status_once() -> None:
     from tutor.engine import Event, Scenario, run_scenario
 
-    trace = run_scenario(Scenario(events=[Event(request="GET /dashboard"), Event(login="alice"), Event(request="GET /dashboard")]))
+    trace = run_scenario(
+        Scenario(events=[Event(request="GET /dashboard"), Event(login="alice"), Event(request="GET /dashboard")])
+    )
     said = [s.summary() for s in trace if s.phase == "send_response"]
-    assert said == ["Send 307 → /login (not signed in)", "Send 302 → /dashboard (signed in as alice)",
-                    said[2]] and said[2].startswith("Send 200 ") and "200 → 200" not in said[2]
+    assert (
+        said == ["Send 307 → /login (not signed in)", "Send 302 → /dashboard (signed in as alice)", said[2]]
+        and said[2].startswith("Send 200 ")
+        and "200 → 200" not in said[2]
+    )
     other = next(s for s in trace if s.phase != "send_response")
     assert other.summary() == f"{other.action} → {other.result}"

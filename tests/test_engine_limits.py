@@ -9,8 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from test_engine_helpers import run
+
 from tutor.cli import main
 from tutor.engine import run_scenario
 from tutor.engine.store import MemoryStore, SessionRow, SqliteStore
@@ -57,14 +57,24 @@ def test_a_thousand_browser_trace_stores_a_few_changes_per_step() -> None:
 
 
 def test_step_variables_read_like_the_dict_they_stand_for() -> None:
-    trace = run([{"login": "alice"}, {"steal": {}}, {"advance": "31m"}, {"request": "GET /dashboard", "as": "attacker"}])
+    trace = run(
+        [{"login": "alice"}, {"steal": {}}, {"advance": "31m"}, {"request": "GET /dashboard", "as": "attacker"}]
+    )
     for step in trace:
         plain = dict(step.variables)
         assert step.variables == plain and len(step.variables) == len(plain)
         assert list(step.variables) == list(plain) and repr(step.variables) == repr(plain)
         assert all(step.get(name) == value for name, value in plain.items())
     assert list(trace[0].variables)[:9] == [
-        "clock", "request", "cookieStore", "session", "status", "set_cookie", "store", "token", "same_site",
+        "clock",
+        "request",
+        "cookieStore",
+        "session",
+        "status",
+        "set_cookie",
+        "store",
+        "token",
+        "same_site",
     ]
     # a later change never shows through in an earlier step
     store_then = trace[3].variables["store"]
@@ -154,7 +164,9 @@ def test_json_output_over_the_limit_is_refused_at_the_event(tmp_path: Path, caps
 
 
 def test_json_output_is_exactly_what_json_dumps_writes(tmp_path: Path, capsys) -> None:
-    text = 'engine:\n  users: {"é\\u001b[2J": pw}\nevents:\n  - login: "é\\u001b[2J"\n  - steal: {}\n  - xss: {to: eve}\n'
+    text = (
+        'engine:\n  users: {"é\\u001b[2J": pw}\nevents:\n  - login: "é\\u001b[2J"\n  - steal: {}\n  - xss: {to: eve}\n'
+    )
     path = write(tmp_path, text)
     assert main(["simulate", str(path), "--format", "json"]) == 0
     out = capsys.readouterr().out

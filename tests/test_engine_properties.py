@@ -6,8 +6,8 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_engine_helpers import scenario
+
 from tutor.engine import PHASES, run_scenario
 from tutor.engine.clock import parse_clock
 from tutor.engine.tokens import TokenSigner
@@ -25,7 +25,9 @@ def events(strategy: str):
         {"login": st.sampled_from(["alice", "bob"]), "as": as_},
         optional={"password": st.sampled_from(["wonderland", "builder", "wrong"])},
     )
-    tamper_value = st.fixed_dictionaries({"tamper": st.fixed_dictionaries({"value": st.sampled_from(["0" * 32, "x"])}), "as": as_})
+    tamper_value = st.fixed_dictionaries(
+        {"tamper": st.fixed_dictionaries({"value": st.sampled_from(["0" * 32, "x"])}), "as": as_}
+    )
     choices = [
         request,
         request,
@@ -41,7 +43,12 @@ def events(strategy: str):
     if strategy == "jwt":
         choices.append(
             st.fixed_dictionaries(
-                {"tamper": st.fixed_dictionaries({"claims": st.fixed_dictionaries({"sub": st.sampled_from(["alice", "bob"])})}), "as": as_}
+                {
+                    "tamper": st.fixed_dictionaries(
+                        {"claims": st.fixed_dictionaries({"sub": st.sampled_from(["alice", "bob"])})}
+                    ),
+                    "as": as_,
+                }
             )
         )
     return st.lists(st.one_of(choices), max_size=25)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-import json
-
 import pytest
-
 from test_engine_helpers import event_steps, phases, response, run, status
+
 from tutor.engine.clock import parse_clock
 from tutor.engine.tokens import peek
 
@@ -19,11 +18,27 @@ def test_seed_flow_database_exact_steps() -> None:
     trace = run(SEED_FLOW)
     got = [(s.event, s.phase) for s in trace]
     assert got == [
-        (1, "receive"), (1, "read_cookie"), (1, "create_session"), (1, "set_cookie"), (1, "send_response"), (1, "store_cookie"),
-        (2, "receive"), (2, "read_cookie"), (2, "validate"), (2, "load_user"), (2, "send_response"),
+        (1, "receive"),
+        (1, "read_cookie"),
+        (1, "create_session"),
+        (1, "set_cookie"),
+        (1, "send_response"),
+        (1, "store_cookie"),
+        (2, "receive"),
+        (2, "read_cookie"),
+        (2, "validate"),
+        (2, "load_user"),
+        (2, "send_response"),
         (3, "advance_clock"),
-        (4, "receive"), (4, "read_cookie"), (4, "validate"), (4, "destroy_session"), (4, "clear_cookie"),
-        (4, "create_session"), (4, "set_cookie"), (4, "send_response"), (4, "store_cookie"),
+        (4, "receive"),
+        (4, "read_cookie"),
+        (4, "validate"),
+        (4, "destroy_session"),
+        (4, "clear_cookie"),
+        (4, "create_session"),
+        (4, "set_cookie"),
+        (4, "send_response"),
+        (4, "store_cookie"),
         (0, "end"),
     ]
     first_id = trace[2].session_id
@@ -55,7 +70,14 @@ def test_login_rotates_the_session_id() -> None:
     anon = event_steps(trace, 1)[2].session_id
     steps = event_steps(trace, 2)
     assert [s.phase for s in steps] == [
-        "receive", "check_credentials", "read_cookie", "validate", "rotate_session", "set_cookie", "send_response", "store_cookie",
+        "receive",
+        "check_credentials",
+        "read_cookie",
+        "validate",
+        "rotate_session",
+        "set_cookie",
+        "send_response",
+        "store_cookie",
     ]
     rotate = steps[4]
     assert rotate.session_id != anon and rotate.user == "alice"
@@ -112,7 +134,13 @@ def test_logout_deletes_row_and_clears_cookie() -> None:
     trace = run([{"login": "alice"}, "logout", {"request": "GET /dashboard"}])
     steps = event_steps(trace, 2)
     assert [s.phase for s in steps] == [
-        "receive", "read_cookie", "validate", "destroy_session", "clear_cookie", "send_response", "store_cookie",
+        "receive",
+        "read_cookie",
+        "validate",
+        "destroy_session",
+        "clear_cookie",
+        "send_response",
+        "store_cookie",
     ]
     assert steps[3].variables["store"] == []
     assert steps[-1].variables["jar.browser"] == []
@@ -121,7 +149,14 @@ def test_logout_deletes_row_and_clears_cookie() -> None:
 
 
 def test_dashboard_and_transfer_when_signed_out() -> None:
-    trace = run([{"request": "GET /dashboard"}, {"request": "POST /transfer"}, {"request": "GET /"}, {"request": "GET /dashboard"}])
+    trace = run(
+        [
+            {"request": "GET /dashboard"},
+            {"request": "POST /transfer"},
+            {"request": "GET /"},
+            {"request": "GET /dashboard"},
+        ]
+    )
     assert status(trace, 1) == 307 and "/login" in response(trace, 1).result
     assert status(trace, 2) == 401
     assert status(trace, 4) == 307  # an anonymous session is not a sign-in
@@ -156,7 +191,13 @@ def test_idle_timeout_exact_boundary(strategy: str) -> None:
 @pytest.mark.parametrize("strategy", ["database", "jwt"])
 def test_idle_timeout_slides_on_use(strategy: str) -> None:
     trace = run(
-        [{"login": "alice"}, {"advance": "20m"}, {"request": "GET /dashboard"}, {"advance": "20m"}, {"request": "GET /dashboard"}],
+        [
+            {"login": "alice"},
+            {"advance": "20m"},
+            {"request": "GET /dashboard"},
+            {"advance": "20m"},
+            {"request": "GET /dashboard"},
+        ],
         strategy=strategy,
     )
     assert status(trace, 5) == 200
@@ -168,9 +209,19 @@ def test_absolute_timeout_exact_boundary(strategy: str) -> None:
     busy = [{"login": "alice"}]
     for _ in range(9):
         busy += [{"advance": "20m"}, {"request": "GET /dashboard"}]  # never idle, 3h in total
-    ok = run(busy + [{"advance": "59m59s"}, {"request": "GET /dashboard"}], strategy=strategy, absolute_timeout="4h", idle_timeout="1h")
+    ok = run(
+        busy + [{"advance": "59m59s"}, {"request": "GET /dashboard"}],
+        strategy=strategy,
+        absolute_timeout="4h",
+        idle_timeout="1h",
+    )
     assert status(ok, len(busy) + 2) == 200
-    late = run(busy + [{"advance": "1h"}, {"request": "GET /dashboard"}], strategy=strategy, absolute_timeout="4h", idle_timeout="1h")
+    late = run(
+        busy + [{"advance": "1h"}, {"request": "GET /dashboard"}],
+        strategy=strategy,
+        absolute_timeout="4h",
+        idle_timeout="1h",
+    )
     assert status(late, len(busy) + 2) == 307
     # the expiry reported just before was capped by the absolute timeout
     assert response(ok, len(busy)).variables["session"]["expires"] == "+4h"
@@ -178,7 +229,13 @@ def test_absolute_timeout_exact_boundary(strategy: str) -> None:
 
 def test_update_age_writes_expiry_only_when_old_enough() -> None:
     trace = run(
-        [{"login": "alice"}, {"advance": "5m"}, {"request": "GET /dashboard"}, {"advance": "6m"}, {"request": "GET /dashboard"}],
+        [
+            {"login": "alice"},
+            {"advance": "5m"},
+            {"request": "GET /dashboard"},
+            {"advance": "6m"},
+            {"request": "GET /dashboard"},
+        ],
         update_age="10m",
     )
     s3 = response(trace, 3).variables["session"]
@@ -190,7 +247,13 @@ def test_update_age_writes_expiry_only_when_old_enough() -> None:
 
 def test_update_age_can_let_a_used_session_expire_by_its_stored_expiry() -> None:
     trace = run(
-        [{"login": "alice"}, {"advance": "20m"}, {"request": "GET /dashboard"}, {"advance": "10m"}, {"request": "GET /dashboard"}],
+        [
+            {"login": "alice"},
+            {"advance": "20m"},
+            {"request": "GET /dashboard"},
+            {"advance": "10m"},
+            {"request": "GET /dashboard"},
+        ],
         update_age="25m",
     )
     assert status(trace, 3) == 200 and status(trace, 5) == 307
@@ -202,7 +265,14 @@ def test_never_issued_id_is_not_adopted() -> None:
     )
     steps = event_steps(trace, 3)
     assert [s.phase for s in steps] == [
-        "receive", "read_cookie", "validate", "clear_cookie", "create_session", "set_cookie", "send_response", "store_cookie",
+        "receive",
+        "read_cookie",
+        "validate",
+        "clear_cookie",
+        "create_session",
+        "set_cookie",
+        "send_response",
+        "store_cookie",
     ]
     assert "Unknown ID" in steps[2].result
     new_id = steps[4].session_id
@@ -270,7 +340,9 @@ def test_stolen_cookie_after_logout(strategy: str, after_logout: int) -> None:
         clear = [s for s in event_steps(trace, 3) if s.phase == "clear_cookie"][0]
         assert "stays valid" in clear.result
         # ... but only until it expires
-        later = run(events[:3] + [{"advance": "30m"}, {"request": "GET /dashboard", "as": "attacker"}], strategy=strategy)
+        later = run(
+            events[:3] + [{"advance": "30m"}, {"request": "GET /dashboard", "as": "attacker"}], strategy=strategy
+        )
         assert status(later, 5) == 307
 
 
@@ -348,8 +420,14 @@ def test_http_scheme_secure_cookie() -> None:
 
 
 def test_cookie_options_max_age_and_path() -> None:
-    trace = run([{"login": "alice"}, {"advance": "5m"}, {"request": "GET /dashboard"}], cookie={"max_age": "1h", "path": "/", "name": "sid"})
-    assert response(trace, 1).variables["set_cookie"] == "sid=" + response(trace, 1).session_id + "; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure"
+    trace = run(
+        [{"login": "alice"}, {"advance": "5m"}, {"request": "GET /dashboard"}],
+        cookie={"max_age": "1h", "path": "/", "name": "sid"},
+    )
+    assert (
+        response(trace, 1).variables["set_cookie"]
+        == "sid=" + response(trace, 1).session_id + "; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure"
+    )
     renew = [s for s in event_steps(trace, 3) if s.phase == "set_cookie"]
     assert renew and renew[0].action == "Renew session cookie"
     assert "Expires +1h5m" in trace[-1].variables["jar.browser"][0]
@@ -358,10 +436,15 @@ def test_cookie_options_max_age_and_path() -> None:
 def test_clear_cookies_and_advance_steps() -> None:
     trace = run([{"login": "alice"}, "clear_cookies", {"advance": "1h30m"}, {"request": "GET /dashboard"}])
     clear = event_steps(trace, 2)[0]
-    assert clear.phase == "clear_cookies" and clear.result == "1 cookie deleted" and clear.variables["jar.browser"] == []
+    assert (
+        clear.phase == "clear_cookies" and clear.result == "1 cookie deleted" and clear.variables["jar.browser"] == []
+    )
     adv = event_steps(trace, 3)[0]
     assert (adv.phase, adv.action, adv.result, adv.variables["clock"]) == (
-        "advance_clock", "Advance the clock 1h30m", "Clock now +1h30m", "+1h30m",
+        "advance_clock",
+        "Advance the clock 1h30m",
+        "Clock now +1h30m",
+        "+1h30m",
     )
     assert parse_clock(adv.variables["clock"]) == 5400
     assert status(trace, 4) == 307
@@ -390,10 +473,22 @@ def set_cookies(trace, event: int) -> list[str]:
 def test_sliding_expires_is_now_plus_max_age_on_every_read(strategy: str) -> None:
     """next-auth 4.24 core/routes/session.js: every read pushes the cookie with expires = now + maxAge, in
     both strategies; the database row is written back only once updateAge has passed."""
-    events = [{"login": "alice"}, {"advance": "10m"}, {"request": "GET /api/session"}, {"advance": "5m"},
-              {"request": "GET /dashboard"}, "close_browser", {"request": "GET /dashboard"}]
-    engine = dict(strategy=strategy, idle_timeout="30d", absolute_timeout="none", update_age="1d",
-                  cookie={"name": "next-auth.session-token", "expires": "sliding"})
+    events = [
+        {"login": "alice"},
+        {"advance": "10m"},
+        {"request": "GET /api/session"},
+        {"advance": "5m"},
+        {"request": "GET /dashboard"},
+        "close_browser",
+        {"request": "GET /dashboard"},
+    ]
+    engine = dict(
+        strategy=strategy,
+        idle_timeout="30d",
+        absolute_timeout="none",
+        update_age="1d",
+        cookie={"name": "next-auth.session-token", "expires": "sliding"},
+    )
     trace = run(events, **engine)
     # virtual second 0 is 2026-01-01T00:00:00Z (tutor/engine/cookies.py EPOCH)
     assert "Expires=Sat, 31 Jan 2026 00:00:00 GMT" in set_cookies(trace, 1)[-1]
@@ -416,8 +511,12 @@ def test_without_sliding_expires_the_cookie_is_a_browser_session_cookie() -> Non
 
 
 def test_sliding_expires_is_capped_by_the_absolute_timeout() -> None:
-    trace = run([{"login": "alice"}, {"advance": "5h"}, {"request": "GET /dashboard"}],
-                idle_timeout="6h", absolute_timeout="8h", cookie={"expires": "sliding"})
+    trace = run(
+        [{"login": "alice"}, {"advance": "5h"}, {"request": "GET /dashboard"}],
+        idle_timeout="6h",
+        absolute_timeout="8h",
+        cookie={"expires": "sliding"},
+    )
     assert "Expires=Thu, 01 Jan 2026 06:00:00 GMT" in set_cookies(trace, 1)[-1]
     assert "Expires=Thu, 01 Jan 2026 08:00:00 GMT" in set_cookies(trace, 3)[-1]
 

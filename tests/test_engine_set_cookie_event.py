@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
-
 from test_engine_helpers import event_steps
+
 from tutor.engine import Scenario, check_scenario, run_scenario
 from tutor.engine.cookies import header_problem
 from tutor.engine.scenario import Event, set_cookie_headers
@@ -74,9 +74,18 @@ def test_a_session_cookie_from_a_hand_written_header_goes_when_the_browser_close
     [
         ("", "an empty header: write at least NAME=VALUE"),
         ("  ", "an empty header: write at least NAME=VALUE"),
-        ("a=1\r\nb=2", "a carriage return: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"),
-        ("a=1\nb=2", "a line break: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"),
-        ("a=\x001", "a NUL character: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"),
+        (
+            "a=1\r\nb=2",
+            "a carriage return: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own",
+        ),
+        (
+            "a=1\nb=2",
+            "a line break: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own",
+        ),
+        (
+            "a=\x001",
+            "a NUL character: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own",
+        ),
         ("Set-Cookie: a=1", "it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)"),
         ("set-cookie:a=1", "it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)"),
     ],

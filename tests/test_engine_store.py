@@ -4,8 +4,8 @@ a `store` view that stays small and shared however long the run."""
 from __future__ import annotations
 
 import pytest
-
 from test_engine_helpers import event_steps, run, status
+
 from tutor.engine.store import MemoryStore, SessionRow, SqliteStore
 
 
@@ -26,7 +26,10 @@ def test_sqlite_writes_through_and_restart_reads_the_file_back() -> None:
         store.put(d)  # rowid after c: creation order is kept
         expected = [(a.id, "alice", 0, 60, 1860), (c.id, None, 0, 0, 1800), (d.id, None, 60, 60, None)]
         assert file_rows(store) == expected
-        assert [tuple(r.__getattribute__(f) for f in ("id", "user", "created", "last_seen", "expires")) for r in store.rows()] == expected
+        assert [
+            tuple(r.__getattribute__(f) for f in ("id", "user", "created", "last_seen", "expires"))
+            for r in store.rows()
+        ] == expected
         snap = store.snapshot()
         version = store.version
         assert store.restart() == 0

@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
-
 from test_engine_helpers import event_steps, status
+
 from tutor.engine import Scenario, Simulation, check_scenario, run_scenario
 from tutor.engine.cookies import THIRD_PARTY_DEFAULTS, CookieJar
 from tutor.engine.scenario import BrowserOptions, Event
@@ -38,7 +38,9 @@ def none_cookie_jar(kind: str, third_party: str | None = None) -> CookieJar:
 
 
 def sent(jar: CookieJar, *, cross_site: bool, top_level: bool, method: str = "GET") -> list[str]:
-    got = jar.cookies_for(host=HOST, path="/", scheme="https", now=5, method=method, cross_site=cross_site, top_level=top_level)
+    got = jar.cookies_for(
+        host=HOST, path="/", scheme="https", now=5, method=method, cross_site=cross_site, top_level=top_level
+    )
     return [c.pair() for c in got]
 
 
@@ -60,7 +62,9 @@ def test_defaults_come_from_the_kind() -> None:
         ("safari", "partition", False),
     ],
 )
-def test_a_same_site_none_cookie_on_a_cross_site_subresource(kind: str, third_party: str | None, subresource: bool) -> None:
+def test_a_same_site_none_cookie_on_a_cross_site_subresource(
+    kind: str, third_party: str | None, subresource: bool
+) -> None:
     jar = none_cookie_jar(kind, third_party)
     assert (sent(jar, cross_site=True, top_level=False) == ["sid=1"]) is subresource
     # top-level navigations and same-site requests are first-party: SameSite=None goes everywhere
@@ -93,11 +97,35 @@ def test_unknown_policy_is_refused() -> None:
     ("kind", "third_party", "header", "outcome", "reason"),
     [
         ("safari", None, "a=1; Secure; SameSite=None", "rejected", "third-party cookies blocked (safari default)"),
-        ("chromium", "block", "a=1; Secure; SameSite=None", "rejected", "third-party cookies blocked (chromium setting)"),
-        ("firefox", None, "a=1; Secure; SameSite=None", "partitioned", "set in a third-party context: kept only in the other site's partition, not in this jar"),
+        (
+            "chromium",
+            "block",
+            "a=1; Secure; SameSite=None",
+            "rejected",
+            "third-party cookies blocked (chromium setting)",
+        ),
+        (
+            "firefox",
+            None,
+            "a=1; Secure; SameSite=None",
+            "partitioned",
+            "set in a third-party context: kept only in the other site's partition, not in this jar",
+        ),
         ("chromium", None, "a=1; Secure; SameSite=None", "stored", ""),
-        ("chromium", None, "a=1; Secure; SameSite=Lax", "rejected", "SameSite=Lax: cannot be set by a cross-site subresource response"),
-        ("chromium", None, "a=1; Secure", "rejected", "SameSite unset → Lax (chromium default): cannot be set by a cross-site subresource response"),
+        (
+            "chromium",
+            None,
+            "a=1; Secure; SameSite=Lax",
+            "rejected",
+            "SameSite=Lax: cannot be set by a cross-site subresource response",
+        ),
+        (
+            "chromium",
+            None,
+            "a=1; Secure",
+            "rejected",
+            "SameSite unset → Lax (chromium default): cannot be set by a cross-site subresource response",
+        ),
         ("firefox", "allow", "a=1; Secure", "stored", ""),  # unset counts as None in firefox
     ],
 )
@@ -133,13 +161,19 @@ BROWSERS = {
 def test_a_run_sends_a_same_site_none_cookie_only_where_the_policy_allows() -> None:
     assert check_scenario(scenario(SUBRESOURCE, BROWSERS, cookie={"same_site": "none"})) == []
     trace = run(SUBRESOURCE, BROWSERS, cookie={"same_site": "none"})
-    answers = {n: [s for s in event_steps(trace, n) if s.phase == "send_response"][0].variables["status"] for n in (5, 6, 7, 8)}
+    answers = {
+        n: [s for s in event_steps(trace, n) if s.phase == "send_response"][0].variables["status"] for n in (5, 6, 7, 8)
+    }
     signed_in = {n: receive(trace, n).cookie_present for n in (5, 6, 7, 8)}
     assert signed_in == {5: True, 6: False, 7: False, 8: False}
     assert set(answers.values()) == {200}
     assert receive(trace, 5).variables["same_site"] == "SameSite=None: sent cross-site"
     assert receive(trace, 6).variables["same_site"].startswith("third-party cookies blocked (chromium setting)")
-    assert receive(trace, 7).variables["same_site"].startswith("third-party cookies partitioned (firefox Total Cookie Protection)")
+    assert (
+        receive(trace, 7)
+        .variables["same_site"]
+        .startswith("third-party cookies partitioned (firefox Total Cookie Protection)")
+    )
     assert receive(trace, 8).variables["same_site"].startswith("third-party cookies blocked (safari default)")
 
 
@@ -174,6 +208,9 @@ def test_an_unknown_policy_in_a_scenario_file_is_a_positioned_problem() -> None:
     with pytest.raises(LoadError) as info:
         scenario_from_text(text, "s.yaml")
     (problem,) = info.value.problems
-    assert (problem.line, problem.col) == (2, text.splitlines()[1].index("maybe") + 1) and "partition" in problem.message
+    assert (problem.line, problem.col) == (
+        2,
+        text.splitlines()[1].index("maybe") + 1,
+    ) and "partition" in problem.message
     good = scenario_from_text(text.replace("maybe", "allow"), "s.yaml")
     assert good.browsers["fox"] == BrowserOptions(kind="firefox", third_party="allow")

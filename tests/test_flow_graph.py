@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from ui_support import sync, widget_text
 
 from tutor.lesson.flow_layout import layout
 from tutor.lesson.loader import load_lesson
 from tutor.ui.widgets.flow_graph import draw, narrowest
-from ui_support import sync, widget_text
 
 LESSONS = sorted(p.stem for p in Path("lessons").glob("*.yaml"))
 
@@ -43,7 +43,7 @@ def test_session_lifecycle_draws_its_branches_not_a_chain_in_file_order() -> Non
         assert label in joined, label
     # the branch line leaves the check node and forks (┬), reaching the row below (╰)
     top = min(node_rows(grid, check))
-    assert "┬" in lines[top] and any("╰" in line for line in lines[top + 1:])
+    assert "┬" in lines[top] and any("╰" in line for line in lines[top + 1 :])
     # the old chain in file order is gone: nothing reads "Validate ... ─▶ Create" on one line
     assert not any("Validate" in line and line.index("Validate") < line.find("Create") for line in lines)
 
@@ -93,5 +93,7 @@ async def test_the_current_step_node_is_highlighted_in_the_graph() -> None:
         current = flow.get_component_rich_style("flow-diagram--current")
         spans = [(span.start, span.end) for span in flow.render().spans if span.style == current]
         rendered = flow.render().plain
-        assert spans and all(rendered[a:b].strip() in ("Validate the", "session ID", "Validate", "the",
-                                                        "Validate the session ID") for a, b in spans)
+        assert spans and all(
+            rendered[a:b].strip() in ("Validate the", "session ID", "Validate", "the", "Validate the session ID")
+            for a, b in spans
+        )

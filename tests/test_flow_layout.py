@@ -1,6 +1,6 @@
 """The layered layout of a lesson's flow graph (tutor/lesson/flow_layout.py)."""
 
-from tutor.lesson.flow_layout import Slot, layout
+from tutor.lesson.flow_layout import layout
 from tutor.lesson.loader import load_lesson
 
 
@@ -10,9 +10,16 @@ def names(lay, ids):
 
 def test_branches_get_their_own_layer_slots():
     ids = ["request", "check", "validate", "create", "destroy", "load", "respond"]
-    edges = [("request", "check", None), ("check", "create", "no cookie"), ("check", "validate", "cookie sent"),
-             ("validate", "load", "valid"), ("validate", "destroy", "expired"), ("destroy", "respond", None),
-             ("create", "respond", "Set-Cookie"), ("load", "respond", None)]
+    edges = [
+        ("request", "check", None),
+        ("check", "create", "no cookie"),
+        ("check", "validate", "cookie sent"),
+        ("validate", "load", "valid"),
+        ("validate", "destroy", "expired"),
+        ("destroy", "respond", None),
+        ("create", "respond", "Set-Cookie"),
+        ("load", "respond", None),
+    ]
     lay = layout(ids, edges)
     assert names(lay, ids) == [["request"], ["check"], ["validate", "create"], ["destroy", "load", "·"], ["respond"]]
     assert lay.successors(1) == [(3, "no cookie"), (2, "cookie sent")]
@@ -40,6 +47,7 @@ def test_barycentre_orders_children_under_their_parents():
 
 def test_session_lifecycle_is_not_a_chain():
     from pathlib import Path
+
     lesson = load_lesson(Path("lessons/session-lifecycle.yaml")).lesson
     ids = [n.id for n in lesson.flow.nodes]
     lay = layout(ids, [(e.from_, e.to, e.label) for e in lesson.flow.edges])

@@ -4,17 +4,66 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_loader_helpers import TEXT
+
 from tutor.lesson.loader import LoadedLesson, LoadError, lesson_from_text, load_lesson
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TOKENS = [
-    "yes", "No", "on", "~", "null", "[]", "{}", "-1", "0", "0x_", "0b2", "1_000", "1:30", ".inf", ".nan", "3.5",
-    "!!str", "!!int x", "!foo x", "&a", "*a", "*nope", "'", '"', ":", ": :", "- x", "? x", "|", ">", "---", "...",
-    "[1, [2, {a: b}]]", "{a: 1, a: 2}", "GET /", "POST /login", "logout", "login: bob", "request", "31m", "none",
-    "receive", "phase", "step", "\t", "#", "%YAML 1.1", "@x", "`x`", "é", "\u2028", "\ufeff", "🎉",
+    "yes",
+    "No",
+    "on",
+    "~",
+    "null",
+    "[]",
+    "{}",
+    "-1",
+    "0",
+    "0x_",
+    "0b2",
+    "1_000",
+    "1:30",
+    ".inf",
+    ".nan",
+    "3.5",
+    "!!str",
+    "!!int x",
+    "!foo x",
+    "&a",
+    "*a",
+    "*nope",
+    "'",
+    '"',
+    ":",
+    ": :",
+    "- x",
+    "? x",
+    "|",
+    ">",
+    "---",
+    "...",
+    "[1, [2, {a: b}]]",
+    "{a: 1, a: 2}",
+    "GET /",
+    "POST /login",
+    "logout",
+    "login: bob",
+    "request",
+    "31m",
+    "none",
+    "receive",
+    "phase",
+    "step",
+    "\t",
+    "#",
+    "%YAML 1.1",
+    "@x",
+    "`x`",
+    "é",
+    "\u2028",
+    "\ufeff",
+    "🎉",
 ]
 LINES = TEXT.splitlines(keepends=True)
 

@@ -30,7 +30,16 @@ from tutor.lesson.model import (
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def q(qid: str, difficulty: str = "easy", *, correct=(0,), n: int = 4, multiple: bool = False, answer: bool = False, predict: int | None = None) -> Question:
+def q(
+    qid: str,
+    difficulty: str = "easy",
+    *,
+    correct=(0,),
+    n: int = 4,
+    multiple: bool = False,
+    answer: bool = False,
+    predict: int | None = None,
+) -> Question:
     return Question(
         id=qid,
         difficulty=difficulty,
@@ -120,12 +129,19 @@ print(json.dumps(out))
 def test_choice_order_is_the_same_in_other_processes() -> None:
     here = []
     for seed in range(20):
-        question = Question(id=f"q{seed}", difficulty="easy", prompt="p?", choices=[Choice(text=str(i), correct=i == 0) for i in range(6)])
+        question = Question(
+            id=f"q{seed}",
+            difficulty="easy",
+            prompt="p?",
+            choices=[Choice(text=str(i), correct=i == 0) for i in range(6)],
+        )
         here.append(grading.choice_order(question, seed))
     results = []
     for hashseed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hashseed)
-        done = subprocess.run([sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         results.append(json.loads(done.stdout))
     assert results[0] == here
     assert results[1] == here
@@ -153,7 +169,12 @@ def test_question_sets() -> None:
 
 
 def _pool() -> list[Question]:
-    return [q(f"e{i}", "easy") for i in range(8)] + [q(f"m{i}", "medium") for i in range(5)] + [q(f"h{i}", "hard") for i in range(2)] + [q("p", "hard", predict=1)]
+    return (
+        [q(f"e{i}", "easy") for i in range(8)]
+        + [q(f"m{i}", "medium") for i in range(5)]
+        + [q(f"h{i}", "hard") for i in range(2)]
+        + [q("p", "hard", predict=1)]
+    )
 
 
 def test_test_selection_spreads_across_difficulties() -> None:

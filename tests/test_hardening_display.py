@@ -17,11 +17,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hostile_corpus import CSI as ANSI
+from hostile_corpus import FORBIDDEN as _FORBIDDEN
+from hostile_corpus import HOSTILE as _CORPUS
+from hostile_corpus import MARKUP
+from ui_support import app_for
 
 from tutor.cli import main
 from tutor.lesson.modes import MODES
-from hostile_corpus import CSI as ANSI, FORBIDDEN as _FORBIDDEN, HOSTILE as _CORPUS, MARKUP
-from ui_support import app_for
 from tutor.ui.text import visible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +48,13 @@ def write_hostile_lesson(tmp_path: Path) -> Path:
     data["title"] = hostile("title")
     data["summary"] = hostile("summary") + " " + LONG_WORD
     data["flow"]["nodes"][0]["label"] = hostile("flow")
-    data["code"].append({"title": hostile("codetitle"), "language": "text", "source": hostile("codesource") + "\n" + LONG_WORD + "\n"})
-    data["narration"] = [{"step": 1, "text": hostile("narration")}, {"phase": "read_cookie", "text": hostile("phase-narration")}]
+    data["code"].append(
+        {"title": hostile("codetitle"), "language": "text", "source": hostile("codesource") + "\n" + LONG_WORD + "\n"}
+    )
+    data["narration"] = [
+        {"step": 1, "text": hostile("narration")},
+        {"phase": "read_cookie", "text": hostile("phase-narration")},
+    ]
     data["moments"] = [{"question": hostile("moment-q"), "answer": hostile("moment-a"), "steps": [1]}]
     data["snapshot"] = hostile("snapshot")
     data["transcript"] = hostile("transcript") + "\n" + LONG_WORD
@@ -121,7 +129,7 @@ def test_tutor_show_prints_literally(lesson_path: Path, fmt: str, capsys) -> Non
     bad = _FORBIDDEN.search(printed.replace("\n", "").replace("\t", ""))
     assert bad is None, (
         f"`tutor show --format {fmt}` wrote the raw control character {bad.group()!r} from the lesson to stdout "
-        f"(a terminal would interpret it): ...{printed[max(0, printed.find(bad.group()) - 40):printed.find(bad.group()) + 20]!r}..."
+        f"(a terminal would interpret it): ...{printed[max(0, printed.find(bad.group()) - 40) : printed.find(bad.group()) + 20]!r}..."
     )
     if fmt == "markdown":  # HTML and Markdown syntax are escaped: read it back as a Markdown reader shows it
         import html
@@ -148,7 +156,9 @@ def _assert_clean(strips) -> None:
             bad = _FORBIDDEN.search(segment.text)
             assert bad is None, f"control character {bad.group()!r} on screen row {row}: {segment.text!r}"
             style = segment.style
-            assert style is None or not style.link or "e.x" not in style.link, f"a lesson link became clickable on row {row}"
+            assert style is None or not style.link or "e.x" not in style.link, (
+                f"a lesson link became clickable on row {row}"
+            )
 
 
 # What each mode shows of the lesson without any interaction.
@@ -187,7 +197,7 @@ async def _check_modes(app) -> None:
             for tag in ("title", *MODE_TAGS[mode]):
                 assert f"<{tag}> " in text, f"{mode}: <{tag}> not on screen:\n{text}"
                 line = next(line for line in text.splitlines() if f"<{tag}> " in line)
-                after = line[line.index(f"<{tag}> "):]
+                after = line[line.index(f"<{tag}> ") :]
                 # markup shown as typed; the ESC of the ANSI sequence shown as a visible stand-in
                 assert after.startswith(f"<{tag}> " + MARKUP[: MARKUP.index("[link=") + 6]), f"{mode}: {after!r}"
             if MODE_TAGS[mode]:

@@ -35,17 +35,36 @@ browsers = st.sampled_from(["browser", "phone", "attacker", "laptop", "b-2", "X_
 durations = st.sampled_from(["1s", "90s", "5m", "29m", "30m", "31m", "1h30m", "2h", "8h", "9h", "1d", "7d", "0s"])
 optional_durations = st.one_of(st.just("none"), durations.filter(lambda d: d != "0s"))
 paths = st.sampled_from(
-    ["GET /", "GET /dashboard", "GET /profile", "GET /login", "POST /login", "POST /logout", "GET /logout",
-     "GET /api/session", "GET /nowhere", "GET /a?b=c", "POST /", "GET /dashboard/settings"]
+    [
+        "GET /",
+        "GET /dashboard",
+        "GET /profile",
+        "GET /login",
+        "POST /login",
+        "POST /logout",
+        "GET /logout",
+        "GET /api/session",
+        "GET /nowhere",
+        "GET /a?b=c",
+        "POST /",
+        "GET /dashboard/settings",
+    ]
 )
 users = st.sampled_from(["alice", "bob", "mallory", ""])
 claim_values = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.text(max_size=12))
 notes = st.one_of(st.none(), st.text(max_size=20))
 
+
 def verb_args(strategy: str) -> dict:
-    claims = st.dictionaries(st.sampled_from(["sub", "exp", "iat", "sid", "role", "x"]), claim_values, min_size=1, max_size=3)
+    claims = st.dictionaries(
+        st.sampled_from(["sub", "exp", "iat", "sid", "role", "x"]), claim_values, min_size=1, max_size=3
+    )
     values = st.text(alphabet="abcdef0123456789.-_", max_size=40)
-    tamper_body = st.one_of(values.map(lambda v: {"value": v}), claims.map(lambda c: {"claims": c})) if strategy == "jwt" else values.map(lambda v: {"value": v})
+    tamper_body = (
+        st.one_of(values.map(lambda v: {"value": v}), claims.map(lambda c: {"claims": c}))
+        if strategy == "jwt"
+        else values.map(lambda v: {"value": v})
+    )
     return {
         "request": paths,
         "login": users,
@@ -56,7 +75,9 @@ def verb_args(strategy: str) -> dict:
             st.one_of(st.none(), st.sampled_from(["sessionId", "other", "next-auth.session-token"])),
             tamper_body,
         ),
-        "steal": st.builds(Steal, from_=browsers, to=browsers, cookie=st.one_of(st.none(), st.just("sessionId"), st.just("nope"))),
+        "steal": st.builds(
+            Steal, from_=browsers, to=browsers, cookie=st.one_of(st.none(), st.just("sessionId"), st.just("nope"))
+        ),
         "xss": st.builds(Xss, to=browsers),
         "clear_cookies": st.none(),
         "restart_server": st.none(),
@@ -89,7 +110,11 @@ def events(draw, strategy: str = "database", sloppy: bool = False):
         elif modifier == "remember":
             kwargs["remember"] = draw(st.booleans())
     event = Event(**kwargs)
-    if verb in ("logout", "clear_cookies", "restart_server", "close_browser") and event.as_ == "browser" and draw(st.integers(0, 3)) == 0:
+    if (
+        verb in ("logout", "clear_cookies", "restart_server", "close_browser")
+        and event.as_ == "browser"
+        and draw(st.integers(0, 3)) == 0
+    ):
         return verb  # the bare-string form
     return event
 

@@ -11,9 +11,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from ui_support import app_for
 
 from tutor.lesson.modes import MODE_NAMES as MODES
-from ui_support import app_for
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "session-lifecycle"

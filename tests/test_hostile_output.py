@@ -29,12 +29,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hostile_corpus import BIDI, C1, CSI, FORBIDDEN, HOSTILE, HTML, INVISIBLE, MARKUP, OSC8, OSC52
 from terminal_support import run_on_a_pty
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_LESSON = ROOT / "lessons" / "session-lifecycle.yaml"
-
-from hostile_corpus import BIDI, C1, CSI, FORBIDDEN, HOSTILE, HTML, INVISIBLE, MARKUP, OSC8, OSC52
 
 
 def hostile(tag: str) -> str:
@@ -44,7 +43,7 @@ def hostile(tag: str) -> str:
 def assert_inert(text: str, where: str) -> None:
     bad = FORBIDDEN.search(text)
     assert bad is None, (
-        f"{where}: {bad.group()!r} reached the output: ...{text[max(0, bad.start() - 60):bad.start() + 20]!r}..."
+        f"{where}: {bad.group()!r} reached the output: ...{text[max(0, bad.start() - 60) : bad.start() + 20]!r}..."
     )
 
 
@@ -124,8 +123,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     scenario = base / "scenario.yaml"
     scenario.write_text(yaml.safe_dump(SCENARIO, allow_unicode=True, width=4096), encoding="utf-8")
     broken = base / "broken.yaml"
-    broken.write_text(yaml.safe_dump({"engine": {"strategy": hostile("strategy")}, "events": [{"login": OSC52}]},
-                                     allow_unicode=True, width=4096), encoding="utf-8")
+    broken.write_text(
+        yaml.safe_dump(
+            {"engine": {"strategy": hostile("strategy")}, "events": [{"login": OSC52}]}, allow_unicode=True, width=4096
+        ),
+        encoding="utf-8",
+    )
     home = base / "home"
     from tutor.progress import ProgressStore
 
@@ -134,15 +137,31 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         store.record_answer("hostile-output", "q1" + OSC52, "practice", [0], True, 1)
         store.record_test("hostile-output", 7, 10, 70.0)
         store.record_step(OSC8 + MARKUP, 1)  # a tampered database: ids are data too
-    return {"base": base, "lessons": lessons, "good": good, "invalid": invalid_path, "scenario": scenario,
-            "broken": broken, "home": home}
+    return {
+        "base": base,
+        "lessons": lessons,
+        "good": good,
+        "invalid": invalid_path,
+        "scenario": scenario,
+        "broken": broken,
+        "home": home,
+    }
 
 
 def tutor(world: dict[str, Path], *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TUTOR_LESSONS", "NO_COLOR", "COLUMNS")}
     env.update(TUTOR_HOME=str(world["home"]), TERM="xterm-256color")
-    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, cwd=world["base"],
-                          env=env, stdin=subprocess.DEVNULL, timeout=120, encoding="utf-8", errors="surrogateescape")
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *args],
+        capture_output=True,
+        text=True,
+        cwd=world["base"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        encoding="utf-8",
+        errors="surrogateescape",
+    )
 
 
 # --- the command line ---------------------------------------------------------------------------------
@@ -151,14 +170,21 @@ CLI_CASES: dict[str, tuple[list[str], int, list[str]]] = {
     "list": (["list", "--lessons", "{lessons}"], 0, ["<title> [bold]B[/bold]", "invalid: line", "../../etc/passwd"]),
     "list-json": (["list", "--lessons", "{lessons}", "--format", "json"], 0, []),
     "show-text": (["show", "{good}"], 0, ["<title> [bold]B[/bold] [/bold] [link=file:///etc/passwd]", "␛]52;c;"]),
-    "show-markdown": (["show", "{good}", "--format", "markdown"], 0, ["&lt;img src=x onerror=alert(1)&gt;", "&lt;U+061C&gt;",
-                                                                      "&lt;U+00AD&gt;", "\\[link=file:///etc/passwd\\]"]),
+    "show-markdown": (
+        ["show", "{good}", "--format", "markdown"],
+        0,
+        ["&lt;img src=x onerror=alert(1)&gt;", "&lt;U+061C&gt;", "&lt;U+00AD&gt;", "\\[link=file:///etc/passwd\\]"],
+    ),
     "show-json": (["show", "{good}", "--format", "json"], 0, []),
     "check": (["check", "{invalid}", "{good}"], 1, ["found `<level>", "unknown field `tit␛[2Jle␛]52;c;"]),
     "simulate-text": (["simulate", "{scenario}"], 0, ["[/bold]␛]52;c;", "[link=file:///etc/passwd]x[/link]"]),
     "simulate-json": (["simulate", "{scenario}", "--format", "json"], 0, []),
     "simulate-error": (["simulate", "{broken}"], 1, ["broken.yaml:"]),
-    "progress-text": (["progress", "--lessons", "{lessons}"], 0, ["<title> [bold]B[/bold]", "␛]8;;https://evil.example"]),
+    "progress-text": (
+        ["progress", "--lessons", "{lessons}"],
+        0,
+        ["<title> [bold]B[/bold]", "␛]8;;https://evil.example"],
+    ),
     "progress-json": (["progress", "--format", "json"], 0, []),
     "progress-xapi": (["progress", "--format", "xapi", "--actor", "mailto:alice@example.org"], 0, []),
     "open-unknown": (["open", "nope" + OSC52 + MARKUP], 1, ["nope␛]52;c;"]),

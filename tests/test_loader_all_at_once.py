@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_loader_helpers import TEXT, at, mutate, pos, problems, write
+
 from tutor.cli import main
 from tutor.lesson.loader import LoadError, load_scenario
 
@@ -85,7 +85,9 @@ def test_a_challenge_with_a_schema_error_is_not_played_but_the_others_are(tmp_pa
     found = problems(tmp_path, text)
     assert at(found, *pos(text, "four")).message == "expected a whole number, found text"
     goal = pos(text, "goal: {step: {actor: browser, request: GET /dashboard, status: 200")
-    assert at(found, goal[0], goal[1] + len("goal: ")).message.startswith("the solution does not reach the goal: no step matches; the closest is step ")
+    assert at(found, goal[0], goal[1] + len("goal: ")).message.startswith(
+        "the solution does not reach the goal: no step matches; the closest is step "
+    )
     assert len(found) == 2, "\n".join(map(str, found))
 
 

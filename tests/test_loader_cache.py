@@ -147,8 +147,12 @@ def test_tutor_open_on_a_warm_cache_imports_no_yaml(tmp_path: Path) -> None:
         "print(sorted(m for m in ('yaml', 'tutor.lesson.validate', 'tutor.engine.simulation') if m in sys.modules))\n"
     )
     env = {**os.environ, "TUTOR_HOME": str(tmp_path / "home")}
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root,
-                           check=True).stdout.strip() for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
     assert runs == ["['tutor.engine.simulation', 'tutor.lesson.validate', 'yaml']", "[]"]  # cold, then warm
 
 
@@ -351,8 +355,12 @@ def test_random_bodies_after_a_valid_header_are_ignored(home: Path, lesson: Path
     header, body = entry.read_bytes().split(b"\n", 1)
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.one_of(st.binary(max_size=300),
-                     st.tuples(st.integers(0, len(body)), st.binary(max_size=20)).map(lambda c: body[: c[0]] + c[1])))
+    @given(
+        st.one_of(
+            st.binary(max_size=300),
+            st.tuples(st.integers(0, len(body)), st.binary(max_size=20)).map(lambda c: body[: c[0]] + c[1]),
+        )
+    )
     def check(garbage: bytes) -> None:
         entry.write_bytes(header + b"\n" + garbage)
         found = cache.read(entry.stem)

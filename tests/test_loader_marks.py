@@ -4,6 +4,7 @@ lesson names a step, and `at: NAME` on narration. Every problem is reported at i
 from __future__ import annotations
 
 from test_loader_helpers import TEXT, mutate, only, pos, problems, write
+
 from tutor.lesson.loader import load_lesson, load_scenario
 
 # The fixture's table: 1 receive (GET /), 2 create_session, 3 receive (POST /login), 4 rotate_session.
@@ -81,8 +82,10 @@ def test_mark_with_an_unknown_phase(tmp_path):
 
 
 def test_mark_of_an_event_without_rows(tmp_path):
-    text = marked("    - login: alice\n      mark: login\n",
-                  "    - advance: 5m\n      mark: wait\n    - login: alice\n      mark: login\n")
+    text = marked(
+        "    - login: alice\n      mark: login\n",
+        "    - advance: 5m\n      mark: wait\n    - login: alice\n      mark: login\n",
+    )
     text = mutate("    steps: [1, 2]\n", "    steps: [1, wait]\n", text)
     p = only(problems(tmp_path, text))
     assert p.message == "mark `wait` names event 2 (`advance: 5m`), which has no row in the table"
@@ -117,8 +120,10 @@ def test_at_reports_a_number_that_left_its_event(tmp_path):
     # an author adds a request before the login: row 3 is now the new request's, not the login's
     text = mutate("    - login: alice\n", "    - request: GET /dashboard\n    - login: alice\n", text)
     p = only(problems(tmp_path, text))
-    assert p.message == ("step 3 is not a row of event 3 (`login: alice`), which `at: login` names: it is now a "
-                         "row of event 2 (`request: GET /dashboard`); the scenario changed since this was written")
+    assert p.message == (
+        "step 3 is not a row of event 3 (`login: alice`), which `at: login` names: it is now a "
+        "row of event 2 (`request: GET /dashboard`); the scenario changed since this was written"
+    )
     assert "write `step: login` or `step: login.PHASE`" in p.hint
     assert (p.line, p.col) == pos(text, "3\n    at:")
 
@@ -166,8 +171,10 @@ def test_scenario_files_accept_marks_and_report_duplicates(tmp_path):
 
 
 def test_end_names_the_final_row(tmp_path):
-    text = marked("  phases: [receive, create_session, rotate_session]\n",
-                  "  phases: [receive, create_session, rotate_session, end]\n")
+    text = marked(
+        "  phases: [receive, create_session, rotate_session]\n",
+        "  phases: [receive, create_session, rotate_session, end]\n",
+    )
     text = mutate("    steps: [1, 2]\n", "    steps: [1, end]\n", text)
     assert load_lesson(write(tmp_path, text)).lesson.moments[0].steps == [1, 5]
 
@@ -175,8 +182,10 @@ def test_end_names_the_final_row(tmp_path):
 def test_end_without_an_end_row(tmp_path):
     text = marked("    steps: [1, 2]\n", "    steps: [1, end]\n")
     p = only(problems(tmp_path, text))
-    assert (p.message, p.hint) == ("`end` names the final `end` row, but the table has none",
-                                   "add `end` to `table.phases`")
+    assert (p.message, p.hint) == (
+        "`end` names the final `end` row, but the table has none",
+        "add `end` to `table.phases`",
+    )
     assert (p.line, p.col) == pos(text, "end]")
 
 
@@ -186,7 +195,6 @@ def test_end_is_not_an_event_mark(tmp_path):
     assert p.message == "`end` is reserved: it names the final row of the table"
     line, col = pos(text, "mark: end")
     assert (p.line, p.col) == (line, col + len("mark: "))
-
 
 
 def test_built_in_lessons_refer_to_steps_by_mark():

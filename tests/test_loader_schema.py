@@ -62,7 +62,10 @@ def test_trace_names_are_what_the_engine_records():
     loaded = load_lesson(LESSONS[0])
     _, variables, prefixes = trace_names()
     recorded = set(loaded.trace[0].variables)
-    assert set(variables) == {v for v in recorded if not v.startswith(prefixes)} | {"jar.browser", "document.cookie.browser"}
+    assert set(variables) == {v for v in recorded if not v.startswith(prefixes)} | {
+        "jar.browser",
+        "document.cookie.browser",
+    }
     assert prefixes == ("jar.", "document.cookie.")
 
 

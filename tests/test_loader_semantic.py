@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from test_loader_helpers import FIXTURE, TEXT, at, mutate, only, pos, problems, write
+
 from tutor.engine import run_scenario
 from tutor.engine.trace import PHASES
 from tutor.lesson.loader import LoadError, format_value, load_lesson, load_scenario
@@ -50,16 +50,19 @@ def test_every_kind_of_step_reference_is_checked(tmp_path, old, new, needle):
 
 
 def test_single_answer_with_no_correct_choice(tmp_path):
-    text = mutate("      - text: A new anonymous session is created.\n        correct: true\n",
-                  "      - text: A new anonymous session is created.\n")
+    text = mutate(
+        "      - text: A new anonymous session is created.\n        correct: true\n",
+        "      - text: A new anonymous session is created.\n",
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "no choice is marked correct"
     assert (p.line, p.col) == pos(text, "- text: A new anonymous")  # the choices list
 
 
 def test_single_answer_with_two_correct_choices(tmp_path):
-    text = mutate("      - text: The request is rejected.\n",
-                  "      - text: The request is rejected.\n        correct: true\n")
+    text = mutate(
+        "      - text: The request is rejected.\n", "      - text: The request is rejected.\n        correct: true\n"
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "a single-answer question has 2 correct choices"
     assert p.hint == "mark exactly one, or set `multiple: true`"
@@ -67,9 +70,13 @@ def test_single_answer_with_two_correct_choices(tmp_path):
 
 
 def test_multiple_answer_question_needs_a_correct_choice(tmp_path):
-    text = TEXT.replace("      - text: It holds only the session ID.\n        correct: true\n",
-                        "      - text: It holds only the session ID.\n")
-    text = text.replace("      - text: It should be HttpOnly.\n        correct: true\n", "      - text: It should be HttpOnly.\n")
+    text = TEXT.replace(
+        "      - text: It holds only the session ID.\n        correct: true\n",
+        "      - text: It holds only the session ID.\n",
+    )
+    text = text.replace(
+        "      - text: It should be HttpOnly.\n        correct: true\n", "      - text: It should be HttpOnly.\n"
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "a multiple-answer question needs at least one correct choice"
 
@@ -87,8 +94,10 @@ def test_trace_answer_disagreeing_with_the_trace(tmp_path):
 
 
 def test_trace_answer_hint_points_at_the_matching_choice(tmp_path):
-    text = mutate("      - text: receive\n        correct: true\n      - text: validate\n",
-                  "      - text: receive\n      - text: validate\n        correct: true\n")
+    text = mutate(
+        "      - text: receive\n        correct: true\n      - text: validate\n",
+        "      - text: receive\n      - text: validate\n        correct: true\n",
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "this choice is marked correct, but the trace says `phase` at step 1 is `receive`"
     assert p.hint == "choice 1 has that text: mark it correct instead"
@@ -97,8 +106,10 @@ def test_trace_answer_hint_points_at_the_matching_choice(tmp_path):
 
 def test_trace_answer_value_formatting(tmp_path):
     # user at step 1 is None: shown (and compared) as `null`
-    text = mutate("    answer: {step: 1, field: phase}\n    choices:\n      - text: receive\n        correct: true\n      - text: validate",
-                  "    answer: {step: 1, field: user}\n    choices:\n      - text: 'null'\n        correct: true\n      - text: alice")
+    text = mutate(
+        "    answer: {step: 1, field: phase}\n    choices:\n      - text: receive\n        correct: true\n      - text: validate",
+        "    answer: {step: 1, field: user}\n    choices:\n      - text: 'null'\n        correct: true\n      - text: alice",
+    )
     assert load_lesson(write(tmp_path, text)).lesson.questions[0].answer.field == "user"
 
 
@@ -125,7 +136,9 @@ def test_unknown_user_is_rejected_at_the_event(tmp_path):
 
 
 def test_phases_must_be_engine_phases(tmp_path):
-    text = mutate("  phases: [receive, create_session, rotate_session]", "  phases: [receive, create_sesion, rotate_session]")
+    text = mutate(
+        "  phases: [receive, create_session, rotate_session]", "  phases: [receive, create_sesion, rotate_session]"
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "unknown phase `create_sesion`"
     assert p.hint == "did you mean `create_session`?"
@@ -172,7 +185,9 @@ def test_code_lines_within_the_source(tmp_path):
 
 
 def test_flow_edges_refer_to_nodes(tmp_path):
-    text = mutate("    - {from: server, to: browser, label: response}", "    - {from: server, to: browsr, label: response}")
+    text = mutate(
+        "    - {from: server, to: browser, label: response}", "    - {from: server, to: browsr, label: response}"
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "no flow node has the id `browsr`"
     assert p.hint == "did you mean `browser`?"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from test_loader_helpers import TEXT, at, mutate, only, pos, problems, write
+
 from tutor.engine.scenario import Event
-from tutor.lesson.loader import load_lesson, scenario_from_text, LoadError
+from tutor.lesson.loader import LoadError, load_lesson, scenario_from_text
 
 
 def test_duplicate_key_at_the_second_key(tmp_path):
@@ -37,8 +37,9 @@ def test_unknown_field_with_did_you_mean(tmp_path):
 
 
 def test_unknown_field_without_a_close_match_lists_fields(tmp_path):
-    text = mutate("    - {from: browser, to: server, label: request}",
-                  "    - {from: browser, to: server, label: request, zzz: 1}")
+    text = mutate(
+        "    - {from: browser, to: server, label: request}", "    - {from: browser, to: server, label: request, zzz: 1}"
+    )
     p = only(problems(tmp_path, text))
     assert p.message == "unknown field `zzz` in FlowEdge"
     assert p.hint == "known fields: from, to, label"
@@ -237,7 +238,9 @@ def test_bare_string_events():
 
 
 def test_event_mapping_builds_events():
-    scenario = scenario_from_text(_scenario("  - request: GET /dashboard\n    as: phone\n    cross_site: true\n  - logout:\n"))
+    scenario = scenario_from_text(
+        _scenario("  - request: GET /dashboard\n    as: phone\n    cross_site: true\n  - logout:\n")
+    )
     first, second = scenario.events
     assert isinstance(first, Event) and first.request == "GET /dashboard" and first.as_ == "phone" and first.cross_site
     assert second.logout is None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from test_loader_helpers import TEXT, at, mutate, only, pos, problems
+
 from tutor.lesson.loader import load_lesson
 from tutor.lesson.yamlsource import MAX_BYTES
 
@@ -19,23 +19,30 @@ def test_the_fixture_is_valid():
 
 def test_problem_str_has_file_line_col_and_hint(tmp_path):
     p = only(problems(tmp_path, "id: x\ntitle: a: b\n"))
-    assert str(p) == f"{p.path}:2:9: error: invalid YAML: mapping values are not allowed in this context\n" \
+    assert (
+        str(p) == f"{p.path}:2:9: error: invalid YAML: mapping values are not allowed in this context\n"
         "  hint: a value that contains ': ' must be quoted, e.g. text: \"a: b\""
+    )
 
 
 def test_yaml_syntax_error_position(tmp_path):
     text = mutate("  - id: first-phase\n", "  - id: first-phase\n    prompt: [unclosed\n")
     p = only(problems(tmp_path, text))
     line, col = pos(text, "[unclosed")
-    assert p.message == ("invalid YAML: did not find expected ',' or ']' "
-                         f"(while parsing a flow sequence started at line {line}, column {col})")
+    assert p.message == (
+        "invalid YAML: did not find expected ',' or ']' "
+        f"(while parsing a flow sequence started at line {line}, column {col})"
+    )
     # the parser notices at the `:` of the next line (`    difficulty: easy`), still inside the [ ]
     assert (p.line, p.col) == (line + 1, 15)
 
 
 def test_unclosed_quote(tmp_path):
     p = only(problems(tmp_path, 'id: x\ntitle: "never closed\n'))
-    assert p.message == "invalid YAML: found unexpected end of stream (while scanning a quoted scalar started at line 2, column 8)"
+    assert (
+        p.message
+        == "invalid YAML: found unexpected end of stream (while scanning a quoted scalar started at line 2, column 8)"
+    )
     assert (p.line, p.col) == (3, 1)
 
 
@@ -84,7 +91,7 @@ def test_control_character_is_binary(tmp_path):
 
 
 def test_invalid_utf8_reports_line_and_column_of_the_bad_byte(tmp_path):
-    data = "id: x\ntitle: héllo \xff\n".encode("utf-8").replace("\xff".encode("utf-8"), b"\xff")
+    data = "id: x\ntitle: héllo \xff\n".encode().replace("\xff".encode(), b"\xff")
     p = only(problems(tmp_path, data))
     # columns count characters: "title: héllo " is 13 characters, so the bad byte is column 14
     assert (p.line, p.col) == (2, 14)
@@ -104,8 +111,12 @@ def test_bom_does_not_shift_columns(tmp_path):
 
 @pytest.mark.parametrize(
     "value, shown",
-    [("!!python/object:os.system x", "'!!python/object:os.system'"), ("!foo 1", "'!foo'"),
-     ("!!binary aGVsbG8=", "'!!binary'"), ("!!timestamp 2020-01-01", "'!!timestamp'")],
+    [
+        ("!!python/object:os.system x", "'!!python/object:os.system'"),
+        ("!foo 1", "'!foo'"),
+        ("!!binary aGVsbG8=", "'!!binary'"),
+        ("!!timestamp 2020-01-01", "'!!timestamp'"),
+    ],
 )
 def test_non_standard_tags_are_errors_at_the_node(tmp_path, value, shown):
     text = mutate("minutes: 3\n", f"minutes: 3\nextra: {value}\n")

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressError, ProgressStore, default_path
-from progress_support import copy_fixture, tables_and_columns, user_version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -194,8 +194,11 @@ def _newer_database(path: Path, answers: int = 0) -> sqlite3.Connection:
     con.execute("CREATE TABLE future (x)")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     for i in range(answers):
-        con.execute("INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
-                    "VALUES ('l', ?, 'test', '[1]', 1, 0, 0)", (f"q{i}",))
+        con.execute(
+            "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
+            "VALUES ('l', ?, 'test', '[1]', 1, 0, 0)",
+            (f"q{i}",),
+        )
     return con
 
 
@@ -221,8 +224,11 @@ def test_a_newer_tutor_writing_while_this_one_opens_loses_nothing(home: Path) ->
     writer = _newer_database(path)
     try:
         for i in range(300):
-            writer.execute("INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
-                           "VALUES ('l', ?, 'test', '[1]', 1, 0, 0)", (f"q{i}",))
+            writer.execute(
+                "INSERT INTO answers (lesson_id, question_id, mode, chosen, correct, hints_used, at) "
+                "VALUES ('l', ?, 'test', '[1]', 1, 0, 0)",
+                (f"q{i}",),
+            )
             if i % 50 == 25:  # this (older) tutor starts meanwhile
                 with ProgressStore.open() as store:
                     assert store.readonly and len(store.answers()) == i + 1
@@ -314,9 +320,9 @@ def test_two_processes_writing_at_once_lose_nothing(home: Path) -> None:
 
 
 def test_a_failed_write_is_a_progress_error_and_the_store_recovers(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tutor.progress as progress
+    import tutor.progress.file as progress_file  # where the timeout is read
 
-    monkeypatch.setattr(progress, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(progress_file, "BUSY_TIMEOUT_MS", 50)
     with ProgressStore.open() as store:
         other = sqlite3.connect(store.path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another instance holds the write lock longer than the timeout
@@ -346,7 +352,9 @@ def test_a_version_1_file_is_upgraded_without_loss(home: Path) -> None:
     assert user_version(path) == 1
     with ProgressStore.open() as store:
         assert store.notice is None  # upgraded in place, not moved aside
-        assert store.lesson_summary("session-lifecycle") == LessonProgress(steps_reached=5, best_score=50.0, answered=3, correct=1)
+        assert store.lesson_summary("session-lifecycle") == LessonProgress(
+            steps_reached=5, best_score=50.0, answered=3, correct=1
+        )
         assert store.lesson_summary("expiry") == LessonProgress(steps_reached=3, best_score=87.5, answered=0, correct=0)
         answers = store.answers("session-lifecycle")
         assert [(a.question_id, a.mode, a.chosen, a.correct, a.hints_used, a.attempt_id) for a in answers] == [
@@ -371,7 +379,9 @@ def test_a_new_file_and_an_upgraded_file_have_the_same_schema(tmp_path: Path) ->
     def schema(path: Path) -> list[tuple[str, str]]:
         con = sqlite3.connect(path)
         try:
-            rows = con.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+            rows = con.execute(
+                "SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).fetchall()
         finally:
             con.close()
         return [(name, " ".join((sql or "").split())) for name, sql in rows]
@@ -420,7 +430,10 @@ def test_attempts_are_numbered_per_lesson_and_replayable(home: Path) -> None:
         assert again.last_attempt("a") == second
         assert again.last_attempt("nothing") is None
         replay = again.attempt_answers(first.id)
-        assert [(r.question_id, r.chosen, r.correct, r.hints_used) for r in replay] == [("q2", (1,), True, 0), ("q1", (0,), False, 1)]
+        assert [(r.question_id, r.chosen, r.correct, r.hints_used) for r in replay] == [
+            ("q2", (1,), True, 0),
+            ("q1", (0,), False, 1),
+        ]
         assert [r.question_id for r in again.attempt_answers(second.id)] == ["q1"]
         assert [t.attempt_id for t in again.tests("a")] == [first.id]
         assert first.to_json() == {"number": 1, "seed": 123456, "questions": ["q2", "q1", "q3"], "at": first.at}
@@ -521,16 +534,27 @@ def test_tutor_progress_shows_progress_from_a_read_only_folder(home: Path) -> No
         env = {**os.environ, "TUTOR_HOME": str(home)}
         probe = subprocess.run(_as_a_user(["touch", str(home / "probe")]), capture_output=True, env=env)
         assert probe.returncode != 0, "the folder is writable after all"
-        out = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress"]), capture_output=True,
-                             text=True, env=env, timeout=60)
+        out = subprocess.run(
+            _as_a_user([sys.executable, "-m", "tutor", "progress"]), capture_output=True, text=True, env=env, timeout=60
+        )
         assert out.returncode == 0, out.stderr
         assert "expiry" in out.stdout and "Total: 1 lesson, 1 answered, 1 correct" in out.stdout
-        as_json = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress", "--format", "json"]),
-                                 capture_output=True, text=True, env=env, timeout=60)
+        as_json = subprocess.run(
+            _as_a_user([sys.executable, "-m", "tutor", "progress", "--format", "json"]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert as_json.returncode == 0, as_json.stderr
         assert '"steps_reached": 4' in as_json.stdout
-        reset = subprocess.run(_as_a_user([sys.executable, "-m", "tutor", "progress", "--reset", "--yes"]),
-                               capture_output=True, text=True, env=env, timeout=60)
+        reset = subprocess.run(
+            _as_a_user([sys.executable, "-m", "tutor", "progress", "--reset", "--yes"]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert reset.returncode == 1 and reset.stderr.startswith("tutor progress: error: ")  # deleting needs the folder
     finally:
         home.chmod(0o700)

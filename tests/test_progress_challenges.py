@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 from tutor.progress import SCHEMA_VERSION, ChallengeRecord, LessonProgress, ProgressError, ProgressStore, best_runs
-from progress_support import copy_fixture, tables_and_columns, user_version
 
 V2_FILE = "progress-v2.sqlite3"
 """Made by the version-2 store (tutor/progress.py of branch learner, commit 34908a0, merged at c5917db):
@@ -42,10 +42,14 @@ def test_a_version_2_file_is_upgraded_without_loss(home: Path) -> None:
     with ProgressStore.open(clock=Clock()) as store:
         assert store.notice is None
         assert store.lesson_summary("login-and-rotation") == LessonProgress(
-            steps_reached=6, best_score=50.0, answered=2, correct=1)
+            steps_reached=6, best_score=50.0, answered=2, correct=1
+        )
         (attempt,) = store.attempts("login-and-rotation")
         assert (attempt.number, attempt.seed, attempt.questions) == (1, 99, ("rotation", "fixation"))
-        assert [(a.question_id, a.correct) for a in store.attempt_answers(attempt.id)] == [("rotation", True), ("fixation", False)]
+        assert [(a.question_id, a.correct) for a in store.attempt_answers(attempt.id)] == [
+            ("rotation", True),
+            ("fixation", False),
+        ]
         assert [t.attempt_id for t in store.tests()] == [attempt.id]
         assert store.challenge_runs() == []
         store.record_challenge("login-and-rotation", "fixation", solved=True, events=3, par=3, hints_used=0, stars=3)
@@ -91,24 +95,39 @@ def test_challenge_runs_are_kept_and_the_best_one_per_challenge_wins(home: Path)
     with ProgressStore.open() as again:
         runs = again.challenge_runs("a")
         assert [(r.challenge_id, r.solved, r.events, r.stars) for r in runs] == [
-            ("one", False, 5, 0), ("one", True, 5, 1), ("one", True, 3, 2), ("one", True, 4, 2), ("two", False, 2, 0)]
+            ("one", False, 5, 0),
+            ("one", True, 5, 1),
+            ("one", True, 3, 2),
+            ("one", True, 4, 2),
+            ("two", False, 2, 0),
+        ]
         best = again.best_challenges("a")
         assert (best["one"].events, best["one"].stars, best["one"].hints_used) == (3, 2, 1)
         assert best["two"].solved is False
         assert set(best_runs(again.challenge_runs())) == {("a", "one"), ("a", "two"), ("b", "one")}
-        assert runs[0].to_json() == {"challenge_id": "one", "solved": False, "events": 5, "par": 3,
-                                     "hints_used": 0, "stars": 0, "at": runs[0].at}
+        assert runs[0].to_json() == {
+            "challenge_id": "one",
+            "solved": False,
+            "events": 5,
+            "par": 3,
+            "hints_used": 0,
+            "stars": 0,
+            "at": runs[0].at,
+        }
         again.reset()
         assert again.challenge_runs() == []
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(solved=True, events=3, par=3, hints_used=0, stars=0),   # solved earns a star
-    dict(solved=False, events=3, par=3, hints_used=0, stars=2),  # failed earns none
-    dict(solved=True, events=3, par=0, hints_used=0, stars=3),
-    dict(solved=True, events=-1, par=3, hints_used=0, stars=3),
-    dict(solved=True, events=3, par=3, hints_used=0, stars=4),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(solved=True, events=3, par=3, hints_used=0, stars=0),  # solved earns a star
+        dict(solved=False, events=3, par=3, hints_used=0, stars=2),  # failed earns none
+        dict(solved=True, events=3, par=0, hints_used=0, stars=3),
+        dict(solved=True, events=-1, par=3, hints_used=0, stars=3),
+        dict(solved=True, events=3, par=3, hints_used=0, stars=4),
+    ],
+)
 def test_impossible_challenge_runs_are_refused(home: Path, kwargs) -> None:
     with ProgressStore.open() as store:
         with pytest.raises(ValueError):
@@ -132,7 +151,9 @@ def _runs() -> None:
         store.record_step("session-lifecycle", 4)
         store.record_challenge("login-and-rotation", "fixation", solved=False, events=4, par=3, hints_used=0, stars=0)
         store.record_challenge("login-and-rotation", "fixation", solved=True, events=3, par=3, hints_used=1, stars=2)
-        store.record_challenge("login-and-rotation", "logout-ends-it", solved=False, events=1, par=2, hints_used=0, stars=0)
+        store.record_challenge(
+            "login-and-rotation", "logout-ends-it", solved=False, events=1, par=2, hints_used=0, stars=0
+        )
 
 
 def test_progress_text_lists_challenges(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:

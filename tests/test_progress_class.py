@@ -33,8 +33,11 @@ def klass(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(("-wal", "-shm"))
+    }
 
 
 def test_one_table_learner_by_lesson(klass, capsys) -> None:
@@ -69,8 +72,17 @@ def test_learners_dir_alone_lists_every_learner_folder(klass, capsys) -> None:
 
 def test_xapi_gives_each_learner_their_own_actor(klass, capsys) -> None:
     roster, learners = klass
-    args = ["progress", "--roster", str(roster), "--learners", str(learners), "--format", "xapi",
-            "--actor-domain", "school.example"]
+    args = [
+        "progress",
+        "--roster",
+        str(roster),
+        "--learners",
+        str(learners),
+        "--format",
+        "xapi",
+        "--actor-domain",
+        "school.example",
+    ]
     assert main(args) == 0
     statements = json.loads(capsys.readouterr().out)
     actors = {s["actor"]["mbox"] for s in statements}
@@ -80,12 +92,21 @@ def test_xapi_gives_each_learner_their_own_actor(klass, capsys) -> None:
     assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [s["id"] for s in statements]
 
 
-@pytest.mark.parametrize(("argv", "expected"), [
-    (["progress", "--roster", "x", "--format", "xapi", "--actor", "mailto:a@b.example"], "not with --actor or --reset"),
-    (["progress", "--roster", "x", "--reset"], "not with --actor or --reset"),
-    (["progress", "--actor-domain", "school.example"], "--actor-domain goes with --roster or --learners"),
-    (["progress", "--learners", ".", "--actor-domain", "bad domain\n"], "argument --actor-domain: expected a host name"),
-])
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["progress", "--roster", "x", "--format", "xapi", "--actor", "mailto:a@b.example"],
+            "not with --actor or --reset",
+        ),
+        (["progress", "--roster", "x", "--reset"], "not with --actor or --reset"),
+        (["progress", "--actor-domain", "school.example"], "--actor-domain goes with --roster or --learners"),
+        (
+            ["progress", "--learners", ".", "--actor-domain", "bad domain\n"],
+            "argument --actor-domain: expected a host name",
+        ),
+    ],
+)
 def test_usage_errors(argv: list[str], expected: str, capsys, home: Path) -> None:
     with pytest.raises(SystemExit) as exited:
         main(argv)

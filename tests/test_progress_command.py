@@ -82,7 +82,15 @@ def test_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "correct": 2,
         "best_score": 85.0,
     }
-    assert lesson["answers"][0] == {"question_id": "q-cookie", "mode": "practice", "chosen": [1], "correct": False, "hints_used": 1, "seconds": None, "at": 101.0}
+    assert lesson["answers"][0] == {
+        "question_id": "q-cookie",
+        "mode": "practice",
+        "chosen": [1],
+        "correct": False,
+        "hints_used": 1,
+        "seconds": None,
+        "at": 101.0,
+    }
     assert [a["question_id"] for a in lesson["answers"]] == ["q-cookie", "q-cookie", "q-rotate"]
     assert [t["score"] for t in lesson["tests"]] == [62.5, 85.0]
     assert data["lessons"]["zz-custom"]["best_score"] is None
@@ -91,9 +99,19 @@ def test_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_when_empty(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["progress", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"lessons": {}, "review": {
-        "cards": 0, "due": 0, "next_due": None, "reviews": 0, "recalled": 0, "retention": None, "recall_now": None,
-        "lessons": {}}}
+    assert json.loads(capsys.readouterr().out) == {
+        "lessons": {},
+        "review": {
+            "cards": 0,
+            "due": 0,
+            "next_due": None,
+            "reviews": 0,
+            "recalled": 0,
+            "retention": None,
+            "recall_now": None,
+            "lessons": {},
+        },
+    }
 
 
 def test_reset_with_yes(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,7 +122,9 @@ def test_reset_with_yes(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert store.summaries() == {}
 
 
-def test_reset_refused_without_a_tty(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reset_refused_without_a_tty(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _fill()
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # even a "y" on a pipe is not a confirmation
     assert main(["progress", "--reset"]) == 1
@@ -169,7 +189,9 @@ def test_notice_is_printed_when_a_corrupt_file_was_moved_aside(home: Path, capsy
     assert (home / "progress.sqlite3.corrupt-1").exists()
 
 
-def test_unwritable_home_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_home_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "file" / "home"))
     assert main(["progress"]) == 1
@@ -179,13 +201,21 @@ def test_unwritable_home_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pyt
 
 def test_command_does_not_import_textual(home: Path) -> None:
     code = "import sys; from tutor.cli import main; main(['progress']); print('textual' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, TUTOR_HOME=str(home)), capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=dict(os.environ, TUTOR_HOME=str(home)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.strip().endswith("False")
 
 
 @pytest.mark.parametrize("columns", [72, 80, 100])
-def test_text_fits_the_terminal_width(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str], columns: int) -> None:
+def test_text_fits_the_terminal_width(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], columns: int
+) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     long_title = "A very long lesson title that goes on and on about cookies, sessions and expiry " * 2
@@ -200,9 +230,9 @@ def test_text_fits_the_terminal_width(home: Path, tmp_path: Path, monkeypatch: p
     assert row.split()[-4:] == ["3", "0", "0", "-"]
 
 
-def test_text_leaves_the_title_out_when_even_a_short_one_does_not_fit(home: Path, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_leaves_the_title_out_when_even_a_short_one_does_not_fit(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "zz-custom.yaml").write_text("id: zz-custom\ntitle: My Own Lesson\nlevel: beginner\nminutes: 5\n")
@@ -214,8 +244,9 @@ def test_text_leaves_the_title_out_when_even_a_short_one_does_not_fit(home: Path
     assert all(len(line) <= 58 for line in lines[:-1]), "\n".join(lines)
 
 
-def test_text_is_not_cut_when_written_to_a_file(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_is_not_cut_when_written_to_a_file(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     long_title = "Long " * 40

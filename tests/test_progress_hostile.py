@@ -90,8 +90,9 @@ HOSTILE_ROWS = [
 READ_BY_PROGRESS = ("answers", "steps", "tests", "challenge_runs", "review_cards", "review_logs", "review_sync")
 
 
-@pytest.mark.parametrize(("table", "column", "value"), HOSTILE_ROWS,
-                         ids=[f"{t}.{c}={v!r}"[:60] for t, c, v in HOSTILE_ROWS])
+@pytest.mark.parametrize(
+    ("table", "column", "value"), HOSTILE_ROWS, ids=[f"{t}.{c}={v!r}"[:60] for t, c, v in HOSTILE_ROWS]
+)
 def test_every_reader_of_the_store_skips_a_hostile_row(home: Path, table: str, column: str, value: object) -> None:
     path = home / "progress.sqlite3"
     _fill(path)
@@ -123,10 +124,12 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize(("table", "column", "value"), HOSTILE_ROWS,
-                         ids=[f"{t}.{c}={v!r}"[:60] for t, c, v in HOSTILE_ROWS])
-def test_a_hostile_row_is_reported_in_one_line_and_skipped(home: Path, capsys: pytest.CaptureFixture[str],
-                                                          table: str, column: str, value: object) -> None:
+@pytest.mark.parametrize(
+    ("table", "column", "value"), HOSTILE_ROWS, ids=[f"{t}.{c}={v!r}"[:60] for t, c, v in HOSTILE_ROWS]
+)
+def test_a_hostile_row_is_reported_in_one_line_and_skipped(
+    home: Path, capsys: pytest.CaptureFixture[str], table: str, column: str, value: object
+) -> None:
     path = home / "progress.sqlite3"
     _fill(path)
     _plant(path, f"UPDATE {table} SET {column} = ? WHERE rowid = {_first(table)}", value)
@@ -195,14 +198,16 @@ PLANTED = [
     "CREATE TRIGGER wipe3 AFTER INSERT ON answers BEGIN DELETE FROM tests; END",
     "CREATE VIEW steps_view AS SELECT * FROM steps",
     "CREATE INDEX extra ON answers (mode)",
-    "CREATE TABLE \"odd\nname\" (x)",
+    'CREATE TABLE "odd\nname" (x)',
 ]
 
 
-@pytest.mark.parametrize("planted", PLANTED, ids=["trigger-sync-insert", "trigger-sync-update", "trigger-answers",
-                                                  "view", "index", "table"])
-def test_a_planted_schema_object_is_refused_and_never_runs(home: Path, capsys: pytest.CaptureFixture[str],
-                                                           planted: str) -> None:
+@pytest.mark.parametrize(
+    "planted", PLANTED, ids=["trigger-sync-insert", "trigger-sync-update", "trigger-answers", "view", "index", "table"]
+)
+def test_a_planted_schema_object_is_refused_and_never_runs(
+    home: Path, capsys: pytest.CaptureFixture[str], planted: str
+) -> None:
     path = home / "progress.sqlite3"
     _fill(path, sync=False)  # answers not made into cards yet: viewing progress used to sync (and fire)
     _plant(path, planted)
@@ -226,7 +231,9 @@ def test_a_planted_trigger_is_refused_when_only_viewing(home: Path) -> None:
     path = home / "progress.sqlite3"
     _fill(path)
     _plant(path, PLANTED[0])
-    with pytest.raises(ProgressError, match=r"schema objects this version did not create \(trigger wipe\)\); it was left"):
+    with pytest.raises(
+        ProgressError, match=r"schema objects this version did not create \(trigger wipe\)\); it was left"
+    ):
         ProgressStore.open(path, readonly=True)
 
 
@@ -258,8 +265,9 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_viewing_progress_never_writes_and_shows_the_same_review_counts(home: Path,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_viewing_progress_never_writes_and_shows_the_same_review_counts(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = home / "progress.sqlite3"
     _fill(path, sync=False)
     before = _digest(path)

@@ -36,8 +36,14 @@ def _fill(home: Path) -> None:
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "TUTOR_LESSONS"}
     env["TUTOR_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "tutor", "progress", "--format", "xapi", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", "progress", "--format", "xapi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +75,11 @@ def test_the_schema_refuses_what_the_spec_refuses() -> None:
     """The schema subset is not a rubber stamp: a statement with two identifiers, a bare-word verb, a
     scaled score above 1 or an unknown property is refused."""
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    good = {"actor": {"mbox": "mailto:a@b.c"}, "verb": {"id": ADL + "answered"}, "object": {"id": "https://x.invalid/q"}}
+    good = {
+        "actor": {"mbox": "mailto:a@b.c"},
+        "verb": {"id": ADL + "answered"},
+        "object": {"id": "https://x.invalid/q"},
+    }
     assert validator.is_valid(good)
     bad = [
         {**good, "actor": {"mbox": "mailto:a@b.c", "account": {"homePage": "http://h/", "name": "a"}}},
@@ -124,19 +134,22 @@ def test_default_actor_is_the_user_and_pass_mark_is_an_option(home: Path) -> Non
     assert ADL + "failed" not in {s["verb"]["id"] for s in found}  # 30% passes a 25% mark
 
 
-@pytest.mark.parametrize("actor", [
-    "alice",
-    "mailto:alice@school.example\n",  # `$` matched before a final line break
-    "mailto:alice@school.example\x1b]0;owned\x07",  # a terminal title escape into every statement
-    "mailto:alice@school.example\x00",
-    "mailto:alice bob@school.example",
-    "mailto:alice@",
-    "mailto:@school.example",
-    "mailto:alice@school.example?subject=hi",
-    "mailto:alice@-school.example",
-    "MAILTO:alice@school.example",
-    "mailto:" + "a" * 400 + "@school.example",
-])
+@pytest.mark.parametrize(
+    "actor",
+    [
+        "alice",
+        "mailto:alice@school.example\n",  # `$` matched before a final line break
+        "mailto:alice@school.example\x1b]0;owned\x07",  # a terminal title escape into every statement
+        "mailto:alice@school.example\x00",
+        "mailto:alice bob@school.example",
+        "mailto:alice@",
+        "mailto:@school.example",
+        "mailto:alice@school.example?subject=hi",
+        "mailto:alice@-school.example",
+        "MAILTO:alice@school.example",
+        "mailto:" + "a" * 400 + "@school.example",
+    ],
+)
 def test_a_malformed_actor_is_a_usage_error(capsys: pytest.CaptureFixture[str], actor: str) -> None:
     """xAPI 1.0.3 §2.4.2.1: ``mbox`` is a ``mailto:`` IRI; anything else never reaches a statement."""
     from tutor.cli import main
@@ -151,16 +164,20 @@ def test_a_malformed_actor_is_a_usage_error(capsys: pytest.CaptureFixture[str], 
     assert not any(c in captured.err for c in "\x1b\x07\x00")
 
 
-@pytest.mark.parametrize("account", [
-    ["ftp://lms.example.org/", "alice"],
-    ["https://lms.example.org/\n", "alice"],
-    ["https://lms.example.org/", "alice\n"],
-    ["https://lms.example.org/", "al\x1bice"],
-    ["https://lms.example.org/", ""],
-    ["https://lms example.org/", "alice"],
-])
-def test_a_malformed_actor_account_is_a_usage_error(home: Path, capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch, account: list[str]) -> None:
+@pytest.mark.parametrize(
+    "account",
+    [
+        ["ftp://lms.example.org/", "alice"],
+        ["https://lms.example.org/\n", "alice"],
+        ["https://lms.example.org/", "alice\n"],
+        ["https://lms.example.org/", "al\x1bice"],
+        ["https://lms.example.org/", ""],
+        ["https://lms example.org/", "alice"],
+    ],
+)
+def test_a_malformed_actor_account_is_a_usage_error(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, account: list[str]
+) -> None:
     from tutor.cli import main
 
     monkeypatch.setenv("TUTOR_HOME", str(home))
@@ -176,8 +193,10 @@ def test_an_account_actor_goes_into_every_statement(home: Path) -> None:
     done = run(home, "--actor-account", "https://lms.example.org/", "alice")
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    assert found and all(s["actor"] == {"objectType": "Agent", "account": {"homePage": "https://lms.example.org/",
-                                                                           "name": "alice"}} for s in found)
+    assert found and all(
+        s["actor"] == {"objectType": "Agent", "account": {"homePage": "https://lms.example.org/", "name": "alice"}}
+        for s in found
+    )
     for statement in found:
         jsonschema.validate(statement, SCHEMA)
 
@@ -229,4 +248,5 @@ def test_the_export_reads_the_catalog_once(tmp_path: Path, monkeypatch: pytest.M
         statements = progress_xapi(store, {"objectType": "Agent", "mbox": "mailto:a@example.org"})
     assert len(read) == len(files)
     assert [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if s["verb"]["id"].endswith("/completed")] == [
-        "session-lifecycle"]
+        "session-lifecycle"
+    ]

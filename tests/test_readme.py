@@ -70,7 +70,10 @@ def test_readme_browsers_scenario_compares_remember_me_and_browser_kinds(tmp_pat
     assert (status[5], status[6]) == (307, 200)  # closed without / with "remember me"
     assert (status[9], status[10]) == (401, 200)  # SameSite unset cross-site POST: chromium / firefox
     closed = [s.result for s in trace if s.phase == "close_browser"]
-    assert closed == ["1 session cookie dropped, 0 persistent cookies kept", "0 session cookies dropped, 1 persistent cookie kept"]
+    assert closed == [
+        "1 session cookie dropped, 0 persistent cookies kept",
+        "0 session cookies dropped, 1 persistent cookie kept",
+    ]
 
 
 def test_readme_challenge_passes_check_and_its_solution_wins(tmp_path):
@@ -93,6 +96,9 @@ def test_ci_runs_exactly_the_readmes_test_command():
     blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
     test_command = next(b for b in blocks if "pytest" in b)
     ci = Path(__file__).resolve().parents[1] / ".ci" / "run"
-    ci_lines = [l for l in ci.read_text(encoding="utf-8").splitlines()
-                if l.strip() and not l.lstrip().startswith("#")]
+    ci_lines = [
+        line
+        for line in ci.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert ci_lines[-1] == test_command

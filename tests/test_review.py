@@ -4,20 +4,20 @@ simulated days with a fixed clock; progress schema version 4 upgraded from a rea
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fsrs import Card, Rating, Scheduler, State
+from progress_support import copy_fixture, tables_and_columns, user_version
 
 from tutor import review
 from tutor.progress import SCHEMA_VERSION, LessonProgress, ProgressStore
 from tutor.review import FAST_SECONDS, SLOW_SECONDS, ReviewDeck, makes_card, rating_for
-from progress_support import copy_fixture, tables_and_columns, user_version
 
 DAY = 86_400.0
 #: Monday 2026-11-30 09:00 UTC: "day 0" of the simulated week.
-MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).timestamp()
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
 V3_FILE = "progress-v3.sqlite3"
 """Made by the version-3 store (tutor/progress.py of branch challenges, commit 391cca1), clock from
 1_700_000_000 in steps of 60 s: session-lifecycle with 7 steps reached; practice answers trace-id-after-set
@@ -91,13 +91,15 @@ def test_a_week_of_reviews_follows_fsrs(store: ProgressStore, clock: Clock) -> N
     assert deck.sync() == 0  # each answer is handed over once
     cards = {c.question_id: c for c in store.review_cards()}
     assert sorted(cards) == ["hinted", "missed", "slow"]
-    assert {q: review.RATING_NAMES[log.rating] for q, log in
-            zip(["missed", "hinted", "slow"], store.review_logs())} == {"missed": "Again", "hinted": "Hard", "slow": "Good"}
+    assert {
+        q: review.RATING_NAMES[log.rating]
+        for q, log in zip(["missed", "hinted", "slow"], store.review_logs(), strict=True)
+    } == {"missed": "Again", "hinted": "Hard", "slow": "Good"}
     assert _due_ids(deck) == []  # nothing is due the day it was answered
 
     # the same reviews played straight through fsrs: what the deck must agree with
     fsrs = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
-    at0 = datetime.fromtimestamp(MONDAY, timezone.utc)
+    at0 = datetime.fromtimestamp(MONDAY, UTC)
     model = {
         q: fsrs.review_card(Card(card_id=1, due=at0), rating, review_datetime=at0)[0]
         for q, rating in (("missed", Rating.Again), ("hinted", Rating.Hard), ("slow", Rating.Good))
@@ -111,15 +113,16 @@ def test_a_week_of_reviews_follows_fsrs(store: ProgressStore, clock: Clock) -> N
     seen_due: dict[int, list[str]] = {}
     for day in range(1, 8):
         clock.day(day)
-        now = datetime.fromtimestamp(clock.now, timezone.utc)
+        now = datetime.fromtimestamp(clock.now, UTC)
         expected = sorted(q for q, card in model.items() if card.due <= now)
         seen_due[day] = _due_ids(deck)
         assert seen_due[day] == expected, f"day {day}"
         for card in deck.due():
             right, hints, seconds = plan.get(day, {}).get(card.question_id, (True, 0, 30.0))
             change = deck.answer(card, [0], right, hints, seconds)
-            model[card.question_id] = fsrs.review_card(model[card.question_id], rating_for(right, hints, seconds),
-                                                       review_datetime=now)[0]
+            model[card.question_id] = fsrs.review_card(
+                model[card.question_id], rating_for(right, hints, seconds), review_datetime=now
+            )[0]
             assert change.card.due == model[card.question_id].due.timestamp()
             assert change.card.stability == pytest.approx(model[card.question_id].stability)
             assert change.card.difficulty == pytest.approx(model[card.question_id].difficulty)
@@ -228,8 +231,8 @@ def test_when() -> None:
 
 
 def test_context_step() -> None:
-    from tutor.lesson.loader import load_lesson_cached
     from tutor.lesson.catalog import resolve
+    from tutor.lesson.loader import load_lesson_cached
 
     lesson = load_lesson_cached(resolve("session-lifecycle")).lesson
     by_id = {q.id: q for q in lesson.questions}
@@ -264,7 +267,9 @@ def test_a_version_3_file_is_upgraded_without_loss(tmp_path: Path, clock: Clock)
         (attempt,) = store.attempts("expiry")
         assert (attempt.seed, attempt.questions) == (4242, ("idle-vs-absolute", "after-expiry"))
         assert [(a.question_id, a.correct, a.hints_used) for a in store.attempt_answers(attempt.id)] == [
-            ("idle-vs-absolute", True, 0), ("after-expiry", False, 2)]
+            ("idle-vs-absolute", True, 0),
+            ("after-expiry", False, 2),
+        ]
         assert [(r.challenge_id, r.stars) for r in store.challenge_runs()] == [("fixation", 3)]
         old = store.answers()
         assert len(old) == 5 and all(a.seconds is None for a in old)  # not measured before version 4
@@ -272,9 +277,14 @@ def test_a_version_3_file_is_upgraded_without_loss(tmp_path: Path, clock: Clock)
         deck = ReviewDeck(store)
         assert deck.sync() == 3
         cards = {(c.lesson_id, c.question_id): c for c in store.review_cards()}
-        assert sorted(cards) == [("expiry", "after-expiry"), ("session-lifecycle", "purpose-of-sessions"),
-                                 ("session-lifecycle", "trace-id-after-set")]
-        assert cards[("expiry", "after-expiry")].created == 1_700_000_000 + 7 * 60  # the seventh record the v3 store wrote
+        assert sorted(cards) == [
+            ("expiry", "after-expiry"),
+            ("session-lifecycle", "purpose-of-sessions"),
+            ("session-lifecycle", "trace-id-after-set"),
+        ]
+        assert (
+            cards[("expiry", "after-expiry")].created == 1_700_000_000 + 7 * 60
+        )  # the seventh record the v3 store wrote
         assert len(deck.due()) == 3  # long due by the test's clock
         store.record_answer("expiry", "idle-vs-absolute", "practice", [1], True, 0, seconds=3.5)
         assert store.answers("expiry")[-1].seconds == 3.5
@@ -366,7 +376,8 @@ def test_an_early_review_is_rated_by_fsrs_at_its_real_time(store: ProgressStore,
     assert early.card.last_review == early_at and early.card.due > early_at
     assert early.card.stability < on_time.card.stability
     # exactly what FSRS's own scheduler makes of a review at that time
-    expected, _ = review.SCHEDULER.review_card(review._fsrs_card(early_card), Rating.Good,
-                                               review_datetime=review.utc(early_at), review_duration=40_000)
+    expected, _ = review.SCHEDULER.review_card(
+        review._fsrs_card(early_card), Rating.Good, review_datetime=review.utc(early_at), review_duration=40_000
+    )
     assert early.card.stability == expected.stability and early.card.due == expected.due.timestamp()
     assert [log.mode for log in store.review_logs()][-2:] == ["review", "review"]

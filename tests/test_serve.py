@@ -14,10 +14,7 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,10 +23,9 @@ pytest.importorskip(
     "textual_serve", reason="textual-serve is not installed (pip install '.[web]'): tutor serve cannot be tested"
 )
 
-from tutor.commands import serve  # noqa: E402
-
 from serve_support import CHROMIUM, WAIT, Served, _get, _get_with_headers, start  # noqa: E402,F401
 
+from tutor.commands import serve  # noqa: E402
 
 # --- the token, the Origin, the Host --------------------------------------------------------------------
 
@@ -157,13 +153,15 @@ def test_each_session_gets_its_own_private_folder_removed_when_left_empty(start)
 
 def test_the_session_command_runs_tutor_in_the_session_folder(tmp_path: Path) -> None:
     command = serve.session_command("/usr/bin/python3", [str(tmp_path / "my lessons")])
-    assert command == (f'cd -- "${serve.SESSION_DIR_ENV}" && exec /usr/bin/python3 -m tutor '
-                       f"--lessons '{tmp_path / 'my lessons'}'")
+    assert command == (
+        f"cd -- \"${serve.SESSION_DIR_ENV}\" && exec /usr/bin/python3 -m tutor --lessons '{tmp_path / 'my lessons'}'"
+    )
     folder = tmp_path / "session with 'quotes' and $x"
     folder.mkdir()
     probe = serve.session_command(sys.executable, []).replace(" -m tutor", " -c 'import os; print(os.getcwd())'")
-    out = subprocess.run(probe, shell=True, text=True, capture_output=True,
-                         env={**os.environ, serve.SESSION_DIR_ENV: str(folder)})
+    out = subprocess.run(
+        probe, shell=True, text=True, capture_output=True, env={**os.environ, serve.SESSION_DIR_ENV: str(folder)}
+    )
     assert out.stdout.strip() == str(folder)
 
 
@@ -172,8 +170,18 @@ def test_the_session_command_runs_tutor_in_the_session_folder(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("localhost", True), ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True),
-     ("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("example.com", False), ("localhost.evil.com", False)],
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.5", False),
+        ("example.com", False),
+        ("localhost.evil.com", False),
+    ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert serve.is_loopback(host) is loopback
@@ -208,8 +216,22 @@ def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(
-            [sys.executable, "-m", "tutor", "serve", "--host", "127.0.0.1", "--port", str(port), "--exports", str(tmp_path)],
-            capture_output=True, text=True, timeout=WAIT, stdin=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "tutor",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--exports",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+            stdin=subprocess.DEVNULL,
         )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
@@ -217,21 +239,27 @@ def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     assert "hint: choose another --port" in done.stderr
 
 
-def test_an_exports_folder_that_cannot_be_made_fails_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys) -> None:
+def test_an_exports_folder_that_cannot_be_made_fails_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     monkeypatch.setattr(serve, "_make_server_class", lambda: pytest.fail("the server started"))
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     args = argparse.Namespace(host="localhost", port=8000, lessons=[], max_sessions=3, exports=str(blocker / "served"))
     assert serve.run(args) == 1
-    assert capsys.readouterr().err.startswith(f"tutor serve: error: --exports {blocker / 'served'}: cannot create the folder")
+    assert capsys.readouterr().err.startswith(
+        f"tutor serve: error: --exports {blocker / 'served'}: cannot create the folder"
+    )
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [
-    ("--max-sessions", "0", "expected a number, 1 or more, not 0"),
-    ("--port", "-5", "expected a port 1-65535, not -5"),
-    ("--port", "70000", "expected a port 1-65535, not 70000"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--max-sessions", "0", "expected a number, 1 or more, not 0"),
+        ("--port", "-5", "expected a port 1-65535, not -5"),
+        ("--port", "70000", "expected a port 1-65535, not 70000"),
+    ],
+)
 def test_out_of_range_numbers_are_usage_errors(capsys, option: str, value: str, expected: str) -> None:
     from tutor.cli import main
 
@@ -328,8 +356,12 @@ def test_a_served_session_in_a_real_browser(start, tmp_path: Path) -> None:
         # Chromium writes its profile, crash reports and dconf under $HOME: a HOME of this test's own
         browser_home = tmp_path / "browser-home"
         browser_home.mkdir()
-        env = {**os.environ, "HOME": str(browser_home), "XDG_CONFIG_HOME": str(browser_home / ".config"),
-               "XDG_CACHE_HOME": str(browser_home / ".cache")}
+        env = {
+            **os.environ,
+            "HOME": str(browser_home),
+            "XDG_CONFIG_HOME": str(browser_home / ".config"),
+            "XDG_CACHE_HOME": str(browser_home / ".cache"),
+        }
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})

@@ -98,7 +98,9 @@ def test_sizes_are_clamped_and_a_bad_message_closes_that_session_only(start) -> 
         await huge.send_str('["resize", {"width": 1e308, "height": true}]')  # bounded, not an error
         await huge.send_str('["nonsense"]')
         while (message := await asyncio.wait_for(huge.receive(), WAIT)).type not in (
-                aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+        ):
             pass
         _wait_children(served, 1)  # its process ended; the other session still runs
         await other.send_str('["ping", "still-here"]')
@@ -119,8 +121,13 @@ def test_sizes_are_clamped_and_a_bad_message_closes_that_session_only(start) -> 
 
 def test_the_token_is_printed_once_and_never_logged(start) -> None:
     served = start()
-    for path in (f"/?token={served.token}", f"/?token={served.token}x", "/static/js/textual.js",
-                 f"/ws/{served.token}", f"/ws/{served.token}/nope"):
+    for path in (
+        f"/?token={served.token}",
+        f"/?token={served.token}x",
+        "/static/js/textual.js",
+        f"/ws/{served.token}",
+        f"/ws/{served.token}/nope",
+    ):
         _get(served, path)
 
     async def go() -> None:
@@ -132,7 +139,7 @@ def test_the_token_is_printed_once_and_never_logged(start) -> None:
 
     asyncio.run(go())
     deadline = time.monotonic() + WAIT
-    while "not JSON" not in "".join(served.stderr) or 'GET /ws/' not in "".join(served.stderr):
+    while "not JSON" not in "".join(served.stderr) or "GET /ws/" not in "".join(served.stderr):
         assert time.monotonic() < deadline, "".join(served.stderr)
         time.sleep(0.1)
     log = "".join(served.stderr)
@@ -140,18 +147,23 @@ def test_the_token_is_printed_once_and_never_logged(start) -> None:
     assert "/ws/…" in log
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ('["stdin", "abc"]', ("stdin", "abc")),
-    ('["resize", {"width": 100000, "height": -1}]', ("resize", (500, 10))),
-    ('["resize", {"width": "90", "height": 30.5}]', ("resize", (90, 24))),
-    ('["blur"]', ("blur", None)),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('["stdin", "abc"]', ("stdin", "abc")),
+        ('["resize", {"width": 100000, "height": -1}]', ("resize", (500, 10))),
+        ('["resize", {"width": "90", "height": 30.5}]', ("resize", (90, 24))),
+        ('["blur"]', ("blur", None)),
+    ],
+)
 def test_check_message(raw: str, expected) -> None:
     assert serve.check_message(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ['{"a": 1}', "[]", "[1]", '["stdin", 5]', '["resize", 3]', '["ping", "' + "x" * 99 + '"]',
-                                 '["exec", "rm"]', "nan"])
+@pytest.mark.parametrize(
+    "raw",
+    ['{"a": 1}', "[]", "[1]", '["stdin", 5]', '["resize", 3]', '["ping", "' + "x" * 99 + '"]', '["exec", "rm"]', "nan"],
+)
 def test_check_message_refuses(raw: str) -> None:
     with pytest.raises(serve.BadMessage):
         serve.check_message(raw)
@@ -175,8 +187,10 @@ def test_no_session_outlives_the_server(start, how: str) -> None:
     pids = _wait_children(served, 2)
     os.kill(served.proc.pid, getattr(signal, how))
     deadline = time.monotonic() + WAIT
-    while any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
-              for pid in pids):
+    while any(
+        os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+        for pid in pids
+    ):
         assert time.monotonic() < deadline, f"a session process outlived the server ({how})"
         time.sleep(0.1)
     served.proc.wait(timeout=WAIT)

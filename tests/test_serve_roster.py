@@ -13,7 +13,9 @@ import pytest
 pytest.importorskip(
     "textual_serve", reason="textual-serve is not installed (pip install '.[web]'): tutor serve cannot be tested"
 )
-pytest.importorskip("pyte", reason="pyte is not installed (pip install '.[test]'): the sessions' screens cannot be read")
+pytest.importorskip(
+    "pyte", reason="pyte is not installed (pip install '.[test]'): the sessions' screens cannot be read"
+)
 
 from serve_support import WAIT, WsScreen, _get, children, environ, learner_urls, start  # noqa: E402,F401
 
@@ -96,21 +98,31 @@ def test_each_learner_has_a_url_and_their_own_progress(start, tmp_path: Path) ->
     import sys
 
     roster = tmp_path / "class.txt"
-    table = subprocess.run([sys.executable, "-m", "tutor", "progress", "--roster", str(roster), "--learners", str(learners)],
-                           capture_output=True, text=True, timeout=WAIT, env={**os.environ, "TUTOR_HOME": str(served.home)})
+    table = subprocess.run(
+        [sys.executable, "-m", "tutor", "progress", "--roster", str(roster), "--learners", str(learners)],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        env={**os.environ, "TUTOR_HOME": str(served.home)},
+    )
     assert table.returncode == 0, table.stderr
-    rows = {line.split()[0]: line.split()[2] for line in table.stdout.splitlines()[2:] if line.startswith(("alice", "bob"))}
+    rows = {
+        line.split()[0]: line.split()[2] for line in table.stdout.splitlines()[2:] if line.startswith(("alice", "bob"))
+    }
     assert rows == {"alice": "3/7", "bob": "2/7"}
     assert not (served.home / "progress.sqlite3").exists()  # the server's own progress file is not touched
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("alice\nAlice\n", ":2:1: error: learner name 'Alice': expected lower-case letters, digits and dashes"),
-    ("alice\n  bob smith\n", ":2:3: error: learner name 'bob smith': expected"),
-    ("alice\nalice\n", ":2:1: error: learner 'alice' is already on line 1"),
-    ("# nobody\n\n", ":1:1: error: roster: no learner names"),
-    ("../etc\n", ":1:1: error: learner name '../etc'"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("alice\nAlice\n", ":2:1: error: learner name 'Alice': expected lower-case letters, digits and dashes"),
+        ("alice\n  bob smith\n", ":2:3: error: learner name 'bob smith': expected"),
+        ("alice\nalice\n", ":2:1: error: learner 'alice' is already on line 1"),
+        ("# nobody\n\n", ":1:1: error: roster: no learner names"),
+        ("../etc\n", ":1:1: error: learner name '../etc'"),
+    ],
+)
 def test_a_bad_roster_line_is_one_positioned_error(tmp_path: Path, capsys, text: str, expected: str) -> None:
     from tutor.cli import main
 

@@ -139,7 +139,9 @@ def test_browser_kinds_close_browser_and_remember_scenario(capsys: pytest.Captur
     assert of(5, "send_response")["variables"]["status"] == 307
     assert of(6, "send_response")["variables"]["status"] == 200
     assert of(9, "send_response")["variables"]["status"] == 401
-    assert of(9, "receive")["variables"]["same_site"].startswith("SameSite unset → Lax (chromium default), cookie 5m old")
+    assert of(9, "receive")["variables"]["same_site"].startswith(
+        "SameSite unset → Lax (chromium default), cookie 5m old"
+    )
     assert of(10, "send_response")["variables"]["status"] == 200
     assert of(10, "receive")["variables"]["same_site"] == "SameSite unset → None (firefox default): sent cross-site"
     assert main(["simulate", str(path)]) == 0
@@ -147,7 +149,9 @@ def test_browser_kinds_close_browser_and_remember_scenario(capsys: pytest.Captur
 
 
 def test_injected_cookie_attribute_is_a_positioned_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, 'engine:\n  cookie:\n    path: "/; Domain=evil.example; Max-Age=-1"\nevents:\n  - request: GET /\n')
+    path = write(
+        tmp_path, 'engine:\n  cookie:\n    path: "/; Domain=evil.example; Max-Age=-1"\nevents:\n  - request: GET /\n'
+    )
     assert main(["simulate", str(path)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -155,7 +159,9 @@ def test_injected_cookie_attribute_is_a_positioned_error(tmp_path: Path, capsys:
     assert "Traceback" not in captured.err and "evil" not in captured.out
 
 
-def test_unused_declared_browser_and_unknown_kind_are_positioned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unused_declared_browser_and_unknown_kind_are_positioned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "browsers:\n  phnoe: {kind: safari}\nevents:\n  - request: GET /\n    as: phone\n")
     assert main(["simulate", str(path)]) == 1
     assert capsys.readouterr().err.startswith(f"{path}:2:")

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from terminal_support import run_on_a_pty
 from ui_support import UI_LESSON, make_app, sync
 
@@ -45,8 +44,15 @@ def test_stdout_redirected_is_refused_and_the_file_stays_empty(tmp_path: Path) -
 
 
 def test_stdin_not_a_terminal_is_refused(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "tutor"], cwd=ROOT, env=_env(tmp_path), capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tutor"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == f"{MESSAGE} (stdin is not a terminal); try `tutor show LESSON`\n"
 
@@ -74,7 +80,9 @@ def test_headless_run_is_not_refused(home: Path, monkeypatch) -> None:
 
 # --- the palette's Screenshot ------------------------------------------------------------------------
 @sync
-async def test_screenshot_without_downloads_goes_to_the_current_folder_and_says_where(tmp_path: Path, monkeypatch) -> None:
+async def test_screenshot_without_downloads_goes_to_the_current_folder_and_says_where(
+    tmp_path: Path, monkeypatch
+) -> None:
     home = tmp_path / "home"
     home.mkdir()
     work = tmp_path / "work"
@@ -110,3 +118,23 @@ async def test_screenshot_prefers_an_existing_downloads_folder(tmp_path: Path, m
         await pilot.pause()
         path = app.save_screenshot_in_folder()
         assert path is not None and path.parent == home / "Downloads"
+
+
+@sync
+async def test_a_screenshot_never_writes_through_a_planted_link(tmp_path: Path, monkeypatch) -> None:
+    """Issue 18, the "files the app creates" class: a dangling symlink with the screenshot's name is left
+    alone (the file it points to is not created) and the screenshot takes the next free name."""
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "tutor-home"))
+    target = tmp_path / "outside.svg"
+    (home / "Downloads" / "session-tutor-1.svg").symlink_to(target)
+    app = make_app(lesson=UI_LESSON)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        path = app.save_screenshot_in_folder()
+    assert path == home / "Downloads" / "session-tutor-2.svg"
+    assert path.read_text(encoding="utf-8").startswith("<svg")
+    assert not target.exists()

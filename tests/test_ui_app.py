@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ui_support import UI_LESSON, make_app, only_fixture_lessons, static_text, sync, widget_text
 
 from tutor.cli import main
-from ui_support import UI_LESSON, make_app, only_fixture_lessons, static_text, sync, widget_text
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +39,14 @@ async def test_picker_lists_lessons_with_progress(tmp_path: Path) -> None:
         await _settle(app, pilot)
         table = app.screen.query_one("#lessons", DataTable)
         assert table.row_count == 1
-        assert [c.plain for c in table.get_row_at(0)] == ["1", "Sessions in four requests ◀ next up", "beginner", "5", "0/10", "—"]
+        assert [c.plain for c in table.get_row_at(0)] == [
+            "1",
+            "Sessions in four requests ◀ next up",
+            "beginner",
+            "5",
+            "0/10",
+            "—",
+        ]
         app.store.record_step("ui-lesson", 4)
         app.store.record_test("ui-lesson", 8, 10, 80.0)
         app.screen.refresh_progress()
@@ -53,8 +60,10 @@ async def test_picker_typing_filters_and_enter_opens(tmp_path: Path) -> None:
 
     other = tmp_path / "lessons"
     app = make_app(tmp_path, lesson=None)
-    text = UI_LESSON.read_text().replace("id: ui-lesson", "id: other-lesson").replace(
-        "title: Sessions in four requests", "title: Cookies alone"
+    text = (
+        UI_LESSON.read_text()
+        .replace("id: ui-lesson", "id: other-lesson")
+        .replace("title: Sessions in four requests", "title: Cookies alone")
     )
     (other / "other.yaml").write_text(text)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -84,8 +93,10 @@ async def test_picker_typing_filters_and_enter_opens(tmp_path: Path) -> None:
 @sync
 async def test_picker_arrow_keys_move_and_q_quits(tmp_path: Path) -> None:
     (tmp_path / "lessons").mkdir()
-    text = UI_LESSON.read_text().replace("id: ui-lesson", "id: zz-lesson").replace(
-        "title: Sessions in four requests", "title: Zebra sessions"
+    text = (
+        UI_LESSON.read_text()
+        .replace("id: ui-lesson", "id: zz-lesson")
+        .replace("title: Sessions in four requests", "title: Zebra sessions")
     )
     (tmp_path / "lessons" / "zz.yaml").write_text(text)
     app = make_app(tmp_path, lesson=None)
@@ -108,7 +119,11 @@ async def test_picker_opening_an_invalid_lesson_notifies(tmp_path: Path) -> None
     from tutor.ui.screens.picker import PickerScreen
 
     (tmp_path / "lessons").mkdir()
-    bad = UI_LESSON.read_text().replace("id: ui-lesson", "id: bad-lesson").replace("minutes: 5\n", "minutes: 5\nbogus: 1\n")
+    bad = (
+        UI_LESSON.read_text()
+        .replace("id: ui-lesson", "id: bad-lesson")
+        .replace("minutes: 5\n", "minutes: 5\nbogus: 1\n")
+    )
     (tmp_path / "lessons" / "bad.yaml").write_text(bad)
     app = make_app(tmp_path, lesson=None)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -388,7 +403,9 @@ async def test_watch_clamps_the_step_when_the_lesson_shrinks(tmp_path: Path) -> 
         await pilot.pause()
         screen = app.screen
         assert screen.walkthrough.current == 10
-        path.write_text(path.read_text().replace("destroy_session, set_cookie, clear_cookie]", "destroy_session, set_cookie]"))
+        path.write_text(
+            path.read_text().replace("destroy_session, set_cookie, clear_cookie]", "destroy_session, set_cookie]")
+        )
         await screen.poll_file()
         await pilot.pause()
         assert not screen.query_one("#problems").display
@@ -419,7 +436,9 @@ def test_open_unknown_lesson_is_one_line_and_exit_1(monkeypatch, capsys) -> None
 def test_open_bad_lesson_prints_its_problems_and_exit_1(tmp_path: Path, monkeypatch, capsys) -> None:
     started = _capture_app_run(monkeypatch)
     bad = tmp_path / "bad.yaml"
-    bad.write_text(UI_LESSON.read_text().replace("level: beginner", "level: expert").replace("minutes: 5", "minutes: 0"))
+    bad.write_text(
+        UI_LESSON.read_text().replace("level: beginner", "level: expert").replace("minutes: 5", "minutes: 0")
+    )
     assert main(["open", str(bad)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err and all(line.startswith(f"{bad}:") or line.startswith("  hint:") for line in err)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App, ComposeResult
-
+from textual.app import ComposeResult
 from ui_support import sync
+
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
+from tutor.ui.recorder import RecordingApp
 from tutor.ui.widgets.challenge import ChallengesView, challenge_key_groups, star_text
 from tutor.ui.widgets.playground_keys import KEY_GROUPS
 
@@ -18,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "tutor" / "ui" / "widgets"
 
 
-class Host(App):
+class Host(RecordingApp):
     CSS_PATH = [WIDGETS / "playground.tcss", WIDGETS / "challenge.tcss"]
 
     def __init__(self, lesson: str, store) -> None:
         super().__init__()
         self.loaded = load_lesson(ROOT / "lessons" / f"{lesson}.yaml")
-        self.store = store
+        self.recorder.store = store  # the view records through the app's recorder
 
     def compose(self) -> ComposeResult:
         yield ChallengesView(self.loaded, id="challenges-view")
@@ -48,14 +49,26 @@ async def test_a_win_in_the_app_is_the_runs_win(tmp_path):
             assert [e.as_ for e in run.events] == ["browser", "browser", "attacker"]
             assert run.finished and run.result.reached and run.hints_used == 1
             outcome = run.outcome()
-            assert (outcome.solved, outcome.events, outcome.par, outcome.hints_used, outcome.stars) == (True, 3, 3, 1, 2)
+            assert (outcome.solved, outcome.events, outcome.par, outcome.hints_used, outcome.stars) == (
+                True,
+                3,
+                3,
+                1,
+                2,
+            )
             verdict = app.query_one("#ch-verdict").render().plain
             assert verdict.startswith(f"✓ Solved in 3 events (par {run.par}) {star_text(run.stars())}")
             assert f"at step {run.deciding_step.step}:" in verdict
             assert playground.table.step_at_cursor() is run.deciding_step
         (saved,) = store.challenge_runs("login-and-rotation")
         assert (saved.challenge_id, saved.solved, saved.events, saved.par, saved.hints_used, saved.stars) == (
-            outcome.challenge_id, outcome.solved, outcome.events, outcome.par, outcome.hints_used, outcome.stars)
+            outcome.challenge_id,
+            outcome.solved,
+            outcome.events,
+            outcome.par,
+            outcome.hints_used,
+            outcome.stars,
+        )
 
 
 def test_a_challenge_keeps_the_keys_of_its_allowed_verbs():
@@ -69,3 +82,43 @@ def test_a_challenge_keeps_the_keys_of_its_allowed_verbs():
     assert "toggle_scheme" not in {key.name for key in kept}
     both = {key.name: key.key for group in challenge_key_groups(["request"]) for key in group.keys}
     assert both["toggle_scheme"] == "H" and both["hint"] == "h"
+
+
+# -- one recorder, one error policy ----------------------------------------------------------------------
+
+
+def _read_only_store(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with ProgressStore.open(path) as store:
+        store.record_step("login-and-rotation", 1)
+    return ProgressStore.open(path, readonly=True)
+
+
+def _notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@sync
+async def test_a_read_only_file_gives_the_same_notice_from_a_quiz_answer_and_a_challenge_win(tmp_path):
+    from quiz_host import QuizHost
+
+    quiz_store = _read_only_store(tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path)
+    quiz = QuizHost("practice", store=quiz_store)
+    async with quiz.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        from_quiz = _notices(quiz)
+    challenge_store = _read_only_store(tmp_path / "b" if (tmp_path / "b").mkdir() is None else tmp_path)
+    app = Host("login-and-rotation", challenge_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one(ChallengesView).start("fixation")
+        await pilot.pause()
+        await pilot.press("b", "c", "b", "l", "b", "d")
+        await pilot.pause()
+        assert app.query_one(ChallengesView).playground.challenge_run.result.reached
+        from_challenge = _notices(app)
+    # one line, the same words from both (only the file's path differs), said once
+    assert len(from_quiz) == len(from_challenge) == 1
+    assert from_quiz[0].startswith("Progress is no longer saved: progress file ")
+    assert from_quiz[0].replace(str(tmp_path / "a"), "") == from_challenge[0].replace(str(tmp_path / "b"), "")
+    assert "\n" not in from_quiz[0]

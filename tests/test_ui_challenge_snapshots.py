@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ui_support import make_app, only_fixture_lessons
 
 ROOT = Path(__file__).resolve().parents[1]

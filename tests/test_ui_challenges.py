@@ -5,23 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
-
+from textual.app import ComposeResult
 from ui_support import sync
+
 from tutor.lesson.loader import load_lesson
 from tutor.progress import ProgressStore
+from tutor.ui.recorder import RecordingApp
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "tutor" / "ui" / "widgets"
 
 
-class ChallengeHost(App):
+class ChallengeHost(RecordingApp):
     CSS_PATH = [WIDGETS / "playground.tcss", WIDGETS / "challenge.tcss"]
 
     def __init__(self, lesson: str, store=None) -> None:
         super().__init__()
         self.loaded = load_lesson(ROOT / "lessons" / f"{lesson}.yaml")
-        self.store = store
+        self.recorder.store = store  # the view records through the app's recorder
 
     def compose(self) -> ComposeResult:
         from tutor.ui.widgets.challenge import ChallengesView
@@ -79,7 +80,14 @@ async def test_fixation_solved_by_keys_gets_a_verdict_and_is_saved(store):
         await pilot.pause()
         assert len(playground.learner_events) == 3
     (run,) = store.challenge_runs("login-and-rotation")
-    assert (run.challenge_id, run.solved, run.events, run.par, run.hints_used, run.stars) == ("fixation", True, 3, 3, 0, 3)
+    assert (run.challenge_id, run.solved, run.events, run.par, run.hints_used, run.stars) == (
+        "fixation",
+        True,
+        3,
+        3,
+        0,
+        3,
+    )
 
 
 @sync
@@ -180,8 +188,16 @@ async def play_by_keys(pilot, playground, raw) -> None:
         else:
             keys += ["plus", *event.advance, "enter"]
     else:
-        keys.append({"logout": "o", "steal": "c", "xss": "x", "clear_cookies": "k", "restart_server": "R",
-                     "close_browser": "C"}[verb])
+        keys.append(
+            {
+                "logout": "o",
+                "steal": "c",
+                "xss": "x",
+                "clear_cookies": "k",
+                "restart_server": "R",
+                "close_browser": "C",
+            }[verb]
+        )
     await pilot.press(*keys)
     await pilot.pause()
 
@@ -205,12 +221,15 @@ async def test_every_built_in_challenge_is_solved_by_keys(lesson, store):
             assert len(playground.learner_events) == len(challenge.solution), challenge.id
             assert playground.result.reached, challenge.id
             assert _text(app, "#ch-verdict").startswith(f"✓ Solved in {len(challenge.solution)} event"), challenge.id
-    assert {(r.challenge_id, r.stars) for r in store.challenge_runs(lesson)} == \
-        {(c.id, 3) for c in app.loaded.lesson.challenges}
+    assert {(r.challenge_id, r.stars) for r in store.challenge_runs(lesson)} == {
+        (c.id, 3) for c in app.loaded.lesson.challenges
+    }
 
 
 @sync
-async def test_in_the_app_the_mode_strip_leads_to_challenges_and_progress_shows_the_result(tmp_path, monkeypatch, capsys):
+async def test_in_the_app_the_mode_strip_leads_to_challenges_and_progress_shows_the_result(
+    tmp_path, monkeypatch, capsys
+):
     """The real lesson screen: `[` reaches Challenges (the last mode), a challenge solved by keys is
     saved, and `tutor progress` lists it."""
     from tutor.cli import main

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ui_support import UI_LESSON, screen_lines, static_text, sync, widget_text
 
 from tutor.ui.text import abbreviate, format_value, literal, visible
-from ui_support import UI_LESSON, screen_lines, static_text, sync, widget_text
 
 MARKUP = "[bold]x[/bold]"
 LINK = "[link=http://e]y[/link]"
@@ -41,16 +41,15 @@ def hostile_lesson(tmp_path: Path) -> Path:
     q = _yaml_quote(HOSTILE)
     text = UI_LESSON.read_text()
     text = text.replace("title: Sessions in four requests", f"title: {q}")
-    text = text.replace(
-        "text: The first request arrives. The browser has no cookie for this site yet.", f"text: {q}"
-    )
+    text = text.replace("text: The first request arrives. The browser has no cookie for this site yet.", f"text: {q}")
     text = text.replace("- text: It creates a new anonymous session.", f"- text: {q}")
     text = text.replace("label: Session store", f"label: {_yaml_quote(MARKUP)}")
     text = text.replace("  - title: app/api/session/route.ts", f"  - title: {_yaml_quote('route ' + LINK + ' [/]')}")
+    text = text.replace("question: Why does a visitor get a session before signing in?", f"question: {q}")
     text = text.replace(
-        "question: Why does a visitor get a session before signing in?", f"question: {q}"
+        "Narrator: A browser visits the site for the first time. It has no cookie.",
+        f"Narrator: {MARKUP} {LINK}\tafter-tab",
     )
-    text = text.replace("Narrator: A browser visits the site for the first time. It has no cookie.", f"Narrator: {MARKUP} {LINK}\tafter-tab")
     path = tmp_path / "hostile.yaml"
     path.write_text(text)
     return path
@@ -133,9 +132,9 @@ async def test_hostile_lesson_text_renders_literally(hostile_lesson: Path) -> No
 @sync
 async def test_hostile_title_in_picker_and_command_palette(hostile_lesson: Path, monkeypatch) -> None:
     from textual.widgets import DataTable
+    from ui_support import only_fixture_lessons
 
     from tutor.ui.app import TutorApp
-    from ui_support import only_fixture_lessons
 
     only_fixture_lessons(monkeypatch)
     app = TutorApp(extra_dirs=[hostile_lesson.parent], cursor_blink=False)

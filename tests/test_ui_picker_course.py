@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ui_support import sync
 
 
@@ -69,17 +68,21 @@ async def test_a_wide_title_is_cut_by_terminal_cells_not_characters(tmp_path: Pa
     longer than the character it stands for) still ends inside the title column."""
     from rich.cells import cell_len
     from textual.widgets import DataTable
+    from ui_support import UI_LESSON, only_fixture_lessons
 
     from tutor.ui.app import TutorApp
-    from ui_support import UI_LESSON, only_fixture_lessons
 
     only_fixture_lessons(monkeypatch)
     folder = tmp_path / "lessons"
     folder.mkdir()
     text = UI_LESSON.read_text(encoding="utf-8")
     (folder / "ui-lesson.yaml").write_text(
-        text.replace("title: Sessions in four requests", "title: \"\\u202eセッションの一生：クッキー、作成、検証、期限切れ、そして削除まで\""),
-        encoding="utf-8")
+        text.replace(
+            "title: Sessions in four requests",
+            'title: "\\u202eセッションの一生：クッキー、作成、検証、期限切れ、そして削除まで"',
+        ),
+        encoding="utf-8",
+    )
     app = TutorApp(extra_dirs=[folder], cursor_blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

@@ -8,16 +8,16 @@ from pathlib import Path
 import msgspec
 import pytest
 import yaml
-from textual import events
-
 from quiz_host import PlaygroundHost, active_keys, sync
+from textual import events
 from ui_support import make_app, screen_lines, widget_text
+
 from tutor.engine import Simulation, run_scenario
+from tutor.engine.clock import format_clock
 from tutor.engine.scenario import EngineOptions, Event, Steal, Tamper, Xss, event_verb
 from tutor.lesson.loader import load_scenario
-from tutor.engine.clock import format_clock
-from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
 from tutor.ui.modals.dialogs import ConfirmScreen, ValueScreen
+from tutor.ui.scenario_export import event_to_builtins, next_export_path, options_to_builtins, scenario_to_yaml
 from tutor.ui.screens.help import describe_bindings
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
 
@@ -102,7 +102,7 @@ def test_export_output_loads_and_replays_to_the_same_trace(tmp_path):
     assert scenario.engine == options
     replayed = run_scenario(scenario).to_json()
     assert replayed[: len(played)] == played
-    assert [s["phase"] for s in replayed[len(played):]] == ["end"]
+    assert [s["phase"] for s in replayed[len(played) :]] == ["end"]
 
 
 def test_next_export_path_never_reuses_a_name(tmp_path):
@@ -455,7 +455,7 @@ async def test_options_dialog_refuses_what_the_scenario_loader_refuses(fields, n
         bad = tmp_path / "refused.yaml"
         bad.write_text(scenario_to_yaml(refused, [Event(request="GET /")]), encoding="utf-8")
         # a value both accept: applied, played, exported, and tutor check passes the file
-        for name, value in fields.items():
+        for name in fields:
             dialog.query_one(f"#opt-{name}").value = {"strategy": "jwt", "store": "memory"}.get(name, "2m")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -830,7 +830,10 @@ async def test_a_used_browsers_new_kind_plays_the_run_again_and_exports_it(tmp_p
 
 def test_export_declares_only_browsers_that_are_not_chromium():
     text = scenario_to_yaml(EngineOptions(), [Event(request="GET /", as_="fox")], {"fox": "firefox", "b": "chromium"})
-    assert yaml.safe_load(text) == {"browsers": {"fox": {"kind": "firefox"}}, "events": [{"request": "GET /", "as": "fox"}]}
+    assert yaml.safe_load(text) == {
+        "browsers": {"fox": {"kind": "firefox"}},
+        "events": [{"request": "GET /", "as": "fox"}],
+    }
 
 
 @sync
@@ -939,3 +942,25 @@ async def test_options_dialog_starts_on_its_first_field_and_enter_moves_on_witho
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is not dialog and v.options.idle_timeout == "5m"
+
+
+@sync
+async def test_declared_browsers_keep_their_kind_and_third_party_policy() -> None:
+    """A lesson's or challenge's `browsers:` declaration (kind and third_party) reaches the playground's
+    engine as declared: the kind shows as a kind, and a cross-site fetch follows the declared policy."""
+    from tutor.engine.scenario import BrowserOptions
+
+    app = PlaygroundHost(
+        kinds={
+            "browser": BrowserOptions(kind="chromium", third_party="block"),
+            "attacker": BrowserOptions(kind="firefox"),
+        }
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        v = view(app)
+        assert v.kinds == {"attacker": "firefox"} and v.kind_of("attacker") == "firefox"
+        assert v.sim is not None and v.sim.browser_kind("attacker") == "firefox"
+        await pilot.press("g", "l")
+        await pilot.pause()
+        jar = v.sim.browsers["browser"].jar
+        assert jar.third_party == "block"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from quiz_host import QuizHost, active_keys, load_quiz_lesson, sync
 from ui_support import widget_text
+
 from tutor.lesson import grading
 from tutor.progress import ProgressStore
 from tutor.ui.modals.dialogs import ConfirmScreen
-
 
 pytestmark = pytest.mark.usefixtures("home")  # a TUTOR_HOME of each test's own (tests/conftest.py)
 
@@ -123,7 +122,12 @@ async def test_submit_shows_verdict_feedback_solution_and_mistakes(loaded, store
         assert view.state.chosen == {1}
         assert not {"1", "a", "enter", "h"} & active_keys(app)
         [record] = store.answers("quiz-lesson")
-        assert (record.question_id, record.mode, record.chosen, record.correct) == ("cookie-holds", "practice", (1,), False)
+        assert (record.question_id, record.mode, record.chosen, record.correct) == (
+            "cookie-holds",
+            "practice",
+            (1,),
+            False,
+        )
 
 
 @sync
@@ -276,7 +280,7 @@ async def test_question_code_is_syntax_highlighted(loaded):
         assert "const cookieStore = await cookies();" in shown.plain
         assert not shown.plain.endswith("\n")
         # highlighted: keywords are coloured (Pygments spans), and no background is forced on the theme
-        coloured = {shown.plain[span.start:span.end] for span in shown.spans if span.style and span.style.color}
+        coloured = {shown.plain[span.start : span.end] for span in shown.spans if span.style and span.style.color}
         assert {"await", "export"} <= coloured
         assert all(not (span.style and span.style.bgcolor) for span in shown.spans)
         lines = [strip.text for strip in code.render_lines(code.region.reset_offset)]
@@ -487,7 +491,12 @@ async def test_practice_allows_one_retry_and_records_the_wrong_first_try(loaded,
         assert view.state.revealed and not view.state.correct
         assert "r" not in active_keys(app) and app.query_one("#quiz-solution").display
         got = [(a.question_id, a.chosen, a.correct) for a in store.answers("quiz-lesson")]
-        assert got == [("cookie-holds", (1,), False), ("cookie-holds", (0,), True), ("http-only", (1,), False), ("http-only", (2,), False)]
+        assert got == [
+            ("cookie-holds", (1,), False),
+            ("cookie-holds", (0,), True),
+            ("http-only", (1,), False),
+            ("http-only", (2,), False),
+        ]
 
 
 @sync
@@ -502,8 +511,14 @@ async def test_a_test_can_be_finished_early_after_a_confirmation(loaded, store):
         await pilot.press("f")
         confirm = app.screen  # the app's one confirmation dialog (the playground asks with it too)
         assert isinstance(confirm, ConfirmScreen)
-        assert "Finish now? 9 unanswered questions count as wrong" in str(confirm.query_one("#confirm-question").render())
-        assert str(confirm.query_one("#confirm-keys").render()).startswith("y, n") and not {"1", "h", "f"} & active_keys(app)
+        assert "Finish now? 9 unanswered questions count as wrong" in str(
+            confirm.query_one("#confirm-question").render()
+        )
+        assert str(confirm.query_one("#confirm-keys").render()).startswith("y, n") and not {
+            "1",
+            "h",
+            "f",
+        } & active_keys(app)
         await pilot.press("n")  # keep going: nothing changed
         assert app.screen is not confirm and not view.finished and view.index == 1
         await pilot.press("f", "escape")
@@ -541,7 +556,10 @@ async def test_each_attempt_gets_its_own_seed_recorded_in_progress(loaded, store
     assert seen[0][1][0] != seen[1][1][0] or seen[0][1] != seen[1][1]
     # the progress store keeps what a review needs: seed, questions in order, answers, result
     attempts = store.attempts(lesson_id)
-    assert [(a.number, a.seed, list(a.questions)) for a in attempts] == [(1, seen[0][0], seen[0][1]), (2, seen[1][0], seen[1][1])]
+    assert [(a.number, a.seed, list(a.questions)) for a in attempts] == [
+        (1, seen[0][0], seen[0][1]),
+        (2, seen[1][0], seen[1][1]),
+    ]
     assert [t.attempt_id for t in store.tests(lesson_id)] == [a.id for a in attempts]
     # replay the first attempt's review: the seed gives back the choice order, the answers their picks
     first = attempts[0]
@@ -587,7 +605,11 @@ async def test_visual_quiz_shows_the_trace_up_to_the_questions_step(loaded):
             assert f" {step} " in text_of(app, "#quiz-kind") and "Read it off" in text_of(app, "#quiz-kind")
             # the answer can be read off the current row
             right = next(c.text for c in question.choices if c.correct)
-            shown = widget_text(table) if question.answer.field in {c.field for c in loaded.lesson.table.columns} else widget_text(tracker)
+            shown = (
+                widget_text(table)
+                if question.answer.field in {c.field for c in loaded.lesson.table.columns}
+                else widget_text(tracker)
+            )
             assert right in shown
             if number < len(view.questions) - 1:
                 await pilot.press("n")
@@ -623,8 +645,9 @@ async def test_visual_quiz_survives_resizing_down_to_40x12(loaded):
 
 @sync
 async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthrough(tmp_path):
-    from tutor.ui.widgets.quiz import QuizView, StepLink
     from ui_support import make_app
+
+    from tutor.ui.widgets.quiz import QuizView, StepLink
 
     app = make_app(mode="practice")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,7 +7,6 @@ Update after an intended change with: .venv/bin/python -m pytest tests/test_ui_q
 from __future__ import annotations
 
 import pytest
-
 from quiz_host import PlaygroundHost, QuizHost, load_quiz_lesson
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -104,7 +103,29 @@ PLAYGROUND_SIZES = [
 ]
 #: Twenty events as a learner types them (``b`` picks the attacker and plays nothing; the last key moves
 #: the clock a day, so the tracker's newest state is the only one that shows +1d).
-TWENTY_EVENTS = ("g", "l", "d", "3", "d", "c", "b", "d", "l", "a", "4", "g", "x", "t", "w", "a", "k", "g", "o", "R", "5")
+TWENTY_EVENTS = (
+    "g",
+    "l",
+    "d",
+    "3",
+    "d",
+    "c",
+    "b",
+    "d",
+    "l",
+    "a",
+    "4",
+    "g",
+    "x",
+    "t",
+    "w",
+    "a",
+    "k",
+    "g",
+    "o",
+    "R",
+    "5",
+)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ui_support import sync
 
 from tutor.progress import ProgressStore
 from tutor.review import ReviewDeck
-from ui_support import sync
 
 DAY = 86_400.0
-MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).timestamp()
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
 TRACE_Q = ("session-lifecycle", "trace-id-after-set")
 PLAIN_Q = ("expiry", "idle-vs-absolute")
 
@@ -117,7 +117,12 @@ async def test_a_review_session_by_keys(store: ProgressStore, clock: Clock, quiz
         (card, _) = sorted(store.review_cards(), key=lambda c: c.question_id != TRACE_Q[1])
         assert card.due - clock.now >= 2 * DAY  # not due again tomorrow
         last = store.answers()[-1]
-        assert (last.lesson_id, last.question_id, last.mode, last.correct, last.seconds) == (*TRACE_Q, "review", True, 6.0)
+        assert (last.lesson_id, last.question_id, last.mode, last.correct, last.seconds) == (
+            *TRACE_Q,
+            "review",
+            True,
+            6.0,
+        )
         assert store.review_logs()[-1].rating == 4 and store.review_logs()[-1].mode == "review"
         # the second card: a wrong answer after a hint
         await pilot.press("n")
@@ -144,7 +149,9 @@ async def test_a_review_session_by_keys(store: ProgressStore, clock: Clock, quiz
 
 
 @sync
-async def test_the_picker_review_entry_shows_the_number_due_and_opens_the_review(store: ProgressStore, clock: Clock) -> None:
+async def test_the_picker_review_entry_shows_the_number_due_and_opens_the_review(
+    store: ProgressStore, clock: Clock
+) -> None:
     from textual.widgets import DataTable
 
     from tutor.ui.app import TutorApp
@@ -201,8 +208,9 @@ async def test_nothing_due_in_the_review_screen_says_when(store: ProgressStore, 
 
 
 @sync
-async def test_review_ahead_asks_the_cards_not_due_yet_as_early_reviews(store: ProgressStore, clock: Clock,
-                                                                         quiz_clock: Clock) -> None:
+async def test_review_ahead_asks_the_cards_not_due_yet_as_early_reviews(
+    store: ProgressStore, clock: Clock, quiz_clock: Clock
+) -> None:
     """`tutor review --ahead`: a card missed an hour ago (due tomorrow) is asked now; FSRS rates it early."""
     import math
 
@@ -287,8 +295,10 @@ def test_tutor_review_with_cards_not_yet_due_says_when(capsys) -> None:
     with ProgressStore.open(clock=lambda: time.time() - 1800) as store:  # missed half an hour ago
         _miss(store, TRACE_Q)
     assert main(["review"]) == 0
-    assert capsys.readouterr().out == ("Nothing to review: no card is due now. The next of your 1 card is due in 23h "
-                                       "(tutor review --ahead asks it now).\n")
+    assert capsys.readouterr().out == (
+        "Nothing to review: no card is due now. The next of your 1 card is due in 23h "
+        "(tutor review --ahead asks it now).\n"
+    )
 
 
 def test_tutor_review_ahead_asks_cards_not_due(capsys, monkeypatch) -> None:
@@ -301,7 +311,9 @@ def test_tutor_review_ahead_asks_cards_not_due(capsys, monkeypatch) -> None:
     with ProgressStore.open(clock=lambda: time.time() - 1800) as store:  # missed half an hour ago: due in 23h
         _miss(store, TRACE_Q)
     assert main(["review", "--ahead"]) == 1  # there is a card to ask: the app would start
-    assert capsys.readouterr().err.startswith("tutor review: error: 1 card is to review, but tutor needs an interactive")
+    assert capsys.readouterr().err.startswith(
+        "tutor review: error: 1 card is to review, but tutor needs an interactive"
+    )
     assert main(["review", "--ahead", "2"]) == 1
     capsys.readouterr()
     monkeypatch.setattr(terminal, "terminal_problem", lambda: None)
@@ -339,7 +351,9 @@ def test_tutor_review_with_only_cards_of_gone_questions_says_so(capsys) -> None:
     with ProgressStore.open(clock=lambda: time.time() - 2 * DAY) as store:
         store.record_answer("session-lifecycle", "a-question-renamed-since", "practice", [0], False, 0)
     assert main(["review"]) == 0
-    assert capsys.readouterr().out.startswith("Nothing to review: 1 due card belongs to lessons or questions that are gone")
+    assert capsys.readouterr().out.startswith(
+        "Nothing to review: 1 due card belongs to lessons or questions that are gone"
+    )
 
 
 @sync

@@ -3,16 +3,15 @@ fixed clocks; update with --snapshot-update)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from ui_support import make_app, only_fixture_lessons
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
-MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc).timestamp()
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
 DAY = 86_400.0
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ui_support import make_app, only_fixture_lessons
 
 SIZES = [(80, 24), (120, 40)]

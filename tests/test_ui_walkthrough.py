@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from ui_support import app_for, make_app, screen_lines, static_text, sync, widget_text
 
 SIZES = [(80, 24), (100, 30), (120, 40), (160, 50)]
@@ -364,8 +363,9 @@ async def test_start_step_from_the_command_line() -> None:
 
 @sync
 async def test_multiple_answer_predict_question_is_picked_then_submitted(tmp_path: Path) -> None:
-    from tutor.lesson import grading
     from ui_support import UI_LESSON
+
+    from tutor.lesson import grading
 
     lesson = tmp_path / "multi.yaml"
     lesson.write_text(UI_LESSON.read_text().replace("    predict: 2\n", "    predict: 2\n    multiple: true\n"))
@@ -491,7 +491,7 @@ def test_column_widths_fit_the_width_and_every_heading_word() -> None:
     naturals, minimums, caps = [4, 25, 23, 32, 71], [4, 9, 8, 8, 14], [4, 25, 5, 15, 30]
     for avail in (60, 68, 88, 108, 150):
         widths = allocate(naturals, minimums, caps, avail, [4, 6, 23, 16, 6])
-        assert sum(widths) <= avail and all(w >= m for w, m in zip(widths, minimums))
+        assert sum(widths) <= avail and all(w >= m for w, m in zip(widths, minimums, strict=True))
     assert allocate(naturals, minimums, caps, 200) == naturals  # room for all: nothing wraps
     # no column takes the room the others need: at 88 cells the action (25) fits on one line
     assert allocate(naturals, minimums, caps, 88)[1] == 25
@@ -505,7 +505,8 @@ def test_only_id_like_words_are_shortened_and_keep_both_ends() -> None:
     assert session_id not in short and session_id[:5] in short and session_id[-4:] in short and "…" in short
     # ordinary words are never cut (they wrap in the cell)
     assert fit_words("Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax", 10) == (
-        "Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax")
+        "Set-Cookie sessionId=abc; HttpOnly; Path=/; SameSite=Lax"
+    )
 
 
 def test_flow_labels_wrap_at_spaces_or_become_a_breadcrumb() -> None:
@@ -519,8 +520,11 @@ def test_flow_labels_wrap_at_spaces_or_become_a_breadcrumb() -> None:
 async def test_flow_never_breaks_a_word_and_shows_branches_apart_from_the_caption() -> None:
     from tutor.ui.widgets.flow_diagram import FlowDiagram
 
-    for lesson, size in [(lesson, size) for lesson in ("session-lifecycle", "cookie-attributes")
-                         for size in [(80, 24), (100, 30), (120, 40), (160, 50)]]:
+    for lesson, size in [
+        (lesson, size)
+        for lesson in ("session-lifecycle", "cookie-attributes")
+        for size in [(80, 24), (100, 30), (120, 40), (160, 50)]
+    ]:
         app = app_for(["open", lesson])
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -603,7 +607,7 @@ def test_band_shows_no_scrollbar_and_the_narration_fits_its_longest_step(size) -
             await pilot.pause()
             walk, table, _ = parts(app)
             for step in range(1, walk.total + 1):
-                for s, question in walk.predicts.items():
+                for s in walk.predicts:
                     walk.answers.setdefault(s, ((0,), False))  # a wrong verdict: the longest text
                 walk.go(step)
                 await pilot.pause()

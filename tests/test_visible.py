@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_control_and_format_character_is_made_visible() -> None:
-    hidden = [chr(c) for c in range(sys.maxunicode + 1)
-              if not 0xD800 <= c <= 0xDFFF and chr(c) != "\n"
-              and (unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp"))]
+    hidden = [
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if not 0xD800 <= c <= 0xDFFF and chr(c) != "\n" and (unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp"))
+    ]
     assert len(hidden) > 150
     missed = [f"U+{ord(ch):04X}" for ch in hidden if not is_hidden(ch)]
     assert not missed, f"not made visible: {missed}"
@@ -28,25 +30,28 @@ def test_every_control_and_format_character_is_made_visible() -> None:
     assert "\n" not in shown
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("\x1b[2J", "␛[2J"),
-    ("\x1b]52;c;ZXZpbA==\x07", "␛]52;c;ZXZpbA==␇"),
-    ("a\x9bb", "a\\x9bb"),
-    ("del\x7f", "del␡"),
-    ("x\u202eevil", "x<U+202E>evil"),
-    ("alm\u061cx", "alm<U+061C>x"),
-    ("soft\u00adhyphen", "soft<U+00AD>hyphen"),
-    ("tag\U000E0041", "tag<U+E0041>"),
-    ("a\tb", "a   b"),
-    ("two\nlines", "two\nlines"),
-    ("[bold]markup[/bold] <img onerror=x> 会话 🍪 مرحبا", "[bold]markup[/bold] <img onerror=x> 会话 🍪 مرحبا"),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[2J", "␛[2J"),
+        ("\x1b]52;c;ZXZpbA==\x07", "␛]52;c;ZXZpbA==␇"),
+        ("a\x9bb", "a\\x9bb"),
+        ("del\x7f", "del␡"),
+        ("x\u202eevil", "x<U+202E>evil"),
+        ("alm\u061cx", "alm<U+061C>x"),
+        ("soft\u00adhyphen", "soft<U+00AD>hyphen"),
+        ("tag\U000e0041", "tag<U+E0041>"),
+        ("a\tb", "a   b"),
+        ("two\nlines", "two\nlines"),
+        ("[bold]markup[/bold] <img onerror=x> 会话 🍪 مرحبا", "[bold]markup[/bold] <img onerror=x> 会话 🍪 مرحبا"),
+    ],
+)
 def test_visible(raw: str, shown: str) -> None:
     assert visible(raw) == shown
 
 
 def test_dumps_keeps_values_exact_and_escapes_hidden_characters() -> None:
-    value = {"s": "\x1b]8;;x\x07\x9b\u202e\u00ad\U000E0041 会话", "n": [1, None, True]}
+    value = {"s": "\x1b]8;;x\x07\x9b\u202e\u00ad\U000e0041 会话", "n": [1, None, True]}
     text = dumps(value)
     assert json.loads(text) == value
     assert not any(is_hidden(ch) for ch in text.replace("\n", ""))
@@ -59,13 +64,13 @@ def test_dumps_keeps_values_exact_and_escapes_hidden_characters() -> None:
 #: that is not from a file.
 WRITERS = {"print", "write", "writelines"}
 ALLOWED = {
-    ("check.py", "_Progress.update"),   # the progress bar: counts only
+    ("check.py", "_Progress.update"),  # the progress bar: counts only
     ("check.py", "_Progress.clear"),
-    ("new.py", "run"),                  # writes the template (our own text, the id checked against ID_PATTERN)
-    ("show.py", "run"),                 # writes what tutor.lesson.render returns (visible() on every piece)
-    ("serve.py", "run"),                # fixed messages and the port number
-    ("simulate.py", "_print_text"),     # rows of cells made with visible(); headings are our own text
-    ("simulate.py", "_write_json"),     # JSON from _json_parts, hidden characters escaped by escape_json()
+    ("new.py", "run"),  # writes the template (our own text, the id checked against ID_PATTERN)
+    ("show.py", "run"),  # writes what tutor.lesson.render returns (visible() on every piece)
+    ("serve.py", "run"),  # fixed messages and the port number
+    ("simulate.py", "_print_text"),  # rows of cells made with visible(); headings are our own text
+    ("simulate.py", "_write_json"),  # JSON from _json_parts, hidden characters escaped by escape_json()
 }
 
 
@@ -98,13 +103,16 @@ def test_commands_print_only_through_the_literal_function() -> None:
         for scope, line in _writes(path):
             if (path.name, scope) not in ALLOWED and not (path.name == "cli.py" and scope == "main"):
                 stray.append(f"{path.relative_to(ROOT)}:{line} in {scope}")
-    assert not stray, ("these write to the terminal without tutor.commands.common (and so without visible()): "
-                       + ", ".join(stray))
+    assert not stray, (
+        "these write to the terminal without tutor.commands.common (and so without visible()): " + ", ".join(stray)
+    )
 
 
 def test_the_bypass_check_can_fail(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
-    sneaky.write_text("import sys\ndef run(args):\n    print(args.title)\n    sys.stdout.write(args.id)\n", encoding="utf-8")
+    sneaky.write_text(
+        "import sys\ndef run(args):\n    print(args.title)\n    sys.stdout.write(args.id)\n", encoding="utf-8"
+    )
     assert [line for _scope, line in _writes(sneaky)] == [3, 4]
 
 
@@ -130,10 +138,13 @@ def test_app_notifications_with_variable_text_do_not_parse_markup() -> None:
                 continue
             message = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "message"), None)
             fixed = message is not None and _fixed_text(message)
-            markup_off = any(k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
-                             for k in node.keywords)
-            made_visible = (isinstance(message, ast.Call) and isinstance(message.func, ast.Name)
-                            and message.func.id == "visible")
+            markup_off = any(
+                k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
+                for k in node.keywords
+            )
+            made_visible = (
+                isinstance(message, ast.Call) and isinstance(message.func, ast.Name) and message.func.id == "visible"
+            )
             if not fixed and not (markup_off and made_visible):
                 stray.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not stray, "notify() with variable text not visible(...) with markup=False: " + ", ".join(stray)

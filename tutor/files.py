@@ -74,8 +74,9 @@ def replace_file(path: Path, data: str | bytes, *, mode: int = 0o644) -> None:
     raise FileExistsError(17, f"no free temporary name after {MAX_TRIES} tries", str(path))
 
 
-def create_numbered(folder: Path, stem: str, suffix: str, data: str | bytes | None = None, *,
-                    render: object = None, mode: int = 0o644) -> Path:
+def create_numbered(
+    folder: Path, stem: str, suffix: str, data: str | bytes | None = None, *, render: object = None, mode: int = 0o644
+) -> Path:
     """Create ``folder/STEM-N.SUFFIX`` for the first N from 1 whose name is free (see :func:`create_new`)
     and return it. ``render(path)`` (a callable) gives the text when it depends on the name. Gives up after
     :data:`MAX_TRIES` taken names with ``FileExistsError`` naming the folder (never spins)."""

@@ -140,19 +140,38 @@ def new_card(lesson_id: str, question_id: str, at: float) -> CardRecord:
     return CardRecord(None, lesson_id, question_id, int(State.Learning), 0, None, None, float(at), None, float(at))
 
 
-def schedule(card: CardRecord, rating: Rating, at: float, *, seconds: float | None = None, mode: str = REVIEW_MODE,
-             answer_id: int | None = None, scheduler: Scheduler = SCHEDULER) -> CardChange:
+def schedule(
+    card: CardRecord,
+    rating: Rating,
+    at: float,
+    *,
+    seconds: float | None = None,
+    mode: str = REVIEW_MODE,
+    answer_id: int | None = None,
+    scheduler: Scheduler = SCHEDULER,
+) -> CardChange:
     """``card`` rated ``rating`` at ``at`` (Unix seconds), as FSRS reschedules it."""
     moved, _log = scheduler.review_card(
-        _fsrs_card(card), rating, review_datetime=utc(at),
+        _fsrs_card(card),
+        rating,
+        review_datetime=utc(at),
         review_duration=None if seconds is None else int(round(seconds * 1000)),
     )
-    return CardChange(_record(moved, card), int(rating), float(at),
-                      None if seconds is None else int(round(seconds * 1000)), mode, answer_id)
+    return CardChange(
+        _record(moved, card),
+        int(rating),
+        float(at),
+        None if seconds is None else int(round(seconds * 1000)),
+        mode,
+        answer_id,
+    )
 
 
-def schedule_answers(answers: Sequence[tuple[int, AnswerRecord]], cards: dict[tuple[str, str], CardRecord],
-                     scheduler: Scheduler = SCHEDULER) -> list[CardChange]:
+def schedule_answers(
+    answers: Sequence[tuple[int, AnswerRecord]],
+    cards: dict[tuple[str, str], CardRecord],
+    scheduler: Scheduler = SCHEDULER,
+) -> list[CardChange]:
     """The card changes newly recorded answers make (the rules in the module's docstring), oldest first."""
     cards = dict(cards)
     changes: list[CardChange] = []
@@ -167,8 +186,15 @@ def schedule_answers(answers: Sequence[tuple[int, AnswerRecord]], cards: dict[tu
             card = new_card(a.lesson_id, a.question_id, a.at)
         elif a.correct and a.at < card.due:
             continue
-        change = schedule(card, rating_for(a.correct, a.hints_used, a.seconds), a.at, seconds=a.seconds,
-                          mode=a.mode, answer_id=answer_id, scheduler=scheduler)
+        change = schedule(
+            card,
+            rating_for(a.correct, a.hints_used, a.seconds),
+            a.at,
+            seconds=a.seconds,
+            mode=a.mode,
+            answer_id=answer_id,
+            scheduler=scheduler,
+        )
         cards[key] = change.card  # later answers in this batch see it (a new card gets its id when saved)
         changes.append(change)
     return changes
@@ -218,8 +244,9 @@ class ReviewSummary:
 class ReviewDeck:
     """The learner's review cards in one progress store, with a clock (Unix seconds; default the store's)."""
 
-    def __init__(self, store: ProgressStore, *, clock: Callable[[], float] | None = None,
-                 scheduler: Scheduler = SCHEDULER) -> None:
+    def __init__(
+        self, store: ProgressStore, *, clock: Callable[[], float] | None = None, scheduler: Scheduler = SCHEDULER
+    ) -> None:
         self.store = store
         self.clock = clock if clock is not None else store.clock
         self.scheduler = scheduler
@@ -259,12 +286,18 @@ class ReviewDeck:
             key = (change.card.lesson_id, change.card.question_id)
             card_id = change.card.id if change.card.id is not None else made.setdefault(key, -1 - len(made))
             cards[key] = replace(change.card, id=card_id)
-            logs.append(ReviewLogRecord(card_id, change.rating, change.at, change.duration_ms, change.mode,
-                                        change.answer_id))
+            logs.append(
+                ReviewLogRecord(card_id, change.rating, change.at, change.duration_ms, change.mode, change.answer_id)
+            )
         return self.summary(cards=sorted(cards.values(), key=lambda c: (c.due, c.id or 0)), logs=logs)
 
-    def summary(self, now: float | None = None, *, cards: Sequence[CardRecord] | None = None,
-                logs: Sequence[ReviewLogRecord] | None = None) -> ReviewSummary:
+    def summary(
+        self,
+        now: float | None = None,
+        *,
+        cards: Sequence[CardRecord] | None = None,
+        logs: Sequence[ReviewLogRecord] | None = None,
+    ) -> ReviewSummary:
         """Counts at ``now`` (default: the clock) over ``cards`` and ``logs`` (default: the stored ones)."""
         at = self.clock() if now is None else now
         cards = self.store.review_cards() if cards is None else cards
@@ -295,14 +328,19 @@ class ReviewDeck:
             lessons=dict(sorted(lessons.items())),
         )
 
-    def answer(self, card: CardRecord, chosen: Iterable[int], correct: bool, hints_used: int,
-               seconds: float | None) -> CardChange:
+    def answer(
+        self, card: CardRecord, chosen: Iterable[int], correct: bool, hints_used: int, seconds: float | None
+    ) -> CardChange:
         """A review in `tutor review`: recorded as an answer (mode ``review``) and the card rescheduled, in one
         transaction. The review happens at the store's clock (the time the answer is recorded)."""
         rating = rating_for(correct, hints_used, seconds)
         assert card.id is not None
         return self.store.record_review(
-            card.id, list(chosen), correct, hints_used, seconds,
+            card.id,
+            list(chosen),
+            correct,
+            hints_used,
+            seconds,
             lambda current, at: schedule(current, rating, at, seconds=seconds, scheduler=self.scheduler),
         )
 
@@ -320,7 +358,9 @@ class DueItem:
     question: Question
 
 
-def due_items(cards: Sequence[CardRecord], extra_dirs: Iterable[str | Path] = ()) -> tuple[list[DueItem], list[CardRecord]]:
+def due_items(
+    cards: Sequence[CardRecord], extra_dirs: Iterable[str | Path] = ()
+) -> tuple[list[DueItem], list[CardRecord]]:
     """The cards whose lesson (in the catalog: built-ins, ``--lessons``, ``TUTOR_LESSONS``) and question can
     still be found, with them; and the cards that cannot be shown (lesson gone or invalid, question removed),
     which stay stored as they are."""

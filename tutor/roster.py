@@ -19,13 +19,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_LEARNERS", "Learner", "RosterError", "RosterProblem", "actor_iri", "default_learners_dir",
-           "learner_dirs", "read_roster"]
+__all__ = [
+    "MAX_LEARNERS",
+    "Learner",
+    "RosterError",
+    "RosterProblem",
+    "actor_iri",
+    "default_learners_dir",
+    "learner_dirs",
+    "read_roster",
+]
 
 #: More names than this in one roster is refused (a roster is a class, not a school).
 MAX_LEARNERS = 1000
 _MAX_BYTES = 1 << 20
-_DOMAIN = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+_DOMAIN = re.compile(
+    r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 
 
 @dataclass(frozen=True, slots=True)

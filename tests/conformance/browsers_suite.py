@@ -43,14 +43,15 @@ def predict(
     """The engine's observation for the same steps, in the form the browsers' are recorded: a browser of
     ``kind`` with the recording's third-party setting (``allow``/``block``/``partition``)."""
     b = Browser("learner", matrix.SITE_A, kind=kind, third_party=third_party)
-    for phase, path, scheme, now in (("set", "/set", "https", T_SET), ("set2", "/set2", "https", T_SET2),
-                                     ("http", "/set-http", "http", T_HTTP)):
+    for phase, path, scheme, now in (
+        ("set", "/set", "https", T_SET),
+        ("set2", "/set2", "https", T_SET2),
+        ("http", "/set-http", "http", T_HTTP),
+    ):
         request = b.build_request("GET", path, now=now, scheme=scheme)
         b.store_cookies(matrix.headers_for(phase), request, now)
     now = T_REQUESTS + wait
-    stored = {
-        c.name: f"{c.value} ({'session' if c.expires is None else 'persistent'})" for c in b.jar.all(now)
-    }
+    stored = {c.name: f"{c.value} ({'session' if c.expires is None else 'persistent'})" for c in b.jar.all(now)}
     sent = {}
     for k in kinds:
         request = b.build_request(
@@ -84,8 +85,11 @@ def reason_for(kind: str, cell: str) -> tuple[str, str] | None:
 def compare(kind: str, observed: dict, predicted: dict) -> dict[str, tuple[object, object]]:
     """Every cell that differs: cell → (browser, engine)."""
     seen, model = matrix.cells(observed), matrix.cells(predicted)
-    return {cell: (seen.get(cell), model.get(cell)) for cell in sorted(set(seen) | set(model))
-            if seen.get(cell) != model.get(cell)}
+    return {
+        cell: (seen.get(cell), model.get(cell))
+        for cell in sorted(set(seen) | set(model))
+        if seen.get(cell) != model.get(cell)
+    }
 
 
 def unexpected(kind: str, observed: dict, predicted: dict) -> dict[str, tuple[object, object]]:
@@ -137,13 +141,22 @@ def section() -> str:
                 key, reason = found if found else (cell, "**not listed: the suite fails**")
                 groups.setdefault(key, [reason, seen, model, 0])[3] += 1
             who = f"{observed['browser']}{' (slow)' if slow else ''}"
-            listed += [f"| {who} | `{key}` | {n} | {_short(seen)} | {_short(model)} | {reason} |"
-                       for key, (reason, seen, model, n) in groups.items()]
-    lines += ["", "Expected differences (a `*` key covers a cookie's row or a column; the values are the first "
-              "differing cell's, — is absent):", ""]
+            listed += [
+                f"| {who} | `{key}` | {n} | {_short(seen)} | {_short(model)} | {reason} |"
+                for key, (reason, seen, model, n) in groups.items()
+            ]
+    lines += [
+        "",
+        "Expected differences (a `*` key covers a cookie's row or a column; the values are the first "
+        "differing cell's, — is absent):",
+        "",
+    ]
     if listed:
-        lines += ["| browser | where | cells | browser | engine | reason |",
-                  "| --- | --- | --- | --- | --- | --- |", *listed]
+        lines += [
+            "| browser | where | cells | browser | engine | reason |",
+            "| --- | --- | --- | --- | --- | --- |",
+            *listed,
+        ]
     else:
         lines.append("None.")
     return "\n".join(lines)

@@ -38,16 +38,35 @@ RESULT = "http://home.example.org:8888/cookie-parser-result?"
 _NAMELESS = (
     "a header without `=` (or with nothing before it) is a *nameless* cookie in RFC 6265bis §5.6 step 3, "
     "sent as its value alone (§5.8.3 step 6); RFC 6265 (2011), which this suite follows, dropped it. "
-    "Browsers keep it (WPT `cookies/value/value.html`: \"Set nameless cookie to its value\")"
+    'Browsers keep it (WPT `cookies/value/value.html`: "Set nameless cookie to its value")'
 )
 _NAMELESS_REPLACED = _NAMELESS + "; a later nameless cookie replaces an earlier one (same empty name, §5.7 step 23)"
 
 #: Parser cases where RFC 6265bis (the model, and browsers today) differs from this 2011 suite.
 PARSER_DIFFERENCES: dict[str, str] = {
-    **{case: _NAMELESS for case in (
-        "0004", "0021", "0023", "0024", "0025", "0026", "0028", "CHROMIUM0009", "CHROMIUM0010", "CHROMIUM0012",
-        "MOZILLA0012", "MOZILLA0014", "NAME0017", "NAME0023", "NAME0025", "NAME0028", "NAME0031", "NAME0032",
-    )},
+    **{
+        case: _NAMELESS
+        for case in (
+            "0004",
+            "0021",
+            "0023",
+            "0024",
+            "0025",
+            "0026",
+            "0028",
+            "CHROMIUM0009",
+            "CHROMIUM0010",
+            "CHROMIUM0012",
+            "MOZILLA0012",
+            "MOZILLA0014",
+            "NAME0017",
+            "NAME0023",
+            "NAME0025",
+            "NAME0028",
+            "NAME0031",
+            "NAME0032",
+        )
+    },
     **{case: _NAMELESS_REPLACED for case in ("0027", "MOZILLA0015", "MOZILLA0016", "MOZILLA0017", "NAME0033")},
     "DISABLED_CHROMIUM0022": (
         "(disabled upstream) a NUL inside the value: the suite expected the value cut there; RFC 6265bis §5.6 "
@@ -60,8 +79,8 @@ PARSER_DIFFERENCES: dict[str, str] = {
         "values, not bytes, and RFC 6265bis §5.6 step 1 refuses a value with a control character"
     ),
     "OPTIONAL_DOMAIN0042": (
-        "(optional upstream) `domain=foo.example.org; domain=`: the suite, after RFC 6265 §5.2.3 (\"SHOULD "
-        "ignore\" an empty Domain), expects the first Domain to refuse the cookie; RFC 6265bis §5.7 step 7 takes "
+        '(optional upstream) `domain=foo.example.org; domain=`: the suite, after RFC 6265 §5.2.3 ("SHOULD '
+        'ignore" an empty Domain), expects the first Domain to refuse the cookie; RFC 6265bis §5.7 step 7 takes '
         "the last Domain, empty, so the cookie is host-only, and so does real Chromium 156.0.8078.129 (measured)"
     ),
     "DISABLED_PATH0029": (
@@ -90,7 +109,8 @@ def parser_cases() -> list[dict]:
 def date_cases() -> list[dict]:
     cases = json.loads((DATA / "dates" / "examples.json").read_text(encoding="utf-8"))
     bsd = "\n".join(
-        line for line in (DATA / "dates" / "bsd-examples.json").read_text(encoding="utf-8").splitlines()
+        line
+        for line in (DATA / "dates" / "bsd-examples.json").read_text(encoding="utf-8").splitlines()
         if not line.startswith("//")  # its BSD licence header
     )
     return cases + json.loads(bsd)
@@ -155,7 +175,13 @@ def section() -> str:
         differing = [r for r in results if not r.agrees]
         if not differing:
             continue
-        lines += ["", f"Expected differences ({title}):", "", "| case | suite expects | model | why |", "| --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"Expected differences ({title}):",
+            "",
+            "| case | suite expects | model | why |",
+            "| --- | --- | --- | --- |",
+        ]
         notes: list[str] = []
         for r in differing:
             why = listed.get(r.case, "**not listed: a bug**")

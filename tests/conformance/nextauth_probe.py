@@ -96,7 +96,9 @@ def prepare() -> None:
     if not (APP / "node_modules" / "next-auth" / "package.json").exists():
         raise ProbeUnavailable(f"run `npm ci` in {APP} first (.ci/run does)")
     build = APP / ".next" / "BUILD_ID"
-    sources = [p for p in APP.rglob("*") if p.is_file() and not {"node_modules", ".next"} & set(p.relative_to(APP).parts)]
+    sources = [
+        p for p in APP.rglob("*") if p.is_file() and not {"node_modules", ".next"} & set(p.relative_to(APP).parts)
+    ]
     if not build.exists() or build.stat().st_mtime < max(p.stat().st_mtime for p in sources):
         # a build older than any source of the app (a checkout changed it) is made again
         _run([str(APP / "node_modules" / ".bin" / "next"), "build"], _env(), timeout=600)
@@ -118,7 +120,11 @@ class App:
         )
         self.proc = subprocess.Popen(
             [str(APP / "node_modules" / ".bin" / "next"), "start", "-H", "127.0.0.1", "-p", str(self.port)],
-            cwd=APP, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=APP,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -213,7 +219,12 @@ def play(strategy: str) -> list[dict[str, Any]]:
                 base = f"http://127.0.0.1:{app.port}"
                 if part.startswith("signin"):
                     user = part.split()[1]
-                    form = {"csrfToken": csrf, "username": user, "password": PASSWORDS[user], "callbackUrl": f"{base}/dashboard"}
+                    form = {
+                        "csrfToken": csrf,
+                        "username": user,
+                        "password": PASSWORDS[user],
+                        "callbackUrl": f"{base}/dashboard",
+                    }
                     method, target = "POST", "/api/auth/callback/credentials"
                 elif part == "signout":
                     form = {"csrfToken": csrf, "callbackUrl": f"{base}/"}
@@ -270,7 +281,9 @@ def redirects() -> dict[str, int]:
     manifest = json.loads((APP / ".next" / "server" / "server-reference-manifest.json").read_text())
     (action_id,) = manifest["node"]
     boundary = "probe-boundary"
-    form = f'--{boundary}\r\nContent-Disposition: form-data; name="$ACTION_ID_{action_id}"\r\n\r\n\r\n--{boundary}--\r\n'
+    form = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="$ACTION_ID_{action_id}"\r\n\r\n\r\n--{boundary}--\r\n'
+    )
     app = App("jwt")
     try:
         return {

@@ -42,8 +42,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ),
     ("jwt", "session-large"): "Chunking, as above: the model's browser holds no session cookie to send.",
     ("jwt", "sign-out-large"): (
-        "next-auth deletes every chunk at sign-out; the model had no cookie stored, so there is nothing to "
-        "delete."
+        "next-auth deletes every chunk at sign-out; the model had no cookie stored, so there is nothing to delete."
     ),
 }
 
@@ -77,10 +76,11 @@ def engine_steps(strategy: str, max_age: int, update_age: int) -> list[dict[str,
     """The engine's answers to the probe's script, shaped like the probe's observations."""
     import msgspec
 
-    from .nextauth_probe import SCRIPT, parse_header
     from tutor.engine import Simulation
     from tutor.engine.cookies import EPOCH
     from tutor.engine.scenario import EngineOptions, Event
+
+    from .nextauth_probe import SCRIPT, parse_header
 
     options = msgspec.convert(
         {
@@ -142,10 +142,18 @@ def _cookie_view(cookies: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         a = {k.lower(): v for k, v in c["attributes"].items()}
         deleted = c["value"]["kind"] == "empty" or a.get("max-age") == 0
         expires = a.get("expires_in")
-        out.append((
-            c["name"], "deleted" if deleted else "set", a.get("path"), bool(a.get("httponly")),
-            str(a.get("samesite", "")).lower(), bool(a.get("secure")), expires, a.get("max-age"),
-        ))
+        out.append(
+            (
+                c["name"],
+                "deleted" if deleted else "set",
+                a.get("path"),
+                bool(a.get("httponly")),
+                str(a.get("samesite", "")).lower(),
+                bool(a.get("secure")),
+                expires,
+                a.get("max-age"),
+            )
+        )
     return sorted(out)
 
 
@@ -180,10 +188,17 @@ def compare(observed: dict[str, Any]) -> list[dict[str, Any]]:
                 diffs.append(f"signed in: real {real['signed_in']}, model {model.get('signed_in')}")
             if strategy == "database" and real["session_rows"] != model["session_rows"]:
                 diffs.append(f"session rows: real {real['session_rows']}, model {model['session_rows']}")
-            rows.append({
-                "strategy": strategy, "step": real["step"], "request": real["request"], "clock": real["clock"],
-                "status": real["status"], "real": _describe(r_c), "differences": diffs,
-            })
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "step": real["step"],
+                    "request": real["request"],
+                    "clock": real["clock"],
+                    "status": real["status"],
+                    "real": _describe(r_c),
+                    "differences": diffs,
+                }
+            )
     return rows
 
 
@@ -211,12 +226,21 @@ def redirect_rows(observed: dict[str, Any]) -> list[tuple[str, int, int]]:
 
     db = {s["step"]: s for s in observed["strategies"]["database"]}
     rows = [
-        ("`getServerSideProps` redirect, `permanent: false` (the model's protected page)",
-         db["dashboard-signed-out"]["status"], REDIRECT_STATUS["protected-page"]),
-        ("next-auth `POST /api/auth/callback/credentials` (the model's `POST /login`)",
-         db["sign-in"]["status"], REDIRECT_STATUS["next-auth"]),
-        ("next-auth `POST /api/auth/signout` (the model's `POST /logout`)",
-         db["sign-out"]["status"], REDIRECT_STATUS["next-auth"]),
+        (
+            "`getServerSideProps` redirect, `permanent: false` (the model's protected page)",
+            db["dashboard-signed-out"]["status"],
+            REDIRECT_STATUS["protected-page"],
+        ),
+        (
+            "next-auth `POST /api/auth/callback/credentials` (the model's `POST /login`)",
+            db["sign-in"]["status"],
+            REDIRECT_STATUS["next-auth"],
+        ),
+        (
+            "next-auth `POST /api/auth/signout` (the model's `POST /logout`)",
+            db["sign-out"]["status"],
+            REDIRECT_STATUS["next-auth"],
+        ),
     ]
     names = {
         "middleware NextResponse.redirect": "protected-page",
@@ -280,5 +304,7 @@ def section() -> str:
     for r in rows:
         key = (r["strategy"], r["step"])
         if r["differences"]:
-            lines.append(f"- **{r['strategy']} · {r['step']}**: {EXPECTED.get(key, 'NOT LISTED')} ({'; '.join(r['differences'])})")
+            lines.append(
+                f"- **{r['strategy']} · {r['step']}**: {EXPECTED.get(key, 'NOT LISTED')} ({'; '.join(r['differences'])})"
+            )
     return "\n".join(lines) + "\n"

@@ -26,8 +26,13 @@ CHROMIUM = os.environ.get("TUTOR_TEST_CHROMIUM", "/usr/bin/chromium")
 CASES = [
     # RFC 6265bis §5.7 step 7: the last Domain, empty, makes the cookie host-only (WPT domain 42 and
     # http-state OPTIONAL_DOMAIN0042 expect it refused): the model agrees with Chromium
-    ("www.web-platform.test", "/cookies/resources/cookie.py", ["test=42; domain=www1.web-platform.test; domain=; path=/"],
-     [("test", "42", "www.web-platform.test", "/")], True),
+    (
+        "www.web-platform.test",
+        "/cookies/resources/cookie.py",
+        ["test=42; domain=www1.web-platform.test; domain=; path=/"],
+        [("test", "42", "www.web-platform.test", "/")],
+        True,
+    ),
     ("home.example.org", "/cookie-parser", ["foo"], [("", "foo", "home.example.org", "/")], True),  # nameless
     ("home.example.org", "/cookie-parser", ["foo", "bar"], [("", "bar", "home.example.org", "/")], True),
     ("home.example.org", "/cookie-parser", ["a=1; Domain=.org"], [], True),  # a public suffix
@@ -36,15 +41,29 @@ CASES = [
     # a public suffix (the PSL's default rule "*"), so Domain=example from app.example is refused
     ("app.example", "/", ["site=1; Domain=example"], [], True),
     ("app.example", "/", ["theme=dark; Expires=Wed, 31 Dec 2026"], [("theme", "dark", "app.example", "/")], True),
-    ("home.example.org", "/cookie-parser", ["httponly=1", "@a=bar", 'b="x y"'],
-     [("httponly", "1", "home.example.org", "/"), ("@a", "bar", "home.example.org", "/"), ("b", '"x y"', "home.example.org", "/")], True),
+    (
+        "home.example.org",
+        "/cookie-parser",
+        ["httponly=1", "@a=bar", 'b="x y"'],
+        [
+            ("httponly", "1", "home.example.org", "/"),
+            ("@a", "bar", "home.example.org", "/"),
+            ("b", '"x y"', "home.example.org", "/"),
+        ],
+        True,
+    ),
     ("home.example.org", "/cookie-parser", ["AAA=BB\x01ZYX"], [], True),  # a CTL: §5.6 step 1
     # a bare CR or LF on the wire ends the header line in Chromium's HTTP parser: the cookie parser sees
     # "AAA=BB". The model receives header values, and refuses the value with the CR/LF (listed differences)
     ("home.example.org", "/cookie-parser", ["AAA=BB\rZYX"], [("AAA", "BB", "home.example.org", "/")], False),
     ("home.example.org", "/cookie-parser", ["AAA=BB\nZYX"], [("AAA", "BB", "home.example.org", "/")], False),
-    ("home.example.org", "/a/b", ["rel=1; Path=rel", "rel2=1; Path=/x; Path=rel"],
-     [("rel", "1", "home.example.org", "/a"), ("rel2", "1", "home.example.org", "/a")], True),
+    (
+        "home.example.org",
+        "/a/b",
+        ["rel=1; Path=rel", "rel2=1; Path=/x; Path=rel"],
+        [("rel", "1", "home.example.org", "/a"), ("rel2", "1", "home.example.org", "/a")],
+        True,
+    ),
 ]
 
 
@@ -91,7 +110,12 @@ def test_the_model_stores_what_chromium_stores(tmp_path) -> None:
     port = server.server_address[1]
     home = tmp_path / "browser-home"
     home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache")}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
     seen = []
     try:
         with sync_playwright() as p:
@@ -111,4 +135,6 @@ def test_the_model_stores_what_chromium_stores(tmp_path) -> None:
         server.shutdown()
     for (host, path, headers, chromium, model_agrees), stored in zip(CASES, seen, strict=True):
         assert stored == sorted(chromium), f"Chromium stored {stored} for {headers!r}"
-        assert (_model(host, path, headers) == stored) is model_agrees, f"{headers!r}: model {_model(host, path, headers)}"
+        assert (_model(host, path, headers) == stored) is model_agrees, (
+            f"{headers!r}: model {_model(host, path, headers)}"
+        )

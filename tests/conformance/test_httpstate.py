@@ -16,7 +16,9 @@ def test_parser_case(case: dict) -> None:
     if case["test"] in suite.PARSER_DIFFERENCES:
         assert not result.agrees, f"{case['test']} agrees now: remove it from PARSER_DIFFERENCES"
     else:
-        assert result.agrees, f"{case['received']!r}: the suite expects {result.expected!r}, the model sends {result.actual!r}"
+        assert result.agrees, (
+            f"{case['received']!r}: the suite expects {result.expected!r}, the model sends {result.actual!r}"
+        )
 
 
 @pytest.mark.parametrize("case", suite.date_cases(), ids=lambda c: c["test"])

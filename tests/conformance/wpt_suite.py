@@ -34,7 +34,7 @@ DIFFERENCES: dict[tuple[str, str], str] = {
         "cookies/attributes/resources/domain-child.sub.html",
         "No cookie returned for domain mismatch (with domain mismatch as first domain attribute and second a bare attribute)",
     ): (
-        "`domain=www1.web-platform.test; domain=`: WPT, after RFC 6265 §5.2.3 (\"SHOULD ignore\" an empty "
+        '`domain=www1.web-platform.test; domain=`: WPT, after RFC 6265 §5.2.3 ("SHOULD ignore" an empty '
         "Domain), expects the first Domain to refuse the cookie; RFC 6265bis §5.7 step 7 takes the last Domain, "
         "empty, so the cookie is host-only, and real Chromium 156.0.8078.129 stores it so (measured with the "
         "same header from `www.web-platform.test`)"
@@ -112,12 +112,20 @@ def section() -> str:
     lines.append(f"| all | {len(got)} | {sum(r.agrees for r in got)} | {len(DIFFERENCES)} |")
     differing = [r for r in got if not r.agrees]
     if differing:
-        lines += ["", "Expected differences:", "", "| file | case | WPT expects | model | why |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "Expected differences:",
+            "",
+            "| file | case | WPT expects | model | why |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         notes: list[str] = []
         for r in differing:
             why = DIFFERENCES.get((r.file, r.name), "**not listed: a bug**")
             if why not in notes:
                 notes.append(why)
-            lines.append(f"| `{r.file}` | {r.name} | {_cell(r.expected)} | {_cell(r.actual)} | [{notes.index(why) + 1}] |")
+            lines.append(
+                f"| `{r.file}` | {r.name} | {_cell(r.expected)} | {_cell(r.actual)} | [{notes.index(why) + 1}] |"
+            )
         lines += [""] + [f"[{i}]: {why}  " for i, why in enumerate(notes, 1)]
     return "\n".join(lines) + "\n"

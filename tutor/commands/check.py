@@ -79,6 +79,8 @@ def run(args) -> int:
                 sys.stdout.flush()
         progress.update(i)
     progress.clear()
-    out(f"{_plural(len(files), 'lesson')} checked, {_plural(problems, 'problem')}"
-        + (f" in {_plural(invalid, 'file')}" if invalid else ""))
+    out(
+        f"{_plural(len(files), 'lesson')} checked, {_plural(problems, 'problem')}"
+        + (f" in {_plural(invalid, 'file')}" if invalid else "")
+    )
     return 1 if invalid else 0

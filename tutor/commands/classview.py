@@ -12,10 +12,13 @@ be answering right now), and a file that cannot be read is one notice, the other
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.commands.common import error, note, out, out_json, problems
 from tutor.lesson.grading import format_percentage
+
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
 
 def class_learners(args: argparse.Namespace) -> list[Any] | int:
@@ -69,7 +72,9 @@ def run_class(args: argparse.Namespace, fmt: str, lessons: Any, pass_mark: float
                 elif fmt == "xapi":
                     from tutor.lesson.xapi import agent
 
-                    statements += single.progress_xapi(store, agent(actor_iri(learner.name, domain)), lessons, pass_mark)
+                    statements += single.progress_xapi(
+                        store, agent(actor_iri(learner.name, domain)), lessons, pass_mark
+                    )
                 else:
                     rows += _rows(learner.name, store, steps)
             except ProgressError as exc:
@@ -78,13 +83,13 @@ def run_class(args: argparse.Namespace, fmt: str, lessons: Any, pass_mark: float
     if fmt == "json":
         out_json({"learners": report})
     elif fmt == "xapi":
-        out_json(statements)
+        return single.deliver(statements, getattr(args, "send", None))
     else:
         out(class_text(rows, len(found)), end="")
     return 0
 
 
-def _in_memory(store: Any) -> Any:
+def _in_memory(store: ProgressStore) -> ProgressStore | None:
     """A writable copy of ``store`` in memory: its review cards are brought up to date with the answers
     there (as the learner's own `tutor progress` would), and the learner's file is not written."""
     import sqlite3
@@ -100,7 +105,7 @@ def _in_memory(store: Any) -> Any:
     return ProgressStore(copy, store.path, store.clock, None)
 
 
-def _rows(name: str, store: Any, steps: dict[str, int | None]) -> list[list[str]]:
+def _rows(name: str, store: ProgressStore, steps: dict[str, int | None]) -> list[list[str]]:
     from tutor.commands import progress_report as single
     from tutor.lesson.visible import visible
 
@@ -145,8 +150,9 @@ def class_text(rows: list[list[str]], learners: int) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADINGS)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if h in _NUMERIC else c.ljust(w)
-                         for c, w, h in zip(cells, widths, HEADINGS, strict=True)).rstrip()
+        return "  ".join(
+            c.rjust(w) if h in _NUMERIC else c.ljust(w) for c, w, h in zip(cells, widths, HEADINGS, strict=True)
+        ).rstrip()
 
     lines = [line(HEADINGS), line(["-" * w for w in widths])]
     previous = None

@@ -21,13 +21,18 @@ def run(args: argparse.Namespace) -> int:
     for number, header in enumerate(args.headers, 1):
         problem = header_problem(header)
         if problem is not None:
-            return error("cookie", f"header {number} is not a Set-Cookie header: {problem}",
-                         "quote each header's value: tutor cookie 'sid=abc; Secure; HttpOnly'")
+            return error(
+                "cookie",
+                f"header {number} is not a Set-Cookie header: {problem}",
+                "quote each header's value: tutor cookie 'sid=abc; Secure; HttpOnly'",
+            )
     problem = url_problem(args.url)
     if problem is not None:
         return error("cookie", f"--url: {problem}", "e.g. --url https://app.example/account")
     kinds = (args.browser,) if args.browser else KINDS
-    answers = [(header, check_header(header, args.url, kinds=kinds, third_party=args.third_party)) for header in args.headers]
+    answers = [
+        (header, check_header(header, args.url, kinds=kinds, third_party=args.third_party)) for header in args.headers
+    ]
     if args.format == "json":
         out_json({"url": args.url, "headers": [_json(header, verdicts) for header, verdicts in answers]})
         return OK
@@ -39,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
         shared = notes.pop() if len(notes) == 1 else ()
         for note in shared:
             out(f"  note: {note}")
-        width = max(len(r.request.label) for v in verdicts for r in v.carries) if any(v.carries for v in verdicts) else 0
+        width = (
+            max(len(r.request.label) for v in verdicts for r in v.carries) if any(v.carries for v in verdicts) else 0
+        )
         for v in verdicts:
             out(f"  {v.kind} (third-party cookies: {v.third_party}): {_verdict(v)}")
             for note in v.stored.notes if not shared else ():
@@ -71,7 +78,9 @@ def _json(header: str, verdicts: Any) -> dict[str, Any]:
                 "outcome": v.stored.outcome,
                 "reason": v.stored.reason,
                 "notes": list(v.stored.notes),
-                "cookie": None if v.cookie is None else {
+                "cookie": None
+                if v.cookie is None
+                else {
                     "name": v.cookie.name,
                     "value": v.cookie.value,
                     "domain": v.cookie.domain,

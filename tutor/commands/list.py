@@ -19,7 +19,7 @@ def run(args) -> int:
     ids = [visible(e.id) for e in found]  # padded as shown
     width = max(len(i) for i in ids)
     level_width = max(len(e.level) for e in found if e.level) if any(e.level for e in found) else 0
-    for e, shown_id in zip(found, ids, strict=True):
+    for e, shown_id in zip(found, ids, strict=False):
         if e.valid:
             out(f"{shown_id:<{width}}  {e.level:<{level_width}}  {e.minutes:>3} min  {e.title}")
         else:

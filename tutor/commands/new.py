@@ -14,8 +14,12 @@ def run(args) -> int:
 
     lesson_id = args.id
     if not ID_PATTERN.fullmatch(lesson_id):
-        return error("new", f"invalid id `{lesson_id}`: use lower-case letters, digits and dashes "
-                     "(at most 64, not starting with a dash)", "for example: tutor new my-first-lesson")
+        return error(
+            "new",
+            f"invalid id `{lesson_id}`: use lower-case letters, digits and dashes "
+            "(at most 64, not starting with a dash)",
+            "for example: tutor new my-first-lesson",
+        )
     text = render_template(lesson_id)
     output = args.output or f"{lesson_id}.yaml"
     if output == "-":
@@ -23,7 +27,11 @@ def run(args) -> int:
         return 0
     path = Path(output)
     if path.is_dir():
-        return error("new", f"{output} is a folder", f"give a file name: tutor new {lesson_id} --output {output}/{lesson_id}.yaml")
+        return error(
+            "new",
+            f"{output} is a folder",
+            f"give a file name: tutor new {lesson_id} --output {output}/{lesson_id}.yaml",
+        )
     if path.exists() and not path.is_file():  # a FIFO or a device: writing would block or go nowhere
         return error("new", f"{output}: {file_problem(path)}")
     from tutor.files import create_new, replace_file

@@ -30,8 +30,17 @@ def run(args: argparse.Namespace) -> int:
         if step > len(loaded.steps):
             return error("open", f"--step {step} is past the last step ({len(loaded.steps)})")
 
+    import gc
+
     from tutor.ui.app import TutorApp  # Textual is imported only once the lesson is known to be good
 
+    # Startup makes many objects that live as long as the app (modules, styles, widgets): freezing what
+    # is there and collecting young objects less often until the first frame saves the full collections
+    # that would walk them (bench/FINDINGS.md). The app restores the thresholds after its first frame.
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, thresholds[1], thresholds[2])
     app = TutorApp(extra_dirs=extra, lesson=loaded, mode=args.mode, step=step, watch=args.watch)
+    app.gc_thresholds = thresholds
     app.run()
     return int(app.return_code or 0)

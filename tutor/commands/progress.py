@@ -9,22 +9,35 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tutor.commands.common import error, note, out, out_json, prompt
 from tutor.commands.progress_report import (  # re-exported: the report is the store's view
     _lessons,
     _titles,
+    deliver,
     progress_json,
     progress_text,
     progress_xapi,
 )
+
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
 
 def run(args: argparse.Namespace) -> int:
     from tutor.progress import ProgressError, ProgressStore
 
     fmt = getattr(args, "format", "text")
+    send = getattr(args, "send", None)
+    if send is not None:
+        from tutor.lrs import endpoint_problem
+
+        if getattr(args, "reset", False) or fmt not in ("text", "xapi"):
+            args.usage_error("--send sends xAPI statements: not with --format json or --reset")  # exits 2
+        if endpoint_problem(send) is not None:
+            args.usage_error(f"argument --send: {endpoint_problem(send)}")  # exits 2
+        fmt = args.format = "xapi"
     actor = getattr(args, "actor", None)
     actor_account = getattr(args, "actor_account", None)
     pass_mark = getattr(args, "pass_mark", None)
@@ -64,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "json":
                 out_json(progress_json(store))
             elif fmt == "xapi":
-                out_json(progress_xapi(store, who, lessons, pass_mark))
+                return deliver(progress_xapi(store, who, lessons, pass_mark), send)
             else:
                 out(progress_text(store, _titles(_lessons(lessons)), width=_width()), end="")
         except ProgressError as exc:
@@ -84,11 +97,14 @@ def _width() -> int | None:
     return None
 
 
-def _reset(store: Any, *, yes: bool, stdin: TextIO | None) -> int:
+def _reset(store: ProgressStore, *, yes: bool, stdin: TextIO | None) -> int:
     if not yes:
         if stdin is None or not stdin.isatty():
-            return error("progress", f"not deleting progress in {store.path}: stdin is not a terminal to confirm on",
-                         "to delete without asking: tutor progress --reset --yes")
+            return error(
+                "progress",
+                f"not deleting progress in {store.path}: stdin is not a terminal to confirm on",
+                "to delete without asking: tutor progress --reset --yes",
+            )
         prompt(f"Delete all progress in {store.path}? [y/N] ")
         line = stdin.readline()
         if line.strip().lower() not in ("y", "yes"):
@@ -99,5 +115,3 @@ def _reset(store: Any, *, yes: bool, stdin: TextIO | None) -> int:
     store.reset()
     out(f"Deleted all progress in {store.path}.")
     return 0
-
-

@@ -7,12 +7,17 @@ Never imports Textual.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.lesson.grading import format_percentage
 
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
-def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None) -> list[dict[str, Any]]:
+
+def progress_xapi(
+    store: ProgressStore, actor: dict[str, Any], extra_dirs: Any = (), pass_percent: float | None = None
+) -> list[dict[str, Any]]:
     """Every record as an xAPI statement (:mod:`tutor.lesson.xapi`); a lesson whose walkthrough was
     followed to its last step is ``completed`` (when the lesson can still be found and loaded)."""
     from tutor.lesson import xapi
@@ -24,8 +29,15 @@ def progress_xapi(store: Any, actor: dict[str, Any], extra_dirs: Any = (), pass_
         total = _step_count(paths[lesson_id]) if lesson_id in paths else None
         if total and p.steps_reached >= total:
             completed[lesson_id] = None
-    return xapi.statements(actor, store.answers(), store.tests(), titles=_titles(lessons), completed=completed,
-                           pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent)
+    return xapi.statements(
+        actor,
+        store.answers(),
+        store.tests(),
+        challenges=store.challenge_runs(),
+        titles=_titles(lessons),
+        completed=completed,
+        pass_percent=xapi.PASS_PERCENT if pass_percent is None else pass_percent,
+    )
 
 
 def _step_count(path: Any) -> int | None:
@@ -38,7 +50,7 @@ def _step_count(path: Any) -> int | None:
         return None
 
 
-def _lesson_progress(store: Any) -> dict[str, Any]:
+def _lesson_progress(store: ProgressStore) -> dict[str, Any]:
     """Every lesson with any progress (summaries, or challenge runs only), sorted by id."""
     from tutor.progress import LessonProgress
 
@@ -48,7 +60,7 @@ def _lesson_progress(store: Any) -> dict[str, Any]:
     return dict(sorted(summaries.items()))
 
 
-def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
+def _best_challenges(store: ProgressStore) -> dict[str, dict[str, Any]]:
     """lesson id → challenge id → (best run, number of runs)."""
     from tutor.progress import best_runs
 
@@ -62,7 +74,7 @@ def _best_challenges(store: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def review_summary(store: Any) -> Any:
+def review_summary(store: ProgressStore) -> Any:
     """Review cards as they would be brought up to date with the answers recorded (:mod:`tutor.review`), and
     their counts, worked out without writing: viewing progress never changes the file."""
     from tutor.review import ReviewDeck
@@ -92,7 +104,7 @@ def review_text(summary: Any) -> list[str]:
     return lines
 
 
-def progress_json(store: Any) -> dict[str, Any]:
+def progress_json(store: ProgressStore) -> dict[str, Any]:
     """``{"lessons": {id: {steps_reached, answered, correct, best_score, answers, tests, challenges,
     challenge_runs}}, "review": {cards, due, next_due, reviews, recalled, retention, recall_now, lessons}}``;
     ``challenges`` holds each challenge's best run and how many runs it had; ``review`` the review cards'
@@ -129,7 +141,7 @@ def progress_json(store: Any) -> dict[str, Any]:
     return {"lessons": lessons, "review": review.to_json()}
 
 
-def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: int | None = None) -> str:
+def progress_text(store: ProgressStore, titles: dict[str, str] | None = None, *, width: int | None = None) -> str:
     """A table of lessons and a total line; ``No progress yet.`` when there is none.
 
     With ``width``, the table fits it: long titles are cut with ``…``, and the Title column is left out
@@ -150,7 +162,9 @@ def progress_text(store: Any, titles: dict[str, str] | None = None, *, width: in
         best = format_percentage(p.best_score) if p.best_score is not None else "-"
         solved = sum(1 for record, _ in challenges.get(lid, {}).values() if record.solved)
         won = f"{solved} solved" if lid in challenges else "-"
-        rows.append([visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best, won])
+        rows.append(
+            [visible(lid), titles.get(lid, ""), str(p.steps_reached), str(p.answered), str(p.correct), best, won]
+        )
     headings = ["Lesson", "Title", *numeric]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headings)]
     if width is not None and show_titles:
@@ -199,8 +213,10 @@ def challenge_line(lesson_id: str, challenge_id: str, record: Any, runs: int) ->
     mark = "✓" if record.solved else "✗"
     stars = "★" * record.stars + "☆" * (MAX_STARS - record.stars)
     hints = f"{record.hints_used} hint{'s' if record.hints_used != 1 else ''}"
-    return (f"{lesson_id}/{challenge_id}  {mark} {stars}  {record.events} event{'s' if record.events != 1 else ''} "
-            f"(par {record.par}), {hints}, {runs} run{'s' if runs != 1 else ''}")
+    return (
+        f"{lesson_id}/{challenge_id}  {mark} {stars}  {record.events} event{'s' if record.events != 1 else ''} "
+        f"(par {record.par}), {hints}, {runs} run{'s' if runs != 1 else ''}"
+    )
 
 
 def _lessons(extra_dirs: Any = ()) -> list[Any]:
@@ -216,3 +232,28 @@ def _lessons(extra_dirs: Any = ()) -> list[Any]:
 def _titles(lessons: list[Any]) -> dict[str, str]:
     """Lesson titles by id."""
     return {entry.id: entry.title for entry in lessons if entry.title}
+
+
+def deliver(statements: list[dict[str, Any]], send: str | None) -> int:
+    """xAPI statements as JSON on stdout, or (``send``: an LRS's xAPI base) POSTed to that LRS with the
+    credentials of ``TUTOR_LRS_USERNAME`` / ``TUTOR_LRS_PASSWORD`` (see :mod:`tutor.lrs`): one line says
+    how many were stored and how many the LRS already had; a failure is one error line and exit 1."""
+    from tutor.commands.common import error, note, out_json
+
+    if send is None:
+        out_json(statements)
+        return 0
+    from tutor import lrs
+
+    if not statements:
+        note(f"no records yet: nothing to send to {send}")
+        return 0
+    try:
+        sent = lrs.send(send, statements, lrs.credentials())
+    except lrs.SendError as exc:
+        return error("progress", str(exc), "nothing was changed here; the same command sends them again")
+    note(
+        f"sent {sent.statements} statement{'s' if sent.statements != 1 else ''} to {send} in {sent.batches} "
+        f"batch{'es' if sent.batches != 1 else ''}; their ids are fixed, so the LRS keeps each one once"
+    )
+    return 0

@@ -47,28 +47,39 @@ def run(args: argparse.Namespace) -> int:
     items, gone = due_items(due, getattr(args, "lessons", None) or [])
     if not items:
         if gone:
-            out(f"Nothing to review: {len(gone)} {'due ' if ahead is None else ''}card"
+            out(
+                f"Nothing to review: {len(gone)} {'due ' if ahead is None else ''}card"
                 f"{'s belong' if len(gone) != 1 else ' belongs'} to lessons or "
-                "questions that are gone (kept in your progress; a lesson folder may need --lessons DIR).")
+                "questions that are gone (kept in your progress; a lesson folder may need --lessons DIR)."
+            )
         elif summary.cards and summary.next_due is not None:
             cards = f"{summary.cards} card{'s' if summary.cards != 1 else ''}"
             if ahead is not None:
-                out(f"Nothing to review: no card is due within {ahead:g} day{'s' if ahead != 1 else ''}. "
-                    f"The next of your {cards} is due {when(summary.next_due, summary.now)}.")
+                out(
+                    f"Nothing to review: no card is due within {ahead:g} day{'s' if ahead != 1 else ''}. "
+                    f"The next of your {cards} is due {when(summary.next_due, summary.now)}."
+                )
             else:
-                out(f"Nothing to review: no card is due now. The next of your {cards} is due "
-                    f"{when(summary.next_due, summary.now)} (tutor review --ahead asks it now).")
+                out(
+                    f"Nothing to review: no card is due now. The next of your {cards} is due "
+                    f"{when(summary.next_due, summary.now)} (tutor review --ahead asks it now)."
+                )
         else:
-            out("Nothing to review yet: cards come from questions you miss, need a hint for, "
-                f"or take more than {SLOW_SECONDS:.0f} seconds to answer.")
+            out(
+                "Nothing to review yet: cards come from questions you miss, need a hint for, "
+                f"or take more than {SLOW_SECONDS:.0f} seconds to answer."
+            )
         return 0
     from tutor.ui.terminal import terminal_problem
 
     problem = terminal_problem()
     if problem is not None:
         count = f"{len(items)} card{'s are' if len(items) != 1 else ' is'} {'due' if ahead is None else 'to review'}"
-        return error("review", f"{count}, but {problem.split(';')[0]}",
-                     "run `tutor review` in a terminal; `tutor progress` shows the due counts anywhere")
+        return error(
+            "review",
+            f"{count}, but {problem.split(';')[0]}",
+            "run `tutor review` in a terminal; `tutor progress` shows the due counts anywhere",
+        )
     from tutor.ui.app import TutorApp  # Textual is imported only when there is something to review
 
     app = TutorApp(extra_dirs=getattr(args, "lessons", None) or [], review=True, review_ahead=ahead)

@@ -43,20 +43,33 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "code": "A code snippet shown with the question.",
         "choices": "Two to six choices; exactly one correct unless `multiple: true`.",
     },
-    "Choice": {"text": "The choice's text (for a trace question: exactly the trace value).",
-               "correct": "This choice is (one of) the right answer(s)."},
+    "Choice": {
+        "text": "The choice's text (for a trace question: exactly the trace value).",
+        "correct": "This choice is (one of) the right answer(s).",
+    },
     "FlowNode": {"id": "The node's id, used by edges.", "label": "The text in the box."},
-    "FlowEdge": {"from": "The id of the node the arrow starts at.", "to": "The id of the node it points to.",
-                 "label": "Text on the arrow."},
+    "FlowEdge": {
+        "from": "The id of the node the arrow starts at.",
+        "to": "The id of the node it points to.",
+        "label": "Text on the arrow.",
+    },
     "CodeSample": {"title": "A file name or heading.", "source": "The code.", "caption": "Text under the code."},
     "Column": {"heading": "The column's heading (default: the field's name)."},
     "Tracked": {"label": "The row's label (default: the variable's name)."},
-    "Narration": {"step": "A row of the execution table: a number, or a mark (`NAME`, `NAME.phase`, `end`).",
-                  "phase": "Every step of this phase.", "text": "What the narrator says."},
-    "KeyMoment": {"question": "The question.", "answer": "Its answer, revealed on demand.",
-                  "steps": "Steps to jump to: numbers or marks (`NAME`, `NAME.phase`, `end`)."},
-    "TraceAnswer": {"step": "A row of the execution table: a number, or a mark (`NAME`, `NAME.phase`, `end`).",
-                    "field": "A step field or a tracked variable whose value at that step is the answer."},
+    "Narration": {
+        "step": "A row of the execution table: a number, or a mark (`NAME`, `NAME.phase`, `end`).",
+        "phase": "Every step of this phase.",
+        "text": "What the narrator says.",
+    },
+    "KeyMoment": {
+        "question": "The question.",
+        "answer": "Its answer, revealed on demand.",
+        "steps": "Steps to jump to: numbers or marks (`NAME`, `NAME.phase`, `end`).",
+    },
+    "TraceAnswer": {
+        "step": "A row of the execution table: a number, or a mark (`NAME`, `NAME.phase`, `end`).",
+        "field": "A step field or a tracked variable whose value at that step is the answer.",
+    },
 }
 
 #: Properties that name a step field or a tracked variable: (definition, property).
@@ -71,8 +84,7 @@ def _trace_name_schema() -> dict[str, Any]:
     fields, variables, prefixes = trace_names()
     browser = get_args(BrowserName)[1].pattern.lstrip("^")  # Annotated[str, Meta(pattern=...)]
     prefix = "|".join(p.rstrip(".").replace(".", "\\.") for p in prefixes)
-    return {"anyOf": [{"enum": list(fields) + list(variables)},
-                      {"pattern": f"^({prefix})\\.{browser}"}]}
+    return {"anyOf": [{"enum": list(fields) + list(variables)}, {"pattern": f"^({prefix})\\.{browser}"}]}
 
 
 def _field_docs(cls: type) -> dict[str, str]:
@@ -84,9 +96,13 @@ def _field_docs(cls: type) -> dict[str, str]:
     docs: dict[str, str] = {}
     body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
     for stmt, nxt in zip(body, body[1:], strict=False):
-        if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)
-                and isinstance(nxt.value.value, str)):
+        if (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant)
+            and isinstance(nxt.value.value, str)
+        ):
             docs[stmt.target.id] = inspect.cleandoc(nxt.value.value)
     return docs
 

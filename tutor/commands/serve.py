@@ -89,8 +89,12 @@ def check_message(raw: str) -> tuple[str, object]:
         size = envelope[1]
         return kind, (clamp(size.get("width"), COLUMNS, 80), clamp(size.get("height"), ROWS, 24))
     if kind == "ping":
-        if len(envelope) != 2 or not isinstance(envelope[1], (str, int)) or isinstance(envelope[1], bool) \
-                or len(str(envelope[1])) > 64:
+        if (
+            len(envelope) != 2
+            or not isinstance(envelope[1], (str, int))
+            or isinstance(envelope[1], bool)
+            or len(str(envelope[1])) > 64
+        ):
             raise BadMessage("ping without a short value")
         return kind, envelope[1]
     if kind in ("blur", "focus"):
@@ -214,8 +218,12 @@ def _make_server_class() -> type:
             even by SIGKILL: no session outlives its server."""
             environment = self._build_environment(width=width, height=height)
             self._process = process = await asyncio.create_subprocess_shell(
-                self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, env=environment, preexec_fn=_die_with_parent,
+                self.command,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env=environment,
+                preexec_fn=_die_with_parent,
             )
             self._stdin = process.stdin
             return process
@@ -261,8 +269,9 @@ def _make_server_class() -> type:
             title: str = "Session Tutor",
             roster: list[Learner] | None = None,
         ) -> None:
-            super().__init__(command, host=host, port=port, title=title,
-                             templates_path=Path(__file__).parent / "serve_templates")
+            super().__init__(
+                command, host=host, port=port, title=title, templates_path=Path(__file__).parent / "serve_templates"
+            )
             self.token = token or secrets.token_urlsafe(24)
             #: token -> learner (``None``: the one learner of a server without ``--roster``)
             self.learners: dict[str, Learner | None] = (
@@ -282,20 +291,29 @@ def _make_server_class() -> type:
 
         def learner_urls(self) -> list[tuple[Learner, str]]:
             """Each roster learner and their own URL (with their token)."""
-            return [(learner, f"{self.public_url}/?token={token}") for token, learner in self.learners.items()
-                    if learner is not None]
+            return [
+                (learner, f"{self.public_url}/?token={token}")
+                for token, learner in self.learners.items()
+                if learner is not None
+            ]
 
         async def on_startup(self, app: web.Application) -> None:
-            sessions = f"at most {self.max_sessions} session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops"
+            sessions = (
+                f"at most {self.max_sessions} session{'s' if self.max_sessions != 1 else ''} at once; Ctrl+C stops"
+            )
             urls = self.learner_urls()
             if not urls:
-                note(f"Serving Session Tutor on {self.url}\n"
-                     f"  open that URL (it carries this server's secret token); {sessions}\n"
-                     f"  playground exports go to a folder per session under {self.exports}")
+                note(
+                    f"Serving Session Tutor on {self.url}\n"
+                    f"  open that URL (it carries this server's secret token); {sessions}\n"
+                    f"  playground exports go to a folder per session under {self.exports}"
+                )
                 return
             width = max(len(learner.name) for learner, _ in urls)
-            lines = [f"Serving Session Tutor for {len(urls)} learner{'s' if len(urls) != 1 else ''} on {self.public_url}",
-                     "  give each learner their own URL (it carries their secret token; it opens their progress only):"]
+            lines = [
+                f"Serving Session Tutor for {len(urls)} learner{'s' if len(urls) != 1 else ''} on {self.public_url}",
+                "  give each learner their own URL (it carries their secret token; it opens their progress only):",
+            ]
             lines += [f"  {learner.name:<{width}}  {url}" for learner, url in urls]
             folder = urls[0][0].home.parent
             lines.append(f"  {sessions}; each learner's progress and exports are in {folder}/NAME")
@@ -453,7 +471,11 @@ def _make_server_class() -> type:
             try:
                 session_dir = self._new_session_dir(learner)
             except OSError as exc:
-                log.error("cannot create a session folder under %s: %s", self.exports if learner is None else learner.exports, exc)
+                log.error(
+                    "cannot create a session folder under %s: %s",
+                    self.exports if learner is None else learner.exports,
+                    exc,
+                )
                 return web.Response(status=500, text="Session Tutor: cannot create the session's folder.\n")
             self.sessions += 1
             self.opened += 1
@@ -470,7 +492,9 @@ def _make_server_class() -> type:
                 except OSError:
                     pass
 
-        async def _run_session(self, request: web.Request, session_dir: Path, learner: Learner | None) -> web.WebSocketResponse:
+        async def _run_session(
+            self, request: web.Request, session_dir: Path, learner: Learner | None
+        ) -> web.WebSocketResponse:
             # as textual-serve's own handle_websocket, with the session's folder
             websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_FRAME)
             width = clamp(request.query.get("width", "80"), COLUMNS, 80)
@@ -520,8 +544,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         import textual_serve.server  # noqa: F401
     except ImportError:
-        return error("serve", "textual-serve is not installed; install it with: "
-                     "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')")
+        return error(
+            "serve",
+            "textual-serve is not installed; install it with: "
+            "pip install 'session-tutor[web]' (from a clone of the repository: pip install '.[web]')",
+        )
     max_sessions = getattr(args, "max_sessions", DEFAULT_MAX_SESSIONS)  # ranges checked by argparse (exit 2)
     exports = Path(getattr(args, "exports", None) or default_exports_dir()).expanduser().resolve()
     from tutor.files import make_private_dirs
@@ -549,11 +576,15 @@ def run(args: argparse.Namespace) -> int:
             os.path.abspath(os.path.expanduser(d)) if d.strip() else d for d in lessons_env.split(os.pathsep)
         )
     command = session_command(sys.executable, list(getattr(args, "lessons", [])), windows=os.name == "nt")
-    server = _make_server_class()(command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions,
-                                  roster=roster)
+    server = _make_server_class()(
+        command, host=args.host, port=args.port, exports=exports, max_sessions=max_sessions, roster=roster
+    )
     try:
         server.serve()
     except OSError as exc:  # the port is taken, or the host is not this machine's
-        return error("serve", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
-                     "choose another --port (or stop the program using it)")
+        return error(
+            "serve",
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            "choose another --port (or stop the program using it)",
+        )
     return 0

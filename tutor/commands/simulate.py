@@ -88,10 +88,10 @@ def _pad(text: str, width: int) -> str:
 
 
 def _row_lines(cells: tuple[str, ...], widths: list[int], wraps: list[bool], sep: str) -> list[str]:
-    columns = [_wrap(c, w) if wrap else [c] for c, w, wrap in zip(cells, widths, wraps, strict=True)]
+    columns = [_wrap(c, w) if wrap else [c] for c, w, wrap in zip(cells, widths, wraps, strict=False)]
     height = max(len(c) for c in columns)
     return [
-        sep.join(_pad(col[k] if k < len(col) else "", w) for col, w in zip(columns, widths, strict=True))
+        sep.join(_pad(col[k] if k < len(col) else "", w) for col, w in zip(columns, widths, strict=False))
         for k in range(height)
     ]
 
@@ -119,7 +119,7 @@ def _print_text(trace, stream) -> None:
     widths = _widths(rows, console.width)
     wraps = [name in _WRAPPING for name in COLUMNS]
     sep = " | " if plain else "   "
-    header = sep.join(_pad(name, w) for name, w in zip(COLUMNS, widths, strict=True))
+    header = sep.join(_pad(name, w) for name, w in zip(COLUMNS, widths, strict=False))
     if plain:
         stream.write(header + "\n" + "-+-".join("-" * w for w in widths) + "\n")
     else:

@@ -100,8 +100,13 @@ class Browser:
         """Apply a response's ``Set-Cookie`` headers to the jar, in order."""
         return [
             self.jar.set_from_header(
-                h, host=self.host, path=request.path, scheme=request.scheme, now=now,
-                cross_site=request.cross_site, top_level=request.top_level,
+                h,
+                host=self.host,
+                path=request.path,
+                scheme=request.scheme,
+                now=now,
+                cross_site=request.cross_site,
+                top_level=request.top_level,
             )
             for h in headers
         ]

@@ -95,4 +95,12 @@ class VirtualClock:
         return f"VirtualClock({self.display})"
 
 
-__all__ = ["UNITS", "VirtualClock", "format_clock", "format_duration", "parse_clock", "parse_duration", "parse_optional_duration"]
+__all__ = [
+    "UNITS",
+    "VirtualClock",
+    "format_clock",
+    "format_duration",
+    "parse_clock",
+    "parse_duration",
+    "parse_optional_duration",
+]

@@ -75,8 +75,9 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def check_header(header: str, url: str = DEFAULT_URL, *, kinds: tuple[str, ...] = KINDS,
-                 third_party: str | None = None) -> tuple[Verdict, ...]:
+def check_header(
+    header: str, url: str = DEFAULT_URL, *, kinds: tuple[str, ...] = KINDS, third_party: str | None = None
+) -> tuple[Verdict, ...]:
     """Each kind's verdict on ``Set-Cookie: header`` in a response from ``url`` (a valid
     :func:`url_problem`-free URL; ``header`` free of :func:`tutor.engine.cookies.header_problem`)."""
     parts = urlsplit(url)
@@ -91,8 +92,19 @@ def check_header(header: str, url: str = DEFAULT_URL, *, kinds: tuple[str, ...] 
         carries: tuple[Carry, ...] = ()
         if cookie is not None:
             carries = tuple(
-                Carry(r, *jar.send_rule(cookie, host=host, path=path, scheme=scheme, now=now, method=r.method,
-                                        cross_site=r.cross_site, top_level=r.top_level))
+                Carry(
+                    r,
+                    *jar.send_rule(
+                        cookie,
+                        host=host,
+                        path=path,
+                        scheme=scheme,
+                        now=now,
+                        method=r.method,
+                        cross_site=r.cross_site,
+                        top_level=r.top_level,
+                    ),
+                )
                 for r in REQUESTS
             )
         verdicts.append(Verdict(kind, jar.third_party, outcome, cookie, carries))

@@ -28,7 +28,7 @@ Rules modelled:
   ``block`` sends no cookie and stores none; ``partition`` sends none of the site's own (first-party)
   cookies, and a cookie set in that context goes to a partition keyed by the top-level site, not into
   the site's jar (the model keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
-  Sources: Firefox's Total Cookie Protection, on by default for every user since Firefox 103 (2022),
+  Sources: Firefox's Total Cookie Protection, on by default for every user since 2022,
   measured on Firefox ESR 153; Safari blocks all third-party cookies since Safari 13.1 (WebKit ITP,
   2020); Chrome allows them in normal windows, blocks them in incognito windows (Chrome 83+) and when
   the user turns them off; measured headless Chromium 156 (Debian) blocked them.
@@ -73,7 +73,7 @@ KINDS: tuple[str, ...] = BROWSER_KINDS  # defined once, with the scenario format
 THIRD_PARTY_POLICIES: tuple[str, ...] = THIRD_PARTY_POLICY_NAMES
 #: Each kind's policy when the scenario does not name one (sources in the module docstring):
 #: chromium allows third-party cookies in a normal window (Chrome 156 default), firefox partitions them
-#: (Total Cookie Protection, default since Firefox 103), safari blocks them (since Safari 13.1).
+#: (Total Cookie Protection, default since 2022), safari blocks them (since Safari 13.1).
 THIRD_PARTY_DEFAULTS: Mapping[str, str] = MappingProxyType(
     {"chromium": "allow", "firefox": "partition", "safari": "block"}
 )
@@ -150,7 +150,9 @@ def header_problem(header: str) -> str | None:
         return "an empty header: write at least NAME=VALUE"
     for ch, what in (("\r", "a carriage return"), ("\n", "a line break"), ("\x00", "a NUL character")):
         if ch in header:
-            return f"{what}: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"
+            return (
+                f"{what}: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own"
+            )
     if header.lstrip(" \t")[:11].lower() == "set-cookie:":
         return "it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)"
     return None
@@ -373,9 +375,7 @@ class CookieJar:
         except KeyError:
             pass
         # (_answers_now has purged: the dict holds exactly what all(now) would list)
-        found = [
-            c for c in self._cookies.values() if c.name == name and (host is None or self._domain_ok(c, host))
-        ]
+        found = [c for c in self._cookies.values() if c.name == name and (host is None or self._domain_ok(c, host))]
         if len(found) > 1:
             found.sort(key=_SEND_ORDER)
         answer = answers[key] = found[0] if found else None
@@ -469,7 +469,10 @@ class CookieJar:
                 age = now - cookie.created
                 if age <= LAX_POST_WINDOW:
                     return True, f"{prefix}, cookie {format_duration(age)} old: Lax+POST exception, sent"
-                return False, f"{prefix}, cookie {format_duration(age)} old: too old for the 2-minute Lax+POST exception, not sent"
+                return (
+                    False,
+                    f"{prefix}, cookie {format_duration(age)} old: too old for the 2-minute Lax+POST exception, not sent",
+                )
             mode_text = prefix
             mode = "lax"
         else:
@@ -491,11 +494,7 @@ class CookieJar:
                 break
         else:  # every cookie is HttpOnly (or there are none): scripts see nothing
             return ""
-        visible = [
-            c
-            for c in self.cookies_for(host=host, path=path, scheme=scheme, now=now)
-            if not c.http_only
-        ]
+        visible = [c for c in self.cookies_for(host=host, path=path, scheme=scheme, now=now) if not c.http_only]
         return build_cookie_header(visible)
 
     def describe(self, now: int) -> list[str]:
@@ -572,9 +571,7 @@ class CookieJar:
             for c in self._cookies.values()
         )
 
-    def third_party_refusal(
-        self, name: str, same_site: str | None, notes: tuple[str, ...] = ()
-    ) -> StoreOutcome | None:
+    def third_party_refusal(self, name: str, same_site: str | None, notes: tuple[str, ...] = ()) -> StoreOutcome | None:
         """What happens to cookie ``name`` (with this SameSite attribute, ``None`` when absent) set by
         the response to a cross-site request that is not a top-level navigation: ``None`` when it is
         stored as usual. ``block``: refused; ``partition``: it would go to the top-level site's
@@ -586,13 +583,18 @@ class CookieJar:
             return StoreOutcome(name, "rejected", f"third-party cookies blocked ({self._kind} {source})", notes)
         if policy == "partition":
             return StoreOutcome(
-                name, "partitioned",
+                name,
+                "partitioned",
                 "set in a third-party context: kept only in the other site's partition, not in this jar",
                 notes,
             )
         effective = same_site if same_site is not None else ("lax" if self._kind == "chromium" else "none")
         if effective != "none":
-            shown = f"SameSite={effective.capitalize()}" if same_site is not None else "SameSite unset → Lax (chromium default)"
+            shown = (
+                f"SameSite={effective.capitalize()}"
+                if same_site is not None
+                else "SameSite unset → Lax (chromium default)"
+            )
             return StoreOutcome(name, "rejected", f"{shown}: cannot be set by a cross-site subresource response", notes)
         return None
 

@@ -83,8 +83,15 @@ class Goal(Struct, **_STRUCT):
 
 #: The keys of a goal, as written in YAML.
 GOAL_KINDS: tuple[str, ...] = ("step", "end", "sessions", "never", "all", "any", "in_order")
-_ATTRS = {"step": "step", "end": "end", "sessions": "sessions", "never": "never", "all": "all_", "any": "any_",
-          "in_order": "in_order"}
+_ATTRS = {
+    "step": "step",
+    "end": "end",
+    "sessions": "sessions",
+    "never": "never",
+    "all": "all_",
+    "any": "any_",
+    "in_order": "in_order",
+}
 
 
 def goal_kinds(goal: Goal) -> list[str]:
@@ -234,8 +241,11 @@ def _step_name(step: Step) -> str:
 
 
 def _mismatches(step: Step, match: Mapping[str, Value | Contains]) -> list[str]:
-    return [f"expected {_expected(name, want)}, found `{_spelled(step.get(name))}`"
-            for name, want in match.items() if not value_matches(step.get(name), want)]
+    return [
+        f"expected {_expected(name, want)}, found `{_spelled(step.get(name))}`"
+        for name, want in match.items()
+        if not value_matches(step.get(name), want)
+    ]
 
 
 def _count_text(wanted: int | Count) -> str:
@@ -283,8 +293,10 @@ def _explain(goal: Goal, steps: list[Step]) -> str:
         if not steps:
             return f"no step yet; expected {_count_text(goal.sessions)} stored"
         found = session_count(steps[-1])
-        return (f"after the last step ({_step_name(steps[-1])}): expected {_count_text(goal.sessions)} stored, "
-                f"found {found}")
+        return (
+            f"after the last step ({_step_name(steps[-1])}): expected {_count_text(goal.sessions)} stored, "
+            f"found {found}"
+        )
     if goal.all_ is not UNSET:
         results = [(_evaluate(g, steps), g) for g in goal.all_]
         failed = [(r, g) for r, g in results if r.failed]

@@ -54,7 +54,9 @@ _STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
 class CookieOptions(Struct, **_STRUCT):
     """The attributes of the session cookie the server sets."""
 
-    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] = "sessionId"
+    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] = (
+        "sessionId"
+    )
     http_only: bool = True
     secure: bool = True
     same_site: Literal["strict", "lax", "none", "unset"] = "lax"
@@ -160,7 +162,9 @@ class Event(Struct, **_STRUCT):
     """
 
     # verbs
-    request: Annotated[str, Meta(pattern=r"^(GET|POST) /\S*(?!\n)$", description="e.g. `GET /dashboard`")] | UnsetType = UNSET
+    request: (
+        Annotated[str, Meta(pattern=r"^(GET|POST) /\S*(?!\n)$", description="e.g. `GET /dashboard`")] | UnsetType
+    ) = UNSET
     login: str | UnsetType = UNSET
     """POST /login as this user (with the right password unless `password` is given)."""
     logout: None | UnsetType = UNSET
@@ -267,7 +271,9 @@ class Scenario(Struct, **_STRUCT):
     engine: EngineOptions = EngineOptions()
     browsers: dict[BrowserName, BrowserOptions] = {}
     """Browsers with a kind other than the default: `{phone: {kind: safari}}`. Undeclared browsers are chromium."""
-    events: list[Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event] = []
+    events: list[
+        Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event
+    ] = []
 
 
 def event_verb(event: Event) -> str:

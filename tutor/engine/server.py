@@ -183,7 +183,9 @@ def _expiry_text(expires: int | None) -> str:
 
 
 class Server:
-    def __init__(self, settings: Settings, ids: IdGenerator, store: SessionStore | None, signer: TokenSigner | None) -> None:
+    def __init__(
+        self, settings: Settings, ids: IdGenerator, store: SessionStore | None, signer: TokenSigner | None
+    ) -> None:
         self.settings = settings
         self.options = settings.options
         self.ids = ids
@@ -336,9 +338,7 @@ class Server:
         cur = self._resolve(ex, now, emit, "No session: nothing to sign out")
         if cur is not None:
             if self.jwt:
-                self._clear_cookie(
-                    ex, emit, f"Token not revoked: a copy stays valid until {_expiry_text(cur.expires)}"
-                )
+                self._clear_cookie(ex, emit, f"Token not revoked: a copy stays valid until {_expiry_text(cur.expires)}")
             else:
                 self._db.delete(cur.id)
                 ex.session, ex.user = None, None
@@ -356,7 +356,9 @@ class Server:
             return None
         what = "Token" if self.jwt else "Session ID"
         emit("read_cookie", "Read session cookie", f"{what} {abbreviate(presented)}", ex)
-        return self._validate_token(ex, presented, now, emit) if self.jwt else self._validate_row(ex, presented, now, emit)
+        return (
+            self._validate_token(ex, presented, now, emit) if self.jwt else self._validate_row(ex, presented, now, emit)
+        )
 
     def _validate_row(self, ex: Exchange, sid: str, now: int, emit: Emit) -> Current | None:
         action = f"Look up session {abbreviate(sid)}"
@@ -446,8 +448,13 @@ class Server:
             ex.token, ex.session_id = payload, token
             ex.session = self._token_session(payload)
             self._set_cookie(
-                ex, token, emit, "Re-issue token (sliding expiry)", f"New exp {_expiry_text(exp)}",
-                remember=cur.remember, expires=exp,
+                ex,
+                token,
+                emit,
+                "Re-issue token (sliding expiry)",
+                f"New exp {_expiry_text(exp)}",
+                remember=cur.remember,
+                expires=exp,
             )
         elif cur.refresh:
             row = cur.row
@@ -481,7 +488,12 @@ class Server:
             token = self._signer.issue(payload)
             ex.token, ex.session_id, ex.user = payload, token, user
             ex.session = self._token_session(payload)
-            emit("create_session", f"Sign a new token ({who})", f"Token {abbreviate(token)} expires {_expiry_text(exp)}", ex)
+            emit(
+                "create_session",
+                f"Sign a new token ({who})",
+                f"Token {abbreviate(token)} expires {_expiry_text(exp)}",
+                ex,
+            )
             self._set_cookie(ex, token, emit, remember=remember, expires=exp)
             return
         row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)

@@ -47,6 +47,7 @@ _VARIABLES = ("clock", "request", "cookieStore", "session", "status", "set_cooki
 #: The ones each step sets (the rest change with the store and the jars).
 _PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "token", "same_site")
 
+
 @dataclass(frozen=True, slots=True)
 class ScenarioProblem:
     """A semantic problem in a scenario: ``event`` is the 0-based index in ``events`` (``None`` for the
@@ -243,7 +244,8 @@ class Simulation:
         position = len(steps)
         if position >= MAX_STEPS:
             raise LimitExceeded(
-                f"too many steps: a trace may have at most {MAX_STEPS:,}", self._event_no - 1 if self._event_no else None
+                f"too many steps: a trace may have at most {MAX_STEPS:,}",
+                self._event_no - 1 if self._event_no else None,
             )
         store = self.store
         if (
@@ -268,7 +270,7 @@ class Simulation:
         else:
             values = (self.clock.display, None, None, None, None, None, token, None)
         last = self._last_values
-        for name, value, before in zip(_PER_STEP, values, last, strict=True):
+        for name, value, before in zip(_PER_STEP, values, last, strict=False):
             if value is not before:
                 log.set(position, name, value)
         self._last_values = values
@@ -344,9 +346,14 @@ class Simulation:
             self._dirty.add(name)
             result = "; ".join(o.describe() for o in outcomes)
             self._record(
-                "store_cookie", name, "Browser applies Set-Cookie", result,
+                "store_cookie",
+                name,
+                "Browser applies Set-Cookie",
+                result,
                 cookie_present=b.has_cookie(self.cookie_name, now),
-                session_id=ex.session_id, user=ex.user, exchange=ex,
+                session_id=ex.session_id,
+                user=ex.user,
+                exchange=ex,
             )
 
     def _play_set_cookie(self, event: Event) -> None:
@@ -357,7 +364,12 @@ class Simulation:
         b = self.browser(name)
         now = self.clock.now
         request = b.build_request(
-            "GET", "/", now=now, scheme=event.scheme, cross_site=event.cross_site, top_level=event.top_level,
+            "GET",
+            "/",
+            now=now,
+            scheme=event.scheme,
+            cross_site=event.cross_site,
+            top_level=event.top_level,
             watch=self.cookie_name,
         )
         present = self.cookie_name in request.cookies
@@ -365,20 +377,43 @@ class Simulation:
         ex.session_id = request.cookies.get(self.cookie_name)
         add = self._add
         count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
-        add("receive", name, f"Receive {request.line}", f"The response is written by hand: {count}", present,
-            ex.session_id, None, ex, None)
+        add(
+            "receive",
+            name,
+            f"Receive {request.line}",
+            f"The response is written by hand: {count}",
+            present,
+            ex.session_id,
+            None,
+            ex,
+            None,
+        )
         for header in headers:
             ex.set_cookie = header
-            add("set_cookie", name, "Set-Cookie by hand", f"Set-Cookie: {header}", present, ex.session_id, None, ex, None)
+            add(
+                "set_cookie",
+                name,
+                "Set-Cookie by hand",
+                f"Set-Cookie: {header}",
+                present,
+                ex.session_id,
+                None,
+                ex,
+                None,
+            )
         ex.status = 200
         add("send_response", name, "Send 200", f"200 OK with {count}", present, ex.session_id, None, ex, None)
         outcomes = b.store_cookies(headers, request, now)
         self._dirty.add(name)
         self._record(
-            "store_cookie", name, "Browser applies Set-Cookie",
+            "store_cookie",
+            name,
+            "Browser applies Set-Cookie",
             # a hand-written header's ignored attributes are part of the answer (the server's own have none)
             "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
-            cookie_present=b.has_cookie(self.cookie_name, now), session_id=ex.session_id, exchange=ex,
+            cookie_present=b.has_cookie(self.cookie_name, now),
+            session_id=ex.session_id,
+            exchange=ex,
         )
 
     def _play_request(self, event: Event) -> None:
@@ -400,7 +435,10 @@ class Simulation:
         seconds = parse_duration(event.advance)
         self.clock.advance(seconds)
         self._record(
-            "advance_clock", "clock", f"Advance the clock {format_duration(seconds)}", f"Clock now {self.clock.display}",
+            "advance_clock",
+            "clock",
+            f"Advance the clock {format_duration(seconds)}",
+            f"Clock now {self.clock.display}",
             cookie_present=self._has(DEFAULT_BROWSER),
         )
 
@@ -422,7 +460,13 @@ class Simulation:
         now = self.clock.now
         cookie = b.jar.get(name, now, host=b.host)
         if cookie is None:
-            self._record("tamper_cookie", b.name, f"Tamper with {name}", f"No {name} cookie in {b.name}: nothing changed", cookie_present=self._has(b.name))
+            self._record(
+                "tamper_cookie",
+                b.name,
+                f"Tamper with {name}",
+                f"No {name} cookie in {b.name}: nothing changed",
+                cookie_present=self._has(b.name),
+            )
             return
         if t.claims is not None:
             from tutor.engine.tokens import with_claims
@@ -430,7 +474,14 @@ class Simulation:
             action = "Change token claims " + ", ".join(f"{k}={v!r}" for k, v in t.claims.items())
             new_value = with_claims(cookie.value, dict(t.claims))
             if new_value is None:
-                self._record("tamper_cookie", b.name, action, f"{name} is not a JWT: nothing changed", cookie_present=self._has(b.name), session_id=cookie.value)
+                self._record(
+                    "tamper_cookie",
+                    b.name,
+                    action,
+                    f"{name} is not a JWT: nothing changed",
+                    cookie_present=self._has(b.name),
+                    session_id=cookie.value,
+                )
                 return
             result = "Claims changed, old signature kept"
         else:
@@ -439,7 +490,15 @@ class Simulation:
             result = f"Value now {abbreviate(new_value)}"
         b.jar.set_value(name, new_value, now, host=b.host)
         self._dirty.add(b.name)
-        self._record("tamper_cookie", b.name, action, result, cookie_present=self._has(b.name), session_id=new_value, token=self._token_view(new_value))
+        self._record(
+            "tamper_cookie",
+            b.name,
+            action,
+            result,
+            cookie_present=self._has(b.name),
+            session_id=new_value,
+            token=self._token_view(new_value),
+        )
 
     def _play_steal(self, event: Event) -> None:
         s = event.steal
@@ -454,7 +513,15 @@ class Simulation:
         action = f"Copy {name} from {src.name} to {dst.name}"
         value = taken[0].value if taken else None
         result = f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied"
-        self._record("steal_cookies", dst.name, action, result, cookie_present=self._has(dst.name), session_id=value, token=self._token_view(value))
+        self._record(
+            "steal_cookies",
+            dst.name,
+            action,
+            result,
+            cookie_present=self._has(dst.name),
+            session_id=value,
+            token=self._token_view(value),
+        )
 
     def _play_xss(self, event: Event) -> None:
         assert event.xss is not UNSET  # run() dispatches on the verb that is set
@@ -474,15 +541,26 @@ class Simulation:
             result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
         stolen = dst.jar.get(self.cookie_name, now, host=dst.host) if self.cookie_name in copied else None
         self._record(
-            "xss", victim.name, action, result, cookie_present=self._has(victim.name),
-            session_id=stolen.value if stolen else None, token=self._token_view(stolen.value if stolen else None),
+            "xss",
+            victim.name,
+            action,
+            result,
+            cookie_present=self._has(victim.name),
+            session_id=stolen.value if stolen else None,
+            token=self._token_view(stolen.value if stolen else None),
         )
 
     def _play_clear_cookies(self, event: Event) -> None:
         b = self.browser(event.as_)
         count = b.jar.clear()
         self._dirty.add(b.name)
-        self._record("clear_cookies", b.name, f"Clear all cookies in {b.name}", f"{count} cookie{'s' if count != 1 else ''} deleted", cookie_present=False)
+        self._record(
+            "clear_cookies",
+            b.name,
+            f"Clear all cookies in {b.name}",
+            f"{count} cookie{'s' if count != 1 else ''} deleted",
+            cookie_present=False,
+        )
 
     def _play_close_browser(self, event: Event) -> None:
         """The browser is closed (and opened again later): session cookies, which have no Max-Age or
@@ -513,7 +591,9 @@ class Simulation:
         else:
             lost = self.store.restart()
             result = f"In-memory store lost {lost} session{'s' if lost != 1 else ''}"
-        self._record("restart_server", "server", "Restart the server", result, cookie_present=self._has(DEFAULT_BROWSER))
+        self._record(
+            "restart_server", "server", "Restart the server", result, cookie_present=self._has(DEFAULT_BROWSER)
+        )
 
 
 def run_scenario(scenario: Scenario) -> Trace:
@@ -545,7 +625,9 @@ def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
     try:
         max_age = parse_optional_duration(engine.cookie.max_age)
         if max_age == 0:
-            engine_problem("engine.cookie.max_age", "max_age 0s would delete the cookie at once (use none for a session cookie)")
+            engine_problem(
+                "engine.cookie.max_age", "max_age 0s would delete the cookie at once (use none for a session cookie)"
+            )
     except ValueError as exc:
         engine_problem("engine.cookie.max_age", str(exc))
     try:
@@ -560,7 +642,9 @@ def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
         if found is not None:
             engine_problem(f"engine.cookie.{key}", f"cookie.{key} must not contain {found}")
     if engine.strategy == "jwt" and engine.store != "memory":
-        engine_problem("engine.store", "the jwt strategy keeps no server-side sessions: store applies only to strategy: database")
+        engine_problem(
+            "engine.store", "the jwt strategy keeps no server-side sessions: store applies only to strategy: database"
+        )
     host = engine.host
     if (
         not host
@@ -592,7 +676,11 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             )
     if len(scenario.events) > MAX_EVENTS:
         problems.append(
-            ScenarioProblem(MAX_EVENTS, None, f"too many events: a scenario may have at most {MAX_EVENTS:,} (it has {len(scenario.events):,})")
+            ScenarioProblem(
+                MAX_EVENTS,
+                None,
+                f"too many events: a scenario may have at most {MAX_EVENTS:,} (it has {len(scenario.events):,})",
+            )
         )
 
     acted: set[str] = set()
@@ -606,7 +694,11 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         event = raw
         given = [v for v in VERBS if getattr(event, v) is not UNSET]
         if len(given) != 1:
-            msg = "an event needs exactly one verb" if not given else f"an event has one verb, not {len(given)} ({', '.join(given)})"
+            msg = (
+                "an event needs exactly one verb"
+                if not given
+                else f"an event has one verb, not {len(given)} ({', '.join(given)})"
+            )
             problems.append(ScenarioProblem(index, None, msg))
             continue
         verb = given[0]
@@ -626,7 +718,9 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             path = route_path(target)
             if (method, path) not in ROUTES:
                 if path in ROUTE_METHODS:
-                    problem("request", f"{method} {path} is not a route: {path} answers {', '.join(ROUTE_METHODS[path])}")
+                    problem(
+                        "request", f"{method} {path} is not a route: {path} answers {', '.join(ROUTE_METHODS[path])}"
+                    )
                 else:
                     known = ", ".join(f"{m} {p}" for m, p in ROUTES)
                     problem("request", f"unknown route {path} (routes: {known})")
@@ -653,7 +747,9 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             elif t.value is not None and t.claims is not None:
                 problem("tamper", "tamper takes value or claims, not both")
             if t.claims is not None and engine.strategy != "jwt":
-                problem("tamper.claims", "claims can only be changed in a jwt token (this scenario uses strategy: database)")
+                problem(
+                    "tamper.claims", "claims can only be changed in a jwt token (this scenario uses strategy: database)"
+                )
             if event.as_ not in acted:
                 problem("as", f"browser {event.as_!r} has no cookies yet: it has not acted before this event")
         elif verb == "steal":
@@ -662,7 +758,9 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             if s.from_ == s.to:
                 problem("steal.to", f"steal from and to are the same browser ({s.to})")
             if s.from_ not in acted:
-                problem("steal.from", f"browser {s.from_!r} has not acted before this event, so it has nothing to steal")
+                problem(
+                    "steal.from", f"browser {s.from_!r} has not acted before this event, so it has nothing to steal"
+                )
         elif verb == "xss":
             assert event.xss is not UNSET  # verb is a field that is set
             if event.xss.to == event.as_:
@@ -674,7 +772,10 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             if name not in seen:
                 seen.add(name)
                 if len(seen) == MAX_BROWSERS + 1:
-                    problem(field_name, f"too many browsers: a scenario may use at most {MAX_BROWSERS:,} ({name!r} would be one more)")
+                    problem(
+                        field_name,
+                        f"too many browsers: a scenario may use at most {MAX_BROWSERS:,} ({name!r} would be one more)",
+                    )
         if verb == "close_browser" and event.as_ not in acted:
             problem("as", f"browser {event.as_!r} has not acted before this event, so there is nothing to close")
 

@@ -155,7 +155,7 @@ class SessionStore(ABC):
     def restart(self) -> int:
         """The server process restarts; returns how many rows were lost."""
 
-    def close(self) -> None:  # noqa: B027 - optional: only a store that holds a resource overrides it
+    def close(self) -> None:  # noqa: B027 (optional: a store with nothing to close keeps this one)
         pass
 
     def __len__(self) -> int:
@@ -215,10 +215,13 @@ class SqliteStore(SessionStore):
     def put(self, row: SessionRow) -> None:
         values = (row.user, row.created, row.last_seen, row.expires, int(row.remember), row.id)
         if row.id in self._rows:
-            self._conn.execute("UPDATE sessions SET user=?, created=?, last_seen=?, expires=?, remember=? WHERE id=?", values)
+            self._conn.execute(
+                "UPDATE sessions SET user=?, created=?, last_seen=?, expires=?, remember=? WHERE id=?", values
+            )
         else:
             self._conn.execute(
-                "INSERT INTO sessions (user, created, last_seen, expires, remember, id) VALUES (?, ?, ?, ?, ?, ?)", values
+                "INSERT INTO sessions (user, created, last_seen, expires, remember, id) VALUES (?, ?, ?, ?, ?, ?)",
+                values,
             )
         super().put(row)
 

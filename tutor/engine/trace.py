@@ -19,18 +19,18 @@ from typing import Any, overload
 #: Lessons refer to them by these names (``table.phases``, flow ``phases``, code ``lines``).
 PHASES: tuple[str, ...] = (
     # one request, as the server handles it
-    "receive",          # the request arrives (method, path, which cookies came with it)
-    "read_cookie",      # the handler reads the session cookie: `(await cookies()).get(name)?.value`
+    "receive",  # the request arrives (method, path, which cookies came with it)
+    "read_cookie",  # the handler reads the session cookie: `(await cookies()).get(name)?.value`
     "check_credentials",  # POST /login: the password is checked
-    "validate",         # the session ID / token is checked: unknown, expired, tampered or valid
-    "create_session",   # a new (anonymous or authenticated) session is made
-    "rotate_session",   # login: the old ID is replaced by a fresh one
+    "validate",  # the session ID / token is checked: unknown, expired, tampered or valid
+    "create_session",  # a new (anonymous or authenticated) session is made
+    "rotate_session",  # login: the old ID is replaced by a fresh one
     "destroy_session",  # expiry, logout or an invalid ID: the server-side session is deleted
-    "load_user",        # the signed-in user is read from the session
-    "set_cookie",       # the response carries Set-Cookie with a (new) value
-    "clear_cookie",     # the response carries Set-Cookie that deletes the cookie (Max-Age=0)
-    "send_response",    # the response leaves the server (status, redirect, body)
-    "store_cookie",     # the browser applies the response's Set-Cookie headers to its jar
+    "load_user",  # the signed-in user is read from the session
+    "set_cookie",  # the response carries Set-Cookie with a (new) value
+    "clear_cookie",  # the response carries Set-Cookie that deletes the cookie (Max-Age=0)
+    "send_response",  # the response leaves the server (status, redirect, body)
+    "store_cookie",  # the browser applies the response's Set-Cookie headers to its jar
     # events that are not requests
     "advance_clock",
     "tamper_cookie",
@@ -38,8 +38,8 @@ PHASES: tuple[str, ...] = (
     "xss",
     "clear_cookies",
     "restart_server",
-    "close_browser",    # a browser closes: its session cookies are gone, persistent ones stay
-    "end",              # the last step of every trace: the scenario is over
+    "close_browser",  # a browser closes: its session cookies are gone, persistent ones stay
+    "end",  # the last step of every trace: the scenario is over
 )
 
 #: Fields of a step that lessons may show as table columns or track as variables.
@@ -72,7 +72,7 @@ def document_cookie_variable(browser: str) -> str:
 
 def jar_browser(variable: str) -> str | None:
     """The browser a ``jar.<browser>`` variable belongs to (None for any other variable)."""
-    return variable[len(JAR_PREFIX):] if variable.startswith(JAR_PREFIX) else None
+    return variable[len(JAR_PREFIX) :] if variable.startswith(JAR_PREFIX) else None
 
 
 def spell(value: Any) -> str:
@@ -144,7 +144,7 @@ class VariableLog:
         """Each variable as plain data, for storing a run (the lesson cache): its name, the positions
         where it changed and, lazily, its values there (a :class:`Deferred` worked out when reached, so
         a caller can stop early). :meth:`restore` rebuilds an equal log."""
-        for name, positions, values in zip(self.names, self._positions, self._values, strict=True):
+        for name, positions, values in zip(self.names, self._positions, self._values, strict=False):
             yield name, list(positions), (v.value() if isinstance(v, Deferred) else v for v in values)
 
     @classmethod
@@ -263,7 +263,7 @@ class Step:
         status = self.action.rsplit(" ", 1)[-1]
         result = self.result
         if status.isdigit() and (result == status or result.startswith(status + " ")):
-            rest = result[len(status):].strip()
+            rest = result[len(status) :].strip()
             return f"{self.action} {rest}" if rest else self.action
         return f"{self.action} → {result}"
 

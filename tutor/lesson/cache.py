@@ -166,8 +166,12 @@ def _entry_type() -> Any:
     # defstruct: real types, not this module's string annotations (the model is imported only here)
     _entry = msgspec.defstruct(
         "Entry",
-        [("lesson", Lesson), ("steps", list[step]), ("log", list[tuple[str, list[int], list[Any]]]),
-         ("rows", tuple[int, ...])],
+        [
+            ("lesson", Lesson),
+            ("steps", list[step]),
+            ("log", list[tuple[str, list[int], list[Any]]]),
+            ("rows", tuple[int, ...]),
+        ],
         array_like=True,
         frozen=True,
         module=__name__,
@@ -270,8 +274,20 @@ def _steps(steps: list[tuple[Any, ...]], log_data: list[tuple[Any, ...]]) -> tup
     for step, event, actor, phase, action, present, session_id, user, result, position, count in steps:
         if not (0 <= count <= known and 0 <= position):
             raise ValueError("a step's variables are not in the log")
-        out.append(Step(step, event, actor, phase, action, present, session_id, user, result,
-                        StepVariables(log, position, count)))
+        out.append(
+            Step(
+                step,
+                event,
+                actor,
+                phase,
+                action,
+                present,
+                session_id,
+                user,
+                result,
+                StepVariables(log, position, count),
+            )
+        )
     return tuple(out)
 
 
@@ -293,13 +309,26 @@ def write(cache_key: str, lesson: Lesson, trace: Sequence[Step], rows: tuple[int
         if not isinstance(view, StepVariables) or (log is not None and view.log is not log):
             return False  # not one engine run: not worth a format of its own
         log = view.log
-        steps.append((s.step, s.event, s.actor, s.phase, s.action, s.cookie_present, s.session_id, s.user,
-                      s.result, view.position, view.count))
+        steps.append(
+            (
+                s.step,
+                s.event,
+                s.actor,
+                s.phase,
+                s.action,
+                s.cookie_present,
+                s.session_id,
+                s.user,
+                s.result,
+                view.position,
+                view.count,
+            )
+        )
     encode = msgspec.msgpack.Encoder().encode
     size = 0
     variables = []
     try:
-        for name, positions, values in (log.export() if log is not None else ()):
+        for name, positions, values in log.export() if log is not None else ():
             encoded = []
             for value in values:  # one at a time: stop as soon as the entry is too big
                 raw = encode(value)
@@ -358,5 +387,4 @@ def _prune(folder: Path) -> None:
                 pass
 
 
-__all__ = ["MAX_ENTRY_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "cache_dir", "key", "read",
-           "read_rows", "write"]
+__all__ = ["MAX_ENTRY_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "cache_dir", "key", "read", "read_rows", "write"]

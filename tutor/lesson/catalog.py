@@ -149,7 +149,11 @@ def read_entry(path: Path) -> Entry:
     lines: dict[str, int] = {}
     if isinstance(root, MappingNode):
         for key, value in root.value:
-            if isinstance(key, ScalarNode) and key.value in ("id", "title", "level", "minutes") and isinstance(value, ScalarNode):
+            if (
+                isinstance(key, ScalarNode)
+                and key.value in ("id", "title", "level", "minutes")
+                and isinstance(value, ScalarNode)
+            ):
                 fields[key.value] = value.value
                 lines[key.value] = mark_of(value)[0]
             elif isinstance(key, ScalarNode) and key.value == "prerequisites" and isinstance(value, SequenceNode):
@@ -207,11 +211,27 @@ def resolve(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> 
                 return path
             known.append(entry.id)
     if problem == "is a folder, not a file":
-        raise UnknownLesson(name, known, message=f"{name} is a folder, not a lesson file",
-                            hint=f"to use the lessons in it, add `--lessons {shlex.quote(name)}` (e.g. `tutor --lessons {shlex.quote(name)}`)")
+        raise UnknownLesson(
+            name,
+            known,
+            message=f"{name} is a folder, not a lesson file",
+            hint=f"to use the lessons in it, add `--lessons {shlex.quote(name)}` (e.g. `tutor --lessons {shlex.quote(name)}`)",
+        )
     if problem != "no such file":
         raise UnknownLesson(name, known, message=f"{name}: {problem}")
     raise UnknownLesson(name, sorted(set(known)))
 
 
-__all__ = ["ID_MESSAGE", "ID_PATTERN", "Entry", "UnknownLesson", "builtin_dir", "entries", "file_problem", "lesson_dirs", "lesson_files", "read_entry", "resolve"]
+__all__ = [
+    "ID_MESSAGE",
+    "ID_PATTERN",
+    "Entry",
+    "UnknownLesson",
+    "builtin_dir",
+    "entries",
+    "file_problem",
+    "lesson_dirs",
+    "lesson_files",
+    "read_entry",
+    "resolve",
+]

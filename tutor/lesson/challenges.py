@@ -107,8 +107,11 @@ def flow(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         plain = value and not re.search(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|[,\[\]{}]|\s$", value)
-        if plain and value.lower() not in ("null", "true", "false", "yes", "no", "on", "off", "~") \
-                and not re.fullmatch(r"[-+]?[0-9][0-9_.:]*", value):
+        if (
+            plain
+            and value.lower() not in ("null", "true", "false", "yes", "no", "on", "off", "~")
+            and not re.fullmatch(r"[-+]?[0-9][0-9_.:]*", value)
+        ):
             return value
         import json
 
@@ -172,7 +175,9 @@ class ChallengeRun:
     def play(self, event: str | Event) -> list[Step]:
         verb = verb_of(event)
         if not self.allows(verb):
-            raise ValueError(f"`{verb}` is not allowed in this challenge (allowed: {', '.join(self.challenge.allowed)})")
+            raise ValueError(
+                f"`{verb}` is not allowed in this challenge (allowed: {', '.join(self.challenge.allowed)})"
+            )
         if self.finished:
             raise ValueError("this run is over: retry to play again")
         new = self.sim.play(event)
@@ -212,8 +217,14 @@ class ChallengeRun:
 
     def outcome(self) -> ChallengeOutcome:
         """What a finished run records in progress."""
-        return ChallengeOutcome(self.challenge.id, solved=self.result.reached, events=len(self.events),
-                                par=self.challenge.par, hints_used=self.hints_used, stars=self.stars())
+        return ChallengeOutcome(
+            self.challenge.id,
+            solved=self.result.reached,
+            events=len(self.events),
+            par=self.challenge.par,
+            hints_used=self.hints_used,
+            stars=self.stars(),
+        )
 
     def close(self) -> None:
         self.sim.close()
@@ -265,7 +276,9 @@ def check_challenges(lesson: Lesson, rep: Any) -> None:
     for c, challenge in enumerate(lesson.challenges):
         base = ("challenges", c)
         if challenge.id in seen:
-            rep.error(base + ("id",), f"duplicate challenge id `{challenge.id}` (also challenge {seen[challenge.id] + 1})")
+            rep.error(
+                base + ("id",), f"duplicate challenge id `{challenge.id}` (also challenge {seen[challenge.id] + 1})"
+            )
         seen.setdefault(challenge.id, c)
         damaged = getattr(rep, "damaged", None)
         if damaged is not None and damaged(base):
@@ -281,13 +294,19 @@ def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
     for goal, path in _walk_goals(challenge.goal, base + ("goal",)):
         kinds = goal_kinds(goal)
         if not kinds:
-            rep.error(path, "a goal needs one of: " + ", ".join(GOAL_KINDS),
-                      "e.g. `goal: {step: {actor: attacker, status: 200}}`")
+            rep.error(
+                path,
+                "a goal needs one of: " + ", ".join(GOAL_KINDS),
+                "e.g. `goal: {step: {actor: attacker, status: 200}}`",
+            )
             ok = False
         elif len(kinds) > 1:
-            rep.error(path + (kinds[1],), f"a goal has exactly one of {', '.join(GOAL_KINDS)}; "
-                      f"`{kinds[1]}` is a second one after `{kinds[0]}`",
-                      "combine them with `all: [...]` or `any: [...]`", key=True)
+            rep.error(
+                path + (kinds[1],),
+                f"a goal has exactly one of {', '.join(GOAL_KINDS)}; `{kinds[1]}` is a second one after `{kinds[0]}`",
+                "combine them with `all: [...]` or `any: [...]`",
+                key=True,
+            )
             ok = False
     first: dict[str, int] = {}
     for i, verb in enumerate(challenge.allowed):
@@ -298,15 +317,19 @@ def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
         verb = verb_of(event)
         if verb not in challenge.allowed:
             path = base + ("solution", j)
-            rep.error(path + (verb,) if isinstance(event, Event) else path,
-                      f"the solution uses `{verb}`, which the challenge does not allow",
-                      f"add `{verb}` to `allowed` (now: {', '.join(challenge.allowed)}), or solve it without it",
-                      key=True)
+            rep.error(
+                path + (verb,) if isinstance(event, Event) else path,
+                f"the solution uses `{verb}`, which the challenge does not allow",
+                f"add `{verb}` to `allowed` (now: {', '.join(challenge.allowed)}), or solve it without it",
+                key=True,
+            )
     if challenge.par > len(challenge.solution):
         n = len(challenge.solution)
-        rep.error(base + ("par",), f"par {challenge.par} is longer than the solution ({n} event{'s' if n != 1 else ''})",
-                  "par is the number of events in the shortest known solution: "
-                  f"make it {n}, or write that shorter solution")
+        rep.error(
+            base + ("par",),
+            f"par {challenge.par} is longer than the solution ({n} event{'s' if n != 1 else ''})",
+            f"par is the number of events in the shortest known solution: make it {n}, or write that shorter solution",
+        )
     return ok
 
 
@@ -370,27 +393,37 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, d
     goal_path = base + ("goal",)
     if after_setup.reached:
         at = f" ({_step_text(after_setup.step)})" if after_setup.step is not None else ""
-        rep.error(goal_path, f"the goal is reached by `setup` alone{at}: there is nothing left to do",
-                  "ask for something the setup does not already do (a lone `never` holds at once: "
-                  "put it under `all:` with a step to reach)")
+        rep.error(
+            goal_path,
+            f"the goal is reached by `setup` alone{at}: there is nothing left to do",
+            "ask for something the setup does not already do (a lone `never` holds at once: "
+            "put it under `all:` with a step to reach)",
+        )
         return
     if after_setup.failed:
-        rep.error(goal_path, f"`setup` already breaks the goal's `never`: {setup_why}",
-                  "change the setup or the `never`")
+        rep.error(
+            goal_path, f"`setup` already breaks the goal's `never`: {setup_why}", "change the setup or the `never`"
+        )
         return
     n = len(challenge.solution)
     if result.failed:
-        rep.error(base + ("solution", played - 1),
-                  f"the solution breaks the goal's `never` at this event: {why}")
+        rep.error(base + ("solution", played - 1), f"the solution breaks the goal's `never` at this event: {why}")
     elif not result.reached:
-        rep.error(goal_path, f"the solution does not reach the goal: {why}",
-                  f"after the solution's last event, the run ends at {_step_text(last)}; "
-                  "try it with `tutor simulate` (setup + solution)" if last else None)
+        rep.error(
+            goal_path,
+            f"the solution does not reach the goal: {why}",
+            f"after the solution's last event, the run ends at {_step_text(last)}; "
+            "try it with `tutor simulate` (setup + solution)"
+            if last
+            else None,
+        )
     elif played < n:
-        rep.error(base + ("solution", played),
-                  f"the goal is already reached after event {played} of the solution; "
-                  f"the other {n - played} would never be played",
-                  "remove them (the run ends when the goal is reached)")
+        rep.error(
+            base + ("solution", played),
+            f"the goal is already reached after event {played} of the solution; "
+            f"the other {n - played} would never be played",
+            "remove them (the run ends when the goal is reached)",
+        )
 
 
 def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
@@ -409,17 +442,23 @@ def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Any, di
                 continue
             for name in match:
                 if name in STEP_FIELDS and kind == "end":
-                    rep.error(sub_path + (kind, name), f"`end` compares variables after the last step; `{name}` is a "
-                              "step field", f"match it with `step: {{{name}: ...}}`", key=True)
+                    rep.error(
+                        sub_path + (kind, name),
+                        f"`end` compares variables after the last step; `{name}` is a step field",
+                        f"match it with `step: {{{name}: ...}}`",
+                        key=True,
+                    )
                     ok = False
                     continue
-                if name in known or any(
-                    name.startswith(p) and browser.match(name[len(p):]) for p in BROWSER_PREFIXES
-                ):
+                if name in known or any(name.startswith(p) and browser.match(name[len(p) :]) for p in BROWSER_PREFIXES):
                     continue
-                rep.error(sub_path + (kind, name), f"unknown step field or variable `{name}`",
-                          did_you_mean(name, known) or "step fields: " + ", ".join(STEP_FIELDS)
-                          + "; variables: " + ", ".join(variables), key=True)
+                rep.error(
+                    sub_path + (kind, name),
+                    f"unknown step field or variable `{name}`",
+                    did_you_mean(name, known)
+                    or "step fields: " + ", ".join(STEP_FIELDS) + "; variables: " + ", ".join(variables),
+                    key=True,
+                )
                 ok = False
     return ok
 

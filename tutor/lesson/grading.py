@@ -148,7 +148,7 @@ def test_questions(
     quotas = _quotas([len(b) for b in buckets], count)
     rng = random.Random(stable_seed("test", seed, lesson.id))
     chosen: list[Question] = []
-    for bucket, quota in zip(buckets, quotas, strict=True):
+    for bucket, quota in zip(buckets, quotas, strict=False):
         fresh = [q for q in bucket if q.id not in known]
         again = [q for q in bucket if q.id in known]
         rng.shuffle(fresh)

@@ -82,9 +82,16 @@ class _Reporter:
     (``dropped``) silences only problems at, above or under its own path.
     """
 
-    def __init__(self, name: str, root: Node, index: dict[NodePath, Node], key_index: dict[NodePath, Node],
-                 remap: dict[NodePath, list[int]] | None = None, damaged: list[NodePath] | None = None,
-                 dropped: list[NodePath] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        root: Node,
+        index: dict[NodePath, Node],
+        key_index: dict[NodePath, Node],
+        remap: dict[NodePath, list[int]] | None = None,
+        damaged: list[NodePath] | None = None,
+        dropped: list[NodePath] | None = None,
+    ) -> None:
         self.name = name
         self.root = root
         self.index = index
@@ -95,8 +102,9 @@ class _Reporter:
         self.problems: list[Problem] = []
 
     def _silenced(self, path: NodePath) -> bool:
-        return (any(path[: len(u)] == u for u in self.units)
-                or any(path[: len(d)] == d or d[: len(path)] == path for d in self.dropped))
+        return any(path[: len(u)] == u for u in self.units) or any(
+            path[: len(d)] == d or d[: len(path)] == path for d in self.dropped
+        )
 
     def original(self, path: NodePath) -> NodePath:
         """The path in the file of a path into the (salvaged) value."""
@@ -235,6 +243,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
 def _check_scenario(scenario: Scenario, rep: _Reporter, base: NodePath) -> bool:
     """Map the engine's ScenarioProblems onto nodes; True when the scenario is runnable."""
     from tutor.engine.simulation import check_scenario  # imported only when a scenario is checked
+
     try:
         found = check_scenario(scenario)
     except Exception as exc:  # the engine must never turn bad input into a traceback
@@ -348,8 +357,11 @@ def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, t
     trace: Trace | None = None
     # With a schema problem in the scenario or the table, the trace and its rows are not the file's:
     # everything that needs them waits for the next run (the rest is checked now).
-    if (not rep.damaged(("scenario",)) and not rep.damaged(("table",))
-            and _check_scenario(lesson.scenario, rep, ("scenario",))):
+    if (
+        not rep.damaged(("scenario",))
+        and not rep.damaged(("table",))
+        and _check_scenario(lesson.scenario, rep, ("scenario",))
+    ):
         trace = _run(lesson.scenario, rep, ("scenario",))
     steps: tuple[Step, ...] = ()
     rows: tuple[int, ...] = ()
@@ -370,8 +382,9 @@ def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, t
 
 def _phase_ok(phase: str, path: NodePath, rep: _Reporter, *, key: bool = False) -> None:
     if phase not in PHASES:
-        rep.error(path, f"unknown phase `{phase}`", did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES),
-                  key=key)
+        rep.error(
+            path, f"unknown phase `{phase}`", did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES), key=key
+        )
 
 
 def _check_phases(lesson: Lesson, rep: _Reporter) -> None:
@@ -400,35 +413,51 @@ def _check_static(lesson: Lesson, rep: _Reporter) -> None:
         for attr, key in (("from_", "from"), ("to", "to")):
             target = getattr(edge, attr)
             if target not in ids:
-                rep.error(("flow", "edges", e, key), f"no flow node has the id `{target}`",
-                          did_you_mean(target, ids) or "node ids: " + ", ".join(ids))
+                rep.error(
+                    ("flow", "edges", e, key),
+                    f"no flow node has the id `{target}`",
+                    did_you_mean(target, ids) or "node ids: " + ", ".join(ids),
+                )
     for c, sample in enumerate(lesson.code):
         count = len(sample.source.splitlines())
         for phase, numbers in sample.lines.items():
             for i, number in enumerate(numbers):
                 if number > count:
-                    rep.error(("code", c, "lines", phase, i),
-                              f"line {number} does not exist: the source has {count} line{'s' if count != 1 else ''}")
+                    rep.error(
+                        ("code", c, "lines", phase, i),
+                        f"line {number} does not exist: the source has {count} line{'s' if count != 1 else ''}",
+                    )
     for i, entry in enumerate(lesson.narration):
         if entry.step is None and entry.phase is None:
             rep.error(("narration", i), "a narration entry needs a `step` or a `phase`")
     seen: dict[str, int] = {}
     for q, question in enumerate(lesson.questions):
         if question.id in seen:
-            rep.error(("questions", q, "id"), f"duplicate question id `{question.id}` (also question {seen[question.id] + 1})")
+            rep.error(
+                ("questions", q, "id"), f"duplicate question id `{question.id}` (also question {seen[question.id] + 1})"
+            )
         seen.setdefault(question.id, q)
         correct = [i for i, choice in enumerate(question.choices) if choice.correct]
         if question.multiple:
             if not correct:
-                rep.error(("questions", q, "choices"), "a multiple-answer question needs at least one correct choice",
-                          "mark the right choices with `correct: true`")
+                rep.error(
+                    ("questions", q, "choices"),
+                    "a multiple-answer question needs at least one correct choice",
+                    "mark the right choices with `correct: true`",
+                )
         elif not correct:
-            rep.error(("questions", q, "choices"), "no choice is marked correct",
-                      "mark exactly one choice with `correct: true` (or set `multiple: true`)")
+            rep.error(
+                ("questions", q, "choices"),
+                "no choice is marked correct",
+                "mark exactly one choice with `correct: true` (or set `multiple: true`)",
+            )
         elif len(correct) > 1:
-            rep.error(("questions", q, "choices", correct[1], "correct"),
-                      f"a single-answer question has {len(correct)} correct choices",
-                      "mark exactly one, or set `multiple: true`", key=True)
+            rep.error(
+                ("questions", q, "choices", correct[1], "correct"),
+                f"a single-answer question has {len(correct)} correct choices",
+                "mark exactly one, or set `multiple: true`",
+                key=True,
+            )
 
 
 # --- step references: numbers or marks ---------------------------------------------------------------
@@ -453,12 +482,18 @@ def _check_marks(scenario: Scenario, rep: _Reporter, base: NodePath) -> dict[str
         if mark is None:
             continue
         if mark == END_MARK:
-            rep.error(base + ("events", i, "mark"), f"`{END_MARK}` is reserved: it names the final row of the table",
-                      "choose another name")
+            rep.error(
+                base + ("events", i, "mark"),
+                f"`{END_MARK}` is reserved: it names the final row of the table",
+                "choose another name",
+            )
             continue
         if mark in marks:
-            rep.error(base + ("events", i, "mark"),
-                      f"duplicate mark `{mark}` (also event {marks[mark]})", "give each event its own mark")
+            rep.error(
+                base + ("events", i, "mark"),
+                f"duplicate mark `{mark}` (also event {marks[mark]})",
+                "give each event its own mark",
+            )
             continue
         position = rep.original(base + ("events", i))[-1]
         assert isinstance(position, int)  # an event's path ends in its index
@@ -516,28 +551,36 @@ def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...]
         if ref == END_MARK and END_MARK not in marks:
             if steps[-1].phase == "end":
                 return steps[-1].step
-            rep.error(path, "`end` names the final `end` row, but the table has none",
-                      "add `end` to `table.phases`")
+            rep.error(path, "`end` names the final `end` row, but the table has none", "add `end` to `table.phases`")
             return ref
         number = mark_event(mark, path)
         if number is None:
             return ref
         rows = rows_of.get(number, [])
         if not rows:
-            rep.error(path, f"mark `{mark}` names {_event_text(scenario, number)}, which has no row in the table",
-                      "add one of its phases to `table.phases`, or refer to another event")
+            rep.error(
+                path,
+                f"mark `{mark}` names {_event_text(scenario, number)}, which has no row in the table",
+                "add one of its phases to `table.phases`, or refer to another event",
+            )
             return ref
         if not phase:
             return rows[0].step
         if phase not in PHASES:
-            rep.error(path, f"unknown phase `{phase}` in `{ref}`",
-                      did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES))
+            rep.error(
+                path,
+                f"unknown phase `{phase}` in `{ref}`",
+                did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES),
+            )
             return ref
         for s in rows:
             if s.phase == phase:
                 return s.step
-        rep.error(path, f"mark `{mark}` names {_event_text(scenario, number)}, which has no `{phase}` row in the table",
-                  f"its rows: {_rows_text(rows)}")
+        rep.error(
+            path,
+            f"mark `{mark}` names {_event_text(scenario, number)}, which has no `{phase}` row in the table",
+            f"its rows: {_rows_text(rows)}",
+        )
         return ref
 
     narration = []
@@ -550,7 +593,8 @@ def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...]
         narration.append(msgspec.structs.replace(entry, step=step) if step != entry.step else entry)
     moments = [
         msgspec.structs.replace(m, steps=[resolve(r, ("moments", k, "steps", j)) for j, r in enumerate(m.steps)])
-        if any(isinstance(r, str) for r in m.steps) else m
+        if any(isinstance(r, str) for r in m.steps)
+        else m
         for k, m in enumerate(lesson.moments)
     ]
     questions = []
@@ -563,17 +607,30 @@ def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...]
             changes["predict"] = resolve(question.predict, base + ("predict",))
         if question.answer is not None and isinstance(question.answer.step, str):
             changes["answer"] = msgspec.structs.replace(
-                question.answer, step=resolve(question.answer.step, base + ("answer", "step")))
+                question.answer, step=resolve(question.answer.step, base + ("answer", "step"))
+            )
         questions.append(msgspec.structs.replace(question, **changes) if changes else question)
     return msgspec.structs.replace(lesson, narration=narration, moments=moments, questions=questions)
 
 
-def _check_at(written: int | str | None, step: int | str | None, at: int, at_mark: str, steps: tuple[Step, ...],
-              rows_of: dict[int, list[Step]], scenario: Scenario, rep: _Reporter, base: NodePath) -> None:
+def _check_at(
+    written: int | str | None,
+    step: int | str | None,
+    at: int,
+    at_mark: str,
+    steps: tuple[Step, ...],
+    rows_of: dict[int, list[Step]],
+    scenario: Scenario,
+    rep: _Reporter,
+    base: NodePath,
+) -> None:
     """A narration entry with `at: NAME`: its step must be one of that event's rows."""
     if written is None:
-        rep.error(base + ("at",), "`at` names the event a `step` was written for, but this entry has no `step`",
-                  f"add `step: {at_mark}` (or a row number), or remove `at`")
+        rep.error(
+            base + ("at",),
+            "`at` names the event a `step` was written for, but this entry has no `step`",
+            f"add `step: {at_mark}` (or a row number), or remove `at`",
+        )
         return
     if not isinstance(step, int) or not 1 <= step <= len(steps):
         return  # unresolved or out of range: reported elsewhere
@@ -586,10 +643,13 @@ def _check_at(written: int | str | None, step: int | str | None, at: int, at_mar
         message = f"`{written}` is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names"
         hint = "make `at` and `step` name the same event"
     else:
-        message = (f"step {written} is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names: "
-                   f"{where}; the scenario changed since this was written")
-        hint = (f"write `step: {at_mark}` or `step: {at_mark}.PHASE` so it follows the event"
-                + (f"; its rows now: {_rows_text(rows)}" if rows else "; it has no row in the table now"))
+        message = (
+            f"step {written} is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names: "
+            f"{where}; the scenario changed since this was written"
+        )
+        hint = f"write `step: {at_mark}` or `step: {at_mark}.PHASE` so it follows the event" + (
+            f"; its rows now: {_rows_text(rows)}" if rows else "; it has no row in the table now"
+        )
     rep.error(base + ("step",), message, hint)
 
 
@@ -623,8 +683,11 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
     def field_ok(name: str, path: NodePath, what: str) -> bool:
         if name in STEP_FIELDS or name in variables:
             return True
-        rep.error(path, f"unknown {what} `{name}`: not a step field or a variable of this trace",
-                  did_you_mean(name, names) or "step fields: " + ", ".join(STEP_FIELDS))
+        rep.error(
+            path,
+            f"unknown {what} `{name}`: not a step field or a variable of this trace",
+            did_you_mean(name, names) or "step fields: " + ", ".join(STEP_FIELDS),
+        )
         return False
 
     for i, column in enumerate(lesson.table.columns):
@@ -655,9 +718,17 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
         where = f"`{answer.field}` at step {answer.step} is `{expected}`"
         for i in correct:
             if question.choices[i].text != expected:
-                hint = (f"choice {matching[0] + 1} has that text: mark it correct instead" if matching
-                        else f"make this choice's text `{expected}`")
-                rep.error(base + ("choices", i, "text"), f"this choice is marked correct, but the trace says {where}", hint)
+                hint = (
+                    f"choice {matching[0] + 1} has that text: mark it correct instead"
+                    if matching
+                    else f"make this choice's text `{expected}`"
+                )
+                rep.error(
+                    base + ("choices", i, "text"), f"this choice is marked correct, but the trace says {where}", hint
+                )
         if not matching:
-            rep.error(base + ("answer",), f"no choice equals the trace value: {where}",
-                      "add a choice with exactly that text and mark it correct")
+            rep.error(
+                base + ("answer",),
+                f"no choice equals the trace value: {where}",
+                "add a choice with exactly that text and mark it correct",
+            )

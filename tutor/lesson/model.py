@@ -18,7 +18,9 @@ from tutor.engine.trace import PHASES, STEP_FIELDS
 # Every format struct says kw_only=True, forbid_unknown_fields=True, frozen=True in its own class line:
 # mypy reads a struct's keywords only when they are written out (not from a ** dict).
 
-Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}(?!\n)$", description="lower-case letters, digits and dashes")]
+Id = Annotated[
+    str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}(?!\n)$", description="lower-case letters, digits and dashes")
+]
 Text = Annotated[str, Meta(min_length=1)]
 StepNumber = Annotated[int, Meta(ge=1, description="a step of this lesson's execution table (1-based)")]
 MarkRef = Annotated[
@@ -41,8 +43,10 @@ Phase = Annotated[
 #: A step field or a tracked variable (`tutor schema` lists both; see :func:`trace_names`).
 TraceName = Annotated[
     str,
-    Meta(description="a step field (" + ", ".join(STEP_FIELDS) + ") or a tracked variable (clock, session, "
-         "cookieStore, jar.<browser>, document.cookie.<browser> ...)"),
+    Meta(
+        description="a step field (" + ", ".join(STEP_FIELDS) + ") or a tracked variable (clock, session, "
+        "cookieStore, jar.<browser>, document.cookie.<browser> ...)"
+    ),
 ]
 
 
@@ -69,7 +73,9 @@ class Flow(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
 
 class CodeSample(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     title: Text
-    language: Annotated[str, Meta(description="a Pygments lexer name: typescript, tsx, javascript, python, yaml, text ...")] = "typescript"
+    language: Annotated[
+        str, Meta(description="a Pygments lexer name: typescript, tsx, javascript, python, yaml, text ...")
+    ] = "typescript"
     source: Text
     lines: dict[Phase, list[Annotated[int, Meta(ge=1)]]] = {}
     """Which source lines to highlight during each phase."""
@@ -156,7 +162,9 @@ class CookieOverrides(Struct, kw_only=True, forbid_unknown_fields=True, frozen=T
     """Cookie attributes a challenge changes; the others stay as the lesson's `scenario.engine.cookie`
     has them (the fields and their meanings are those of the scenario's `engine: cookie:`)."""
 
-    name: Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] | UnsetType = UNSET
+    name: (
+        Annotated[str, Meta(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$", description="Cookie name.")] | UnsetType
+    ) = UNSET
     http_only: bool | UnsetType = UNSET
     secure: bool | UnsetType = UNSET
     same_site: Literal["strict", "lax", "none", "unset"] | UnsetType = UNSET

@@ -76,8 +76,10 @@ def render_text(loaded: LoadedLesson) -> str:
     for node in lesson.flow.nodes:
         out.append(f"  [{node.label}]" + (f"  phases: {', '.join(node.phases)}" if node.phases else ""))
     for edge in lesson.flow.edges:
-        out.append(f"  {labels.get(edge.from_, edge.from_)} -> {labels.get(edge.to, edge.to)}"
-                   + (f"  ({edge.label})" if edge.label else ""))
+        out.append(
+            f"  {labels.get(edge.from_, edge.from_)} -> {labels.get(edge.to, edge.to)}"
+            + (f"  ({edge.label})" if edge.label else "")
+        )
     if lesson.flow.caption:
         out.append(f"  {lesson.flow.caption}")
     out.append("")
@@ -189,7 +191,9 @@ _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 def _md(text: str) -> str:
     """Lesson text for Markdown: made visible, HTML escaped, Markdown syntax escaped."""
     text = _MD_INLINE.sub(lambda m: "\\" + m.group(), visible(text))
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text)
+    text = _MD_LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text
+    )
     return "".join(_HTML.get(ch, ch) for ch in text)
 
 
@@ -215,13 +219,21 @@ def _fence(source: str, language: str = "") -> list[str]:
 
 def render_markdown(loaded: LoadedLesson) -> str:
     lesson = loaded.lesson
-    out: list[str] = [f"# {_md(lesson.title)}", "", _md(lesson.summary), "",
-                      f"*{_md(lesson.level)} · {lesson.minutes} min · {_md(lesson.id)}*", ""]
+    out: list[str] = [
+        f"# {_md(lesson.title)}",
+        "",
+        _md(lesson.summary),
+        "",
+        f"*{_md(lesson.level)} · {lesson.minutes} min · {_md(lesson.id)}*",
+        "",
+    ]
     labels = {n.id: n.label for n in lesson.flow.nodes}
     out += ["## Flow", ""]
     for edge in lesson.flow.edges:
-        out.append(f"- {_md(labels.get(edge.from_, edge.from_))} → {_md(labels.get(edge.to, edge.to))}"
-                   + (f" ({_md(edge.label)})" if edge.label else ""))
+        out.append(
+            f"- {_md(labels.get(edge.from_, edge.from_))} → {_md(labels.get(edge.to, edge.to))}"
+            + (f" ({_md(edge.label)})" if edge.label else "")
+        )
     if not lesson.flow.edges:
         out += [f"- {_md(n.label)}" for n in lesson.flow.nodes]
     if lesson.flow.caption:
@@ -258,8 +270,10 @@ def render_markdown(loaded: LoadedLesson) -> str:
             if q.code:
                 out += _fence(q.code.source, q.code.language) + [""]
             for choice in q.choices:
-                out.append(f"- [{'x' if choice.correct else ' '}] {_md(choice.text)}"
-                           + (f" — {_md(choice.feedback)}" if choice.feedback else ""))
+                out.append(
+                    f"- [{'x' if choice.correct else ' '}] {_md(choice.text)}"
+                    + (f" — {_md(choice.feedback)}" if choice.feedback else "")
+                )
             out.append("")
             for i, hint in enumerate(q.hints, 1):
                 out.append(f"{i}. Hint: {_md(hint)}")

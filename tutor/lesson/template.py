@@ -225,8 +225,12 @@ def render_template(lesson_id: str) -> str:
     """The new lesson's text for ``lesson_id`` (which must match :data:`ID_PATTERN`)."""
     if not ID_PATTERN.fullmatch(lesson_id):
         raise ValueError(f"invalid lesson id {lesson_id!r}")
-    return (_TEMPLATE.replace("__SCHEMA__", SCHEMA_FILE).replace("__ID__", lesson_id)
-            .replace("__PHASES__", _phases_comment()).replace("__NAMES__", _names_comment()))
+    return (
+        _TEMPLATE.replace("__SCHEMA__", SCHEMA_FILE)
+        .replace("__ID__", lesson_id)
+        .replace("__PHASES__", _phases_comment())
+        .replace("__NAMES__", _names_comment())
+    )
 
 
 def _comment(text: str) -> str:
@@ -247,9 +251,15 @@ def _names_comment() -> str:
 
     fields, variables, prefixes = trace_names()
     per_browser = ", ".join(p + "NAME" for p in prefixes)
-    return _comment("A step field (" + ", ".join(fields) + ") or a variable of the trace ("
-                    + ", ".join(v for v in variables if not v.startswith(prefixes)) + ", and "
-                    + per_browser + " for any browser).")
+    return _comment(
+        "A step field ("
+        + ", ".join(fields)
+        + ") or a variable of the trace ("
+        + ", ".join(v for v in variables if not v.startswith(prefixes))
+        + ", and "
+        + per_browser
+        + " for any browser)."
+    )
 
 
 __all__ = ["ID_PATTERN", "SCHEMA_FILE", "render_template"]

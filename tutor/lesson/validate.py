@@ -234,8 +234,11 @@ class Validator:
         if isinstance(t, mi.NoneType):
             if isinstance(node, ScalarNode) and _scalar_kind(node) == "null":
                 return None
-            return self.error(node, f"expected nothing (null), found {_describe(node)}",
-                              "leave the value empty, e.g. `- logout:` or just `- logout`")
+            return self.error(
+                node,
+                f"expected nothing (null), found {_describe(node)}",
+                "leave the value empty, e.g. `- logout:` or just `- logout`",
+            )
         if isinstance(t, mi.AnyType):
             return self._any(node)
         return self.error(node, f"unsupported type {type(t).__name__} in the format")  # pragma: no cover
@@ -243,7 +246,9 @@ class Validator:
     # --- containers -----------------------------------------------------------------------------------
     def _struct(self, node: Node, t: mi.StructType, path: Path) -> Any:
         if not isinstance(node, MappingNode):
-            return self.error(node, f"expected a mapping (key: value lines) for {t.cls.__name__}, found {_describe(node)}")
+            return self.error(
+                node, f"expected a mapping (key: value lines) for {t.cls.__name__}, found {_describe(node)}"
+            )
         if t.cls is Event:
             return self._event(node, t, path)
         by_name, names, required = _struct_fields(t)
@@ -258,18 +263,25 @@ class Validator:
                 continue
             if key in seen:
                 first = seen[key]
-                self.error(key_node, f"duplicate key `{key}` (first at line {first.start_mark.line + 1})",
-                           "remove one of them")
+                self.error(
+                    key_node, f"duplicate key `{key}` (first at line {first.start_mark.line + 1})", "remove one of them"
+                )
                 ok = self._damage(path + (key,)) and ok
                 continue
             seen[key] = key_node
             f = by_name.get(key)
             if f is None:
                 hint = did_you_mean(key, names)
-                if hint is None and node.flow_style and isinstance(value_node, ScalarNode) and _scalar_kind(value_node) == "null":
+                if (
+                    hint is None
+                    and node.flow_style
+                    and isinstance(value_node, ScalarNode)
+                    and _scalar_kind(value_node) == "null"
+                ):
                     hint = 'a comma inside { } starts a new entry: quote text that contains commas, e.g. label: "a, b"'
-                self.error(key_node, f"unknown field `{key}` in {t.cls.__name__}",
-                           hint or "known fields: " + ", ".join(names))
+                self.error(
+                    key_node, f"unknown field `{key}` in {t.cls.__name__}", hint or "known fields: " + ", ".join(names)
+                )
                 ok = self._damage(path + (key,)) and ok
                 continue
             sub = path + (key,)
@@ -324,8 +336,11 @@ class Validator:
                 ok = False
                 continue
             if key in seen:
-                self.error(key_node, f"duplicate key `{key}` (first at line {seen[key].start_mark.line + 1})",
-                           "remove one of them")
+                self.error(
+                    key_node,
+                    f"duplicate key `{key}` (first at line {seen[key].start_mark.line + 1})",
+                    "remove one of them",
+                )
                 ok = False
                 continue
             seen[key] = key_node
@@ -337,21 +352,30 @@ class Validator:
             if key in VERBS:
                 verbs.append((key, key_node))
                 if len(verbs) > 1:
-                    self.error(key_node, f"an event has exactly one verb; `{key}` is a second one after `{verbs[0][0]}`",
-                               "write two events, one per list item")
+                    self.error(
+                        key_node,
+                        f"an event has exactly one verb; `{key}` is a second one after `{verbs[0][0]}`",
+                        "write two events, one per list item",
+                    )
                     ok = False
             elif key in VERB_MODIFIERS:
                 modifiers.append((key, key_node))
             sub = path + (key,)
             self.key_index[sub] = key_node
-            if key in BARE_VERBS and isinstance(value_node, MappingNode) and value_node.value and all(
-                isinstance(k, ScalarNode) and k.value in by_name for k, _ in value_node.value
+            if (
+                key in BARE_VERBS
+                and isinstance(value_node, MappingNode)
+                and value_node.value
+                and all(isinstance(k, ScalarNode) and k.value in by_name for k, _ in value_node.value)
             ):  # `- restart_server:` with the event's own fields indented under the verb
                 fields = ", ".join(f"`{k.value}`" for k, _ in value_node.value)
                 first = value_node.value[0][0].value
-                self.error(value_node, f"expected nothing after `{key}:` (it takes no value), found a mapping "
-                           f"of {fields}, fields of the event itself",
-                           f"align `{first}:` with `{key}` (one level less indented) to make it a field of the event")
+                self.error(
+                    value_node,
+                    f"expected nothing after `{key}:` (it takes no value), found a mapping "
+                    f"of {fields}, fields of the event itself",
+                    f"align `{first}:` with `{key}` (one level less indented) to make it a field of the event",
+                )
                 ok = False
                 continue
             value = self.convert(value_node, f.type, sub)
@@ -369,15 +393,21 @@ class Validator:
                 self.error(node, "unknown event: it has no verb", "an event is one of: " + ", ".join(VERBS))
             ok = False
         for word, key_node in unknown:
-            self.error(key_node, f"unknown field `{word}` in an event",
-                       did_you_mean(word, names) or "known fields: " + ", ".join(names))
+            self.error(
+                key_node,
+                f"unknown field `{word}` in an event",
+                did_you_mean(word, names) or "known fields: " + ", ".join(names),
+            )
         if verbs:
             verb = verbs[0][0]
             for mod, key_node in modifiers:
                 allowed = VERB_MODIFIERS[mod]
                 if verb not in allowed:
-                    self.error(key_node, f"`{mod}` does not apply to a `{verb}` event",
-                               f"`{mod}` goes with: " + ", ".join(v for v in VERBS if v in allowed))
+                    self.error(
+                        key_node,
+                        f"`{mod}` does not apply to a `{verb}` event",
+                        f"`{mod}` goes with: " + ", ".join(v for v in VERBS if v in allowed),
+                    )
                     ok = False
         if not ok:
             return INVALID
@@ -388,19 +418,26 @@ class Validator:
         if _scalar_kind(node) != "str" or word not in VERBS:
             if _scalar_kind(node) == "null":
                 return self.error(node, "empty event", "an event is one of: " + ", ".join(VERBS))
-            return self.error(node, f"unknown event `{word}`",
-                              did_you_mean(word, VERBS) or "an event is one of: " + ", ".join(VERBS))
+            return self.error(
+                node, f"unknown event `{word}`", did_you_mean(word, VERBS) or "an event is one of: " + ", ".join(VERBS)
+            )
         if word not in BARE_VERBS:
-            example = {"request": "request: GET /dashboard", "login": "login: alice", "advance": "advance: 31m",
-                       "tamper": "tamper: {value: forged}", "steal": "steal: {to: attacker}",
-                       "xss": "xss: {to: attacker}"}.get(word, f"{word}: ...")
+            example = {
+                "request": "request: GET /dashboard",
+                "login": "login: alice",
+                "advance": "advance: 31m",
+                "tamper": "tamper: {value: forged}",
+                "steal": "steal: {to: attacker}",
+                "xss": "xss: {to: attacker}",
+            }.get(word, f"{word}: ...")
             return self.error(node, f"the `{word}` event needs an argument", f"write it as `- {example}`")
         return word
 
     def _list(self, node: Node, t: Any, path: Path) -> Any:
         if not isinstance(node, SequenceNode):
-            return self.error(node, f"expected a list, found {_describe(node)}",
-                              "write one item per line, each starting with '- '")
+            return self.error(
+                node, f"expected a list, found {_describe(node)}", "write one item per line, each starting with '- '"
+            )
         out = []
         kept: list[int] = []
         ok = True
@@ -441,8 +478,11 @@ class Validator:
                 ok = self._damage(path + ("<key>",)) and ok
                 continue
             if key in out:
-                self.error(key_node, f"duplicate key `{key_node.value}` (first at line {first_line[key]})",
-                           "remove one of them")
+                self.error(
+                    key_node,
+                    f"duplicate key `{key_node.value}` (first at line {first_line[key]})",
+                    "remove one of them",
+                )
                 ok = self._damage(path + (key,)) and ok
                 continue
             first_line[key] = key_node.start_mark.line + 1
@@ -468,8 +508,11 @@ class Validator:
             self.error(key_node, "a key must be plain text, not a list or mapping")
             return None
         if _scalar_kind(key_node) == "bool":
-            self.error(key_node, f"`{key_node.value}` is read as a boolean here, not a field name",
-                       f'quote it: "{key_node.value}"')
+            self.error(
+                key_node,
+                f"`{key_node.value}` is read as a boolean here, not a field name",
+                f'quote it: "{key_node.value}"',
+            )
             return None
         return str(key_node.value)  # a scalar's value is its text
 
@@ -483,8 +526,11 @@ class Validator:
                 return self._bare_event(node)
             if isinstance(node, MappingNode):
                 return self.convert(node, struct_t, path)
-            return self.error(node, f"expected an event, found {_describe(node)}",
-                              "write `- request: GET /` or a bare verb such as `- logout`")
+            return self.error(
+                node,
+                f"expected an event, found {_describe(node)}",
+                "write `- request: GET /` or a bare verb such as `- logout`",
+            )
         if isinstance(node, MappingNode):
             branch = next((x for x in types if isinstance(_unwrap(x), (mi.StructType, mi.DictType))), None)
         elif isinstance(node, SequenceNode):
@@ -521,11 +567,15 @@ class Validator:
         kind = _scalar_kind(node)
         value = node.value
         if kind == "null":
-            return self.error(node, "expected text, found nothing (null)",
-                              "write the text after the colon" if not value else f'quote it: "{value}"')
+            return self.error(
+                node,
+                "expected text, found nothing (null)",
+                "write the text after the colon" if not value else f'quote it: "{value}"',
+            )
         if kind == "bool":
-            return self.error(node, f"`{value}` is read as a boolean (true/false) here, not as text",
-                              f'quote it: "{value}"')
+            return self.error(
+                node, f"`{value}` is read as a boolean (true/false) here, not as text", f'quote it: "{value}"'
+            )
         if t.min_length is not None and len(value) < t.min_length:
             if t.min_length == 1:
                 return self.error(node, "must not be empty")
@@ -583,10 +633,16 @@ class Validator:
             low = node.value.lower()
             if low in ("true", "false"):
                 return low == "true"
-            return self.error(node, f"expected true or false, found `{node.value}`",
-                              f"write {'true' if low in _BOOL_TRUE else 'false'}")
-        return self.error(node, f"expected true or false, found {_describe(node)}",
-                          "write true or false, without quotes" if node.style in ("'", '"') else None)
+            return self.error(
+                node,
+                f"expected true or false, found `{node.value}`",
+                f"write {'true' if low in _BOOL_TRUE else 'false'}",
+            )
+        return self.error(
+            node,
+            f"expected true or false, found {_describe(node)}",
+            "write true or false, without quotes" if node.style in ("'", '"') else None,
+        )
 
     def _literal(self, node: Node, t: mi.LiteralType) -> Any:
         options = [str(v) for v in t.values]
@@ -697,5 +753,15 @@ def original_path(path: Path, remap: dict[Path, list[int]]) -> Path:
     return out
 
 
-__all__ = ["INVALID", "Validator", "did_you_mean", "original_path", "parse_float", "parse_int", "placeholder",
-           "salvage", "type_info", "validate"]
+__all__ = [
+    "INVALID",
+    "Validator",
+    "did_you_mean",
+    "original_path",
+    "parse_float",
+    "parse_int",
+    "placeholder",
+    "salvage",
+    "type_info",
+    "validate",
+]

@@ -23,18 +23,35 @@ from urllib.parse import quote
 
 from tutor.lesson.course import PASS_PERCENTAGE
 
-__all__ = ["ACTIVITY_BASE", "PASS_PERCENT", "ActorError", "account", "agent", "mbox", "statements"]
+__all__ = [
+    "ACTIVITY_BASE",
+    "PASS_PERCENT",
+    "VERSION",
+    "ActorError",
+    "account",
+    "agent",
+    "challenge_iri",
+    "mbox",
+    "statements",
+]
 
 #: The xAPI version these statements follow (send it as the X-Experience-API-Version header).
 VERSION = "1.0.3"
 ACTIVITY_BASE = "https://session-tutor.invalid/xapi/"
 #: A test scored at least this percentage is ``passed``, else ``failed``: the course's own pass mark.
 PASS_PERCENT = PASS_PERCENTAGE
-VERBS = {name: f"http://adlnet.gov/expapi/verbs/{name}" for name in ("answered", "completed", "passed", "failed")}
+VERBS = {
+    name: f"http://adlnet.gov/expapi/verbs/{name}"
+    for name in ("answered", "attempted", "completed", "passed", "failed")
+}
+CHALLENGE_TYPE = "http://adlnet.gov/expapi/activities/simulation"
 LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
 QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 _EXT_MODE = f"{ACTIVITY_BASE}extensions/mode"
 _EXT_HINTS = f"{ACTIVITY_BASE}extensions/hints-used"
+_EXT_MOVES = f"{ACTIVITY_BASE}extensions/events"
+_EXT_PAR = f"{ACTIVITY_BASE}extensions/par"
+_EXT_STARS = f"{ACTIVITY_BASE}extensions/stars"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, ACTIVITY_BASE)
 #: A ``mailto:`` IRI of one address (RFC 6068 §2 with RFC 5322 §3.2.3's dot-atom local part; a domain of
 #: LDH labels, RFC 1034 §3.5), ASCII only: no controls, no spaces, no line break at the end. Matched whole
@@ -123,56 +140,117 @@ def _statement(actor: dict[str, Any], verb: str, obj: dict[str, Any], key: str, 
     return statement
 
 
+def challenge_iri(lesson_id: str, challenge_id: str) -> str:
+    return f"{lesson_iri(lesson_id)}/challenges/{quote(challenge_id, safe='')}"
+
+
 def statements(
     actor: dict[str, Any],
     answers: Iterable[Any],
     tests: Iterable[Any],
     *,
+    challenges: Iterable[Any] = (),
     titles: Mapping[str, str] | None = None,
     completed: Mapping[str, float | None] | None = None,
     pass_percent: float = PASS_PERCENT,
 ) -> list[dict[str, Any]]:
-    """xAPI statements for ``answers`` (``AnswerRecord``) and ``tests`` (``TestRecord``), plus a ``completed``
-    statement for each lesson id in ``completed`` (its value: when, or ``None`` if not known)."""
+    """xAPI statements for ``answers`` (``AnswerRecord``; review answers are answers in mode ``review``),
+    ``tests`` (``TestRecord``) and ``challenges`` (``ChallengeRecord``: each run is ``attempted``, and a
+    solved one ``completed`` too, with its events, par and stars), plus a ``completed`` statement for each
+    lesson id in ``completed`` (its value: when, or ``None`` if not known)."""
     titles = titles or {}
     out: list[dict[str, Any]] = []
     for lesson_id, at in sorted((completed or {}).items()):
-        out.append(_statement(
-            actor, "completed", _lesson(lesson_id, titles.get(lesson_id)), f"completed|{lesson_id}",
-            result={"completion": True},
-            context={"platform": "Session Tutor"},
-            timestamp=_timestamp(at) if at is not None else None,
-        ))
+        out.append(
+            _statement(
+                actor,
+                "completed",
+                _lesson(lesson_id, titles.get(lesson_id)),
+                f"completed|{lesson_id}",
+                result={"completion": True},
+                context={"platform": "Session Tutor"},
+                timestamp=_timestamp(at) if at is not None else None,
+            )
+        )
     for a in answers:
         question = {
             "objectType": "Activity",
             "id": question_iri(a.lesson_id, a.question_id),
             "definition": {"type": QUESTION_TYPE, "interactionType": "choice"},
         }
-        out.append(_statement(
-            actor, "answered", question, f"answered|{a.lesson_id}|{a.question_id}|{a.mode}|{a.at!r}",
-            result={
-                "success": bool(a.correct),
-                "response": "[,]".join(f"choice-{i + 1}" for i in a.chosen),
-                "extensions": {_EXT_HINTS: int(a.hints_used)},
-            },
-            context={
-                "platform": "Session Tutor",
-                "contextActivities": {"parent": [_lesson(a.lesson_id, titles.get(a.lesson_id))]},
-                "extensions": {_EXT_MODE: a.mode},
-            },
-            timestamp=_timestamp(a.at),
-        ))
+        out.append(
+            _statement(
+                actor,
+                "answered",
+                question,
+                f"answered|{a.lesson_id}|{a.question_id}|{a.mode}|{a.at!r}",
+                result={
+                    "success": bool(a.correct),
+                    "response": "[,]".join(f"choice-{i + 1}" for i in a.chosen),
+                    "extensions": {_EXT_HINTS: int(a.hints_used)},
+                },
+                context={
+                    "platform": "Session Tutor",
+                    "contextActivities": {"parent": [_lesson(a.lesson_id, titles.get(a.lesson_id))]},
+                    "extensions": {_EXT_MODE: a.mode},
+                },
+                timestamp=_timestamp(a.at),
+            )
+        )
     for t in tests:
         passed = t.score >= pass_percent
         score: dict[str, Any] = {"scaled": round(t.score / 100.0, 4)}
         if t.total > 0:
             score.update(raw=t.correct, min=0, max=t.total)
-        out.append(_statement(
-            actor, "passed" if passed else "failed", _lesson(t.lesson_id, titles.get(t.lesson_id)),
-            f"test|{t.lesson_id}|{t.at!r}",
-            result={"score": score, "success": passed, "completion": True},
-            context={"platform": "Session Tutor"},
-            timestamp=_timestamp(t.at),
-        ))
+        out.append(
+            _statement(
+                actor,
+                "passed" if passed else "failed",
+                _lesson(t.lesson_id, titles.get(t.lesson_id)),
+                f"test|{t.lesson_id}|{t.at!r}",
+                result={"score": score, "success": passed, "completion": True},
+                context={"platform": "Session Tutor"},
+                timestamp=_timestamp(t.at),
+            )
+        )
+    for c in challenges:
+        challenge = {
+            "objectType": "Activity",
+            "id": challenge_iri(c.lesson_id, c.challenge_id),
+            "definition": {"type": CHALLENGE_TYPE},
+        }
+        context = {
+            "platform": "Session Tutor",
+            "contextActivities": {"parent": [_lesson(c.lesson_id, titles.get(c.lesson_id))]},
+        }
+        extensions = {
+            _EXT_MOVES: int(c.events),
+            _EXT_PAR: int(c.par),
+            _EXT_HINTS: int(c.hints_used),
+            _EXT_STARS: int(c.stars),
+        }
+        key = f"{c.lesson_id}|{c.challenge_id}|{c.at!r}"
+        out.append(
+            _statement(
+                actor,
+                "attempted",
+                challenge,
+                f"attempted|{key}",
+                result={"success": bool(c.solved), "completion": bool(c.solved), "extensions": extensions},
+                context=context,
+                timestamp=_timestamp(c.at),
+            )
+        )
+        if c.solved:
+            out.append(
+                _statement(
+                    actor,
+                    "completed",
+                    challenge,
+                    f"completed|{key}",
+                    result={"success": True, "completion": True, "extensions": extensions},
+                    context=context,
+                    timestamp=_timestamp(c.at),
+                )
+            )
     return out

@@ -76,6 +76,7 @@ class SourceError(Exception):
 # tag outside STANDARD_TAGS was written by the author. Timestamps, `<<` merge keys and `=` value keys
 # stay plain strings here (nothing is constructed, so they have no special meaning).
 
+
 @functools.cache
 def _loader() -> type:
     """PyYAML's safe loader (the C one when PyYAML has it) with only the standard scalar types."""
@@ -205,7 +206,14 @@ def decode_bytes(data: bytes, name: str) -> str:
         line, col = _line_col(text, bad_char.start())
         code = ord(bad_char.group())
         raise SourceError(
-            [Problem(name, line, col, f"this looks like a binary file: control character U+{code:04X} is not allowed in YAML")]
+            [
+                Problem(
+                    name,
+                    line,
+                    col,
+                    f"this looks like a binary file: control character U+{code:04X} is not allowed in YAML",
+                )
+            ]
         )
     if not text.strip():  # (a file of only comments composes to nothing: compose_text reports it)
         raise SourceError([Problem(name, 1, 1, "the file is empty (no YAML content)")])
@@ -243,8 +251,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if problem == "but found another document":
-            return Problem(name, line, col, "a second YAML document starts here; a file holds exactly one",
-                           "remove the '---' line (or split the file in two)")
+            return Problem(
+                name,
+                line,
+                col,
+                "a second YAML document starts here; a file holds exactly one",
+                "remove the '---' line (or split the file in two)",
+            )
         if "exceeded maximum nesting depth" in problem or "exceeded max depth" in problem:
             return Problem(name, line, col, f"nesting deeper than {MAX_DEPTH} levels")
         better = _indentation_problem(text, problem, line, col, name)
@@ -295,29 +308,41 @@ def _indentation_problem(text: str, problem: str, line: int, col: int, name: str
     if "mapping values are not allowed" in problem or "could not find expected ':'" in problem:
         if bare and indent > len(bare.group(1)):
             word = bare.group(2)
-            return Problem(name, *at,
-                           f"invalid YAML: expected a new `- ` item or a key of a mapping, found `{key}:` "
-                           f"indented under `- {word}` (line {before + 1}); with no colon after `{word}`, "
-                           "YAML reads this line as more of its text",
-                           f"to give `{word}` a `{key}`, write `- {word}:` (with a colon) and put `{key}:` on "
-                           f"the next line aligned with `{word}`")
+            return Problem(
+                name,
+                *at,
+                f"invalid YAML: expected a new `- ` item or a key of a mapping, found `{key}:` "
+                f"indented under `- {word}` (line {before + 1}); with no colon after `{word}`, "
+                "YAML reads this line as more of its text",
+                f"to give `{word}` a `{key}`, write `- {word}:` (with a colon) and put `{key}:` on "
+                f"the next line aligned with `{word}`",
+            )
         if plain and indent > len(plain.group(1)) + len(plain.group(2) or ""):
             pkey = plain.group(3)
-            return Problem(name, *at,
-                           f"invalid YAML: expected a key aligned with `{pkey}:` (line {before + 1}) or a new "
-                           f"`- ` item, found `{key}:` indented deeper, which YAML reads as more of "
-                           f"`{pkey}`'s text",
-                           f"align `{key}:` with `{pkey}:` to make it a field beside it (or quote the text of "
-                           f"`{pkey}:` if it holds ': ')")
+            return Problem(
+                name,
+                *at,
+                f"invalid YAML: expected a key aligned with `{pkey}:` (line {before + 1}) or a new "
+                f"`- ` item, found `{key}:` indented deeper, which YAML reads as more of "
+                f"`{pkey}`'s text",
+                f"align `{key}:` with `{pkey}:` to make it a field beside it (or quote the text of "
+                f"`{pkey}:` if it holds ': ')",
+            )
     if "expected '-' indicator" in problem or "expected <block end>" in problem:
         item = bare or (plain if plain and plain.group(2) else None)
         if item is not None and indent == len(item.group(1)):
             word = item.group(2) if item is bare else item.group(3)
-            layout = (f"write `- {word}:` (with a colon) and put `{key}:` under it, aligned with `{word}`"
-                      if item is bare else f"indent `{key}:` to align with `{word}`")
-            return Problem(name, *at,
-                           f"invalid YAML: expected a new `- ` item at this indentation, found `{key}:`",
-                           f"to give the item `- {word}` a `{key}`, {layout}")
+            layout = (
+                f"write `- {word}:` (with a colon) and put `{key}:` under it, aligned with `{word}`"
+                if item is bare
+                else f"indent `{key}:` to align with `{word}`"
+            )
+            return Problem(
+                name,
+                *at,
+                f"invalid YAML: expected a new `- ` item at this indentation, found `{key}:`",
+                f"to give the item `- {word}` a `{key}`, {layout}",
+            )
     return None
 
 
@@ -344,8 +369,16 @@ def _node_count_guard(text: str, name: str) -> None:
                     top = event.start_mark
                 if count > MAX_NODES:
                     mark = top or event.start_mark
-                    raise SourceError([Problem(name, mark.line + 1, mark.column + 1,
-                                               f"too many nodes (alias expansion?): more than {MAX_NODES:,}")])
+                    raise SourceError(
+                        [
+                            Problem(
+                                name,
+                                mark.line + 1,
+                                mark.column + 1,
+                                f"too many nodes (alias expansion?): more than {MAX_NODES:,}",
+                            )
+                        ]
+                    )
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -402,8 +435,15 @@ def check_tree(root: Node, name: str) -> None:
         if node.tag not in standard and id(node) not in bad_tags:
             bad_tags.add(id(node))
             line, col = mark_of(node)
-            problems.append(Problem(name, line, col, f"the tag {node.tag.replace(_TAG, '!!')!r} is not allowed",
-                                    "lesson files use plain YAML: strings, numbers, booleans, lists and mappings"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    col,
+                    f"the tag {node.tag.replace(_TAG, '!!')!r} is not allowed",
+                    "lesson files use plain YAML: strings, numbers, booleans, lists and mappings",
+                )
+            )
         kind = type(node)
         if kind is seq:
             child_depth = depth + 1

@@ -5,20 +5,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.screen import Screen
 
 from tutor.lesson import catalog
+from tutor.ui.recorder import RecordingApp
 from tutor.ui.text import visible
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
-    from tutor.progress import LessonProgress, ProgressStore
+    from tutor.progress import CardRecord, LessonProgress, ProgressStore
     from tutor.review import ReviewSummary
     from tutor.ui.screens.lesson import LessonScreen
     from tutor.ui.screens.picker import PickerScreen
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _UI = Path(__file__).parent
 #: The app's styles, then the styles of the widgets that bring their own .tcss.
-STYLES: list[str | Path] = [_UI / "app.tcss"] + [_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss")]
+STYLES: list[str | PurePath] = [
+    _UI / "app.tcss",
+    *(_UI / "widgets" / name for name in ("quiz.tcss", "playground.tcss", "challenge.tcss")),
+]
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
 _LESSON_MODULE = "tutor.ui.screens.lesson"
@@ -65,13 +69,13 @@ def screenshot_folder() -> Path:
     return Path.cwd()
 
 
-class TutorApp(App):
+class TutorApp(RecordingApp):
     """Session Tutor."""
 
     CSS_PATH = STYLES
     TITLE = "Session Tutor"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (34, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -98,15 +102,15 @@ class TutorApp(App):
         self.initial_mode = mode
         self.initial_step = step
         self.watch_file = watch
+        self.gc_thresholds: tuple[int, int, int] | None = None
+        """Set by `tutor open`, which collects young objects less often until the first frame: restored then."""
         self._store_arg = store
-        self.store: ProgressStore | None = None
         self.cursor_blink = cursor_blink
         self.seed = seed
         self.initial_review = review
         self.review_ahead = review_ahead
-        self._store_failed = False
 
-    async def run_async(self, *, headless: bool = False, **kwargs):  # type: ignore[override]
+    async def run_async(self, *, headless: bool = False, **kwargs: Any) -> Any:
         """Run the app; without an interactive terminal, say so on stderr and return at once (exit 1)."""
         from tutor.ui.terminal import terminal_problem
 
@@ -128,26 +132,30 @@ class TutorApp(App):
                 self.store = ProgressStore.open()
             except (ProgressError, OSError) as exc:
                 self.store = None
-                self.notify(visible(f"Progress will not be saved: {exc}"), title="Progress store", severity="warning", timeout=8, markup=False)
+                self.notify(
+                    visible(f"Progress will not be saved: {exc}"),
+                    title="Progress store",
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
                 return
         notice = getattr(self.store, "notice", None)
         if notice:
             self.notify(visible(notice), title="Progress store", severity="warning", timeout=10, markup=False)
 
-    def store_call(self, fn: Callable[[], T], default: T | None = None) -> T | None:
-        """Run a progress-store call; a failure is shown once and recording stops (the app runs on)."""
-        if self.store is None:
-            return default
-        from tutor.progress import ProgressError
+    @property
+    def store(self) -> ProgressStore | None:
+        """The progress store the app's :attr:`recorder` writes to (None: progress is not recorded)."""
+        return self.recorder.store
 
-        try:
-            return fn()
-        except (ProgressError, OSError) as exc:
-            self.store = None
-            if not self._store_failed:
-                self._store_failed = True
-                self.notify(visible(f"Progress is no longer saved: {exc}"), title="Progress store", severity="error", timeout=8, markup=False)
-            return default
+    @store.setter
+    def store(self, store: ProgressStore | None) -> None:
+        self.recorder.store = store
+
+    def store_call(self, fn: Callable[[], T], default: T | None = None) -> T | None:
+        """Run a progress-store call under the recorder's one error policy (said once, recording stops)."""
+        return self.recorder.call(lambda _store: fn(), default)
 
     def lesson_summary(self, lesson_id: str) -> LessonProgress | None:
         store = self.store
@@ -172,13 +180,15 @@ class TutorApp(App):
 
         store = self.store
         deck = ReviewDeck(store) if store is not None else None
-        cards = []
+        cards: list[CardRecord] = []
         next_due = None
         if deck is not None:
-            summary = self.store_call(deck.synced_summary)
-            cards = self.store_call(lambda: deck.due(summary.now if summary else None), []) or []
+            found = deck
+            summary = self.store_call(found.synced_summary)
+            now = summary.now if summary else None
+            cards = self.store_call(lambda: found.due(now), []) or []
             if ahead is not None:
-                cards += self.store_call(lambda: deck.ahead(ahead, summary.now if summary else None), []) or []
+                cards += self.store_call(lambda: found.ahead(ahead, now), []) or []
             next_due = summary.next_due if summary is not None else None
             if self.store is None or getattr(self.store, "readonly", False):  # failed just now, or only viewing
                 deck = None  # the screen says answers are not saved
@@ -187,6 +197,8 @@ class TutorApp(App):
 
     # -- screens ------------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self.gc_thresholds is not None:
+            self.call_after_refresh(self._restore_gc)
         if self.initial_review:
             self._open_store()
             self.open_review(self.review_ahead)  # `tutor review`: the picker is built when the learner goes back to it
@@ -205,14 +217,24 @@ class TutorApp(App):
 
     def _first_lesson_screen(self) -> LessonScreen:
         assert self.initial_lesson is not None
-        return _lesson_screen_class()(self.initial_lesson, mode=self.initial_mode, step=self.initial_step,
-                                      watch=self.watch_file, seed=self.seed)
+        return _lesson_screen_class()(
+            self.initial_lesson, mode=self.initial_mode, step=self.initial_step, watch=self.watch_file, seed=self.seed
+        )
+
+    def _restore_gc(self) -> None:
+        import gc
+
+        if self.gc_thresholds is not None:
+            gc.set_threshold(*self.gc_thresholds)
+            self.gc_thresholds = None
 
     def _open_store_late(self) -> None:
         """Open the progress store after the first frame, and record the step the walkthrough shows."""
         self._open_store()
         for screen in self.screen_stack:
-            for walkthrough in screen.query("Walkthrough"):  # steps taken before the store was open
+            from tutor.ui.widgets.walkthrough import Walkthrough
+
+            for walkthrough in screen.query(Walkthrough):  # steps taken before the store was open
                 walkthrough.record_progress()
 
     def _picker(self) -> PickerScreen:
@@ -231,7 +253,9 @@ class TutorApp(App):
             more = len(exc.problems) - len(lines)
             if more > 0:
                 lines.append(f"... and {more} more (run tutor check)")
-            self.notify(visible("\n".join(lines)), title="This lesson has problems", severity="error", timeout=10, markup=False)
+            self.notify(
+                visible("\n".join(lines)), title="This lesson has problems", severity="error", timeout=10, markup=False
+            )
             return False
         except OSError as exc:
             self.notify(visible(f"{path}: {exc.strerror or exc}"), severity="error", markup=False)
@@ -267,16 +291,22 @@ class TutorApp(App):
             if command.title == "Screenshot" and not self.is_web:
                 # Textual's saves to ~/Downloads and only says "Failed" when that folder does not exist
                 folder = screenshot_folder()
-                yield SystemCommand("Screenshot", visible(f"Save an SVG screenshot of this screen in {folder}"),
-                                    partial(self.set_timer, 0.1, self.save_screenshot_in_folder))
+                yield SystemCommand(
+                    "Screenshot",
+                    visible(f"Save an SVG screenshot of this screen in {folder}"),
+                    partial(self.set_timer, 0.1, self.save_screenshot_in_folder),
+                )
             else:
                 yield command
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 
             for mode, (_label, full) in MODES.items():
-                yield SystemCommand(f"Switch to {full}", f"Show the {full} tab of this lesson",
-                                    partial(screen.switch_mode, mode))  # type: ignore[attr-defined]
+                yield SystemCommand(
+                    f"Switch to {full}",
+                    f"Show the {full} tab of this lesson",
+                    partial(screen.switch_mode, mode),  # type: ignore[attr-defined]
+                )
         for entry in catalog.entries(self.extra_dirs):
             if entry.valid:
                 # the palette reads titles as markup: lesson text is escaped
@@ -288,12 +318,19 @@ class TutorApp(App):
 
     def save_screenshot_in_folder(self) -> Path | None:
         """Save an SVG of the screen in :func:`screenshot_folder` and say where (or why not)."""
+        from tutor.files import create_numbered
+
         folder = screenshot_folder()
         try:
-            path = Path(self.save_screenshot(path=str(folder)))
+            # a new file, never through a link and never over another file (tutor/files.py)
+            path = create_numbered(folder, "session-tutor", ".svg", self.export_screenshot())
         except OSError as exc:
-            self.notify(visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
-                        title="Screenshot", severity="error", markup=False)
+            self.notify(
+                visible(f"Could not save a screenshot in {folder}: {exc.strerror or exc}"),
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
             return None
         self.notify(visible(f"Saved {path}"), title="Screenshot", markup=False)
         return path

@@ -16,6 +16,7 @@ from rich.text import Text
 from tutor.lesson.loader import format_value as _format_trace_value
 from tutor.lesson.visible import visible
 
+
 def literal(s: str) -> Text:
     """``visible(s)`` as a Rich ``Text``: no markup interpretation, control chars made visible, tabs expanded."""
     return Text(visible(s), end="", no_wrap=False)

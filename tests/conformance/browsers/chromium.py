@@ -68,7 +68,12 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
                 browser.close()
     finally:
         sites.close()
-    return {"browser": f"Chromium {version}", "setting": "headless, Playwright defaults",
-            # measured: this headless build sends no cookie at all on a cross-site subresource request
-            "third_party": "block",
-            matrix.STORED: stored, matrix.DOCUMENT: document, "sent": sent}
+    return {
+        "browser": f"Chromium {version}",
+        "setting": "headless, Playwright defaults",
+        # measured: this headless build sends no cookie at all on a cross-site subresource request
+        "third_party": "block",
+        matrix.STORED: stored,
+        matrix.DOCUMENT: document,
+        "sent": sent,
+    }

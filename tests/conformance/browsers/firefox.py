@@ -88,6 +88,11 @@ def observe(kinds: tuple[matrix.RequestKind, ...] = matrix.KINDS, wait: float = 
         finally:
             sites.close()
             shutil.rmtree(profile_home, ignore_errors=True)
-    return {"browser": f"Firefox {version}", "setting": "headless, default profile (Total Cookie Protection)",
-            "third_party": "partition",
-            matrix.STORED: stored, matrix.DOCUMENT: document, "sent": sent}
+    return {
+        "browser": f"Firefox {version}",
+        "setting": "headless, default profile (Total Cookie Protection)",
+        "third_party": "partition",
+        matrix.STORED: stored,
+        matrix.DOCUMENT: document,
+        "sent": sent,
+    }

@@ -54,7 +54,9 @@ COOKIES: tuple[CookieCase, ...] = (
     _c("expired", f"expired=1; Expires={PAST}"),
     _c("max_age_wins", f"max_age_wins=1; Max-Age=86400; Expires={PAST}"),
     CookieCase("del_right", "del_right", (("set", "del_right=1; Path=/"), ("set2", "del_right=; Path=/; Max-Age=0"))),
-    CookieCase("del_wrong", "del_wrong", (("set", "del_wrong=1; Path=/"), ("set2", "del_wrong=; Path=/echo; Max-Age=0"))),
+    CookieCase(
+        "del_wrong", "del_wrong", (("set", "del_wrong=1; Path=/"), ("set2", "del_wrong=; Path=/echo; Max-Age=0"))
+    ),
     _c("domain", "domain_c=1; Domain=site-a.test", name="domain_c"),
     _c("domain_dot", "domain_dot=1; Domain=.site-a.test"),
     _c("domain_other", "domain_other=1; Domain=site-b.test"),

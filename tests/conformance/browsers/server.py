@@ -137,7 +137,7 @@ class TestSites:
                             "<script>document.forms[0].submit()</script>"
                         ).encode()
                     else:
-                        body = f"<!doctype html><a href=\"{t}\">go</a><script>location.href = document.links[0].href</script>".encode()
+                        body = f'<!doctype html><a href="{t}">go</a><script>location.href = document.links[0].href</script>'.encode()
                 elif url.path == "/embed":
                     t, what = html.escape(q["t"]), q["what"]
                     tag = {

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual import events, on
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
-from tutor.ui.text import format_value_full, literal
 from tutor.ui.columns import column_heading
+from tutor.ui.text import format_value_full, literal
 
 
 def step_values(step: Step, columns: list[Column] | tuple[Column, ...]) -> Text:

@@ -82,9 +82,21 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
             with VerticalScroll(id="pg-options-scroll"):
                 with Grid(id="pg-options-grid"):
                     yield Label("strategy")
-                    yield Select([(s, s) for s in ("database", "jwt")], value=o.strategy, allow_blank=False, compact=True, id="opt-strategy")
+                    yield Select(
+                        [(s, s) for s in ("database", "jwt")],
+                        value=o.strategy,
+                        allow_blank=False,
+                        compact=True,
+                        id="opt-strategy",
+                    )
                     yield Label("store")
-                    yield Select([(s, s) for s in ("memory", "sqlite")], value=o.store, allow_blank=False, compact=True, id="opt-store")
+                    yield Select(
+                        [(s, s) for s in ("memory", "sqlite")],
+                        value=o.store,
+                        allow_blank=False,
+                        compact=True,
+                        id="opt-store",
+                    )
                     yield Label("rotate_on_login")
                     yield _yes_no(o.rotate_on_login, "opt-rotate_on_login")
                     yield Label("anonymous_sessions")
@@ -100,7 +112,13 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                     yield Label("cookie secure")
                     yield _yes_no(c.secure, "opt-secure")
                     yield Label("cookie same_site")
-                    yield Select([(s, s) for s in ("strict", "lax", "none", "unset")], value=c.same_site, allow_blank=False, compact=True, id="opt-same_site")
+                    yield Select(
+                        [(s, s) for s in ("strict", "lax", "none", "unset")],
+                        value=c.same_site,
+                        allow_blank=False,
+                        compact=True,
+                        id="opt-same_site",
+                    )
                     yield Label("cookie max_age")
                     yield Input(c.max_age, compact=True, id="opt-max_age")
                     yield Label("cookie remember_max_age")
@@ -182,7 +200,9 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
 
 
 def _yes_no(value: bool, id: str) -> Select[str]:
-    return Select([("yes", "yes"), ("no", "no")], value="yes" if value else "no", allow_blank=False, compact=True, id=id)
+    return Select(
+        [("yes", "yes"), ("no", "no")], value="yes" if value else "no", allow_blank=False, compact=True, id=id
+    )
 
 
 def _option_error(message: str) -> str:

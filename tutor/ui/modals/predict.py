@@ -26,7 +26,7 @@ LETTERS = "abcdef"
 
 
 def verdict_text(question: Question, chosen: list[int], correct: bool) -> Text:
-    """"✓ Right." / "✗ Not quite." with the chosen choices' feedback (and the right answer when wrong)."""
+    """ "✓ Right." / "✗ Not quite." with the chosen choices' feedback (and the right answer when wrong)."""
     feedback = [f for i in chosen if (f := question.choices[i].feedback)]
     said = feedback[0].lstrip().lower() if feedback else ""
     # feedback that already says "Right." / "No, ..." is not repeated by the verdict
@@ -53,14 +53,15 @@ class PredictScreen(ModalScreen[bool]):
         *(Binding(letter, f"choose({n})", f"Choice {letter}", show=False) for n, letter in enumerate(LETTERS)),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("space", "toggle", "Pick", show=False),
+        Binding("space", "pick", "Pick", show=False),
         Binding("enter", "confirm", "Confirm"),
         Binding("right,n", "continue", "Next step", show=False),
         Binding("escape", "close", "Back"),
     ]
 
-    def __init__(self, step: int, question: Question, order: list[int],
-                 on_answer: Callable[[list[int]], bool], **kw) -> None:
+    def __init__(
+        self, step: int, question: Question, order: list[int], on_answer: Callable[[list[int]], bool], **kw
+    ) -> None:
         super().__init__(**kw)
         self.step = step
         self.question = question
@@ -111,7 +112,7 @@ class PredictScreen(ModalScreen[bool]):
 
     # -- keys ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("choose", "move", "toggle"):
+        if action in ("choose", "move", "pick"):
             if self.answered is not None:
                 return False
             if action == "choose":
@@ -139,7 +140,7 @@ class PredictScreen(ModalScreen[bool]):
             self.picks = {self.order[self.highlighted]}
         self._redraw()
 
-    def action_toggle(self) -> None:
+    def action_pick(self) -> None:
         """Space: pick or unpick the highlighted choice (a question with more than one right answer)."""
         self.action_choose(self.highlighted)
 

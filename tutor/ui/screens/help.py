@@ -12,7 +12,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
 #: The app-wide bindings the help lists (the rest are Textual's usual focus and clipboard keys).
 APP_ACTIONS_LISTED = frozenset({"quit"})
 #: Textual's generic actions every screen has; not worth a line in the help.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import events, on
@@ -22,11 +22,14 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tutor.lesson.modes import MODES
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
+    from tutor.ui.app import TutorApp
+    from tutor.ui.widgets.quiz import QuizMode
 
 #: How often a watched lesson file is checked, in seconds.
 WATCH_INTERVAL = 0.5
@@ -179,12 +182,19 @@ class KeyBar(Widget):
     async def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:
             if start <= event.x < end:
-                await self.app.simulate_key(key)
+                self.app.simulate_key(key)
                 return
 
 
-def _walk_binding(keys: str, action: str, description: str, *, show: bool = True, priority: bool = False,
-                  key_display: str | None = None) -> Binding:
+def _walk_binding(
+    keys: str,
+    action: str,
+    description: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+    key_display: str | None = None,
+) -> Binding:
     return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
 
 
@@ -218,8 +228,16 @@ class LessonScreen(Screen):
         Binding("q,escape", "back", "Back"),
     ]
 
-    def __init__(self, loaded: LoadedLesson, *, mode: str = "walkthrough", step: int | None = None,
-                 watch: bool = False, seed: int = 0, **kw) -> None:
+    def __init__(
+        self,
+        loaded: LoadedLesson,
+        *,
+        mode: str = "walkthrough",
+        step: int | None = None,
+        watch: bool = False,
+        seed: int = 0,
+        **kw,
+    ) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self.mode = mode if mode in MODES else "walkthrough"
@@ -268,8 +286,9 @@ class LessonScreen(Screen):
     @staticmethod
     def _too_small() -> Static:
         w, h = MIN_SIZE
-        return Static(f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.",
-                      id="too-small")
+        return Static(
+            f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.", id="too-small"
+        )
 
     def _pane(self, mode: str) -> Container:
         """The container of a mode, with its view (built now)."""
@@ -301,13 +320,13 @@ class LessonScreen(Screen):
             from tutor.ui.widgets.playground import PlaygroundView
 
             # the lesson's declared browser kinds (`browsers:`) hold in its playground too
-            kinds = {name: browser.kind for name, browser in lesson.scenario.browsers.items()}
-            return PlaygroundView(lesson.scenario.engine, kinds=kinds, id="playground")
+            # the lesson's browsers as declared: kind and third-party policy
+            return PlaygroundView(lesson.scenario.engine, kinds=dict(lesson.scenario.browsers), id="playground")
         from tutor.ui.widgets.quiz import QuizView
 
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
-        return QuizView(loaded, mode, getattr(self.app, "store", None), seed=seed, id=f"quiz-{mode}")
+        return QuizView(loaded, cast("QuizMode", mode), recorder_of(self), seed=seed, id=f"quiz-{mode}")
 
     def _ensure_mode_widget(self, mode: str) -> None:
         """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid
@@ -338,9 +357,10 @@ class LessonScreen(Screen):
         return self.query_one(ModeStrip)
 
     @property
-    def walkthrough(self) -> Walkthrough:  # type: ignore[return]
+    def walkthrough(self) -> Walkthrough:
         """The walkthrough (built now if its mode was not shown yet)."""
         self._ensure_mode_widget("walkthrough")
+        assert self._walkthrough is not None
         return self._walkthrough
 
     def switch_mode(self, mode: str) -> None:
@@ -398,10 +418,14 @@ class LessonScreen(Screen):
         self.switch_mode(names[(names.index(self.mode) - 1) % len(names)])
 
     def action_help(self) -> None:
-        self.app.show_help(self)
+        self.tutor_app.show_help(self)
 
     def action_back(self) -> None:
-        self.app.leave_lesson(self)
+        self.tutor_app.leave_lesson(self)
+
+    @property
+    def tutor_app(self) -> TutorApp:
+        return cast("TutorApp", self.app)
 
     @on(ModeStrip.ModeClicked)
     def _mode_clicked(self, event: ModeStrip.ModeClicked) -> None:

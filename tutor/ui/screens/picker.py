@@ -5,7 +5,7 @@ a Review entry with the number due (Enter opens the review screen)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -19,8 +19,11 @@ from textual.widgets.data_table import ColumnKey
 
 from tutor.lesson.catalog import Entry
 from tutor.lesson.course import course_order, next_up
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 
+if TYPE_CHECKING:
+    from tutor.ui.app import TutorApp
 
 #: Columns taken by everything but the title: number 2, level 12, minutes 3, steps 13, best 9, cell
 #: padding, margins and the scrollbar.
@@ -46,6 +49,10 @@ def matches(entry: Entry, query: str) -> bool:
 
 class PickerScreen(Screen):
     """Lists the lessons; ``q`` quits."""
+
+    @property
+    def tutor_app(self) -> TutorApp:
+        return cast("TutorApp", self.app)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open lesson"),
@@ -86,7 +93,12 @@ class PickerScreen(Screen):
         table = self.query_one("#lessons", DataTable)
         table.add_column(Text("#"), key="number", width=2)
         table.add_column(Text("Lesson"), key="title", width=self._title_width())
-        for key, label in (("level", "Level"), ("minutes", "Min"), ("progress", "Steps reached"), ("best", "Best test")):
+        for key, label in (
+            ("level", "Level"),
+            ("minutes", "Min"),
+            ("progress", "Steps reached"),
+            ("best", "Best test"),
+        ):
             table.add_column(Text(label), key=key)
         self.next_up = self._find_next_up()
         self._update_review()
@@ -114,7 +126,7 @@ class PickerScreen(Screen):
         """The first lesson of the course whose test the learner has not passed."""
 
         def best(lesson_id: str) -> float | None:
-            summary = self.app.lesson_summary(lesson_id)
+            summary = self.tutor_app.lesson_summary(lesson_id)
             return summary.best_score if summary else None
 
         return next_up([row.entry for row in self.rows.values() if not row.problem], best)
@@ -130,7 +142,7 @@ class PickerScreen(Screen):
     def _progress(self, row: Row) -> tuple[Text, Text]:
         if row.problem:
             return Text("invalid: run tutor check"), Text("—")
-        summary = self.app.lesson_summary(row.entry.id)
+        summary = self.tutor_app.lesson_summary(row.entry.id)
         reached = summary.steps_reached if summary else 0
         total = "…" if row.total is None else str(row.total)
         best = summary.best_score if summary else None
@@ -153,7 +165,7 @@ class PickerScreen(Screen):
         question renamed since is not counted). Loads those lessons, so off the screen's thread."""
         from tutor.review import ReviewDeck, due_items
 
-        store = getattr(self.app, "store", None)
+        store = recorder_of(self).store
         review = self.review
         if store is None or review is None:
             return
@@ -178,8 +190,9 @@ class PickerScreen(Screen):
             return 0
         if self.review_showable is not None:
             return self.review_showable
-        return sum(due for lid, (_, due) in self.review.lessons.items()
-                   if lid in self.rows and not self.rows[lid].problem)
+        return sum(
+            due for lid, (_, due) in self.review.lessons.items() if lid in self.rows and not self.rows[lid].problem
+        )
 
     def _review_title(self) -> Text:
         from tutor.review import when
@@ -207,9 +220,15 @@ class PickerScreen(Screen):
                 continue
             progress, best = self._progress(row)
             number = self.numbers.get(lesson_id)
-            table.add_row(Text("" if number is None else str(number), justify="right"), self._title(row),
-                          literal(row.entry.level or "?"), Text(str(row.entry.minutes or "?")),
-                          progress, best, key=lesson_id)
+            table.add_row(
+                Text("" if number is None else str(number), justify="right"),
+                self._title(row),
+                literal(row.entry.level or "?"),
+                Text(str(row.entry.minutes or "?")),
+                progress,
+                best,
+                key=lesson_id,
+            )
             self.visible_ids.append(lesson_id)
         empty = self.query_one("#picker-empty", Static)
         if not self.rows:
@@ -248,7 +267,7 @@ class PickerScreen(Screen):
         """
         from tutor.lesson.loader import LoadError, lesson_steps_cached
 
-        for lesson_id, row in list(self.rows.items()):
+        for row in list(self.rows.values()):
             if row.problem:
                 continue
             try:
@@ -277,7 +296,7 @@ class PickerScreen(Screen):
             return
         row = self.highlighted
         if row is not None:
-            self.app.open_lesson(row.entry.path)
+            self.tutor_app.open_lesson(row.entry.path)
 
     def action_cursor(self, delta: int) -> None:
         table = self.query_one("#lessons", DataTable)
@@ -293,7 +312,7 @@ class PickerScreen(Screen):
         self.query_one("#lessons", DataTable).focus()
 
     def action_help(self) -> None:
-        self.app.show_help(self)
+        self.tutor_app.show_help(self)
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tutor.review import RATING_NAMES, when
+from tutor.ui.recorder import recorder_of
 from tutor.ui.text import literal
 from tutor.ui.widgets.quiz import QuizView
 
@@ -39,8 +40,9 @@ class ReviewScreen(Screen):
         Binding("q,escape", "back", "Back"),
     ]
 
-    def __init__(self, items: list[DueItem], deck: ReviewDeck | None, *, skipped: int = 0,
-                 next_due: float | None = None, **kw) -> None:
+    def __init__(
+        self, items: list[DueItem], deck: ReviewDeck | None, *, skipped: int = 0, next_due: float | None = None, **kw
+    ) -> None:
         """``items``: the due cards to ask; ``deck``: where answers go (None: not saved); ``skipped``: due
         cards whose lesson or question cannot be found; ``next_due``: when the next card not in ``items``
         is due (for the message when there is nothing to review)."""
@@ -88,11 +90,16 @@ class ReviewScreen(Screen):
             self.refresh_bindings()
             return
         item = self.items[self.index]
-        status.update(Text.assemble(
-            (f"Card {self.index + 1} of {len(self.items)}", "bold"), f" · due {self._due_words(item)} · ",
-            literal(item.loaded.lesson.title),
-        ))
-        quiz = QuizView(item.loaded, "review", None, seed=int(item.card.due), questions=[item.question], id="review-quiz")
+        status.update(
+            Text.assemble(
+                (f"Card {self.index + 1} of {len(self.items)}", "bold"),
+                f" · due {self._due_words(item)} · ",
+                literal(item.loaded.lesson.title),
+            )
+        )
+        quiz = QuizView(
+            item.loaded, "review", None, seed=int(item.card.due), questions=[item.question], id="review-quiz"
+        )
         await card_box.mount(quiz)
         quiz.focus()
         self.refresh_bindings()
@@ -110,12 +117,16 @@ class ReviewScreen(Screen):
         right = sum(1 for _, correct, _ in self.results if correct)
         lines: list[str] = []
         if self.results:
-            lines.append(f"Review done: {len(self.results)} card{'s' if len(self.results) != 1 else ''}, {right} right.")
+            lines.append(
+                f"Review done: {len(self.results)} card{'s' if len(self.results) != 1 else ''}, {right} right."
+            )
         else:
             lines.append("Nothing to review now.")
         if self.skipped:
-            lines.append(f"{self.skipped} due card{'s' if self.skipped != 1 else ''} could not be shown: "
-                         "the lesson or question is gone (they stay saved).")
+            lines.append(
+                f"{self.skipped} due card{'s' if self.skipped != 1 else ''} could not be shown: "
+                "the lesson or question is gone (they stay saved)."
+            )
         upcoming = self._next_due()
         if upcoming is not None and self.deck is not None:
             lines.append(f"Next card due {when(upcoming, self.deck.clock())}.")
@@ -138,8 +149,10 @@ class ReviewScreen(Screen):
         change: CardChange | None = None
         deck = self.deck
         if deck is not None:
-            change = self.app.store_call(  # type: ignore[attr-defined]
-                lambda: deck.answer(item.card, event.chosen, event.correct, event.hints_used, event.seconds))
+            change = recorder_of(self).call(
+                lambda _store: deck.answer(item.card, event.chosen, event.correct, event.hints_used, event.seconds),
+                None,
+            )
         self.answered = change
         self.results.append((item, event.correct, change))
         result = self.query_one("#review-result", Static)
@@ -148,8 +161,10 @@ class ReviewScreen(Screen):
         if change is None:
             text = f"{verdict} · not saved (progress is not being recorded) · n next card"
         else:
-            text = (f"{verdict} · rated {RATING_NAMES[change.rating]} · next review {when(change.card.due, change.at)}"
-                    f" · n {'next card' if self.index + 1 < len(self.items) else 'finish'}")
+            text = (
+                f"{verdict} · rated {RATING_NAMES[change.rating]} · next review {when(change.card.due, change.at)}"
+                f" · n {'next card' if self.index + 1 < len(self.items) else 'finish'}"
+            )
         result.update(text)
         result.set_class(event.correct, "-right")
         result.set_class(not event.correct, "-wrong")

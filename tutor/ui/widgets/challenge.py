@@ -31,6 +31,7 @@ from tutor.engine.scenario import Event, event_verb, normalise_event
 from tutor.engine.trace import Step
 from tutor.lesson.challenges import MAX_STARS, ChallengeRun
 from tutor.lesson.visible import visible
+from tutor.ui.recorder import Recorder, recorder_of
 from tutor.ui.text import literal
 from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
 from tutor.ui.widgets.playground import PlaygroundView
@@ -78,11 +79,16 @@ def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
             keys.append(key)
         if keys:
             groups.append(KeyGroup(group.title, tuple(keys)))
-    groups.append(KeyGroup("challenge", (
-        PanelKey("h", "hint", "Show the next hint (each costs a star)", "hint"),
-        PanelKey("r", "retry", "Start this challenge again", "retry"),
-        PanelKey("escape", "leave", "Back to the list of challenges", "list", "Esc"),
-    )))
+    groups.append(
+        KeyGroup(
+            "challenge",
+            (
+                PanelKey("h", "hint", "Show the next hint (each costs a star)", "hint"),
+                PanelKey("r", "retry", "Start this challenge again", "retry"),
+                PanelKey("escape", "leave", "Back to the list of challenges", "list", "Esc"),
+            ),
+        )
+    )
     return tuple(groups)
 
 
@@ -220,10 +226,11 @@ class ChallengesView(Widget):
         Binding("escape", "leave", "Challenges"),
     ]
 
-    def __init__(self, loaded: LoadedLesson, store: Any = None, **kw: Any) -> None:
+    def __init__(self, loaded: LoadedLesson, recorder: Recorder | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.loaded = loaded
-        self._store = store
+        self._recorder = recorder
+        self._verdict_of: ChallengePlayground | None = None
         self.challenge: Challenge | None = None
         self.hints: list[str] = []
         self.recorded: ChallengeRecord | None = None
@@ -234,8 +241,9 @@ class ChallengesView(Widget):
         return self.loaded.lesson
 
     @property
-    def store(self) -> Any:
-        return self._store if self._store is not None else getattr(self.app, "store", None)
+    def recorder(self) -> Recorder:
+        """Where results are recorded and the best ones read: the app's recorder unless one was given."""
+        return self._recorder if self._recorder is not None else recorder_of(self)
 
     @property
     def playground(self) -> ChallengePlayground | None:
@@ -260,17 +268,13 @@ class ChallengesView(Widget):
         n = len(self.lesson.challenges)
         if not n:
             return literal("This lesson has no challenges.")
-        return literal(f"{n} challenge{'s' if n != 1 else ''}: reach the goal by playing events, in as few as "
-                       "par. Enter starts one; h shows a hint (it costs a star); r retries.")
+        return literal(
+            f"{n} challenge{'s' if n != 1 else ''}: reach the goal by playing events, in as few as "
+            "par. Enter starts one; h shows a hint (it costs a star); r retries."
+        )
 
     def _best(self) -> dict[str, ChallengeRecord]:
-        store = self.store
-        if store is None:
-            return {}
-        try:
-            return store.best_challenges(self.lesson.id)
-        except Exception:  # progress is decoration here: an unreadable store must not hide the challenges
-            return {}
+        return self.recorder.best_challenges(self.lesson.id)
 
     def _options(self) -> list[Option]:
         best = self._best()
@@ -378,7 +382,8 @@ class ChallengesView(Widget):
         if playground is not self.playground:  # a run left for a retry or the list
             return
         self._show_status(playground)
-        if playground.finished and self.recorded is None:
+        if playground.finished and self._verdict_of is not playground:
+            self._verdict_of = playground
             self._finish(playground)
 
     @on(ChallengePlayground.HintTaken)
@@ -399,14 +404,7 @@ class ChallengesView(Widget):
         run = playground.challenge_run
         outcome = run.outcome()
         solved, used, earned = outcome.solved, outcome.events, outcome.stars
-        store = self.store
-        if store is not None:
-            try:
-                self.recorded = store.record_challenge(
-                    self.lesson.id, outcome.challenge_id, solved=solved, events=used, par=outcome.par,
-                    hints_used=outcome.hints_used, stars=earned)
-            except Exception as exc:  # the verdict still counts on screen; say that it was not saved
-                self.notify(visible(f"the result could not be saved: {exc}"), severity="error", markup=False)
+        self.recorded = self.recorder.challenge(self.lesson.id, outcome)  # a failure is the recorder's to say
         verdict = Text(end="")
         if solved:
             verdict.append(f"✓ Solved in {used} event{'s' if used != 1 else ''} (par {outcome.par}) ", style="bold")

@@ -26,8 +26,11 @@ def _foreground_only(line: Text) -> Text:
     """A highlighted line without background colours (the pane's own background shows, in any theme)."""
     line.style = Style(color=Style.parse(str(line.style)).color) if line.style else ""
     line.spans = [
-        type(span)(span.start, span.end, Style(color=style.color, bold=style.bold, italic=style.italic,
-                                               underline=style.underline))
+        type(span)(
+            span.start,
+            span.end,
+            Style(color=style.color, bold=style.bold, italic=style.italic, underline=style.underline),
+        )
         for span in line.spans
         for style in [span.style if isinstance(span.style, Style) else Style.parse(span.style)]
     ]
@@ -76,10 +79,15 @@ class CodeSampleView(Static):
         if lines is None:
             from rich.syntax import Syntax  # imports Pygments: not before the first frame
 
-            syntax = Syntax(self.source, self.sample.language, theme="ansi_dark" if dark else "ansi_light",
-                            background_color="default")
-            lines = self._lines[dark] = [_foreground_only(line) for line in
-                                         syntax.highlight(self.source).split("\n", allow_blank=True)]
+            syntax = Syntax(
+                self.source,
+                self.sample.language,
+                theme="ansi_dark" if dark else "ansi_light",
+                background_color="default",
+            )
+            lines = self._lines[dark] = [
+                _foreground_only(line) for line in syntax.highlight(self.source).split("\n", allow_blank=True)
+            ]
         return lines
 
     def _render_code(self, *, layout: bool = True) -> None:
@@ -130,6 +138,7 @@ class CodeView(VerticalScroll, can_focus=False):
             # bring the first highlighted line into view: a line of context above it, none when the pane
             # shows only a few lines (short terminals: three)
             line = min(first.highlighted)
-            context = 1 if (self.size.height or self.styles.height.value or 0) > 5 else 0
+            styled = self.styles.height
+            context = 1 if (self.size.height or (styled.value if styled is not None else 0)) > 5 else 0
             top = first.virtual_region.y + first.styles.gutter.top + line - 1 - context
             self.scroll_to(y=max(0, top), animate=False, immediate=True)

@@ -14,7 +14,7 @@ cursor with ↑/↓): the current row is always in view, and the table shows as 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.console import Console
@@ -67,11 +67,12 @@ def _fit_word(word: str, width: int) -> str:
         return word  # not a token: it folds
     token = match.group(0)
     keep = width - (len(word) - len(token))
-    return word[: match.start()] + abbreviate(token, keep) + word[match.end():]
+    return word[: match.start()] + abbreviate(token, keep) + word[match.end() :]
 
 
-def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int,
-             headings: Sequence[int] = ()) -> list[int]:
+def allocate(
+    naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[int], avail: int, headings: Sequence[int] = ()
+) -> list[int]:
     """Column widths for ``avail`` cells.
 
     Natural widths when they all fit. Otherwise every column starts at its minimum; then the room is
@@ -82,11 +83,11 @@ def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[in
     """
     if sum(naturals) <= avail:
         return list(naturals)
-    widths = [min(m, n) for m, n in zip(minimums, naturals)]
+    widths = [min(m, n) for m, n in zip(minimums, naturals, strict=False)]
     rest = avail - sum(widths)
     if rest <= 0:
         return widths
-    wants = [max(0, min(n, c) - w) for n, c, w in zip(naturals, caps, widths)]
+    wants = [max(0, min(n, c) - w) for n, c, w in zip(naturals, caps, widths, strict=False)]
     # water-filling: every column that still wants room gets an equal share, or what it wants if less
     while rest > 0:
         wanting = [i for i, want in enumerate(wants) if want > 0]
@@ -109,7 +110,7 @@ def allocate(naturals: Sequence[int], minimums: Sequence[int], caps: Sequence[in
             widths[i] += need
             rest -= need
     while rest > 0:
-        short = [i for i, (n, w) in enumerate(zip(naturals, widths)) if w < n]
+        short = [i for i, (n, w) in enumerate(zip(naturals, widths, strict=False)) if w < n]
         if not short:
             break
         i = max(short, key=lambda i: naturals[i] - widths[i])
@@ -154,7 +155,7 @@ class StepTable(Widget):
         if steps == self._steps:
             return
         common = 0
-        for old, new in zip(self._steps, steps):
+        for old, new in zip(self._steps, steps, strict=False):
             if old != new:
                 break
             common += 1
@@ -290,16 +291,20 @@ class ExecutionTable(StepTable, can_focus=True):
             caps.append(max(word, TOKEN_COLUMN if tokens else max(typical, word)))
         avail = max(1, width - GUTTER - GAP * (len(headings) - 1))
         self._widths = allocate(naturals, minimums, caps, avail, [len(h) for h in headings])
-        self._header = self._render_line_cells([literal(h) for h in headings], self.get_component_rich_style("execution-table--header"), "  ")
+        self._header = self._render_line_cells(
+            [literal(h) for h in headings], self.get_component_rich_style("execution-table--header"), "  "
+        )
 
-    def _render_line_cells(self, texts: list[Text], style: Style, marker: str, marker_style: Style | None = None) -> list[Strip]:
+    def _render_line_cells(
+        self, texts: list[Text], style: Style, marker: str, marker_style: Style | None = None
+    ) -> list[Strip]:
         console = self.app.console
-        cells = [wrap_cell(console, text, w) for text, w in zip(texts, self._widths)]
+        cells = [wrap_cell(console, text, w) for text, w in zip(texts, self._widths, strict=False)]
         height = max(len(c) for c in cells)
         lines: list[Strip] = []
         for y in range(height):
             segments = [Segment(marker, marker_style) if y == 0 else Segment(" " * GUTTER, PAD)]
-            for col, (cell, w) in enumerate(zip(cells, self._widths)):
+            for col, (cell, w) in enumerate(zip(cells, self._widths, strict=False)):
                 if col:
                     segments.append(Segment(" " * GAP, PAD))
                 segments.extend(cell[y] if y < len(cell) else [Segment(" " * w, PAD)])
@@ -325,9 +330,11 @@ class ExecutionTable(StepTable, can_focus=True):
                 style = self.get_component_rich_style("execution-table--added")
             marker = "▶ " if state & 1 else ("› " if state & 2 else ("+ " if state & 4 else "  "))
             texts = []
-            for text, w in zip(self._cell_texts(index), self._widths):
+            for text, w in zip(self._cell_texts(index), self._widths, strict=False):
                 texts.append(literal(fit_words(text, w)))
-            lines = self._rows[key] = self._render_line_cells(texts, style, marker, self.get_component_rich_style("execution-table--marker"))
+            lines = self._rows[key] = self._render_line_cells(
+                texts, style, marker, self.get_component_rich_style("execution-table--marker")
+            )
         return lines
 
     def _window(self, height: int) -> list[Strip]:
@@ -376,7 +383,7 @@ class ExecutionTable(StepTable, can_focus=True):
 
     #: (width, container height) -> the table's height, set by the walkthrough on tall terminals (its
     #: height then depends on every step, not the ones revealed: a step never changes it)
-    height_for = None
+    height_for: Callable[[int, int], int] | None = None
 
     def get_content_height(self, container, viewport, width: int) -> int:
         if self.height_for is not None:

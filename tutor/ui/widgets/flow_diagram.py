@@ -197,9 +197,9 @@ class FlowDiagram(Widget):
         for line in grid.back:
             out.append("\n ")
             out.append(line, arrow)
-        for line in self._caption_lines(self.app.console, width):
+        for caption_line in self._caption_lines(self.app.console, width):
             out.append("\n ")
-            out.append(line.plain, caption)
+            out.append(caption_line.plain, caption)
         return out
 
     def _crumb(self, width: int, node: Style, current: Style, arrow: Style, edge: Style) -> Text:
@@ -218,8 +218,12 @@ class FlowDiagram(Widget):
         branch = self._branch_text()
         gap = 3 if branch.plain else 0
         text = Text()
-        for near, cap in ((with_neighbours, None), (with_neighbours, CRUMB_LABEL_WIDTH), (list(here), None),
-                          (list(here), CRUMB_LABEL_WIDTH)):
+        for near, cap in (
+            (with_neighbours, None),
+            (with_neighbours, CRUMB_LABEL_WIDTH),
+            (list(here), None),
+            (list(here), CRUMB_LABEL_WIDTH),
+        ):
             text = self._crumb_nodes(near, node, current, arrow, cap)
             if not width or cell_len(text.plain) + gap + cell_len(branch.plain) <= width:
                 break
@@ -256,4 +260,4 @@ class FlowDiagram(Widget):
         self.refresh()
 
 
-__all__ = ["FlowDiagram", "LAYOUTS"]
+__all__ = ["FlowDiagram", "LAYOUTS", "wrap_words"]

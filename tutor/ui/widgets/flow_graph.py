@@ -33,9 +33,21 @@ MAX_LINES = 4
 
 U, D, L, R = 1, 2, 4, 8
 JUNCTIONS = {
-    L | R: "─", L: "─", R: "─", U | D: "│", U: "│", D: "│",
-    D | R: "╭", D | L: "╮", U | R: "╰", U | L: "╯",
-    U | D | R: "├", U | D | L: "┤", L | R | D: "┬", L | R | U: "┴", U | D | L | R: "┼",
+    L | R: "─",
+    L: "─",
+    R: "─",
+    U | D: "│",
+    U: "│",
+    D: "│",
+    D | R: "╭",
+    D | L: "╮",
+    U | R: "╰",
+    U | L: "╯",
+    U | D | R: "├",
+    U | D | L: "┤",
+    L | R | D: "┬",
+    L | R | U: "┴",
+    U | D | L | R: "┼",
 }
 
 #: cell kinds, which the widget maps to styles (a node's cells have its index as their kind)
@@ -124,11 +136,11 @@ def _plan(lay: Layout, labels: list[str], limit: int):
     """Node labels and edge labels each wrapped in as few cells as give at most ``limit`` lines, the
     edges of each gutter, and the widths (None: some text cannot take ``limit`` lines)."""
     nodes = {}
-    for i, label in enumerate(labels):
-        lines = narrowest(label, limit)
-        if lines is None:
+    for i, text in enumerate(labels):
+        wrapped_node = narrowest(text, limit)
+        if wrapped_node is None:
             return None
-        nodes[i] = lines
+        nodes[i] = wrapped_node
     layer_of = {s.node: x for x, layer in enumerate(lay.layers) for s in layer if s.node is not None}
     row_of: dict[tuple[int, Slot], int] = {(x, s): y for x, layer in enumerate(lay.layers) for y, s in enumerate(layer)}
     gutters: list[list[tuple[int, int, list[str] | None, bool]]] = [[] for _ in range(max(0, len(lay.layers) - 1))]
@@ -146,11 +158,14 @@ def _plan(lay: Layout, labels: list[str], limit: int):
         path = [Slot(a)] + [Slot(None, (a, b))] * (layer_of[b] - x - 1) + [Slot(b)]
         for k in range(len(path) - 1):
             to_node = k == len(path) - 2
-            gutters[x + k].append((row_of[(x + k, path[k])], row_of[(x + k + 1, path[k + 1])],
-                                   wrapped if k == 0 else None, to_node))
+            gutters[x + k].append(
+                (row_of[(x + k, path[k])], row_of[(x + k + 1, path[k + 1])], wrapped if k == 0 else None, to_node)
+            )
     lines = max([len(v) for v in nodes.values()] + [len(e[2]) for g in gutters for e in g if e[2]] + [1])
-    columns = [max([cell_len(line) for s in layer if s.node is not None for line in nodes[s.node]] + [1]) + 2
-               for layer in lay.layers]
+    columns = [
+        max([cell_len(line) for s in layer if s.node is not None for line in nodes[s.node]] + [1]) + 2
+        for layer in lay.layers
+    ]
     plans = []
     for edges in gutters:
         fan_in: dict[int, int] = {}
@@ -191,10 +206,12 @@ def _untangle(edges, fan_in, splits, merges, area):
                 else:
                     col = 1 + len(splits) + area + merge_order.index(t)
                 drawn.append((s, t, _cells(s, t, col, end)))
-            shared = sum(len(a[2] & b[2]) for i, a in enumerate(drawn) for b in drawn[i + 1:]
-                         if a[0] != b[0] and a[1] != b[1])
+            shared = sum(
+                len(a[2] & b[2]) for i, a in enumerate(drawn) for b in drawn[i + 1 :] if a[0] != b[0] and a[1] != b[1]
+            )
             if best is None or shared < best[0]:
                 best = (shared, list(split_order), list(merge_order))
+    assert best is not None  # the loops above try at least one order
     return best[1], best[2]
 
 
@@ -273,10 +290,10 @@ def _draw(lay, labels, nodes, lines, columns, plans, back, total) -> Grid | None
             else:  # into a dummy: the line goes on
                 canvas.hline(dst, x0 + gutter - 2, x0 + gutter - 1, open_left=True, open_right=True)
             if label:
-                rows = range(label_row, label_row + len(label))
-                if used & set(rows):
+                label_rows = range(label_row, label_row + len(label))
+                if used & set(label_rows):
                     return None  # two labels on one row of this gutter
-                used.update(rows)
+                used.update(label_rows)
                 for i, text in enumerate(label):
                     if i == 0:
                         canvas.put(label_row, area_at, " " + text + " ", LABEL)

@@ -18,8 +18,8 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import reactive

@@ -23,8 +23,9 @@ def narration_for(lesson: Lesson, step: Step) -> str:
     return step.summary()
 
 
-def step_text(lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None, *,
-              heading: bool = True) -> Text:
+def step_text(
+    lesson: Lesson, step: Step | None, total: int, verdict: Text | None = None, *, heading: bool = True
+) -> Text:
     """The heading and narration of ``step`` (None: before the first step), with a predict verdict
     (``heading=False``: without the heading line, which the walkthrough's status line then shows)."""
     text = Text()
@@ -111,8 +112,15 @@ class Narration(Static):
         reserved = 5 + TABLE_KEEPS + (0 if rows < LOW_BELOW_HEIGHT else CODE_ROWS_SHORT)
         return max(SHORT_MAX_LINES, rows - reserved)
 
-    def show(self, lesson: Lesson, step: Step | None, total: int, *, verdict: Text | None = None,
-             short_verdict: Text | None = None) -> None:
+    def show(
+        self,
+        lesson: Lesson,
+        step: Step | None,
+        total: int,
+        *,
+        verdict: Text | None = None,
+        short_verdict: Text | None = None,
+    ) -> None:
         """Show ``step``'s heading and narration (and the verdict on its predict question, if answered;
         ``short_verdict`` on a short terminal)."""
         self._showing = (lesson, step, total, verdict, short_verdict)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import msgspec
 from textual import on
@@ -28,12 +28,21 @@ from textual.widgets import Label, Select, Static
 from tutor.engine import Simulation
 from tutor.engine.clock import format_clock, parse_duration
 from tutor.engine.cookies import header_problem
-from tutor.engine.scenario import BROWSER_KINDS, BROWSER_NAME_PATTERN, EngineOptions, Event, Steal, Tamper, Xss
+from tutor.engine.scenario import (
+    BROWSER_KINDS,
+    BROWSER_NAME_PATTERN,
+    BrowserOptions,
+    EngineOptions,
+    Event,
+    Steal,
+    Tamper,
+    Xss,
+)
 from tutor.engine.trace import Step, document_cookie_variable, jar_browser, jar_variable
 from tutor.lesson.model import Column, Tracked
-from tutor.ui.scenario_export import write_export
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen, ValueScreen
 from tutor.ui.modals.playground_dialogs import OptionsScreen, PromptScreen
+from tutor.ui.scenario_export import write_export
 from tutor.ui.text import count as _count
 from tutor.ui.text import format_value, literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
@@ -145,7 +154,7 @@ class PlaygroundView(Widget, can_focus=True):
         self,
         options: EngineOptions | None = None,
         *,
-        kinds: Mapping[str, str] | None = None,
+        kinds: Mapping[str, str | BrowserOptions] | None = None,
         export_dir: Path | None = None,
         **kw,
     ) -> None:
@@ -161,10 +170,16 @@ class PlaygroundView(Widget, can_focus=True):
         self.users: list[str] = list(self.options.users)
         self.user = self.users[0] if self.users else ""
         self.cross_site = False
-        self.scheme = "https"
-        self.kinds: dict[str, str] = {name: kind for name, kind in (kinds or {}).items() if kind != "chromium"}
+        self.scheme: Literal["https", "http"] = "https"
+        declared = {
+            name: k if isinstance(k, BrowserOptions) else BrowserOptions(kind=k)  # type: ignore[arg-type]
+            for name, k in (kinds or {}).items()
+        }
+        self.kinds: dict[str, str] = {name: b.kind for name, b in declared.items() if b.kind != "chromium"}
         """Browser name → kind (chromium, firefox, safari) for browsers that are not chromium; kept when
         the run restarts, like the options."""
+        self.third_party: dict[str, str] = {name: b.third_party for name, b in declared.items() if b.third_party}
+        """Browser name → third-party policy, where a lesson or challenge declared one (kept on restarts)."""
         self.sim: Simulation | None = None
         self.previous_run: Run | None = None
         """The run before the last restart, kept so that it can still be exported."""
@@ -181,7 +196,13 @@ class PlaygroundView(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         with Horizontal(id="pg-controls"):
             yield Label("as", classes="pg-label")
-            yield Select([(literal(b), b) for b in self.browsers], value=self.browser, allow_blank=False, compact=True, id="pg-browser")
+            yield Select(
+                [(literal(b), b) for b in self.browsers],
+                value=self.browser,
+                allow_blank=False,
+                compact=True,
+                id="pg-browser",
+            )
             yield Label("user", classes="pg-label")
             yield Select(
                 [(literal(u), u) for u in self.users],
@@ -224,9 +245,16 @@ class PlaygroundView(Widget, can_focus=True):
         self.sim = self._new_simulation()
         self._show_status()
 
+    def _browser_options(self) -> dict[str, str | BrowserOptions]:
+        """What the engine is given for the browsers: a kind, or a declaration with its third-party policy."""
+        out: dict[str, str | BrowserOptions] = dict(self.kinds)
+        for name, policy in self.third_party.items():
+            out[name] = BrowserOptions(kind=self.kinds.get(name, "chromium"), third_party=policy)  # type: ignore[arg-type]
+        return out
+
     def _new_simulation(self) -> Simulation:
         """The engine the playground starts with (a challenge's is its :class:`ChallengeRun`'s)."""
-        return Simulation(self.options, browsers=self.kinds)
+        return Simulation(self.options, browsers=self._browser_options())
 
     def _engine_play(self, event: Event) -> list[Step]:
         """Play ``event`` in the engine (a challenge plays it through its run, which judges the goal)."""
@@ -367,7 +395,9 @@ class PlaygroundView(Widget, can_focus=True):
 
     def action_login(self, right_password: bool, remember: bool = False) -> None:
         if not self.user:
-            self.notify(markup=False, message="there is no user to log in as (options.users is empty)", severity="warning")
+            self.notify(
+                markup=False, message="there is no user to log in as (options.users is empty)", severity="warning"
+            )
             return
         password = None if right_password else WRONG_PASSWORD
         self.play(self._request_event(login=self.user, password=password, remember=remember))
@@ -626,7 +656,7 @@ class PlaygroundView(Widget, can_focus=True):
     def reset(self, why: str) -> None:
         if self.sim is not None:
             self.sim.close()
-        self.sim = Simulation(self.options, browsers=self.kinds)
+        self.sim = Simulation(self.options, browsers=self._browser_options())
         self.events = []
         self.steps = []
         self.table.set_steps(())
@@ -646,7 +676,7 @@ class PlaygroundView(Widget, can_focus=True):
         self.previous_run = before
         if self.sim is not None:
             self.sim.close()
-        self.sim = Simulation(self.options, browsers=self.kinds)
+        self.sim = Simulation(self.options, browsers=self._browser_options())
         self.events, self.steps = [], []
         for event in events:
             self.steps.extend(self.sim.play(event))
@@ -686,10 +716,16 @@ class PlaygroundView(Widget, can_focus=True):
         try:
             path = write_export(folder, run.options, run.events, run.browsers)
         except OSError as exc:
-            self.notify(markup=False, message=visible(f"cannot write a scenario in {folder}: {exc.strerror or exc}"), severity="error")
+            self.notify(
+                markup=False,
+                message=visible(f"cannot write a scenario in {folder}: {exc.strerror or exc}"),
+                severity="error",
+            )
             return None
         self.exported = path
-        self.notify(markup=False, message=visible(f"wrote {path}  (run it with: tutor simulate {path.name})"), title="Exported")
+        self.notify(
+            markup=False, message=visible(f"wrote {path}  (run it with: tutor simulate {path.name})"), title="Exported"
+        )
         self._show_status(f"exported {path.name}")
         return path
 

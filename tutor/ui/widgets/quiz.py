@@ -2,7 +2,7 @@
 
 One widget, three modes. It owns no grading rules: which questions are asked, in which order the
 choices come, what is right and what a test scores all come from :mod:`tutor.lesson.grading`.
-Every confirmed answer is written to the progress store at once.
+Every confirmed answer is written to progress at once, through the app's :class:`~tutor.ui.recorder.Recorder`.
 
 * Visual quiz: the execution table and the variable tracker (the walkthrough's widgets, read-only) show
   the trace up to the question's step above the question, so the answer is read off the trace.
@@ -39,17 +39,17 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.lesson import grading
-from tutor.progress import ProgressError
 from tutor.review import context_step
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
-from tutor.ui.text import literal, visible
+from tutor.ui.recorder import Recorder
+from tutor.ui.text import literal
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.lesson.model import Question
-    from tutor.progress import AttemptRecord, ProgressStore
+    from tutor.progress import AttemptRecord
 
 QuizMode = Literal["visual", "practice", "test", "review"]
 
@@ -100,7 +100,7 @@ class ChoiceLine(Static):
 
 
 class StepLink(Static, can_focus=True):
-    """"→ step N": focusable; Enter or a click asks the lesson screen to show that step."""
+    """ "→ step N": focusable; Enter or a click asks the lesson screen to show that step."""
 
     BINDINGS = [Binding("enter", "follow", "See this step")]
 
@@ -151,10 +151,17 @@ class QuizView(Widget, can_focus=True):
             self.step = step
 
     class AnswerSubmitted(Message):
-        """The learner confirmed an answer (already recorded in the store, if any)."""
+        """The learner confirmed an answer (already recorded through the recorder, if it records)."""
 
-        def __init__(self, question_id: str, correct: bool, *, chosen: tuple[int, ...] = (), hints_used: int = 0,
-                     seconds: float | None = None) -> None:
+        def __init__(
+            self,
+            question_id: str,
+            correct: bool,
+            *,
+            chosen: tuple[int, ...] = (),
+            hints_used: int = 0,
+            seconds: float | None = None,
+        ) -> None:
             super().__init__()
             self.question_id = question_id
             self.correct = correct
@@ -179,7 +186,7 @@ class QuizView(Widget, can_focus=True):
         self,
         loaded: LoadedLesson,
         mode: QuizMode,
-        store: ProgressStore | None,
+        recorder: Recorder | None,
         seed: int | None = None,
         *,
         shuffle: bool = True,
@@ -195,7 +202,8 @@ class QuizView(Widget, can_focus=True):
             raise ValueError(f"unknown quiz mode {mode!r}")
         self.loaded = loaded
         self.mode: QuizMode = mode
-        self.store = store
+        self.recorder = recorder if recorder is not None else Recorder()
+        """Where answers and test attempts are recorded (one that records nothing by default)."""
         self.given_seed = seed
         self.seed = seed if seed is not None else 0
         self.shuffle = shuffle or mode == "test"  # the test always shuffles; others unless told not to
@@ -243,11 +251,11 @@ class QuizView(Widget, can_focus=True):
         lesson_id = self.loaded.lesson.id
         previous = self.states if self.attempts_here else None
         if previous is not None:  # a retake: what happened just now
-            right = {q.id for q, s in zip(self.questions, previous) if s.submitted and s.correct}
+            right = {q.id for q, s in zip(self.questions, previous, strict=False) if s.submitted and s.correct}
         else:
             right = self._right_in_stored_attempt()
         self.attempts_here += 1
-        self.attempt_number = self._stored_attempts() + 1 if self.store is not None else self.attempts_here
+        self.attempt_number = self._stored_attempts() + 1 if self.recorder.recording else self.attempts_here
         if self.given_seed is not None:
             self.seed = self.given_seed + self.attempts_here - 1
         else:
@@ -257,22 +265,11 @@ class QuizView(Widget, can_focus=True):
         return grading.test_questions(self.loaded.lesson, self.seed, count=TEST_LENGTH, right_last_time=right)
 
     def _stored_attempts(self) -> int:
-        try:
-            return len(self.store.attempts(self.loaded.lesson.id)) if self.store is not None else 0
-        except ProgressError:
-            return 0
+        return len(self.recorder.attempts(self.loaded.lesson.id))
 
     def _right_in_stored_attempt(self) -> set[str]:
         """Questions answered right in the lesson's last recorded attempt (a retake prefers the others)."""
-        if self.store is None:
-            return set()
-        try:
-            last = self.store.last_attempt(self.loaded.lesson.id)
-            if last is None:
-                return set()
-            return {a.question_id for a in self.store.attempt_answers(last.id) if a.correct}
-        except ProgressError:
-            return set()
+        return self.recorder.right_in_last_attempt(self.loaded.lesson.id)
 
     @property
     def question(self) -> Question | None:
@@ -352,9 +349,7 @@ class QuizView(Widget, can_focus=True):
             self.query_one("#quiz-trace").display = not empty and q is not None and self._trace_step(q) is not None
         if empty:
             self.query_one("#quiz-header", Static).update(MODE_TITLES[self.mode])
-            self.query_one("#quiz-empty", Static).update(
-                "This lesson has no questions for this mode."
-            )
+            self.query_one("#quiz-empty", Static).update("This lesson has no questions for this mode.")
         elif self.finished:
             self._render_score()
         else:
@@ -422,9 +417,7 @@ class QuizView(Widget, can_focus=True):
         hints.display = st.hints > 0
         if st.hints:
             hints.update(
-                Text("\n").join(
-                    Text.assemble(f"Hint {i}: ", literal(h)) for i, h in enumerate(q.hints[: st.hints], 1)
-                )
+                Text("\n").join(Text.assemble(f"Hint {i}: ", literal(h)) for i, h in enumerate(q.hints[: st.hints], 1))
             )
 
         verdict = self.query_one("#quiz-verdict", Static)
@@ -466,7 +459,7 @@ class QuizView(Widget, can_focus=True):
         if steps:
             word = "step" if len(steps) == 1 else "steps"
             box.mount(Static(f"See {word} in the walkthrough:", classes="quiz-links-label"))
-            box.mount_all(StepLink(step, f"→ step {step}", classes="quiz-step-link") for step in steps)
+            box.mount_all(StepLink(int(step), f"→ step {step}", classes="quiz-step-link") for step in steps)
         if had_focus:
             self.focus()
 
@@ -475,9 +468,7 @@ class QuizView(Widget, can_focus=True):
         right = [i for i in order if q.choices[i].correct]
         answer = Text("Answer: ", style="bold")
         answer.append_text(
-            Text("; ").join(
-                Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in right
-            )
+            Text("; ").join(Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in right)
         )
         if with_steps and q.solution:
             parts.append(Text("Solution", style="bold"))
@@ -526,7 +517,7 @@ class QuizView(Widget, can_focus=True):
         review = self.query_one("#quiz-review", Vertical)
         review.remove_children()
         items = []
-        for n, (q, st, order) in enumerate(zip(self.questions, self.states, self._orders), 1):
+        for n, (q, st, order) in enumerate(zip(self.questions, self.states, self._orders, strict=False), 1):
             yours = [i for i in order if i in st.chosen] if st.submitted else []
             your_text = (
                 Text("; ").join(
@@ -553,7 +544,10 @@ class QuizView(Widget, can_focus=True):
 
     def _can_retry(self, st: AnswerState) -> bool:
         return (
-            self.mode == "practice" and st.submitted and not st.correct and not st.revealed
+            self.mode == "practice"
+            and st.submitted
+            and not st.correct
+            and not st.revealed
             and st.tries < PRACTICE_TRIES
         )
 
@@ -609,10 +603,9 @@ class QuizView(Widget, can_focus=True):
         st.tries += 1
         st.correct = grading.is_correct(q, sorted(st.chosen))
         st.revealed = self.mode != "test" and (st.correct or st.tries >= PRACTICE_TRIES or self.mode != "practice")
-        if self.store is not None:
+        if self.recorder.recording:
             attempt_id = self._attempt_id() if self.mode == "test" else None
-            self._save(
-                self.store.record_answer,
+            self.recorder.answer(
                 self.loaded.lesson.id,
                 q.id,
                 self.mode,
@@ -622,8 +615,11 @@ class QuizView(Widget, can_focus=True):
                 attempt_id=attempt_id,
                 seconds=seconds,
             )
-        self.post_message(self.AnswerSubmitted(q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints,
-                                               seconds=seconds))
+        self.post_message(
+            self.AnswerSubmitted(
+                q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints, seconds=seconds
+            )
+        )
         if self.mode == "test":
             if all(s.submitted for s in self.states):
                 self._finish()
@@ -638,7 +634,7 @@ class QuizView(Widget, can_focus=True):
         """The row the trace is shown up to: the answer's row in the visual quiz; in a review, the card's
         context (:func:`tutor.review.context_step`); None: no trace for this question."""
         if self.mode == "visual":
-            return q.answer.step if q.answer is not None else None
+            return int(q.answer.step) if q.answer is not None else None  # (a loaded ref is a number)
         if self.mode == "review":
             return context_step(q)
         return None
@@ -655,10 +651,8 @@ class QuizView(Widget, can_focus=True):
 
     def _attempt_id(self) -> int | None:
         """The test attempt's id in the store, recording it (seed, questions) on its first answer."""
-        if self.attempt is None and self.store is not None:
-            self.attempt = self._save(
-                self.store.start_attempt, self.loaded.lesson.id, self.seed, [q.id for q in self.questions]
-            )
+        if self.attempt is None and self.recorder.recording:
+            self.attempt = self.recorder.start_attempt(self.loaded.lesson.id, self.seed, [q.id for q in self.questions])
             if self.attempt is not None:
                 self.attempt_number = self.attempt.number
         return self.attempt.id if self.attempt is not None else None
@@ -696,8 +690,10 @@ class QuizView(Widget, can_focus=True):
         if not self.check_action("finish", ()):
             return
         left = self.unanswered
-        question = (f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
-                    f"{'count' if left != 1 else 'counts'} as wrong.")
+        question = (
+            f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
+            f"{'count' if left != 1 else 'counts'} as wrong."
+        )
         choices = [Choice("y", "Yes, finish the test", "finish"), Choice("n", "No, go on", "cancel")]
 
         def done(answer: str | None) -> None:
@@ -710,26 +706,17 @@ class QuizView(Widget, can_focus=True):
         """Score the test; a question not answered scores as wrong (its hints cost nothing more)."""
         answers = [
             grading.TestAnswer(question_id=q.id, correct=s.submitted and s.correct, hints_used=s.hints)
-            for q, s in zip(self.questions, self.states)
+            for q, s in zip(self.questions, self.states, strict=False)
         ]
         self.result = result = grading.score_test(answers)
         self.finished = True
-        if self.store is not None:
-            self._save(
-                self.store.record_test, self.loaded.lesson.id, result.correct, result.total, result.percentage,
-                attempt_id=self._attempt_id(),
+        if self.recorder.recording:
+            self.recorder.test(
+                self.loaded.lesson.id, result.correct, result.total, result.percentage, attempt_id=self._attempt_id()
             )
         self.post_message(self.TestFinished(result.correct, result.total, result.percentage))
         self._show()
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
-
-    def _save(self, method, *args, **kwargs):
-        """Write to the progress store; a store that fails is reported once, never a traceback."""
-        try:
-            return method(*args, **kwargs)
-        except ProgressError as exc:
-            self.notify(visible(str(exc)), title="Progress not saved", severity="error", markup=False)
-            return None
 
     def action_hint(self) -> None:
         if not self.check_action("hint", ()):
@@ -753,7 +740,7 @@ class QuizView(Widget, can_focus=True):
             return
         q = self.question
         assert q is not None
-        self.request_step(q.steps[0])
+        self.request_step(int(q.steps[0]))  # (a loaded ref is a number)
 
     def request_step(self, step: int) -> None:
         self.post_message(self.StepRequested(step))

@@ -74,7 +74,7 @@ class MomentsView(OptionList):
         if "-s" in option_id:
             return int(option_id.rsplit("-s", 1)[1])
         moment = moments[int(option_id[1:])]
-        return moment.steps[0] if moment.steps else None
+        return int(moment.steps[0]) if moment.steps else None  # (a loaded ref is a number)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -132,7 +132,7 @@ class VariableTracker(StepTable, can_focus=False):
             name = abbreviate(name, width)
         return wrap_cell(self.app.console, literal(name), width)
 
-    def _render(self, width: int) -> list[Strip]:
+    def _render_rows(self, width: int) -> list[Strip]:
         console = self.app.console
         label_w, now_w, history = self._widths(width)
         current = self.upto - 1
@@ -162,12 +162,12 @@ class VariableTracker(StepTable, can_focus=False):
 
         headings = ["variable", f"now · step {current + 1}" if current >= 0 else "now"]
         headings += [f"step {current + 1 - k}" for k in range(1, history + 1)]
-        head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths)]
+        head_cells = [wrap_cell(console, Text(h), w)[0] for h, w in zip(headings, widths, strict=False)]
         lines = [line(head_cells, header_style)]
         for tracked in self.variables:
             labels = [list(Segment.apply_style(cell, label_style)) for cell in self._name_lines(tracked, label_w)]
             if current < 0:
-                for y, label in enumerate(labels):
+                for label in labels:
                     lines.append(line([label, wrap_cell(console, Text(""), now_w)[0]]))
                 continue
             now, changed = self._cell(current, tracked, now_w, self.now_lines)
@@ -184,7 +184,9 @@ class VariableTracker(StepTable, can_focus=False):
                 now = now + was
             elif changed:
                 now.stylize(changed_style)
-            now_lines = wrap_cell(console, now, now_w)[: self.now_lines] if inline_was else wrap_cell(console, now, now_w)
+            now_lines = (
+                wrap_cell(console, now, now_w)[: self.now_lines] if inline_was else wrap_cell(console, now, now_w)
+            )
             if changed and history == 0 and current > 0 and not inline_was:  # no column for the step before
                 before, _ = self._cell(current - 1, tracked, max(1, now_w - 4), 1)
                 was = Text("was ", style=was_style) + before
@@ -212,7 +214,7 @@ class VariableTracker(StepTable, can_focus=False):
         key = (width, self.upto, len(self._steps), self.now_lines, self.app.size.height < LOW_BELOW_HEIGHT)
         if key != self._frame_key:
             self._frame_key = key
-            self._frame = self._render(width)
+            self._frame = self._render_rows(width)
         if y < len(self._frame):
             return self._frame[y]
         return Strip.blank(width, self.rich_style)

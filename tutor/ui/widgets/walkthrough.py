@@ -28,10 +28,11 @@ from textual.widgets import Static
 from tutor.lesson import grading
 from tutor.lesson.model import Question
 from tutor.ui.modals.predict import PredictScreen, verdict_text
+from tutor.ui.recorder import recorder_of
+from tutor.ui.text import visible
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
-from tutor.ui.text import visible
 from tutor.ui.widgets.narration import SHORT_BELOW_HEIGHT, Narration, short_verdict, step_text
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
@@ -66,8 +67,15 @@ class Walkthrough(Widget, can_focus=False):
             self.chosen = chosen
             self.correct = correct
 
-    def __init__(self, loaded: LoadedLesson, *, start: int = 0, seed: int = 0,
-                 answers: dict[int, tuple[tuple[int, ...], bool]] | None = None, **kw) -> None:
+    def __init__(
+        self,
+        loaded: LoadedLesson,
+        *,
+        start: int = 0,
+        seed: int = 0,
+        answers: dict[int, tuple[tuple[int, ...], bool]] | None = None,
+        **kw,
+    ) -> None:
         super().__init__(**kw)
         self.loaded = loaded
         self.lesson = loaded.lesson
@@ -143,8 +151,11 @@ class Walkthrough(Widget, can_focus=False):
         for number, question in self.predicts.items():
             step = self.steps[number - 1]
             for i in range(len(question.choices)):
-                texts.append(step_text(self.lesson, step, self.total,
-                                       verdict_text(question, [i], grading.is_correct(question, [i]))))
+                texts.append(
+                    step_text(
+                        self.lesson, step, self.total, verdict_text(question, [i], grading.is_correct(question, [i]))
+                    )
+                )
         narration = max(len(t.wrap(console, text_width)) for t in texts) + 2
         tracker = self.tracker
         right = narration + (min(9, tracker.get_content_height(None, None, width - left - 2)) if tracker else 0)
@@ -179,8 +190,6 @@ class Walkthrough(Widget, can_focus=False):
         return trackers.first() if trackers else None
 
     # -- state --------------------------------------------------------------------------------------
-    def _store(self):
-        return getattr(self.app, "store", None)
 
     @property
     def total(self) -> int:
@@ -247,10 +256,9 @@ class Walkthrough(Widget, can_focus=False):
 
     def record_progress(self) -> None:
         """Save the furthest step reached (kept as a maximum by the store); nothing without a store."""
-        store = self._store()
         reached = self.max_reached
-        if store is not None and reached:
-            self.app.store_call(lambda: store.record_step(self.lesson.id, reached))
+        if reached:
+            recorder_of(self).step(self.lesson.id, reached)
 
     def _update_status(self) -> None:
         step = self.steps[self.current - 1] if self.current else None
@@ -320,8 +328,9 @@ class Walkthrough(Widget, can_focus=False):
 
     def _show_jump(self) -> None:
         """The line where the step number is typed (made the first time `g` is pressed)."""
-        text = Text.assemble(("Go to step: ", "bold"), self.jump_text or "", "▏ ",
-                             (f"1–{self.total}, Enter goes, Esc cancels", "italic"))
+        text = Text.assemble(
+            ("Go to step: ", "bold"), self.jump_text or "", "▏ ", (f"1–{self.total}, Enter goes, Esc cancels", "italic")
+        )
         jumps = self.query_children("#jump")
         if jumps:
             jumps.first(Static).update(text)
@@ -397,9 +406,7 @@ class Walkthrough(Widget, can_focus=False):
         chosen = sorted(chosen)
         correct = grading.is_correct(question, chosen)
         self.answers[step] = (tuple(chosen), correct)
-        store = self._store()
-        if store is not None:
-            self.app.store_call(lambda: store.record_answer(self.lesson.id, question.id, "predict", chosen, correct, 0))
+        recorder_of(self).answer(self.lesson.id, question.id, "predict", chosen, correct, 0)
         self.pending = None
         self.post_message(self.PredictAnswered(question, tuple(chosen), correct))
         self._show(step)
