@@ -96,7 +96,7 @@ def read_roster(path: str | os.PathLike[str], learners_dir: Path | None = None) 
     from tutor.lesson.catalog import file_problem
 
     shown = os.fspath(path)
-    why = file_problem(path)
+    why = file_problem(Path(path))
     if why is not None:
         raise RosterError([RosterProblem(shown, 1, 1, f"roster: {why}")])
     try:
@@ -109,9 +109,9 @@ def read_roster(path: str | os.PathLike[str], learners_dir: Path | None = None) 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise RosterError([RosterProblem(shown, line, col, "roster: not UTF-8 text")]) from None
+        at_line = data[: exc.start].count(b"\n") + 1
+        at_col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise RosterError([RosterProblem(shown, at_line, at_col, "roster: not UTF-8 text")]) from None
     folder = learners_dir if learners_dir is not None else default_learners_dir()
     problems: list[RosterProblem] = []
     seen: dict[str, int] = {}

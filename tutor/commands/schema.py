@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-from typing import Any
+from typing import Any, get_args
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -82,7 +82,7 @@ def _trace_name_schema() -> dict[str, Any]:
     from tutor.lesson.model import trace_names
 
     fields, variables, prefixes = trace_names()
-    browser = BrowserName.__metadata__[0].pattern.lstrip("^")
+    browser = get_args(BrowserName)[1].pattern.lstrip("^")  # Annotated[str, Meta(pattern=...)]
     prefix = "|".join(p.rstrip(".").replace(".", "\\.") for p in prefixes)
     return {"anyOf": [{"enum": list(fields) + list(variables)}, {"pattern": f"^({prefix})\\.{browser}"}]}
 
@@ -151,6 +151,7 @@ def build_schema() -> dict[str, Any]:
         docs = _field_docs(cls)
         extra = _DESCRIPTIONS.get(name, {})
         info = mi.type_info(cls)
+        assert isinstance(info, mi.StructType)  # _structs gives struct classes
         props = definition.get("properties", {})
         for f in info.fields:
             doc = docs.get(f.name) or extra.get(f.encode_name)

@@ -28,7 +28,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tutor.commands.common import error, note, problems
 from tutor.roster import Learner
@@ -347,7 +347,7 @@ def _make_server_class() -> type:
                         if kind == "stdin":
                             await app_service.send_bytes(str(value).encode("utf-8"))
                         elif kind == "resize":
-                            width, height = value  # type: ignore[misc]
+                            width, height = cast("tuple[int, int]", value)  # check_message: (width, height)
                             await app_service.set_terminal_size(width, height)
                         elif kind == "ping":
                             await websocket.send_json(["pong", value])
@@ -423,7 +423,7 @@ def _make_server_class() -> type:
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
             token = request.query.get("token")
-            if not self._token_ok(token):
+            if token is None or not self._token_ok(token):  # (_token_ok(None) is False too)
                 return web.Response(
                     status=403,
                     text="Session Tutor: this page needs the URL `tutor serve` printed, with its ?token=...\n",
@@ -459,7 +459,8 @@ def _make_server_class() -> type:
             stamp = time.strftime("%Y%m%d-%H%M%S")
             return Path(tempfile.mkdtemp(prefix=f"session-{stamp}-", dir=exports))  # 0700, never reused
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        # a refusal is a plain HTTP answer: textual-serve's stub says WebSocketResponse, aiohttp takes any
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
             known, learner = self._learner(request.match_info.get("token"))
             if not known or not self._origin_ok(request):
                 return web.Response(status=403, text="Session Tutor: not allowed.\n")

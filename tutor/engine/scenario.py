@@ -10,7 +10,7 @@ Durations are strings such as ``90s``, ``31m``, ``2h`` or ``7d`` (see :mod:`tuto
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 
@@ -296,7 +296,8 @@ def normalise_event(event: str | Event) -> Event:
     """Turn a bare-string event (``"logout"``) into an :class:`Event`."""
     if isinstance(event, Event):
         return event
-    return Event(**{event: None})
+    bare: dict[str, Any] = {event: None}  # a bare verb's field (logout, clear_cookies, ...) takes null
+    return Event(**bare)
 
 
 __all__ = [

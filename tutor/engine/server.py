@@ -42,7 +42,7 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.engine.browser import Request
 from tutor.engine.clock import format_clock, format_duration, parse_optional_duration
@@ -50,6 +50,9 @@ from tutor.engine.cookies import attribute_problem, build_set_cookie
 from tutor.engine.ids import IdGenerator, abbreviate
 from tutor.engine.scenario import EngineOptions
 from tutor.engine.store import SessionRow, SessionStore
+
+if TYPE_CHECKING:  # tokens imports pyjwt: loaded only for the jwt strategy
+    from tutor.engine.tokens import TokenSigner
 
 #: (method, path) → handler name.
 ROUTES: dict[tuple[str, str], str] = {
@@ -92,7 +95,7 @@ class Settings:
     update_age: int | None
     cookie_max_age: int | None
     options: EngineOptions
-    remember_max_age: int = 30 * 86400
+    remember_max_age: int | None = 30 * 86400
 
     @classmethod
     def from_options(cls, options: EngineOptions) -> Settings:
@@ -180,7 +183,9 @@ def _expiry_text(expires: int | None) -> str:
 
 
 class Server:
-    def __init__(self, settings: Settings, ids: IdGenerator, store: SessionStore | None, signer: Any | None) -> None:
+    def __init__(
+        self, settings: Settings, ids: IdGenerator, store: SessionStore | None, signer: TokenSigner | None
+    ) -> None:
         self.settings = settings
         self.options = settings.options
         self.ids = ids
@@ -190,6 +195,18 @@ class Server:
         self.jwt = settings.strategy == "jwt"
         self.sliding = self.cookie.expires == "sliding"
         self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
+
+    @property
+    def _db(self) -> SessionStore:
+        """The session table; only the database strategy reaches the code that uses it."""
+        assert self.store is not None, "database strategy without a store"
+        return self.store
+
+    @property
+    def _signer(self) -> TokenSigner:
+        """The token signer; only the jwt strategy reaches the code that uses it."""
+        assert self.signer is not None, "jwt strategy without a signer"
+        return self.signer
 
     # -- the entry point ---------------------------------------------------------------------
     def handle(
@@ -244,16 +261,17 @@ class Server:
         if cur is not None:
             self._load_user(ex, cur, emit)
             self._refresh(ex, cur, now, emit)
-        signed_in = cur is not None and cur.user is not None
+        user = cur.user if cur is not None else None
+        signed_in = user is not None
         if what == "dashboard":
             if signed_in:
-                self._respond(ex, emit, 200, f"200 OK: dashboard for {cur.user}")
+                self._respond(ex, emit, 200, f"200 OK: dashboard for {user}")
             else:
                 status = REDIRECT_STATUS["protected-page"]
                 self._respond(ex, emit, status, f"{status} → /login (not signed in)", location="/login")
         else:
             if signed_in:
-                self._respond(ex, emit, 200, f"200 OK: transfer done as {cur.user}")
+                self._respond(ex, emit, 200, f"200 OK: transfer done as {user}")
             else:
                 self._respond(ex, emit, 401, "401 Unauthorized: not signed in, nothing transferred")
 
@@ -302,7 +320,7 @@ class Server:
             row = cur.row
             assert row is not None
             row = SessionRow(row.id, user, row.created, now, self.settings.expiry(row.created, now), remember)
-            self.store.put(row)
+            self._db.put(row)
             ex.session, ex.user = row.to_json(), user
             emit(
                 "rotate_session",
@@ -322,7 +340,7 @@ class Server:
             if self.jwt:
                 self._clear_cookie(ex, emit, f"Token not revoked: a copy stays valid until {_expiry_text(cur.expires)}")
             else:
-                self.store.delete(cur.id)
+                self._db.delete(cur.id)
                 ex.session, ex.user = None, None
                 emit("destroy_session", "Delete session row", f"Row {abbreviate(cur.id)} deleted: the ID is dead", ex)
                 self._clear_cookie(ex, emit, "Signed out")
@@ -344,7 +362,7 @@ class Server:
 
     def _validate_row(self, ex: Exchange, sid: str, now: int, emit: Emit) -> Current | None:
         action = f"Look up session {abbreviate(sid)}"
-        row = self.store.get(sid)
+        row = self._db.get(sid)
         if row is None:
             emit("validate", action, "Unknown ID (never issued or destroyed): rejected", ex)
             self._clear_cookie(ex, emit, "Rejected ID")
@@ -352,7 +370,7 @@ class Server:
         if not row.valid_at(now):
             ex.session, ex.user = row.to_json(), None
             emit("validate", action, f"Expired at {_expiry_text(row.expires)}: rejected", ex)
-            self.store.delete(sid)
+            self._db.delete(sid)
             ex.session = None
             emit("destroy_session", "Delete expired session", f"Row {abbreviate(sid)} deleted", ex)
             self._clear_cookie(ex, emit, "Expired session")
@@ -361,7 +379,7 @@ class Server:
         written = upd is None or now - row.last_seen >= upd
         if written:
             row = SessionRow(row.id, row.user, row.created, now, self.settings.expiry(row.created, now), row.remember)
-            self.store.put(row)
+            self._db.put(row)
             note = f"Valid; expiry now {_expiry_text(row.expires)}"
         else:
             note = f"Valid until {_expiry_text(row.expires)} (not re-written: updateAge {format_duration(upd)})"
@@ -376,10 +394,10 @@ class Server:
         from tutor.engine.tokens import peek
 
         action = "Verify token signature and expiry"
-        verified = self.signer.verify(token, now)
+        verified = self._signer.verify(token, now)
         if not verified.ok:
             ex.token = peek(token)
-            if verified.reason == "expired":
+            if verified.reason == "expired" and verified.payload is not None:  # an expired token has its payload
                 result = f"Expired at {_expiry_text(verified.payload.get('exp'))}: rejected"
             elif verified.reason == "tampered":
                 result = "Signature does not match: rejected"
@@ -391,6 +409,7 @@ class Server:
             self._clear_cookie(ex, emit, why)
             return None
         payload = verified.payload
+        assert payload is not None  # a valid token has its payload
         exp = payload.get("exp")
         user = payload.get("sub")
         ex.token = payload
@@ -417,6 +436,7 @@ class Server:
     def _refresh(self, ex: Exchange, cur: Current, now: int, emit: Emit) -> None:
         """jwt: re-issue the token with a later expiry (sliding); database: renew a Max-Age cookie."""
         if self.jwt:
+            assert cur.payload is not None  # a jwt session always has its payload
             payload = dict(cur.payload)
             payload["iat"] = now
             exp = self._token_exp(payload.get("auth_time", now), now)
@@ -424,7 +444,7 @@ class Server:
                 payload.pop("exp", None)
             else:
                 payload["exp"] = exp
-            token = self.signer.issue(payload)
+            token = self._signer.issue(payload)
             ex.token, ex.session_id = payload, token
             ex.session = self._token_session(payload)
             self._set_cookie(
@@ -465,7 +485,7 @@ class Server:
                 payload["exp"] = exp
             if remember:
                 payload["remember"] = True
-            token = self.signer.issue(payload)
+            token = self._signer.issue(payload)
             ex.token, ex.session_id, ex.user = payload, token, user
             ex.session = self._token_session(payload)
             emit(
@@ -477,16 +497,16 @@ class Server:
             self._set_cookie(ex, token, emit, remember=remember, expires=exp)
             return
         row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)
-        self.store.put(row)
+        self._db.put(row)
         ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
         emit("create_session", f"Create {who}", f"New ID {abbreviate(new_id)}, expires {_expiry_text(row.expires)}", ex)
         self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
 
     def _rotate(self, ex: Exchange, cur: Current, now: int, emit: Emit, user: str, remember: bool = False) -> None:
         new_id = self.ids.new_id()
-        self.store.delete(cur.id)
+        self._db.delete(cur.id)
         row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)
-        self.store.put(row)
+        self._db.put(row)
         ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
         emit(
             "rotate_session",

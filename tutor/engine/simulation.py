@@ -255,6 +255,7 @@ class Simulation:
         ):
             self._sync(position)
         log = self._log
+        values: tuple[Any, ...]  # one value per _PER_STEP name
         if exchange is not None:
             values = (
                 self.clock.display,
@@ -416,11 +417,13 @@ class Simulation:
         )
 
     def _play_request(self, event: Event) -> None:
+        assert event.request is not UNSET  # run() dispatches on the verb that is set
         method, _, target = event.request.partition(" ")
         self._request(event, method, target)
 
     def _play_login(self, event: Event) -> None:
         user = event.login
+        assert user is not UNSET  # run() dispatches on the verb that is set
         password = event.password if event.password is not None else self.options.users.get(user, "")
         self._request(event, "POST", "/login", (user, password))
 
@@ -428,6 +431,7 @@ class Simulation:
         self._request(event, "POST", "/logout")
 
     def _play_advance(self, event: Event) -> None:
+        assert event.advance is not UNSET  # run() dispatches on the verb that is set
         seconds = parse_duration(event.advance)
         self.clock.advance(seconds)
         self._record(
@@ -450,6 +454,7 @@ class Simulation:
 
     def _play_tamper(self, event: Event) -> None:
         t = event.tamper
+        assert t is not UNSET  # run() dispatches on the verb that is set
         name = t.cookie or self.cookie_name
         b = self.browser(event.as_)
         now = self.clock.now
@@ -497,6 +502,7 @@ class Simulation:
 
     def _play_steal(self, event: Event) -> None:
         s = event.steal
+        assert s is not UNSET  # run() dispatches on the verb that is set
         name = s.cookie or self.cookie_name
         src, dst = self.browser(s.from_), self.browser(s.to)
         now = self.clock.now
@@ -518,6 +524,7 @@ class Simulation:
         )
 
     def _play_xss(self, event: Event) -> None:
+        assert event.xss is not UNSET  # run() dispatches on the verb that is set
         victim, dst = self.browser(event.as_), self.browser(event.xss.to)
         now = self.clock.now
         seen = victim.document_cookie(now)
@@ -706,6 +713,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             problem("as", f"as applies to browser events, not to {verb}")
 
         if verb == "request":
+            assert event.request is not UNSET  # verb is a field that is set
             method, _, target = event.request.partition(" ")
             path = route_path(target)
             if (method, path) not in ROUTES:
@@ -726,12 +734,14 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                 if found is not None:
                     problem(f"set_cookie.{number}" if several else "set_cookie", f"not a Set-Cookie header: {found}")
         elif verb == "advance":
+            assert event.advance is not UNSET  # verb is a field that is set
             try:
                 parse_duration(event.advance)
             except ValueError as exc:
                 problem("advance", str(exc))
         elif verb == "tamper":
             t = event.tamper
+            assert t is not UNSET  # verb is a field that is set
             if t.value is None and t.claims is None:
                 problem("tamper", "tamper needs value or claims")
             elif t.value is not None and t.claims is not None:
@@ -744,6 +754,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                 problem("as", f"browser {event.as_!r} has no cookies yet: it has not acted before this event")
         elif verb == "steal":
             s = event.steal
+            assert s is not UNSET  # verb is a field that is set
             if s.from_ == s.to:
                 problem("steal.to", f"steal from and to are the same browser ({s.to})")
             if s.from_ not in acted:
@@ -751,6 +762,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                     "steal.from", f"browser {s.from_!r} has not acted before this event, so it has nothing to steal"
                 )
         elif verb == "xss":
+            assert event.xss is not UNSET  # verb is a field that is set
             if event.xss.to == event.as_:
                 problem("xss.to", f"xss sends cookies to another browser, not back to {event.as_}")
             if event.as_ not in acted:

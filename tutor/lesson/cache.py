@@ -264,7 +264,7 @@ def read(cache_key: str) -> tuple[Lesson, tuple[Step, ...], tuple[Step, ...]] | 
     return entry.lesson, trace, table
 
 
-def _steps(steps: list[tuple], log_data: list[tuple]) -> tuple[Step, ...]:
+def _steps(steps: list[tuple[Any, ...]], log_data: list[tuple[Any, ...]]) -> tuple[Step, ...]:
     """The trace's steps, their variables read from one rebuilt log (raises ValueError when inconsistent)."""
     from tutor.engine.trace import Step, StepVariables, VariableLog
 

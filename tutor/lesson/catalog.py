@@ -15,6 +15,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import SourceError, compose_text, mark_of, read_text
@@ -84,7 +85,7 @@ class Entry:
     def valid(self) -> bool:
         return self.problem is None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,

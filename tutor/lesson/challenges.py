@@ -25,6 +25,7 @@ from tutor.engine.scenario import BrowserOptions, EngineOptions, Event, Scenario
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
 if TYPE_CHECKING:
+    from tutor.lesson.loader import NodePath
     from tutor.lesson.model import Challenge, EngineOverrides, Lesson
 
 #: Variables named per browser (``jar.attacker``); a goal may name them for any browser.
@@ -242,11 +243,11 @@ class ChallengeRun:
 class _Where:
     """Paths of one challenge's parts, for messages at the right node."""
 
-    base: tuple
+    base: NodePath
     setup: int
     names: set[str] = field(default_factory=set)
 
-    def event(self, index: int) -> tuple:
+    def event(self, index: int) -> NodePath:
         """The path of event ``index`` of setup + solution."""
         if index < self.setup:
             return self.base + ("setup", index)
@@ -257,7 +258,7 @@ def _step_text(step: Step) -> str:
     return f"step {step.step} ({step.actor}: {step.summary()})"
 
 
-def _walk_goals(goal: Goal, path: tuple) -> Iterator[tuple[Goal, tuple]]:
+def _walk_goals(goal: Goal, path: NodePath) -> Iterator[tuple[Goal, NodePath]]:
     yield goal, path
     for kind in ("all", "any", "in_order"):
         parts = goal_part(goal, kind)
@@ -287,7 +288,7 @@ def check_challenges(lesson: Lesson, rep: Any) -> None:
             _check_run(lesson, challenge, base, rep, did_you_mean)
 
 
-def _check_static(challenge: Challenge, base: tuple, rep: Any) -> bool:
+def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
     """Checks without the engine; False when the goal's shape is wrong (nothing can be run)."""
     ok = True
     for goal, path in _walk_goals(challenge.goal, base + ("goal",)):
@@ -332,7 +333,7 @@ def _check_static(challenge: Challenge, base: tuple, rep: Any) -> bool:
     return ok
 
 
-def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_you_mean: Any) -> None:
+def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, did_you_mean: Any) -> None:
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.simulation import check_scenario
 
@@ -425,7 +426,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: tuple, rep: Any, did_
         )
 
 
-def _check_names(goal: Goal, path: tuple, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
+def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
     """Every name a goal compares is a step field or a variable of this run (or ``jar.``/``document.cookie.``
     of any browser)."""
     from tutor.engine.scenario import BROWSER_NAME_PATTERN

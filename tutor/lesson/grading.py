@@ -112,7 +112,8 @@ def predict_questions(lesson: Lesson) -> dict[int, Question]:
     """
     found: dict[int, Question] = {}
     for q in lesson.questions:
-        if q.predict is not None and q.predict not in found:
+        # a loaded lesson's predict is a step number (the loader resolved marks, or reported them)
+        if isinstance(q.predict, int) and q.predict not in found:
             found[q.predict] = q
     return dict(sorted(found.items()))
 

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
     from tutor.engine.scenario import Scenario
     from tutor.lesson.model import Lesson
+    from tutor.lesson.validate import RawProblem
+
+#: A path into a YAML document: mapping keys and sequence indexes, as the validator's index uses.
+NodePath = tuple[str | int, ...]
 
 # The formats (msgspec structs), the validator and PyYAML are imported by the functions that load a file:
 # `tutor.ui.text` imports this module for `format_value`, the picker needs none of them, and a lesson
@@ -82,38 +86,38 @@ class _Reporter:
         self,
         name: str,
         root: Node,
-        index: dict,
-        key_index: dict,
-        remap: dict | None = None,
-        damaged: list | None = None,
-        dropped: list | None = None,
+        index: dict[NodePath, Node],
+        key_index: dict[NodePath, Node],
+        remap: dict[NodePath, list[int]] | None = None,
+        damaged: list[NodePath] | None = None,
+        dropped: list[NodePath] | None = None,
     ) -> None:
         self.name = name
         self.root = root
         self.index = index
         self.key_index = key_index
-        self.remap: dict = remap or {}
-        self.units: set[tuple] = {tuple(p[:2]) for p in (damaged or ())}
-        self.dropped: set[tuple] = set(dropped or ())
+        self.remap: dict[NodePath, list[int]] = remap or {}
+        self.units: set[NodePath] = {tuple(p[:2]) for p in (damaged or ())}
+        self.dropped: set[NodePath] = set(dropped or ())
         self.problems: list[Problem] = []
 
-    def _silenced(self, path: tuple) -> bool:
+    def _silenced(self, path: NodePath) -> bool:
         return any(path[: len(u)] == u for u in self.units) or any(
             path[: len(d)] == d or d[: len(path)] == path for d in self.dropped
         )
 
-    def original(self, path: tuple) -> tuple:
+    def original(self, path: NodePath) -> NodePath:
         """The path in the file of a path into the (salvaged) value."""
         from tutor.lesson.validate import original_path
 
         return original_path(path, self.remap) if self.remap else path
 
-    def damaged(self, path: tuple) -> bool:
+    def damaged(self, path: NodePath) -> bool:
         """Something at or under ``path``'s unit, or above it, was salvaged."""
         path = self.original(path)
         return any(path[: len(u)] == u or u[: len(path)] == path for u in self.units | self.dropped)
 
-    def node(self, path: tuple) -> Node:
+    def node(self, path: NodePath) -> Node:
         while path:
             node = self.index.get(path)
             if node is not None:
@@ -121,7 +125,7 @@ class _Reporter:
             path = path[:-1]
         return self.index.get((), self.root)
 
-    def error(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> None:
+    def error(self, path: NodePath, message: str, hint: str | None = None, *, key: bool = False) -> None:
         path = self.original(path)
         if self._silenced(path):
             return  # about a default or placeholder the schema problem stands for
@@ -131,7 +135,7 @@ class _Reporter:
         line, col = mark_of(node)
         self.problems.append(Problem(self.name, line, col, message, hint))
 
-    def raw(self, raw: list) -> None:
+    def raw(self, raw: list[RawProblem]) -> None:
         for node, message, hint in raw:
             line, col = mark_of(node)
             self.problems.append(Problem(self.name, line, col, message, hint))
@@ -174,7 +178,7 @@ def _mapping_get(node: Node, key: str) -> Node | None:
 # --- scenarios --------------------------------------------------------------------------------------
 
 
-def _scenario_node(root: Node) -> tuple[Node, tuple]:
+def _scenario_node(root: Node) -> tuple[Node, NodePath]:
     """The scenario's mapping and its object path: the file's root, or its ``scenario:`` value when the
     file has one (and no top-level ``engine:`` or ``events:``), as in a lesson."""
     inner = _mapping_get(root, "scenario")
@@ -207,7 +211,7 @@ def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
     return _scenario_from_root(_compose_text(text, name), name)
 
 
-def _reporter(root: Node, tp: Any, name: str, base: tuple = ()) -> tuple[Any, _Reporter]:
+def _reporter(root: Node, tp: Any, name: str, base: NodePath = ()) -> tuple[Any, _Reporter]:
     """Validate ``root`` against ``tp``, salvaging (every schema problem, and the rest of the file kept
     for the checks after the schema); the value (INVALID when nothing could be kept) and the reporter
     holding the schema problems."""
@@ -227,6 +231,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
     value, rep = _reporter(node, Scenario, name, base)
     if value is INVALID:
         raise LoadError(rep.problems)
+    assert isinstance(value, Scenario)  # salvage keeps the type it was given
     _check_marks(value, rep, base)
     if not rep.damaged(base):  # a scenario that lost an event would run differently: not checked
         _check_scenario(value, rep, base)
@@ -235,7 +240,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
     return value
 
 
-def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
+def _check_scenario(scenario: Scenario, rep: _Reporter, base: NodePath) -> bool:
     """Map the engine's ScenarioProblems onto nodes; True when the scenario is runnable."""
     from tutor.engine.simulation import check_scenario  # imported only when a scenario is checked
 
@@ -258,7 +263,7 @@ def _check_scenario(scenario: Scenario, rep: _Reporter, base: tuple) -> bool:
     return not found
 
 
-def _run(scenario: Scenario, rep: _Reporter, base: tuple) -> Trace | None:
+def _run(scenario: Scenario, rep: _Reporter, base: NodePath) -> Trace | None:
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.simulation import run_scenario
 
@@ -375,7 +380,7 @@ def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, t
     return LoadedLesson(lesson=lesson, path=path, trace=trace, steps=steps), rows
 
 
-def _phase_ok(phase: str, path: tuple, rep: _Reporter, *, key: bool = False) -> None:
+def _phase_ok(phase: str, path: NodePath, rep: _Reporter, *, key: bool = False) -> None:
     if phase not in PHASES:
         rep.error(
             path, f"unknown phase `{phase}`", did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES), key=key
@@ -469,7 +474,7 @@ def _check_static(lesson: Lesson, rep: _Reporter) -> None:
 END_MARK = "end"
 
 
-def _check_marks(scenario: Scenario, rep: _Reporter, base: tuple) -> dict[str, int]:
+def _check_marks(scenario: Scenario, rep: _Reporter, base: NodePath) -> dict[str, int]:
     """``{mark: event number (1-based)}``; a mark used twice is reported at its second use."""
     marks: dict[str, int] = {}
     for i, event in enumerate(scenario.events):
@@ -490,7 +495,9 @@ def _check_marks(scenario: Scenario, rep: _Reporter, base: tuple) -> dict[str, i
                 "give each event its own mark",
             )
             continue
-        marks[mark] = rep.original(base + ("events", i))[-1] + 1
+        position = rep.original(base + ("events", i))[-1]
+        assert isinstance(position, int)  # an event's path ends in its index
+        marks[mark] = position + 1
     return marks
 
 
@@ -527,7 +534,7 @@ def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...]
         rows_of.setdefault(s.event, []).append(s)
     scenario = lesson.scenario
 
-    def mark_event(mark: str, path: tuple) -> int | None:
+    def mark_event(mark: str, path: NodePath) -> int | None:
         number = marks.get(mark)
         if number is None:
             if marks:
@@ -537,7 +544,7 @@ def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...]
             rep.error(path, f"unknown mark `{mark}`", hint)
         return number
 
-    def resolve(ref: int | str | None, path: tuple) -> int | str | None:
+    def resolve(ref: int | str | None, path: NodePath) -> int | str | None:
         if not isinstance(ref, str):
             return ref
         mark, _, phase = ref.partition(".")
@@ -615,7 +622,7 @@ def _check_at(
     rows_of: dict[int, list[Step]],
     scenario: Scenario,
     rep: _Reporter,
-    base: tuple,
+    base: NodePath,
 ) -> None:
     """A narration entry with `at: NAME`: its step must be one of that event's rows."""
     if written is None:
@@ -665,7 +672,7 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
         variables.update(s.variables)
     names = list(STEP_FIELDS) + sorted(variables)
 
-    def step_ok(number: int | str | None, path: tuple) -> bool:
+    def step_ok(number: int | str | None, path: NodePath) -> bool:
         if not isinstance(number, int):  # None, or a mark that did not resolve (already reported)
             return False
         if number > n:
@@ -673,7 +680,7 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
             return False
         return True
 
-    def field_ok(name: str, path: tuple, what: str) -> bool:
+    def field_ok(name: str, path: NodePath, what: str) -> bool:
         if name in STEP_FIELDS or name in variables:
             return True
         rep.error(
@@ -704,6 +711,7 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
         ok_field = field_ok(answer.field, base + ("answer", "field"), "answer field")
         if not (ok_step and ok_field):
             continue
+        assert isinstance(answer.step, int)  # step_ok passed
         expected = format_value(steps[answer.step - 1].get(answer.field))
         matching = [i for i, c in enumerate(question.choices) if c.text == expected]
         correct = [i for i, c in enumerate(question.choices) if c.correct]

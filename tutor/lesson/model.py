@@ -15,7 +15,8 @@ from tutor.engine.goals import Goal
 from tutor.engine.scenario import VERBS, BrowserName, BrowserOptions, Duration, Event, OptionalDuration, Scenario
 from tutor.engine.trace import PHASES, STEP_FIELDS
 
-_STRUCT = dict(kw_only=True, forbid_unknown_fields=True, frozen=True)
+# Every format struct says kw_only=True, forbid_unknown_fields=True, frozen=True in its own class line:
+# mypy reads a struct's keywords only when they are written out (not from a ** dict).
 
 Id = Annotated[
     str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}(?!\n)$", description="lower-case letters, digits and dashes")
@@ -49,20 +50,20 @@ TraceName = Annotated[
 ]
 
 
-class FlowNode(Struct, **_STRUCT):
+class FlowNode(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     id: Id
     label: Text
     phases: list[Phase] = []
     """The phases during which this node is highlighted."""
 
 
-class FlowEdge(Struct, **_STRUCT):
+class FlowEdge(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     from_: Id = field(name="from")
     to: Id
     label: str | None = None
 
 
-class Flow(Struct, **_STRUCT):
+class Flow(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """The concept flow, drawn as a diagram; the current step's node is highlighted."""
 
     nodes: Annotated[list[FlowNode], Meta(min_length=1)]
@@ -70,7 +71,7 @@ class Flow(Struct, **_STRUCT):
     caption: str | None = None
 
 
-class CodeSample(Struct, **_STRUCT):
+class CodeSample(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     title: Text
     language: Annotated[
         str, Meta(description="a Pygments lexer name: typescript, tsx, javascript, python, yaml, text ...")
@@ -81,12 +82,12 @@ class CodeSample(Struct, **_STRUCT):
     caption: str | None = None
 
 
-class Column(Struct, **_STRUCT):
+class Column(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     field: TraceName
     heading: str | None = None
 
 
-class Table(Struct, **_STRUCT):
+class Table(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """The execution table: which trace steps become rows and which columns they show."""
 
     columns: Annotated[list[Column], Meta(min_length=1)]
@@ -94,12 +95,12 @@ class Table(Struct, **_STRUCT):
     """Only steps of these phases become rows (renumbered 1, 2, 3 ...); default: every step."""
 
 
-class Tracked(Struct, **_STRUCT):
+class Tracked(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     variable: TraceName
     label: str | None = None
 
 
-class Narration(Struct, **_STRUCT):
+class Narration(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """What the narrator says at a step, or at every step of a phase (a step entry wins)."""
 
     step: StepRef | None = None
@@ -110,32 +111,32 @@ class Narration(Struct, **_STRUCT):
     one of that event's rows (after the scenario changed)."""
 
 
-class KeyMoment(Struct, **_STRUCT):
+class KeyMoment(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     question: Text
     answer: Text
     steps: list[StepRef] = []
 
 
-class Choice(Struct, **_STRUCT):
+class Choice(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     text: Text
     correct: bool = False
     feedback: str | None = None
     """Shown when this choice is picked."""
 
 
-class TraceAnswer(Struct, **_STRUCT):
+class TraceAnswer(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """Which value of the trace is the right answer; `tutor check` verifies the marked choice equals it."""
 
     step: StepRef
     field: TraceName
 
 
-class QuestionCode(Struct, **_STRUCT):
+class QuestionCode(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     language: str = "typescript"
     source: Text
 
 
-class Question(Struct, **_STRUCT):
+class Question(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     id: Id
     difficulty: Literal["easy", "medium", "hard"]
     prompt: Text
@@ -157,7 +158,7 @@ class Question(Struct, **_STRUCT):
     """Makes this a predict question, asked in the walkthrough before this step is revealed."""
 
 
-class CookieOverrides(Struct, **_STRUCT):
+class CookieOverrides(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """Cookie attributes a challenge changes; the others stay as the lesson's `scenario.engine.cookie`
     has them (the fields and their meanings are those of the scenario's `engine: cookie:`)."""
 
@@ -175,7 +176,7 @@ class CookieOverrides(Struct, **_STRUCT):
     path: Annotated[str, Meta(pattern=r"^/")] | UnsetType = UNSET
 
 
-class EngineOverrides(Struct, **_STRUCT):
+class EngineOverrides(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """Engine options a challenge changes; the others stay as the lesson's `scenario.engine` has them
     (the fields and their meanings are those of the scenario's `engine:`)."""
 
@@ -201,7 +202,7 @@ Verb = Literal[VERBS]  # type: ignore[valid-type]
 EventItem = Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event
 
 
-class Challenge(Struct, **_STRUCT):
+class Challenge(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """A puzzle played in the playground: reach the goal by playing events on the lesson's engine."""
 
     id: Id
@@ -227,7 +228,7 @@ class Challenge(Struct, **_STRUCT):
     """A ladder of hints, shown one at a time; each costs a star."""
 
 
-class Lesson(Struct, **_STRUCT):
+class Lesson(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     id: Id
     title: Text
     summary: Text

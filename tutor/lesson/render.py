@@ -303,7 +303,7 @@ def render_markdown(loaded: LoadedLesson) -> str:
 def to_json(loaded: LoadedLesson) -> dict[str, Any]:
     import msgspec
 
-    data = msgspec.to_builtins(loaded.lesson)
+    data: dict[str, Any] = msgspec.to_builtins(loaded.lesson)
     data["path"] = str(loaded.path)
     data["steps"] = [s.to_json() for s in loaded.steps]
     return data

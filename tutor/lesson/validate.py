@@ -147,7 +147,7 @@ def _describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    kind = _scalar_kind(node)  # type: ignore[arg-type]
+    kind = _scalar_kind(node)
     return {
         "null": "nothing (null)",
         "bool": f"the boolean {node.value}",
@@ -197,6 +197,8 @@ class Validator:
         self.index: dict[Path, Node] = {}
         self.key_index: dict[Path, Node] = {}
         self.salvage = salvage
+        self.value: Any = INVALID
+        """What :func:`salvage` kept (set by it)."""
         self.damaged: list[Path] = []
         self.dropped: list[Path] = []
         self.remap: dict[Path, list[int]] = {}
@@ -512,13 +514,14 @@ class Validator:
                 f'quote it: "{key_node.value}"',
             )
             return None
-        return key_node.value
+        return str(key_node.value)  # a scalar's value is its text
 
     # --- unions ---------------------------------------------------------------------------------------
     def _union(self, node: Node, t: mi.UnionType, path: Path, description: str | None) -> Any:
         types = t.types
         struct_t = next((x for x in types if isinstance(_unwrap(x), mi.StructType)), None)
-        if struct_t is not None and _unwrap(struct_t).cls is Event:
+        struct_u = _unwrap(struct_t) if struct_t is not None else None
+        if struct_t is not None and isinstance(struct_u, mi.StructType) and struct_u.cls is Event:
             if isinstance(node, ScalarNode):
                 return self._bare_event(node)
             if isinstance(node, MappingNode):
@@ -533,7 +536,7 @@ class Validator:
         elif isinstance(node, SequenceNode):
             branch = next((x for x in types if isinstance(_unwrap(x), (mi.ListType, mi.VarTupleType))), None)
         else:
-            kind = _scalar_kind(node)  # type: ignore[arg-type]
+            kind = _scalar_kind(node)
             wanted: tuple[type, ...] = {
                 "null": (mi.NoneType,),
                 "bool": (mi.BoolType,),
@@ -663,7 +666,7 @@ class Validator:
             return [self._any(x) for x in node.value]
         if isinstance(node, MappingNode):
             return {self._any(k): self._any(v) for k, v in node.value}
-        kind = _scalar_kind(node)  # type: ignore[arg-type]
+        kind = _scalar_kind(node)
         if kind == "null":
             return None
         if kind == "bool":

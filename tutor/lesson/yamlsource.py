@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
@@ -85,16 +85,17 @@ def _loader() -> type:
 
     base: type = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
     wanted = {BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG}
-    resolvers: dict = {}
+    resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
     for first, table in yaml.SafeLoader.yaml_implicit_resolvers.items():
         kept = [(tag, regexp) for tag, regexp in table if tag in wanted]
         if kept:
             resolvers[first] = kept
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):  # type: ignore[misc]  # base is picked at run time (CSafeLoader when libyaml is there)
         yaml_implicit_resolvers = resolvers
 
-        def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        # PyYAML's signature: a scalar passes its str and a (plain, quoted) pair; a collection None and a bool
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
             # The same answers as PyYAML's Resolver.resolve for our table, without its path machinery.
             if kind is ScalarNode:
                 if implicit[0]:
