@@ -164,7 +164,7 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
         except msgspec.ValidationError as exc:
             raise ValueError(_option_error(str(exc))) from None
         # what the types cannot say (a 0s timeout, jwt with sqlite): the engine's one check, as tutor check asks it
-        from tutor.engine.simulation import check_options
+        from tutor.engine.scenario_check import check_options
 
         problems = check_options(options)
         if problems:
