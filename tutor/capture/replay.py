@@ -289,16 +289,17 @@ def replay(
         position = number - 1
         result = f"{status}" + (f" → {location}" if location else "")
         if ex.differences:
-            result += f" · {len(ex.differences)} differ from the model"
+            count = len(ex.differences)
+            result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
         elif sent or ex.predicted:
             result += " · the model agrees"
         log.set(position, "clock", format_clock(at - first_at))
         log.set(position, "request", ex.target)
         log.set(position, "site", relation)
-        log.set(position, "sent", ", ".join(sent_names) or None)
-        log.set(position, "set_cookie", "; ".join(f"{r.name} {r.outcome}" for r in ex.received) or None)
+        log.set(position, "sent", ", ".join(n or "(nameless)" for n in sent_names) or "—")
+        log.set(position, "set_cookie", "; ".join(f"{r.name or '(nameless)'} {r.outcome}" for r in ex.received) or "—")
         log.set(position, "status", status)
-        log.set(position, "session", "; ".join(ex.session) or None)
+        log.set(position, "session", "; ".join(ex.session) or "—")
         jar_view = [_jar_line(c, shown, first_at) for c in jar.all(at)]
         previous = steps[-1].variables.get(jar_name) if steps else None
         log.set(position, jar_name, previous if previous == jar_view else jar_view)
