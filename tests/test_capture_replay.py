@@ -242,3 +242,11 @@ def test_no_value_in_any_format_without_show_values(fmt: str) -> None:
 def test_fingerprint_is_stable_and_short() -> None:
     assert fingerprint("aaa111") == fingerprint("aaa111") != fingerprint("aaa112")
     assert len(fingerprint("x")) == 9
+
+
+def test_a_sanitized_capture_says_so(tmp_path: Path) -> None:
+    from tutor.capture.render import NO_COOKIES, as_text
+
+    har = har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z")])
+    assert as_text(replay(har)).startswith(NO_COOKIES)
+    assert NO_COOKIES not in as_text(replay(php()))

@@ -14,6 +14,14 @@ from tutor.capture.replay import Exchange, Replay, fingerprint
 from tutor.lesson.visible import dumps, visible
 
 
+#: Said when no request carries or receives a cookie: Chrome's default "Export HAR (sanitized)" removes
+#: the Cookie and Set-Cookie headers (Chrome 130+).
+NO_COOKIES = (
+    "no request in this capture carries or receives a cookie: a sanitized export? "
+    "(Chrome: Export HAR (with sensitive data))"
+)
+
+
 def _value(replay: Replay, value: str) -> str:
     return value if replay.show_values else fingerprint(value)
 
@@ -43,7 +51,8 @@ def exchange_lines(replay: Replay, ex: Exchange) -> list[str]:
 
 def _header(replay: Replay) -> list[str]:
     agree = sum(1 for ex in replay.exchanges if not ex.differences)
-    return [
+    empty = [] if any(ex.sent or ex.received for ex in replay.exchanges) else [NO_COOKIES]
+    return empty + [
         f"{len(replay.exchanges)} requests replayed as {replay.kind}; "
         f"session cookie: {replay.session_cookie or 'none recognised (--session-cookie NAME names it)'}",
         f"the model agrees on the cookies of {agree} of {len(replay.exchanges)} requests",
