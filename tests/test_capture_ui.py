@@ -82,3 +82,12 @@ def test_long_capture_opens_in_windows() -> None:
     assert [s.step for s in loaded.steps] == [1, 2, 3, 4]
     assert loaded.steps[0].action == "POST /login.php" and "steps 2–5 of 5" in loaded.lesson.title
     assert MAX_SHOWN >= 100
+
+
+def test_a_window_is_replayed_only_up_to_its_end() -> None:
+    path = HAND / "php-firefox.har"
+    replay = load_capture(path, upto=3)
+    assert len(replay.trace) == 3 and replay.total == 5
+    loaded = capture_lesson(replay, path)
+    assert "steps 1–3 of 5" in loaded.lesson.title
+    assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 of 5 (tutor show lists them all):")

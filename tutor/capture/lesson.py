@@ -33,6 +33,9 @@ CAPTURE_ID = "capture"
 
 
 def findings_text(replay: Replay) -> str:
+    if len(replay.trace) < replay.total:
+        scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
+        return scope + ("\n".join(f.line() for f in replay.findings) or "none so far")
     if not replay.findings:
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
     return "\n".join(f.line() for f in replay.findings)
@@ -40,8 +43,8 @@ def findings_text(replay: Replay) -> str:
 
 def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesson:
     """The walkthrough of steps ``first`` .. ``first + MAX_SHOWN - 1`` of the replay."""
-    total = len(replay.trace)
-    first = max(1, min(first, max(1, total)))
+    total = max(replay.total, len(replay.trace))
+    first = max(1, min(first, max(1, len(replay.trace))))
     steps = replay.trace.steps[first - 1 : first - 1 + MAX_SHOWN]
     window = f" · steps {first}–{first + len(steps) - 1} of {total}" if len(steps) < total else ""
     narration = [

@@ -13,7 +13,6 @@ from typing import Any
 from tutor.capture.replay import Exchange, Replay, fingerprint
 from tutor.lesson.visible import dumps, visible
 
-
 #: Said when no request carries or receives a cookie: Chrome's default "Export HAR (sanitized)" removes
 #: the Cookie and Set-Cookie headers (Chrome 130+).
 NO_COOKIES = (

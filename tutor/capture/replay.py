@@ -116,6 +116,8 @@ class Replay:
     findings: tuple[Finding, ...]
     trace: Trace
     show_values: bool
+    total: int = 0
+    """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step)."""
 
 
 def _cookie_pairs(entry: Entry) -> list[tuple[str, str]]:
@@ -175,12 +177,20 @@ def _guess(nav: bool | None, same_as_top: bool) -> bool:
 
 
 def replay(
-    har: Har, *, kind: str | None = None, session_cookie: str | None = None, show_values: bool = False
+    har: Har,
+    *,
+    kind: str | None = None,
+    session_cookie: str | None = None,
+    show_values: bool = False,
+    upto: int | None = None,
 ) -> Replay:
-    """The capture stepped through (see the module docstring)."""
+    """The capture stepped through (see the module docstring); ``upto``: only its first ``upto`` requests
+    (`tutor open` replays the window it shows, not a 20,000-request capture's whole)."""
     kind = kind or browser_kind(har)
     jar = CookieJar(kind)
     order = sorted(range(len(har.log.entries)), key=lambda i: (started(har.log.entries[i]), i))
+    if upto is not None:
+        del order[upto:]
     watch = SessionWatch(session_cookie, show_values=show_values)
     log = VariableLog()
     steps: list[Step] = []
@@ -320,7 +330,8 @@ def replay(
         )
         exchanges.append(ex)
     watch.finish(exchanges)
-    return Replay(kind, watch.name, tuple(exchanges), tuple(watch.findings), Trace(tuple(steps)), show_values)
+    total = len(har.log.entries)
+    return Replay(kind, watch.name, tuple(exchanges), tuple(watch.findings), Trace(tuple(steps)), show_values, total)
 
 
 def _jar_line(cookie: Cookie, shown: Any, start: int) -> str:
