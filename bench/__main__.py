@@ -441,6 +441,16 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(
                 Row(
+                    "that first frame: CPU until the marker",
+                    _ms(statistics.median(r.capture_cpu)),
+                    _ms(statistics.median(r.lesson_cpu)),
+                    r.cpu_ratio,
+                    "(info)",
+                    None,
+                )
+            )
+            rows.append(
+                Row(
                     "peak memory (VmHWM) of that capture's walkthrough",
                     _mib(statistics.median(r.capture_kib)),
                     _mib(statistics.median(r.lesson_kib)),

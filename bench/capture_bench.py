@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import statistics
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.frame_bench import LESSON_MARKER, _env, _tutor_argv
@@ -84,10 +84,16 @@ class CaptureResult:
     size: int
     entries: int
     screen: str
+    lesson_cpu: list[float] = field(default_factory=list)
+    capture_cpu: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
         return statistics.median(self.capture) / statistics.median(self.lesson)
+
+    @property
+    def cpu_ratio(self) -> float:
+        return statistics.median(self.capture_cpu) / statistics.median(self.lesson_cpu)
 
 
 def run(root: Path, runs: int = 5, entries: int = 20_000, body_bytes: int = 10_000) -> CaptureResult:
@@ -103,9 +109,11 @@ def run(root: Path, runs: int = 5, entries: int = 20_000, body_bytes: int = 10_0
         for _ in range(runs):
             f = tmux.first_frame(lesson, LESSON_MARKER, env=env, cwd=str(root), settle=0.5)
             result.lesson.append(f.seconds)
+            result.lesson_cpu.append(f.cpu_s or 0.0)
             result.lesson_kib.append(f.vm_hwm_kib or 0)
             f = tmux.first_frame(capture, CAPTURE_MARKER, env=env, cwd=str(root), settle=0.5)
             result.capture.append(f.seconds)
+            result.capture_cpu.append(f.cpu_s or 0.0)
             result.capture_kib.append(f.vm_hwm_kib or 0)
             result.screen = f.screen
     return result
