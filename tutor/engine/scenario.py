@@ -39,7 +39,7 @@ BrowserName = Annotated[
 ]
 #: The value of one ``Set-Cookie`` header as written by hand (``sid=1; Secure; Domain=.org``), or a list
 #: of them (one response with several headers). What is not a header value at all is a problem of
-#: ``check_scenario`` (see ``tutor.engine.cookies.header_problem``).
+#: ``check_scenario`` (see ``tutor.engine.headers.header_problem``).
 SetCookieHeader = Annotated[str, Meta(description="A Set-Cookie header value, e.g. `sid=1; Secure; SameSite=Lax`.")]
 SetCookieHeaders = SetCookieHeader | Annotated[list[SetCookieHeader], Meta(min_length=1, max_length=50)]
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from msgspec import UNSET
 
 from tutor.engine.clock import parse_duration, parse_optional_duration
-from tutor.engine.cookies import attribute_problem, header_problem
+from tutor.engine.headers import attribute_problem, header_problem
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS
 from tutor.engine.scenario import (
     BARE_VERBS,

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from tutor.engine.browser import Request
 from tutor.engine.clock import format_clock, format_duration, parse_optional_duration
-from tutor.engine.cookies import attribute_problem, build_set_cookie
+from tutor.engine.headers import attribute_problem, build_set_cookie
 from tutor.engine.ids import IdGenerator, abbreviate
 from tutor.engine.scenario import EngineOptions
 from tutor.engine.store import SessionRow, SessionStore
