@@ -10,6 +10,7 @@ Durations are strings such as ``90s``, ``31m``, ``2h`` or ``7d`` (see :mod:`tuto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
@@ -237,6 +238,15 @@ class Event(Struct, **_STRUCT):
         return {m: getattr(self, m) for m, default in MODIFIER_DEFAULTS.items() if getattr(self, m) != default}
 
 
+def named_browsers(events: Iterable[Event]) -> set[str]:
+    """Every browser these events name (``Event.browsers``), and the default one, which always exists:
+    what a declared browser must be among (``check_scenario``, ``tutor check``'s challenge check)."""
+    names = {DEFAULT_BROWSER}
+    for event in events:
+        names.update(name for _, name in event.browsers())
+    return names
+
+
 #: The verbs of an event, in the order they are documented.
 VERBS: tuple[str, ...] = (
     "request",
@@ -318,6 +328,7 @@ __all__ = [
     "EngineOptions",
     "Event",
     "MODIFIER_DEFAULTS",
+    "named_browsers",
     "Mark",
     "OptionalDuration",
     "Scenario",

@@ -22,6 +22,7 @@ from tutor.engine.scenario import (
     EngineOptions,
     Event,
     Scenario,
+    named_browsers,
     normalise_event,
     set_cookie_headers,
 )
@@ -103,10 +104,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
     problems = check_options(engine)
 
     # browsers: declared ones must be used (a typo would silently leave the real one chromium)
-    named: set[str] = {DEFAULT_BROWSER}
-    for raw in scenario.events:
-        if isinstance(raw, Event):
-            named.update(name for _, name in raw.browsers())
+    named = named_browsers(raw for raw in scenario.events if isinstance(raw, Event))
     for name in scenario.browsers:
         if name not in named:
             problems.append(

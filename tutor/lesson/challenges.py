@@ -21,7 +21,16 @@ import msgspec
 from msgspec import UNSET
 
 from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, explain, goal_kinds, goal_part
-from tutor.engine.scenario import BrowserOptions, EngineOptions, Event, Scenario, event_verb, normalise_event
+from tutor.engine.scenario import (
+    DEFAULT_BROWSER,
+    BrowserOptions,
+    EngineOptions,
+    Event,
+    Scenario,
+    event_verb,
+    named_browsers,
+    normalise_event,
+)
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
 if TYPE_CHECKING:
@@ -79,7 +88,7 @@ def event_text(event: str | Event) -> str:
     else:
         text = f"{verb}: {flow({k: v for k, v in msgspec.to_builtins(value).items() if v is not None})}"
     extra = []
-    if event.as_ != "browser":
+    if event.as_ != DEFAULT_BROWSER:
         extra.append(f"as {event.as_}")
     if event.cross_site:
         extra.append("cross-site")
@@ -339,9 +348,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, d
 
     options = challenge_options(lesson.scenario.engine, challenge.engine)
     events = [*challenge.setup, *challenge.solution]
-    named = {"browser"}
-    for raw in events:
-        named.update(name for _, name in normalise_event(raw).browsers())
+    named = named_browsers(normalise_event(raw) for raw in events)
     # the lesson's declared browsers apply when the challenge uses them (an unused one is no problem here)
     browsers = {name: b for name, b in lesson.scenario.browsers.items() if name in named}
     browsers.update(challenge.browsers)
