@@ -34,8 +34,8 @@ from tutor.engine.scenario import (
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
 if TYPE_CHECKING:
-    from tutor.lesson.loader import NodePath
     from tutor.lesson.model import Challenge, EngineOverrides, Lesson
+    from tutor.lesson.reporter import NodePath, Reporter
 
 #: Variables named per browser (``jar.attacker``); a goal may name them for any browser.
 BROWSER_PREFIXES: tuple[str, ...] = BROWSER_VARIABLE_PREFIXES
@@ -276,7 +276,7 @@ def _walk_goals(goal: Goal, path: NodePath) -> Iterator[tuple[Goal, NodePath]]:
                 yield from _walk_goals(sub, path + (kind, i))
 
 
-def check_challenges(lesson: Lesson, rep: Any) -> None:
+def check_challenges(lesson: Lesson, rep: Reporter) -> None:
     """Report every problem of ``lesson.challenges`` through ``rep.error(path, message, hint, key=)``
     (the loader's reporter; paths are YAML keys and list indexes from the lesson's root)."""
     from tutor.lesson.validate import did_you_mean
@@ -297,7 +297,7 @@ def check_challenges(lesson: Lesson, rep: Any) -> None:
             _check_run(lesson, challenge, base, rep, did_you_mean)
 
 
-def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
+def _check_static(challenge: Challenge, base: NodePath, rep: Reporter) -> bool:
     """Checks without the engine; False when the goal's shape is wrong (nothing can be run)."""
     ok = True
     for goal, path in _walk_goals(challenge.goal, base + ("goal",)):
@@ -342,7 +342,7 @@ def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
     return ok
 
 
-def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, did_you_mean: Any) -> None:
+def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Reporter, did_you_mean: Any) -> None:
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.scenario_check import check_scenario
 
@@ -433,7 +433,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, d
         )
 
 
-def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
+def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Reporter, did_you_mean: Any) -> bool:
     """Every name a goal compares is a step field or a variable of this run (or ``jar.``/``document.cookie.``
     of any browser)."""
     from tutor.engine.scenario import BROWSER_NAME_PATTERN
