@@ -279,7 +279,7 @@ def _walk_goals(goal: Goal, path: NodePath) -> Iterator[tuple[Goal, NodePath]]:
 def check_challenges(lesson: Lesson, rep: Reporter) -> None:
     """Report every problem of ``lesson.challenges`` through ``rep.error(path, message, hint, key=)``
     (the loader's reporter; paths are YAML keys and list indexes from the lesson's root)."""
-    from tutor.lesson.validate import did_you_mean
+    from tutor.lesson.suggest import did_you_mean
 
     seen: dict[str, int] = {}
     for c, challenge in enumerate(lesson.challenges):

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace, spell
 from tutor.lesson import cache
 from tutor.lesson.cache import cache_dir
-from tutor.lesson.reporter import NodePath, Reporter, did_you_mean
+from tutor.lesson.reporter import NodePath, Reporter
 from tutor.lesson.step_refs import check_marks, resolve_refs
+from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def _reporter(root: Node, tp: Any, name: str, base: NodePath = ()) -> tuple[Any,
 
 def _scenario_from_root(root: Node, name: str) -> Scenario:
     from tutor.engine.scenario import Scenario
-    from tutor.lesson.validate import INVALID
+    from tutor.lesson.schema_types import INVALID
 
     node, base = _scenario_node(root)
     value, rep = _reporter(node, Scenario, name, base)
@@ -269,7 +270,7 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
 def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, tuple[int, ...]]:
     """The lesson, and the 0-based indexes of the trace steps that are its table's rows."""
     from tutor.lesson.model import Lesson
-    from tutor.lesson.validate import INVALID
+    from tutor.lesson.schema_types import INVALID
 
     lesson, rep = _reporter(root, Lesson, name)
     if lesson is INVALID:

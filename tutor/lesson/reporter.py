@@ -1,19 +1,19 @@
 """Where a loader problem is: :class:`Reporter` turns a path into the file (mapping keys and sequence
 indexes, :data:`NodePath`) into a ``FILE:LINE:COL`` problem, after a salvaging validation too (see
-:func:`tutor.lesson.validate.salvage`); :func:`did_you_mean` suggests the closest known word. Shared by
+:func:`tutor.lesson.validate.salvage`); :func:`tutor.lesson.suggest.did_you_mean` suggests the closest known word. Shared by
 the loader, its step references and ``tutor check``'s challenge check.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tutor.lesson.yamlsource import Problem, mark_of
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
-    from tutor.lesson.validate import RawProblem
+    from tutor.lesson.schema_types import RawProblem
 
 #: A path into a YAML document: mapping keys and sequence indexes, as the validator's index uses.
 NodePath = tuple[str | int, ...]
@@ -89,10 +89,4 @@ class Reporter:
             self.problems.append(Problem(self.name, line, col, message, hint))
 
 
-def did_you_mean(word: str, candidates: Any) -> str | None:
-    from tutor.lesson.validate import did_you_mean as suggest
-
-    return suggest(word, candidates)
-
-
-__all__ = ["NodePath", "Reporter", "did_you_mean"]
+__all__ = ["NodePath", "Reporter"]

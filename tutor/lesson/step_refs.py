@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tutor.engine.trace import PHASES, Step
-from tutor.lesson.reporter import NodePath, Reporter, did_you_mean
+from tutor.lesson.reporter import NodePath, Reporter
+from tutor.lesson.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from tutor.engine.scenario import Scenario
