@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from msgspec import UNSET
 
 from tutor.engine.clock import parse_duration, parse_optional_duration
+from tutor.engine.exchange import ROUTE_METHODS, ROUTES, route_path
 from tutor.engine.headers import attribute_problem, header_problem
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS
 from tutor.engine.scenario import (
@@ -26,7 +27,6 @@ from tutor.engine.scenario import (
     normalise_event,
     set_cookie_headers,
 )
-from tutor.engine.server import ROUTE_METHODS, ROUTES, route_path
 
 
 @dataclass(frozen=True, slots=True)
