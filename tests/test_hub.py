@@ -245,6 +245,11 @@ def test_two_hub_users_each_open_the_tutor_and_keep_their_own_progress(hub: Hub,
         assert 'data-session-websocket-url="ws"' in page.text and 'href="static/css/xterm.css"' in page.text
         asset = session.get(f"{hub.url}/user/{user}/tutor/static/js/textual.js", timeout=60)
         assert asset.status_code == 200 and len(asset.content) > 1000
+        info = session.get(f"{hub.url}/user/{user}/server-proxy/servers-info", timeout=60).json()
+        (tutor,) = [item for item in info["server_processes"] if item["name"] == "tutor"]
+        assert tutor["launcher_entry"]["title"] == "Session Tutor"  # the JupyterLab launcher's card
+        icon = session.get(hub.url + tutor["launcher_entry"]["icon_url"], timeout=60)
+        assert icon.status_code == 200 and b"<svg" in icon.content
     other = sessions["bob"].get(f"{hub.url}/user/alice/tutor/", timeout=60, allow_redirects=False)
     assert other.status_code in (302, 403, 404)  # bob never reaches alice's tutor
     assert requests.get(f"{hub.url}/user/alice/tutor/", timeout=60, allow_redirects=False).status_code == 302
@@ -270,6 +275,7 @@ def test_two_hub_users_each_open_the_tutor_and_keep_their_own_progress(hub: Hub,
                 screen.wait_for("Pick a lesson")
                 hub.note_children()
                 envs[user] = _tutor_env(hub, user)
+                page.screenshot(path=str(tmp_path / f"{user}-picker.png"))
                 if user == "alice":  # alice answers the first visual question of the first lesson
                     screen.wait_for("The session lifecycle")
                     page.locator("#terminal").click()
@@ -325,6 +331,7 @@ def _tutor_env(hub: Hub, user: str) -> dict[str, str]:
     from serve_support import environ
 
     found: dict[str, str] = {}
+    command_line: list[bytes] = []
 
     def running() -> bool:
         for pid in _descendants(hub.process.pid):
@@ -336,12 +343,20 @@ def _tutor_env(hub: Hub, user: str) -> dict[str, str]:
                 continue
             if b"tutor.hub" in command and env.get("JUPYTERHUB_USER") == user:
                 found.update(env)
+                command_line[:] = command
                 sessions[:] = sorted(_descendants(pid))
                 return bool(sessions)
         return False
 
     sessions: list[int] = []
     hub.wait_for(f"{user}'s tutor server and its session", running)
+    import requests
+
+    # its port, straight, as another account on this machine could: refused without the proxy's secret
+    (port,) = [int(v) for k, v in zip(command_line, command_line[1:], strict=False) if k == b"--port"]
+    direct = requests.get(f"http://127.0.0.1:{port}/", timeout=30)
+    assert direct.status_code == 403 and "JupyterHub" in direct.text
+    assert requests.get(f"http://127.0.0.1:{port}/static/js/textual.js", timeout=30).status_code == 403
     assert "TUTOR_PROXY_SECRET" in found  # given by jupyter-server-proxy ...
     for pid in sessions:  # ... and popped before the sessions' `tutor` processes start
         assert "TUTOR_PROXY_SECRET" not in environ(pid)
