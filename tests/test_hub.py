@@ -362,3 +362,30 @@ def _tutor_env(hub: Hub, user: str) -> dict[str, str]:
         assert "TUTOR_PROXY_SECRET" not in environ(pid)
     del found["TUTOR_PROXY_SECRET"]
     return found
+
+
+def test_the_entry_point_config_is_what_server_proxy_reads() -> None:
+    """What ``setup_tutor`` gives jupyter-server-proxy: a command with its ``{port}``, the launcher card and
+    its shipped icon, and one secret for the header the proxy adds and the environment the server reads."""
+    from importlib.metadata import entry_points
+
+    from tutor import hub
+
+    (entry,) = [e for e in entry_points(group="jupyter_serverproxy_servers") if e.name == "tutor"]
+    assert entry.value == "tutor.hub:setup_tutor"
+    config = hub.setup_tutor()
+    assert config["command"][1:] == ["-m", "tutor.hub", "--port", "{port}"] and config["absolute_url"] is False
+    assert config["launcher_entry"]["title"] == "Session Tutor"
+    assert Path(config["launcher_entry"]["icon_path"]).read_text(encoding="utf-8").lstrip().startswith("<svg")
+    secret = config["environment"][hub.PROXY_TOKEN_ENV]
+    assert config["request_headers_override"] == {hub.PROXY_HEADER: secret} and len(secret) >= 32
+    assert hub.setup_tutor()["environment"][hub.PROXY_TOKEN_ENV] != secret  # made anew for each server
+
+
+def test_started_by_hand_it_says_what_it_needs(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from tutor import hub
+
+    monkeypatch.delenv(hub.PROXY_TOKEN_ENV, raising=False)
+    assert hub.main(["--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err == "tutor hub: error: TUTOR_PROXY_SECRET is not set: this is started by jupyter-server-proxy\n"
