@@ -665,3 +665,28 @@ async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthroug
         await pilot.press("enter")
         await pilot.pause()
         assert screen.tabs.active == "walkthrough" and screen.walkthrough.current == step
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+@sync
+async def test_visual_quiz_answer_fits_without_scrolling(loaded, size):
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=size) as pilot:
+        quiz = app.query_one("#quiz")
+        for n in range(len(quiz.questions)):
+            await pilot.press("b", "enter")
+            await pilot.pause()
+            await pilot.pause()
+            body = app.query_one("#quiz-body")
+            assert body.scroll_y == 0 and body.max_scroll_y == 0, (n, size)  # nothing below the screen
+            bottom = body.region.bottom
+            for selector in ("#quiz-prompt", "#quiz-verdict", "#quiz-feedback", "#quiz-solution"):
+                part = app.query_one(selector)
+                if part.display:
+                    assert part.region.bottom <= bottom and part.region.height > 0, (n, selector, size)
+            for line in app.query(".quiz-choice"):
+                if line.display:
+                    assert line.region.bottom <= bottom and line.region.height > 0, (n, size)
+            assert app.query_one("#quiz-table").region.height >= 3
+            if n + 1 < len(quiz.questions):
+                await pilot.press("n")

@@ -50,6 +50,10 @@ MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", 
 TRACE_MODES = ("visual", "review")
 #: Below this height the visual quiz's trace drops its borders (the question keeps room).
 COMPACT_HEIGHT = 24
+#: The most rows the trace's table and tracker take (``quiz.tcss``'s max-height; compact, both 6).
+TABLE_ROWS, TRACKER_ROWS, COMPACT_ROWS = 14, 8, 6
+#: The fewest rows either keeps when the question needs the rest.
+LEAST_ROWS = 3
 
 
 class ChoiceLine(Static):
@@ -180,6 +184,7 @@ class QuizView(Widget, can_focus=True):
             right_last_time=self.recorder.right_in_last_attempt(lesson_id) if testing else (),
         )
         self.add_class(f"-{mode}")
+        self._fitted: tuple[int | None, int | None] = (None, None)
 
     def _recorded_attempts(self) -> int | None:
         """The lesson's recorded test attempts (None when nothing is recorded)."""
@@ -263,6 +268,31 @@ class QuizView(Widget, can_focus=True):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < COMPACT_HEIGHT, "-compact")
+        self.call_after_refresh(self._fit_trace)
+
+    def _fit_trace(self) -> None:
+        """The question, all its choices and the verdict keep their rows; the trace above gets what is left
+        (the tracker at most a third, the table the rest: it shows the rows ending at the question's)."""
+        if self.mode not in TRACE_MODES or not self.is_mounted or not self.query_one("#quiz-trace").display:
+            return
+        table = self.query_one("#quiz-table", ExecutionTable)
+        tracker = self.query_one("#quiz-tracker", VariableTracker)
+        compact = self.has_class("-compact")
+        most_table, most_tracker = (COMPACT_ROWS, COMPACT_ROWS) if compact else (TABLE_ROWS, TRACKER_ROWS)
+        need = self.query_one("#quiz-question").outer_size.height
+        room = self.query_one("#quiz-main").size.height - need
+        width = table.content_region.width or self.size.width
+        table_rows = min(most_table, table.get_content_height(None, None, width) + table.styles.gutter.height)
+        tracker_rows = most_tracker if tracker.display else 0
+        if table_rows + tracker_rows <= room:
+            table_max, tracker_max = None, None
+        else:
+            tracker_max = min(tracker_rows, max(LEAST_ROWS, room // 3)) if tracker.display else 0
+            table_max = max(LEAST_ROWS, min(table_rows, room - tracker_max))
+        if (table_max, tracker_max) != self._fitted:
+            self._fitted = (table_max, tracker_max)
+            table.styles.max_height = table_max
+            tracker.styles.max_height = tracker_max
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -283,6 +313,7 @@ class QuizView(Widget, can_focus=True):
         else:
             self._render_question()
         self.refresh_bindings()
+        self.call_after_refresh(self._fit_trace)
 
     def _render_question(self) -> None:
         session = self.session
