@@ -17,14 +17,8 @@ capture with Debian's Chromium (``executable_path``, ``--no-sandbox``, a private
   iframe (cross-site subresources: headless Chromium blocks their third-party cookies), then a top-level
   page on site A loads the same same-site, and a redirect chain (302 → 302 → page) crosses from B to A.
 
-Firefox ESR: not recorded. Firefox writes a HAR only from its DevTools network monitor
-(``devtools.netmonitor.har.enableAutoExportToFile`` exports when the *toolbox* of a tab is open and the page
-unloads); a headless Firefox driven by Marionette opens no toolbox (``devtools.toolbox.*`` preferences and
-``-devtools`` choose how a toolbox looks, they do not open one without a window), and Marionette/WebDriver
-BiDi in ``marionette-driver`` has no network-capture command that writes HAR. Playwright's own Firefox (which
-has ``record_har_path``) is a patched build that is not installed here. So no Firefox capture exists; the HAR
-reader's Firefox handling must be tested from hand-written HARs until one is recorded on a desktop
-("Save All As HAR" in Firefox's network monitor).
+* ``firefox-nextauth``: the same next-auth walk in real Firefox ESR (:mod:`tests.conformance.har_firefox`:
+  Firefox's own DevTools HAR auto-export, one file per page load, joined).
 """
 
 from __future__ import annotations
@@ -38,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import har_redact, nextauth_probe
+from . import har_firefox, har_redact, nextauth_probe
 from .browsers import matrix
 from .browsers.server import TestSites
 
@@ -50,20 +44,27 @@ PASSWORD = nextauth_probe.PASSWORDS["alice"]
 ADVANCE = 30
 
 
-def unavailable(need_node: bool) -> str | None:
+def unavailable(need_node: bool, browser: str = "chromium") -> str | None:
     """Why this machine cannot record (``None``: it can)."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install '.[test]'): no HAR is recorded"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium): no HAR is recorded"
-    if need_node:
-        for tool in ("node", "npm"):
-            if shutil.which(tool) is None:
-                return f"{tool} is not installed (Debian: apt-get install nodejs npm): the next-auth app cannot run"
-        if not (nextauth_probe.APP / "node_modules" / "next-auth" / "package.json").exists():
-            return f"run `npm ci` in {nextauth_probe.APP} first: the next-auth app cannot run"
+    if browser == "firefox":
+        why = har_firefox.unavailable()
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            return "playwright is not installed (pip install '.[test]'): no HAR is recorded"
+        why = (
+            None
+            if os.access(CHROMIUM, os.X_OK)
+            else f"no Chromium at {CHROMIUM} (apt-get install chromium): no HAR is recorded"
+        )
+    if why or not need_node:
+        return why
+    for tool in ("node", "npm"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed (Debian: apt-get install nodejs npm): the next-auth app cannot run"
+    if not (nextauth_probe.APP / "node_modules" / "next-auth" / "package.json").exists():
+        return f"run `npm ci` in {nextauth_probe.APP} first: the next-auth app cannot run"
     return None
 
 
@@ -123,7 +124,7 @@ def record_nextauth(out: Path) -> dict[str, Any]:
     finally:
         app.close()
         shutil.rmtree(home, ignore_errors=True)
-    return {"secrets": sorted(s for s in secrets if s), "browser": version}
+    return {"secrets": sorted(s for s in secrets if s), "browser": f"Chromium {version}"}
 
 
 def record_cookie_matrix(out: Path) -> dict[str, Any]:
@@ -166,10 +167,20 @@ def record_cookie_matrix(out: Path) -> dict[str, Any]:
     finally:
         sites.close()
         shutil.rmtree(home, ignore_errors=True)
-    return {"secrets": [], "browser": version}
+    return {"secrets": [], "browser": f"Chromium {version}"}
 
 
-RECORDERS = {"nextauth": record_nextauth, "cookie-matrix": record_cookie_matrix}
+RECORDERS = {
+    "nextauth": record_nextauth,
+    "cookie-matrix": record_cookie_matrix,
+    "firefox-nextauth": har_firefox.record_nextauth,
+}
+
+
+def unavailable_for(kind: str) -> str | None:
+    return unavailable(
+        need_node=kind.endswith("nextauth"), browser="firefox" if kind.startswith("firefox") else "chromium"
+    )
 
 
 def record(kind: str, out: Path, raw: Path | None = None) -> dict[str, Any]:
@@ -188,14 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="the redacted HAR to write")
     parser.add_argument("--raw", type=Path, help="also keep the unredacted capture here (never commit it)")
     args = parser.parse_args(argv)
-    why = unavailable(need_node=args.kind == "nextauth")
+    why = unavailable_for(args.kind)
     if why:
         parser.exit(1, f"har_recorder: error: {why}\n")
     try:
         seen = record(args.kind, args.out, args.raw)
     except nextauth_probe.ProbeUnavailable as error:
         parser.exit(1, f"har_recorder: error: {error}\n")
-    print(f"wrote {args.out} (Chromium {seen['browser']})")
+    print(f"wrote {args.out} ({seen['browser']})")
     return 0
 
 
