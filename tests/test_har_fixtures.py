@@ -233,6 +233,15 @@ def test_redaction_keeps_equal_values_equal_and_jose_headers_readable() -> None:
     assert har_redact.redact(json.loads(json.dumps(out)), key=b"other") == out  # redacting twice changes nothing
 
 
+def test_redacting_a_file_that_is_no_har_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "x.json"
+    source.write_text('{"log": {}}', encoding="utf-8")
+    assert har_redact.main([str(source), str(tmp_path / "out.har")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"har_redact: error: {source}: not a HAR file")
+    assert not (tmp_path / "out.har").exists()
+
+
 @pytest.mark.conformance
 @pytest.mark.parametrize(
     "kind",

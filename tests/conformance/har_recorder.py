@@ -1,8 +1,8 @@
 """Record real HAR captures (HTTP Archive 1.2) with Playwright's ``record_har_path`` for the HAR walkthrough's
 tests (issue 20), and redact them into the committed fixtures under ``tests/fixtures/har/recorded/``.
 
-``python -m tests.conformance.har_recorder nextauth|cookie-matrix OUT.har [--raw RAW.har]`` records one
-capture with Debian's Chromium (``executable_path``, ``--no-sandbox``, a private HOME), redacts it
+``python -m tests.conformance.har_recorder nextauth|cookie-matrix|firefox-nextauth OUT.har [--raw RAW.har]``
+records one capture with Debian's Chromium (``executable_path``, ``--no-sandbox``, a private HOME), redacts it
 (:mod:`tests.conformance.har_redact`) and writes OUT; ``--raw`` also keeps the unredacted capture.
 
 * ``nextauth``: the real next-auth app of ``tests/conformance/nextauth-app`` (started as the conformance
@@ -16,7 +16,6 @@ capture with Debian's Chromium (``executable_path``, ``--no-sandbox``, a private
   many ``Set-Cookie``), then a top-level page on site B loads site A's ``/echo`` as an image, a fetch and an
   iframe (cross-site subresources: headless Chromium blocks their third-party cookies), then a top-level
   page on site A loads the same same-site, and a redirect chain (302 → 302 → page) crosses from B to A.
-
 * ``firefox-nextauth``: the same next-auth walk in real Firefox ESR (:mod:`tests.conformance.har_firefox`:
   Firefox's own DevTools HAR auto-export, one file per page load, joined).
 """
