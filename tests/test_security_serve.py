@@ -138,3 +138,57 @@ def test_a_stopped_server_ends_its_sessions_itself(start, how: str) -> None:
 
     loop.run_until_complete(close())
     loop.close()
+
+
+HOSTILE = [
+    ("x" * (serve.MAX_FRAME + 1), "exceeds limit"),  # oversize
+    ("[" * 60000, "not JSON"),  # nested deeper than the parser goes
+    (b"\x00binary", "a binary frame"),
+    ('["resize", {"width": ' + "9" * 5000 + "}]", "not JSON"),  # a number too long to read
+    ('["stdin", ["\\u001b[M"]]', "stdin without text"),  # a mouse report of the wrong type
+]
+
+
+def test_a_hostile_frame_closes_its_own_session_only_with_a_reason(start) -> None:
+    served = start("--max-sessions", str(len(HOSTILE) + 1))
+
+    async def closed(ws) -> None:
+        import aiohttp
+
+        while (await asyncio.wait_for(ws.receive(), WAIT)).type not in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+            aiohttp.WSMsgType.ERROR,
+        ):
+            pass
+
+    async def go() -> None:
+        import aiohttp
+
+        opened = await asyncio.gather(*(_try_ws(served, served.token) for _ in range(len(HOSTILE) + 1)))
+        assert [status for status, _, _ in opened] == [101] * len(opened)
+        for _, ws, _ in opened:
+            await asyncio.wait_for(ws.receive(), WAIT)
+        (_, good, _), bad = opened[0], opened[1:]
+        for n, ((frame, _), (_, ws, _)) in enumerate(zip(HOSTILE, bad, strict=True)):
+            await (ws.send_bytes(frame) if isinstance(frame, bytes) else ws.send_str(frame))
+            await closed(ws)
+            _until(lambda n=n: "".join(served.stderr).count("bad message from the client") == n + 1, "no reason")
+        await good.send_str('["stdin", "\\u001b[200~pasted\\u001b[201~"]')  # a paste, as the page sends it
+        await good.send_str('["ping", "still-here"]')
+        while True:
+            message = await asyncio.wait_for(good.receive(), WAIT)
+            if message.type == aiohttp.WSMsgType.TEXT and "still-here" in message.data:
+                break
+        for _, ws, client in opened:
+            await ws.close()
+            await client.close()
+
+    asyncio.run(go())
+    _until(lambda: " 0 running)" in "".join(served.stderr), "a session was not closed")
+    log = "".join(served.stderr)
+    lines = [line for line in log.splitlines() if "bad message from the client" in line]
+    assert len(lines) == len(HOSTILE), log
+    for line, (_, reason) in zip(lines, HOSTILE, strict=True):
+        assert reason in line and served.token not in line
+    assert "Traceback" not in log and "Error" not in log

@@ -80,7 +80,7 @@ def check_message(raw: str) -> tuple[str, object]:
 
     try:
         envelope = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise BadMessage("not JSON") from None
     if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
         raise BadMessage("not a [type, ...] list")
@@ -383,6 +383,9 @@ def _make_server_class() -> type:
             async for message in websocket:
                 if message.type == WSMsgType.BINARY:
                     reason = "a binary frame"
+                elif message.type == WSMsgType.ERROR:  # aiohttp has closed it: a frame over MAX_FRAME, say
+                    log.warning("session closed: bad message from the client: %s", message.data)
+                    return
                 elif message.type != WSMsgType.TEXT:
                     continue
                 else:
