@@ -1,7 +1,6 @@
-"""tutor.files under races and unusable names (issue 18 §1-2, round three as a whole): processes creating
-the same name at once never overwrite each other (one wins, the others get the next name or
-FileExistsError), and a folder whose every candidate name is a directory or a dangling link ends in a
-clear error after a bounded number of tries, never following a link."""
+"""Every file the app creates goes through tutor/files.py (issue 18, "files the app writes", as a class):
+never through a link, never over a file already there, no spinning on a name it cannot use, and two
+processes racing for one name never both win."""
 
 from __future__ import annotations
 
@@ -12,98 +11,106 @@ from pathlib import Path
 import pytest
 
 from tutor import files
+from tutor.files import create_new, create_numbered, replace_file
 
-WORKERS = 6
+RACERS = 8
 
 
-def _numbered(folder: str, barrier, queue, n: int) -> None:
+def test_create_new_never_writes_through_a_link_or_over_anything(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    link = tmp_path / "lesson.yaml"
+    link.symlink_to(outside)  # dangling: exists() is False, and a plain open() would create outside.txt
+    with pytest.raises(FileExistsError):
+        create_new(link, "x")
+    assert not outside.exists() and link.is_symlink()
+
+    kept = tmp_path / "kept.yaml"
+    kept.write_text("mine")
+    with pytest.raises(FileExistsError):
+        create_new(kept, "theirs")
+    assert kept.read_text() == "mine"
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(FileExistsError):  # an open() for writing would block here
+        create_new(fifo, "x")
+
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(FileExistsError):
+        create_new(tmp_path / "dir.yaml", "x")
+
+
+def test_replace_file_replaces_the_link_itself_never_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "target.txt"
+    target.write_text("someone else's")
+    link = tmp_path / "export.yaml"
+    link.symlink_to(target)
+    replace_file(link, "new")
+    assert not link.is_symlink() and link.read_text() == "new"
+    assert target.read_text() == "someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.yaml", "target.txt"]  # no temporary left
+
+
+def test_create_numbered_skips_unusable_names_and_gives_up_after_a_bounded_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "playground-1.yaml").symlink_to(tmp_path / "nowhere")  # the dangling link of issue 18 §1
+    (tmp_path / "playground-2.yaml").mkdir()
+    (tmp_path / "playground-3.yaml").write_text("kept")
+    made = create_numbered(tmp_path, "playground", ".yaml", "new")
+    assert made.name == "playground-4.yaml" and made.read_text() == "new"
+    assert (tmp_path / "playground-3.yaml").read_text() == "kept" and not (tmp_path / "nowhere").exists()
+
+    monkeypatch.setattr(files, "MAX_TRIES", 5)
+    full = tmp_path / "full"
+    full.mkdir()
+    for n in range(1, 6):
+        (full / f"shot-{n}.svg").symlink_to(full / f"missing-{n}")
+    with pytest.raises(FileExistsError, match=r"no free name shot-N\.svg after 5 tries"):
+        create_numbered(full, "shot", ".svg", "x")
+    assert sorted(p.name for p in full.iterdir()) == [f"shot-{n}.svg" for n in range(1, 6)]
+
+
+def _race_numbered(folder: str, me: int, barrier, results) -> None:
+    barrier.wait()
+    path = create_numbered(Path(folder), "playground", ".yaml", f"racer {me}\n")
+    results.put((me, path.name))
+
+
+def _race_one_name(folder: str, me: int, barrier, results) -> None:
     barrier.wait()
     try:
-        path = files.create_numbered(Path(folder), "playground", ".yaml", f"worker {n}\n")
-    except OSError as exc:
-        queue.put((n, "error", repr(exc)))
-    else:
-        queue.put((n, "made", path.name))
-
-
-def _same_name(path: str, barrier, queue, n: int) -> None:
-    barrier.wait()
-    try:
-        files.create_new(Path(path), f"worker {n}\n")
+        create_new(Path(folder) / "my-lesson.yaml", f"racer {me}\n")
     except FileExistsError:
-        queue.put((n, "exists", ""))
+        results.put((me, None))
     else:
-        queue.put((n, "made", path))
+        results.put((me, "my-lesson.yaml"))
 
 
-def _race(target, arg: str) -> list[tuple[int, str, str]]:
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    barrier, queue = ctx.Barrier(WORKERS), ctx.Queue()
-    procs = [ctx.Process(target=target, args=(arg, barrier, queue, n)) for n in range(WORKERS)]
-    for p in procs:
-        p.start()
-    results = [queue.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
-    return results
+def _race(target, folder: Path) -> dict[int, str | None]:
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(RACERS)
+    results = context.Queue()
+    procs = [context.Process(target=target, args=(str(folder), me, barrier, results)) for me in range(RACERS)]
+    for proc in procs:
+        proc.start()
+    found = dict(results.get(timeout=60) for _ in procs)
+    for proc in procs:
+        proc.join(timeout=60)
+        assert proc.exitcode == 0
+    return found
 
 
 def test_processes_racing_for_numbered_names_each_get_their_own(tmp_path: Path) -> None:
-    (tmp_path / "playground-2.yaml").write_text("mine\n", encoding="utf-8")
-    results = _race(_numbered, str(tmp_path))
-    names = {name for _, kind, name in results if kind == "made"}
-    assert len(names) == WORKERS, results  # nobody lost, nobody shared a name
-    assert "playground-2.yaml" not in names
-    assert (tmp_path / "playground-2.yaml").read_text(encoding="utf-8") == "mine\n"
-    for n, _, name in results:
-        assert (tmp_path / name).read_text(encoding="utf-8") == f"worker {n}\n"  # never overwritten
+    found = _race(_race_numbered, tmp_path)
+    names = list(found.values())
+    assert sorted(names) == sorted(f"playground-{n}.yaml" for n in range(1, RACERS + 1))  # no name twice
+    for me, name in found.items():
+        assert (tmp_path / str(name)).read_text() == f"racer {me}\n"  # nobody's file written over
 
 
-def test_processes_racing_for_one_name_one_wins_and_the_others_are_told(tmp_path: Path) -> None:
-    target = tmp_path / "my-lesson.yaml"
-    results = _race(_same_name, str(target))
-    winners = [n for n, kind, _ in results if kind == "made"]
-    assert len(winners) == 1 and sum(kind == "exists" for _, kind, _ in results) == WORKERS - 1
-    assert target.read_text(encoding="utf-8") == f"worker {winners[0]}\n"
-
-
-@pytest.mark.parametrize("kind", ["directory", "dangling link", "link to a file"])
-def test_every_candidate_unusable_is_a_bounded_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
-) -> None:
-    monkeypatch.setattr(files, "MAX_TRIES", 25)
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    folder = tmp_path / "folder"
-    folder.mkdir()
-    for n in range(1, 26):
-        name = folder / f"session-tutor-{n}.svg"
-        if kind == "directory":
-            name.mkdir()
-        elif kind == "dangling link":
-            name.symlink_to(outside / f"target-{n}")
-        else:
-            (outside / f"target-{n}").write_text("keep\n", encoding="utf-8")
-            name.symlink_to(outside / f"target-{n}")
-    with pytest.raises(FileExistsError, match="after 25 tries"):
-        files.create_numbered(folder, "session-tutor", ".svg", "<svg/>")
-    if kind == "dangling link":
-        assert list(outside.iterdir()) == []  # no link was followed
-    if kind == "link to a file":
-        assert {p.read_text(encoding="utf-8") for p in outside.iterdir()} == {"keep\n"}
-    with pytest.raises(FileExistsError):
-        files.create_new(folder / "session-tutor-1.svg", "x")
-
-
-def test_replace_file_replaces_a_link_not_its_target_and_leaves_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "elsewhere.txt"
-    target.write_text("keep\n", encoding="utf-8")
-    link = tmp_path / "lesson.yaml"
-    link.symlink_to(target)
-    for n in range(3):  # temporary names left by a crashed writer do not stop it
-        (tmp_path / f".lesson.yaml.{os.getpid()}.{n}.tmp").symlink_to(tmp_path / "nowhere")
-    files.replace_file(link, "new\n")
-    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "new\n"
-    assert target.read_text(encoding="utf-8") == "keep\n"
-    assert not (tmp_path / "nowhere").exists()
+def test_processes_racing_for_one_name_one_wins_the_others_are_told(tmp_path: Path) -> None:
+    found = _race(_race_one_name, tmp_path)
+    winners = [me for me, name in found.items() if name is not None]
+    assert len(winners) == 1
+    assert (tmp_path / "my-lesson.yaml").read_text() == f"racer {winners[0]}\n"

@@ -129,6 +129,10 @@ class BrowserOptions(Struct, **_STRUCT):
     partition, safari block."""
 
 
+#: The browser that exists from the start (``as:`` and ``steal.from`` default to it).
+DEFAULT_BROWSER = "browser"
+
+
 class Tamper(Struct, **_STRUCT):
     """Change a cookie in a browser's jar by hand, as an attacker or a curious user would."""
 
@@ -143,7 +147,7 @@ class Tamper(Struct, **_STRUCT):
 class Steal(Struct, **_STRUCT):
     """Copy cookies from one browser's jar into another's (`to` is created if new)."""
 
-    from_: BrowserName = field(name="from", default="browser")
+    from_: BrowserName = field(name="from", default=DEFAULT_BROWSER)
     to: BrowserName = "attacker"
     cookie: str | None = None
     """Copy only this cookie; default: the session cookie."""
@@ -182,7 +186,7 @@ class Event(Struct, **_STRUCT):
     (or these, a list: one response with several headers) instead of its own; the browser applies each as
     it would any, so a hand-written header shows what a browser stores, changes or refuses."""
     # modifiers
-    as_: BrowserName = field(name="as", default="browser")
+    as_: BrowserName = field(name="as", default=DEFAULT_BROWSER)
     """The browser that acts; `browser` is the default one, others are created on first use."""
     cross_site: bool = False
     """The request starts from another site (SameSite rules apply)."""
@@ -309,6 +313,7 @@ __all__ = [
     "BrowserName",
     "BrowserOptions",
     "CookieOptions",
+    "DEFAULT_BROWSER",
     "Duration",
     "EngineOptions",
     "Event",
