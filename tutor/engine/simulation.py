@@ -15,6 +15,7 @@ from typing import Any
 
 from msgspec import UNSET
 
+from tutor.engine import revocation
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
 from tutor.engine.cookies import Cookie, attribute_problem, header_problem
@@ -43,7 +44,18 @@ from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, document
 DEFAULT_BROWSER = "browser"
 #: The variables every step has, in the order they are listed (``jar.<browser>`` and
 #: ``document.cookie.<browser>`` follow as browsers appear).
-_VARIABLES = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "store", "token", "same_site")
+_VARIABLES = (
+    "clock",
+    "request",
+    "cookieStore",
+    "session",
+    "status",
+    "set_cookie",
+    "store",
+    "token",
+    "same_site",
+    *revocation.VARIABLES,
+)
 #: The ones each step sets (the rest change with the store and the jars).
 _PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "token", "same_site")
 
@@ -110,6 +122,9 @@ class Simulation:
         """Every variable's changes (see tutor/engine/trace.py): a step stores only what changed."""
         for name in _VARIABLES:
             self._log.set(0, name, None)
+        self._log.set(0, revocation.SECRETS, revocation.secrets_view(signer))
+        versions = self.server.token_versions
+        self._log.set(0, revocation.TOKEN_VERSIONS, None if versions is None else dict(versions))
         self._last_values: tuple[Any, ...] = (None,) * len(_PER_STEP)
         """The values of :data:`_PER_STEP` at the last step (only the ones that differ are logged)."""
         self.closed = False
@@ -575,6 +590,21 @@ class Simulation:
         )
         self._record("close_browser", b.name, f"Close {b.name}", result, cookie_present=self._has(b.name))
 
+    # -- revocation (the rules live in tutor/engine/revocation.py) ---------------------------------
+    def set_variable(self, name: str, value: Any) -> None:
+        """``name`` has ``value`` from the next step on (for the variables other modules keep)."""
+        self._log.set(len(self._steps), name, value)
+
+    def record_server_step(self, phase: str, action: str, result: str) -> None:
+        """One step the server plays (no request)."""
+        self._record(phase, "server", action, result, cookie_present=self._has(DEFAULT_BROWSER))
+
+    def _play_sign_out_everywhere(self, event: Event) -> None:
+        revocation.sign_out_everywhere(self, event)
+
+    def _play_rotate_secret(self, event: Event) -> None:
+        revocation.rotate_secret(self, event)
+
     def _play_restart_server(self, event: Event) -> None:
         """The server process restarts. A memory store loses every row. A persistent (sqlite) store
         keeps them, and the new process's start-up cleanup deletes the rows that have already expired
@@ -656,6 +686,7 @@ def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
         engine_problem("engine.host", f"host {host!r} is not a host name (e.g. app.example)")
     if len(engine.secret) < 32:
         engine_problem("engine.secret", "secret must be at least 32 characters")
+    revocation.check_options(engine, engine_problem)
     return problems
 
 
@@ -727,6 +758,8 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         elif verb == "login":
             if event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
+        elif verb in ("sign_out_everywhere", "rotate_secret"):
+            revocation.check_event(verb, event, engine, problem)
         elif verb == "set_cookie":
             several = isinstance(event.set_cookie, list)
             for number, header in enumerate(set_cookie_headers(event)):
