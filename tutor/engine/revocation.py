@@ -13,7 +13,8 @@ The one home of these rules (the simulation plays the events through :func:`sign
   stays valid until its ``exp`` (sessions.md: "Sign-out ... with JWT it only clears the cookie"). Two ways
   out: rotate the secret (every token signed with it fails), or an **app pattern, not a next-auth
   default**: a ``tokenVersion`` per user in the database, put in the token as ``ver`` when it is signed,
-  and compared in the ``jwt`` callback (returning ``null`` there signs the user out). ``sign_out_everywhere``
+  and compared in the ``jwt`` callback (returning ``null`` there clears the session cookie:
+  ``packages/core/src/lib/actions/session.ts``, ``if (token !== null) ... else sessionStore.clean()``). ``sign_out_everywhere``
   bumps the version (``engine.token_version: true``).
 - **rotating the secret**: see :class:`tutor.engine.tokens.TokenSigner` (Auth.js v5 verifies with a list
   of secrets, next-auth v4 with one). A database session's cookie is a random ID, not signed with the

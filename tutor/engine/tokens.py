@@ -48,8 +48,10 @@ class TokenSigner:
 
     Secret rotation follows Auth.js: in @auth/core (next-auth v5) ``secret`` may be a list
     (``packages/core/src/jwt.ts``: ``encode`` uses ``secrets[0]``, ``decode`` tries each secret in turn
-    and fails with "no matching decryption secret"; ``packages/core/src/lib/utils/env.ts`` reads
-    ``AUTH_SECRET`` plus ``AUTH_SECRET_1`` .. ``AUTH_SECRET_3`` into that list, newest first). next-auth
+    and fails with "no matching decryption secret"; ``packages/core/src/lib/utils/env.ts`` pushes
+    ``AUTH_SECRET`` and then puts ``AUTH_SECRET_1`` .. ``AUTH_SECRET_3`` in front of it, so the highest
+    numbered one signs and the others still verify; ``packages/core/src/lib/actions/session.ts`` re-encodes
+    a token it read, so a token signed with an old secret is re-signed with the new one). next-auth
     v4 takes one ``secret: string`` (``packages/next-auth/src/jwt/index.ts``): replacing it makes every
     token signed with the old one fail. :meth:`rotate` models both (``keep_old``).
     """

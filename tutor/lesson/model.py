@@ -203,6 +203,7 @@ class EngineOverrides(Struct, kw_only=True, forbid_unknown_fields=True, frozen=T
     """Replaces the lesson's accounts (name → password)."""
     host: str | UnsetType = UNSET
     sign_in: Literal["next-auth", "server-action"] | UnsetType = UNSET
+    token_version: bool | UnsetType = UNSET
 
 
 #: A verb a challenge lets the learner use.
