@@ -7,8 +7,10 @@ The one home of these rules (the simulation plays the events through :func:`sign
   ``user`` is that user. next-auth has no "sign out everywhere" call of its own (its adapter's
   ``deleteSession(sessionToken)`` deletes one row: ``packages/core/src/adapters.ts``); an app deletes
   them itself, e.g. with the Prisma adapter's ``Session`` model: ``prisma.session.deleteMany({ where:
-  { userId } })``. OWASP's Session Management Cheat Sheet ("Renew the Session ID After Any Privilege Level
-  Change", and its advice to offer users a way to close all other active sessions) is the source of why.
+  { userId } })``. Why: OWASP ASVS 5.0 V7.4.3 (L2) asks for "the option to terminate all other active
+  sessions after a successful change or removal of any authentication factor (including password
+  change ...)", and V7.4.1 says how for self-contained tokens: "a list of terminated tokens, disallowing
+  tokens produced before a per-user date and time or rotating a per-user signing key".
 - **jwt strategy**: the session *is* the cookie; the server keeps nothing to delete, so a copied token
   stays valid until its ``exp`` (sessions.md: "Sign-out ... with JWT it only clears the cookie"). Two ways
   out: rotate the secret (every token signed with it fails), or an **app pattern, not a next-auth
