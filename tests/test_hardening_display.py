@@ -188,10 +188,10 @@ async def _check_modes(app) -> None:
         screen = app.screen
         # the title is in the header of every mode
         for mode in MODES:
-            if screen.tabs.active != mode:
+            if screen.mode != mode:
                 screen.switch_mode(mode)
             await pilot.pause()
-            assert screen.tabs.active == mode
+            assert screen.mode == mode
             text, strips = _screen(app)
             _assert_clean(strips)
             for tag in ("title", *MODE_TAGS[mode]):

@@ -109,16 +109,16 @@ def test_every_mode_fits_at_both_sizes() -> None:
             for size in SIZES:
                 await pilot.resize_terminal(*size)
                 for mode in MODES:
-                    if screen.tabs.active != mode:
+                    if screen.mode != mode:
                         screen.switch_mode(mode)
                     await pilot.pause()
-                    assert screen.tabs.active == mode
+                    assert screen.mode == mode
                     lines = _screen_lines(app)
                     assert len(lines) == size[1] and all(len(line) <= size[0] for line in lines)
                     assert sum(1 for line in lines if line.strip()) >= 5, f"{mode} at {size}:\n" + "\n".join(lines)
                 await pilot.press("right_square_bracket")
                 await pilot.pause()
-                assert screen.tabs.active == MODES[0]
+                assert screen.mode == MODES[0]
 
     asyncio.run(run())
 

@@ -303,7 +303,7 @@ async def _drive(app, world: dict[str, Path]) -> None:
         await pilot.pause()
         screen = app.screen
         for mode in MODES:
-            if screen.tabs.active != mode:
+            if screen.mode != mode:
                 screen.switch_mode(mode)
             await pilot.pause()
             text = assert_screen_inert(app, f"mode {mode}")

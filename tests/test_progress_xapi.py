@@ -250,3 +250,26 @@ def test_the_export_reads_the_catalog_once(tmp_path: Path, monkeypatch: pytest.M
     assert [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if s["verb"]["id"].endswith("/completed")] == [
         "session-lifecycle"
     ]
+
+
+def test_a_jupyterhub_user_is_their_hub_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a JupyterHub user's server the default actor is that user's account on the hub (xAPI §2.4.2.1),
+    never this machine's user (every hub user's server may run as the same Unix user)."""
+    from tutor.lesson.xapi import agent, hub_home_page
+
+    for name in ("JUPYTERHUB_PUBLIC_HUB_URL", "JUPYTERHUB_HOST", "JUPYTERHUB_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    monkeypatch.setenv("JUPYTERHUB_PUBLIC_HUB_URL", "https://hub.school.example/hub/")
+    assert agent() == {
+        "objectType": "Agent",
+        "name": "alice",
+        "account": {"homePage": "https://hub.school.example/hub/", "name": "alice"},
+    }
+    assert agent("mailto:a@b.example") == {"objectType": "Agent", "mbox": "mailto:a@b.example"}  # --actor wins
+    env = {"JUPYTERHUB_BASE_URL": "/class/", "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/class/hub/api"}
+    assert hub_home_page(env, "box") == "http://box/class/hub/"  # the internal API URL is never the home page
+    assert hub_home_page({**env, "JUPYTERHUB_HOST": "https://hub.example"}, "box") == "https://hub.example/class/hub/"
+    assert hub_home_page({"JUPYTERHUB_BASE_URL": "/"}, "box") == "http://box/hub/"
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert agent()["account"]["name"] != "alice"

@@ -10,6 +10,7 @@ import pytest
 from ui_support import UI_LESSON, make_app, only_fixture_lessons, static_text, sync, widget_text
 
 from tutor.cli import main
+from tutor.ui.screens.lesson import ModeStrip
 
 
 @pytest.fixture(autouse=True)
@@ -179,18 +180,20 @@ async def test_mode_keys_cycle_through_every_tab() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        seen = [screen.tabs.active]
+        seen = [screen.mode]
         for _ in range(len(MODES)):
             await pilot.press("right_square_bracket")
             await pilot.pause()
-            seen.append(screen.tabs.active)
+            seen.append(screen.mode)
         assert seen == list(MODES) + ["walkthrough"]
         await pilot.press("left_square_bracket")
         await pilot.pause()
-        assert screen.tabs.active == list(MODES)[-1] == "challenges"
-        # every quiz/playground/challenges tab got its widget (or a one-line note) when first shown
-        for mode in ("visual", "practice", "test", "play", "challenges"):
-            assert screen.tabs.get_pane(mode).children
+        assert screen.mode == list(MODES)[-1] == "challenges"
+        # every quiz/playground/challenges mode got its view when first shown
+        views = {"visual": "#quiz-visual", "practice": "#quiz-practice", "test": "#quiz-test"}
+        views |= {"play": "#playground", "challenges": "#challenges-view"}
+        for mode, view in views.items():
+            assert screen.query_one(f"#{mode}").query_children(view), mode
 
 
 @sync
@@ -199,10 +202,10 @@ async def test_clicking_a_tab_and_the_command_palette_switch_modes() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        strip = screen.tabs  # the mode strip: a click on a mode's label shows it
+        strip = screen.query_one(ModeStrip)  # the mode strip: a click on a mode's label shows it
         await pilot.click(strip, offset=(strip.offset_of("snapshot") + 1, 0))
         await pilot.pause()
-        assert screen.tabs.active == "snapshot"
+        assert screen.mode == "snapshot"
         assert "GET / with no cookie" in widget_text(screen.query_one("#snapshot-text"))
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -211,7 +214,7 @@ async def test_clicking_a_tab_and_the_command_palette_switch_modes() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert screen.tabs.active == "practice"
+        assert screen.mode == "practice"
 
 
 @sync
@@ -251,14 +254,14 @@ async def test_key_moments_see_step_jumps_to_the_walkthrough() -> None:
         moments.highlighted = [o.id for o in moments._options].index("m1-s6")
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.tabs.active == "walkthrough"
+        assert screen.mode == "walkthrough"
         assert screen.walkthrough.current == 6
         screen.switch_mode("moments")
         await pilot.pause()
         moments.highlighted = [o.id for o in moments._options].index("m0")  # the moment itself: its first step
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.tabs.active == "walkthrough" and screen.walkthrough.current == 2
+        assert screen.mode == "walkthrough" and screen.walkthrough.current == 2
 
 
 @sync
@@ -269,12 +272,12 @@ async def test_quiz_step_requested_switches_to_the_walkthrough() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert screen.tabs.active == "practice"
+        assert screen.mode == "practice"
         screen.walkthrough.answers.update({2: ((0,), True), 5: ((0,), True)})
         quiz = screen.query_one(QuizView)
         quiz.post_message(QuizView.StepRequested(7))
         await pilot.pause()
-        assert screen.tabs.active == "walkthrough" and screen.walkthrough.current == 7
+        assert screen.mode == "walkthrough" and screen.walkthrough.current == 7
 
 
 @sync
@@ -369,11 +372,11 @@ async def test_watch_reloads_keeps_step_and_mode_and_shows_problems(tmp_path: Pa
         await pilot.pause()
         assert app.screen is screen
         assert screen.loaded.lesson.title == "Sessions, edited"
-        assert screen.walkthrough.current == 4 and screen.tabs.active == "walkthrough"
+        assert screen.walkthrough.current == 4 and screen.mode == "walkthrough"
         # an invalid edit: problems shown in the app, the last good lesson stays
         screen.switch_mode("snapshot")
         await pilot.pause()
-        assert screen.tabs.active == "snapshot"
+        assert screen.mode == "snapshot"
         good = path.read_text()
         path.write_text(good.replace("level: beginner", "level: expert"))
         await screen.poll_file()
@@ -382,13 +385,13 @@ async def test_watch_reloads_keeps_step_and_mode_and_shows_problems(tmp_path: Pa
         assert panel.display
         assert f"{path}:6:8: error:" in static_text(panel)
         assert screen.loaded.lesson.title == "Sessions, edited"
-        assert screen.tabs.active == "snapshot"
+        assert screen.mode == "snapshot"
         # fixed: the problems go away, the mode is kept
         path.write_text(good.replace("minutes: 5", "minutes: 6"))
         await screen.poll_file()
         await pilot.pause()
         assert not screen.query_one("#problems").display
-        assert screen.loaded.lesson.minutes == 6 and screen.tabs.active == "snapshot"
+        assert screen.loaded.lesson.minutes == 6 and screen.mode == "snapshot"
 
 
 @sync
@@ -514,7 +517,7 @@ async def test_every_key_moment_link_is_followed_from_the_keyboard() -> None:
             target = [o.id for o in moments._options].index(link_id)
             await pilot.press(*["down"] * target, "enter")
             await pilot.pause()
-            assert screen.tabs.active == "walkthrough"
+            assert screen.mode == "walkthrough"
             followed.append(screen.walkthrough.current)
         assert followed == links
 
@@ -531,7 +534,7 @@ async def test_key_moments_open_on_the_first_link() -> None:
         app.screen.walkthrough.answers.update({2: ((0,), True)})
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.tabs.active == "walkthrough" and app.screen.walkthrough.current == 2
+        assert app.screen.mode == "walkthrough" and app.screen.walkthrough.current == 2
 
 
 @sync

@@ -664,4 +664,4 @@ async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthroug
             await pilot.press("tab")
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.tabs.active == "walkthrough" and screen.walkthrough.current == step
+        assert screen.mode == "walkthrough" and screen.walkthrough.current == step

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from tutor.engine.clock import format_duration, parse_duration
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.scenario import EngineOptions, Event, Scenario
-    from tutor.engine.simulation import ScenarioProblem, Simulation, check_options, check_scenario, run_scenario
+    from tutor.engine.scenario_check import ScenarioProblem, check_options, check_scenario
+    from tutor.engine.simulation import Simulation, run_scenario
     from tutor.engine.trace import PHASES, Step, Trace
 
 #: Public name -> the submodule that defines it. The names are resolved on first use (PEP 562), so
@@ -47,12 +48,12 @@ _EXPORTS: dict[str, str] = {
     "LimitExceeded": "limits",
     "Event": "scenario",
     "Scenario": "scenario",
-    "ScenarioProblem": "simulation",
+    "ScenarioProblem": "scenario_check",
     "Simulation": "simulation",
     "Step": "trace",
     "Trace": "trace",
-    "check_options": "simulation",
-    "check_scenario": "simulation",
+    "check_options": "scenario_check",
+    "check_scenario": "scenario_check",
     "format_duration": "clock",
     "parse_duration": "clock",
     "run_scenario": "simulation",

@@ -134,6 +134,10 @@ class BrowserOptions(Struct, **_STRUCT):
     partition, safari block."""
 
 
+#: The browser that exists from the start (``as:`` and ``steal.from`` default to it).
+DEFAULT_BROWSER = "browser"
+
+
 class Tamper(Struct, **_STRUCT):
     """Change a cookie in a browser's jar by hand, as an attacker or a curious user would."""
 
@@ -148,7 +152,7 @@ class Tamper(Struct, **_STRUCT):
 class Steal(Struct, **_STRUCT):
     """Copy cookies from one browser's jar into another's (`to` is created if new)."""
 
-    from_: BrowserName = field(name="from", default="browser")
+    from_: BrowserName = field(name="from", default=DEFAULT_BROWSER)
     to: BrowserName = "attacker"
     cookie: str | None = None
     """Copy only this cookie; default: the session cookie."""
@@ -204,7 +208,7 @@ class Event(Struct, **_STRUCT):
     """Replace the server's secret (`- rotate_secret`, or `rotate_secret: {keep_old: true}`): see
     RotateSecret."""
     # modifiers
-    as_: BrowserName = field(name="as", default="browser")
+    as_: BrowserName = field(name="as", default=DEFAULT_BROWSER)
     """The browser that acts; `browser` is the default one, others are created on first use."""
     cross_site: bool = False
     """The request starts from another site (SameSite rules apply)."""
@@ -334,6 +338,7 @@ __all__ = [
     "BrowserName",
     "BrowserOptions",
     "CookieOptions",
+    "DEFAULT_BROWSER",
     "Duration",
     "EngineOptions",
     "Event",

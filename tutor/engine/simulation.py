@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from msgspec import UNSET
 
 from tutor.engine import revocation
+from tutor.engine.attacks import play_steal, play_tamper, play_xss
 from tutor.engine.browser import Browser
-from tutor.engine.clock import VirtualClock, format_duration, parse_duration, parse_optional_duration
-from tutor.engine.cookies import Cookie, attribute_problem, header_problem
-from tutor.engine.ids import IdGenerator, abbreviate
+from tutor.engine.clock import VirtualClock, format_duration, parse_duration
+from tutor.engine.ids import IdGenerator
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
     BARE_VERBS,
     BROWSER_KINDS,
-    MODIFIER_DEFAULTS,
+    DEFAULT_BROWSER,
     THIRD_PARTY_POLICY_NAMES,
-    VERB_MODIFIERS,
-    VERBS,
     BrowserOptions,
     EngineOptions,
     Event,
@@ -36,12 +33,10 @@ from tutor.engine.scenario import (
     normalise_event,
     set_cookie_headers,
 )
-from tutor.engine.server import ROUTE_METHODS, ROUTES, Exchange, Server, Settings, route_path
+from tutor.engine.server import Exchange, Server, Settings
 from tutor.engine.store import SessionStore, open_store
 from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, document_cookie_variable, jar_variable
 
-#: The browser that exists from the start (``as:`` defaults to it).
-DEFAULT_BROWSER = "browser"
 #: The variables every step has, in the order they are listed (``jar.<browser>`` and
 #: ``document.cookie.<browser>`` follow as browsers appear).
 _VARIABLES = (
@@ -58,21 +53,6 @@ _VARIABLES = (
 )
 #: The ones each step sets (the rest change with the store and the jars).
 _PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "token", "same_site")
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioProblem:
-    """A semantic problem in a scenario: ``event`` is the 0-based index in ``events`` (``None`` for the
-    ``engine:`` part); ``field`` is a dotted path of YAML keys inside that event (``steal.from``, ``as``)
-    or, when ``event`` is ``None``, from the scenario root (``engine.cookie.same_site``)."""
-
-    event: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = "engine" if self.event is None else f"event {self.event + 1}"
-        return f"{where}{': ' + self.field if self.field else ''}: {self.message}"
 
 
 class Simulation:
@@ -305,6 +285,11 @@ class Simulation:
         return step
 
     # -- playing events -------------------------------------------------------------------------
+    # the attacker's events live in tutor/engine/attacks.py
+    _play_tamper = play_tamper
+    _play_steal = play_steal
+    _play_xss = play_xss
+
     def play(self, event: Event | str) -> list[Step]:
         """Play one event; returns the steps it added to :attr:`trace`."""
         if self.closed:
@@ -460,111 +445,6 @@ class Simulation:
     def _has(self, name: str) -> bool:
         return self.browser(name).has_cookie(self.cookie_name, self.clock.now)
 
-    def _token_view(self, value: str | None) -> dict[str, Any] | None:
-        if not self.jwt or value is None:
-            return None
-        from tutor.engine.tokens import peek
-
-        return peek(value)
-
-    def _play_tamper(self, event: Event) -> None:
-        t = event.tamper
-        assert t is not UNSET  # run() dispatches on the verb that is set
-        name = t.cookie or self.cookie_name
-        b = self.browser(event.as_)
-        now = self.clock.now
-        cookie = b.jar.get(name, now, host=b.host)
-        if cookie is None:
-            self._record(
-                "tamper_cookie",
-                b.name,
-                f"Tamper with {name}",
-                f"No {name} cookie in {b.name}: nothing changed",
-                cookie_present=self._has(b.name),
-            )
-            return
-        if t.claims is not None:
-            from tutor.engine.tokens import with_claims
-
-            action = "Change token claims " + ", ".join(f"{k}={v!r}" for k, v in t.claims.items())
-            new_value = with_claims(cookie.value, dict(t.claims))
-            if new_value is None:
-                self._record(
-                    "tamper_cookie",
-                    b.name,
-                    action,
-                    f"{name} is not a JWT: nothing changed",
-                    cookie_present=self._has(b.name),
-                    session_id=cookie.value,
-                )
-                return
-            result = "Claims changed, old signature kept"
-        else:
-            new_value = t.value if t.value is not None else cookie.value
-            action = f"Replace {name} value"
-            result = f"Value now {abbreviate(new_value)}"
-        b.jar.set_value(name, new_value, now, host=b.host)
-        self._dirty.add(b.name)
-        self._record(
-            "tamper_cookie",
-            b.name,
-            action,
-            result,
-            cookie_present=self._has(b.name),
-            session_id=new_value,
-            token=self._token_view(new_value),
-        )
-
-    def _play_steal(self, event: Event) -> None:
-        s = event.steal
-        assert s is not UNSET  # run() dispatches on the verb that is set
-        name = s.cookie or self.cookie_name
-        src, dst = self.browser(s.from_), self.browser(s.to)
-        now = self.clock.now
-        taken = [c for c in src.jar.all(now) if c.name == name]
-        for c in taken:
-            dst.jar.put(c)
-        self._dirty.add(dst.name)
-        action = f"Copy {name} from {src.name} to {dst.name}"
-        value = taken[0].value if taken else None
-        result = f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied"
-        self._record(
-            "steal_cookies",
-            dst.name,
-            action,
-            result,
-            cookie_present=self._has(dst.name),
-            session_id=value,
-            token=self._token_view(value),
-        )
-
-    def _play_xss(self, event: Event) -> None:
-        assert event.xss is not UNSET  # run() dispatches on the verb that is set
-        victim, dst = self.browser(event.as_), self.browser(event.xss.to)
-        now = self.clock.now
-        seen = victim.document_cookie(now)
-        copied = []
-        for pair in seen.split("; ") if seen else []:
-            name, _, value = pair.partition("=")
-            dst.jar.put(Cookie(name=name, value=value, domain=dst.host.lower(), path="/", created=now))
-            copied.append(name)
-        self._dirty.add(dst.name)
-        action = f"Script in {victim.name} reads document.cookie"
-        if copied:
-            result = f"Sent {', '.join(copied)} to {dst.name}"
-        else:
-            result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
-        stolen = dst.jar.get(self.cookie_name, now, host=dst.host) if self.cookie_name in copied else None
-        self._record(
-            "xss",
-            victim.name,
-            action,
-            result,
-            cookie_present=self._has(victim.name),
-            session_id=stolen.value if stolen else None,
-            token=self._token_view(stolen.value if stolen else None),
-        )
-
     def _play_clear_cookies(self, event: Event) -> None:
         b = self.browser(event.as_)
         count = b.jar.clear()
@@ -634,187 +514,4 @@ def run_scenario(scenario: Scenario) -> Trace:
         return sim.end()
 
 
-# -- semantic checks -----------------------------------------------------------------------------
-def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
-    """Problems in a scenario's ``engine:`` options the types cannot catch (a 0s timeout, a bad host, a
-    short secret). ``check_scenario`` and the playground's options dialog both ask this one function."""
-    problems: list[ScenarioProblem] = []
-
-    def engine_problem(field: str, message: str) -> None:
-        problems.append(ScenarioProblem(None, field, message))
-
-    for key in ("idle_timeout", "absolute_timeout", "update_age"):
-        text = getattr(engine, key)
-        try:
-            value = parse_optional_duration(text)
-        except ValueError as exc:
-            engine_problem(f"engine.{key}", str(exc))
-            continue
-        if value == 0:
-            engine_problem(f"engine.{key}", f"{key} must be longer than 0s (use none to switch it off)")
-    try:
-        max_age = parse_optional_duration(engine.cookie.max_age)
-        if max_age == 0:
-            engine_problem(
-                "engine.cookie.max_age", "max_age 0s would delete the cookie at once (use none for a session cookie)"
-            )
-    except ValueError as exc:
-        engine_problem("engine.cookie.max_age", str(exc))
-    try:
-        if parse_duration(engine.cookie.remember_max_age) == 0:
-            engine_problem("engine.cookie.remember_max_age", "remember_max_age 0s would delete the cookie at once")
-    except ValueError as exc:
-        engine_problem("engine.cookie.remember_max_age", str(exc))
-    # (same_site: none without secure is allowed: chromium and firefox reject the cookie, safari keeps
-    # it, and the trace shows which)
-    for key in ("name", "path"):
-        found = attribute_problem(getattr(engine.cookie, key))
-        if found is not None:
-            engine_problem(f"engine.cookie.{key}", f"cookie.{key} must not contain {found}")
-    if engine.strategy == "jwt" and engine.store != "memory":
-        engine_problem(
-            "engine.store", "the jwt strategy keeps no server-side sessions: store applies only to strategy: database"
-        )
-    host = engine.host
-    if (
-        not host
-        or any(ch in host for ch in "/:@ ;")
-        or attribute_problem(host) is not None
-        or host.startswith(".")
-        or host.endswith(".")
-    ):
-        engine_problem("engine.host", f"host {host!r} is not a host name (e.g. app.example)")
-    if len(engine.secret) < 32:
-        engine_problem("engine.secret", "secret must be at least 32 characters")
-    revocation.check_options(engine, engine_problem)
-    return problems
-
-
-def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
-    """Problems the types cannot catch. Empty when the scenario is fine."""
-    engine = scenario.engine
-    problems = check_options(engine)
-
-    # browsers: declared ones must be used (a typo would silently leave the real one chromium)
-    named: set[str] = {DEFAULT_BROWSER}
-    for raw in scenario.events:
-        if isinstance(raw, Event):
-            named.update(name for _, name in raw.browsers())
-    for name in scenario.browsers:
-        if name not in named:
-            problems.append(
-                ScenarioProblem(None, f"browsers.{name}", f"browser {name!r} is declared but no event uses it")
-            )
-    if len(scenario.events) > MAX_EVENTS:
-        problems.append(
-            ScenarioProblem(
-                MAX_EVENTS,
-                None,
-                f"too many events: a scenario may have at most {MAX_EVENTS:,} (it has {len(scenario.events):,})",
-            )
-        )
-
-    acted: set[str] = set()
-    seen: set[str] = {DEFAULT_BROWSER}
-    for index, raw in enumerate(scenario.events[:MAX_EVENTS]):
-        if isinstance(raw, str):
-            if raw not in BARE_VERBS:
-                problems.append(ScenarioProblem(index, None, f"unknown event {raw!r}"))
-                continue
-            raw = normalise_event(raw)
-        event = raw
-        given = [v for v in VERBS if getattr(event, v) is not UNSET]
-        if len(given) != 1:
-            msg = (
-                "an event needs exactly one verb"
-                if not given
-                else f"an event has one verb, not {len(given)} ({', '.join(given)})"
-            )
-            problems.append(ScenarioProblem(index, None, msg))
-            continue
-        verb = given[0]
-
-        def problem(field: str | None, message: str, index: int = index) -> None:
-            problems.append(ScenarioProblem(index, field, message))
-
-        for modifier, verbs in VERB_MODIFIERS.items():
-            if verb not in verbs and getattr(event, modifier) != MODIFIER_DEFAULTS[modifier]:
-                problem(modifier, f"{modifier} applies only to {', '.join(sorted(verbs))}, not to {verb}")
-        if event.as_ != DEFAULT_BROWSER and event.acting is None:
-            problem("as", f"as applies to browser events, not to {verb}")
-
-        if verb == "request":
-            assert event.request is not UNSET  # verb is a field that is set
-            method, _, target = event.request.partition(" ")
-            path = route_path(target)
-            if (method, path) not in ROUTES:
-                if path in ROUTE_METHODS:
-                    problem(
-                        "request", f"{method} {path} is not a route: {path} answers {', '.join(ROUTE_METHODS[path])}"
-                    )
-                else:
-                    known = ", ".join(f"{m} {p}" for m, p in ROUTES)
-                    problem("request", f"unknown route {path} (routes: {known})")
-        elif verb == "login":
-            if event.login not in engine.users:
-                problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
-        elif verb in ("sign_out_everywhere", "rotate_secret"):
-            revocation.check_event(verb, event, engine, problem)
-        elif verb == "set_cookie":
-            several = isinstance(event.set_cookie, list)
-            for number, header in enumerate(set_cookie_headers(event)):
-                found = header_problem(header)
-                if found is not None:
-                    problem(f"set_cookie.{number}" if several else "set_cookie", f"not a Set-Cookie header: {found}")
-        elif verb == "advance":
-            assert event.advance is not UNSET  # verb is a field that is set
-            try:
-                parse_duration(event.advance)
-            except ValueError as exc:
-                problem("advance", str(exc))
-        elif verb == "tamper":
-            t = event.tamper
-            assert t is not UNSET  # verb is a field that is set
-            if t.value is None and t.claims is None:
-                problem("tamper", "tamper needs value or claims")
-            elif t.value is not None and t.claims is not None:
-                problem("tamper", "tamper takes value or claims, not both")
-            if t.claims is not None and engine.strategy != "jwt":
-                problem(
-                    "tamper.claims", "claims can only be changed in a jwt token (this scenario uses strategy: database)"
-                )
-            if event.as_ not in acted:
-                problem("as", f"browser {event.as_!r} has no cookies yet: it has not acted before this event")
-        elif verb == "steal":
-            s = event.steal
-            assert s is not UNSET  # verb is a field that is set
-            if s.from_ == s.to:
-                problem("steal.to", f"steal from and to are the same browser ({s.to})")
-            if s.from_ not in acted:
-                problem(
-                    "steal.from", f"browser {s.from_!r} has not acted before this event, so it has nothing to steal"
-                )
-        elif verb == "xss":
-            assert event.xss is not UNSET  # verb is a field that is set
-            if event.xss.to == event.as_:
-                problem("xss.to", f"xss sends cookies to another browser, not back to {event.as_}")
-            if event.as_ not in acted:
-                problem("as", f"browser {event.as_!r} has not acted before this event, so there is no page to attack")
-
-        for field_name, name in event.browsers():
-            if name not in seen:
-                seen.add(name)
-                if len(seen) == MAX_BROWSERS + 1:
-                    problem(
-                        field_name,
-                        f"too many browsers: a scenario may use at most {MAX_BROWSERS:,} ({name!r} would be one more)",
-                    )
-        if verb == "close_browser" and event.as_ not in acted:
-            problem("as", f"browser {event.as_!r} has not acted before this event, so there is nothing to close")
-
-        # the browsers whose jar now holds something: the acting one and those cookies were copied to
-        acted.update(name for field_name, name in event.browsers() if field_name != "steal.from")
-    return problems
-
-
-__all__ = ["DEFAULT_BROWSER", "ScenarioProblem", "Simulation", "check_options", "check_scenario", "run_scenario"]
+__all__ = ["Simulation", "run_scenario"]

@@ -335,7 +335,7 @@ def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
 
 def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, did_you_mean: Any) -> None:
     from tutor.engine.limits import LimitExceeded
-    from tutor.engine.simulation import check_scenario
+    from tutor.engine.scenario_check import check_scenario
 
     options = challenge_options(lesson.scenario.engine, challenge.engine)
     events = [*challenge.setup, *challenge.solution]

@@ -242,7 +242,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
 
 def _check_scenario(scenario: Scenario, rep: _Reporter, base: NodePath) -> bool:
     """Map the engine's ScenarioProblems onto nodes; True when the scenario is runnable."""
-    from tutor.engine.simulation import check_scenario  # imported only when a scenario is checked
+    from tutor.engine.scenario_check import check_scenario  # imported only when a scenario is checked
 
     try:
         found = check_scenario(scenario)

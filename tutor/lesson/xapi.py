@@ -13,6 +13,7 @@ Pure functions over the progress store's records: no Textual, no network.
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import socket
 import uuid
@@ -93,20 +94,41 @@ def _shown(text: str) -> str:
 
 
 def agent(actor: str | None = None, actor_account: tuple[str, str] | None = None) -> dict[str, Any]:
-    """The xAPI Agent: ``mailto:...`` as its mbox, or ``(homePage, name)`` as its account, else this
-    computer's user as an account. Raises :class:`ActorError` for a malformed one."""
+    """The xAPI Agent: ``mailto:...`` as its mbox, or ``(homePage, name)`` as its account, else the
+    JupyterHub user (``JUPYTERHUB_USER``) as an account on that hub, else this computer's user as an account. Raises :class:`ActorError` for a malformed one."""
     if actor is not None:
         return {"objectType": "Agent", "mbox": mbox(actor)}
     if actor_account is not None:
         return {"objectType": "Agent", "account": account(*actor_account)}
+    host = socket.gethostname()
+    if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host or ""):
+        host = "localhost"
+    hub_user = os.environ.get("JUPYTERHUB_USER", "")
+    if hub_user:  # a JupyterHub user's server: their hub account (xAPI 1.0.3 §2.4.2.1, the account form)
+        hub = hub_home_page(os.environ, host)
+        return {"objectType": "Agent", "name": hub_user, "account": account(hub, hub_user)}
     try:
         user = getpass.getuser()
     except Exception:  # no user name in the environment or the password database
         user = "learner"
-    host = socket.gethostname()
-    if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host or ""):
-        host = "localhost"
     return {"objectType": "Agent", "name": user, "account": {"homePage": f"http://{host}/", "name": user}}
+
+
+def hub_home_page(environ: Mapping[str, str], host: str) -> str:
+    """The home page of the JupyterHub that spawned this server, for its users' xAPI accounts: the hub's
+    public URL when it knows it (``JUPYTERHUB_PUBLIC_HUB_URL``, set by JupyterHub 5+ from
+    ``c.JupyterHub.public_url``), else its public host (``JUPYTERHUB_HOST``, with subdomains) or this
+    machine's ``host``, each with the hub's base URL (``JUPYTERHUB_BASE_URL``) and ``hub/``
+    (jupyterhub/spawner.py ``get_env``). Never ``JUPYTERHUB_API_URL``: that is the hub's internal address."""
+    public = environ.get("JUPYTERHUB_PUBLIC_HUB_URL", "")
+    if public.startswith(("http://", "https://")):
+        return public if public.endswith("/") else public + "/"
+    base = "/" + environ.get("JUPYTERHUB_BASE_URL", "/").strip("/") + "/"
+    base = base.replace("//", "/")
+    origin = environ.get("JUPYTERHUB_HOST", "").rstrip("/")
+    if not origin.startswith(("http://", "https://")):
+        origin = f"http://{host}"
+    return f"{origin}{base}hub/"
 
 
 def lesson_iri(lesson_id: str) -> str:

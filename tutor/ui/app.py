@@ -280,7 +280,7 @@ class TutorApp(RecordingApp):
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 
-            name = f"Lesson · {MODES[screen.tabs.active][1]}"  # type: ignore[attr-defined]
+            name = f"Lesson · {MODES[screen.mode][1]}"  # type: ignore[attr-defined]
         rows = describe_bindings(self, screen)
         rows.append(("ctrl+p", "Command palette: switch mode, open a lesson, change theme"))
         self.push_screen(HelpScreen(name, rows))

@@ -15,7 +15,10 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from tutor.engine.clock import parse_duration
+from tutor.engine.cookies import header_problem
 from tutor.engine.scenario import EngineOptions
+from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.text import count as _count
 from tutor.ui.text import literal
 
@@ -164,7 +167,7 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
         except msgspec.ValidationError as exc:
             raise ValueError(_option_error(str(exc))) from None
         # what the types cannot say (a 0s timeout, jwt with sqlite): the engine's one check, as tutor check asks it
-        from tutor.engine.simulation import check_options
+        from tutor.engine.scenario_check import check_options
 
         problems = check_options(options)
         if problems:
@@ -214,4 +217,74 @@ def _option_error(message: str) -> str:
     return f"{field}: {where[0].strip(' -')}"
 
 
-__all__ = ["OptionsScreen", "PromptScreen"]
+# -- the playground's questions, built here so that the widget only pushes them --------------------
+
+
+def _duration_problem(text: str) -> str | None:
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _header_problem(text: str) -> str | None:
+    found = header_problem(text)
+    return None if found is None else f"not a Set-Cookie header: {found}"
+
+
+def advance_prompt() -> PromptScreen:
+    return PromptScreen("Advance the clock by (e.g. 90s, 31m, 2h, 1d)", "", _duration_problem, "31m")
+
+
+def set_cookie_prompt() -> PromptScreen:
+    title = "A Set-Cookie header for GET / (e.g. theme=dark; Expires=Wed, 31 Dec 2026; Domain=.org)"
+    return PromptScreen(title, "", _header_problem, "theme=dark; Max-Age=3600; Secure; SameSite=Lax")
+
+
+def tamper_prompt(browser: str, jwt: bool, check: Callable[[str], str | None]) -> PromptScreen:
+    title = (
+        f"Tamper with {browser}'s token: claim=value keeps the signature (e.g. sub=bob), or a whole new value"
+        if jwt
+        else f"Tamper with {browser}'s session cookie: the new value"
+    )
+    return PromptScreen(title, "sub=bob" if jwt else "forged-session-id", check)
+
+
+def new_browser_prompt(check: Callable[[str], str | None]) -> PromptScreen:
+    return PromptScreen("Name of the new browser (e.g. phone, attacker)", "", check, "phone")
+
+
+def restart_confirm(question: str, events: int) -> ConfirmScreen:
+    """Restart (answers ``restart``), export first (``export``) or keep playing (``cancel``)."""
+    detail = (
+        f"The run restarts: the {_count(events, 'event')} played so far leave the table. "
+        "They are kept: e exports them later as the previous run."
+    )
+    choices = [
+        Choice("y", "Yes, restart", "restart"),
+        Choice("e", "Export this run first, then restart", "export"),
+        Choice("n", "No, keep playing", "cancel"),
+    ]
+    return ConfirmScreen(question, detail, choices)
+
+
+def export_choice(current: str, previous: str) -> ConfirmScreen:
+    """Which run to export (answers ``current`` or ``previous``); the arguments describe them."""
+    choices = [
+        Choice("c", f"This run ({current})", "current"),
+        Choice("p", f"The previous run, before the restart ({previous})", "previous"),
+    ]
+    return ConfirmScreen("Export which run?", "", choices)
+
+
+__all__ = [
+    "OptionsScreen",
+    "PromptScreen",
+    "advance_prompt",
+    "export_choice",
+    "new_browser_prompt",
+    "restart_confirm",
+    "set_cookie_prompt",
+    "tamper_prompt",
+]

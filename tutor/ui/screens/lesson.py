@@ -8,6 +8,7 @@ they work wherever the focus is; they are enabled only while the walkthrough is 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -35,12 +36,10 @@ if TYPE_CHECKING:
 WATCH_INTERVAL = 0.5
 #: The smallest terminal the lesson screen can use (columns, rows).
 MIN_SIZE = (60, 18)
-#: Size classes of the lesson screen: (class, applies(width, height)). Set before the first style pass.
-SIZE_CLASSES: tuple[tuple[str, object], ...] = (
-    ("-narrow", lambda w, h: w < 100),
-    ("-wide", lambda w, h: w >= 100),
-    ("-short", lambda w, h: h < 34),
-    ("-tall", lambda w, h: h >= 34),
+#: The lesson screen's own size classes: (class, applies(width, height)), set before the first style pass
+#: with the app's breakpoints (``-narrow``/``-wide``, ``-short``/``-tall``: ``TutorApp.HORIZONTAL_BREAKPOINTS``
+#: and ``VERTICAL_BREAKPOINTS``, the one place they are set).
+SIZE_CLASSES: tuple[tuple[str, Callable[[int, int], bool]], ...] = (
     ("-low", lambda w, h: h < 28),  # the walkthrough hides its code
     ("-too-small", lambda w, h: w < MIN_SIZE[0] or h < MIN_SIZE[1]),
 )
@@ -109,10 +108,6 @@ class ModeStrip(Widget):
             if start <= event.x - self.styles.padding.left < end:
                 self.post_message(self.ModeClicked(mode))
                 return
-
-    # the lesson screen's `tabs` used to be a TabbedContent: the same two questions still work
-    def get_pane(self, mode: str) -> Widget:
-        return self.screen.query_one(f"#{mode}", Container)
 
 
 class KeyBar(Widget):
@@ -254,8 +249,14 @@ class LessonScreen(Screen):
     def _set_size_classes(self, width: int, height: int) -> None:
         if not (width and height):
             return
+        # the app's breakpoints, decided by Textual's own rule, now rather than at the first resize
+        app = self.app
+        for breakpoints, size in ((app.HORIZONTAL_BREAKPOINTS, width), (app.VERTICAL_BREAKPOINTS, height)):
+            active = self._get_breakpoint_classes(size, breakpoints or [])
+            for _, name in breakpoints or []:
+                self.set_class(name in active, name)
         for name, applies in SIZE_CLASSES:
-            self.set_class(bool(applies(width, height)), name)  # type: ignore[operator]
+            self.set_class(applies(width, height), name)
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -352,11 +353,6 @@ class LessonScreen(Screen):
 
     # -- modes --------------------------------------------------------------------------------------
     @property
-    def tabs(self) -> ModeStrip:
-        """The mode strip (``tabs.active`` is the mode shown, ``tabs.get_pane(mode)`` its container)."""
-        return self.query_one(ModeStrip)
-
-    @property
     def walkthrough(self) -> Walkthrough:
         """The walkthrough (built now if its mode was not shown yet)."""
         self._ensure_mode_widget("walkthrough")
@@ -371,14 +367,14 @@ class LessonScreen(Screen):
             self.walkthrough.stop_autoplay()
         self._ensure_mode_widget(mode)
         self.query_one("#modes", ContentSwitcher).current = mode
-        self.tabs.set_active(mode)
+        self.query_one(ModeStrip).set_active(mode)
         self.mode = mode
         self.refresh_bindings()
         self.call_after_refresh(self._focus_mode)
 
     def _focus_mode(self) -> None:
         """Put the focus inside the active view, so its keys work at once."""
-        mode = self.tabs.active
+        mode = self.mode
         panes = self.query_one("#modes").query_children(f"#{mode}")
         if not panes:
             return
@@ -435,7 +431,7 @@ class LessonScreen(Screen):
         """A key moment's "see step N" (MomentsView.StepSelected; its module is imported with the view)."""
         self.show_step(event.step)
 
-    # B's QuizView asks for "see step N"; the handler is registered only when the widget exists
+    # QuizView asks for "see step N"; the handler is registered only when the widget exists
     def on_quiz_view_step_requested(self, event) -> None:
         self.show_step(int(event.step))
 

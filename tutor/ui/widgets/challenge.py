@@ -12,6 +12,7 @@ hint (each costs a star), ``r`` starts the run again, ``Esc`` goes back to the l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,11 +26,11 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.engine import Simulation
 from tutor.engine.goals import GoalResult
-from tutor.engine.scenario import Event, event_verb, normalise_event
+from tutor.engine.scenario import BrowserOptions, EngineOptions, Event, event_verb, normalise_event
 from tutor.engine.trace import Step
 from tutor.lesson.challenges import MAX_STARS, ChallengeRun
+from tutor.lesson.playground_run import PlaygroundRun
 from tutor.lesson.visible import visible
 from tutor.ui.recorder import Recorder, recorder_of
 from tutor.ui.text import literal
@@ -143,20 +144,19 @@ class ChallengePlayground(PlaygroundView):
     def finished(self) -> bool:
         return self.challenge_run.finished
 
-    def _new_simulation(self) -> Simulation:
-        return self.challenge_run.sim
-
-    def _engine_play(self, event: Event) -> list[Step]:
-        return self.challenge_run.play(event)
+    def _new_run(
+        self, options: EngineOptions | None, kinds: Mapping[str, str | BrowserOptions] | None
+    ) -> PlaygroundRun:
+        """The playground's run plays through the challenge's run (one engine: its ``sim``)."""
+        setup = [normalise_event(event) for event in self.challenge_run.challenge.setup]
+        return PlaygroundRun(options, kinds, player=self.challenge_run, setup=setup)
 
     def on_mount(self) -> None:
-        # (Textual also runs PlaygroundView.on_mount, after this one: it takes the run's simulation)
         self.call_later(self._show_setup)
 
     def _show_setup(self) -> None:
         """Show the steps of the setup the run has played."""
-        self.events = [normalise_event(event) for event in self.challenge.setup]
-        self._show_played(list(self.challenge_run.steps))
+        self._show_steps()
         self._show_status("setup played: your turn" if self.setup_count else "your turn", alone=True)
         self.refresh_bindings()
         self.post_message(self.Judged(self, self.result))  # the view's status line shows the setup's clock

@@ -61,6 +61,15 @@ class VariableTracker(StepTable, can_focus=False):
         self._height_for: tuple = ()  # (width, steps, short terminal, height limit) the height was measured for
         self._height = 0
 
+    def set_variables(self, variables: Sequence[Tracked]) -> None:
+        """Other rows (the playground's tracker gains rows as browsers appear): measured and drawn again."""
+        variables = tuple(variables)
+        if variables != self.variables:
+            self.variables = variables
+            self._frame_key = ()
+            self._height_for = ()
+            self.refresh(layout=True)
+
     # -- values ------------------------------------------------------------------------------------
     def value(self, step_index: int, tracked: Tracked) -> Any:
         return self._steps[step_index].get(tracked.variable)

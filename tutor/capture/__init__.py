@@ -1,0 +1,10 @@
+"""A browser's HAR capture (HTTP Archive 1.2) stepped through as a walkthrough (issue 20).
+
+- :mod:`tutor.capture.har`: the HAR read with msgspec (bodies dropped at decode), a bad file as one
+  positioned problem (:class:`~tutor.capture.har.HarError`);
+- :mod:`tutor.capture.replay`: the capture replayed through the engine's jar: per request the site
+  relation, the cookies sent and received, the model's prediction, the session's life and the findings,
+  as an engine :class:`~tutor.engine.trace.Trace`.
+
+This package sits at the lesson layer: it imports the engine, never the UI.
+"""
