@@ -69,3 +69,26 @@ def test_schema_documents_the_new_events_and_variables():
     for word in ("sign_out_everywhere", "rotate_secret", "keep_old", "token_version", "revoke_sessions"):
         assert word in text
     assert "token_versions" in text and '"secrets"' in text  # tracker variables completed from the engine
+
+
+def test_a_playground_export_of_the_new_events_loads_back(tmp_path):
+    from tutor.engine.scenario import EngineOptions, Event
+    from tutor.ui.scenario_export import scenario_to_yaml
+
+    events = [
+        Event(login="alice"),
+        Event(sign_out_everywhere="alice"),
+        Event(rotate_secret=None),
+        Event(rotate_secret=RotateSecret(keep_old=True)),
+    ]
+    text = scenario_to_yaml(EngineOptions(strategy="jwt", token_version=True), events)
+    assert "- rotate_secret\n" in text  # the bare form
+    loaded = load_scenario(write(tmp_path, text, "export.yaml"))
+    assert loaded.engine.token_version is True
+    assert [e if isinstance(e, str) else e.verb for e in loaded.events] == [
+        "login",
+        "sign_out_everywhere",
+        "rotate_secret",
+        "rotate_secret",
+    ]
+    assert loaded.events[3].rotate_secret == RotateSecret(keep_old=True)
