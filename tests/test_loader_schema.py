@@ -72,7 +72,7 @@ def test_trace_names_are_what_the_engine_records():
 def test_the_schema_accepts_marks_and_every_built_in_lesson(schema):
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)
-    assert len(LESSONS) == 8
+    assert len(LESSONS) == 9
     for path in LESSONS:
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert errors == [], path.name
@@ -114,9 +114,9 @@ def test_one_lesson_id_pattern() -> None:
 
     import msgspec
 
-    from tutor.lesson import catalog, model, template, validate
+    from tutor.lesson import catalog, model, schema_types, template
 
     (meta,) = [m for m in typing.get_args(model.Id) if isinstance(m, msgspec.Meta)]
     assert meta.pattern == catalog.ID_PATTERN.pattern
     assert template.ID_PATTERN is catalog.ID_PATTERN
-    assert validate._PATTERN_MESSAGES[catalog.ID_PATTERN.pattern] == catalog.ID_MESSAGE
+    assert schema_types.PATTERN_MESSAGES[catalog.ID_PATTERN.pattern] == catalog.ID_MESSAGE
