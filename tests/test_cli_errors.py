@@ -68,6 +68,11 @@ CASES: list[tuple[str, str, list[str], int]] = [
     ("show", "a folder", ["show", "lessons"], 1),
     ("show", "an invalid lesson", ["show", "invalid.yaml"], 1),
     ("show", "an unknown format", ["show", "session-lifecycle", "--format", "pdf"], 2),
+    ("show", "a truncated HAR capture", ["show", "truncated.har"], 1),
+    ("show", "a HAR that is not JSON", ["show", "not-json.har"], 1),
+    ("show", "JSON that is not a HAR", ["show", "not-har.har"], 1),
+    ("show", "a HAR with a wrong type deep inside", ["show", "wrong-type.har"], 1),
+    ("show", "a capture option for a lesson", ["show", "session-lifecycle", "--show-values"], 1),
     ("list", "`--lessons` folder missing", ["list", "--lessons", "no-such-folder"], 1),
     ("list", "an unknown format", ["list", "--format", "xml"], 2),
     ("progress", "`--reset` without a terminal to confirm on", ["progress", "--reset"], 1),
@@ -100,6 +105,14 @@ def _scratch(tmp: Path) -> None:
     (tmp / "bad-event.yaml").write_text("events:\n  - teleport: mars\n", encoding="utf-8")
     (tmp / "exists.yaml").write_text("already here\n", encoding="utf-8")
     (tmp / "home-is-a-file").write_text("not a folder\n", encoding="utf-8")
+    (tmp / "truncated.har").write_text('{"log": {"entries": [\n  {"startedDateTime": "2026-01-01T', encoding="utf-8")
+    (tmp / "not-json.har").write_text("<html>a page saved instead</html>\n", encoding="utf-8")
+    (tmp / "not-har.har").write_text('{"lessons": []}\n', encoding="utf-8")
+    (tmp / "wrong-type.har").write_text(
+        '{"log": {"entries": [\n  {"startedDateTime": "2026-01-01T00:00:00Z",\n   "request": {"method": "GET", "url": 7},\n'
+        '   "response": {"status": 200}}]}}\n',
+        encoding="utf-8",
+    )
 
 
 def _run(tmp: Path, argv: list[str], command: str) -> subprocess.CompletedProcess[str]:

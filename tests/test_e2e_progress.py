@@ -34,7 +34,7 @@ async def test_practice_and_test_answers_and_the_score_are_read_back(tmp_path):
             view = app.query_one("#quiz")
             expected_test = []
             for position, q in enumerate(view.questions):
-                order = view._orders[position]
+                order = view.session.orders[position]
                 right = sorted(grading.correct_indexes(q))
                 picks = right if position else [next(i for i in range(len(q.choices)) if i not in right)]
                 hints = 1 if position == len(view.questions) - 1 and q.hints else 0
@@ -83,7 +83,7 @@ async def test_the_app_gives_each_test_attempt_its_own_seed_and_retakes_prefer_n
             assert view.seed == grading.attempt_seed(lesson_id, run)
             assert f"attempt {run}" in str(view.query_one("#quiz-header").render())
             for position, q in enumerate(view.questions[:5]):  # five answered right, then finish early
-                order = view._orders[position]
+                order = view.session.orders[position]
                 await pilot.press(*(str(order.index(i) + 1) for i in sorted(grading.correct_indexes(q))), "enter")
             await pilot.press("f", "y")
             assert view.finished

@@ -10,7 +10,8 @@ import pytest
 from test_engine_helpers import event_steps, status
 
 from tutor.engine import Scenario, Simulation, check_scenario, run_scenario
-from tutor.engine.cookies import CookieJar, attribute_problem, build_set_cookie
+from tutor.engine.cookies import CookieJar
+from tutor.engine.headers import attribute_problem, build_set_cookie
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, LimitExceeded
 from tutor.engine.scenario import EngineOptions, Event
 from tutor.engine.tokens import peek

@@ -8,11 +8,11 @@ from tutor.engine.cookies import (
     EPOCH,
     MAX_LIFETIME,
     CookieJar,
-    build_set_cookie,
     default_path,
     domain_match,
     path_match,
 )
+from tutor.engine.headers import build_set_cookie
 
 HOST = "app.example"
 

@@ -11,7 +11,7 @@ import pytest
 from test_engine_helpers import event_steps
 
 from tutor.engine import Scenario, check_scenario, run_scenario
-from tutor.engine.cookies import header_problem
+from tutor.engine.headers import header_problem
 from tutor.engine.scenario import Event, set_cookie_headers
 from tutor.lesson.challenges import event_text
 from tutor.lesson.loader import LoadError, load_scenario

@@ -114,9 +114,9 @@ def test_one_lesson_id_pattern() -> None:
 
     import msgspec
 
-    from tutor.lesson import catalog, model, template, validate
+    from tutor.lesson import catalog, model, schema_types, template
 
     (meta,) = [m for m in typing.get_args(model.Id) if isinstance(m, msgspec.Meta)]
     assert meta.pattern == catalog.ID_PATTERN.pattern
     assert template.ID_PATTERN is catalog.ID_PATTERN
-    assert validate._PATTERN_MESSAGES[catalog.ID_PATTERN.pattern] == catalog.ID_MESSAGE
+    assert schema_types.PATTERN_MESSAGES[catalog.ID_PATTERN.pattern] == catalog.ID_MESSAGE

@@ -205,3 +205,78 @@ def test_no_session_outlives_the_server(start, how: str) -> None:
 
     loop.run_until_complete(close())
     loop.close()
+
+
+def test_max_sessions_bounds_running_processes_not_sockets(start) -> None:
+    """Three websockets against ``--max-sessions 1``: one `tutor` process runs, the others are refused
+    before any process starts; when the socket closes its process ends and the room is free again."""
+    served = start("--max-sessions", "1")
+
+    async def go() -> None:
+        import aiohttp
+
+        client, ws = await _session(served)
+        await asyncio.wait_for(ws.receive(), WAIT)
+        (first,) = _wait_children(served, 1)
+        for _ in range(2):
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await _session(served)
+            assert refused.value.status == 503
+        assert children(served.proc.pid) == [first]  # still one process, not three
+        await ws.close()
+        await client.close()
+        _wait_children(served, 0)  # the closed socket's process ended
+        client, ws = await _session(served)
+        await asyncio.wait_for(ws.receive(), WAIT)
+        _wait_children(served, 1)
+        await ws.close()
+        await client.close()
+
+    asyncio.run(go())
+    _wait_children(served, 0)
+
+
+def test_floods_and_slow_clients_do_not_stop_a_learner(start) -> None:
+    """Fifty websockets opened at once with a wrong token and a hundred clients that send a request line and
+    then dribble headers never finishing: no process starts for any of them, and a learner with the
+    printed URL is still answered and gets a session."""
+    import socket
+
+    served = start()
+    slow = []
+    for _ in range(100):
+        conn = socket.create_connection(("127.0.0.1", served.port), timeout=WAIT)
+        conn.sendall(f"GET /?token={served.token} HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nX-Slow: a".encode())
+        slow.append(conn)
+
+    async def go() -> None:
+        import aiohttp
+
+        async def bad(n: int) -> int:
+            async with aiohttp.ClientSession() as client:
+                try:
+                    ws = await client.ws_connect(f"{served.base}/ws/{'x' * 43}{n % 10}", origin=served.base)
+                except aiohttp.WSServerHandshakeError as exc:
+                    return exc.status
+                await ws.close()
+                return 101
+
+        statuses = await asyncio.gather(*(bad(n) for n in range(50)))
+        assert set(statuses) == {403}
+        assert children(served.proc.pid) == []
+        for conn in slow:
+            conn.sendall(b"b")  # still dribbling
+        async with aiohttp.ClientSession() as client, client.get(f"{served.base}/?token={served.token}") as page:
+            assert page.status == 200
+        client, ws = await _session(served)
+        await asyncio.wait_for(ws.receive(), WAIT)
+        _wait_children(served, 1)
+        await ws.close()
+        await client.close()
+
+    try:
+        asyncio.run(go())
+    finally:
+        for conn in slow:
+            conn.close()
+    _wait_children(served, 0)

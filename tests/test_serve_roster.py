@@ -56,12 +56,14 @@ def test_each_learner_has_a_url_and_their_own_progress(start, tmp_path: Path) ->
             for s in screens.values():
                 await s.start()
             # both sessions run at once, each in its learner's folder
+            # (a child read between fork and exec still shows the server's own environment: wait for both)
+            expected = [str(learners / "alice"), str(learners / "bob")]
             deadline = time.monotonic() + WAIT
-            while len(kids := children(served.proc.pid)) < 2:
-                assert time.monotonic() < deadline, "two sessions did not start"
+            while (
+                homes := sorted(environ(pid).get("TUTOR_HOME", "") for pid in children(served.proc.pid))
+            ) != expected:
+                assert time.monotonic() < deadline, f"two sessions did not start in their folders: {homes}"
                 await asyncio.sleep(0.1)
-            homes = sorted(environ(pid).get("TUTOR_HOME", "") for pid in kids)
-            assert homes == [str(learners / "alice"), str(learners / "bob")]
             for s in screens.values():
                 await s.wait_for("The session lifecycle")
                 await s.type("lifecycle")

@@ -343,7 +343,7 @@ async def answer_all(pilot, view, *, wrong=frozenset(), hint_on=frozenset(), key
     for position in range(len(view.questions)):
         assert view.index == position
         q = view.question
-        order = view._orders[position]
+        order = view.session.orders[position]
         if position in hint_on:
             await press("h")
         right = grading.correct_indexes(q)
@@ -363,7 +363,7 @@ async def test_test_mode_full_run_to_the_score_and_review(loaded, store):
         assert [q.id for q in view.questions] == expected and len(expected) == 10
         assert {q.difficulty for q in view.questions} == {"easy", "medium", "hard"}
         # choices are shown in the seeded shuffled order
-        assert view._orders[0] == grading.choice_order(view.questions[0], 3)
+        assert view.session.orders[0] == grading.choice_order(view.questions[0], 3)
         hinted = next(i for i, q in enumerate(view.questions) if q.hints and i != 1)
         await answer_all(pilot, view, wrong={1}, hint_on={hinted})
         assert view.finished
@@ -391,7 +391,7 @@ async def test_test_mode_gives_no_feedback_until_the_end(loaded):
         first = view.question
         right = sorted(grading.correct_indexes(first))
         for original in right:
-            await pilot.press(str(view._orders[0].index(original) + 1))
+            await pilot.press(str(view.session.orders[0].index(original) + 1))
         await pilot.press("enter")
         assert view.index == 1  # moved on to the next unanswered question
         await pilot.press("p")
@@ -418,8 +418,8 @@ async def test_retake_starts_over_with_the_next_seed(loaded, store):
         assert [q.id for q in view.questions] == [q.id for q in expected]
         pool = {q.id for q in grading.practice_questions(loaded.lesson)}
         assert pool - set(first) <= {q.id for q in view.questions}
-        assert view._orders[0] == grading.choice_order(view.questions[0], 4)
-        assert all(not s.submitted and not s.chosen for s in view.states)
+        assert view.session.orders[0] == grading.choice_order(view.questions[0], 4)
+        assert all(not s.submitted and not s.chosen for s in view.session.states)
         assert app.query_one("#quiz-question").display and not app.query_one("#quiz-score").display
         await answer_all(pilot, view, wrong={0, 1}, keys=False)
         assert [t.correct for t in store.tests("quiz-lesson")] == [10, 8]
@@ -457,7 +457,7 @@ async def test_practice_choices_are_shuffled_in_the_app(loaded):
         positions = []
         for number, question in enumerate(view.questions):
             order = grading.choice_order(question, 0)
-            assert view._orders[number] == order
+            assert view.session.orders[number] == order
             positions += [shown for shown, index in enumerate(order) if question.choices[index].correct]
             if number < len(view.questions) - 1:
                 await pilot.press("n")
@@ -507,7 +507,7 @@ async def test_a_test_can_be_finished_early_after_a_confirmation(loaded, store):
         assert "f" in active_keys(app)
         first = view.question
         right = sorted(grading.correct_indexes(first))
-        await pilot.press(*(str(view._orders[0].index(i) + 1) for i in right), "enter")
+        await pilot.press(*(str(view.session.orders[0].index(i) + 1) for i in right), "enter")
         await pilot.press("f")
         confirm = app.screen  # the app's one confirmation dialog (the playground asks with it too)
         assert isinstance(confirm, ConfirmScreen)
@@ -549,7 +549,7 @@ async def test_each_attempt_gets_its_own_seed_recorded_in_progress(loaded, store
             assert f"attempt {run}" in text_of(app, "#quiz-header")
             await answer_all(pilot, view, wrong={0}, keys=False)
             assert f"seed {view.seed}" in text_of(app, "#quiz-header")
-            seen.append((view.seed, [q.id for q in view.questions], [list(o) for o in view._orders]))
+            seen.append((view.seed, [q.id for q in view.questions], [list(o) for o in view.session.orders]))
     assert seen[0][0] != seen[1][0]
     authored = [q.id for q in grading.practice_questions(loaded.lesson)]
     assert seen[0][1] != authored[: len(seen[0][1])]
@@ -665,3 +665,28 @@ async def test_in_the_app_enter_on_a_step_link_opens_that_step_in_the_walkthroug
         await pilot.press("enter")
         await pilot.pause()
         assert screen.mode == "walkthrough" and screen.walkthrough.current == step
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+@sync
+async def test_visual_quiz_answer_fits_without_scrolling(loaded, size):
+    app = QuizHost("visual", loaded=loaded)
+    async with app.run_test(size=size) as pilot:
+        quiz = app.query_one("#quiz")
+        for n in range(len(quiz.questions)):
+            await pilot.press("b", "enter")
+            await pilot.pause()
+            await pilot.pause()
+            body = app.query_one("#quiz-body")
+            assert body.scroll_y == 0 and body.max_scroll_y == 0, (n, size)  # nothing below the screen
+            bottom = body.region.bottom
+            for selector in ("#quiz-prompt", "#quiz-verdict", "#quiz-feedback", "#quiz-solution"):
+                part = app.query_one(selector)
+                if part.display:
+                    assert part.region.bottom <= bottom and part.region.height > 0, (n, selector, size)
+            for line in app.query(".quiz-choice"):
+                if line.display:
+                    assert line.region.bottom <= bottom and line.region.height > 0, (n, size)
+            assert app.query_one("#quiz-table").region.height >= 3
+            if n + 1 < len(quiz.questions):
+                await pilot.press("n")

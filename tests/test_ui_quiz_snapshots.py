@@ -165,3 +165,21 @@ def test_playground_asks_before_a_restart(snap_compare):
         await pilot.pause()
 
     assert snap_compare(PlaygroundHost(), terminal_size=(80, 24), run_before=before)
+
+
+#: Issue 19: after answering, the question, all its choices and the verdict (with its feedback and the
+#: answer) are on screen without scrolling at every size; the trace above gives way.
+@pytest.mark.parametrize("size", QUIZ_SIZES)
+def test_visual_quiz_answered(snap_compare, loaded, size):
+    async def before(pilot):
+        await pilot.press("b", "enter")
+
+    assert snap_compare(QuizHost("visual", loaded=loaded), terminal_size=size, run_before=before)
+
+
+def test_visual_quiz_answered_light_theme(snap_compare, loaded):
+    async def before(pilot):
+        await pilot.press("b", "enter")
+
+    app = QuizHost("visual", loaded=loaded, theme="textual-light")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)

@@ -73,7 +73,7 @@ def _key_for(quiz, *, right: bool) -> str:
     """The letter of a right (or a wrong) choice of the quiz's question as it is shown."""
     from tutor.lesson.grading import LETTERS
 
-    order = quiz._orders[quiz.index]
+    order = quiz.session.orders[quiz.index]
     question = quiz.question
     position = next(pos for pos, original in enumerate(order) if question.choices[original].correct == right)
     return LETTERS[position]

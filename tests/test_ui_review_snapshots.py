@@ -41,7 +41,7 @@ async def _answer_right(pilot) -> None:
 
     await pilot.pause()
     quiz = pilot.app.screen.quiz
-    order = quiz._orders[0]
+    order = quiz.session.orders[0]
     right = next(pos for pos, i in enumerate(order) if quiz.question.choices[i].correct)
     await pilot.press(LETTERS[right], "enter")
     await pilot.pause()

@@ -16,6 +16,20 @@ from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 from tutor.lesson.modes import MODE_NAMES
 
 
+def _add_capture_options(p: argparse.ArgumentParser) -> None:
+    """The options of a HAR capture (`tutor show capture.har`, `tutor open capture.har`)."""
+    p.add_argument(
+        "--browser",
+        choices=("chromium", "firefox", "safari"),
+        default=None,
+        help="capture: replay as this browser kind (default: the one that made the capture)",
+    )
+    p.add_argument("--session-cookie", metavar="NAME", default=None, help="capture: the session cookie's name")
+    p.add_argument(
+        "--show-values", action="store_true", help="capture: show cookie values (default: a short hash of each)"
+    )
+
+
 def _add_lessons_option(p: argparse.ArgumentParser, *, top: bool = False) -> None:
     # A subcommand's copy has its own dest (argparse would otherwise let the subparser's list replace
     # the top-level one); main() merges both into args.lessons.
@@ -106,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the walkthrough at this step",
     )
     p.add_argument("--watch", action="store_true", help="reload the lesson when its file changes")
+    _add_capture_options(p)
     _add_lessons_option(p)
 
     p = _command(
@@ -206,10 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
         [
             "tutor show session-lifecycle",
             "tutor show expiry --format markdown > expiry.md",
+            "tutor show capture.har                 a browser's HAR capture, replayed",
+            "tutor show capture.har --format scenario > mine.yaml",
         ],
     )
-    p.add_argument("lesson", metavar="LESSON", help="a built-in lesson id or a path")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("lesson", metavar="LESSON", help="a built-in lesson id, a path, or a HAR capture (FILE.har)")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "scenario"),
+        default="text",
+        help="scenario (captures only): the capture as a redacted scenario for `tutor check`",
+    )
+    _add_capture_options(p)
     _add_lessons_option(p)
 
     p = _command(

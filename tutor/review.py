@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, Scheduler, State
 
+from tutor.lesson.quiz_session import context_step
 from tutor.progress import AnswerRecord, CardChange, CardRecord, ReviewLogRecord
 
 if TYPE_CHECKING:
@@ -87,17 +88,6 @@ def rating_for(correct: bool, hints_used: int, seconds: float | None) -> Rating:
 def makes_card(correct: bool, hints_used: int, seconds: float | None) -> bool:
     """An answer that was wrong, needed a hint, or was slow (> SLOW_SECONDS) makes a review card."""
     return not correct or hints_used > 0 or is_slow(seconds)
-
-
-def context_step(question: Question) -> int | None:
-    """The row of the execution table a review shows the trace up to: a trace question's answer row, the
-    row before a prediction, else the last step the question names; None when it names none."""
-    if question.answer is not None:
-        return int(question.answer.step)
-    if question.predict is not None:
-        return int(question.predict) - 1 or None
-    steps = [int(s) for s in question.steps]
-    return max(steps) if steps else None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -222,7 +222,7 @@ def _describe(view: list[tuple[Any, ...]]) -> str:
 
 def redirect_rows(observed: dict[str, Any]) -> list[tuple[str, int, int]]:
     """(what, real status, the model's status) for each kind of redirect the engine names."""
-    from tutor.engine.server import REDIRECT_STATUS
+    from tutor.engine.exchange import REDIRECT_STATUS
 
     db = {s["step"]: s for s in observed["strategies"]["database"]}
     rows = [
@@ -293,7 +293,7 @@ def section() -> str:
         )
     lines += [
         "",
-        "Redirects (`tutor/engine/server.py` `REDIRECT_STATUS`), measured on the same app:",
+        "Redirects (`tutor/engine/exchange.py` `REDIRECT_STATUS`), measured on the same app:",
         "",
         "| redirect | real | model |",
         "| --- | --- | --- |",

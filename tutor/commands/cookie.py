@@ -2,7 +2,7 @@
 
 A thin shell: :func:`tutor.engine.cookie_check.check_header` decides everything (the parser of
 :mod:`tutor.engine.setcookie`, the jar of :mod:`tutor.engine.cookies`); this prints it. A header that is
-not a header at all (:func:`tutor.engine.cookies.header_problem`) or a URL that is not one is an error
+not a header at all (:func:`tutor.engine.headers.header_problem`) or a URL that is not one is an error
 (exit 1); a cookie a browser refuses is an answer (exit 0).
 """
 
@@ -16,7 +16,8 @@ from tutor.commands.common import OK, error, out, out_json
 
 def run(args: argparse.Namespace) -> int:
     from tutor.engine.cookie_check import check_header, url_problem
-    from tutor.engine.cookies import KINDS, header_problem
+    from tutor.engine.cookies import KINDS
+    from tutor.engine.headers import header_problem
 
     for number, header in enumerate(args.headers, 1):
         problem = header_problem(header)

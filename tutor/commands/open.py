@@ -9,6 +9,12 @@ from tutor.lesson.modes import MODE_NAMES as MODES
 
 
 def run(args: argparse.Namespace) -> int:
+    from tutor.capture.load import is_capture
+
+    if is_capture(args.lesson):
+        return _capture(args)
+    if args.browser or args.session_cookie or args.show_values:
+        return error("open", "--browser, --session-cookie and --show-values are for a HAR capture")
     from tutor.lesson.catalog import UnknownLesson, resolve
     from tutor.lesson.loader import LoadError, load_lesson_cached
 
@@ -42,5 +48,37 @@ def run(args: argparse.Namespace) -> int:
     gc.set_threshold(50_000, thresholds[1], thresholds[2])
     app = TutorApp(extra_dirs=extra, lesson=loaded, mode=args.mode, step=step, watch=args.watch)
     app.gc_thresholds = thresholds
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _capture(args: argparse.Namespace) -> int:
+    """`tutor open capture.har`: the capture's walkthrough (no progress store, nothing cached)."""
+    from pathlib import Path
+
+    from tutor.capture.lesson import MAX_SHOWN, capture_lesson
+    from tutor.capture.load import HarError, load_capture
+
+    if args.mode != "walkthrough" or args.watch:
+        return error("open", "a capture opens as a walkthrough (no --mode, no --watch)")
+    path = Path(args.lesson)
+    try:
+        replayed = load_capture(
+            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
+        )
+    except HarError as exc:
+        return problems([exc])
+    except OSError as exc:
+        return error("open", f"{path}: {exc.strerror or exc}")
+    step = args.step or 0
+    if step > len(replayed.trace):
+        return error("open", f"--step {step} is past the last step ({len(replayed.trace)})")
+    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step
+    first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
+    loaded = capture_lesson(replayed, path, first=first)
+
+    from tutor.ui.capture_app import CaptureApp
+
+    app = CaptureApp(loaded, replayed, step=step - first + 1 if step else None)
     app.run()
     return int(app.return_code or 0)

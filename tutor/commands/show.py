@@ -1,13 +1,22 @@
-"""`tutor show LESSON`: print a lesson (table, tracker, narration, questions) without the app."""
+"""`tutor show LESSON`: print a lesson (table, tracker, narration, questions) without the app.
+
+`tutor show capture.har`: a browser's HAR capture replayed (:mod:`tutor.capture`), same formats."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from tutor.commands.common import error, problems
+from tutor.commands.common import error, out, problems
 
 
 def run(args) -> int:
+    from tutor.capture.load import is_capture
+
+    if is_capture(args.lesson):
+        return _capture(args)
+    if args.format == "scenario" or args.browser or args.session_cookie or args.show_values:
+        return error("show", "--browser, --session-cookie, --show-values and --format scenario are for a HAR capture")
     from tutor.lesson.catalog import UnknownLesson, resolve
     from tutor.lesson.loader import LoadError, load_lesson
     from tutor.lesson.render import RENDERERS
@@ -22,4 +31,28 @@ def run(args) -> int:
         return problems(exc.problems)
     # the renderers pass every piece of lesson text through visible() (JSON: tutor.lesson.visible.dumps)
     sys.stdout.write(RENDERERS[args.format](loaded))
+    return 0
+
+
+def _capture(args) -> int:
+    from tutor.capture.load import HarError, load_capture
+    from tutor.capture.render import RENDERERS
+
+    path = Path(args.lesson)
+    try:
+        replayed = load_capture(
+            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
+        )
+    except HarError as exc:
+        return problems([exc])
+    except OSError as exc:
+        return error("show", f"{path}: {exc.strerror or exc}")
+    if args.format == "scenario":
+        from tutor.capture.scenario import scenario_yaml
+
+        out(scenario_yaml(replayed, path.name), end="")
+        return 0
+    # the renderers pass every piece of capture text through visible() (JSON: tutor.lesson.visible.dumps);
+    # out() applies it once more (a no-op on visible text)
+    out(RENDERERS[args.format](replayed), end="")
     return 0

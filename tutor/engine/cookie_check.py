@@ -79,7 +79,7 @@ def check_header(
     header: str, url: str = DEFAULT_URL, *, kinds: tuple[str, ...] = KINDS, third_party: str | None = None
 ) -> tuple[Verdict, ...]:
     """Each kind's verdict on ``Set-Cookie: header`` in a response from ``url`` (a valid
-    :func:`url_problem`-free URL; ``header`` free of :func:`tutor.engine.cookies.header_problem`)."""
+    :func:`url_problem`-free URL; ``header`` free of :func:`tutor.engine.headers.header_problem`)."""
     parts = urlsplit(url)
     host, path, scheme = parts.hostname or "", parts.path or "/", parts.scheme
     now = 0

@@ -10,6 +10,7 @@ Durations are strings such as ``90s``, ``31m``, ``2h`` or ``7d`` (see :mod:`tuto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
@@ -39,7 +40,7 @@ BrowserName = Annotated[
 ]
 #: The value of one ``Set-Cookie`` header as written by hand (``sid=1; Secure; Domain=.org``), or a list
 #: of them (one response with several headers). What is not a header value at all is a problem of
-#: ``check_scenario`` (see ``tutor.engine.cookies.header_problem``).
+#: ``check_scenario`` (see ``tutor.engine.headers.header_problem``).
 SetCookieHeader = Annotated[str, Meta(description="A Set-Cookie header value, e.g. `sid=1; Secure; SameSite=Lax`.")]
 SetCookieHeaders = SetCookieHeader | Annotated[list[SetCookieHeader], Meta(min_length=1, max_length=50)]
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
@@ -237,6 +238,15 @@ class Event(Struct, **_STRUCT):
         return {m: getattr(self, m) for m, default in MODIFIER_DEFAULTS.items() if getattr(self, m) != default}
 
 
+def named_browsers(events: Iterable[Event]) -> set[str]:
+    """Every browser these events name (``Event.browsers``), and the default one, which always exists:
+    what a declared browser must be among (``check_scenario``, ``tutor check``'s challenge check)."""
+    names = {DEFAULT_BROWSER}
+    for event in events:
+        names.update(name for _, name in event.browsers())
+    return names
+
+
 #: The verbs of an event, in the order they are documented.
 VERBS: tuple[str, ...] = (
     "request",
@@ -318,6 +328,7 @@ __all__ = [
     "EngineOptions",
     "Event",
     "MODIFIER_DEFAULTS",
+    "named_browsers",
     "Mark",
     "OptionalDuration",
     "Scenario",

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from msgspec import UNSET
 
 from tutor.engine.clock import parse_duration, parse_optional_duration
-from tutor.engine.cookies import attribute_problem, header_problem
+from tutor.engine.exchange import ROUTE_METHODS, ROUTES, route_path
+from tutor.engine.headers import attribute_problem, header_problem
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS
 from tutor.engine.scenario import (
     BARE_VERBS,
@@ -22,10 +23,10 @@ from tutor.engine.scenario import (
     EngineOptions,
     Event,
     Scenario,
+    named_browsers,
     normalise_event,
     set_cookie_headers,
 )
-from tutor.engine.server import ROUTE_METHODS, ROUTES, route_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +104,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
     problems = check_options(engine)
 
     # browsers: declared ones must be used (a typo would silently leave the real one chromium)
-    named: set[str] = {DEFAULT_BROWSER}
-    for raw in scenario.events:
-        if isinstance(raw, Event):
-            named.update(name for _, name in raw.browsers())
+    named = named_browsers(raw for raw in scenario.events if isinstance(raw, Event))
     for name in scenario.browsers:
         if name not in named:
             problems.append(

@@ -17,6 +17,7 @@ from msgspec import UNSET
 from tutor.engine.attacks import play_steal, play_tamper, play_xss
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration
+from tutor.engine.exchange import Exchange, Settings
 from tutor.engine.ids import IdGenerator
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
@@ -32,7 +33,7 @@ from tutor.engine.scenario import (
     normalise_event,
     set_cookie_headers,
 )
-from tutor.engine.server import Exchange, Server, Settings
+from tutor.engine.server import Server
 from tutor.engine.store import SessionStore, open_store
 from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, document_cookie_variable, jar_variable
 

@@ -21,12 +21,21 @@ import msgspec
 from msgspec import UNSET
 
 from tutor.engine.goals import GOAL_KINDS, Goal, GoalResult, evaluate, explain, goal_kinds, goal_part
-from tutor.engine.scenario import BrowserOptions, EngineOptions, Event, Scenario, event_verb, normalise_event
+from tutor.engine.scenario import (
+    DEFAULT_BROWSER,
+    BrowserOptions,
+    EngineOptions,
+    Event,
+    Scenario,
+    event_verb,
+    named_browsers,
+    normalise_event,
+)
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES, STEP_FIELDS, Step
 
 if TYPE_CHECKING:
-    from tutor.lesson.loader import NodePath
     from tutor.lesson.model import Challenge, EngineOverrides, Lesson
+    from tutor.lesson.reporter import NodePath, Reporter
 
 #: Variables named per browser (``jar.attacker``); a goal may name them for any browser.
 BROWSER_PREFIXES: tuple[str, ...] = BROWSER_VARIABLE_PREFIXES
@@ -79,7 +88,7 @@ def event_text(event: str | Event) -> str:
     else:
         text = f"{verb}: {flow({k: v for k, v in msgspec.to_builtins(value).items() if v is not None})}"
     extra = []
-    if event.as_ != "browser":
+    if event.as_ != DEFAULT_BROWSER:
         extra.append(f"as {event.as_}")
     if event.cross_site:
         extra.append("cross-site")
@@ -267,10 +276,10 @@ def _walk_goals(goal: Goal, path: NodePath) -> Iterator[tuple[Goal, NodePath]]:
                 yield from _walk_goals(sub, path + (kind, i))
 
 
-def check_challenges(lesson: Lesson, rep: Any) -> None:
+def check_challenges(lesson: Lesson, rep: Reporter) -> None:
     """Report every problem of ``lesson.challenges`` through ``rep.error(path, message, hint, key=)``
     (the loader's reporter; paths are YAML keys and list indexes from the lesson's root)."""
-    from tutor.lesson.validate import did_you_mean
+    from tutor.lesson.suggest import did_you_mean
 
     seen: dict[str, int] = {}
     for c, challenge in enumerate(lesson.challenges):
@@ -288,7 +297,7 @@ def check_challenges(lesson: Lesson, rep: Any) -> None:
             _check_run(lesson, challenge, base, rep, did_you_mean)
 
 
-def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
+def _check_static(challenge: Challenge, base: NodePath, rep: Reporter) -> bool:
     """Checks without the engine; False when the goal's shape is wrong (nothing can be run)."""
     ok = True
     for goal, path in _walk_goals(challenge.goal, base + ("goal",)):
@@ -333,15 +342,13 @@ def _check_static(challenge: Challenge, base: NodePath, rep: Any) -> bool:
     return ok
 
 
-def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, did_you_mean: Any) -> None:
+def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Reporter, did_you_mean: Any) -> None:
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.scenario_check import check_scenario
 
     options = challenge_options(lesson.scenario.engine, challenge.engine)
     events = [*challenge.setup, *challenge.solution]
-    named = {"browser"}
-    for raw in events:
-        named.update(name for _, name in normalise_event(raw).browsers())
+    named = named_browsers(normalise_event(raw) for raw in events)
     # the lesson's declared browsers apply when the challenge uses them (an unused one is no problem here)
     browsers = {name: b for name, b in lesson.scenario.browsers.items() if name in named}
     browsers.update(challenge.browsers)
@@ -426,7 +433,7 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Any, d
         )
 
 
-def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Any, did_you_mean: Any) -> bool:
+def _check_names(goal: Goal, path: NodePath, trace: Sequence[Step], rep: Reporter, did_you_mean: Any) -> bool:
     """Every name a goal compares is a step field or a variable of this run (or ``jar.``/``document.cookie.``
     of any browser)."""
     from tutor.engine.scenario import BROWSER_NAME_PATTERN

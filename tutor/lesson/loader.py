@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace, spell
 from tutor.lesson import cache
 from tutor.lesson.cache import cache_dir
+from tutor.lesson.reporter import NodePath, Reporter
+from tutor.lesson.step_refs import check_marks, resolve_refs
+from tutor.lesson.suggest import did_you_mean
 from tutor.lesson.yamlsource import MAX_BYTES, Problem, SourceError, compose_text, decode_bytes, mark_of, read_text
 
 if TYPE_CHECKING:
@@ -23,10 +26,7 @@ if TYPE_CHECKING:
 
     from tutor.engine.scenario import Scenario
     from tutor.lesson.model import Lesson
-    from tutor.lesson.validate import RawProblem
 
-#: A path into a YAML document: mapping keys and sequence indexes, as the validator's index uses.
-NodePath = tuple[str | int, ...]
 
 # The formats (msgspec structs), the validator and PyYAML are imported by the functions that load a file:
 # `tutor.ui.text` imports this module for `format_value`, the picker needs none of them, and a lesson
@@ -69,82 +69,6 @@ def format_value(value: Any) -> str:
     """A trace value as every view shows it and as trace answers are checked against: the engine's
     :func:`~tutor.engine.trace.spell`, with an empty string shown as ``""`` so it is visible."""
     return '""' if isinstance(value, str) and not value else spell(value)
-
-
-class _Reporter:
-    """Positions for object paths, and the problems list.
-
-    After a salvaging validation (schema problems, and the rest of the file kept, see
-    :func:`tutor.lesson.validate.salvage`), ``remap`` turns paths into the kept value back into paths in
-    the file, and a problem inside a damaged unit (the first two parts of a salvaged place's path: one
-    question, ``flow.nodes``, ``scenario.events`` ...) is not reported: a default or placeholder stands
-    there, and the schema problem already says what is wrong. A left-out word or number of a list
-    (``dropped``) silences only problems at, above or under its own path.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        root: Node,
-        index: dict[NodePath, Node],
-        key_index: dict[NodePath, Node],
-        remap: dict[NodePath, list[int]] | None = None,
-        damaged: list[NodePath] | None = None,
-        dropped: list[NodePath] | None = None,
-    ) -> None:
-        self.name = name
-        self.root = root
-        self.index = index
-        self.key_index = key_index
-        self.remap: dict[NodePath, list[int]] = remap or {}
-        self.units: set[NodePath] = {tuple(p[:2]) for p in (damaged or ())}
-        self.dropped: set[NodePath] = set(dropped or ())
-        self.problems: list[Problem] = []
-
-    def _silenced(self, path: NodePath) -> bool:
-        return any(path[: len(u)] == u for u in self.units) or any(
-            path[: len(d)] == d or d[: len(path)] == path for d in self.dropped
-        )
-
-    def original(self, path: NodePath) -> NodePath:
-        """The path in the file of a path into the (salvaged) value."""
-        from tutor.lesson.validate import original_path
-
-        return original_path(path, self.remap) if self.remap else path
-
-    def damaged(self, path: NodePath) -> bool:
-        """Something at or under ``path``'s unit, or above it, was salvaged."""
-        path = self.original(path)
-        return any(path[: len(u)] == u or u[: len(path)] == path for u in self.units | self.dropped)
-
-    def node(self, path: NodePath) -> Node:
-        while path:
-            node = self.index.get(path)
-            if node is not None:
-                return node
-            path = path[:-1]
-        return self.index.get((), self.root)
-
-    def error(self, path: NodePath, message: str, hint: str | None = None, *, key: bool = False) -> None:
-        path = self.original(path)
-        if self._silenced(path):
-            return  # about a default or placeholder the schema problem stands for
-        node = self.key_index.get(path) if key else None
-        if node is None:
-            node = self.node(path)
-        line, col = mark_of(node)
-        self.problems.append(Problem(self.name, line, col, message, hint))
-
-    def raw(self, raw: list[RawProblem]) -> None:
-        for node, message, hint in raw:
-            line, col = mark_of(node)
-            self.problems.append(Problem(self.name, line, col, message, hint))
-
-
-def did_you_mean(word: str, candidates: Any) -> str | None:
-    from tutor.lesson.validate import did_you_mean as suggest
-
-    return suggest(word, candidates)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -211,28 +135,28 @@ def scenario_from_text(text: str, name: str = "<scenario>") -> Scenario:
     return _scenario_from_root(_compose_text(text, name), name)
 
 
-def _reporter(root: Node, tp: Any, name: str, base: NodePath = ()) -> tuple[Any, _Reporter]:
+def _reporter(root: Node, tp: Any, name: str, base: NodePath = ()) -> tuple[Any, Reporter]:
     """Validate ``root`` against ``tp``, salvaging (every schema problem, and the rest of the file kept
     for the checks after the schema); the value (INVALID when nothing could be kept) and the reporter
     holding the schema problems."""
     from tutor.lesson.validate import salvage
 
     v = salvage(root, tp, base)
-    rep = _Reporter(name, root, v.index, v.key_index, v.remap, v.damaged, v.dropped)
+    rep = Reporter(name, root, v.index, v.key_index, v.remap, v.damaged, v.dropped)
     rep.raw(v.problems)
     return v.value, rep
 
 
 def _scenario_from_root(root: Node, name: str) -> Scenario:
     from tutor.engine.scenario import Scenario
-    from tutor.lesson.validate import INVALID
+    from tutor.lesson.schema_types import INVALID
 
     node, base = _scenario_node(root)
     value, rep = _reporter(node, Scenario, name, base)
     if value is INVALID:
         raise LoadError(rep.problems)
     assert isinstance(value, Scenario)  # salvage keeps the type it was given
-    _check_marks(value, rep, base)
+    check_marks(value, rep, base)
     if not rep.damaged(base):  # a scenario that lost an event would run differently: not checked
         _check_scenario(value, rep, base)
     if rep.problems:
@@ -240,7 +164,7 @@ def _scenario_from_root(root: Node, name: str) -> Scenario:
     return value
 
 
-def _check_scenario(scenario: Scenario, rep: _Reporter, base: NodePath) -> bool:
+def _check_scenario(scenario: Scenario, rep: Reporter, base: NodePath) -> bool:
     """Map the engine's ScenarioProblems onto nodes; True when the scenario is runnable."""
     from tutor.engine.scenario_check import check_scenario  # imported only when a scenario is checked
 
@@ -263,7 +187,7 @@ def _check_scenario(scenario: Scenario, rep: _Reporter, base: NodePath) -> bool:
     return not found
 
 
-def _run(scenario: Scenario, rep: _Reporter, base: NodePath) -> Trace | None:
+def _run(scenario: Scenario, rep: Reporter, base: NodePath) -> Trace | None:
     from tutor.engine.limits import LimitExceeded
     from tutor.engine.simulation import run_scenario
 
@@ -346,14 +270,14 @@ def _lesson_from_root(root: Node, name: str, path: Path) -> LoadedLesson:
 def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, tuple[int, ...]]:
     """The lesson, and the 0-based indexes of the trace steps that are its table's rows."""
     from tutor.lesson.model import Lesson
-    from tutor.lesson.validate import INVALID
+    from tutor.lesson.schema_types import INVALID
 
     lesson, rep = _reporter(root, Lesson, name)
     if lesson is INVALID:
         raise LoadError(rep.problems)
     _check_phases(lesson, rep)
     _check_static(lesson, rep)
-    marks = _check_marks(lesson.scenario, rep, ("scenario",))
+    marks = check_marks(lesson.scenario, rep, ("scenario",))
     trace: Trace | None = None
     # With a schema problem in the scenario or the table, the trace and its rows are not the file's:
     # everything that needs them waits for the next run (the rest is checked now).
@@ -369,7 +293,7 @@ def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, t
         rows = _table_rows(lesson, trace, rep)
         steps = tuple(dataclasses.replace(trace[i], step=n) for n, i in enumerate(rows, 1))
         if steps:
-            lesson = _resolve_refs(lesson, marks, steps, rep)
+            lesson = resolve_refs(lesson, marks, steps, rep)
             _check_against_trace(lesson, trace, steps, rep)
         if lesson.challenges:
             from tutor.lesson.challenges import check_challenges
@@ -380,14 +304,14 @@ def _lesson_and_rows(root: Node, name: str, path: Path) -> tuple[LoadedLesson, t
     return LoadedLesson(lesson=lesson, path=path, trace=trace, steps=steps), rows
 
 
-def _phase_ok(phase: str, path: NodePath, rep: _Reporter, *, key: bool = False) -> None:
+def _phase_ok(phase: str, path: NodePath, rep: Reporter, *, key: bool = False) -> None:
     if phase not in PHASES:
         rep.error(
             path, f"unknown phase `{phase}`", did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES), key=key
         )
 
 
-def _check_phases(lesson: Lesson, rep: _Reporter) -> None:
+def _check_phases(lesson: Lesson, rep: Reporter) -> None:
     if lesson.table.phases is not None:
         for i, phase in enumerate(lesson.table.phases):
             _phase_ok(phase, ("table", "phases", i), rep)
@@ -402,7 +326,7 @@ def _check_phases(lesson: Lesson, rep: _Reporter) -> None:
             _phase_ok(entry.phase, ("narration", i, "phase"), rep)
 
 
-def _check_static(lesson: Lesson, rep: _Reporter) -> None:
+def _check_static(lesson: Lesson, rep: Reporter) -> None:
     """Checks that need no trace: flow ids, code line numbers, question ids and correct choices."""
     ids: dict[str, int] = {}
     for n, node in enumerate(lesson.flow.nodes):
@@ -460,200 +384,7 @@ def _check_static(lesson: Lesson, rep: _Reporter) -> None:
             )
 
 
-# --- step references: numbers or marks ---------------------------------------------------------------
-#
-# A scenario event may carry `mark: NAME`; every step reference of a lesson (narration `step`, moments
-# `steps`, question `steps`, `answer.step`, `predict`) may then be `NAME` (the first table row of that
-# event) or `NAME.phase` (its first row of that phase) instead of a number; `end` is the final row. `_resolve_refs` turns them
-# into row numbers, so the loaded lesson holds only numbers and the rest of the program never sees a
-# mark. A narration entry may name its event with `at: NAME`; a `step` number whose row is not one of
-# that event's rows (the scenario changed under it) is reported.
-
-
-#: The reference to the final row (the scenario's `end` step); no event may take this mark.
-END_MARK = "end"
-
-
-def _check_marks(scenario: Scenario, rep: _Reporter, base: NodePath) -> dict[str, int]:
-    """``{mark: event number (1-based)}``; a mark used twice is reported at its second use."""
-    marks: dict[str, int] = {}
-    for i, event in enumerate(scenario.events):
-        mark = getattr(event, "mark", None)
-        if mark is None:
-            continue
-        if mark == END_MARK:
-            rep.error(
-                base + ("events", i, "mark"),
-                f"`{END_MARK}` is reserved: it names the final row of the table",
-                "choose another name",
-            )
-            continue
-        if mark in marks:
-            rep.error(
-                base + ("events", i, "mark"),
-                f"duplicate mark `{mark}` (also event {marks[mark]})",
-                "give each event its own mark",
-            )
-            continue
-        position = rep.original(base + ("events", i))[-1]
-        assert isinstance(position, int)  # an event's path ends in its index
-        marks[mark] = position + 1
-    return marks
-
-
-def _event_text(scenario: Scenario, number: int) -> str:
-    """``event 3 (`request: GET /dashboard`)``: how messages name an event."""
-    from tutor.engine.scenario import event_verb, normalise_event
-
-    if not 1 <= number <= len(scenario.events):
-        return f"event {number}"
-    event = normalise_event(scenario.events[number - 1])
-    verb = event_verb(event)
-    value = getattr(event, verb)
-    if value is None:
-        return f"event {number} (`{verb}`)"
-    if isinstance(value, str):
-        return f"event {number} (`{verb}: {value}`)"
-    return f"event {number} (`{verb}`)"
-
-
-def _rows_text(rows: list[Step]) -> str:
-    return ", ".join(f"{s.step} {s.phase}" for s in rows)
-
-
-def _resolve_refs(lesson: Lesson, marks: dict[str, int], steps: tuple[Step, ...], rep: _Reporter) -> Lesson:
-    """The lesson with every mark reference replaced by its row number; problems are reported.
-
-    A reference that cannot be resolved is left as it was (the lesson is rejected anyway), so later
-    checks skip it instead of reporting it twice.
-    """
-    import msgspec
-
-    rows_of: dict[int, list[Step]] = {}
-    for s in steps:
-        rows_of.setdefault(s.event, []).append(s)
-    scenario = lesson.scenario
-
-    def mark_event(mark: str, path: NodePath) -> int | None:
-        number = marks.get(mark)
-        if number is None:
-            if marks:
-                hint = did_you_mean(mark, marks) or "marks in this scenario: " + ", ".join(marks)
-            else:
-                hint = "no event has a mark yet: add `mark: " + mark + "` to the scenario event you mean"
-            rep.error(path, f"unknown mark `{mark}`", hint)
-        return number
-
-    def resolve(ref: int | str | None, path: NodePath) -> int | str | None:
-        if not isinstance(ref, str):
-            return ref
-        mark, _, phase = ref.partition(".")
-        if ref == END_MARK and END_MARK not in marks:
-            if steps[-1].phase == "end":
-                return steps[-1].step
-            rep.error(path, "`end` names the final `end` row, but the table has none", "add `end` to `table.phases`")
-            return ref
-        number = mark_event(mark, path)
-        if number is None:
-            return ref
-        rows = rows_of.get(number, [])
-        if not rows:
-            rep.error(
-                path,
-                f"mark `{mark}` names {_event_text(scenario, number)}, which has no row in the table",
-                "add one of its phases to `table.phases`, or refer to another event",
-            )
-            return ref
-        if not phase:
-            return rows[0].step
-        if phase not in PHASES:
-            rep.error(
-                path,
-                f"unknown phase `{phase}` in `{ref}`",
-                did_you_mean(phase, PHASES) or "phases: " + ", ".join(PHASES),
-            )
-            return ref
-        for s in rows:
-            if s.phase == phase:
-                return s.step
-        rep.error(
-            path,
-            f"mark `{mark}` names {_event_text(scenario, number)}, which has no `{phase}` row in the table",
-            f"its rows: {_rows_text(rows)}",
-        )
-        return ref
-
-    narration = []
-    for i, entry in enumerate(lesson.narration):
-        step = resolve(entry.step, ("narration", i, "step"))
-        if entry.at is not None:
-            at = mark_event(entry.at, ("narration", i, "at"))
-            if at is not None:
-                _check_at(entry.step, step, at, entry.at, steps, rows_of, scenario, rep, ("narration", i))
-        narration.append(msgspec.structs.replace(entry, step=step) if step != entry.step else entry)
-    moments = [
-        msgspec.structs.replace(m, steps=[resolve(r, ("moments", k, "steps", j)) for j, r in enumerate(m.steps)])
-        if any(isinstance(r, str) for r in m.steps)
-        else m
-        for k, m in enumerate(lesson.moments)
-    ]
-    questions = []
-    for q, question in enumerate(lesson.questions):
-        base = ("questions", q)
-        changes: dict[str, Any] = {}
-        if any(isinstance(r, str) for r in question.steps):
-            changes["steps"] = [resolve(r, base + ("steps", j)) for j, r in enumerate(question.steps)]
-        if isinstance(question.predict, str):
-            changes["predict"] = resolve(question.predict, base + ("predict",))
-        if question.answer is not None and isinstance(question.answer.step, str):
-            changes["answer"] = msgspec.structs.replace(
-                question.answer, step=resolve(question.answer.step, base + ("answer", "step"))
-            )
-        questions.append(msgspec.structs.replace(question, **changes) if changes else question)
-    return msgspec.structs.replace(lesson, narration=narration, moments=moments, questions=questions)
-
-
-def _check_at(
-    written: int | str | None,
-    step: int | str | None,
-    at: int,
-    at_mark: str,
-    steps: tuple[Step, ...],
-    rows_of: dict[int, list[Step]],
-    scenario: Scenario,
-    rep: _Reporter,
-    base: NodePath,
-) -> None:
-    """A narration entry with `at: NAME`: its step must be one of that event's rows."""
-    if written is None:
-        rep.error(
-            base + ("at",),
-            "`at` names the event a `step` was written for, but this entry has no `step`",
-            f"add `step: {at_mark}` (or a row number), or remove `at`",
-        )
-        return
-    if not isinstance(step, int) or not 1 <= step <= len(steps):
-        return  # unresolved or out of range: reported elsewhere
-    row = steps[step - 1]
-    if row.event == at:
-        return
-    rows = rows_of.get(at, [])
-    where = f"it is now a row of {_event_text(scenario, row.event)}" if row.event else "it is now the final row"
-    if isinstance(written, str):
-        message = f"`{written}` is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names"
-        hint = "make `at` and `step` name the same event"
-    else:
-        message = (
-            f"step {written} is not a row of {_event_text(scenario, at)}, which `at: {at_mark}` names: "
-            f"{where}; the scenario changed since this was written"
-        )
-        hint = f"write `step: {at_mark}` or `step: {at_mark}.PHASE` so it follows the event" + (
-            f"; its rows now: {_rows_text(rows)}" if rows else "; it has no row in the table now"
-        )
-    rep.error(base + ("step",), message, hint)
-
-
-def _table_rows(lesson: Lesson, trace: Trace, rep: _Reporter) -> tuple[int, ...]:
+def _table_rows(lesson: Lesson, trace: Trace, rep: Reporter) -> tuple[int, ...]:
     """0-based indexes of the trace steps that become the table's rows (renumbered 1..n)."""
     phases = lesson.table.phases
     if phases is None:
@@ -665,7 +396,7 @@ def _table_rows(lesson: Lesson, trace: Trace, rep: _Reporter) -> tuple[int, ...]
     return rows
 
 
-def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], rep: _Reporter) -> None:
+def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], rep: Reporter) -> None:
     n = len(steps)
     variables: set[str] = set()
     for s in trace:

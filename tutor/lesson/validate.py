@@ -11,173 +11,31 @@ indices) to its node, so later semantic checks can point at exact positions.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import msgspec
 import msgspec.inspect as mi
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.engine.scenario import BARE_VERBS, BROWSER_NAME_PATTERN, VERB_MODIFIERS, VERBS, Event
-from tutor.lesson.catalog import ID_MESSAGE, ID_PATTERN
+from tutor.engine.scenario import BARE_VERBS, VERB_MODIFIERS, VERBS, Event
+from tutor.lesson.schema_types import (
+    BOOL_TRUE,
+    INVALID,
+    PATTERN_MESSAGES,
+    Path,
+    RawProblem,
+    compiled_pattern,
+    describe_node,
+    parse_float,
+    parse_int,
+    placeholder,
+    scalar_kind,
+    struct_fields,
+    type_info,
+    type_name,
+    unwrap,
+)
 from tutor.lesson.suggest import did_you_mean
-from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
-
-Path = tuple[Any, ...]
-
-
-class _Invalid:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "INVALID"
-
-
-#: Returned in place of a value that had problems.
-INVALID: Any = _Invalid()
-
-#: (node, message, hint)
-RawProblem = tuple[Node, str, "str | None"]
-
-# --- friendly messages for the patterns used by the formats -----------------------------------------
-_PATTERN_MESSAGES: dict[str, str] = {
-    r"^([0-9]+[smhd])+(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d",
-    r"^(none|([0-9]+[smhd])+)(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
-    ID_PATTERN.pattern: ID_MESSAGE,
-    BROWSER_NAME_PATTERN: "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
-    r"^(GET|POST) /\S*(?!\n)$": "expected a request such as GET /dashboard or POST /login",
-    r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
-    r"^/": "expected a path starting with /",
-    r"^[a-z][a-z0-9_-]{0,39}(?!\n)$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",
-    r"^[a-z][a-z0-9_-]{0,39}(\.[a-z_]+)?(?!\n)$": "expected a step number, or a mark such as `login` or `login.set_cookie`",
-}
-
-_compiled: dict[str, re.Pattern[str]] = {}
-_type_cache: dict[Any, mi.Type] = {}
-_fields_cache: dict[type, tuple[dict[str, mi.Field], tuple[str, ...], tuple[mi.Field, ...]]] = {}
-
-
-def type_info(tp: Any) -> mi.Type:
-    """``msgspec.inspect.type_info`` of ``tp``, cached."""
-    info = _type_cache.get(tp)
-    if info is None:
-        info = _type_cache[tp] = mi.type_info(tp)
-    return info
-
-
-def _pattern(p: str) -> re.Pattern[str]:
-    rx = _compiled.get(p)
-    if rx is None:
-        rx = _compiled[p] = re.compile(p)
-    return rx
-
-
-def _struct_fields(t: mi.StructType) -> tuple[dict[str, mi.Field], tuple[str, ...], tuple[mi.Field, ...]]:
-    cached = _fields_cache.get(t.cls)
-    if cached is None:
-        by_name = {f.encode_name: f for f in t.fields}
-        cached = _fields_cache[t.cls] = (by_name, tuple(by_name), tuple(f for f in t.fields if f.required))
-    return cached
-
-
-# --- YAML 1.1 numbers, as the implicit resolvers recognised them ------------------------------------
-
-
-def parse_int(text: str) -> int:
-    value = text.replace("_", "")
-    sign = 1
-    if value[:1] in "+-":
-        if value[0] == "-":
-            sign = -1
-        value = value[1:]
-    if value == "0":
-        return 0
-    if value.startswith("0b"):
-        return sign * int(value[2:], 2)
-    if value.startswith("0x"):
-        return sign * int(value[2:], 16)
-    if value.startswith("0o"):
-        return sign * int(value[2:], 8)
-    if value.startswith("0"):
-        return sign * int(value, 8)
-    if ":" in value:
-        total = 0
-        for part in value.split(":"):
-            total = total * 60 + int(part)
-        return sign * total
-    return sign * int(value)
-
-
-def parse_float(text: str) -> float:
-    value = text.replace("_", "").lower()
-    sign = -1.0 if value.startswith("-") else 1.0
-    if value[:1] in "+-":
-        value = value[1:]
-    if value == ".inf":
-        return sign * float("inf")
-    if value == ".nan":
-        return float("nan")
-    if ":" in value:
-        total = 0.0
-        for part in value.split(":"):
-            total = total * 60 + float(part)
-        return sign * total
-    return sign * float(value)
-
-
-_BOOL_TRUE = frozenset({"yes", "true", "on", "y"})
-
-
-def _scalar_kind(node: ScalarNode) -> str:
-    """``null``, ``bool``, ``int``, ``float`` or ``str``: what the (implicit or explicit) tag says."""
-    tag = node.tag
-    if tag == NULL_TAG:
-        return "null"
-    if tag == BOOL_TAG:
-        return "bool"
-    if tag == INT_TAG:
-        return "int"
-    if tag == FLOAT_TAG:
-        return "float"
-    return "str"
-
-
-def _describe(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    kind = _scalar_kind(node)
-    return {
-        "null": "nothing (null)",
-        "bool": f"the boolean {node.value}",
-        "int": f"the number {node.value}",
-        "float": f"the number {node.value}",
-    }.get(kind, "text")
-
-
-def _type_name(t: mi.Type) -> str:
-    if isinstance(t, mi.Metadata):
-        return _type_name(t.type)
-    if isinstance(t, mi.StrType):
-        return "text"
-    if isinstance(t, mi.IntType):
-        return "a whole number"
-    if isinstance(t, mi.FloatType):
-        return "a number"
-    if isinstance(t, mi.BoolType):
-        return "true or false"
-    if isinstance(t, mi.NoneType):
-        return "nothing (null)"
-    if isinstance(t, (mi.ListType, mi.VarTupleType)):
-        return "a list"
-    if isinstance(t, (mi.StructType, mi.DictType)):
-        return "a mapping"
-    if isinstance(t, mi.LiteralType):
-        return "one of " + ", ".join(str(v) for v in t.values)
-    if isinstance(t, mi.UnionType):
-        return " or ".join(_type_name(x) for x in t.types)
-    return "a value"
 
 
 class Validator:
@@ -232,11 +90,11 @@ class Validator:
         if isinstance(t, mi.LiteralType):
             return self._literal(node, t)
         if isinstance(t, mi.NoneType):
-            if isinstance(node, ScalarNode) and _scalar_kind(node) == "null":
+            if isinstance(node, ScalarNode) and scalar_kind(node) == "null":
                 return None
             return self.error(
                 node,
-                f"expected nothing (null), found {_describe(node)}",
+                f"expected nothing (null), found {describe_node(node)}",
                 "leave the value empty, e.g. `- logout:` or just `- logout`",
             )
         if isinstance(t, mi.AnyType):
@@ -247,11 +105,11 @@ class Validator:
     def _struct(self, node: Node, t: mi.StructType, path: Path) -> Any:
         if not isinstance(node, MappingNode):
             return self.error(
-                node, f"expected a mapping (key: value lines) for {t.cls.__name__}, found {_describe(node)}"
+                node, f"expected a mapping (key: value lines) for {t.cls.__name__}, found {describe_node(node)}"
             )
         if t.cls is Event:
             return self._event(node, t, path)
-        by_name, names, required = _struct_fields(t)
+        by_name, names, required = struct_fields(t)
         kwargs: dict[str, Any] = {}
         seen: dict[str, Node] = {}
         ok = True
@@ -276,7 +134,7 @@ class Validator:
                     hint is None
                     and node.flow_style
                     and isinstance(value_node, ScalarNode)
-                    and _scalar_kind(value_node) == "null"
+                    and scalar_kind(value_node) == "null"
                 ):
                     hint = 'a comma inside { } starts a new entry: quote text that contains commas, e.g. label: "a, b"'
                 self.error(
@@ -323,7 +181,7 @@ class Validator:
             return self.error(node, f"invalid {t.cls.__name__}: {exc}")
 
     def _event(self, node: MappingNode, t: mi.StructType, path: Path) -> Any:
-        by_name, names, _required = _struct_fields(t)
+        by_name, names, _required = struct_fields(t)
         kwargs: dict[str, Any] = {}
         seen: dict[str, Node] = {}
         verbs: list[tuple[str, Node]] = []
@@ -415,8 +273,8 @@ class Validator:
 
     def _bare_event(self, node: ScalarNode) -> Any:
         word = node.value
-        if _scalar_kind(node) != "str" or word not in VERBS:
-            if _scalar_kind(node) == "null":
+        if scalar_kind(node) != "str" or word not in VERBS:
+            if scalar_kind(node) == "null":
                 return self.error(node, "empty event", "an event is one of: " + ", ".join(VERBS))
             return self.error(
                 node, f"unknown event `{word}`", did_you_mean(word, VERBS) or "an event is one of: " + ", ".join(VERBS)
@@ -436,7 +294,9 @@ class Validator:
     def _list(self, node: Node, t: Any, path: Path) -> Any:
         if not isinstance(node, SequenceNode):
             return self.error(
-                node, f"expected a list, found {_describe(node)}", "write one item per line, each starting with '- '"
+                node,
+                f"expected a list, found {describe_node(node)}",
+                "write one item per line, each starting with '- '",
             )
         out = []
         kept: list[int] = []
@@ -468,7 +328,7 @@ class Validator:
 
     def _dict(self, node: Node, t: mi.DictType, path: Path) -> Any:
         if not isinstance(node, MappingNode):
-            return self.error(node, f"expected a mapping (key: value lines), found {_describe(node)}")
+            return self.error(node, f"expected a mapping (key: value lines), found {describe_node(node)}")
         out: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
         ok = True
@@ -507,7 +367,7 @@ class Validator:
         if not isinstance(key_node, ScalarNode):
             self.error(key_node, "a key must be plain text, not a list or mapping")
             return None
-        if _scalar_kind(key_node) == "bool":
+        if scalar_kind(key_node) == "bool":
             self.error(
                 key_node,
                 f"`{key_node.value}` is read as a boolean here, not a field name",
@@ -519,8 +379,8 @@ class Validator:
     # --- unions ---------------------------------------------------------------------------------------
     def _union(self, node: Node, t: mi.UnionType, path: Path, description: str | None) -> Any:
         types = t.types
-        struct_t = next((x for x in types if isinstance(_unwrap(x), mi.StructType)), None)
-        struct_u = _unwrap(struct_t) if struct_t is not None else None
+        struct_t = next((x for x in types if isinstance(unwrap(x), mi.StructType)), None)
+        struct_u = unwrap(struct_t) if struct_t is not None else None
         if struct_t is not None and isinstance(struct_u, mi.StructType) and struct_u.cls is Event:
             if isinstance(node, ScalarNode):
                 return self._bare_event(node)
@@ -528,15 +388,15 @@ class Validator:
                 return self.convert(node, struct_t, path)
             return self.error(
                 node,
-                f"expected an event, found {_describe(node)}",
+                f"expected an event, found {describe_node(node)}",
                 "write `- request: GET /` or a bare verb such as `- logout`",
             )
         if isinstance(node, MappingNode):
-            branch = next((x for x in types if isinstance(_unwrap(x), (mi.StructType, mi.DictType))), None)
+            branch = next((x for x in types if isinstance(unwrap(x), (mi.StructType, mi.DictType))), None)
         elif isinstance(node, SequenceNode):
-            branch = next((x for x in types if isinstance(_unwrap(x), (mi.ListType, mi.VarTupleType))), None)
+            branch = next((x for x in types if isinstance(unwrap(x), (mi.ListType, mi.VarTupleType))), None)
         else:
-            kind = _scalar_kind(node)
+            kind = scalar_kind(node)
             wanted: tuple[type, ...] = {
                 "null": (mi.NoneType,),
                 "bool": (mi.BoolType,),
@@ -546,15 +406,15 @@ class Validator:
             }[kind]
             branch = None
             for cls in wanted:
-                branch = next((x for x in types if isinstance(_unwrap(x), cls)), None)
+                branch = next((x for x in types if isinstance(unwrap(x), cls)), None)
                 if branch is not None:
                     break
             if branch is None and kind != "null":
                 # a plain number or boolean where text is accepted: the str branch explains or accepts it
-                branch = next((x for x in types if isinstance(_unwrap(x), (mi.StrType, mi.LiteralType))), None)
+                branch = next((x for x in types if isinstance(unwrap(x), (mi.StrType, mi.LiteralType))), None)
         if branch is None:
-            expected = " or ".join(dict.fromkeys(_type_name(x) for x in types))
-            return self.error(node, f"expected {expected}, found {_describe(node)}")
+            expected = " or ".join(dict.fromkeys(type_name(x) for x in types))
+            return self.error(node, f"expected {expected}, found {describe_node(node)}")
         return self.convert(node, branch, path, description)
 
     # --- scalars --------------------------------------------------------------------------------------
@@ -563,8 +423,8 @@ class Validator:
             hint = None
             if isinstance(node, MappingNode) and len(node.value) == 1 and not node.flow_style:
                 hint = "text that contains ': ' must be quoted (or written as a block with |)"
-            return self.error(node, f"expected text, found {_describe(node)}", hint)
-        kind = _scalar_kind(node)
+            return self.error(node, f"expected text, found {describe_node(node)}", hint)
+        kind = scalar_kind(node)
         value = node.value
         if kind == "null":
             return self.error(
@@ -582,8 +442,8 @@ class Validator:
             return self.error(node, f"must be at least {t.min_length} characters long (it has {len(value)})")
         if t.max_length is not None and len(value) > t.max_length:
             return self.error(node, f"must be at most {t.max_length} characters long (it has {len(value)})")
-        if t.pattern is not None and not _pattern(t.pattern).search(value):
-            message = _PATTERN_MESSAGES.get(t.pattern)
+        if t.pattern is not None and not compiled_pattern(t.pattern).search(value):
+            message = PATTERN_MESSAGES.get(t.pattern)
             if message is None:
                 message = f"expected {description}" if description else f"does not match the pattern {t.pattern}"
             return self.error(node, f"{message}; found `{value}`")
@@ -591,13 +451,13 @@ class Validator:
 
     def _int(self, node: Node, t: mi.IntType) -> Any:
         if not isinstance(node, ScalarNode):
-            return self.error(node, f"expected a whole number, found {_describe(node)}")
-        kind = _scalar_kind(node)
+            return self.error(node, f"expected a whole number, found {describe_node(node)}")
+        kind = scalar_kind(node)
         if kind != "int":
             hint = None
             if kind == "str" and node.style in ("'", '"'):
                 hint = "remove the quotes"
-            return self.error(node, f"expected a whole number, found {_describe(node)}", hint)
+            return self.error(node, f"expected a whole number, found {describe_node(node)}", hint)
         try:
             value = parse_int(node.value)
         except ValueError:
@@ -605,10 +465,10 @@ class Validator:
         return self._bounds(node, value, t)
 
     def _float(self, node: Node, t: mi.FloatType) -> Any:
-        if not isinstance(node, ScalarNode) or _scalar_kind(node) not in ("int", "float"):
-            return self.error(node, f"expected a number, found {_describe(node)}")
+        if not isinstance(node, ScalarNode) or scalar_kind(node) not in ("int", "float"):
+            return self.error(node, f"expected a number, found {describe_node(node)}")
         try:
-            value: float = float(parse_int(node.value)) if _scalar_kind(node) == "int" else parse_float(node.value)
+            value: float = float(parse_int(node.value)) if scalar_kind(node) == "int" else parse_float(node.value)
         except ValueError:
             return self.error(node, f"`{node.value}` is not a valid number")
         return self._bounds(node, value, t)
@@ -628,19 +488,19 @@ class Validator:
 
     def _bool(self, node: Node) -> Any:
         if not isinstance(node, ScalarNode):
-            return self.error(node, f"expected true or false, found {_describe(node)}")
-        if _scalar_kind(node) == "bool":
+            return self.error(node, f"expected true or false, found {describe_node(node)}")
+        if scalar_kind(node) == "bool":
             low = node.value.lower()
             if low in ("true", "false"):
                 return low == "true"
             return self.error(
                 node,
                 f"expected true or false, found `{node.value}`",
-                f"write {'true' if low in _BOOL_TRUE else 'false'}",
+                f"write {'true' if low in BOOL_TRUE else 'false'}",
             )
         return self.error(
             node,
-            f"expected true or false, found {_describe(node)}",
+            f"expected true or false, found {describe_node(node)}",
             "write true or false, without quotes" if node.style in ("'", '"') else None,
         )
 
@@ -648,8 +508,8 @@ class Validator:
         options = [str(v) for v in t.values]
         ordered = ", ".join(options)
         if not isinstance(node, ScalarNode):
-            return self.error(node, f"expected one of {ordered}, found {_describe(node)}")
-        kind = _scalar_kind(node)
+            return self.error(node, f"expected one of {ordered}, found {describe_node(node)}")
+        kind = scalar_kind(node)
         for v in t.values:
             if isinstance(v, str) and kind in ("str", "int", "float") and node.value == v:
                 return v
@@ -666,63 +526,16 @@ class Validator:
             return [self._any(x) for x in node.value]
         if isinstance(node, MappingNode):
             return {self._any(k): self._any(v) for k, v in node.value}
-        kind = _scalar_kind(node)
+        kind = scalar_kind(node)
         if kind == "null":
             return None
         if kind == "bool":
-            return node.value.lower() in _BOOL_TRUE
+            return node.value.lower() in BOOL_TRUE
         if kind == "int":
             return parse_int(node.value)
         if kind == "float":
             return parse_float(node.value)
         return node.value
-
-
-def _unwrap(t: mi.Type) -> mi.Type:
-    while isinstance(t, mi.Metadata):
-        t = t.type
-    return t
-
-
-def placeholder(t: mi.Type) -> Any:
-    """A stand-in of type ``t`` for a required value that was missing or wrong (salvaging): empty text,
-    the lowest number, an empty list or mapping, a struct of placeholders; :data:`INVALID` for a type
-    that has none (an event). The place is recorded as damaged, so no check reports about it."""
-    t = _unwrap(t)
-    if isinstance(t, mi.StrType):
-        return ""
-    if isinstance(t, (mi.IntType, mi.FloatType)):
-        low = t.ge if t.ge is not None else (t.gt + 1 if t.gt is not None else 0)
-        return float(low) if isinstance(t, mi.FloatType) else low
-    if isinstance(t, mi.BoolType):
-        return False
-    if isinstance(t, mi.NoneType):
-        return None
-    if isinstance(t, mi.LiteralType):
-        return t.values[0]
-    if isinstance(t, (mi.ListType, mi.VarTupleType)):
-        return []
-    if isinstance(t, mi.DictType):
-        return {}
-    if isinstance(t, mi.UnionType):
-        for branch in t.types:
-            value = placeholder(branch)
-            if value is not INVALID:
-                return value
-        return INVALID
-    if isinstance(t, mi.StructType) and t.cls is not Event:
-        kwargs = {}
-        for f in t.fields:
-            if f.required:
-                value = placeholder(f.type)
-                if value is INVALID:
-                    return INVALID
-                kwargs[f.name] = value
-        try:
-            return t.cls(**kwargs)
-        except (TypeError, ValueError, msgspec.ValidationError):  # pragma: no cover - defensive
-            return INVALID
-    return INVALID
 
 
 def validate(node: Node, tp: Any, base: Path = ()) -> tuple[Any, list[RawProblem], dict[Path, Node], dict[Path, Node]]:

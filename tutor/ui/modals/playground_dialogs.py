@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine.clock import parse_duration
-from tutor.engine.cookies import header_problem
+from tutor.engine.headers import header_problem
 from tutor.engine.scenario import EngineOptions
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.text import count as _count

@@ -1,32 +1,26 @@
-"""The quiz views: visual (trace questions), practice (every normal question) and test (a scored run).
+"""The quiz views: visual (trace questions), practice (every normal question), test (a scored run), review.
 
-One widget, three modes. It owns no grading rules: which questions are asked, in which order the
-choices come, what is right and what a test scores all come from :mod:`tutor.lesson.grading`.
-Every confirmed answer is written to progress at once, through the app's :class:`~tutor.ui.recorder.Recorder`.
+One widget, four modes, and no rules of its own: a :class:`~tutor.lesson.quiz_session.QuizSession` decides
+which questions are asked, in which order their choices come, what may be done next and what a test scores
+(read that module for the rules). The widget shows the session, turns keys and clicks into its actions,
+posts what happened (``AnswerSubmitted``, ``TestFinished``, ``StepRequested``) and hands every confirmed
+answer and test attempt to the app's one :class:`~tutor.ui.recorder.Recorder` (its one error policy).
 
-* Visual quiz: the execution table and the variable tracker (the walkthrough's widgets, read-only) show
-  the trace up to the question's step above the question, so the answer is read off the trace.
-* Practice: a wrong answer may be tried once more (``r``); the wrong first try is recorded as wrong.
-* Test: each attempt has its own seed (the lesson's attempt number, or the one a test passes in), recorded
-  with the questions drawn so the review can be replayed; a retake prefers questions not answered right
-  last time; ``f`` finishes early after a confirmation, unanswered questions scoring as wrong.
+* Visual quiz and review: the execution table and the variable tracker (the walkthrough's widgets,
+  read-only) show the trace up to the question's step above the question; the question, its choices and
+  the verdict keep their rows at every size from 80×24, the trace giving way (``quiz.tcss``).
 * Every "see step N" link can be focused (Tab) and followed with Enter; ``s`` follows the first.
-* Review (``tutor review``): the questions it is given (one card), with the trace up to the card's context
-  step above it like the visual quiz; one try; nothing recorded here (the review screen records the card).
-* Each answer records how long its question was on screen (``seconds``; :mod:`tutor.review` rates speed).
+* Each answer reports how long its question was on screen (``seconds``; :mod:`tutor.review` rates speed).
 
-Lesson text (prompts, choices, hints, solutions ...) always goes through :func:`tutor.ui.text.literal`,
-so an author's ``[bold]`` or an escape sequence is shown as typed, never interpreted.
+Lesson text goes through :func:`tutor.ui.text.literal` (in :mod:`tutor.ui.widgets.quiz_text`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,55 +28,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Click
 from textual.message import Message
-from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tutor.lesson import grading
-from tutor.review import context_step
+from tutor.lesson.quiz_session import MODES, AnswerState, QuizMode, QuizSession
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.recorder import Recorder
 from tutor.ui.text import literal
+from tutor.ui.widgets import quiz_text
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
     from tutor.lesson.model import Question
-    from tutor.progress import AttemptRecord
-
-QuizMode = Literal["visual", "practice", "test", "review"]
 
 LETTERS = grading.LETTERS
 MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", "test": "Test", "review": "Review"}
 #: Modes that show the trace above the question.
 TRACE_MODES = ("visual", "review")
-#: How many questions a test asks.
-TEST_LENGTH = 10
-#: Tries a practice question allows (the first wrong one is recorded as wrong).
-PRACTICE_TRIES = 2
 #: Below this height the visual quiz's trace drops its borders (the question keeps room).
 COMPACT_HEIGHT = 24
-
-
-@dataclass
-class AnswerState:
-    """What the learner has done with one question."""
-
-    chosen: set[int] = field(default_factory=set)
-    """Original (file-order) indices of the chosen choices."""
-    hints: int = 0
-    """How many hints are shown."""
-    submitted: bool = False
-    correct: bool = False
-    tries: int = 0
-    """Answers submitted so far (practice allows a second try after a wrong one)."""
-    revealed: bool = False
-    """The verdict, the right answer and the solution are shown (not in a test before its end)."""
-    seconds: float = 0.0
-    """Time this question was on screen before the current try, while the learner looked at others."""
-    shown_at: float | None = None
-    """When the question was last shown (the quiz's clock), while it is on screen and not submitted."""
+#: The most rows the trace's table and tracker take (``quiz.tcss``'s max-height; compact, both 6).
+TABLE_ROWS, TRACKER_ROWS, COMPACT_ROWS = 14, 8, 6
+#: The fewest rows either keeps when the question needs the rest.
+LEAST_ROWS = 3
 
 
 class ChoiceLine(Static):
@@ -118,7 +89,7 @@ class StepLink(Static, can_focus=True):
 
 
 class QuizView(Widget, can_focus=True):
-    """Multiple-choice questions of one lesson, in one of three modes."""
+    """Multiple-choice questions of one lesson, in one of four modes: a view of its QuizSession."""
 
     BINDINGS = [
         Binding("1", "choose(1)", "Choose", key_display="1-6/a-f"),
@@ -178,7 +149,6 @@ class QuizView(Widget, can_focus=True):
             self.total = total
             self.score = score
 
-    index: reactive[int] = reactive(0, init=False)
     #: Seconds for answer times (monotonic: a changed wall clock does not make an answer slow; tests replace it).
     clock: Callable[[], float] = staticmethod(time.monotonic)
 
@@ -193,99 +163,66 @@ class QuizView(Widget, can_focus=True):
         questions: list[Question] | None = None,
         **kw,
     ) -> None:
-        """``seed``: the choice shuffle of practice and visual (default 0); in a test, the seed of the first
-        attempt (later ones add 1 each), or None to derive each attempt's seed from the lesson's attempt
-        number (:func:`grading.attempt_seed`), as the app does. ``questions``: ask these instead of the
-        mode's (a review asks one card's question)."""
+        """``seed``, ``shuffle``, ``questions``: as :class:`QuizSession` takes them (a test's seed None: each
+        attempt's seed from the lesson's attempt number, as the app does)."""
         super().__init__(**kw)
-        if mode not in MODE_TITLES:
+        if mode not in MODES:
             raise ValueError(f"unknown quiz mode {mode!r}")
         self.loaded = loaded
         self.mode: QuizMode = mode
         self.recorder = recorder if recorder is not None else Recorder()
         """Where answers and test attempts are recorded (one that records nothing by default)."""
-        self.given_seed = seed
-        self.seed = seed if seed is not None else 0
-        self.shuffle = shuffle or mode == "test"  # the test always shuffles; others unless told not to
-        self.finished = False
-        self.result: grading.TestScore | None = None
-        self.questions: list[Question] = []
-        self.states: list[AnswerState] = []
-        self._orders: list[list[int]] = []
-        #: test attempts started in this view, and the one under way (number, and its record once saved)
-        self.attempts_here = 0
-        self.attempt_number = 0
-        self.attempt: AttemptRecord | None = None
-        self._right_last_time: frozenset[str] = frozenset()
-        self._given_questions = questions
-        self._load_questions()
+        lesson_id = loaded.lesson.id
+        testing = mode == "test" and questions is None
+        self.session = QuizSession(
+            loaded.lesson,
+            mode,
+            seed=seed,
+            shuffle=shuffle,
+            questions=questions,
+            recorded_attempts=self._recorded_attempts() if testing else None,
+            right_last_time=self.recorder.right_in_last_attempt(lesson_id) if testing else (),
+        )
         self.add_class(f"-{mode}")
+        self._fitted: tuple[int | None, int | None] = (None, None)
 
-    # -- the questions -------------------------------------------------------------------------
+    def _recorded_attempts(self) -> int | None:
+        """The lesson's recorded test attempts (None when nothing is recorded)."""
+        return len(self.recorder.attempts(self.loaded.lesson.id)) if self.recorder.recording else None
 
-    def _load_questions(self) -> None:
-        lesson = self.loaded.lesson
-        if self._given_questions is not None:
-            questions = list(self._given_questions)
-        elif self.mode == "visual":
-            questions = list(grading.visual_questions(lesson))
-        elif self.mode == "practice":
-            questions = list(grading.practice_questions(lesson))
-        else:
-            questions = self._draw_test()
-        self.questions = questions
-        self.states = [AnswerState() for _ in questions]
-        # Every mode shows the choices in a seeded shuffle: authors tend to write the right choice first,
-        # and a learner must not be able to learn "it is usually a)". (`shuffle=False` keeps file order,
-        # for tests that address choices by their position in the file.)
-        if self.shuffle:
-            self._orders = [list(grading.choice_order(q, self.seed)) for q in questions]
-        else:
-            self._orders = [list(range(len(q.choices))) for q in questions]
-        self.finished = False
-        self.result = None
+    # -- the session, as the tests and the screens read it -------------------------------------
+    @property
+    def questions(self) -> list[Question]:
+        return self.session.questions
 
-    def _draw_test(self) -> list[Question]:
-        """The next attempt's seed and questions. Nothing is written until its first answer (an attempt
-        only looked at is asked again, the same, next time)."""
-        lesson_id = self.loaded.lesson.id
-        previous = self.states if self.attempts_here else None
-        if previous is not None:  # a retake: what happened just now
-            right = {q.id for q, s in zip(self.questions, previous, strict=False) if s.submitted and s.correct}
-        else:
-            right = self._right_in_stored_attempt()
-        self.attempts_here += 1
-        self.attempt_number = self._stored_attempts() + 1 if self.recorder.recording else self.attempts_here
-        if self.given_seed is not None:
-            self.seed = self.given_seed + self.attempts_here - 1
-        else:
-            self.seed = grading.attempt_seed(lesson_id, self.attempt_number)
-        self.attempt = None
-        self._right_last_time = frozenset(right)
-        return grading.test_questions(self.loaded.lesson, self.seed, count=TEST_LENGTH, right_last_time=right)
+    @property
+    def index(self) -> int:
+        return self.session.index
 
-    def _stored_attempts(self) -> int:
-        return len(self.recorder.attempts(self.loaded.lesson.id))
+    @property
+    def seed(self) -> int:
+        return self.session.seed
 
-    def _right_in_stored_attempt(self) -> set[str]:
-        """Questions answered right in the lesson's last recorded attempt (a retake prefers the others)."""
-        return self.recorder.right_in_last_attempt(self.loaded.lesson.id)
+    @property
+    def finished(self) -> bool:
+        return self.session.finished
 
     @property
     def question(self) -> Question | None:
-        if not self.questions:
-            return None
-        return self.questions[self.index]
+        return self.session.question
 
     @property
     def state(self) -> AnswerState | None:
-        if not self.states:
-            return None
-        return self.states[self.index]
+        return self.session.state
+
+    def _go(self, index: int) -> None:
+        self.session.go(index, self.clock())
+        self._show()
+        self._body.scroll_home(animate=False)
 
     @property
-    def unanswered(self) -> int:
-        return sum(1 for s in self.states if not s.submitted)
+    def _body(self) -> VerticalScroll:
+        return self.query_one("#quiz-body", VerticalScroll)
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -331,83 +268,83 @@ class QuizView(Widget, can_focus=True):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < COMPACT_HEIGHT, "-compact")
+        self.call_after_refresh(self._fit_trace)
 
-    def watch_index(self, old: int, new: int) -> None:
-        self._stop_timer(old)
-        self._show()
-        self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
+    def _fit_trace(self) -> None:
+        """The question, all its choices and the verdict keep their rows; the trace above gets what is left
+        (the tracker at most a third, the table the rest: it shows the rows ending at the question's)."""
+        if self.mode not in TRACE_MODES or not self.is_mounted or not self.query_one("#quiz-trace").display:
+            return
+        table = self.query_one("#quiz-table", ExecutionTable)
+        tracker = self.query_one("#quiz-tracker", VariableTracker)
+        compact = self.has_class("-compact")
+        most_table, most_tracker = (COMPACT_ROWS, COMPACT_ROWS) if compact else (TABLE_ROWS, TRACKER_ROWS)
+        need = self.query_one("#quiz-question").outer_size.height
+        room = self.query_one("#quiz-main").size.height - need
+        width = table.content_region.width or self.size.width
+        table_rows = min(most_table, table.get_content_height(None, None, width) + table.styles.gutter.height)
+        tracker_rows = most_tracker if tracker.display else 0
+        if table_rows + tracker_rows <= room:
+            table_max, tracker_max = None, None
+        else:
+            tracker_max = min(tracker_rows, max(LEAST_ROWS, room // 3)) if tracker.display else 0
+            table_max = max(LEAST_ROWS, min(table_rows, room - tracker_max))
+        if (table_max, tracker_max) != self._fitted:
+            self._fitted = (table_max, tracker_max)
+            table.styles.max_height = table_max
+            tracker.styles.max_height = tracker_max
 
     # -- rendering -----------------------------------------------------------------------------
 
     def _show(self) -> None:
-        empty = not self.questions
+        session = self.session
+        empty = not session.questions
         self.query_one("#quiz-empty").display = empty
-        self.query_one("#quiz-question").display = not empty and not self.finished
-        self.query_one("#quiz-score").display = self.finished
+        self.query_one("#quiz-question").display = not empty and not session.finished
+        self.query_one("#quiz-score").display = session.finished
         if self.mode in TRACE_MODES:
-            q = self.question
-            self.query_one("#quiz-trace").display = not empty and q is not None and self._trace_step(q) is not None
+            q = session.question
+            self.query_one("#quiz-trace").display = not empty and q is not None and session.trace_step(q) is not None
         if empty:
             self.query_one("#quiz-header", Static).update(MODE_TITLES[self.mode])
             self.query_one("#quiz-empty", Static).update("This lesson has no questions for this mode.")
-        elif self.finished:
+        elif session.finished:
             self._render_score()
         else:
             self._render_question()
         self.refresh_bindings()
+        self.call_after_refresh(self._fit_trace)
 
     def _render_question(self) -> None:
-        q, st = self.question, self.state
+        session = self.session
+        q, st = session.question, session.state
         assert q is not None and st is not None
-        total = len(self.questions)
-        header = f"{MODE_TITLES[self.mode]} · question {self.index + 1} of {total} · {q.difficulty}"
-        if self.mode == "review":  # one card at a time: the review screen counts the cards
-            header = f"Review · {q.difficulty}"
-        if self.mode == "test":
-            header = f"Test · attempt {self.attempt_number} · question {self.index + 1} of {total} · {q.difficulty}"
-            answered = sum(1 for s in self.states if s.submitted)
-            header += f" · answered {answered}/{total}"
-        if q.hints:
-            header += f" · hints {st.hints}/{len(q.hints)}"
-        self.query_one("#quiz-header", Static).update(header)
-
-        if not st.submitted and st.shown_at is None:
-            st.shown_at = self.clock()
-        trace_step = self._trace_step(q)
+        self.query_one("#quiz-header", Static).update(quiz_text.header(session, MODE_TITLES[self.mode]))
+        session.shown(self.clock())
+        trace_step = session.trace_step(q)
         if trace_step is not None:
             self.query_one("#quiz-table", ExecutionTable).reveal(trace_step)
             self.query_one("#quiz-tracker", VariableTracker).reveal(trace_step)
 
         self.query_one("#quiz-prompt", Static).update(literal(q.prompt))
         code = self.query_one("#quiz-code", Static)
+        code.display = q.code is not None
         if q.code is not None:
-            code.display = True
-            code.update(self._syntax(q.code.source, q.code.language))
-        else:
-            code.display = False
-        kind = "Choose all that apply, then press Enter." if q.multiple else "Choose one, then press Enter."
-        if self.mode in TRACE_MODES and q.answer is not None:
-            in_table = q.answer.field in {c.field for c in self.loaded.lesson.table.columns}
-            where = "of the table" if in_table or not self.loaded.lesson.tracker else "in the variables"
-            what = "row" if where == "of the table" else "step"
-            kind = f"Read it off {what} {q.answer.step} {where}. " + kind
-        if st.submitted and self.mode == "test":
-            kind = "Answer saved; the test shows results at the end."
-        self.query_one("#quiz-kind", Static).update(kind)
+            dark = self.app.current_theme.dark if self.is_mounted else True
+            code.update(quiz_text.code_text(q.code.source, q.code.language, dark=dark))
+        self.query_one("#quiz-kind", Static).update(quiz_text.kind(session, self.loaded.lesson))
 
-        order = self._orders[self.index]
+        order = session.order
         reveal = st.revealed
         judged = st.submitted and self.mode != "test"  # a wrong try is marked, the right choice is not
         for pos in range(6):
             line = self.query_one(f"#quiz-choice-{pos}", ChoiceLine)
+            line.display = pos < len(order)
             if pos >= len(order):
-                line.display = False
                 continue
-            original = order[pos]
-            choice = q.choices[original]
-            chosen = original in st.chosen
+            choice = q.choices[order[pos]]
+            chosen = order[pos] in st.chosen
             mark = ("[x]" if chosen else "[ ]") if q.multiple else ("(•)" if chosen else ("( )"))
-            line.display = True
             line.update(Text.assemble(f"{mark} {LETTERS[pos]}) ", literal(choice.text)))
             line.set_class(chosen, "-chosen")
             line.set_class(reveal and choice.correct, "-correct")
@@ -416,40 +353,35 @@ class QuizView(Widget, can_focus=True):
         hints = self.query_one("#quiz-hints", Static)
         hints.display = st.hints > 0
         if st.hints:
-            hints.update(
-                Text("\n").join(Text.assemble(f"Hint {i}: ", literal(h)) for i, h in enumerate(q.hints[: st.hints], 1))
-            )
+            hints.update(quiz_text.hints_text(q, st.hints))
 
         verdict = self.query_one("#quiz-verdict", Static)
-        feedback = self.query_one("#quiz-feedback", Static)
-        solution = self.query_one("#quiz-solution", Static)
         verdict.display = judged
         verdict.set_class(judged and st.correct, "-right")
         verdict.set_class(judged and not st.correct, "-wrong")
         if judged:
             if st.correct:
                 verdict.update("✓ Correct" + (" on the second try" if st.tries > 1 else ""))
-            elif self._can_retry(st):
+            elif session.can_retry(st):
                 verdict.update("✗ Not quite. Press r to try once more, or Enter to see the answer.")
             else:
                 verdict.update("✗ Not quite")
-        notes = [
-            Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].feedback or ""))
-            for i in sorted(st.chosen, key=order.index)
-            if q.choices[i].feedback
-        ]
-        feedback.display = judged and bool(notes)
-        if judged and notes:
-            feedback.update(Text("\n").join(notes))
+        feedback = self.query_one("#quiz-feedback", Static)
+        notes = quiz_text.feedback_text(q, order, st) if judged else None
+        feedback.display = notes is not None
+        if notes is not None:
+            feedback.update(notes)
+        solution = self.query_one("#quiz-solution", Static)
         solution.display = reveal
         if reveal:
-            solution.update(self._solution_text(q, order, with_steps=self.mode in ("practice", "review")))
+            with_steps = self.mode in ("practice", "review")
+            solution.update(quiz_text.solution_text(q, order, with_steps=with_steps))
         self._render_links(q)
 
     def _render_links(self, q: Question) -> None:
-        """One focusable link per step of the question (not in a test: it would give answers away)."""
+        """One focusable link per step of the question (not in a test or a review: it would give answers away)."""
         box = self.query_one("#quiz-step-links", Horizontal)
-        steps = list(q.steps) if self.mode not in ("test", "review") else []
+        steps = list(q.steps) if self.session.shows_links() else []
         shown = [link.step for link in box.query(StepLink)]
         box.display = bool(steps)
         if shown == steps:
@@ -463,233 +395,91 @@ class QuizView(Widget, can_focus=True):
         if had_focus:
             self.focus()
 
-    def _solution_text(self, q: Question, order: list[int], *, with_steps: bool) -> Text:
-        parts: list[Text] = []
-        right = [i for i in order if q.choices[i].correct]
-        answer = Text("Answer: ", style="bold")
-        answer.append_text(
-            Text("; ").join(Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in right)
-        )
-        if with_steps and q.solution:
-            parts.append(Text("Solution", style="bold"))
-            parts.extend(Text.assemble(f"  {n}. ", literal(s)) for n, s in enumerate(q.solution, 1))
-        parts.append(answer)
-        if with_steps and q.mistakes:
-            parts.append(Text("Common mistakes", style="bold"))
-            parts.extend(Text.assemble("  • ", literal(m)) for m in q.mistakes)
-        return Text("\n").join(parts)
-
-    def _syntax(self, source: str, language: str) -> Text:
-        """The question's code, highlighted by Pygments with the terminal's ANSI palette.
-
-        Only foreground colours are kept, so the code sits on the theme's own background (light or dark).
-        """
-        dark = self.app.current_theme.dark if self.is_mounted else True
-        code = literal(source).plain.rstrip("\n")
-        syntax = Syntax(code, language or "text", theme="ansi_dark" if dark else "ansi_light")
-        text = syntax.highlight(code)
-        text.style = ""
-        text.rstrip()
-        return text
-
     def _render_score(self) -> None:
-        result = self.result
-        assert result is not None
-        total = len(self.questions)
+        session = self.session
         self.query_one("#quiz-header", Static).update(
-            f"Test · attempt {self.attempt_number} · finished · seed {self.seed}"
+            f"Test · attempt {session.attempt_number} · finished · seed {session.seed}"
         )
-        hints_used = sum(s.hints for s in self.states)
-        hint_cost = sum(
-            grading.question_points(s.correct, 0) - grading.question_points(s.correct, s.hints) for s in self.states
-        )
-        skipped = sum(1 for s in self.states if not s.submitted)
-        summary = Text.assemble(
-            ("Score: ", "bold"),
-            (f"{grading.format_points(result.points)} of {total} points", "bold"),
-            f" ({grading.format_percentage(result.percentage)})",
-            f"\n{result.correct} of {total} answers right · hints used: {hints_used}"
-            f" (cost {grading.format_points(hint_cost)} points)",
-            f"\nFinished early: {skipped} unanswered counted as wrong." if skipped else "",
-            "\nPress r to retake with other questions; the review of every question follows.",
-        )
-        self.query_one("#quiz-score-summary", Static).update(summary)
+        self.query_one("#quiz-score-summary", Static).update(quiz_text.score_summary(session))
         review = self.query_one("#quiz-review", Vertical)
         review.remove_children()
-        items = []
-        for n, (q, st, order) in enumerate(zip(self.questions, self.states, self._orders, strict=False), 1):
-            yours = [i for i in order if i in st.chosen] if st.submitted else []
-            your_text = (
-                Text("; ").join(
-                    Text.assemble(f"{LETTERS[order.index(i)]}) ", literal(q.choices[i].text)) for i in yours
-                )
-                if yours
-                else Text("(no answer)")
+        items = [
+            Static(
+                quiz_text.review_item(n, q, st, order),
+                classes="quiz-review-item " + ("-right" if st.correct else "-wrong"),
             )
-            body = Text.assemble(
-                (f"{n}. {'✓' if st.correct else '✗'} ", "bold"),
-                literal(q.prompt),
-                "\n   Your answer: ",
-                your_text,
-                "\n",
-            )
-            solution = self._solution_text(q, order, with_steps=True)
-            body.append_text(Text("\n").join(Text("   ") + line for line in solution.split("\n")))
-            if st.hints:
-                body.append(f"\n   Hints used: {st.hints}")
-            items.append(Static(body, classes="quiz-review-item " + ("-right" if st.correct else "-wrong")))
+            for n, (q, st, order) in enumerate(zip(session.questions, session.states, session.orders, strict=True), 1)
+        ]
         review.mount_all(items)
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _can_retry(self, st: AnswerState) -> bool:
-        return (
-            self.mode == "practice"
-            and st.submitted
-            and not st.correct
-            and not st.revealed
-            and st.tries < PRACTICE_TRIES
-        )
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scroll_body":
             return True
-        q, st = self.question, self.state
-        if action == "retake":
-            return self.mode == "test" and self.finished
-        if q is None or st is None or self.finished:
-            return False
-        if action == "choose":
-            (n,) = parameters
-            return not st.submitted and isinstance(n, int) and 1 <= n <= len(q.choices)
-        if action == "submit":
-            return not st.submitted and bool(st.chosen)
-        if action in ("retry", "reveal"):
-            return self._can_retry(st)
-        if action == "hint":
-            return not st.submitted and st.hints < len(q.hints)
-        if action == "next":
-            return self.index < len(self.questions) - 1
-        if action == "previous":
-            return self.index > 0
-        if action in ("see_step", "focus_link"):
-            return bool(q.steps) and self.mode not in ("test", "review")
-        if action == "finish":
-            return self.mode == "test" and self.unanswered > 0
-        return True
+        return self.session.allows(action, parameters[0] if parameters else None)
 
     def action_choose(self, number: int) -> None:
-        if not self.check_action("choose", (number,)):
+        if not self.session.choose(number):
             return
-        q, st = self.question, self.state
-        assert q is not None and st is not None
-        original = self._orders[self.index][number - 1]
-        if q.multiple:
-            st.chosen ^= {original}
-        else:
-            st.chosen = {original}
         if not self.has_focus:
             self.focus()  # Enter submits again (a focused step link would take it)
         self._show()
 
     def action_submit(self) -> None:
-        if not self.check_action("submit", ()):
+        session = self.session
+        before = session.index
+        done = session.submit(self.clock())
+        if done is None:
             return
-        q, st = self.question, self.state
-        assert q is not None and st is not None
-        seconds = self._stop_timer(self.index)
-        st.seconds = 0.0
-        st.submitted = True
-        st.tries += 1
-        st.correct = grading.is_correct(q, sorted(st.chosen))
-        st.revealed = self.mode != "test" and (st.correct or st.tries >= PRACTICE_TRIES or self.mode != "practice")
         if self.recorder.recording:
-            attempt_id = self._attempt_id() if self.mode == "test" else None
             self.recorder.answer(
                 self.loaded.lesson.id,
-                q.id,
+                done.question.id,
                 self.mode,
-                sorted(st.chosen),
-                st.correct,
-                st.hints,
-                attempt_id=attempt_id,
-                seconds=seconds,
+                done.chosen,
+                done.correct,
+                done.hints_used,
+                attempt_id=self._attempt_id() if self.mode == "test" else None,
+                seconds=done.seconds,
             )
         self.post_message(
             self.AnswerSubmitted(
-                q.id, st.correct, chosen=tuple(sorted(st.chosen)), hints_used=st.hints, seconds=seconds
+                done.question.id, done.correct, chosen=done.chosen, hints_used=done.hints_used, seconds=done.seconds
             )
         )
-        if self.mode == "test":
-            if all(s.submitted for s in self.states):
-                self._finish()
-                return
-            nxt = self._next_unanswered()
-            if nxt is not None and nxt != self.index:
-                self.index = nxt
-                return
-        self._show()
-
-    def _trace_step(self, q: Question) -> int | None:
-        """The row the trace is shown up to: the answer's row in the visual quiz; in a review, the card's
-        context (:func:`tutor.review.context_step`); None: no trace for this question."""
-        if self.mode == "visual":
-            return int(q.answer.step) if q.answer is not None else None  # (a loaded ref is a number)
-        if self.mode == "review":
-            return context_step(q)
-        return None
-
-    def _stop_timer(self, index: int) -> float:
-        """The question at ``index`` leaves the screen (or is answered): its time on screen so far."""
-        if not 0 <= index < len(self.states):
-            return 0.0
-        st = self.states[index]
-        if st.shown_at is not None:
-            st.seconds += max(0.0, self.clock() - st.shown_at)
-            st.shown_at = None
-        return round(st.seconds, 3)
+        if done.finished:
+            self._finished()
+        elif session.index != before:
+            self._show()
+            self._body.scroll_home(animate=False)
+        else:
+            self._show()
 
     def _attempt_id(self) -> int | None:
         """The test attempt's id in the store, recording it (seed, questions) on its first answer."""
-        if self.attempt is None and self.recorder.recording:
-            self.attempt = self.recorder.start_attempt(self.loaded.lesson.id, self.seed, [q.id for q in self.questions])
-            if self.attempt is not None:
-                self.attempt_number = self.attempt.number
-        return self.attempt.id if self.attempt is not None else None
+        session = self.session
+        if session.attempt_id is None and self.recorder.recording:
+            record = self.recorder.start_attempt(self.loaded.lesson.id, session.seed, session.question_ids)
+            if record is not None:
+                session.attempt_recorded(record.id, record.number)
+        return session.attempt_id
 
     def action_retry(self) -> None:
         """Practice: a second try after a wrong answer (the first stays recorded as wrong)."""
-        if not self.check_action("retry", ()):
-            return
-        st = self.state
-        assert st is not None
-        st.submitted = False
-        st.correct = False
-        st.chosen = set()
-        self._show()
+        if self.session.retry():
+            self._show()
 
     def action_reveal(self) -> None:
         """Practice: no second try, show the answer and the solution."""
-        if not self.check_action("reveal", ()):
-            return
-        st = self.state
-        assert st is not None
-        st.revealed = True
-        self._show()
-
-    def _next_unanswered(self) -> int | None:
-        n = len(self.states)
-        for k in range(1, n + 1):
-            i = (self.index + k) % n
-            if not self.states[i].submitted:
-                return i
-        return None
+        if self.session.reveal():
+            self._show()
 
     def action_finish(self) -> None:
         """Ask before finishing a test with questions unanswered (y finishes; n or Escape goes on)."""
         if not self.check_action("finish", ()):
             return
-        left = self.unanswered
+        left = self.session.unanswered
         question = (
             f"Finish now? {left} unanswered question{'s' if left != 1 else ''} "
             f"{'count' if left != 1 else 'counts'} as wrong."
@@ -697,50 +487,41 @@ class QuizView(Widget, can_focus=True):
         choices = [Choice("y", "Yes, finish the test", "finish"), Choice("n", "No, go on", "cancel")]
 
         def done(answer: str | None) -> None:
-            if answer == "finish" and not self.finished:
-                self._finish()
+            if answer == "finish" and not self.session.finished:
+                self.session.finish()
+                self._finished()
 
         self.app.push_screen(ConfirmScreen(question, "", choices), done)
 
-    def _finish(self) -> None:
-        """Score the test; a question not answered scores as wrong (its hints cost nothing more)."""
-        answers = [
-            grading.TestAnswer(question_id=q.id, correct=s.submitted and s.correct, hints_used=s.hints)
-            for q, s in zip(self.questions, self.states, strict=False)
-        ]
-        self.result = result = grading.score_test(answers)
-        self.finished = True
+    def _finished(self) -> None:
+        """The session scored the test: record it, say so and show the score."""
+        result = self.session.result
+        assert result is not None
         if self.recorder.recording:
             self.recorder.test(
                 self.loaded.lesson.id, result.correct, result.total, result.percentage, attempt_id=self._attempt_id()
             )
         self.post_message(self.TestFinished(result.correct, result.total, result.percentage))
         self._show()
-        self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
+        self._body.scroll_home(animate=False)
 
     def action_hint(self) -> None:
-        if not self.check_action("hint", ()):
-            return
-        st = self.state
-        assert st is not None
-        st.hints += 1
-        self._show()
+        if self.session.hint():
+            self._show()
 
     def action_next(self) -> None:
         if self.check_action("next", ()):
-            self.index += 1
+            self._go(self.session.index + 1)
 
     def action_previous(self) -> None:
         if self.check_action("previous", ()):
-            self.index -= 1
+            self._go(self.session.index - 1)
 
     def action_see_step(self) -> None:
         """``s``: the question's first step (Tab reaches the links of the others)."""
-        if not self.check_action("see_step", ()):
-            return
-        q = self.question
-        assert q is not None
-        self.request_step(int(q.steps[0]))  # (a loaded ref is a number)
+        q = self.session.question
+        if self.check_action("see_step", ()) and q is not None:
+            self.request_step(int(q.steps[0]))  # (a loaded ref is a number)
 
     def request_step(self, step: int) -> None:
         self.post_message(self.StepRequested(step))
@@ -758,21 +539,18 @@ class QuizView(Widget, can_focus=True):
         target = stops[(at + direction) % len(stops)]
         target.focus()
         if isinstance(target, StepLink):
-            self.query_one("#quiz-body", VerticalScroll).scroll_to_widget(target, animate=False)
+            self._body.scroll_to_widget(target, animate=False)
 
     def action_retake(self) -> None:
         if not self.check_action("retake", ()):
             return
-        self._load_questions()
+        self.session.retake(self._recorded_attempts())
         self.query_one("#quiz-review", Vertical).remove_children()
-        if self.index == 0:
-            self._show()
-        else:
-            self.index = 0
+        self._show()
+        self._body.scroll_home(animate=False)
 
     def action_scroll_body(self, lines: int) -> None:
-        body = self.query_one("#quiz-body", VerticalScroll)
-        body.scroll_relative(y=lines, animate=False)
+        self._body.scroll_relative(y=lines, animate=False)
 
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
@@ -783,4 +561,4 @@ class QuizView(Widget, can_focus=True):
         self.focus()
 
 
-__all__ = ["QuizView", "AnswerState", "QuizMode"]
+__all__ = ["AnswerState", "QuizMode", "QuizView"]

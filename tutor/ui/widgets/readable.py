@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.lesson.model import KeyMoment
+from tutor.ui.prose import prose
 from tutor.ui.text import literal
 
 
@@ -88,11 +89,19 @@ class MomentsView(OptionList):
 
 
 class ReadableText(VerticalScroll):
-    """A long lesson text (snapshot, transcript), scrollable, shown literally."""
+    """A long lesson text (snapshot, transcript), scrollable: paragraphs reflowed to the width, inline
+    code styled (:func:`tutor.ui.prose.prose`), every piece shown literally."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"readable-text--code"}
 
     def __init__(self, text: str, **kw) -> None:
         super().__init__(**kw)
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield Static(literal(self.text), classes="readable-text")
+        yield Static(prose(self.text), classes="readable-text")
+
+    def on_mount(self) -> None:
+        self.query_one(".readable-text", Static).update(
+            prose(self.text, self.get_component_rich_style("readable-text--code", partial=True))
+        )

@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES
 from tutor.lesson.model import Tracked
 from tutor.ui.text import abbreviate, format_value, literal
 from tutor.ui.widgets.execution_table import GAP, PAD, StepTable, cell_text, wrap_cell
@@ -33,6 +34,18 @@ HISTORY_MIN = 16
 HISTORY_MAX = 24
 #: How a changed value is emphasised (with the theme's colour of the component class).
 CHANGED_STYLE = "bold"
+#: The fewest characters a shortened value keeps (``d23f…a450``).
+LEGIBLE = 9
+#: How the tracker writes an empty cookie store (``{}``, or none yet) and a session the store deleted.
+EMPTY = "empty"
+DELETED = "deleted "
+#: The old value of a deleted session: dimmed and struck through.
+DELETED_STYLE = "dim strike"
+#: Variables written ``empty`` when they hold nothing: a browser's cookies (besides ``jar.<browser>`` /
+#: ``document.cookie.<browser>``) and the server's session store.
+COOKIE_STORES = frozenset({"cookieStore", "store"})
+#: Variables holding the session ID a step is about.
+SESSION_FIELDS = frozenset({"session_id", "session"})
 
 
 class VariableTracker(StepTable, can_focus=False):
@@ -60,6 +73,8 @@ class VariableTracker(StepTable, can_focus=False):
         self._frame_key: tuple = ()
         self._height_for: tuple = ()  # (width, steps, short terminal, height limit) the height was measured for
         self._height = 0
+        self._gone: list[frozenset[str]] = []  # per step: IDs the store held before and no longer holds
+        self._seen: frozenset[str] = frozenset()
 
     def set_variables(self, variables: Sequence[Tracked]) -> None:
         """Other rows (the playground's tracker gains rows as browsers appear): measured and drawn again."""
@@ -78,10 +93,35 @@ class VariableTracker(StepTable, can_focus=False):
         """Did this variable change at this step (compared with the step before)?"""
         if step_index == 0:
             return self.value(0, tracked) is not None
-        return self.value(step_index, tracked) != self.value(step_index - 1, tracked)
+        now, before = self.value(step_index, tracked), self.value(step_index - 1, tracked)
+        return now != before and not (self.text(step_index, tracked) == self.text(step_index - 1, tracked) == EMPTY)
 
     def text(self, step_index: int, tracked: Tracked) -> str:
-        return cell_text(format_value(self.value(step_index, tracked)))
+        """The value as the tracker writes it: an empty cookie store as ``empty`` (the table's "no cookie"
+        is the same state), a session ID whose row the store no longer holds as ``deleted <ID>``."""
+        value = self.value(step_index, tracked)
+        if tracked.variable in COOKIE_STORES or tracked.variable.startswith(BROWSER_VARIABLE_PREFIXES):
+            if value is None or value in ({}, [], ""):
+                return EMPTY
+        if tracked.variable in SESSION_FIELDS and self._deleted(step_index, value):
+            return DELETED + cell_text(format_value(value))
+        return cell_text(format_value(value))
+
+    def _deleted(self, step_index: int, value: Any) -> bool:
+        """Is ``value`` a session ID the store held at an earlier step and no longer holds at this one?"""
+        if not isinstance(value, str) or not value:
+            return False
+        gone = self._gone
+        if len(gone) < len(self._steps):
+            seen: set[str] = set(self._seen)
+            for step in self._steps[len(gone) :]:
+                rows = step.get("store")
+                now = {r.get("id") for r in rows if isinstance(r, dict)} if isinstance(rows, list) else set()
+                seen |= {i for i in now if isinstance(i, str)}
+                missing = frozenset(seen - now) if rows is not None else frozenset()
+                gone.append(gone[-1] if gone and gone[-1] == missing else missing)
+            self._seen = frozenset(seen)
+        return value in gone[step_index]
 
     def label(self, tracked: Tracked) -> str:
         return tracked.label or tracked.variable
@@ -96,6 +136,9 @@ class VariableTracker(StepTable, can_focus=False):
 
     # -- StepTable hooks ----------------------------------------------------------------------------
     def _steps_changed(self, first: int) -> None:
+        if first < len(self._gone):  # recount what the store held, from the start
+            self._gone.clear()
+            self._seen = frozenset()
         self._frame_key = ()
         self.refresh()
 
@@ -130,7 +173,30 @@ class VariableTracker(StepTable, can_focus=False):
         text = self.text(step_index, tracked)
         if len(text) > width * lines:
             text = abbreviate(text, width * lines)
-        return literal(text), self.changed(step_index, tracked)
+        shown = literal(text)
+        if text.startswith(DELETED):
+            shown.stylize(DELETED_STYLE, len(DELETED))
+        return shown, self.changed(step_index, tracked)
+
+    @staticmethod
+    def _inline_was(now_text: str, before_text: str, width: int, changed_style: Style, was_style: Style) -> Text:
+        """``value (was before)`` in ``width`` cells, each part shortened in the middle to no fewer than
+        :data:`LEGIBLE` characters; when both cannot be that legible, the value alone (it is emphasised
+        as changed, and the step before is one key away)."""
+        overhead = len(" (was )")
+        before_room = min(len(before_text), max(LEGIBLE, (width - overhead) // 2))
+        now_room = width - overhead - before_room
+        if len(now_text) + overhead + len(before_text) <= width:
+            now_room, before_room = len(now_text), len(before_text)
+        elif now_room < min(len(now_text), LEGIBLE):
+            now = literal(abbreviate(now_text, max(LEGIBLE, width)) if len(now_text) > width else now_text)
+            now.stylize(changed_style)
+            return now
+        now = literal(abbreviate(now_text, now_room))
+        now.stylize(changed_style)
+        was = Text(" (was ", style=was_style) + literal(abbreviate(before_text, before_room)) + Text(")")
+        was.stylize(was_style)
+        return now + was
 
     def _name_lines(self, tracked: Tracked, width: int) -> list[list[Segment]]:
         """A variable's name in its column: wrapped at its spaces, never cut (a word wider than the
@@ -183,14 +249,7 @@ class VariableTracker(StepTable, can_focus=False):
             inline_was = changed and history == 0 and current > 0 and self.now_lines == 1
             if inline_was:  # one line per variable (short terminal): "value (was before)" on it
                 before_text = self.text(current - 1, tracked)
-                room = max(4, now_w - len(now.plain) - 7)
-                if room < min(len(before_text), 12):  # share the line
-                    room = max(4, (now_w - 7) // 2)
-                    now = literal(abbreviate(now.plain, now_w - 7 - min(room, len(before_text))))
-                now.stylize(changed_style)
-                was = Text(" (was ", style=was_style) + literal(abbreviate(before_text, room)) + Text(")")
-                was.stylize(was_style)
-                now = now + was
+                now = self._inline_was(self.text(current, tracked), before_text, now_w, changed_style, was_style)
             elif changed:
                 now.stylize(changed_style)
             now_lines = (

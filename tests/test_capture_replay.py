@@ -1,0 +1,252 @@
+"""A capture replayed: site relation, the model's verdict, the session's life, findings, privacy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tutor.capture.har import Har, read_har
+from tutor.capture.render import RENDERERS
+from tutor.capture.replay import fingerprint, replay
+from tutor.capture.scenario import scenario_yaml
+from tutor.capture.session import base_name, is_session_name
+from tutor.capture.tokens import read_token
+
+HAND = Path(__file__).parent / "fixtures" / "har" / "hand"
+
+
+def nextauth() -> Har:
+    return read_har(HAND / "nextauth-chromium.har")
+
+
+def php() -> Har:
+    return read_har(HAND / "php-firefox.har")
+
+
+def entry(url: str, *, at: str, method: str = "GET", req=(), resp=(), cookies=(), rt: str | None = None) -> dict:
+    e = {
+        "startedDateTime": at,
+        "request": {
+            "method": method,
+            "url": url,
+            "headers": [{"name": n, "value": v} for n, v in req],
+            "cookies": list(cookies),
+        },
+        "response": {"status": 200, "headers": [{"name": n, "value": v} for n, v in resp]},
+    }
+    if rt:
+        e["_resourceType"] = rt
+    return e
+
+
+def har_of(tmp_path: Path, entries: list[dict], creator: str = "WebInspector") -> Har:
+    path = tmp_path / "x.har"
+    path.write_text(json.dumps({"log": {"creator": {"name": creator}, "entries": entries}}))
+    return read_har(path)
+
+
+def test_entries_are_replayed_in_time_order() -> None:
+    r = replay(nextauth())
+    assert [ex.path for ex in r.exchanges][:3] == ["/", "/pixel.png", "/api/auth/callback/credentials"]
+    assert [s.step for s in r.trace] == list(range(1, 8))
+
+
+def test_site_relation_from_sec_fetch_and_resource_type() -> None:
+    r = replay(nextauth())
+    assert r.exchanges[0].relation == "same-site · top-level"
+    assert r.exchanges[1].relation == "cross-site · subresource"  # the pixel on the CDN
+    assert r.exchanges[4].relation == "same-site · subresource"  # fetch /api/auth/session
+
+
+def test_site_relation_computed_without_hints(tmp_path: Path) -> None:
+    har = har_of(
+        tmp_path,
+        [
+            entry("https://a.example/", at="2026-01-01T00:00:00Z"),
+            entry("https://cdn.b.example/x.js", at="2026-01-01T00:00:01Z"),
+            entry("https://www.a.example/y", at="2026-01-01T00:00:02Z"),
+        ],
+    )
+    assert [ex.relation for ex in replay(har).exchanges] == [
+        "same-site · top-level",
+        "cross-site · subresource",
+        "same-site · top-level",
+    ]
+
+
+def test_the_browser_comes_from_the_capture_and_can_be_overridden() -> None:
+    assert replay(nextauth()).kind == "chromium"
+    assert replay(php()).kind == "firefox"
+    assert replay(php(), kind="safari").kind == "safari"
+
+
+def test_model_agrees_on_every_request_of_the_nextauth_capture() -> None:
+    r = replay(nextauth())
+    assert all(not ex.differences for ex in r.exchanges)
+    assert r.exchanges[3].predicted == ["next-auth.csrf-token", "next-auth.callback-url", "next-auth.session-token"]
+
+
+def test_a_cookie_no_response_set_is_explained(tmp_path: Path) -> None:
+    r = replay(php())
+    assert r.exchanges[2].differences == [
+        "tracker sent, not predicted: set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
+    ]
+
+
+def test_third_party_policy_explains_a_prediction(tmp_path: Path) -> None:
+    har = har_of(
+        tmp_path,
+        [
+            entry(
+                "https://a.example/",
+                at="2026-01-01T00:00:00Z",
+                rt="document",
+                resp=[("set-cookie", "t=1; SameSite=None; Secure")],
+            ),
+            entry("https://b.example/", at="2026-01-01T00:00:01Z", rt="document"),
+            entry("https://a.example/p.png", at="2026-01-01T00:00:02Z", rt="image"),
+        ],
+    )
+    r = replay(har, kind="chromium")
+    assert r.exchanges[2].relation == "cross-site · subresource"
+    assert r.exchanges[2].differences == [
+        "t predicted, not sent: the browser's third-party policy or a user setting kept it back"
+    ]
+    r = replay(har, kind="safari")  # safari blocks third-party cookies: the model agrees
+    assert r.exchanges[2].differences == [] and r.exchanges[2].predicted == []
+
+
+def test_rejected_cookie_names_the_rule(tmp_path: Path) -> None:
+    har = har_of(
+        tmp_path, [entry("http://a.example/", at="2026-01-01T00:00:00Z", resp=[("Set-Cookie", "s=1; Secure")])]
+    )
+    received = replay(har).exchanges[0].received[0]
+    assert (received.outcome, received.reason) == (
+        "rejected",
+        "Secure, but the response came over http (not a secure connection)",
+    )
+
+
+def test_cookies_arrays_stand_in_for_missing_headers(tmp_path: Path) -> None:
+    e = entry("https://a.example/", at="2026-01-01T00:00:00Z", cookies=[{"name": "sessionId", "value": "v1"}])
+    e["response"]["cookies"] = [{"name": "sessionId", "value": "v2", "path": "/", "httpOnly": True, "secure": True}]
+    r = replay(har_of(tmp_path, [e]))
+    assert r.exchanges[0].sent == [("sessionId", "v1")]
+    assert r.exchanges[0].received[0].attributes == "Path=/; HttpOnly; Secure"
+    assert r.session_cookie == "sessionId"
+
+
+def test_session_narrated_create_renew_sign_out() -> None:
+    r = replay(nextauth())
+    assert r.session_cookie == "next-auth.session-token"
+    sessions = [ex.session for ex in r.exchanges]
+    assert sessions[2][0] == "next-auth.session-token created at login"
+    assert "a JWE (encrypted): header {alg: dir, enc: A256GCM}" in sessions[2][1]
+    assert "next-auth.session-token renewed: same value, a later expiry" in sessions[4]
+    assert "next-auth.session-token deleted by the response (sign-out)" in sessions[5]
+    assert r.trace[3].cookie_present and not r.trace[6].cookie_present
+
+
+def test_rotation_at_login_and_no_rotation(tmp_path: Path) -> None:
+    def capture(new_value: str | None) -> Har:
+        login = entry("https://a.example/login", at="2026-01-01T00:00:01Z", method="POST", req=[("Cookie", "sid=old")])
+        if new_value:
+            login["response"]["headers"] = [
+                {"name": "Set-Cookie", "value": f"sid={new_value}; HttpOnly; Secure; SameSite=Lax"}
+            ]
+        first = entry(
+            "https://a.example/",
+            at="2026-01-01T00:00:00Z",
+            resp=[("Set-Cookie", "sid=old; HttpOnly; Secure; SameSite=Lax")],
+        )
+        return har_of(tmp_path, [first, login])
+
+    rotated = replay(capture("new"), session_cookie="sid")
+    assert "sid rotated at login: a new value" in rotated.exchanges[1].session
+    assert rotated.findings == ()
+    kept = replay(capture(None), session_cookie="sid")
+    assert "sid NOT rotated at login: the same ID before and after (a fixation risk)" in kept.exchanges[1].session
+    assert [f.title for f in kept.findings] == ["ID not rotated at login"]
+
+
+def test_expiry_is_narrated(tmp_path: Path) -> None:
+    har = har_of(
+        tmp_path,
+        [
+            entry(
+                "https://a.example/",
+                at="2026-01-01T00:00:00Z",
+                resp=[("Set-Cookie", "connect.sid=x; Max-Age=60; HttpOnly; Secure; SameSite=Lax")],
+            ),
+            entry("https://a.example/", at="2026-01-01T00:05:00Z"),
+        ],
+    )
+    assert replay(har).exchanges[1].session == ["connect.sid expired: the jar dropped it"]
+
+
+def test_findings_of_a_careless_php_app() -> None:
+    titles = [f.title for f in replay(php()).findings]
+    assert titles == [
+        "session cookie without HttpOnly",
+        "session cookie without Secure",
+        "session cookie without an explicit SameSite",
+        "session cookie sent over http",
+        "ID not rotated at login",
+        "session outlives logout",
+    ]
+
+
+def test_session_names() -> None:
+    for name in (
+        "next-auth.session-token",
+        "__Secure-next-auth.session-token",
+        "authjs.session-token",
+        "__Secure-authjs.session-token.1",
+        "PHPSESSID",
+        "JSESSIONID",
+        "connect.sid",
+        "sessionId",
+    ):
+        assert is_session_name(name), name
+    assert base_name("next-auth.session-token.0") == "next-auth.session-token"
+    assert not is_session_name("theme")
+
+
+def test_jwt_claims_are_read_unverified() -> None:
+    import base64
+
+    def b64(d: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
+
+    token = read_token(b64({"alg": "HS256"}) + "." + b64({"sub": "u", "exp": 5}) + ".sig")
+    assert token is not None and token.kind == "JWT" and token.exp == 5
+    assert read_token("not.a.token") is None
+
+
+SECRETS = ("abc123", "aaa111", "hunter2", "SECRET-BODY", "xyz", "Y2lwaGVy")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_no_value_in_any_format_without_show_values(fmt: str) -> None:
+    for har in (nextauth(), php()):
+        r = replay(har)
+        text = RENDERERS[fmt](r) + scenario_yaml(r, "x.har") + repr(r.trace.to_json())
+        for secret in SECRETS:
+            assert secret not in text, (fmt, secret)
+    shown = RENDERERS[fmt](replay(php(), show_values=True))
+    assert "aaa111" in shown
+
+
+def test_fingerprint_is_stable_and_short() -> None:
+    assert fingerprint("aaa111") == fingerprint("aaa111") != fingerprint("aaa112")
+    assert len(fingerprint("x")) == 9
+
+
+def test_a_sanitized_capture_says_so(tmp_path: Path) -> None:
+    from tutor.capture.render import NO_COOKIES, as_text
+
+    har = har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z")])
+    assert as_text(replay(har)).startswith(NO_COOKIES)
+    assert NO_COOKIES not in as_text(replay(php()))

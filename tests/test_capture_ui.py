@@ -1,0 +1,93 @@
+"""`tutor open capture.har`: the walkthrough over a capture (snapshots; keys; export; no progress)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tutor.capture.lesson import MAX_SHOWN, capture_lesson
+from tutor.capture.load import load_capture
+
+HAND = Path(__file__).parent / "fixtures" / "har" / "hand"
+SIZES = [(80, 24), (100, 30), (120, 40), (160, 50)]
+IDS = ["80x24", "100x30", "120x40", "160x50"]
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
+
+
+def capture_app(name: str = "php-firefox.har", folder: Path | None = None):
+    from tutor.ui.capture_app import CaptureApp
+
+    path = HAND / name
+    replay = load_capture(path)
+    return CaptureApp(capture_lesson(replay, path), replay, folder=folder, cursor_blink=False)
+
+
+async def _to_step(pilot, step: int = 3) -> None:
+    pilot.app.screen.walkthrough.go(step)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_capture_walkthrough(snap_compare, size) -> None:
+    assert snap_compare(capture_app(), terminal_size=size, run_before=_to_step)
+
+
+def test_capture_walkthrough_light(snap_compare) -> None:
+    async def light(pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await _to_step(pilot, 5)
+
+    assert snap_compare(capture_app("nextauth-chromium.har"), terminal_size=(120, 40), run_before=light)
+
+
+def test_steps_narrate_and_export_without_overwriting(tmp_path: Path) -> None:
+    import asyncio
+
+    (tmp_path / "capture-1.yaml").write_text("mine\n")
+    app = capture_app(folder=tmp_path)
+    asyncio.run(_steps_and_export(app))
+    _after(tmp_path, app)
+
+
+async def _steps_and_export(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right")  # (it opens at step 1)
+        await pilot.pause()
+        walk = app.screen.walkthrough
+        assert walk.current == 2
+        from tutor.ui.widgets.narration import Narration
+
+        text = str(app.screen.query_one(Narration).render())
+        assert "PHPSESSID NOT rotated at login" in text and "aaa111" not in text
+        await pilot.press("e")
+        await pilot.pause()
+
+
+def _after(tmp_path: Path, app) -> None:
+    assert (tmp_path / "capture-1.yaml").read_text() == "mine\n"
+    exported = (tmp_path / "capture-2.yaml").read_text()
+    assert "aaa111" not in exported and "set_cookie" in exported
+    assert app.store is None and not (tmp_path / "home").exists()  # nothing recorded
+
+
+def test_long_capture_opens_in_windows() -> None:
+    path = HAND / "php-firefox.har"
+    replay = load_capture(path)
+    loaded = capture_lesson(replay, path, first=2)
+    assert [s.step for s in loaded.steps] == [1, 2, 3, 4]
+    assert loaded.steps[0].action == "POST /login.php" and "steps 2–5 of 5" in loaded.lesson.title
+    assert MAX_SHOWN >= 100
+
+
+def test_a_window_is_replayed_only_up_to_its_end() -> None:
+    path = HAND / "php-firefox.har"
+    replay = load_capture(path, upto=3)
+    assert len(replay.trace) == 3 and replay.total == 5
+    loaded = capture_lesson(replay, path)
+    assert "steps 1–3 of 5" in loaded.lesson.title
+    assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 of 5 (tutor show lists them all):")

@@ -1,0 +1,95 @@
+"""A replayed capture as a :class:`~tutor.lesson.loader.LoadedLesson`, so the lesson screen's walkthrough
+(execution table, tracker of the jar, narration) shows it unchanged; the code pane holds the findings.
+
+Nothing of it is written anywhere: a capture is never put in the lesson cache, and the app opens it
+without a progress store. A capture of more steps than :data:`MAX_SHOWN` is shown in windows of that many
+(``first``: the window's first step): the walkthrough lays out every step of its table for the first frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tutor.capture.render import exchange_lines
+from tutor.capture.replay import Replay
+from tutor.engine.scenario import Scenario
+from tutor.engine.trace import jar_variable
+from tutor.lesson.loader import LoadedLesson
+from tutor.lesson.model import (
+    CodeSample,
+    Column,
+    Flow,
+    FlowEdge,
+    FlowNode,
+    Lesson,
+    Narration,
+    Table,
+    Tracked,
+)
+
+#: The most steps one walkthrough of a capture holds (the rest: ``--step`` past them opens the next window).
+MAX_SHOWN = 250
+CAPTURE_ID = "capture"
+
+
+def findings_text(replay: Replay) -> str:
+    if len(replay.trace) < replay.total:
+        scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
+        return scope + ("\n".join(f.line() for f in replay.findings) or "none so far")
+    if not replay.findings:
+        return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
+    return "\n".join(f.line() for f in replay.findings)
+
+
+def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesson:
+    """The walkthrough of steps ``first`` .. ``first + MAX_SHOWN - 1`` of the replay."""
+    total = max(replay.total, len(replay.trace))
+    first = max(1, min(first, max(1, len(replay.trace))))
+    steps = replay.trace.steps[first - 1 : first - 1 + MAX_SHOWN]
+    window = f" · steps {first}–{first + len(steps) - 1} of {total}" if len(steps) < total else ""
+    narration = [
+        Narration(step=s.step - first + 1, text="\n".join(exchange_lines(replay, replay.exchanges[s.step - 1])))
+        for s in steps
+    ]
+    # the walkthrough numbers its rows 1..n: a window's steps are renumbered (their action keeps the path)
+    from dataclasses import replace
+
+    shown = tuple(replace(s, step=i) for i, s in enumerate(steps, 1))
+    lesson = Lesson(
+        id=CAPTURE_ID,
+        title=f"Capture {path.name} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}){window}",
+        summary="A browser's HAR capture replayed through the model's cookie jar.",
+        level="intermediate",
+        minutes=1,
+        flow=Flow(
+            nodes=[
+                FlowNode(id="browser", label=f"{replay.kind} sends", phases=["receive"]),
+                FlowNode(id="server", label="the app answers"),
+                FlowNode(id="jar", label="the jar stores", phases=["store_cookie"]),
+            ],
+            edges=[FlowEdge(from_="browser", to="server"), FlowEdge(from_="server", to="jar")],
+        ),
+        code=[CodeSample(title="Findings", language="text", source=findings_text(replay))],
+        scenario=Scenario(),
+        table=Table(
+            columns=[
+                Column(field="action", heading="Request"),
+                Column(field="site", heading="Site"),
+                Column(field="sent", heading="Cookies sent"),
+                Column(field="set_cookie", heading="Set-Cookie"),
+                Column(field="result", heading="Result"),
+            ]
+        ),
+        tracker=[
+            Tracked(variable=jar_variable(replay.kind), label="jar"),
+            Tracked(variable="session", label="session"),
+            Tracked(variable="clock", label="clock"),
+        ],
+        narration=narration,
+        snapshot="A capture: the session's life as the browser lived it.",
+        transcript="\n".join(f"{s.step}. {s.summary()}" for s in shown) or "(no requests)",
+    )
+    return LoadedLesson(lesson=lesson, path=path, trace=replay.trace, steps=shown)
+
+
+__all__ = ["CAPTURE_ID", "MAX_SHOWN", "capture_lesson", "findings_text"]

@@ -1,0 +1,356 @@
+"""A capture replayed through the engine's cookie jar, one step per request, in time order.
+
+For each entry: the site relation (``Sec-Fetch-Site`` when the browser sent it, else the schemeful site of
+the request against the top-level page's, RFC 6265bis §5.2), whether it is a top-level navigation
+(``Sec-Fetch-Mode: navigate`` + ``Sec-Fetch-Dest: document``, else Chrome's ``_resourceType``, else the
+target of a top-level redirect), the cookies it carried (the ``Cookie`` headers, else the ``cookies``
+array), the ``Set-Cookie`` headers it received, read by :func:`tutor.engine.setcookie.parse` into the
+engine's :class:`~tutor.engine.cookies.CookieJar` of the browser that made the capture (its kind's
+third-party policy), and the model's prediction (:meth:`CookieJar.cookies_for`) against what was carried,
+with a reason for every difference. The session cookie's life is narrated and the security findings are
+collected (:mod:`tutor.capture.session`).
+
+Privacy: values leave this module only as :func:`fingerprint` (the first 8 hex digits of their SHA-256)
+unless ``show_values``; bodies were never read (:mod:`tutor.capture.har`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from tutor.capture.har import Entry, Har, HarCookie, header_values, started
+from tutor.capture.session import Finding, SessionWatch
+from tutor.engine.clock import format_clock
+from tutor.engine.cookies import Cookie, CookieJar
+from tutor.engine.setcookie import EPOCH
+from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, jar_variable
+
+
+def fingerprint(value: str) -> str:
+    """A value as shown by default: ``#`` and the first 8 hex digits of its SHA-256 (stable, enough to
+    see that it changed, not enough to use)."""
+    return "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def browser_kind(har: Har) -> str:
+    """The browser that made the capture, from ``log.browser`` / ``log.creator``: firefox, safari, else
+    chromium (Chrome/Edge DevTools write ``WebInspector``; Playwright names the browser)."""
+    names = " ".join(c.name for c in (har.log.browser, har.log.creator) if c is not None).lower()
+    if "firefox" in names:
+        return "firefox"
+    if "safari" in names or "webkit" in names:
+        return "safari"
+    return "chromium"
+
+
+@lru_cache(maxsize=1024)
+def site_of(scheme: str, host: str) -> tuple[str, str]:
+    """The schemeful site (RFC 6265bis §5.2): the scheme and the registrable domain (the host itself for
+    an IP address, ``localhost`` or a host that is a public suffix)."""
+    from publicsuffixlist import PublicSuffixList
+
+    psl = _psl()
+    assert isinstance(psl, PublicSuffixList)
+    return scheme, psl.privatesuffix(host.lower()) or host.lower()
+
+
+@lru_cache(maxsize=1)
+def _psl() -> object:
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One ``Set-Cookie`` header and what the jar did with it."""
+
+    name: str
+    outcome: str
+    """stored, replaced, deleted, rejected, partitioned"""
+    reason: str
+    attributes: str
+    """The header's attributes as written (after the name=value pair)."""
+    value: str
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request of the capture, as the walkthrough shows it."""
+
+    number: int
+    method: str
+    url: str
+    host: str
+    path: str
+    scheme: str
+    at: int
+    """Virtual second (Unix time minus :data:`tutor.engine.setcookie.EPOCH`)."""
+    status: int
+    location: str
+    cross_site: bool
+    top_level: bool
+    relation: str
+    sent: list[tuple[str, str]]
+    """(name, value) pairs the request carried."""
+    received: list[Received] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    session: list[str] = field(default_factory=list)
+    """What happened to the session cookie at this step, in words."""
+
+    @property
+    def target(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    kind: str
+    session_cookie: str | None
+    exchanges: tuple[Exchange, ...]
+    findings: tuple[Finding, ...]
+    trace: Trace
+    show_values: bool
+    total: int = 0
+    """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step)."""
+
+
+def _cookie_pairs(entry: Entry) -> list[tuple[str, str]]:
+    headers = header_values(entry.request.headers, "cookie")
+    if not headers:  # a capture without raw headers: the parsed array
+        return [(c.name, c.value) for c in entry.request.cookies]
+    pairs = []
+    for header in headers:  # HTTP/2 may split the Cookie header in crumbs (RFC 9113 §8.2.3)
+        for crumb in header.split(";"):
+            name, eq, value = crumb.strip().partition("=")
+            if name or value:
+                pairs.append((name, value) if eq else ("", name))
+    return pairs
+
+
+def _set_cookie_headers(entry: Entry) -> list[str]:
+    headers = header_values(entry.response.headers, "set-cookie")
+    if headers or not entry.response.cookies:
+        return headers
+    return [_header_of(c) for c in entry.response.cookies]
+
+
+def _header_of(cookie: HarCookie) -> str:
+    """A ``Set-Cookie`` header rebuilt from a HAR ``cookies`` entry (when the raw headers are absent)."""
+    parts = [f"{cookie.name}={cookie.value}"]
+    if cookie.path:
+        parts.append(f"Path={cookie.path}")
+    if cookie.domain:
+        parts.append(f"Domain={cookie.domain}")
+    if cookie.expires:
+        parts.append(f"Expires={cookie.expires}")
+    if cookie.httpOnly:
+        parts.append("HttpOnly")
+    if cookie.secure:
+        parts.append("Secure")
+    if cookie.sameSite:
+        parts.append(f"SameSite={cookie.sameSite}")
+    return "; ".join(parts)
+
+
+def _navigation(entry: Entry, redirected_to: set[str]) -> bool | None:
+    """Is the entry a top-level navigation (a document loaded in the tab, not an iframe or a fetch)?"""
+    mode = header_values(entry.request.headers, "sec-fetch-mode")
+    dest = header_values(entry.request.headers, "sec-fetch-dest")
+    if mode or dest:
+        return mode[:1] == ["navigate"] and dest[:1] in (["document"], [])
+    if entry.resource_type is not None:
+        return entry.resource_type == "document"
+    return None if entry.request.url not in redirected_to else True
+
+
+def _guess(nav: bool | None, same_as_top: bool) -> bool:
+    """No Sec-Fetch-* header and no ``_resourceType`` (an older Firefox export, a plain http origin): a
+    request to the top page's site counts as a top-level navigation (for a same-site request the
+    difference changes no cookie), any other as a subresource."""
+    return nav if nav is not None else same_as_top
+
+
+def replay(
+    har: Har,
+    *,
+    kind: str | None = None,
+    session_cookie: str | None = None,
+    show_values: bool = False,
+    upto: int | None = None,
+) -> Replay:
+    """The capture stepped through (see the module docstring); ``upto``: only its first ``upto`` requests
+    (`tutor open` replays the window it shows, not a 20,000-request capture's whole)."""
+    kind = kind or browser_kind(har)
+    jar = CookieJar(kind)
+    order = sorted(range(len(har.log.entries)), key=lambda i: (started(har.log.entries[i]), i))
+    if upto is not None:
+        del order[upto:]
+    watch = SessionWatch(session_cookie, show_values=show_values)
+    log = VariableLog()
+    steps: list[Step] = []
+    exchanges: list[Exchange] = []
+    redirected_to: set[str] = set()
+    top_site: tuple[str, str] | None = None
+    ever_set: set[str] = set()
+    first_at: int | None = None
+    jar_name = jar_variable(kind)
+    last: dict[str, Cookie] = {}
+    shown = (lambda v: v) if show_values else fingerprint
+    for number, index in enumerate(order, 1):
+        entry = har.log.entries[index]
+        parts = urlsplit(entry.request.url)
+        host, scheme = parts.hostname or "", parts.scheme or "https"
+        path = parts.path or "/"
+        at = int(started(entry)) - EPOCH
+        first_at = at if first_at is None else first_at
+        nav = _navigation(entry, redirected_to)
+        top = number == 1 or _guess(nav, top_site is not None and site_of(scheme, host) == top_site)
+        fetch_site = header_values(entry.request.headers, "sec-fetch-site")[:1]
+        if top:
+            cross = fetch_site == ["cross-site"]
+            top_site = site_of(scheme, host)
+        elif fetch_site:
+            cross = fetch_site == ["cross-site"]
+        else:
+            cross = top_site is not None and site_of(scheme, host) != top_site
+        relation = ("cross-site" if cross else "same-site") + (" · top-level" if top else " · subresource")
+        status = entry.response.status
+        location = (header_values(entry.response.headers, "location")[:1] or [entry.response.redirectURL])[0]
+        if top and 300 <= status < 400 and location:
+            redirected_to.add(location if "//" in location else f"{scheme}://{parts.netloc}{location}")
+        sent = _cookie_pairs(entry)
+        if not show_values:
+            location = _no_query(location)
+        ex = Exchange(
+            number,
+            entry.request.method,
+            entry.request.url,
+            host,
+            path,
+            scheme,
+            at,
+            status,
+            location,
+            cross,
+            top,
+            relation,
+            sent,
+        )
+        before = last  # the jar as the previous step left it (a cookie that expired since is still here)
+        # -- the model's prediction, then what was carried
+        predicted = jar.cookies_for(
+            host=host, path=path, scheme=scheme, now=at, method=ex.method, cross_site=cross, top_level=top
+        )
+        ex.predicted = [c.name for c in predicted]
+        sent_names = [n for n, _ in sent]
+        for name in sent_names:
+            if name in ex.predicted:
+                continue
+            known = jar.get(name, at, host=host)
+            if name not in ever_set and known is None:
+                why = "set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
+                # the model adopts it, so later requests agree (RFC 6265bis §5.7 has no script path here)
+                value = dict(sent)[name]
+                jar.put(Cookie(name=name, value=value, domain=host.lower(), created=at))
+            elif known is not None:
+                _ok, rule = jar.send_rule(
+                    known,
+                    host=host,
+                    path=path,
+                    scheme=scheme,
+                    now=at,
+                    method=ex.method,
+                    cross_site=cross,
+                    top_level=top,
+                )
+                why = f"the model would not send it ({rule}): a model simplification, or the browser's own setting"
+            else:
+                why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
+            ex.differences.append(f"{name} sent, not predicted: {why}")
+        for name in ex.predicted:
+            if name not in sent_names:
+                policy = jar.third_party_rule(cross_site=cross, top_level=top)
+                why = (
+                    "the browser's third-party policy or a user setting kept it back"
+                    if cross and not top and policy is None
+                    else "deleted by a script, blocked by an extension, or a model simplification"
+                )
+                ex.differences.append(f"{name} predicted, not sent: {why}")
+        # -- what the response set
+        for header in _set_cookie_headers(entry):
+            outcome = jar.set_from_header(
+                header, host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top
+            )
+            pair, _, attrs = header.partition(";")
+            value = pair.partition("=")[2].strip()
+            reason = outcome.reason or "; ".join(outcome.notes)
+            ex.received.append(Received(outcome.name, outcome.outcome, reason, attrs.strip(), value))
+            if outcome.outcome in ("stored", "replaced"):
+                ever_set.add(outcome.name)
+        after = last = {c.name: c for c in jar.all(at)}
+        watch.step(ex, before, after, headers=_set_cookie_headers(entry))
+        # -- the step
+        position = number - 1
+        result = f"{status}" + (f" → {location}" if location else "")
+        if ex.differences:
+            count = len(ex.differences)
+            result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
+        elif sent or ex.predicted:
+            result += " · the model agrees"
+        log.set(position, "clock", format_clock(at - first_at))
+        log.set(position, "request", ex.target)
+        log.set(position, "site", relation)
+        log.set(position, "sent", ", ".join(n or "(nameless)" for n in sent_names) or "—")
+        log.set(position, "set_cookie", "; ".join(f"{r.name or '(nameless)'} {r.outcome}" for r in ex.received) or "—")
+        log.set(position, "status", status)
+        log.set(position, "session", "; ".join(ex.session) or "—")
+        jar_view = [_jar_line(c, shown, first_at) for c in jar.all(at)]
+        previous = steps[-1].variables.get(jar_name) if steps else None
+        log.set(position, jar_name, previous if previous == jar_view else jar_view)
+        session_value = dict(sent).get(watch.name or "") if watch.name else None
+        steps.append(
+            Step(
+                step=number,
+                event=number,
+                actor=kind,
+                phase="store_cookie" if ex.received else "receive",
+                action=ex.target,
+                cookie_present=session_value is not None,
+                session_id=shown(session_value) if session_value is not None else None,
+                user=None,
+                result=result,
+                variables=StepVariables(log, position, len(log.names)),
+            )
+        )
+        exchanges.append(ex)
+    watch.finish(exchanges)
+    total = len(har.log.entries)
+    return Replay(kind, watch.name, tuple(exchanges), tuple(watch.findings), Trace(tuple(steps)), show_values, total)
+
+
+def _jar_line(cookie: Cookie, shown: Any, start: int) -> str:
+    parts = [f"{cookie.name}={shown(cookie.value)}" if cookie.name else shown(cookie.value)]
+    if not cookie.host_only:
+        parts.append(f"Domain={cookie.domain}")
+    if cookie.path != "/":
+        parts.append(f"Path={cookie.path}")
+    parts.extend(flag for flag, on in (("Secure", cookie.secure), ("HttpOnly", cookie.http_only)) if on)
+    if cookie.same_site:
+        parts.append(f"SameSite={cookie.same_site.capitalize()}")
+    parts.append("Session" if cookie.expires is None else f"expires {format_clock(cookie.expires - start)}")
+    return "; ".join(parts)
+
+
+def _no_query(url: str) -> str:
+    """A URL without its query and fragment (an OAuth ``code``, a token in a link), marked ``?…``."""
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
+    return url if cut < 0 else url[:cut] + "?…"
+
+
+__all__ = ["Exchange", "Received", "Replay", "browser_kind", "fingerprint", "replay", "site_of"]
