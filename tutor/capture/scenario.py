@@ -18,7 +18,7 @@ import yaml
 from tutor.capture.replay import Replay, fingerprint
 from tutor.capture.session import LOGOUT
 from tutor.engine.clock import format_duration
-from tutor.engine.cookies import header_problem
+from tutor.engine.headers import header_problem
 from tutor.engine.server import ROUTES
 
 BROWSER = "capture"
