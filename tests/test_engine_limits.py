@@ -45,7 +45,9 @@ def test_a_thousand_browser_trace_stores_a_few_changes_per_step() -> None:
     trace = run(many_browsers(1000))
     last = trace[-1].variables
     assert isinstance(last, StepVariables)
-    assert len(last) == 9 + 2 * 1000  # every browser's jar and document.cookie, as before
+    assert (
+        len(last) == 11 + 2 * 1000
+    )  # the 11 shared variables (secrets, token_versions among them), every jar and document.cookie
     log = last._log  # the run's VariableLog
     assert log.changes() < 6 * len(trace)  # linear in steps (it was steps x browsers entries)
     # the public view is unchanged: each step lists the browsers that exist by then, in order

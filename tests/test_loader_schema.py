@@ -72,7 +72,7 @@ def test_trace_names_are_what_the_engine_records():
 def test_the_schema_accepts_marks_and_every_built_in_lesson(schema):
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)
-    assert len(LESSONS) == 8
+    assert len(LESSONS) == 9
     for path in LESSONS:
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert errors == [], path.name

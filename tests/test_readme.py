@@ -54,9 +54,18 @@ def test_readme_scenario_shows_a_copied_jwt_surviving_logout(tmp_path):
     assert attacker[-1].result.startswith("307") and attacker[-1].user is None
 
 
+def test_readme_revocation_scenario_revokes_the_copy_and_then_everyone(tmp_path):
+    path = tmp_path / "revoke.yaml"
+    path.write_text(BLOCKS[2], encoding="utf-8")
+    trace = run_scenario(load_scenario(path))
+    refused = [s.result for s in trace if s.phase == "validate"]
+    assert refused == ["Signature OK; Token version 0 but alice is at 1: revoked"]
+    assert [s.variables["secrets"] for s in trace if s.phase == "rotate_secret"] == [["secret 2"]]
+
+
 def test_readme_lesson_passes_check(tmp_path):
     path = tmp_path / "first-visit.yaml"
-    path.write_text(BLOCKS[2], encoding="utf-8")
+    path.write_text(BLOCKS[3], encoding="utf-8")
     loaded = load_lesson(path)
     assert loaded.lesson.id == "first-visit"
     assert len(loaded.steps) == 4
@@ -81,7 +90,7 @@ def test_readme_challenge_passes_check_and_its_solution_wins(tmp_path):
     from tutor.lesson.challenges import ChallengeRun
 
     path = tmp_path / "first-visit.yaml"
-    path.write_text(BLOCKS[2] + BLOCKS[3], encoding="utf-8")
+    path.write_text(BLOCKS[3] + BLOCKS[4], encoding="utf-8")
     lesson = load_lesson(path).lesson
     (challenge,) = lesson.challenges
     assert challenge.id == "fixation"

@@ -157,7 +157,7 @@ async def play_by_keys(pilot, playground, raw) -> None:
     event = normalise_event(raw)
     verb = event_verb(event)
     keys: list[str] = []
-    if verb not in ("advance", "restart_server"):
+    if verb not in ("advance", "restart_server", "sign_out_everywhere", "rotate_secret"):
         actor = event.steal.from_ if verb == "steal" else event.as_
         assert actor in playground.browsers, f"{actor} has not appeared yet"
         while playground.browser != actor:
@@ -182,6 +182,14 @@ async def play_by_keys(pilot, playground, raw) -> None:
             await pilot.pause()
         assert event.password in (None, WRONG_PASSWORD)
         keys.append("w" if event.password else "L" if event.remember else "l")
+    elif verb == "sign_out_everywhere":
+        while playground.user != event.sign_out_everywhere:
+            await pilot.press("u")
+            await pilot.pause()
+        keys.append("E")
+    elif verb == "rotate_secret":
+        assert event.rotate_secret is None, "the N key rotates without keeping the old secret"
+        keys.append("N")
     elif verb == "advance":
         if event.advance in ADVANCE_KEYS:
             keys.append(ADVANCE_KEYS[event.advance])

@@ -47,6 +47,12 @@ ROWS = (10, 200)
 MAX_FRAME = 64 * 1024
 #: Seconds a session's process has to quit when its socket closes (then terminate; then kill).
 GRACE = 5.0
+#: Seconds a connection may take to send a complete request (a client that dribbles its headers, or sends
+#: none, is closed then; aiohttp's keep-alive timer runs from the connection's start). Also the idle time
+#: of a keep-alive connection.
+HEADER_TIMEOUT = 10.0
+#: Seconds the server waits on stop (SIGTERM, Ctrl-C) for its sessions to end before cancelling them.
+SHUTDOWN_TIMEOUT = 2 * GRACE
 
 
 def clamp(value: object, bounds: tuple[int, int], default: int) -> int:
@@ -74,7 +80,7 @@ def check_message(raw: str) -> tuple[str, object]:
 
     try:
         envelope = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise BadMessage("not JSON") from None
     if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
         raise BadMessage("not a [type, ...] list")
@@ -282,6 +288,8 @@ def _make_server_class() -> type:
             self.sessions = 0
             self.opened = 0
             self.loopback = is_loopback(host)
+            #: the websockets of the running sessions: closed when the server stops
+            self.sockets: set[web.WebSocketResponse] = set()
 
         # -- what is printed ---------------------------------------------------------------------
         @property
@@ -319,6 +327,45 @@ def _make_server_class() -> type:
             lines.append(f"  {sessions}; each learner's progress and exports are in {folder}/NAME")
             note("\n".join(lines))
 
+        async def on_shutdown(self, app: web.Application) -> None:
+            """On stop (SIGTERM, Ctrl-C): close every session's socket, so each session ends its process
+            (quit, terminate, kill) before the server exits, instead of waiting out aiohttp's timeout."""
+            await asyncio.gather(
+                *(ws.close(code=1001, message=b"server stopping") for ws in list(self.sockets)),
+                return_exceptions=True,
+            )
+
+        def serve(self, debug: bool = False) -> None:
+            """textual-serve's, with a deadline for a request's headers (:data:`HEADER_TIMEOUT`) and for
+            the sessions to end on stop (:data:`SHUTDOWN_TIMEOUT`)."""
+            import signal
+
+            from aiohttp.web_runner import GracefulExit
+
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+
+            def request_exit() -> None:
+                raise GracefulExit()
+
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.add_signal_handler(signum, request_exit)
+                except (NotImplementedError, RuntimeError):
+                    pass
+            web.run_app(
+                self._make_app(),
+                host=self.host,
+                port=self.port,
+                handle_signals=False,
+                loop=loop,
+                print=lambda *args: None,
+                keepalive_timeout=HEADER_TIMEOUT,
+                shutdown_timeout=SHUTDOWN_TIMEOUT,
+            )
+
         def initialize_logging(self) -> None:
             """Plain lines on stderr (one per request and per session), every token redacted; no
             tracebacks with locals (textual-serve's RichHandler shows them, tokens and all)."""
@@ -336,6 +383,9 @@ def _make_server_class() -> type:
             async for message in websocket:
                 if message.type == WSMsgType.BINARY:
                     reason = "a binary frame"
+                elif message.type == WSMsgType.ERROR:  # aiohttp has closed it: a frame over MAX_FRAME, say
+                    log.warning("session closed: bad message from the client: %s", message.data)
+                    return
                 elif message.type != WSMsgType.TEXT:
                     continue
                 else:
@@ -502,6 +552,7 @@ def _make_server_class() -> type:
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
+                self.sockets.add(websocket)
                 app_service = SessionService(
                     self.command,
                     write_bytes=websocket.send_bytes,
@@ -522,6 +573,7 @@ def _make_server_class() -> type:
             except Exception as error:
                 log.exception(error)
             finally:
+                self.sockets.discard(websocket)
                 if app_service is not None:
                     await app_service.stop()
             return websocket

@@ -104,6 +104,11 @@ class EngineOptions(Struct, **_STRUCT):
     """What `POST /login` and `POST /logout` stand for, and so the status of their redirect: next-auth's
     routes (`POST /api/auth/callback/credentials`, `POST /api/auth/signout`) answer 302; Server Actions
     that end in `redirect()` answer 303. A protected page's redirect to /login is Next.js's own: 307."""
+    token_version: bool = False
+    """jwt: an app pattern, not a next-auth default: each user has a `tokenVersion` in the database, a
+    token carries the version it was signed at (`ver`), and the `jwt` callback rejects a token whose
+    `ver` is older, so `sign_out_everywhere` (which bumps it) revokes the user's tokens. Off: a jwt
+    server cannot revoke a token before it expires or the secret rotates."""
 
 
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).
@@ -160,6 +165,15 @@ class Xss(Struct, **_STRUCT):
     to: BrowserName = "attacker"
 
 
+class RotateSecret(Struct, **_STRUCT):
+    """The server's signing secret is replaced (`AUTH_SECRET` changes and the app restarts)."""
+
+    keep_old: bool = False
+    """Keep the old secret for verifying (Auth.js v5: `secret: [new, old]`, or `AUTH_SECRET_1`): old
+    tokens still verify and are re-signed with the new secret on their next use. `false`: the secret is
+    replaced (next-auth v4's one `secret`), so every token signed with the old one is rejected."""
+
+
 class Event(Struct, **_STRUCT):
     """One thing that happens. Exactly one of the verb fields is given.
 
@@ -186,6 +200,14 @@ class Event(Struct, **_STRUCT):
     """The browser (`as:`) sends GET / and the server answers with exactly this `Set-Cookie` header value
     (or these, a list: one response with several headers) instead of its own; the browser applies each as
     it would any, so a hand-written header shows what a browser stores, changes or refuses."""
+    sign_out_everywhere: str | UnsetType = UNSET
+    """Revoke every session of this user (a "sign out of all devices" button, or what an app does after
+    a password change). database: the app deletes all the user's rows (with the Prisma adapter:
+    `prisma.session.deleteMany({ where: { userId } })`; next-auth itself has no such call). jwt: nothing
+    to delete; the tokens stay valid unless `engine.token_version` is on (then the user's version is bumped)."""
+    rotate_secret: RotateSecret | None | UnsetType = UNSET
+    """Replace the server's secret (`- rotate_secret`, or `rotate_secret: {keep_old: true}`): see
+    RotateSecret."""
     # modifiers
     as_: BrowserName = field(name="as", default=DEFAULT_BROWSER)
     """The browser that acts; `browser` is the default one, others are created on first use."""
@@ -260,9 +282,13 @@ VERBS: tuple[str, ...] = (
     "restart_server",
     "close_browser",
     "set_cookie",
+    "sign_out_everywhere",
+    "rotate_secret",
 )
 #: Verbs that take no argument, so they may be written as a bare string (``- logout``).
-BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server", "close_browser"})
+BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server", "close_browser", "rotate_secret"})
+#: A bare-string event as the format's types write it (the scenario's and the lesson's `events:`).
+BARE_EVENT_PATTERN = r"^(logout|clear_cookies|restart_server|close_browser|rotate_secret)(?!\n)$"
 #: Modifiers that only make sense with some verbs.
 VERB_MODIFIERS: dict[str, frozenset[str]] = {
     "cross_site": frozenset({"request", "login", "logout", "set_cookie"}),
@@ -285,9 +311,7 @@ class Scenario(Struct, **_STRUCT):
     engine: EngineOptions = EngineOptions()
     browsers: dict[BrowserName, BrowserOptions] = {}
     """Browsers with a kind other than the default: `{phone: {kind: safari}}`. Undeclared browsers are chromium."""
-    events: list[
-        Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event
-    ] = []
+    events: list[Annotated[str, Meta(pattern=BARE_EVENT_PATTERN)] | Event] = []
 
 
 def event_verb(event: Event) -> str:
@@ -315,6 +339,7 @@ def normalise_event(event: str | Event) -> Event:
 
 
 __all__ = [
+    "BARE_EVENT_PATTERN",
     "BARE_VERBS",
     "BROWSER_KINDS",
     "BROWSER_NAME_PATTERN",
@@ -331,6 +356,7 @@ __all__ = [
     "named_browsers",
     "Mark",
     "OptionalDuration",
+    "RotateSecret",
     "Scenario",
     "SetCookieHeader",
     "SetCookieHeaders",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from msgspec import UNSET
 
+from tutor.engine import revocation
 from tutor.engine.clock import parse_duration, parse_optional_duration
 from tutor.engine.exchange import ROUTE_METHODS, ROUTES, route_path
 from tutor.engine.headers import attribute_problem, header_problem
@@ -95,6 +96,7 @@ def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
         engine_problem("engine.host", f"host {host!r} is not a host name (e.g. app.example)")
     if len(engine.secret) < 32:
         engine_problem("engine.secret", "secret must be at least 32 characters")
+    revocation.check_options(engine, engine_problem)
     return problems
 
 
@@ -163,6 +165,8 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
         elif verb == "login":
             if event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
+        elif verb in ("sign_out_everywhere", "rotate_secret"):
+            revocation.check_event(verb, event, engine, problem)
         elif verb == "set_cookie":
             several = isinstance(event.set_cookie, list)
             for number, header in enumerate(set_cookie_headers(event)):

@@ -47,6 +47,7 @@ from tutor.engine.clock import format_clock, format_duration
 from tutor.engine.exchange import REDIRECT_STATUS, ROUTE_METHODS, ROUTES, Current, Emit, Exchange, Settings, route_path
 from tutor.engine.headers import build_set_cookie
 from tutor.engine.ids import IdGenerator, abbreviate
+from tutor.engine.revocation import initial_versions, version_problem
 from tutor.engine.store import SessionRow, SessionStore
 
 if TYPE_CHECKING:  # tokens imports pyjwt: loaded only for the jwt strategy
@@ -68,6 +69,8 @@ class Server:
         self.ids = ids
         self.store = store
         self.signer = signer
+        self.token_versions: dict[str, int] | None = initial_versions(settings.options)
+        """jwt with `engine.token_version` (an app pattern): each user's version (tutor/engine/revocation.py)."""
         self.cookie = settings.options.cookie
         self.jwt = settings.strategy == "jwt"
         self.sliding = self.cookie.expires == "sliding"
@@ -287,6 +290,13 @@ class Server:
             return None
         payload = verified.payload
         assert payload is not None  # a valid token has its payload
+        revoked = version_problem(payload, self.token_versions)
+        if revoked is not None:
+            ex.token = payload
+            emit("validate", action, f"Signature OK; {revoked}", ex)
+            ex.token = None
+            self._clear_cookie(ex, emit, "Revoked token")
+            return None
         exp = payload.get("exp")
         user = payload.get("sub")
         ex.token = payload
@@ -357,6 +367,8 @@ class Server:
         who = "anonymous session" if user is None else f"session for {user}"
         if self.jwt:
             payload: dict[str, Any] = {"sub": user, "sid": new_id, "iat": now, "auth_time": now}
+            if self.token_versions is not None and user is not None:  # the app pattern's `ver` claim
+                payload["ver"] = self.token_versions.get(user, 0)
             exp = self._token_exp(now, now)
             if exp is not None:
                 payload["exp"] = exp

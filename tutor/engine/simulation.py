@@ -14,6 +14,7 @@ from typing import Any
 
 from msgspec import UNSET
 
+from tutor.engine import revocation
 from tutor.engine.attacks import play_steal, play_tamper, play_xss
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration
@@ -39,7 +40,18 @@ from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, document
 
 #: The variables every step has, in the order they are listed (``jar.<browser>`` and
 #: ``document.cookie.<browser>`` follow as browsers appear).
-_VARIABLES = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "store", "token", "same_site")
+_VARIABLES = (
+    "clock",
+    "request",
+    "cookieStore",
+    "session",
+    "status",
+    "set_cookie",
+    "store",
+    "token",
+    "same_site",
+    *revocation.VARIABLES,
+)
 #: The ones each step sets (the rest change with the store and the jars).
 _PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie", "token", "same_site")
 
@@ -91,6 +103,9 @@ class Simulation:
         """Every variable's changes (see tutor/engine/trace.py): a step stores only what changed."""
         for name in _VARIABLES:
             self._log.set(0, name, None)
+        self._log.set(0, revocation.SECRETS, revocation.secrets_view(signer))
+        versions = self.server.token_versions
+        self._log.set(0, revocation.TOKEN_VERSIONS, None if versions is None else dict(versions))
         self._last_values: tuple[Any, ...] = (None,) * len(_PER_STEP)
         """The values of :data:`_PER_STEP` at the last step (only the ones that differ are logged)."""
         self.closed = False
@@ -455,6 +470,21 @@ class Simulation:
             f"{kept} persistent cookie{'s' if kept != 1 else ''} kept"
         )
         self._record("close_browser", b.name, f"Close {b.name}", result, cookie_present=self._has(b.name))
+
+    # -- revocation (the rules live in tutor/engine/revocation.py) ---------------------------------
+    def set_variable(self, name: str, value: Any) -> None:
+        """``name`` has ``value`` from the next step on (for the variables other modules keep)."""
+        self._log.set(len(self._steps), name, value)
+
+    def record_server_step(self, phase: str, action: str, result: str) -> None:
+        """One step the server plays (no request)."""
+        self._record(phase, "server", action, result, cookie_present=self._has(DEFAULT_BROWSER))
+
+    def _play_sign_out_everywhere(self, event: Event) -> None:
+        revocation.sign_out_everywhere(self, event)
+
+    def _play_rotate_secret(self, event: Event) -> None:
+        revocation.rotate_secret(self, event)
 
     def _play_restart_server(self, event: Event) -> None:
         """The server process restarts. A memory store loses every row. A persistent (sqlite) store

@@ -44,25 +44,60 @@ _DECODE_OPTIONS: Options = {
 
 
 class TokenSigner:
+    """Signs with the newest secret and verifies with every secret it still keeps.
+
+    Secret rotation follows Auth.js: in @auth/core (next-auth v5) ``secret`` may be a list
+    (``packages/core/src/jwt.ts``: ``encode`` uses ``secrets[0]``, ``decode`` tries each secret in turn
+    and fails with "no matching decryption secret"; ``packages/core/src/lib/utils/env.ts`` pushes
+    ``AUTH_SECRET`` and then puts ``AUTH_SECRET_1`` .. ``AUTH_SECRET_3`` in front of it, so the highest
+    numbered one signs and the others still verify; ``packages/core/src/lib/actions/session.ts`` re-encodes
+    a token it read, so a token signed with an old secret is re-signed with the new one). next-auth
+    v4 takes one ``secret: string`` (``packages/next-auth/src/jwt/index.ts``): replacing it makes every
+    token signed with the old one fail. :meth:`rotate` models both (``keep_old``).
+    """
+
     def __init__(self, secret: str) -> None:
         if len(secret) < 32:
             raise ValueError("the jwt secret must be at least 32 characters")
-        self._secret = secret
+        self._secrets = [secret]
+        self._generations = [1]
+
+    @property
+    def generations(self) -> list[int]:
+        """The generation of each secret it verifies with, newest (the signing one) first."""
+        return list(self._generations)
+
+    def rotate(self, secret: str, *, keep_old: bool) -> None:
+        """Sign with ``secret`` from now on; ``keep_old`` keeps the previous secrets for verifying (Auth.js's
+        list), else only the new one verifies (v4's single secret)."""
+        if len(secret) < 32:
+            raise ValueError("the jwt secret must be at least 32 characters")
+        generation = self._generations[0] + 1
+        if keep_old:
+            self._secrets.insert(0, secret)
+            self._generations.insert(0, generation)
+        else:
+            self._secrets, self._generations = [secret], [generation]
 
     def issue(self, payload: dict[str, Any]) -> str:
         import jwt
 
-        return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
+        return jwt.encode(payload, self._secrets[0], algorithm=ALGORITHM)
 
     def verify(self, token: str, now: int) -> Verified:
         import jwt
 
-        try:
-            payload = jwt.decode(token, self._secret, algorithms=[ALGORITHM], options=_DECODE_OPTIONS)
-        except jwt.InvalidSignatureError:
+        payload: dict[str, Any] | None = None
+        for secret in self._secrets:  # the first secret that verifies wins (Auth.js's decode loop)
+            try:
+                payload = jwt.decode(token, secret, algorithms=[ALGORITHM], options=_DECODE_OPTIONS)
+                break
+            except jwt.InvalidSignatureError:
+                continue
+            except jwt.InvalidTokenError:
+                return Verified(False, "malformed")
+        if payload is None:
             return Verified(False, "tampered")
-        except jwt.InvalidTokenError:
-            return Verified(False, "malformed")
         if not isinstance(payload.get("sub"), (str, type(None))):
             return Verified(False, "malformed")
         exp = payload.get("exp")

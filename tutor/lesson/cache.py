@@ -173,6 +173,7 @@ def _entry_type() -> Any:
             ("rows", tuple[int, ...]),
         ],
         array_like=True,
+        forbid_unknown_fields=True,  # an entry with more parts than this layout is refused, not half-read
         frozen=True,
         module=__name__,
     )

@@ -12,7 +12,16 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from tutor.engine.goals import Goal
-from tutor.engine.scenario import VERBS, BrowserName, BrowserOptions, Duration, Event, OptionalDuration, Scenario
+from tutor.engine.scenario import (
+    BARE_EVENT_PATTERN,
+    VERBS,
+    BrowserName,
+    BrowserOptions,
+    Duration,
+    Event,
+    OptionalDuration,
+    Scenario,
+)
 from tutor.engine.trace import PHASES, STEP_FIELDS
 
 # Every format struct says kw_only=True, forbid_unknown_fields=True, frozen=True in its own class line:
@@ -194,12 +203,13 @@ class EngineOverrides(Struct, kw_only=True, forbid_unknown_fields=True, frozen=T
     """Replaces the lesson's accounts (name → password)."""
     host: str | UnsetType = UNSET
     sign_in: Literal["next-auth", "server-action"] | UnsetType = UNSET
+    token_version: bool | UnsetType = UNSET
 
 
 #: A verb a challenge lets the learner use.
 Verb = Literal[VERBS]  # type: ignore[valid-type]
 #: One event, as in a scenario's `events:` (a bare verb such as `logout`, or a mapping).
-EventItem = Annotated[str, Meta(pattern=r"^(logout|clear_cookies|restart_server|close_browser)(?!\n)$")] | Event
+EventItem = Annotated[str, Meta(pattern=BARE_EVENT_PATTERN)] | Event
 
 
 class Challenge(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):

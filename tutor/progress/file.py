@@ -174,13 +174,27 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str | None]:
 
 
 def _move_aside(path: Path) -> Path:
-    """Rename the file (and its -wal/-shm/-journal companions) to ``<name>.corrupt-<n>``; never delete."""
-    n = 1
-    while True:
+    """Rename the file (and its -wal/-shm/-journal companions) to ``<name>.corrupt-<n>``; never delete.
+
+    The name is claimed with ``O_CREAT | O_EXCL | O_NOFOLLOW`` before the rename, so a link planted there, or
+    an aside file another process moved meanwhile, is never replaced; a bounded number of tries."""
+    from tutor.files import MAX_TRIES, create_new
+
+    for n in range(1, MAX_TRIES + 1):
         aside = path.with_name(f"{path.name}.corrupt-{n}")
-        if not aside.exists() and not any(Path(f"{aside}{s}").exists() for s in _SIDE_FILES):
-            break
-        n += 1
+        if any(os.path.lexists(f"{aside}{s}") for s in _SIDE_FILES):
+            continue
+        try:
+            create_new(aside, b"", mode=0o600)  # ours now: the rename below replaces only this empty file
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ProgressError(
+                f"progress file {path} is unreadable and cannot be moved aside: {exc.strerror or _one_line(exc)}"
+            ) from None
+        break
+    else:
+        raise ProgressError(f"progress file {path} is unreadable and no name .corrupt-N is free to move it aside")
     try:
         os.replace(path, aside)
         for suffix in _SIDE_FILES:

@@ -6,7 +6,7 @@ a real cross-site request.
 
 Pages: ``/set``, ``/set2`` (https) and ``/set-http`` (http) answer with the matrix's ``Set-Cookie`` headers;
 ``/echo?k=KIND`` logs the ``Cookie`` header it received under KIND; ``/go?k=&m=&t=`` submits a form (GET or
-POST) to the URL ``t``; ``/embed?k=&what=img|fetch|iframe&t=`` loads ``t`` as a subresource.
+POST) to the URL ``t``; ``/redirect?t=`` answers 302 to ``t``; ``/embed?k=&what=img|fetch|iframe&t=`` loads ``t`` as a subresource.
 """
 
 from __future__ import annotations
@@ -120,6 +120,12 @@ class TestSites:
                 q = {k: v[0] for k, v in parse_qs(url.query).items()}
                 headers: list[str] = []
                 body, ctype = b"<!doctype html><title>ok</title><p>ok", "text/html"
+                if url.path == "/redirect":  # a 302 to ``t`` (the HAR recorder's redirect chain)
+                    self.send_response(302)
+                    self.send_header("Location", q["t"])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if url.path in ("/set", "/set2", "/set-http"):
                     headers = matrix.headers_for({"/set": "set", "/set2": "set2", "/set-http": "http"}[url.path])
                 elif url.path == "/echo":

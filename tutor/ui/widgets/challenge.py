@@ -69,7 +69,7 @@ def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
                 continue
             if key.verb is not None and key.verb not in allowed:
                 continue
-            if action == "next_user" and "login" not in allowed:
+            if action == "next_user" and "login" not in allowed and "sign_out_everywhere" not in allowed:
                 continue
             if action == "toggle_cross_site" and "request" not in allowed:
                 continue

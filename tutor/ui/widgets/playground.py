@@ -311,6 +311,17 @@ class PlaygroundView(Widget, can_focus=True):
     def action_close_browser(self) -> None:
         self.play(self.run.browser_event(close_browser=None))
 
+    def action_sign_out_everywhere(self) -> None:
+        if not self.user:
+            self.notify(
+                markup=False, message="there is no user to sign out (options.users is empty)", severity="warning"
+            )
+            return
+        self.play(Event(sign_out_everywhere=self.user))
+
+    def action_rotate_secret(self) -> None:
+        self.play(Event(rotate_secret=None))
+
     # -- choosing who acts and how ------------------------------------------------------------
 
     def choose_browser(self, name: str) -> None:

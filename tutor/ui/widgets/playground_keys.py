@@ -79,6 +79,25 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
         ),
     ),
     KeyGroup(
+        "revoke",
+        (
+            _k(
+                "E",
+                "sign_out_everywhere",
+                "Sign the chosen user out everywhere (revoke all their sessions)",
+                "sign out everywhere",
+                verb="sign_out_everywhere",
+            ),
+            _k(
+                "N",
+                "rotate_secret",
+                "Rotate the server's secret (old tokens stop verifying)",
+                "new secret",
+                verb="rotate_secret",
+            ),
+        ),
+    ),
+    KeyGroup(
         "run",
         (
             _k("R", "restart_server", "Restart the server", "restart server", verb="restart_server"),
