@@ -250,3 +250,23 @@ def test_a_sanitized_capture_says_so(tmp_path: Path) -> None:
     har = har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z")])
     assert as_text(replay(har)).startswith(NO_COOKIES)
     assert NO_COOKIES not in as_text(replay(php()))
+
+
+RECORDED = Path(__file__).parent / "fixtures" / "har" / "recorded"
+
+
+@pytest.mark.parametrize("name", ["chromium-nextauth.har", "firefox-nextauth.har"])
+def test_recorded_nextauth_captures_narrate_the_session(name: str) -> None:
+    path = RECORDED / name
+    if not path.exists():
+        pytest.skip(f"{path} is not in this tree (recorded by the nextauth branch)")
+    r = replay(read_har(path))
+    assert r.kind == name.split("-")[0]
+    assert r.session_cookie == "next-auth.session-token"
+    notes = [n for ex in r.exchanges for n in ex.session]
+    assert "next-auth.session-token created at login" in notes
+    text = RENDERERS["text"](r)
+    for ex in r.exchanges:
+        for _name, value in ex.sent:
+            if len(value) >= 8:
+                assert value not in text

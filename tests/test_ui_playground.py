@@ -964,3 +964,29 @@ async def test_declared_browsers_keep_their_kind_and_third_party_policy() -> Non
         await pilot.pause()
         jar = v.sim.browsers["browser"].jar
         assert jar.third_party == "block"
+
+
+@sync
+async def test_options_dialog_sets_cookie_expires_and_sign_in_and_the_export_loads(tmp_path, capsys):
+    from tutor.cli import main
+
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#opt-expires").value = "sliding"
+        dialog.query_one("#opt-sign_in").value = "server-action"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not dialog
+        assert (v.options.cookie.expires, v.options.sign_in) == ("sliding", "server-action")
+        await pilot.press("l", "e")
+        await pilot.pause()
+        assert v.exported is not None
+        exported = v.exported
+    capsys.readouterr()
+    text = exported.read_text(encoding="utf-8")
+    assert "sliding" in text and "server-action" in text
+    assert main(["simulate", str(exported)]) == 0, capsys.readouterr()  # the scenario loader and check_scenario

@@ -32,13 +32,18 @@ MAX_SHOWN = 250
 CAPTURE_ID = "capture"
 
 
+def _finding_lines(replay: Replay) -> str:
+    """Each finding as its step and title, then its detail on the next line (the pane does not wrap)."""
+    return "\n".join(f"step {f.step}: {f.title}\n  {f.detail}" for f in replay.findings)
+
+
 def findings_text(replay: Replay) -> str:
     if len(replay.trace) < replay.total:
         scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
-        return scope + ("\n".join(f.line() for f in replay.findings) or "none so far")
+        return scope + (_finding_lines(replay) or "none so far")
     if not replay.findings:
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
-    return "\n".join(f.line() for f in replay.findings)
+    return _finding_lines(replay)
 
 
 def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesson:

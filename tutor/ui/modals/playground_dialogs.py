@@ -4,6 +4,7 @@ forged value) and :class:`OptionsScreen` (every engine option; it refuses what t
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -17,7 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine.clock import parse_duration
 from tutor.engine.headers import header_problem
-from tutor.engine.scenario import EngineOptions
+from tutor.engine.scenario import CookieOptions, EngineOptions
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.text import count as _count
 from tutor.ui.text import literal
@@ -110,6 +111,8 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                     yield Input(o.absolute_timeout, compact=True, id="opt-absolute_timeout")
                     yield Label("update_age")
                     yield Input(o.update_age, compact=True, id="opt-update_age")
+                    yield Label("sign_in")
+                    yield _choices(_literal(EngineOptions, "sign_in"), o.sign_in, "opt-sign_in")
                     yield Label("cookie http_only")
                     yield _yes_no(c.http_only, "opt-http_only")
                     yield Label("cookie secure")
@@ -122,6 +125,8 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                         compact=True,
                         id="opt-same_site",
                     )
+                    yield Label("cookie expires")
+                    yield _choices(_literal(CookieOptions, "expires"), c.expires, "opt-expires")
                     yield Label("cookie max_age")
                     yield Input(c.max_age, compact=True, id="opt-max_age")
                     yield Label("cookie remember_max_age")
@@ -148,6 +153,7 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
             http_only=flag("http_only"),
             secure=flag("secure"),
             same_site=choice("same_site"),
+            expires=choice("expires"),
             max_age=text("max_age"),
             remember_max_age=text("remember_max_age"),
         )
@@ -160,6 +166,7 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
             idle_timeout=text("idle_timeout"),
             absolute_timeout=text("absolute_timeout"),
             update_age=text("update_age"),
+            sign_in=choice("sign_in"),
             cookie=cookie,
         )
         try:
@@ -200,6 +207,15 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
         button: Enter on a field never closes the dialog unasked)."""
         event.stop()
         self.focus_next()
+
+
+def _literal(struct: type, name: str) -> tuple[str, ...]:
+    """The values a Literal-typed field of an engine struct takes (the type is the one list)."""
+    return tuple(typing.get_args(typing.get_type_hints(struct)[name]))
+
+
+def _choices(values: tuple[str, ...], value: str, id: str) -> Select[str]:
+    return Select([(v, v) for v in values], value=value, allow_blank=False, compact=True, id=id)
 
 
 def _yes_no(value: bool, id: str) -> Select[str]:

@@ -316,15 +316,18 @@ class LessonScreen(Screen):
         if mode == "challenges":
             from tutor.ui.widgets.challenge import ChallengesView
 
+            self.tutor_app.use_styles("playground", "challenge")
             return ChallengesView(loaded, id="challenges-view")
         if mode == "play":
             from tutor.ui.widgets.playground import PlaygroundView
 
+            self.tutor_app.use_styles("playground")
             # the lesson's declared browser kinds (`browsers:`) hold in its playground too
             # the lesson's browsers as declared: kind and third-party policy
             return PlaygroundView(lesson.scenario.engine, kinds=dict(lesson.scenario.browsers), id="playground")
         from tutor.ui.widgets.quiz import QuizView
 
+        self.tutor_app.use_styles("quiz")
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
         return QuizView(loaded, cast("QuizMode", mode), recorder_of(self), seed=seed, id=f"quiz-{mode}")
