@@ -237,7 +237,7 @@ def test_context_step() -> None:
     lesson = load_lesson_cached(resolve("session-lifecycle")).lesson
     by_id = {q.id: q for q in lesson.questions}
     trace_q = next(q for q in lesson.questions if q.answer is not None)
-    assert review.context_step(trace_q) == trace_q.answer.step
+    assert review.context_step(trace_q) == (trace_q.steps[-1] if trace_q.steps else trace_q.answer.step)
     predict_q = next(q for q in lesson.questions if q.predict is not None)
     assert predict_q.predict > 1 and review.context_step(predict_q) == predict_q.predict - 1
     plain = [q for q in by_id.values() if q.answer is None and q.predict is None]

@@ -25,8 +25,10 @@ The rules:
 * **Hints.** One more at a time, until the question's hints run out, never after the answer.
 * **Time.** Each question's seconds on screen, summed over its visits until it is answered (the caller
   passes the times: the quiz has no clock of its own).
-* **Trace.** The visual quiz shows the trace up to the answer's row; a review up to
-  :func:`context_step`; the other modes show none.
+* **Trace.** The visual quiz and a review show the trace up to :func:`context_step` and highlight that
+  row; the other modes show none. For a trace question that row is the last of its ``steps:`` (the
+  moment the question starts from), else its answer's row: an author who asks what follows from a row
+  points ``steps:`` at it and ``answer:`` at a later row, so the highlighted row does not hold the answer.
 """
 
 from __future__ import annotations
@@ -51,10 +53,13 @@ Action = Literal[
 
 
 def context_step(question: Question) -> int | None:
-    """The row of the execution table a review shows the trace up to: a trace question's answer row, the
-    row before a prediction, else the last step the question names; None when it names none."""
+    """The row of the execution table the trace is shown up to and highlighted for ``question``.
+
+    A trace question: the last step of its ``steps:`` (the row the question starts from), else its
+    answer's row. A predict question: the row before the predicted one. Any other: the last step it
+    names. None when it names none."""
     if question.answer is not None:
-        return int(question.answer.step)
+        return int(question.steps[-1]) if question.steps else int(question.answer.step)
     if question.predict is not None:
         return int(question.predict) - 1 or None
     steps = [int(s) for s in question.steps]
@@ -203,7 +208,7 @@ class QuizSession:
     def trace_step(self, question: Question) -> int | None:
         """The row the trace is shown up to for ``question`` (None: no trace)."""
         if self.mode == "visual":
-            return int(question.answer.step) if question.answer is not None else None
+            return context_step(question) if question.answer is not None else None
         if self.mode == "review":
             return context_step(question)
         return None

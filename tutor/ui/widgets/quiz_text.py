@@ -39,18 +39,13 @@ def header(session: QuizSession, title: str) -> str:
 
 
 def kind(session: QuizSession, lesson: Lesson) -> str:
-    """What to do with the question (and, for a trace question, where its answer is read)."""
+    """What to do with the question. Where an answer is read is a hint's job (the question's first
+    hint), never the prompt's: a pointer next to the question would give a trace question away."""
     q, st = session.question, session.state
     assert q is not None and st is not None
     if st.submitted and session.mode == "test":
         return "Answer saved; the test shows results at the end."
-    text = "Choose all that apply, then press Enter." if q.multiple else "Choose one, then press Enter."
-    if session.mode in ("visual", "review") and q.answer is not None:
-        in_table = q.answer.field in {c.field for c in lesson.table.columns}
-        where = "of the table" if in_table or not lesson.tracker else "in the variables"
-        what = "row" if where == "of the table" else "step"
-        text = f"Read it off {what} {q.answer.step} {where}. " + text
-    return text
+    return "Choose all that apply, then press Enter." if q.multiple else "Choose one, then press Enter."
 
 
 def choices_text(q: Question, order: Sequence[int], picked: Iterable[int]) -> Text:
