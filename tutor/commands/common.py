@@ -60,3 +60,21 @@ def prompt(question: str) -> None:
 
 
 __all__ = ["FAILED", "OK", "USAGE", "error", "note", "out", "out_json", "problems", "prompt"]
+
+
+def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
+    """`tutor open` / `tutor show` on a HAR file: (the replayed capture, None), or (None, the exit code
+    after its one error line). The options are the capture's (--browser, --session-cookie, --show-values)."""
+    from pathlib import Path
+
+    from tutor.capture.load import HarError, load_capture
+
+    path = Path(args.lesson)
+    try:
+        return load_capture(
+            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
+        ), None
+    except HarError as exc:
+        return None, problems([exc])
+    except OSError as exc:
+        return None, error(command, f"{path}: {exc.strerror or exc}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tutor.commands.common import error, problems
+from tutor.commands.common import error, problems, read_capture
 from tutor.lesson.modes import MODE_NAMES as MODES
 
 
@@ -57,19 +57,13 @@ def _capture(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tutor.capture.lesson import MAX_SHOWN, capture_lesson
-    from tutor.capture.load import HarError, load_capture
 
     if args.mode != "walkthrough" or args.watch:
         return error("open", "a capture opens as a walkthrough (no --mode, no --watch)")
     path = Path(args.lesson)
-    try:
-        replayed = load_capture(
-            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
-        )
-    except HarError as exc:
-        return problems([exc])
-    except OSError as exc:
-        return error("open", f"{path}: {exc.strerror or exc}")
+    replayed, failed = read_capture("open", args)
+    if failed is not None:
+        return failed
     step = args.step or 0
     if step > len(replayed.trace):
         return error("open", f"--step {step} is past the last step ({len(replayed.trace)})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tutor.commands.common import error, out, problems
+from tutor.commands.common import error, out, problems, read_capture
 
 
 def run(args) -> int:
@@ -35,18 +35,12 @@ def run(args) -> int:
 
 
 def _capture(args) -> int:
-    from tutor.capture.load import HarError, load_capture
     from tutor.capture.render import RENDERERS
 
     path = Path(args.lesson)
-    try:
-        replayed = load_capture(
-            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
-        )
-    except HarError as exc:
-        return problems([exc])
-    except OSError as exc:
-        return error("show", f"{path}: {exc.strerror or exc}")
+    replayed, failed = read_capture("show", args)
+    if failed is not None:
+        return failed
     if args.format == "scenario":
         from tutor.capture.scenario import scenario_yaml
 
