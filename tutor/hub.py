@@ -59,7 +59,6 @@ def _make_hub_server_class() -> type:
     """`tutor serve`'s server, behind jupyter-server-proxy: the proxy's secret instead of a URL token."""
     import hmac
 
-    import aiohttp_jinja2
     from aiohttp import web
 
     from tutor.commands.serve import _make_server_class
@@ -109,12 +108,7 @@ def _make_hub_server_class() -> type:
                 "config": {"static": {"url": "static/"}},
                 "application": {"name": self.title},
             }
-            response = aiohttp_jinja2.render_template("app_index.html", request, context)
-            response.headers["Referrer-Policy"] = "no-referrer"
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
-            return response
+            return self._render_page(request, context)
 
     return HubServer
 

@@ -493,6 +493,10 @@ def _make_server_class() -> type:
                 "config": {"static": {"url": f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"}},
                 "application": {"name": self.title},
             }
+            return self._render_page(request, context)
+
+        def _render_page(self, request: web.Request, context: dict[str, Any]) -> web.StreamResponse:
+            """The page from ``context``, with the headers every served page carries."""
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
             # the URL carries the token: never send it on as a Referer, never cache it, never frame the page
             response.headers["Referrer-Policy"] = "no-referrer"
