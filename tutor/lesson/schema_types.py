@@ -7,7 +7,8 @@ named in a message, and the placeholder a salvaged value takes (:func:`placehold
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import msgspec
 import msgspec.inspect as mi
@@ -18,6 +19,7 @@ from tutor.lesson.catalog import ID_MESSAGE, ID_PATTERN
 from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
 
 Path = tuple[Any, ...]
+_N = TypeVar("_N", int, float)
 
 
 class _Invalid:
@@ -77,13 +79,23 @@ def struct_fields(t: mi.StructType) -> tuple[dict[str, mi.Field], tuple[str, ...
 # --- YAML 1.1 numbers, as the implicit resolvers recognised them ------------------------------------
 
 
-def parse_int(text: str) -> int:
-    value = text.replace("_", "")
-    sign = 1
+def _signed(value: str) -> tuple[int, str]:
+    """A number's sign and the rest (PyYAML's ``construct_yaml_int``/``construct_yaml_float``: ``+``/``-``)."""
     if value[:1] in "+-":
-        if value[0] == "-":
-            sign = -1
-        value = value[1:]
+        return (-1 if value[0] == "-" else 1), value[1:]
+    return 1, value
+
+
+def _base_60(value: str, number: Callable[[str], _N]) -> _N:
+    """YAML 1.1's sexagesimal ``1:30:00`` (PyYAML: each ``:``-part a digit in base 60), for ints and floats."""
+    total = number("0")
+    for part in value.split(":"):
+        total = total * 60 + number(part)
+    return total
+
+
+def parse_int(text: str) -> int:
+    sign, value = _signed(text.replace("_", ""))
     if value == "0":
         return 0
     if value.startswith("0b"):
@@ -95,27 +107,18 @@ def parse_int(text: str) -> int:
     if value.startswith("0"):
         return sign * int(value, 8)
     if ":" in value:
-        total = 0
-        for part in value.split(":"):
-            total = total * 60 + int(part)
-        return sign * total
+        return sign * _base_60(value, int)
     return sign * int(value)
 
 
 def parse_float(text: str) -> float:
-    value = text.replace("_", "").lower()
-    sign = -1.0 if value.startswith("-") else 1.0
-    if value[:1] in "+-":
-        value = value[1:]
+    sign, value = _signed(text.replace("_", "").lower())
     if value == ".inf":
         return sign * float("inf")
     if value == ".nan":
         return float("nan")
     if ":" in value:
-        total = 0.0
-        for part in value.split(":"):
-            total = total * 60 + float(part)
-        return sign * total
+        return sign * _base_60(value, float)
     return sign * float(value)
 
 
