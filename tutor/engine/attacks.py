@@ -68,16 +68,7 @@ def play_tamper(sim: Simulation, event: Event) -> None:
         action = f"Replace {name} value"
         result = f"Value now {abbreviate(new_value)}"
     b.jar.set_value(name, new_value, now, host=b.host)
-    sim._dirty.add(b.name)
-    sim._record(
-        "tamper_cookie",
-        b.name,
-        action,
-        result,
-        cookie_present=sim._has(b.name),
-        session_id=new_value,
-        token=token_view(sim, new_value),
-    )
+    _changed(sim, "tamper_cookie", jar=b, row=b, action=action, result=result, session=new_value)
 
 
 def carry_off(
@@ -97,16 +88,24 @@ def carry_off(
     are there (and its token, with jwt)."""
     for cookie in cookies:
         to.jar.put(cookie)
-    sim._dirty.add(to.name)
-    value = session()
+    _changed(sim, phase, jar=to, row=row, action=action, result=result, session=session())
+
+
+def _changed(
+    sim: Simulation, phase: str, *, jar: Browser, row: Browser, action: str, result: str, session: str | None
+) -> None:
+    """What every attack that changed a jar does next: the jar's browser counts as changed (its variables
+    are read again), and one step is recorded in ``row``'s browser with the session ID it names now and,
+    with jwt, that token's claims."""
+    sim._dirty.add(jar.name)
     sim._record(
         phase,
         row.name,
         action,
         result,
         cookie_present=sim._has(row.name),
-        session_id=value,
-        token=token_view(sim, value),
+        session_id=session,
+        token=token_view(sim, session),
     )
 
 
