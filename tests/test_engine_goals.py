@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import msgspec
 import pytest
 
@@ -105,6 +107,38 @@ def test_never_fails_the_run_and_all_any_combine():
         assert evaluate(either, sim.trace).step.phase == "steal_cookies"  # the earlier one
         both_fail = _goal({"any": [{"never": {"phase": "steal_cookies"}}, {"never": {"phase": "receive"}}]})
         assert evaluate(both_fail, sim.trace).failed
+
+
+STEAL, RECEIVE, LOGIN = ({"phase": p} for p in ("steal_cookies", "receive", "check_credentials"))
+JUNCTIONS = [
+    {"any": [{"never": STEAL}, {"never": RECEIVE}]},
+    {"all": [{"step": STEAL}, {"step": LOGIN}, ATTACKER_IN]},
+    {"any": [{"all": [{"step": LOGIN}, {"never": STEAL}]}, {"all": [ATTACKER_IN, {"never": RECEIVE}]}]},
+    {"all": [{"any": [{"step": STEAL}, {"step": LOGIN}]}, {"step": RECEIVE}]},
+    {"all": [{"never": {"phase": "tamper_cookie"}}, {"any": [{"never": LOGIN}, {"never": STEAL}]}]},
+]
+
+
+@pytest.mark.parametrize("junction", JUNCTIONS, ids=lambda g: json.dumps(g)[:60])
+def test_all_and_any_are_decided_at_the_step_from_which_they_hold(junction):
+    # all and any are one rule (Kleene's and/or): the deciding step is the one the whole took its state
+    # at, so the run is in that state from the step on and was not just before it (a failed any: the
+    # step its last goal failed, as a reached all is the step its last goal was reached)
+    with _fixation(rotate=False) as sim:
+        trace = list(sim.trace)
+        result = evaluate(_goal(junction), trace)
+        assert result.state != "pending" and result.step is not None
+        at = trace.index(result.step)
+        assert evaluate(_goal(junction), trace[: at + 1]).state == result.state
+        assert evaluate(_goal(junction), trace[:at]).state != result.state
+
+
+def test_an_any_whose_goals_all_fail_fails_where_the_last_one_did():
+    with _fixation(rotate=False) as sim:
+        first = {p["phase"]: next(s for s in sim.trace if s.phase == p["phase"]) for p in (STEAL, RECEIVE)}
+        assert first["receive"].step < first["steal_cookies"].step
+        result = evaluate(_goal(JUNCTIONS[0]), sim.trace)
+        assert result.failed and result.step is first["steal_cookies"]
 
 
 def test_in_order_judges_each_goal_after_the_one_before():

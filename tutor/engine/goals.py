@@ -184,22 +184,9 @@ def _evaluate(goal: Goal, steps: list[Step]) -> GoalResult:
             ok = count == wanted
         return GoalResult("reached", steps[-1]) if ok else _PENDING
     if goal.all_ is not UNSET:
-        results = [_evaluate(g, steps) for g in goal.all_]
-        failed = [r for r in results if r.failed]
-        if failed:
-            return min(failed, key=_position)
-        if all(r.reached for r in results):
-            decided = [r.step for r in results if r.step is not None]
-            return GoalResult("reached", max(decided, key=lambda s: s.step) if decided else None)
-        return _PENDING
+        return _junction([_evaluate(g, steps) for g in goal.all_], decisive="failed")
     if goal.any_ is not UNSET:
-        results = [_evaluate(g, steps) for g in goal.any_]
-        reached = [r for r in results if r.reached]
-        if reached:
-            return min(reached, key=_position)
-        if all(r.failed for r in results):
-            return min(results, key=_position)
-        return _PENDING
+        return _junction([_evaluate(g, steps) for g in goal.any_], decisive="reached")
     if goal.in_order is not UNSET:
         rest, last = steps, None
         for sub in goal.in_order:
@@ -215,6 +202,22 @@ def _evaluate(goal: Goal, steps: list[Step]) -> GoalResult:
 
 def _position(result: GoalResult) -> int:
     return result.step.step if result.step is not None else 0
+
+
+def _junction(results: list[GoalResult], *, decisive: State) -> GoalResult:
+    """``all`` (``decisive="failed"``) and ``any`` (``decisive="reached"``), one rule: the first goal
+    decided the decisive way decides the whole, at its step; once every goal is decided the other way,
+    so is the whole, at the step that decided the last of them (the step from which it holds); until
+    then it is pending."""
+    first = [r for r in results if r.state == decisive]
+    if first:
+        return min(first, key=_position)
+    if any(r.state == "pending" for r in results):
+        return _PENDING
+    decided = [r.step for r in results if r.step is not None]
+    return GoalResult(
+        "reached" if decisive == "failed" else "failed", max(decided, key=lambda s: s.step) if decided else None
+    )
 
 
 # -- explaining: what was expected, and what was found ---------------------------------------------------
