@@ -13,6 +13,7 @@ from typing import Any
 
 from tutor.lesson.challenges import event_text, flow, goal_text
 from tutor.lesson.loader import LoadedLesson, format_value
+from tutor.lesson.model import Narration
 from tutor.lesson.visible import dumps, visible
 
 CELL_WIDTH = 32
@@ -42,6 +43,11 @@ def tracker_rows(loaded: LoadedLesson) -> tuple[list[str], list[list[Any]]]:
     headings = ["variable"] + [str(s.step) for s in loaded.steps]
     rows = [[t.label or t.variable] + [s.get(t.variable) for s in loaded.steps] for t in loaded.lesson.tracker]
     return headings, rows
+
+
+def narration_where(entry: Narration) -> str:
+    """Where a narration entry is said: ``step 3``, or ``every set_cookie step`` (the loader requires one)."""
+    return f"step {entry.step}" if entry.step is not None else f"every {entry.phase} step"
 
 
 def _grid(headings: list[str], rows: list[list[str]]) -> list[str]:
@@ -109,8 +115,7 @@ def render_text(loaded: LoadedLesson) -> str:
     if lesson.narration:
         out += ["Narration", "---------"]
         for entry in lesson.narration:
-            where = f"step {entry.step}" if entry.step is not None else f"every {entry.phase} step"
-            out.append(f"  {where}: {entry.text}")
+            out.append(f"  {narration_where(entry)}: {entry.text}")
         out.append("")
 
     if lesson.moments:
@@ -253,8 +258,8 @@ def render_markdown(loaded: LoadedLesson) -> str:
     if lesson.narration:
         out += ["## Narration", ""]
         for entry in lesson.narration:
-            where = f"Step {entry.step}" if entry.step is not None else f"Every {_md(entry.phase or '')} step"
-            out.append(f"- **{where}:** {_md(entry.text)}")
+            where = _md(narration_where(entry))
+            out.append(f"- **{where[:1].upper() + where[1:]}:** {_md(entry.text)}")
         out.append("")
     if lesson.moments:
         out += ["## Key moments", ""]
@@ -315,4 +320,13 @@ def render_json(loaded: LoadedLesson) -> str:
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
 
-__all__ = ["RENDERERS", "render_json", "render_markdown", "render_text", "table_rows", "to_json", "tracker_rows"]
+__all__ = [
+    "RENDERERS",
+    "narration_where",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "table_rows",
+    "to_json",
+    "tracker_rows",
+]
