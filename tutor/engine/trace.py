@@ -11,7 +11,7 @@ import json
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
 from typing import Any, overload
 
@@ -42,19 +42,6 @@ PHASES: tuple[str, ...] = (
     "revoke_sessions",  # sign out everywhere: every session of one user is revoked (or cannot be)
     "rotate_secret",  # the server's signing secret is replaced
     "end",  # the last step of every trace: the scenario is over
-)
-
-#: Fields of a step that lessons may show as table columns or track as variables.
-STEP_FIELDS: tuple[str, ...] = (
-    "step",
-    "event",
-    "actor",
-    "phase",
-    "action",
-    "cookie_present",
-    "session_id",
-    "user",
-    "result",
 )
 
 #: Each browser's variables: ``jar.<browser>`` (its cookies) and ``document.cookie.<browser>`` (what a page
@@ -270,18 +257,13 @@ class Step:
         return f"{self.action} → {result}"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "event": self.event,
-            "actor": self.actor,
-            "phase": self.phase,
-            "action": self.action,
-            "cookie_present": self.cookie_present,
-            "session_id": self.session_id,
-            "user": self.user,
-            "result": self.result,
-            "variables": dict(self.variables),
-        }
+        """Every field in the class's order, ``variables`` last as a plain dict."""
+        return {**{name: getattr(self, name) for name in STEP_FIELDS}, "variables": dict(self.variables)}
+
+
+#: Fields of a step that lessons may show as table columns or track as variables: the class's fields, in
+#: its order, but ``variables`` (one list of them: the class).
+STEP_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Step) if f.name != "variables")
 
 
 @dataclass(frozen=True, slots=True)
