@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
 
+from tutor.engine import chunks
 from tutor.engine.cookies import Cookie
 from tutor.engine.ids import abbreviate
 from tutor.engine.scenario import Event
@@ -83,12 +84,19 @@ def play_steal(sim: Simulation, event: Event) -> None:
     src, dst = sim.browser(s.from_), sim.browser(s.to)
     now = sim.clock.now
     taken = [c for c in src.jar.all(now) if c.name == name]
+    if not taken:  # a chunked session cookie: every part (next-auth's NAME.0, NAME.1 …; tutor/engine/chunks.py)
+        taken = [c for c in src.jar.all(now) if chunks.is_part(c.name, name)]
     for c in taken:
         dst.jar.put(c)
     sim._dirty.add(dst.name)
     action = f"Copy {name} from {src.name} to {dst.name}"
-    value = taken[0].value if taken else None
-    result = f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied"
+    value = chunks.read({c.name: c.value for c in reversed(taken)}, name) if taken else None
+    if not taken:
+        result = f"No {name} cookie in {src.name}: nothing copied"
+    elif len(taken) == 1:
+        result = f"Copied {taken[0].name}={abbreviate(value)}"
+    else:
+        result = f"Copied {', '.join(chunks.parts([c.name for c in taken], name))} ({name}={abbreviate(value)})"
     sim._record(
         "steal_cookies",
         dst.name,

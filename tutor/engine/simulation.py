@@ -14,7 +14,7 @@ from typing import Any
 
 from msgspec import UNSET
 
-from tutor.engine import revocation
+from tutor.engine import chunks, revocation
 from tutor.engine.attacks import play_steal, play_tamper, play_xss
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration
@@ -334,7 +334,7 @@ class Simulation:
             top_level=event.top_level,
             watch=self.cookie_name,
         )
-        present = self.cookie_name in request.cookies
+        present = chunks.read(request.cookies, self.cookie_name) is not None
 
         add = self._add
 
@@ -373,9 +373,9 @@ class Simulation:
             top_level=event.top_level,
             watch=self.cookie_name,
         )
-        present = self.cookie_name in request.cookies
+        present = chunks.read(request.cookies, self.cookie_name) is not None
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-        ex.session_id = request.cookies.get(self.cookie_name)
+        ex.session_id = chunks.read(request.cookies, self.cookie_name)
         add = self._add
         count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
         add(

@@ -1,0 +1,169 @@
+"""next-auth's session-cookie chunking (tutor/engine/chunks.py) and the server that writes through it."""
+
+from __future__ import annotations
+
+from test_engine_helpers import event_steps, response, run
+
+from tutor.engine import chunks
+
+NAME = "next-auth.session-token"
+JWT = {"strategy": "jwt", "cookie": {"name": NAME}}
+
+
+# -- the rule on its own ------------------------------------------------------------------------------
+def test_chunk_size_is_next_auths_4096_minus_163() -> None:
+    assert chunks.CHUNK_SIZE == 3933
+
+
+def test_a_value_that_fits_keeps_the_plain_name_and_one_over_is_split() -> None:
+    assert chunks.split(NAME, "a" * 3933) == [(NAME, "a" * 3933)]
+    assert chunks.split(NAME, "a" * 3933 + "b") == [(f"{NAME}.0", "a" * 3933), (f"{NAME}.1", "b")]
+    assert [n for n, _ in chunks.split(NAME, "x" * (3933 * 3 + 1))] == [f"{NAME}.{i}" for i in range(4)]
+
+
+def test_reading_joins_the_parts_in_index_order_not_cookie_order() -> None:
+    sent = {f"{NAME}.10": "k", f"{NAME}.1": "b", "other": "zzz", f"{NAME}.0": "a", f"{NAME}.2": "c"}
+    assert chunks.parts(sent, NAME) == [f"{NAME}.0", f"{NAME}.1", f"{NAME}.2", f"{NAME}.10"]
+    assert chunks.read(sent, NAME) == "abck"
+    assert chunks.read({"other": "1", f"{NAME}x": "2", f"{NAME}.x": "3"}, NAME) is None
+    assert chunks.read({NAME: "plain"}, NAME) == "plain"
+
+
+def test_a_write_deletes_the_parts_the_new_value_does_not_need() -> None:
+    held = [f"{NAME}.0", f"{NAME}.1", f"{NAME}.2"]
+    # shrinks to two chunks: .2 deleted, in the place next-auth's record keeps it
+    assert chunks.plan(held, NAME, "a" * 4000) == [
+        (f"{NAME}.0", "a" * 3933),
+        (f"{NAME}.1", "a" * 67),
+        (f"{NAME}.2", None),
+    ]
+    # shrinks to one cookie: every chunk deleted, the plain name set
+    assert chunks.plan(held, NAME, "small") == [(n, None) for n in held] + [(NAME, "small")]
+    # grows into chunks: the plain name deleted first
+    assert chunks.plan([NAME], NAME, "b" * 4000) == [(NAME, None), (f"{NAME}.0", "b" * 3933), (f"{NAME}.1", "b" * 67)]
+    # clean(): every part
+    assert chunks.plan(held, NAME, None) == [(n, None) for n in held]
+
+
+# -- the server writing and reading chunks ---------------------------------------------------------------
+def _set_cookie_names(trace, event: int) -> list[tuple[str, str]]:
+    out = []
+    for s in event_steps(trace, event):
+        if s.phase in ("set_cookie", "clear_cookie"):
+            header = s.variables["set_cookie"]
+            name, _, rest = header.partition("=")
+            out.append((name, "deleted" if "Max-Age=0" in rest else "set"))
+    return out
+
+
+def _jar_names(trace, event: int) -> list[str]:
+    (stored,) = [s for s in event_steps(trace, event) if s.phase == "store_cookie"]
+    return [line.split("=", 1)[0] for line in stored.variables["jar.browser"]]
+
+
+def test_a_large_token_is_set_read_and_signed_out_in_chunks() -> None:
+    trace = run(
+        [{"login": "alice"}, {"request": "GET /api/session"}, {"logout": None}],
+        **JWT,
+        token_extra=5000,
+    )
+    assert _set_cookie_names(trace, 1) == [(f"{NAME}.0", "set"), (f"{NAME}.1", "set")]
+    assert _jar_names(trace, 1) == [f"{NAME}.0", f"{NAME}.1"]
+    first = [s for s in event_steps(trace, 1) if s.phase == "set_cookie"][0]
+    assert first.action == "Set session cookie: chunk 1 of 2"
+    assert "characters, over 3,933: split into 2 cookies: Set-Cookie next-auth.session-token.0=" in first.result
+    # the server joins the chunks back into the token: signed in, and the token re-issued in two chunks
+    assert response(trace, 2).result.startswith('200 {"expires"')
+    read = [s for s in event_steps(trace, 2) if s.phase == "read_cookie"][0]
+    assert read.cookie_present and read.session_id == first.session_id
+    assert _set_cookie_names(trace, 2) == [(f"{NAME}.0", "set"), (f"{NAME}.1", "set")]
+    # sign-out deletes every chunk
+    assert _set_cookie_names(trace, 3) == [(f"{NAME}.0", "deleted"), (f"{NAME}.1", "deleted")]
+    assert _jar_names(trace, 3) == []
+
+
+def test_every_chunk_fits_the_browsers_4096_bytes() -> None:
+    trace = run([{"login": "alice"}], **JWT, token_extra=12000)
+    names = _jar_names(trace, 1)
+    assert names == [f"{NAME}.{i}" for i in range(len(names))] and len(names) >= 4
+    for s in event_steps(trace, 1):
+        if s.phase == "set_cookie":
+            pair = s.variables["set_cookie"].split(";", 1)[0]
+            assert len(pair) - 1 <= 4096  # name + value, as RFC 6265bis §5.7 counts them
+
+
+def test_when_the_token_shrinks_the_stale_chunks_are_cleared() -> None:
+    """Signed in with a large token, then as a user whose token fits one cookie: next-auth deletes .0 and
+    .1 in the same response that sets the plain name."""
+    trace = run(
+        [{"login": "big-" + "x" * 5000, "password": "pw"}, {"login": "bob"}, {"request": "GET /api/session"}],
+        strategy="jwt",
+        cookie={"name": NAME},
+        users={"bob": "builder", "big-" + "x" * 5000: "pw"},
+    )
+    assert _set_cookie_names(trace, 1) == [(f"{NAME}.0", "set"), (f"{NAME}.1", "set")]
+    assert _set_cookie_names(trace, 2) == [(f"{NAME}.0", "deleted"), (f"{NAME}.1", "deleted"), (NAME, "set")]
+    stale = [s for s in event_steps(trace, 2) if s.phase == "clear_cookie"]
+    assert [s.action for s in stale] == [f"Clear stale chunk {NAME}.0", f"Clear stale chunk {NAME}.1"]
+    assert _jar_names(trace, 2) == [NAME]
+    assert '"name":"bob"' in response(trace, 3).result
+
+
+def test_a_token_that_grows_into_chunks_deletes_the_plain_cookie() -> None:
+    trace = run(
+        [{"login": "bob"}, {"login": "big-" + "x" * 5000, "password": "pw"}],
+        strategy="jwt",
+        cookie={"name": NAME},
+        users={"bob": "builder", "big-" + "x" * 5000: "pw"},
+    )
+    assert _set_cookie_names(trace, 2) == [(NAME, "deleted"), (f"{NAME}.0", "set"), (f"{NAME}.1", "set")]
+    assert _jar_names(trace, 2) == [f"{NAME}.0", f"{NAME}.1"]
+
+
+def test_a_tampered_chunk_is_rejected_and_every_chunk_cleared() -> None:
+    trace = run(
+        [{"login": "alice"}, {"tamper": {"cookie": f"{NAME}.1", "value": "AAAA"}}, {"request": "GET /dashboard"}],
+        **JWT,
+        token_extra=5000,
+    )
+    validate = [s for s in event_steps(trace, 3) if s.phase == "validate"][0]
+    assert validate.result.endswith("rejected")
+    assert _set_cookie_names(trace, 3) == [(f"{NAME}.0", "deleted"), (f"{NAME}.1", "deleted")]
+    assert response(trace, 3).variables["status"] == 307
+
+
+def test_stealing_a_chunked_session_cookie_copies_every_chunk() -> None:
+    trace = run(
+        [
+            {"login": "alice"},
+            {"steal": {"from": "browser", "to": "attacker"}},
+            {"request": "GET /dashboard", "as": "attacker"},
+        ],
+        **JWT,
+        token_extra=5000,
+    )
+    (stolen,) = event_steps(trace, 2)
+    assert stolen.result.startswith(f"Copied {NAME}.0, {NAME}.1 ({NAME}=")
+    assert stolen.cookie_present
+    assert response(trace, 3).result == "200 OK: dashboard for alice"
+
+
+def test_small_tokens_are_written_exactly_as_before() -> None:
+    """No chunk and no extra header for a token that fits: the trace of a jwt sign-in is unchanged."""
+    trace = run([{"login": "alice"}, {"request": "GET /api/session"}, {"logout": None}], **JWT)
+    assert _set_cookie_names(trace, 1) == [(NAME, "set")]
+    assert _set_cookie_names(trace, 2) == [(NAME, "set")]
+    assert _set_cookie_names(trace, 3) == [(NAME, "deleted")]
+    (cleared,) = [s for s in event_steps(trace, 3) if s.phase == "clear_cookie"]
+    assert cleared.action == "Clear session cookie"
+    assert cleared.result == f"Token not revoked: a copy stays valid until +30m: Set-Cookie {NAME}=; Max-Age=0"
+
+
+def test_the_extra_data_is_seeded_and_draws_no_id() -> None:
+    plain = run([{"login": "alice"}], **JWT)
+    big = run([{"login": "alice"}], **JWT, token_extra=100)
+    again = run([{"login": "alice"}], **JWT, token_extra=100)
+    token = [s for s in big if s.phase == "create_session"][0].variables["token"]
+    assert len(token["extra"]) == 100
+    assert token == [s for s in again if s.phase == "create_session"][0].variables["token"]
+    assert token["sid"] == [s for s in plain if s.phase == "create_session"][0].variables["token"]["sid"]
