@@ -65,7 +65,7 @@ def test_a_large_token_is_set_read_and_signed_out_in_chunks() -> None:
     trace = run(
         [{"login": "alice"}, {"request": "GET /api/session"}, {"logout": None}],
         **JWT,
-        token_extra=5000,
+        token_extra={"alice": 5000},
     )
     assert _set_cookie_names(trace, 1) == [(f"{NAME}.0", "set"), (f"{NAME}.1", "set")]
     assert _jar_names(trace, 1) == [f"{NAME}.0", f"{NAME}.1"]
@@ -83,7 +83,7 @@ def test_a_large_token_is_set_read_and_signed_out_in_chunks() -> None:
 
 
 def test_every_chunk_fits_the_browsers_4096_bytes() -> None:
-    trace = run([{"login": "alice"}], **JWT, token_extra=12000)
+    trace = run([{"login": "alice"}], **JWT, token_extra={"alice": 12000})
     names = _jar_names(trace, 1)
     assert names == [f"{NAME}.{i}" for i in range(len(names))] and len(names) >= 4
     for s in event_steps(trace, 1):
@@ -124,7 +124,7 @@ def test_a_tampered_chunk_is_rejected_and_every_chunk_cleared() -> None:
     trace = run(
         [{"login": "alice"}, {"tamper": {"cookie": f"{NAME}.1", "value": "AAAA"}}, {"request": "GET /dashboard"}],
         **JWT,
-        token_extra=5000,
+        token_extra={"alice": 5000},
     )
     validate = [s for s in event_steps(trace, 3) if s.phase == "validate"][0]
     assert validate.result.endswith("rejected")
@@ -140,7 +140,7 @@ def test_stealing_a_chunked_session_cookie_copies_every_chunk() -> None:
             {"request": "GET /dashboard", "as": "attacker"},
         ],
         **JWT,
-        token_extra=5000,
+        token_extra={"alice": 5000},
     )
     (stolen,) = event_steps(trace, 2)
     assert stolen.result.startswith(f"Copied {NAME}.0, {NAME}.1 ({NAME}=")
@@ -161,9 +161,27 @@ def test_small_tokens_are_written_exactly_as_before() -> None:
 
 def test_the_extra_data_is_seeded_and_draws_no_id() -> None:
     plain = run([{"login": "alice"}], **JWT)
-    big = run([{"login": "alice"}], **JWT, token_extra=100)
-    again = run([{"login": "alice"}], **JWT, token_extra=100)
+    big = run([{"login": "alice"}], **JWT, token_extra={"alice": 100})
+    again = run([{"login": "alice"}], **JWT, token_extra={"alice": 100})
     token = [s for s in big if s.phase == "create_session"][0].variables["token"]
     assert len(token["extra"]) == 100
     assert token == [s for s in again if s.phase == "create_session"][0].variables["token"]
     assert token["sid"] == [s for s in plain if s.phase == "create_session"][0].variables["token"]["sid"]
+
+
+def test_only_the_user_with_extra_data_gets_a_large_token() -> None:
+    trace = run([{"login": "bob"}, {"login": "alice"}], **JWT, token_extra={"alice": 5000})
+    assert _set_cookie_names(trace, 1) == [(NAME, "set")]
+    assert _set_cookie_names(trace, 2) == [(NAME, "deleted"), (f"{NAME}.0", "set"), (f"{NAME}.1", "set")]
+
+
+def test_an_apps_own_cookie_is_not_chunked_and_the_browser_refuses_it() -> None:
+    """`sign_in: server-action` stands for an app's own `cookies().set`: one cookie whatever its size,
+    which the browser refuses over 4,096 bytes (RFC 6265bis §5.7 step 4)."""
+    trace = run(
+        [{"login": "alice"}, {"request": "GET /dashboard"}], **JWT, sign_in="server-action", token_extra={"alice": 5000}
+    )
+    assert _set_cookie_names(trace, 1) == [(NAME, "set")]
+    (stored,) = [s for s in event_steps(trace, 1) if s.phase == "store_cookie"]
+    assert "rejected (name + value is" in stored.result and stored.variables["jar.browser"] == []
+    assert response(trace, 2).variables["status"] == 307

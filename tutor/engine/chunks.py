@@ -77,13 +77,14 @@ def split(name: str, value: str) -> list[tuple[str, str]]:
     return [(f"{name}.{i}", value[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE]) for i in range(count)]
 
 
-def plan(held: Iterable[str], name: str, value: str | None) -> list[tuple[str, str | None]]:
+def plan(held: Iterable[str], name: str, value: str | None, *, chunked: bool = True) -> list[tuple[str, str | None]]:
     """The Set-Cookie headers of one write, in next-auth's order: (cookie name, its value, or ``None`` to
     delete it). ``held``: the parts the browser holds as far as this response knows (the request's, or
-    the last write's); ``value`` ``None``: delete every part (``clean()``)."""
+    the last write's); ``value`` ``None``: delete every part (``clean()``). ``chunked=False``: an app's own
+    cookie, one name whatever its length."""
     out: dict[str, str | None] = dict.fromkeys(held)
     if value is not None:
-        out.update(split(name, value))
+        out.update(split(name, value) if chunked else [(name, value)])
     return list(out.items())
 
 

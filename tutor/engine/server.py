@@ -84,6 +84,9 @@ class Server:
         self.cookie = settings.options.cookie
         self.jwt = settings.strategy == "jwt"
         self.sliding = self.cookie.expires == "sliding"
+        self.chunked = settings.options.sign_in == "next-auth"
+        """next-auth writes and reads its session cookie in chunks (chunks.py); an app's own
+        ``cookies().set`` / ``cookies().get`` (``sign_in: server-action``) knows only the one name."""
         self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
 
     @property
@@ -109,8 +112,8 @@ class Server:
     ) -> Exchange:
         """Handle one request; ``credentials`` and ``remember`` (the "remember me" box) are for POST /login."""
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-        ex.session_id = chunks.read(request.cookies, self.cookie.name)
-        ex.session_parts = tuple(chunks.parts(request.cookies, self.cookie.name))
+        ex.session_id = self._read_cookie(request.cookies)
+        ex.session_parts = self._parts(request.cookies)
         handler = self._handlers.get((request.method, request.path))
         if handler is None:
             emit("receive", f"Receive {request.line}", "No such route", ex)
@@ -241,7 +244,7 @@ class Server:
     # -- the session machinery ------------------------------------------------------------------
     def _resolve(self, ex: Exchange, now: int, emit: Emit, on_missing: str) -> Current | None:
         """read_cookie + validate: the valid session the request brings, or None (after cleaning up)."""
-        presented = chunks.read(ex.request.cookies, self.cookie.name)
+        presented = self._read_cookie(ex.request.cookies)
         if presented is None:
             emit("read_cookie", "Session cookie missing", on_missing, ex)
             return None
@@ -385,8 +388,9 @@ class Server:
                 payload["exp"] = exp
             if remember:
                 payload["remember"] = True
-            if self.options.token_extra:
-                payload["extra"] = _filler(self.options.seed, self.options.token_extra)
+            extra = self.options.token_extra.get(user) if user is not None else None
+            if extra:
+                payload["extra"] = _filler(self.options.seed, extra)
             token = self._signer.issue(payload)
             ex.token, ex.session_id, ex.user = payload, token, user
             ex.session = self._token_session(payload)
@@ -419,6 +423,18 @@ class Server:
         self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
 
     # -- cookies and the response ---------------------------------------------------------------
+    def _read_cookie(self, cookies: dict[str, str]) -> str | None:
+        """The session cookie's value in a request: next-auth joins its chunks (``SessionStore.value``)."""
+        name = self.cookie.name
+        return chunks.read(cookies, name) if self.chunked else cookies.get(name)
+
+    def _parts(self, cookies: dict[str, str]) -> tuple[str, ...]:
+        """The session cookie's names in a request, as the server knows them (see :meth:`_read_cookie`)."""
+        name = self.cookie.name
+        if self.chunked:
+            return tuple(chunks.parts(cookies, name))
+        return (name,) if name in cookies else ()
+
     def _cookie_header(
         self, value: str, max_age: int | None, expires: int | None = None, name: str | None = None
     ) -> str:
@@ -453,7 +469,7 @@ class Server:
                 action = "Set persistent session cookie (remember me)"
         else:
             max_age = self.settings.cookie_max_age
-        planned = chunks.plan(ex.session_parts, self.cookie.name, value)
+        planned = chunks.plan(ex.session_parts, self.cookie.name, value, chunked=self.chunked)
         written = [n for n, v in planned if v is not None]
         store = dict(ex.cookie_store)
         for n, v in planned:
