@@ -185,3 +185,53 @@ def test_an_apps_own_cookie_is_not_chunked_and_the_browser_refuses_it() -> None:
     (stored,) = [s for s in event_steps(trace, 1) if s.phase == "store_cookie"]
     assert "rejected (name + value is" in stored.result and stored.variables["jar.browser"] == []
     assert response(trace, 2).variables["status"] == 307
+
+
+# -- a scenario file and the lesson ------------------------------------------------------------------------
+CHUNKED_SCENARIO = """\
+engine:
+  strategy: jwt
+  cookie: {name: next-auth.session-token, secure: false, expires: sliding}
+  token_extra: {alice: 5000}
+events:
+  - login: alice
+    scheme: http
+  - request: GET /api/session
+    scheme: http
+  - logout:
+    scheme: http
+"""
+
+
+def test_simulate_json_shows_the_chunks_in_set_cookie_and_the_jar(tmp_path, capsys) -> None:
+    import json
+
+    from tutor.cli import main
+
+    path = tmp_path / "chunked.yaml"
+    path.write_text(CHUNKED_SCENARIO, encoding="utf-8")
+    assert main(["simulate", str(path), "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)
+    headers = [s["variables"]["set_cookie"] for s in steps if s["phase"] in ("set_cookie", "clear_cookie")]
+    assert [h.split("=", 1)[0] for h in headers] == [f"{NAME}.{i}" for i in (0, 1, 0, 1, 0, 1)]
+    assert all("Expires=" in h for h in headers[:4]) and all("Max-Age=0" in h for h in headers[4:])
+    jars = [s["variables"]["jar.browser"] for s in steps if s["phase"] == "store_cookie"]
+    assert [[c.split("=", 1)[0] for c in jar] for jar in jars] == [[f"{NAME}.0", f"{NAME}.1"]] * 2 + [[]]
+
+
+def test_the_jwt_lesson_shows_a_chunked_token_and_its_sign_out() -> None:
+    from pathlib import Path
+
+    from tutor.lesson.loader import load_lesson
+
+    lesson = load_lesson(Path(__file__).resolve().parent.parent / "lessons" / "jwt-vs-database.yaml")
+    rows = [s for s in lesson.steps if s.actor == "bob"]
+    assert [s.action for s in rows if s.phase in ("set_cookie", "clear_cookie")] == [
+        "Set session cookie: chunk 1 of 2",
+        "Set session cookie: chunk 2 of 2",
+        "Re-issue token (sliding expiry): chunk 1 of 2",
+        "Re-issue token (sliding expiry): chunk 2 of 2",
+        "Clear session cookie: chunk 1 of 2",
+        "Clear session cookie: chunk 2 of 2",
+    ]
+    assert "over 3,933: split into 2 cookies" in rows[[s.phase for s in rows].index("set_cookie")].result
