@@ -235,3 +235,33 @@ def test_the_jwt_lesson_shows_a_chunked_token_and_its_sign_out() -> None:
         "Clear session cookie: chunk 2 of 2",
     ]
     assert "over 3,933: split into 2 cookies" in rows[[s.phase for s in rows].index("set_cookie")].result
+
+
+def test_a_script_that_reads_chunks_from_document_cookie_takes_the_whole_token() -> None:
+    trace = run(
+        [{"login": "alice"}, {"xss": {"to": "attacker"}}, {"request": "GET /dashboard", "as": "attacker"}],
+        strategy="jwt",
+        cookie={"name": NAME, "http_only": False},
+        token_extra={"alice": 5000},
+    )
+    (xss,) = event_steps(trace, 2)
+    assert xss.result == f"Sent {NAME}.0, {NAME}.1 to attacker"
+    login_token = [s for s in event_steps(trace, 1) if s.phase == "create_session"][0].session_id
+    assert xss.session_id == login_token and xss.variables["token"]["sub"] == "alice"
+    assert response(trace, 3).result == "200 OK: dashboard for alice"
+
+
+def test_an_apps_own_server_does_not_read_chunks() -> None:
+    """With `sign_in: server-action` a hand-written `NAME.0` is just another cookie: not sent as the
+    session cookie, and the server reads nothing from it."""
+    trace = run(
+        [{"set_cookie": f"{NAME}.0=abc"}, {"request": "GET /dashboard"}],
+        strategy="jwt",
+        cookie={"name": NAME},
+        sign_in="server-action",
+    )
+    read = [s for s in event_steps(trace, 2) if s.phase == "read_cookie"][0]
+    assert read.action == "Session cookie missing" and not read.cookie_present
+    chunked = run([{"set_cookie": f"{NAME}.0=abc"}, {"request": "GET /dashboard"}], **JWT)
+    read = [s for s in event_steps(chunked, 2) if s.phase == "read_cookie"][0]
+    assert read.cookie_present and read.result == "Token abc"  # next-auth joins it (and then rejects it)

@@ -124,15 +124,17 @@ def play_xss(sim: Simulation, event: Event) -> None:
         result = f"Sent {', '.join(copied)} to {dst.name}"
     else:
         result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
-    stolen = dst.jar.get(sim.cookie_name, now, host=dst.host) if sim.cookie_name in copied else None
+    # the session cookie as the thief's server would read it: its chunks joined (tutor/engine/chunks.py)
+    held = {c.name: c.value for c in reversed(dst.jar.all(now)) if c.name in copied}
+    stolen = sim.server.read_session_cookie(held)
     sim._record(
         "xss",
         victim.name,
         action,
         result,
         cookie_present=sim._has(victim.name),
-        session_id=stolen.value if stolen else None,
-        token=token_view(sim, stolen.value if stolen else None),
+        session_id=stolen,
+        token=token_view(sim, stolen),
     )
 
 

@@ -118,11 +118,12 @@ class Browser:
         """``document.cookie`` on this host's ``/`` page."""
         return self.jar.document_cookie(host=self.host, now=now)
 
-    def has_cookie(self, name: str, now: int) -> bool:
-        """Does the jar hold cookie ``name``, or any of its next-auth chunks (``name.0`` …; chunks.py)?"""
+    def has_cookie(self, name: str, now: int, *, chunked: bool = True) -> bool:
+        """Does the jar hold cookie ``name``, or (``chunked``) any of its next-auth chunks (``name.0`` …;
+        chunks.py)?"""
         if self.jar.get(name, now, host=self.host) is not None:
             return True
-        return any(
+        return chunked and any(
             chunks.is_part(c.name, name) and self.jar.get(c.name, now, host=self.host) for c in self.jar.all(now)
         )
 

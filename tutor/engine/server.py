@@ -112,7 +112,7 @@ class Server:
     ) -> Exchange:
         """Handle one request; ``credentials`` and ``remember`` (the "remember me" box) are for POST /login."""
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-        ex.session_id = self._read_cookie(request.cookies)
+        ex.session_id = self.read_session_cookie(request.cookies)
         ex.session_parts = self._parts(request.cookies)
         handler = self._handlers.get((request.method, request.path))
         if handler is None:
@@ -244,7 +244,7 @@ class Server:
     # -- the session machinery ------------------------------------------------------------------
     def _resolve(self, ex: Exchange, now: int, emit: Emit, on_missing: str) -> Current | None:
         """read_cookie + validate: the valid session the request brings, or None (after cleaning up)."""
-        presented = self._read_cookie(ex.request.cookies)
+        presented = self.read_session_cookie(ex.request.cookies)
         if presented is None:
             emit("read_cookie", "Session cookie missing", on_missing, ex)
             return None
@@ -423,7 +423,7 @@ class Server:
         self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
 
     # -- cookies and the response ---------------------------------------------------------------
-    def _read_cookie(self, cookies: dict[str, str]) -> str | None:
+    def read_session_cookie(self, cookies: dict[str, str]) -> str | None:
         """The session cookie's value in a request: next-auth joins its chunks (``SessionStore.value``)."""
         name = self.cookie.name
         return chunks.read(cookies, name) if self.chunked else cookies.get(name)
