@@ -265,3 +265,11 @@ def test_an_apps_own_server_does_not_read_chunks() -> None:
     chunked = run([{"set_cookie": f"{NAME}.0=abc"}, {"request": "GET /dashboard"}], **JWT)
     read = [s for s in event_steps(chunked, 2) if s.phase == "read_cookie"][0]
     assert read.cookie_present and read.result == "Token abc"  # next-auth joins it (and then rejects it)
+
+
+def test_a_capture_joins_chunks_in_number_order_too() -> None:
+    from tutor.capture.session import SessionWatch
+    from tutor.engine.cookies import Cookie
+
+    jar = {f"{NAME}.{i}": Cookie(name=f"{NAME}.{i}", value=chr(ord("a") + i), domain="x") for i in range(11)}
+    assert SessionWatch(NAME, show_values=True)._value(jar) == "abcdefghijk"  # .10 after .9, not after .1
