@@ -3,10 +3,13 @@ browser) and ``xss`` (a page script reads ``document.cookie`` and sends it away)
 
 Each is a function of the running :class:`~tutor.engine.simulation.Simulation` and the event, which the
 simulation's ``play`` dispatches to by verb (``Simulation._play_<verb>``); each records exactly one step.
+``steal`` and ``xss`` differ only in what leaves the victim's browser; what happens to it is one rule,
+:func:`carry_off`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
@@ -17,6 +20,7 @@ from tutor.engine.ids import abbreviate
 from tutor.engine.scenario import Event
 
 if TYPE_CHECKING:
+    from tutor.engine.browser import Browser
     from tutor.engine.simulation import Simulation
 
 
@@ -77,19 +81,45 @@ def play_tamper(sim: Simulation, event: Event) -> None:
     )
 
 
+def carry_off(
+    sim: Simulation,
+    phase: str,
+    *,
+    row: Browser,
+    to: Browser,
+    cookies: list[Cookie],
+    action: str,
+    result: str,
+    session: Callable[[], str | None],
+) -> None:
+    """The one rule of ``steal`` and ``xss``: cookies that leave a victim's browser are put, as they are, in
+    the attacker's jar (``to``; :meth:`CookieJar.put` replaces one with the same key), which then counts as
+    changed, and one step is recorded in ``row``'s browser with the session ID ``session()`` reads once they
+    are there (and its token, with jwt)."""
+    for cookie in cookies:
+        to.jar.put(cookie)
+    sim._dirty.add(to.name)
+    value = session()
+    sim._record(
+        phase,
+        row.name,
+        action,
+        result,
+        cookie_present=sim._has(row.name),
+        session_id=value,
+        token=token_view(sim, value),
+    )
+
+
 def play_steal(sim: Simulation, event: Event) -> None:
+    """A copy of the victim's cookies of one name, every attribute kept (the row is the attacker's)."""
     s = event.steal
     assert s is not UNSET  # run() dispatches on the verb that is set
     name = s.cookie or sim.cookie_name
     src, dst = sim.browser(s.from_), sim.browser(s.to)
-    now = sim.clock.now
-    taken = [c for c in src.jar.all(now) if c.name == name]
+    taken = [c for c in src.jar.all(sim.clock.now) if c.name == name]
     if not taken:  # a chunked session cookie: every part (next-auth's NAME.0, NAME.1 …; tutor/engine/chunks.py)
-        taken = [c for c in src.jar.all(now) if chunks.is_part(c.name, name)]
-    for c in taken:
-        dst.jar.put(c)
-    sim._dirty.add(dst.name)
-    action = f"Copy {name} from {src.name} to {dst.name}"
+        taken = [c for c in src.jar.all(sim.clock.now) if chunks.is_part(c.name, name)]
     value = chunks.read({c.name: c.value for c in reversed(taken)}, name) if taken else None
     if not taken:
         result = f"No {name} cookie in {src.name}: nothing copied"
@@ -97,45 +127,45 @@ def play_steal(sim: Simulation, event: Event) -> None:
         result = f"Copied {taken[0].name}={abbreviate(value)}"
     else:
         result = f"Copied {', '.join(chunks.parts([c.name for c in taken], name))} ({name}={abbreviate(value)})"
-    sim._record(
+    carry_off(
+        sim,
         "steal_cookies",
-        dst.name,
-        action,
-        result,
-        cookie_present=sim._has(dst.name),
-        session_id=value,
-        token=token_view(sim, value),
+        row=dst,
+        to=dst,
+        cookies=taken,
+        action=f"Copy {name} from {src.name} to {dst.name}",
+        result=result,
+        session=lambda: value,
     )
 
 
 def play_xss(sim: Simulation, event: Event) -> None:
+    """A page script's ``document.cookie`` (no HttpOnly cookie), sent to the attacker as plain ``name=value``
+    pairs: each becomes a cookie of the attacker's host, path ``/`` (the row is the victim's, where it ran)."""
     assert event.xss is not UNSET  # run() dispatches on the verb that is set
     victim, dst = sim.browser(event.as_), sim.browser(event.xss.to)
     now = sim.clock.now
     seen = victim.document_cookie(now)
-    copied = []
-    for pair in seen.split("; ") if seen else []:
-        name, _, value = pair.partition("=")
-        dst.jar.put(Cookie(name=name, value=value, domain=dst.host.lower(), path="/", created=now))
-        copied.append(name)
-    sim._dirty.add(dst.name)
-    action = f"Script in {victim.name} reads document.cookie"
-    if copied:
-        result = f"Sent {', '.join(copied)} to {dst.name}"
-    else:
-        result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
-    # the session cookie as the thief's server would read it: its chunks joined (tutor/engine/chunks.py)
-    held = {c.name: c.value for c in reversed(dst.jar.all(now)) if c.name in copied}
-    stolen = sim.server.read_session_cookie(held)
-    sim._record(
+    pairs = [pair.partition("=") for pair in seen.split("; ")] if seen else []
+    copied = [name for name, _, _ in pairs]
+
+    def stolen() -> str | None:
+        # the session cookie as the thief's server would read it: its chunks joined (tutor/engine/chunks.py)
+        held = {n: c.value for n in copied if (c := dst.jar.get(n, now, host=dst.host)) is not None}
+        return sim.server.read_session_cookie(held)
+
+    carry_off(
+        sim,
         "xss",
-        victim.name,
-        action,
-        result,
-        cookie_present=sim._has(victim.name),
-        session_id=stolen,
-        token=token_view(sim, stolen),
+        row=victim,
+        to=dst,
+        cookies=[Cookie(name=n, value=v, domain=dst.host.lower(), path="/", created=now) for n, _, v in pairs],
+        action=f"Script in {victim.name} reads document.cookie",
+        result=f"Sent {', '.join(copied)} to {dst.name}"
+        if copied
+        else "document.cookie is empty (HttpOnly hides the session cookie): nothing sent",
+        session=stolen,
     )
 
 
-__all__ = ["play_steal", "play_tamper", "play_xss", "token_view"]
+__all__ = ["carry_off", "play_steal", "play_tamper", "play_xss", "token_view"]
