@@ -112,10 +112,37 @@ def test_third_party_policy_explains_a_prediction(tmp_path: Path) -> None:
     r = replay(har, kind="chromium")
     assert r.exchanges[2].relation == "cross-site · subresource"
     assert r.exchanges[2].differences == [
-        "t predicted, not sent: the browser's third-party policy or a user setting kept it back"
+        "t predicted, not sent: the browser kept it back from a cross-site subresource request, so it blocks or "
+        "partitions third-party cookies (a user setting, an incognito window); the model replayed allow "
+        "(the chromium default): --third-party block replays that"
     ]
     r = replay(har, kind="safari")  # safari blocks third-party cookies: the model agrees
     assert r.exchanges[2].differences == [] and r.exchanges[2].predicted == []
+    r = replay(har, kind="chromium", third_party="block")
+    assert (r.third_party, r.third_party_why) == ("block", "--third-party")
+    assert r.exchanges[2].differences == [] and r.exchanges[2].predicted == []
+
+
+def test_headless_chromium_replays_with_third_party_cookies_blocked(tmp_path: Path) -> None:
+    """Measured: headless Chromium 156 blocks third-party cookies; its User-Agent says HeadlessChrome."""
+    headless = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0"
+    normal = headless.replace("HeadlessChrome", "Chrome")
+    for agent, policy, why in (
+        (headless, "block", "headless Chromium blocks them: HeadlessChrome in the User-Agent"),
+        (normal, "allow", "the chromium default"),
+    ):
+        har = har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z", req=[("User-Agent", agent)])])
+        r = replay(har)
+        assert (r.kind, r.third_party, r.third_party_why) == ("chromium", policy, why)
+        assert replay(har, third_party="partition").third_party == "partition"
+    # the setting is chromium's: a capture replayed as firefox keeps firefox's default
+    assert (
+        replay(
+            har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z", req=[("User-Agent", headless)])]),
+            kind="firefox",
+        ).third_party
+        == "partition"
+    )
 
 
 def test_rejected_cookie_names_the_rule(tmp_path: Path) -> None:

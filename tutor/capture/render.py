@@ -54,6 +54,8 @@ def _header(replay: Replay) -> list[str]:
     return empty + [
         f"{len(replay.exchanges)} requests replayed as {replay.kind}; "
         f"session cookie: {replay.session_cookie or 'none recognised (--session-cookie NAME names it)'}",
+        f"third-party cookies: {replay.third_party} ({replay.third_party_why})"
+        + ("" if replay.third_party_why == "--third-party" else "; --third-party sets it"),
         f"the model agrees on the cookies of {agree} of {len(replay.exchanges)} requests",
         "values are shown as #hash (first 8 hex digits of SHA-256); --show-values shows them"
         if not replay.show_values
@@ -119,6 +121,7 @@ def as_data(replay: Replay) -> dict[str, Any]:
 
     return {
         "browser": replay.kind,
+        "third_party": {"policy": replay.third_party, "from": replay.third_party_why},
         "session_cookie": replay.session_cookie,
         "values": "shown" if replay.show_values else "sha256-8",
         "requests": [exchange(ex) for ex in replay.exchanges],

@@ -47,6 +47,28 @@ def browser_kind(har: Har) -> str:
     return "chromium"
 
 
+#: How many requests :func:`third_party_setting` reads for a ``User-Agent`` (the browser is the same in all).
+_UA_LOOKS = 50
+
+
+def third_party_setting(har: Har, kind: str) -> tuple[str | None, str]:
+    """The third-party cookie policy of the browser that made the capture, when the capture shows it,
+    and why in words: ``(None, ...)`` for the kind's default (:data:`tutor.engine.cookies.THIRD_PARTY_DEFAULTS`).
+
+    A ``HeadlessChrome/`` product in the ``User-Agent`` (Chromium's headless mode, what Playwright and
+    Puppeteer drive) means ``block``: measured on headless Chromium 156 (Debian), which sends no cookie
+    on a cross-site subresource request and stores none from its response (tests/conformance/browsers,
+    docs/CONFORMANCE.md). A normal window's setting is not in a HAR: ``--third-party`` names it."""
+    if kind == "chromium":
+        for entry in har.log.entries[:_UA_LOOKS]:
+            agent = header_values(entry.request.headers, "user-agent")
+            if agent:
+                if "HeadlessChrome/" in agent[0]:
+                    return "block", "headless Chromium blocks them: HeadlessChrome in the User-Agent"
+                break
+    return None, f"the {kind} default"
+
+
 @lru_cache(maxsize=1024)
 def site_of(scheme: str, host: str) -> tuple[str, str]:
     """The schemeful site (RFC 6265bis §5.2): the scheme and the registrable domain (the host itself for
@@ -111,6 +133,10 @@ class Exchange:
 @dataclass(frozen=True, slots=True)
 class Replay:
     kind: str
+    third_party: str
+    """The third-party policy replayed (``allow``, ``block``, ``partition``)."""
+    third_party_why: str
+    """Where it came from, in words (``--third-party``, the capture's User-Agent, the kind's default)."""
     session_cookie: str | None
     exchanges: tuple[Exchange, ...]
     findings: tuple[Finding, ...]
@@ -180,14 +206,20 @@ def replay(
     har: Har,
     *,
     kind: str | None = None,
+    third_party: str | None = None,
     session_cookie: str | None = None,
     show_values: bool = False,
     upto: int | None = None,
 ) -> Replay:
-    """The capture stepped through (see the module docstring); ``upto``: only its first ``upto`` requests
+    """The capture stepped through (see the module docstring); ``third_party``: the browser's third-party
+    cookie policy (default: :func:`third_party_setting`); ``upto``: only its first ``upto`` requests
     (`tutor open` replays the window it shows, not a 20,000-request capture's whole)."""
     kind = kind or browser_kind(har)
-    jar = CookieJar(kind)
+    if third_party is None:
+        third_party, third_party_why = third_party_setting(har, kind)
+    else:
+        third_party_why = "--third-party"
+    jar = CookieJar(kind, third_party)
     order = sorted(range(len(har.log.entries)), key=lambda i: (started(har.log.entries[i]), i))
     if upto is not None:
         del order[upto:]
@@ -277,7 +309,9 @@ def replay(
             if name not in sent_names:
                 policy = jar.third_party_rule(cross_site=cross, top_level=top)
                 why = (
-                    "the browser's third-party policy or a user setting kept it back"
+                    f"the browser kept it back from a cross-site subresource request, so it blocks or partitions "
+                    f"third-party cookies (a user setting, an incognito window); the model replayed "
+                    f"{jar.third_party} ({third_party_why}): --third-party block replays that"
                     if cross and not top and policy is None
                     else "deleted by a script, blocked by an extension, or a model simplification"
                 )
@@ -331,7 +365,17 @@ def replay(
         exchanges.append(ex)
     watch.finish(exchanges)
     total = len(har.log.entries)
-    return Replay(kind, watch.name, tuple(exchanges), tuple(watch.findings), Trace(tuple(steps)), show_values, total)
+    return Replay(
+        kind,
+        jar.third_party,
+        third_party_why,
+        watch.name,
+        tuple(exchanges),
+        tuple(watch.findings),
+        Trace(tuple(steps)),
+        show_values,
+        total,
+    )
 
 
 def _jar_line(cookie: Cookie, shown: Any, start: int) -> str:
