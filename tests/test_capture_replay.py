@@ -297,3 +297,39 @@ def test_recorded_nextauth_captures_narrate_the_session(name: str) -> None:
         for _name, value in ex.sent:
             if len(value) >= 8:
                 assert value not in text
+
+
+def _differences(name: str) -> tuple[int, list[tuple[int, str]]]:
+    """A recorded capture replayed: (requests the model agrees on, every (step, difference) listed)."""
+    r = replay(read_har(RECORDED / name))
+    agree = sum(1 for ex in r.exchanges if not ex.differences)
+    return agree, [(ex.number, d) for ex in r.exchanges for d in ex.differences]
+
+
+def test_the_model_agrees_with_chromium_on_every_request_of_the_cookie_matrix() -> None:
+    """Chromium 156 through Playwright: 37 Set-Cookie in one response, deletions, http, cross-site image,
+    fetch and iframe from site B (headless: third-party cookies blocked), the same from site A, a redirect
+    chain. ``big`` (4103 bytes) is ignored by Chromium and by the model (the fixture keeps its size)."""
+    agree, listed = _differences("chromium-cookie-matrix.har")
+    assert (agree, listed) == (18, [])
+    r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"))
+    assert (r.third_party, r.third_party_why) == (
+        "block",
+        "headless Chromium blocks them: HeadlessChrome in the User-Agent",
+    )
+    (big,) = [x for x in r.exchanges[0].received if x.name == "big"]
+    assert (big.outcome, big.reason) == ("rejected", "name + value is 4103 bytes, more than 4096")
+    # replayed as a normal window (third-party cookies allowed), the cross-site subresources differ: the
+    # model would send `none` (SameSite=None; Secure) and says which setting would explain the browser
+    r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"), third_party="allow")
+    cross = [ex for ex in r.exchanges if ex.relation == "cross-site · subresource"]
+    assert [ex.path for ex in cross] == ["/echo"] * 3
+    assert all(
+        ex.differences
+        == [
+            "none predicted, not sent: the browser kept it back from a cross-site subresource request, so it blocks or "
+            "partitions third-party cookies (a user setting, an incognito window); the model replayed allow "
+            "(--third-party): --third-party block replays that"
+        ]
+        for ex in cross
+    )

@@ -43,7 +43,7 @@ def exchange_lines(replay: Replay, ex: Exchange) -> list[str]:
     if ex.differences:
         lines.extend(f"model: {d}" for d in ex.differences)
     elif ex.sent or ex.predicted:
-        lines.append("model: agrees (" + (", ".join(ex.predicted) or "no cookie") + ")")
+        lines.append("model: agrees (" + (", ".join(n or "(nameless)" for n in ex.predicted) or "no cookie") + ")")
     lines.extend(f"session: {s}" for s in ex.session)
     return lines
 
