@@ -124,6 +124,9 @@ class Exchange:
     differences: list[str] = field(default_factory=list)
     session: list[str] = field(default_factory=list)
     """What happened to the session cookie at this step, in words."""
+    unrecorded: str = ""
+    """``cache`` (served from the browser's memory cache: no request went out) or ``unfinished`` (the
+    request never finished) when the capture holds only provisional request headers (:func:`on_the_wire`)."""
 
     @property
     def target(self) -> str:
@@ -182,6 +185,30 @@ def _header_of(cookie: HarCookie) -> str:
     if cookie.sameSite:
         parts.append(f"SameSite={cookie.sameSite}")
     return "; ".join(parts)
+
+
+#: Why a request with only provisional headers (see :func:`on_the_wire`) shows no cookie: with the cached
+#: response's headers, or with none (it never finished).
+FROM_CACHE = (
+    "none sent: served from the browser's memory cache, no request went out (the capture has only the "
+    "provisional request headers, no Host, and the cached response's headers)"
+)
+UNFINISHED = (
+    "not recorded: the request never finished (no Host header, no response headers: only the provisional "
+    "request headers the page set), so the capture cannot show which cookies went"
+)
+
+
+def on_the_wire(entry: Entry) -> bool:
+    """Do the request's headers hold what was sent? Every HTTP/1.1 request carries ``Host`` (RFC 9112
+    §3.2), an HTTP/2 or 3 one ``:authority`` (RFC 9113 §8.3.1); Chromium (DevTools' "Provisional headers
+    are shown", Playwright's HAR) records a request served from its memory cache, or one that never
+    finished, with only the headers the page set (``Referer``, ``User-Agent``, client hints): no ``Host``,
+    no ``Cookie``. A request with no headers at all (a hand-made HAR) counts as on the wire."""
+    headers = entry.request.headers
+    if not headers:
+        return True
+    return any(h.name.lower() in ("host", ":authority") for h in headers)
 
 
 def _navigation(entry: Entry, redirected_to: set[str]) -> bool | None:
@@ -281,6 +308,14 @@ def replay(
         )
         ex.predicted = [c.name for c in predicted]
         sent_names = [n for n, _ in sent]
+        unrecorded = not sent and not on_the_wire(entry)
+        if unrecorded:
+            ex.unrecorded = "cache" if entry.response.headers else "unfinished"
+            names = ", ".join(n or "(nameless)" for n in ex.predicted)
+            if ex.unrecorded == "unfinished":  # even "none predicted" cannot be checked
+                ex.differences.append(f"{names or 'no cookie'} predicted, {UNFINISHED}")
+            elif names:  # from the cache: no request, so no cookie (the model agrees when it predicts none)
+                ex.differences.append(f"{names} predicted, {FROM_CACHE}")
         for name in sent_names:
             if name in ex.predicted:
                 continue
@@ -305,7 +340,7 @@ def replay(
             else:
                 why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
             ex.differences.append(f"{name} sent, not predicted: {why}")
-        for name in ex.predicted:
+        for name in () if unrecorded else ex.predicted:
             if name not in sent_names:
                 policy = jar.third_party_rule(cross_site=cross, top_level=top)
                 why = (
@@ -332,7 +367,9 @@ def replay(
         # -- the step
         position = number - 1
         result = f"{status}" + (f" → {location}" if location else "")
-        if ex.differences:
+        if ex.differences and ex.unrecorded:
+            result += " · from the cache" if ex.unrecorded == "cache" else " · never finished"
+        elif ex.differences:
             count = len(ex.differences)
             result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
         elif sent or ex.predicted:
