@@ -389,3 +389,39 @@ def test_provisional_headers_say_cache_or_unfinished(tmp_path: Path) -> None:
             "; 1 served from the browser's cache (no request, no cookie); 1 never finished (cookies not in the capture)"
         )
     )
+
+
+def test_a_cookie_the_model_would_not_send_names_the_jar_s_rule(tmp_path: Path) -> None:
+    """The rule comes from the jar (CookieJar.send_verdict): Path, then a deleted cookie sent again."""
+    at = "2026-01-01T00:00:0{}Z"
+    host = [("Host", "a.example")]
+    har = har_of(
+        tmp_path,
+        [
+            entry(
+                "https://a.example/admin/",
+                at=at.format(0),
+                rt="document",
+                req=host,
+                resp=[("Set-Cookie", "p=1; Path=/admin")],
+            ),
+            entry("https://a.example/x", at=at.format(1), rt="document", req=[*host, ("Cookie", "p=1")]),
+            entry(
+                "https://a.example/out",
+                at=at.format(2),
+                rt="document",
+                req=host,
+                resp=[("Set-Cookie", "p=; Path=/admin; Max-Age=0")],
+            ),
+            entry("https://a.example/admin/y", at=at.format(3), rt="document", req=[*host, ("Cookie", "p=1")]),
+        ],
+    )
+    r = replay(har)
+    assert r.exchanges[1].differences == [
+        "p sent, not predicted: the model would not send it (Path=/admin does not match the request path /x: "
+        "not sent): a model simplification, or the browser's own setting"
+    ]
+    assert r.exchanges[3].differences == [
+        "p sent, not predicted: the model has no such cookie for this host (deleted or expired in the model): "
+        "a script or an extension may have set it again"
+    ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from tutor.capture.har import Entry, Har, HarCookie, header_values, started
@@ -147,6 +147,17 @@ class Replay:
     show_values: bool
     total: int = 0
     """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step)."""
+
+
+class _Request(TypedDict):
+    """One request as the jar's rules take it (``cookies_for``, ``send_verdict``, ``set_from_header``)."""
+
+    host: str
+    path: str
+    scheme: str
+    now: int
+    cross_site: bool
+    top_level: bool
 
 
 def _cookie_pairs(entry: Entry) -> list[tuple[str, str]]:
@@ -303,10 +314,10 @@ def replay(
         )
         before = last  # the jar as the previous step left it (a cookie that expired since is still here)
         # -- the model's prediction, then what was carried
-        predicted = jar.cookies_for(
-            host=host, path=path, scheme=scheme, now=at, method=ex.method, cross_site=cross, top_level=top
-        )
-        ex.predicted = [c.name for c in predicted]
+        # the request as the jar's send rules see it (tutor.engine.cookie_send: the one home of which
+        # cookies a request carries): the prediction, and the rule for each cookie the browser sent otherwise
+        request = _Request(host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top)
+        ex.predicted = [c.name for c in jar.cookies_for(method=ex.method, **request)]
         sent_names = [n for n, _ in sent]
         unrecorded = not sent and not on_the_wire(entry)
         if unrecorded:
@@ -319,43 +330,33 @@ def replay(
         for name in sent_names:
             if name in ex.predicted:
                 continue
-            known = jar.get(name, at, host=host)
-            if name not in ever_set and known is None:
+            verdict = jar.send_verdict(name, method=ex.method, **request)
+            if verdict is not None:
+                why = (
+                    f"the model would not send it ({verdict[2]}): a model simplification, or the browser's own setting"
+                )
+            elif name not in ever_set:
                 why = "set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
                 # the model adopts it, so later requests agree (RFC 6265bis §5.7 has no script path here)
-                value = dict(sent)[name]
-                jar.put(Cookie(name=name, value=value, domain=host.lower(), created=at))
-            elif known is not None:
-                _ok, rule = jar.send_rule(
-                    known,
-                    host=host,
-                    path=path,
-                    scheme=scheme,
-                    now=at,
-                    method=ex.method,
-                    cross_site=cross,
-                    top_level=top,
-                )
-                why = f"the model would not send it ({rule}): a model simplification, or the browser's own setting"
+                jar.put(Cookie(name=name, value=dict(sent)[name], domain=host.lower(), created=at))
             else:
                 why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
             ex.differences.append(f"{name} sent, not predicted: {why}")
         for name in () if unrecorded else ex.predicted:
             if name not in sent_names:
-                policy = jar.third_party_rule(cross_site=cross, top_level=top)
+                # predicted for a cross-site subresource: the model's policy is allow (block and partition
+                # predict none there, cookie_send.third_party_rule)
                 why = (
                     f"the browser kept it back from a cross-site subresource request, so it blocks or partitions "
                     f"third-party cookies (a user setting, an incognito window); the model replayed "
                     f"{jar.third_party} ({third_party_why}): --third-party block replays that"
-                    if cross and not top and policy is None
+                    if cross and not top
                     else "deleted by a script, blocked by an extension, or a model simplification"
                 )
                 ex.differences.append(f"{name} predicted, not sent: {why}")
         # -- what the response set
         for header in _set_cookie_headers(entry):
-            outcome = jar.set_from_header(
-                header, host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top
-            )
+            outcome = jar.set_from_header(header, **request)
             pair, _, attrs = header.partition(";")
             value = pair.partition("=")[2].strip()
             reason = outcome.reason or "; ".join(outcome.notes)
