@@ -5,9 +5,12 @@ the request against the top-level page's, RFC 6265bis §5.2), whether it is a to
 (``Sec-Fetch-Mode: navigate`` + ``Sec-Fetch-Dest: document``, else Chrome's ``_resourceType``, else the
 target of a top-level redirect), the cookies it carried (the ``Cookie`` headers, else the ``cookies``
 array), the ``Set-Cookie`` headers it received, read by :func:`tutor.engine.setcookie.parse` into the
-engine's :class:`~tutor.engine.cookies.CookieJar` of the browser that made the capture (its kind's
-third-party policy), and the model's prediction (:meth:`CookieJar.cookies_for`) against what was carried,
-with a reason for every difference. The session cookie's life is narrated and the security findings are
+engine's :class:`~tutor.engine.cookies.CookieJar` of the browser that made the capture (its kind, and its
+third-party setting as far as the capture shows it: :func:`third_party_setting`, else ``--third-party``),
+and the model's prediction (:meth:`CookieJar.cookies_for`) against what was carried, with a reason for
+every difference: the jar's own rule (:meth:`CookieJar.send_verdict`), a cookie no response set, the
+browser's third-party setting, or a request whose Cookie header the capture cannot hold (:func:`on_the_wire`:
+served from the memory cache, or never finished). The session cookie's life is narrated and the security findings are
 collected (:mod:`tutor.capture.session`).
 
 Privacy: values leave this module only as :func:`fingerprint` (the first 8 hex digits of their SHA-256)
