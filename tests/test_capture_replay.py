@@ -382,6 +382,13 @@ def test_provisional_headers_say_cache_or_unfinished(tmp_path: Path) -> None:
         "s predicted, not sent: deleted by a script, blocked by an extension, or a model simplification"
     ]
     assert r.trace.steps[1].result == "200 · from the cache"
+    assert r.trace.steps[2].result == "200 · never finished"
+    assert [x["unrecorded"] for x in json.loads(RENDERERS["json"](r))["requests"]] == [
+        None,
+        "cache",
+        "unfinished",
+        None,
+    ]
     assert (
         RENDERERS["text"](r)
         .splitlines()[2]
