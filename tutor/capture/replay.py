@@ -287,7 +287,8 @@ def replay(
                 header, host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top
             )
             pair, _, attrs = header.partition(";")
-            value = pair.partition("=")[2].strip()
+            head, eq, tail = pair.partition("=")
+            value = (tail if eq else head).strip()  # no "=": a nameless cookie, all value (RFC 6265bis §5.6)
             reason = outcome.reason or "; ".join(outcome.notes)
             ex.received.append(Received(outcome.name, outcome.outcome, reason, attrs.strip(), value))
             if outcome.outcome in ("stored", "replaced"):
