@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tutor.capture.export import MAX_EXPORTED, lesson_document, lesson_id, lesson_yaml
+from tutor.capture.export import BUDGET, MAX_EXPORTED, lesson_document, lesson_id, lesson_yaml
 from tutor.capture.load import load_capture
 from tutor.capture.scenario import ENGINE_COOKIE, engine_options
 from tutor.cli import main
@@ -128,3 +128,22 @@ def test_lesson_ids_from_file_names() -> None:
     assert lesson_id("capture-3") == "capture-3"
     assert lesson_id("___") == "capture"
     assert len(lesson_id("x" * 100)) == 64
+
+
+def test_an_exported_lesson_stays_under_the_lesson_file_limit(tmp_path: Path, home: Path, capsys) -> None:
+    har = json.loads((HAR / "recorded" / "chromium-cookie-matrix.har").read_text(encoding="utf-8"))
+    heavy = har["log"]["entries"][0]  # 37 Set-Cookie in one response: ~6 KB of lesson per request
+    har["log"]["entries"] = [
+        {**heavy, "startedDateTime": f"2026-12-07T10:{i // 60:02d}:{i % 60:02d}.000Z"} for i in range(150)
+    ]
+    path = tmp_path / "heavy.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    text = lesson_yaml(load_capture(path), path.name, lesson="heavy")
+    size = len(text.encode("utf-8"))
+    assert BUDGET * 0.9 < size <= BUDGET  # fewer requests, as many as fit
+    (line,) = [h for h in text.splitlines() if h.startswith("# Only the first ")]
+    kept = int(line.split()[4])
+    assert 100 < kept < 150 and line.endswith(f"({150 - kept} more in the capture).")
+    (tmp_path / "heavy.yaml").write_text(text, encoding="utf-8")
+    assert main(["check", str(tmp_path / "heavy.yaml")]) == 0
+    assert capsys.readouterr().out == "1 lesson checked, 0 problems\n"

@@ -8,8 +8,8 @@ cookies sent and set, the model's verdict, the session's life), the findings as 
 execution table and the tracker of the capture's jar. Every value stays redacted (short hashes) unless
 the replay was made with ``show_values``; every piece of capture text passes through
 :func:`tutor.lesson.visible.visible` (no control character reaches the file). At most :data:`MAX_EXPORTED`
-requests are written (a lesson file is at most 1 MB, :data:`tutor.lesson.yamlsource.MAX_BYTES`); the
-header comment says when the capture had more.
+requests are written, and fewer when they would pass :data:`BUDGET` bytes (a lesson file is at most 1 MB,
+:data:`tutor.lesson.yamlsource.MAX_BYTES`); the header comment says when the capture had more.
 """
 
 from __future__ import annotations
@@ -24,10 +24,14 @@ from tutor.capture.render import exchange_lines
 from tutor.capture.replay import Replay
 from tutor.capture.scenario import BROWSER, engine_options, scenario_events
 from tutor.lesson.visible import visible
+from tutor.lesson.yamlsource import MAX_BYTES
 
 #: The most requests an exported lesson holds (the cookie-matrix capture's busiest step, 37 Set-Cookie,
 #: is ~4 KB of narration: 200 of them stay well under the 1 MB a lesson file may be).
 MAX_EXPORTED = 200
+#: The most bytes an exported lesson may be: under the 1 MB a lesson file may be
+#: (:data:`tutor.lesson.yamlsource.MAX_BYTES`), with room for the author's own text.
+BUDGET = MAX_BYTES * 3 // 4
 #: A narration entry's longest text (a step with dozens of cookies is cut, and says so).
 MAX_NARRATION = 4000
 
@@ -42,10 +46,13 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def lesson_document(replay: Replay, source: str, *, lesson: str = "capture") -> dict[str, Any]:
-    """The lesson as plain data (``source``: the capture's file name; ``lesson``: the id to give it)."""
-    exchanges = replay.exchanges[:MAX_EXPORTED]
-    events = scenario_events(replay, limit=MAX_EXPORTED)
+def lesson_document(
+    replay: Replay, source: str, *, lesson: str = "capture", limit: int = MAX_EXPORTED
+) -> dict[str, Any]:
+    """The lesson as plain data (``source``: the capture's file name; ``lesson``: the id to give it) of the
+    first ``limit`` requests."""
+    exchanges = replay.exchanges[:limit]
+    events = scenario_events(replay, limit=limit)
     marked = {e["mark"] for e in events if "mark" in e}
     narration = []
     for ex in exchanges:
@@ -104,8 +111,19 @@ def lesson_document(replay: Replay, source: str, *, lesson: str = "capture") -> 
 
 
 def lesson_yaml(replay: Replay, source: str, *, lesson: str = "capture") -> str:
-    """The lesson file's text, its header comment saying where it came from and what to do next."""
-    more = max(replay.total, len(replay.exchanges)) - min(len(replay.exchanges), MAX_EXPORTED)
+    """The lesson file's text, its header comment saying where it came from and what to do next: at most
+    :data:`MAX_EXPORTED` requests, and fewer when their text would pass :data:`BUDGET` bytes."""
+    limit = min(len(replay.exchanges), MAX_EXPORTED)
+    while True:
+        text = _lesson_text(replay, source, lesson, limit)
+        size = len(text.encode("utf-8"))
+        if size <= BUDGET or limit <= 1:
+            return text
+        limit = max(1, min(limit - 1, limit * BUDGET // size))  # fewer requests, in proportion to the bytes
+
+
+def _lesson_text(replay: Replay, source: str, lesson: str, limit: int) -> str:
+    more = max(replay.total, len(replay.exchanges)) - limit
     head = [
         f"# A lesson started from the HAR capture {visible(source)!r} (`e` in `tutor open`, or",
         "# `tutor show CAPTURE --format scenario`). Values are redacted (short hashes) unless --show-values.",
@@ -116,13 +134,9 @@ def lesson_yaml(replay: Replay, source: str, *, lesson: str = "capture") -> str:
         "# `tutor open FILE --watch`; then write the narration, moments and questions you want.",
     ]
     if more > 0:
-        head.append(
-            f"# Only the first {min(len(replay.exchanges), MAX_EXPORTED)} requests are here ({more} more in the capture)."
-        )
-    body = yaml.safe_dump(
-        lesson_document(replay, source, lesson=lesson), sort_keys=False, allow_unicode=True, width=120
-    )
-    return "\n".join(head) + "\n" + body
+        head.append(f"# Only the first {limit} requests are here ({more} more in the capture).")
+    document = lesson_document(replay, source, lesson=lesson, limit=limit)
+    return "\n".join(head) + "\n" + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
 
 
-__all__ = ["MAX_EXPORTED", "lesson_document", "lesson_id", "lesson_yaml"]
+__all__ = ["BUDGET", "MAX_EXPORTED", "lesson_document", "lesson_id", "lesson_yaml"]
