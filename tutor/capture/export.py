@@ -15,6 +15,7 @@ requests are written, and fewer when they would pass :data:`BUDGET` bytes (a les
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Any
 
 import yaml
@@ -44,6 +45,15 @@ def lesson_id(stem: str) -> str:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrapped(text: str, width: int = 56) -> str:
+    """Text for the code pane, which does not wrap: lines of at most ``width``, a wrapped line indented."""
+    out: list[str] = []
+    for line in visible(text).splitlines():
+        indent = line[: len(line) - len(line.lstrip())]
+        out.extend(textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_on_hyphens=False) or [""])
+    return "\n".join(out)
 
 
 def lesson_document(
@@ -91,7 +101,7 @@ def lesson_document(
             ],
             "caption": "Each request of the capture is one event; its note has the real status.",
         },
-        "code": [{"title": "Findings of the capture", "language": "text", "source": visible(findings_text(replay))}],
+        "code": [{"title": "Findings of the capture", "language": "text", "source": _wrapped(findings_text(replay))}],
         "scenario": {"engine": engine_options(replay), "browsers": {BROWSER: {"kind": replay.kind}}, "events": events},
         "table": {
             "columns": [
@@ -136,7 +146,19 @@ def _lesson_text(replay: Replay, source: str, lesson: str, limit: int) -> str:
     if more > 0:
         head.append(f"# Only the first {limit} requests are here ({more} more in the capture).")
     document = lesson_document(replay, source, lesson=lesson, limit=limit)
-    return "\n".join(head) + "\n" + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+    return "\n".join(head) + "\n" + body
+
+
+class _Dumper(yaml.SafeDumper):
+    """Several lines as a ``|`` block (what an author edits), as PyYAML can (else quoted)."""
+
+
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+_Dumper.add_representer(str, _text)
 
 
 __all__ = ["BUDGET", "MAX_EXPORTED", "lesson_document", "lesson_id", "lesson_yaml"]
