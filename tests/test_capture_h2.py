@@ -147,3 +147,63 @@ def test_a_url_without_host_takes_it_from_authority(tmp_path: Path) -> None:
     assert [ex.differences for ex in r.exchanges] == [[]] * 8
     (first, *_) = read_har(H2).log.entries
     assert request_url(first) == urlsplit(first.request.url)  # a whole URL is kept as it is
+
+
+FIREFOX_H2 = H2.with_name("firefox-h2.har")
+#: (request, relation, cookies sent, what happened to the session) of Firefox's HTTP/2 walk
+FIREFOX_ROWS = [
+    ("GET /", "same-site · top-level", [], ["sessionId created"]),
+    ("GET /favicon.ico", "same-site · subresource", ["sessionId", "visit"], ["sessionId sent"]),
+    (
+        "POST /login",
+        "same-site · top-level",
+        ["sessionId", "visit"],
+        ["sessionId sent", "sessionId rotated at login: a new value"],
+    ),
+    ("GET /account", "same-site · top-level", ["sessionId", "visit", "csrf", "theme"], ["sessionId sent"]),
+    (
+        "GET /api/me",
+        "same-site · subresource",
+        ["sessionId", "visit", "csrf", "theme"],
+        ["sessionId sent", "sessionId renewed: same value, a later expiry"],
+    ),
+    ("GET /favicon.ico", "same-site · subresource", ["sessionId", "visit", "csrf", "theme"], ["sessionId sent"]),
+    (
+        "GET /api/me",
+        "same-site · top-level",
+        ["sessionId", "visit", "csrf", "theme"],
+        ["sessionId sent", "sessionId renewed: same value, a later expiry"],
+    ),
+    # the JSON viewer's page asks for the favicon as a cross-site request (Sec-Fetch-Site), with no cookie
+    ("GET /favicon.ico", "cross-site · subresource", [], []),
+    ("GET /account", "same-site · top-level", ["sessionId", "visit", "csrf", "theme"], ["sessionId sent"]),
+    (
+        "GET /api/me",
+        "same-site · subresource",
+        ["sessionId", "visit", "csrf", "theme"],
+        ["sessionId sent", "sessionId renewed: same value, a later expiry"],
+    ),
+    ("GET /favicon.ico", "same-site · subresource", ["sessionId", "visit", "csrf", "theme"], ["sessionId sent"]),
+    (
+        "POST /logout",
+        "same-site · top-level",
+        ["sessionId", "visit", "csrf", "theme"],
+        ["sessionId sent", "sessionId deleted by the response (sign-out)"],
+    ),
+    ("GET /", "same-site · top-level", ["visit", "theme"], ["sessionId created"]),
+    ("GET /favicon.ico", "same-site · subresource", ["visit", "theme", "sessionId"], ["sessionId sent"]),
+]
+
+
+def test_firefoxs_http2_capture_without_pseudo_headers_steps_the_same_and_the_model_agrees() -> None:
+    r = replay(read_har(FIREFOX_H2))
+    assert r.kind == "firefox" and r.session_cookie == "sessionId"
+    assert [(ex.target, ex.relation, [n for n, _ in ex.sent], ex.session) for ex in r.exchanges] == FIREFOX_ROWS
+    assert [ex.differences for ex in r.exchanges] == [[]] * 14  # the model agrees on all 14 requests
+    assert {ex.host for ex in r.exchanges} == {"site-a.test"} and r.findings == ()
+    login = r.exchanges[2]
+    assert [(x.name, x.outcome) for x in login.received] == [
+        ("sessionId", "replaced"),
+        ("csrf", "stored"),
+        ("theme", "stored"),
+    ]

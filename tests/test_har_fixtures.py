@@ -195,17 +195,56 @@ def check_h2_shape(har: dict[str, Any]) -> None:
     assert deleted.startswith("sessionId=;") and "Max-Age=0" in deleted
 
 
+def check_firefox_h2_shape(har: dict[str, Any]) -> None:
+    """Firefox over HTTP/2: ``HTTP/2``, no pseudo-header at all, the request's names as HTTP/1.1 spells them
+    (``Host``, ``Cookie``), the response's in lower case with Firefox's own ``X-Firefox-Spdy: h2``; the same
+    walk as Chromium's (a favicon request after each page load)."""
+    entries = har["log"]["entries"]
+    assert har["log"]["browser"]["name"] == "Firefox"
+    assert (
+        {e["request"]["httpVersion"] for e in entries} == {"HTTP/2"} == {e["response"]["httpVersion"] for e in entries}
+    )
+    for e in entries:
+        request, response = e["request"], e["response"]
+        assert not [h for h in request["headers"] + response["headers"] if h["name"].startswith(":")]
+        assert _headers(request, "host") == [urlsplit(request["url"]).netloc]
+        assert "Host" in [h["name"] for h in request["headers"]]  # not lower-cased
+        assert _headers(response, "x-firefox-spdy") == ["h2"]
+        assert all(h["name"] == h["name"].lower() for h in response["headers"] if h["name"] != "X-Firefox-Spdy")
+    walk = [
+        (e["request"]["method"], urlsplit(e["request"]["url"]).path, e["response"]["status"])
+        for e in entries
+        if not e["request"]["url"].endswith("/favicon.ico")
+    ]
+    assert walk == [
+        ("GET", "/", 200),
+        ("POST", "/login", 302),
+        ("GET", "/account", 200),
+        ("GET", "/api/me", 200),
+        ("GET", "/api/me", 200),
+        ("GET", "/account", 200),
+        ("GET", "/api/me", 200),
+        ("POST", "/logout", 303),
+        ("GET", "/", 200),
+    ]
+    (login,) = [e["response"] for e in entries if urlsplit(e["request"]["url"]).path == "/login"]
+    assert [h.split("=", 1)[0] for h in _headers(login, "set-cookie")] == ["sessionId", "csrf", "theme"]
+    assert [h["name"] for h in login["headers"]].count("set-cookie") == 3
+
+
 SHAPES = {
     "chromium-nextauth.har": check_chromium_nextauth_shape,
     "chromium-cookie-matrix.har": check_matrix_shape,
     "firefox-nextauth.har": check_firefox_nextauth_shape,
     "chromium-h2.har": check_h2_shape,
+    "firefox-h2.har": check_firefox_h2_shape,
 }
 BY_KIND = {
     "nextauth": check_chromium_nextauth_shape,
     "cookie-matrix": check_matrix_shape,
     "firefox-nextauth": check_firefox_nextauth_shape,
     "h2": check_h2_shape,
+    "firefox-h2": check_firefox_h2_shape,
 }
 
 
@@ -294,6 +333,7 @@ def test_redacting_a_file_that_is_no_har_is_one_line_and_exit_1(tmp_path: Path, 
         "h2",
         # Firefox starts with a DevTools toolbox per tab: ~30 s here, so it runs with `-m slow`
         pytest.param("firefox-nextauth", marks=pytest.mark.slow),
+        pytest.param("firefox-h2", marks=pytest.mark.slow),
     ],
 )
 def test_a_new_recording_has_the_shape_and_none_of_the_real_values(kind: str, tmp_path: Path) -> None:

@@ -8,10 +8,16 @@ and ``theme``), ``/account`` (its script fetches ``/api/me``, which renews ``ses
 Max-Age), a second ``fetch('/api/me')``, the sign-out form's ``POST /logout`` (303 → ``/``, deleting
 ``sessionId`` and ``csrf``; ``/`` starts a new anonymous session), then ``/`` again. :func:`record` writes the unredacted capture
 (``python -m tests.conformance.har_recorder h2 OUT.har`` redacts it).
+
+:func:`record_firefox` makes the same walk in real Firefox ESR over HTTP/2 (``firefox-h2``): its DevTools
+HAR auto-export (:mod:`tests.conformance.har_firefox`), ``network.dns.localDomains`` for the site, the
+WebDriver capability ``acceptInsecureCerts`` for the self-signed certificate; the second session read is
+``/api/me`` loaded as a page (a ``fetch()`` after a load is in no export).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -125,4 +131,62 @@ def record(out: Path) -> dict[str, Any]:
     return {"secrets": sorted(secrets), "browser": f"Chromium {version}"}
 
 
-__all__ = ["H2Server", "SERVER", "record", "unavailable"]
+def record_firefox(out: Path) -> dict[str, Any]:
+    """The same walk in Firefox ESR over HTTP/2, written unredacted into ``out``."""
+    from marionette_driver import By
+    from marionette_driver.marionette import Marionette
+
+    from .har_firefox import FIREFOX, _Exports
+
+    server = H2Server()
+    home = Path(tempfile.mkdtemp(prefix="har-firefox-h2-"))
+    exports = _Exports(home / "har")
+    exports.folder.mkdir()
+    secrets: set[str] = set()
+    try:
+        client = Marionette(
+            bin=FIREFOX,
+            headless=True,
+            workspace=str(home),
+            gecko_log=str(home / "gecko.log"),
+            app_args=["-devtools"],  # a toolbox for every tab: the network monitor that exports
+            prefs={
+                "devtools.netmonitor.har.enableAutoExportToFile": True,
+                "devtools.netmonitor.har.defaultLogDir": str(exports.folder),
+                "devtools.netmonitor.har.includeResponseBodies": False,
+                "devtools.toolbox.selectedTool": "netmonitor",
+                "devtools.toolbox.host": "window",
+                "network.dns.localDomains": SITE,  # resolved to the loopback address
+            },
+            startup_timeout=60,
+        )
+        try:
+            client.start_session({"acceptInsecureCerts": True})
+            version = client.session_capabilities.get("browserVersion", "?")
+            client.navigate(server.url("/"))
+            exports.take()
+            client.find_element(By.CSS_SELECTOR, "button").click()  # POST /login → 302 → /account (+ its fetch)
+            exports.take()
+            client.navigate(server.url("/api/me"))  # the second session read, as a page
+            exports.take()
+            with client.using_context("chrome"):
+                secrets.update(
+                    client.execute_script(
+                        "return Services.cookies.cookies.filter(c => ['sessionId', 'csrf'].includes(c.name))"
+                        ".map(c => c.value)"
+                    )
+                )
+            client.navigate(server.url("/account"))
+            exports.take()
+            client.find_element(By.CSS_SELECTOR, "button").click()  # POST /logout → 303 → /
+            exports.take()
+        finally:
+            client.cleanup()
+        out.write_text(json.dumps(exports.joined(), indent=1) + "\n", encoding="utf-8")
+    finally:
+        server.close()
+        shutil.rmtree(home, ignore_errors=True)
+    return {"secrets": sorted(s for s in secrets if s), "browser": f"Firefox {version}"}
+
+
+__all__ = ["H2Server", "SERVER", "record", "record_firefox", "unavailable"]
