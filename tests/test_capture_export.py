@@ -147,3 +147,12 @@ def test_an_exported_lesson_stays_under_the_lesson_file_limit(tmp_path: Path, ho
     (tmp_path / "heavy.yaml").write_text(text, encoding="utf-8")
     assert main(["check", str(tmp_path / "heavy.yaml")]) == 0
     assert capsys.readouterr().out == "1 lesson checked, 0 problems\n"
+
+
+def test_show_values_puts_the_values_in_the_export_and_says_so(home: Path, capsys) -> None:
+    path = HAR / "hand" / "php-firefox.har"
+    assert main(["show", str(path), "--format", "scenario", "--show-values"]) == 0
+    text = capsys.readouterr().out
+    assert "PHPSESSID=aaa111" in text and "Values are AS SENT (--show-values): do not share this file." in text
+    assert main(["show", str(path), "--format", "scenario"]) == 0
+    assert "Values are redacted (short hashes)." in capsys.readouterr().out

@@ -136,7 +136,12 @@ def _lesson_text(replay: Replay, source: str, lesson: str, limit: int) -> str:
     more = max(replay.total, len(replay.exchanges)) - limit
     head = [
         f"# A lesson started from the HAR capture {visible(source)!r} (`e` in `tutor open`, or",
-        "# `tutor show CAPTURE --format scenario`). Values are redacted (short hashes) unless --show-values.",
+        "# `tutor show CAPTURE --format scenario`). "
+        + (
+            "Values are AS SENT (--show-values): do not share this file."
+            if replay.show_values
+            else "Values are redacted (short hashes)."
+        ),
         "# Each GET or POST is one event (`mark: req-N`: step N of the capture) and one narration entry; other",
         "# methods and cookies set by a script are left out. The engine's own server answers the events",
         "# (statuses may differ: each event's note has the real one); it never touches the capture's cookies.",
