@@ -132,7 +132,7 @@ def test_lesson_ids_from_file_names() -> None:
 
 def test_an_exported_lesson_stays_under_the_lesson_file_limit(tmp_path: Path, home: Path, capsys) -> None:
     har = json.loads((HAR / "recorded" / "chromium-cookie-matrix.har").read_text(encoding="utf-8"))
-    heavy = har["log"]["entries"][0]  # 37 Set-Cookie in one response: ~6 KB of lesson per request
+    heavy = har["log"]["entries"][0]  # 37 Set-Cookie in one response (one of 4103 bytes): ~10 KB of lesson each
     har["log"]["entries"] = [
         {**heavy, "startedDateTime": f"2026-12-07T10:{i // 60:02d}:{i % 60:02d}.000Z"} for i in range(150)
     ]
@@ -143,7 +143,7 @@ def test_an_exported_lesson_stays_under_the_lesson_file_limit(tmp_path: Path, ho
     assert BUDGET * 0.9 < size <= BUDGET  # fewer requests, as many as fit
     (line,) = [h for h in text.splitlines() if h.startswith("# Only the first ")]
     kept = int(line.split()[4])
-    assert 100 < kept < 150 and line.endswith(f"({150 - kept} more in the capture).")
+    assert 50 < kept < 150 and line.endswith(f"({150 - kept} more in the capture).")
     (tmp_path / "heavy.yaml").write_text(text, encoding="utf-8")
     assert main(["check", str(tmp_path / "heavy.yaml")]) == 0
     assert capsys.readouterr().out == "1 lesson checked, 0 problems\n"

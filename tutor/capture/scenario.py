@@ -22,6 +22,7 @@ from tutor.capture.session import LOGOUT
 from tutor.engine.clock import format_duration
 from tutor.engine.headers import header_problem
 from tutor.engine.server import ROUTES
+from tutor.engine.setcookie import MAX_COOKIE_BYTES
 from tutor.lesson.visible import visible
 
 BROWSER = "capture"
@@ -31,6 +32,8 @@ _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
 
 def _redacted(replay: Replay, name: str, value: str, attributes: str) -> str:
     shown = value if replay.show_values else fingerprint(value)[1:]  # hex digits: cookie-octets
+    if len(name) + len(value) > MAX_COOKIE_BYTES:  # too big for a browser: keep its size, so it stays too big
+        shown = shown.ljust(len(value), "_")
     return (f"{name}={shown}" if name else shown) + (f"; {attributes}" if attributes else "")
 
 
