@@ -73,17 +73,17 @@ def as_text(replay: Replay) -> str:
 
 
 def as_markdown(replay: Replay) -> str:
-    from tutor.lesson.render import _md  # the one Markdown escaping of file text
+    from tutor.lesson.render import md_escape  # the one Markdown escaping of file text
 
-    out = ["# Capture walkthrough", ""] + [_md(line) + "  " for line in _header(replay)] + [""]
+    out = ["# Capture walkthrough", ""] + [md_escape(line) + "  " for line in _header(replay)] + [""]
     for ex in replay.exchanges:
-        out.append(f"## {ex.number}. {_md(ex.target)} ({_md(ex.host)})")
+        out.append(f"## {ex.number}. {md_escape(ex.target)} ({md_escape(ex.host)})")
         out.append("")
-        out.extend("- " + _md(line) for line in exchange_lines(replay, ex))
+        out.extend("- " + md_escape(line) for line in exchange_lines(replay, ex))
         out.append("")
     out.append("## Findings")
     out.append("")
-    out.extend(f"- {_md(f.line())}" for f in replay.findings)
+    out.extend(f"- {md_escape(f.line())}" for f in replay.findings)
     if not replay.findings:
         out.append("none")
     return "\n".join(out) + "\n"
