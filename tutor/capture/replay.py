@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tutor.capture.har import Entry, Har, HarCookie, header_values, started
+from tutor.capture.lazy import LazyHar
 from tutor.capture.session import Finding, SessionWatch
 from tutor.engine.clock import format_clock
 from tutor.engine.cookies import Cookie, CookieJar
@@ -36,7 +37,7 @@ def fingerprint(value: str) -> str:
     return "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def browser_kind(har: Har) -> str:
+def browser_kind(har: Har | LazyHar) -> str:
     """The browser that made the capture, from ``log.browser`` / ``log.creator``: firefox, safari, else
     chromium (Chrome/Edge DevTools write ``WebInspector``; Playwright names the browser)."""
     names = " ".join(c.name for c in (har.log.browser, har.log.creator) if c is not None).lower()
@@ -177,7 +178,7 @@ def _guess(nav: bool | None, same_as_top: bool) -> bool:
 
 
 def replay(
-    har: Har,
+    har: Har | LazyHar,
     *,
     kind: str | None = None,
     session_cookie: str | None = None,
@@ -188,7 +189,7 @@ def replay(
     (`tutor open` replays the window it shows, not a 20,000-request capture's whole)."""
     kind = kind or browser_kind(har)
     jar = CookieJar(kind)
-    order = sorted(range(len(har.log.entries)), key=lambda i: (started(har.log.entries[i]), i))
+    order = har.order()
     if upto is not None:
         del order[upto:]
     watch = SessionWatch(session_cookie, show_values=show_values)

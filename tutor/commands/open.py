@@ -61,14 +61,14 @@ def _capture(args: argparse.Namespace) -> int:
     if args.mode != "walkthrough" or args.watch:
         return error("open", "a capture opens as a walkthrough (no --mode, no --watch)")
     path = Path(args.lesson)
-    replayed, failed = read_capture("open", args)
+    step = args.step or 0
+    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step, replayed up to its end
+    first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
+    replayed, failed = read_capture("open", args, upto=first + MAX_SHOWN - 1)
     if failed is not None:
         return failed
-    step = args.step or 0
-    if step > len(replayed.trace):
-        return error("open", f"--step {step} is past the last step ({len(replayed.trace)})")
-    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step
-    first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
+    if step > replayed.total:
+        return error("open", f"--step {step} is past the last step ({replayed.total})")
     loaded = capture_lesson(replayed, path, first=first)
 
     from tutor.ui.capture_app import CaptureApp

@@ -1,0 +1,140 @@
+"""A capture read lazily (tutor.capture.lazy): windows replay to the same jar as a full replay, and a bad
+entry late in the file is reported, positioned, when its window is reached (issue 20)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.capture.har import HarError, read_har
+from tutor.capture.lazy import open_har
+from tutor.capture.lesson import MAX_SHOWN
+from tutor.capture.load import load_capture
+from tutor.capture.replay import replay
+
+COUNT = 2 * MAX_SHOWN + 100
+
+
+def _entry(i: int) -> dict:
+    """Request ``i``: the session cookie renewed every 7th response and rotated every 50th, a tracking
+    cookie set cross-site every 13th; ``startedDateTime`` out of file order (pairs swapped), some ties."""
+    second = i + (1 if i % 2 == 0 else -1)
+    at = f"2026-01-01T{10 + second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
+    resp = []
+    if i % 7 == 0:
+        resp.append({"name": "Set-Cookie", "value": f"sid=v{i // 50}; Path=/; Max-Age={600 + i}; HttpOnly; Secure"})
+    if i % 13 == 0:
+        resp.append({"name": "set-cookie", "value": f"t=x{i}; Domain=cdn.example; SameSite=None; Secure"})
+    host = "cdn.example" if i % 13 == 0 else "app.example"
+    return {
+        "startedDateTime": at,
+        "request": {
+            "method": "POST" if i % 50 == 0 else "GET",
+            "url": f"https://{host}/{'login' if i % 50 == 0 else 'page'}/{i}",
+            "headers": [{"name": "Cookie", "value": f"sid=v{max(0, i - 1) // 50}"}] if i > 7 else [],
+        },
+        "response": {"status": 200, "headers": resp, "content": {"text": "BODY" * 50}},
+    }
+
+
+def write(path: Path, entries: list[dict]) -> Path:
+    # one entry a line, as browsers indent them, so a position is easy to check
+    body = ",\n".join("    " + json.dumps(e) for e in entries)
+    path.write_text('{"log": {"creator": {"name": "WebInspector"},\n  "entries": [\n' + body + "\n  ]\n}}\n")
+    return path
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> Path:
+    return write(tmp_path / "big.har", [_entry(i) for i in range(COUNT)])
+
+
+def test_a_later_window_has_the_jar_of_a_full_replay(big: Path) -> None:
+    full = replay(read_har(big))  # the whole file decoded at once, replayed to the end
+    end = 2 * MAX_SHOWN
+    windowed = load_capture(big, upto=end)  # read lazily, replayed to the second window's end
+    assert len(windowed.trace) == end and windowed.total == COUNT == len(full.trace)
+    for lazy_step, full_step in zip(windowed.trace.steps[MAX_SHOWN:], full.trace.steps[MAX_SHOWN:end], strict=True):
+        assert dict(lazy_step.variables) == dict(full_step.variables)
+        assert (lazy_step.action, lazy_step.result, lazy_step.session_id) == (
+            full_step.action,
+            full_step.result,
+            full_step.session_id,
+        )
+    assert [ex.predicted for ex in windowed.exchanges] == [ex.predicted for ex in full.exchanges[:end]]
+    assert any("sid" in str(v) for v in windowed.trace.steps[-1].variables.values())
+
+
+def test_time_order_is_the_full_reads(big: Path) -> None:
+    har = open_har(big)
+    try:
+        assert har.order() == read_har(big).order()
+        assert har.order()[:4] == [1, 0, 3, 2]
+    finally:
+        har.close()
+
+
+def test_a_bad_entry_late_in_the_file_is_reported_when_its_window_is_reached(tmp_path: Path, big: Path) -> None:
+    entries = [_entry(i) for i in range(COUNT)]
+    entries[MAX_SHOWN + 40]["response"]["status"] = "ok"
+    bad = write(tmp_path / "bad.har", entries)
+    assert len(load_capture(bad, upto=MAX_SHOWN).trace) == MAX_SHOWN  # the first window opens
+    with pytest.raises(HarError) as lazy:
+        load_capture(bad)
+    with pytest.raises(HarError) as eager:
+        read_har(bad)
+    assert str(lazy.value) == str(eager.value)
+    line = bad.read_text().split("\n")[lazy.value.line - 1]
+    assert line[lazy.value.column - 1 :].startswith('"ok"')
+    assert f"$.log.entries[{MAX_SHOWN + 40}].response.status" in lazy.value.message
+
+
+def test_every_date_is_checked_up_front(tmp_path: Path) -> None:
+    entries = [_entry(i) for i in range(COUNT)]
+    entries[-1]["startedDateTime"] = "tomorrow"
+    bad = write(tmp_path / "late-date.har", entries)
+    with pytest.raises(HarError) as exc:
+        open_har(bad)
+    assert exc.value.line == COUNT + 2 and "startedDateTime 'tomorrow' is not an ISO 8601 date" in str(exc.value)
+    entries[-1]["startedDateTime"] = 5
+    with pytest.raises(HarError) as exc:
+        open_har(write(bad, entries))
+    assert f"(at $.log.entries[{COUNT - 1}].startedDateTime)" in str(exc.value)
+
+
+def test_a_file_changed_while_open_is_said_so(tmp_path: Path, big: Path) -> None:
+    har = open_har(big)
+    try:
+        assert har.log.entries[0].request.method == "POST"
+        with open(big, "r+b") as fh:
+            fh.truncate(1000)
+        with pytest.raises(HarError) as exc:
+            har.log.entries[COUNT - 1]
+        assert str(exc.value) == f"{big}:1:1: error: the file changed since it was opened: open it again"
+    finally:
+        har.close()
+
+
+def tutor(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *args],
+        capture_output=True,
+        text=True,
+        env={"TUTOR_HOME": str(home), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        timeout=120,
+    )
+
+
+def test_the_commands_give_the_late_error_as_one_line(tmp_path: Path) -> None:
+    entries = [_entry(i) for i in range(COUNT)]
+    entries[2 * MAX_SHOWN + 10]["request"] = {"method": "GET"}
+    bad = write(tmp_path / "bad.har", entries)
+    for args in (("show", str(bad)), ("open", str(bad), "--step", str(2 * MAX_SHOWN + 5))):
+        out = tutor(*args, home=tmp_path / "h")
+        assert out.returncode == 1 and out.stdout == "", out.stderr
+        assert out.stderr.count("\n") == 1 and out.stderr.startswith(f"{bad}:{2 * MAX_SHOWN + 10 + 3}:")
+        assert "missing required field `url`" in out.stderr
