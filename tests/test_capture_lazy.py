@@ -138,3 +138,26 @@ def test_the_commands_give_the_late_error_as_one_line(tmp_path: Path) -> None:
         assert out.returncode == 1 and out.stdout == "", out.stderr
         assert out.stderr.count("\n") == 1 and out.stderr.startswith(f"{bad}:{2 * MAX_SHOWN + 10 + 3}:")
         assert "missing required field `url`" in out.stderr
+
+
+def test_a_capture_with_sec_fetch_site_needs_no_public_suffix_list(tmp_path: Path) -> None:
+    from tutor.capture import replay as module
+
+    entries = [_entry(i) for i in range(20)]
+    for e in entries:
+        cdn = "cdn.example" in e["request"]["url"]
+        e["request"]["headers"] += [
+            {"name": "Sec-Fetch-Site", "value": "cross-site" if cdn else "same-origin"},
+            {"name": "Sec-Fetch-Mode", "value": "no-cors" if cdn else "navigate"},
+            {"name": "Sec-Fetch-Dest", "value": "image" if cdn else "document"},
+        ]
+    module.site_of.cache_clear()
+    module._psl.cache_clear()
+    r = load_capture(write(tmp_path / "f.har", entries))
+    assert module._psl.cache_info().currsize == 0  # its parse is a tenth of a second of the first frame
+    cdn = [ex for ex in r.exchanges if ex.host == "cdn.example"]
+    assert cdn and all(ex.relation == "cross-site · subresource" for ex in cdn)
+    # without Sec-Fetch-*, a host that is not the top page's: the list decides
+    r = load_capture(write(tmp_path / "g.har", [_entry(i) for i in range(20)]))
+    assert module._psl.cache_info().currsize == 1
+    assert all(ex.cross_site for ex in r.exchanges if ex.host == "cdn.example")
