@@ -161,3 +161,29 @@ def test_a_capture_with_sec_fetch_site_needs_no_public_suffix_list(tmp_path: Pat
     r = load_capture(write(tmp_path / "g.har", [_entry(i) for i in range(20)]))
     assert module._psl.cache_info().currsize == 1
     assert all(ex.cross_site for ex in r.exchanges if ex.host == "cdn.example")
+
+
+@pytest.mark.parametrize("chunk", [64, 1000, 1 << 20])
+@pytest.mark.parametrize("layout", ["lines", "compact", "spaced"])
+def test_the_walk_finds_every_entry_whatever_the_chunk_and_spacing(tmp_path: Path, monkeypatch, chunk, layout) -> None:
+    from tutor.capture import lazy
+
+    monkeypatch.setattr(lazy, "CHUNK", chunk)
+    entries = [_entry(i) for i in range(40)]
+    entries[5]["response"]["content"]["text"] = "x" * 3000  # longer than a small chunk
+    entries[6]["request"]["url"] += "?q=%22%5D%7D"
+    entries[7]["response"]["headers"].append({"name": "X-Odd", "value": 'a"],}{\\'})
+    path = tmp_path / "c.har"
+    if layout == "lines":
+        write(path, entries)
+    elif layout == "compact":
+        path.write_text(json.dumps({"log": {"entries": entries}}, separators=(",", ":")))
+    else:
+        path.write_text('{ "log" : { "entries" : [ \t' + " ,\n\t ".join(json.dumps(e) for e in entries) + " \r\n] } }")
+    har = open_har(path)
+    try:
+        assert [har.log.entries[i] for i in range(len(entries))] == read_har(path).log.entries
+        with pytest.raises(IndexError):
+            har.log.entries[len(entries)]
+    finally:
+        har.close()
