@@ -91,3 +91,41 @@ def test_a_window_is_replayed_only_up_to_its_end() -> None:
     loaded = capture_lesson(replay, path)
     assert "steps 1–3 of 5" in loaded.lesson.title
     assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 of 5 (tutor show lists them all):")
+
+
+def test_capture_snapshot_mode(snap_compare) -> None:
+    async def snapshot(pilot) -> None:
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+
+    assert snap_compare(capture_app(), terminal_size=(80, 24), run_before=snapshot)
+
+
+def test_a_capture_offers_only_the_modes_it_has_content_for() -> None:
+    import asyncio
+
+    from tutor.ui.screens.lesson import ModeStrip
+
+    async def run() -> None:
+        app = capture_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert screen.query_one(ModeStrip).modes == ("walkthrough", "snapshot", "transcript")
+            seen = []
+            for _ in range(3):
+                await pilot.press("right_square_bracket")
+                await pilot.pause()
+                seen.append(screen.mode)
+            assert seen == ["snapshot", "transcript", "walkthrough"]
+            await pilot.press("left_square_bracket")
+            await pilot.pause()
+            assert screen.mode == "transcript"
+            commands = [c.title for c in app.get_system_commands(screen) if c.title.startswith("Switch to")]
+            assert commands == ["Switch to Walkthrough", "Switch to Snapshot", "Switch to Transcript"]
+            with pytest.raises(ValueError):
+                screen.switch_mode("test")
+            text = screen.query_one("#snapshot-text").text
+            assert "5 requests replayed as firefox; session cookie: PHPSESSID" in text
+            assert "ID not rotated at login" in text and "aaa111" not in text
+
+    asyncio.run(run())

@@ -48,11 +48,15 @@ def exchange_lines(replay: Replay, ex: Exchange) -> list[str]:
     return lines
 
 
-def _header(replay: Replay) -> list[str]:
+def summary_lines(replay: Replay) -> list[str]:
+    """The capture in a few lines: requests, browser, session cookie, how often the model agrees, how
+    values are shown (the head of `tutor show`, the walkthrough's Snapshot)."""
     agree = sum(1 for ex in replay.exchanges if not ex.differences)
     empty = [] if any(ex.sent or ex.received for ex in replay.exchanges) else [NO_COOKIES]
+    count = len(replay.exchanges)
+    scope = f"{count} of {replay.total}" if count < replay.total else f"{count}"  # (a window: `tutor open`)
     return empty + [
-        f"{len(replay.exchanges)} requests replayed as {replay.kind}; "
+        f"{scope} requests replayed as {replay.kind}; "
         f"session cookie: {replay.session_cookie or 'none recognised (--session-cookie NAME names it)'}",
         f"the model agrees on the cookies of {agree} of {len(replay.exchanges)} requests",
         "values are shown as #hash (first 8 hex digits of SHA-256); --show-values shows them"
@@ -62,7 +66,7 @@ def _header(replay: Replay) -> list[str]:
 
 
 def as_text(replay: Replay) -> str:
-    out = _header(replay) + [""]
+    out = summary_lines(replay) + [""]
     for ex in replay.exchanges:
         out.append(f"{ex.number}. {ex.target}  ({ex.host})")
         out.extend("   " + line for line in exchange_lines(replay, ex))
@@ -75,7 +79,7 @@ def as_text(replay: Replay) -> str:
 def as_markdown(replay: Replay) -> str:
     from tutor.lesson.render import md_escape  # the one Markdown escaping of file text
 
-    out = ["# Capture walkthrough", ""] + [md_escape(line) + "  " for line in _header(replay)] + [""]
+    out = ["# Capture walkthrough", ""] + [md_escape(line) + "  " for line in summary_lines(replay)] + [""]
     for ex in replay.exchanges:
         out.append(f"## {ex.number}. {md_escape(ex.target)} ({md_escape(ex.host)})")
         out.append("")
@@ -132,4 +136,4 @@ def as_json(replay: Replay) -> str:
 
 RENDERERS: dict[str, Callable[[Replay], str]] = {"text": as_text, "markdown": as_markdown, "json": as_json}
 
-__all__ = ["RENDERERS", "as_data", "as_json", "as_markdown", "as_text", "exchange_lines"]
+__all__ = ["RENDERERS", "as_data", "as_json", "as_markdown", "as_text", "exchange_lines", "summary_lines"]

@@ -20,6 +20,9 @@ from tutor.ui.text import visible
 
 class CaptureScreen(LessonScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "export", "Export scenario")]
+    #: A capture has no key moments, questions, playground scenario or challenges: only the modes it fills
+    #: (the Snapshot is the capture's summary and findings; the Transcript, its requests).
+    OFFERED: ClassVar[tuple[str, ...]] = ("walkthrough", "snapshot", "transcript")
 
     def __init__(self, loaded: LoadedLesson, replay: Replay, *, folder: Path | None = None, **kw) -> None:
         super().__init__(loaded, **kw)
