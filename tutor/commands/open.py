@@ -71,8 +71,21 @@ def _capture(args: argparse.Namespace) -> int:
         return error("open", f"--step {step} is past the last step ({replayed.total})")
     loaded = capture_lesson(replayed, path, first=first)
 
+    from functools import partial
+
+    from tutor.capture.load import load_capture
     from tutor.ui.capture_app import CaptureApp
 
-    app = CaptureApp(loaded, replayed, step=step - first + 1 if step else None)
+    # another window (`>` / `<` in the app): replayed with the same options, up to its end
+    load = partial(
+        load_capture, path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
+    )
+    app = CaptureApp(
+        loaded,
+        replayed,
+        step=step - first + 1 if step else None,
+        first=first,
+        load=lambda upto: load(upto=upto),
+    )
     app.run()
     return int(app.return_code or 0)
