@@ -45,6 +45,10 @@ def test_chrome_fields_are_read_and_unknown_fields_ignored() -> None:
 def test_bodies_are_never_kept() -> None:
     har = read_har(HAND / "nextauth-chromium.har")
     assert "SECRET-BODY" not in repr(har) and "hunter2" not in repr(har)
+    entries = read_lazily(HAND / "nextauth-chromium.har")
+    assert (
+        len(entries) == len(har.log.entries) and "SECRET-BODY" not in repr(entries) and "hunter2" not in repr(entries)
+    )
 
 
 def test_firefox_joins_set_cookie_lines_and_has_no_resource_type() -> None:
