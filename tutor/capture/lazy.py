@@ -24,6 +24,7 @@ import weakref
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import msgspec
 from msgspec import Struct
@@ -88,7 +89,13 @@ class LazyEntries:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def __getitem__(self, index: int) -> Entry:
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.starts)))]
         if not 0 <= index < len(self.starts):
             raise IndexError(index)
         if index >= len(self._offsets):

@@ -30,6 +30,7 @@ def load_capture(
     path: Path,
     *,
     kind: str | None = None,
+    third_party: str | None = None,
     session_cookie: str | None = None,
     show_values: bool = False,
     upto: int | None = None,
@@ -38,7 +39,14 @@ def load_capture(
     :class:`~tutor.capture.har.HarError` (positioned) or ``OSError``."""
     har = open_har(path)
     try:
-        return replay(har, kind=kind, session_cookie=session_cookie, show_values=show_values, upto=upto)
+        return replay(
+            har,
+            kind=kind,
+            third_party=third_party,
+            session_cookie=session_cookie,
+            show_values=show_values,
+            upto=upto,
+        )
     finally:
         har.close()
 

@@ -64,8 +64,9 @@ __all__ = ["FAILED", "OK", "USAGE", "error", "note", "out", "out_json", "problem
 
 def read_capture(command: str, args: Any, *, upto: int | None = None) -> tuple[Any, int | None]:
     """`tutor open` / `tutor show` on a HAR file: (the replayed capture, None), or (None, the exit code
-    after its one error line). The options are the capture's (--browser, --session-cookie, --show-values);
-    ``upto``: replay only the first ``upto`` requests (`tutor open`: up to the end of the window it shows)."""
+    after its one error line). The options are the capture's (--browser, --third-party, --session-cookie,
+    --show-values); ``upto``: replay only the first ``upto`` requests (`tutor open`: up to the end of the
+    window it shows)."""
     from pathlib import Path
 
     from tutor.capture.load import HarError, load_capture
@@ -73,7 +74,12 @@ def read_capture(command: str, args: Any, *, upto: int | None = None) -> tuple[A
     path = Path(args.lesson)
     try:
         return load_capture(
-            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values, upto=upto
+            path,
+            kind=args.browser,
+            third_party=getattr(args, "third_party", None),
+            session_cookie=args.session_cookie,
+            show_values=args.show_values,
+            upto=upto,
         ), None
     except HarError as exc:
         return None, problems([exc])
