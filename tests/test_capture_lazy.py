@@ -156,6 +156,7 @@ def test_the_walk_finds_every_entry_whatever_the_chunk_and_spacing(tmp_path: Pat
     har = open_har(path)
     try:
         assert [har.log.entries[i] for i in range(len(entries))] == read_har(path).log.entries
+        assert har.log.entries[35:50] == read_har(path).log.entries[35:]  # a slice (the User-Agent look)
         with pytest.raises(IndexError):
             har.log.entries[len(entries)]
     finally:
