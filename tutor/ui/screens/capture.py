@@ -3,11 +3,12 @@ a capture longer than one window, `>` / `<` (the next or previous :data:`~tutor.
 steps).
 
 The capture is a :class:`~tutor.lesson.loader.LoadedLesson` made by :func:`tutor.capture.lesson.capture_lesson`
-(its code pane is the findings panel); `e` writes the capture as a redacted scenario into the current
-folder (``capture-N.yaml``, never over a file: :func:`tutor.files.create_numbered`). Another window is
-replayed from the capture's first request to that window's end in a worker thread (the same replay as
-`tutor open --step N`: the jar is the one a full replay has there); a bad entry met on the way is said in
-one line (``FILE:LINE:COL: error: ...``) and the window shown stays.
+(its code pane is the findings panel); `e` writes the capture as a lesson with a redacted scenario
+(:func:`tutor.capture.export.lesson_yaml`) into the current folder (``capture-N.yaml``, its id ``capture-N``,
+never over a file: :func:`tutor.files.create_numbered`). Another window is replayed from the capture's
+first request to that window's end in a worker thread (the same replay as `tutor open --step N`: the jar
+is the one a full replay has there); a bad entry met on the way is said in one line
+(``FILE:LINE:COL: error: ...``) and the window shown stays.
 """
 
 from __future__ import annotations
@@ -103,13 +104,19 @@ class CaptureScreen(LessonScreen):
         self.app.switch_screen(screen)
 
     def action_export(self) -> None:
-        from tutor.capture.scenario import scenario_yaml
+        from tutor.capture.export import lesson_id, lesson_yaml
         from tutor.files import create_numbered
 
-        text = scenario_yaml(self.replay, self.loaded.path.name)
+        def render(path: Path) -> str:  # the lesson's id is its file's name (capture-N)
+            return lesson_yaml(self.replay, self.loaded.path.name, lesson=lesson_id(path.stem))
+
         try:
-            path = create_numbered(self.folder, "capture", ".yaml", text)
+            path = create_numbered(self.folder, "capture", ".yaml", render=render)
         except OSError as exc:
             self.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
             return
-        self.notify(visible(f"Exported the capture as a scenario: {path}"), title="Export", markup=False)
+        self.notify(
+            visible(f"Exported the capture as a lesson: {path} (tutor check, tutor simulate and tutor open take it)"),
+            title="Export",
+            markup=False,
+        )
