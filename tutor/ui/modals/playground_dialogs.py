@@ -20,12 +20,15 @@ from tutor.engine.clock import parse_duration
 from tutor.engine.headers import header_problem
 from tutor.engine.scenario import CookieOptions, EngineOptions
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
+from tutor.ui.styles import Styled
 from tutor.ui.text import count as _count
 from tutor.ui.text import literal
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(Styled, ModalScreen[str | None]):
     """Ask for one line of text; ``check`` returns an error message or ``None``."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/playground_dialogs",)
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -57,8 +60,10 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class OptionsScreen(ModalScreen[EngineOptions | None]):
+class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
     """Every engine option the playground can change; applying them restarts the simulation."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/playground_dialogs",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),

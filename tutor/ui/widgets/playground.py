@@ -46,6 +46,7 @@ from tutor.ui.modals.playground_dialogs import (
     tamper_prompt,
 )
 from tutor.ui.scenario_export import write_export
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
@@ -75,8 +76,10 @@ class _OfRun(Generic[T]):
         return cast(T, getattr(view.run, self.name))
 
 
-class PlaygroundView(Widget, can_focus=True):
+class PlaygroundView(Styled, Widget, can_focus=True):
     """Send requests as any browser, move the clock, attack the cookie, and watch the session."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/playground",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for(KEY_GROUPS),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -35,6 +35,7 @@ from tutor.lesson import grading
 from tutor.lesson.quiz_session import MODES, AnswerState, QuizMode, QuizSession
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.recorder import Recorder
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets import quiz_text
 from tutor.ui.widgets.execution_table import ExecutionTable
@@ -88,8 +89,10 @@ class StepLink(Static, can_focus=True):
         self.action_follow()
 
 
-class QuizView(Widget, can_focus=True):
+class QuizView(Styled, Widget, can_focus=True):
     """Multiple-choice questions of one lesson, in one of four modes: a view of its QuizSession."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/quiz",)
 
     BINDINGS = [
         Binding("1", "choose(1)", "Choose", key_display="1-6/a-f"),
