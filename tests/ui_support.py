@@ -30,7 +30,7 @@ def lessons_dir(tmp_path: Path) -> Path:
 
 
 def only_fixture_lessons(monkeypatch) -> None:
-    """Hide the built-in lessons (written in parallel) so the picker shows only the test's lessons."""
+    """Hide the built-in lessons (the course changes) so the picker shows only the test's lessons."""
     from tutor.lesson import catalog
 
     monkeypatch.setattr(catalog, "builtin_dir", lambda: None)
