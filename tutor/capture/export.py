@@ -23,7 +23,7 @@ import yaml
 from tutor.capture.lesson import findings_text
 from tutor.capture.render import exchange_lines
 from tutor.capture.replay import Replay
-from tutor.capture.scenario import BROWSER, engine_options, scenario_events
+from tutor.capture.scenario import BROWSER, browser_options, engine_options, scenario_events
 from tutor.lesson.visible import visible
 from tutor.lesson.yamlsource import MAX_BYTES
 
@@ -102,7 +102,11 @@ def lesson_document(
             "caption": "Each request of the capture is one event; its note has the real status.",
         },
         "code": [{"title": "Findings of the capture", "language": "text", "source": _wrapped(findings_text(replay))}],
-        "scenario": {"engine": engine_options(replay), "browsers": {BROWSER: {"kind": replay.kind}}, "events": events},
+        "scenario": {
+            "engine": engine_options(replay),
+            "browsers": {BROWSER: browser_options(replay)},
+            "events": events,
+        },
         "table": {
             "columns": [
                 {"field": "step"},
