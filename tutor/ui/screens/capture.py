@@ -20,7 +20,7 @@ from tutor.ui.text import visible
 
 
 class CaptureScreen(LessonScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "export", "Export scenario")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "export", "Export lesson")]
 
     def __init__(self, loaded: LoadedLesson, replay: Replay, *, folder: Path | None = None, **kw) -> None:
         super().__init__(loaded, **kw)
