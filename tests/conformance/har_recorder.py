@@ -101,6 +101,7 @@ def record_nextauth(out: Path) -> dict[str, Any]:
             try:
                 version = browser.version
                 context = browser.new_context(record_har_path=str(out), record_har_content="omit")
+                context.set_default_timeout(DEADLINE * 1000)  # every goto and wait: generous on a loaded machine
                 page = context.new_page()
                 page.goto(f"{base}/dashboard")  # not signed in: 307 to the app's sign-in URL (/login, a 404 here)
                 page.goto(f"{base}/api/auth/signin?callbackUrl={quote(base + '/dashboard', safe='')}")
@@ -151,6 +152,7 @@ def record_cookie_matrix(out: Path) -> dict[str, Any]:
             try:
                 version = browser.version
                 context = browser.new_context(record_har_path=str(out), record_har_content="omit")
+                context.set_default_timeout(DEADLINE * 1000)  # every goto and wait: generous on a loaded machine
                 page = context.new_page()
                 for path, scheme in (("/set", "https"), ("/set2", "https"), ("/set-http", "http")):
                     page.goto(sites.url(a, path, scheme))
