@@ -176,6 +176,11 @@ def test_a_headless_capture_exports_its_third_party_block_and_runs_as_captured()
     replay = load_capture(path)
     document = lesson_document(replay, path.name)
     assert document["scenario"]["browsers"] == {"capture": {"kind": "chromium", "third_party": "block"}}
+    text = lesson_yaml(replay, path.name)
+    assert (
+        "# Third-party cookies: block (headless Chromium blocks them: HeadlessChrome in the User-Agent), as in the "
+        "capture.\n" in text
+    )
     cross = [ex.number for ex in replay.exchanges if ex.relation == "cross-site · subresource"]
     same = [ex.number for ex in replay.exchanges if ex.relation == "same-site · subresource"]
     assert cross == [5, 7, 9] and same == [11, 13, 15]
@@ -194,3 +199,4 @@ def test_a_headless_capture_exports_its_third_party_block_and_runs_as_captured()
     # the kind's default is not written: Firefox partitions by default
     firefox = load_capture(HAR / "recorded" / "firefox-nextauth.har")
     assert lesson_document(firefox, "f.har")["scenario"]["browsers"] == {"capture": {"kind": "firefox"}}
+    assert "# Third-party cookies" not in lesson_yaml(firefox, "f.har")

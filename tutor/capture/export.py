@@ -152,6 +152,10 @@ def _lesson_text(replay: Replay, source: str, lesson: str, limit: int) -> str:
         "# Check it with `tutor check FILE`, run it with `tutor simulate FILE`, open it with",
         "# `tutor open FILE --watch`; then write the narration, moments and questions you want.",
     ]
+    if "third_party" in browser_options(replay):  # the kind's default goes unsaid, as in the scenario
+        head.append(
+            f"# Third-party cookies: {replay.third_party} ({visible(replay.third_party_why)}), as in the capture."
+        )
     if more > 0:
         head.append(f"# Only the first {limit} requests are here ({more} more in the capture).")
     document = lesson_document(replay, source, lesson=lesson, limit=limit)
