@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from tutor.lesson.modes import MODES
 from tutor.ui.recorder import recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
@@ -54,11 +55,13 @@ def file_signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class ModeStrip(Widget):
+class ModeStrip(Styled, Widget):
     """One line naming the lesson's modes, the active one highlighted; a click switches mode.
 
     One widget instead of a tab bar of eight tabs (the tab bar and its panes were a fifth of the
     start-up time)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"mode-strip--active", "mode-strip--mode", "mode-strip--key"}
 
@@ -112,10 +115,12 @@ class ModeStrip(Widget):
                 return
 
 
-class KeyBar(Widget):
+class KeyBar(Styled, Widget):
     """The keys of the focused part of the screen on one line (``key description``, like Textual's Footer),
     drawn as one text: a change of keys repaints it, where the Footer mounts a widget per key again.
     A click on a key runs it; ``?`` lists every key."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
 
@@ -195,8 +200,10 @@ def _walk_binding(
     return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
 
 
-class LessonScreen(Screen):
+class LessonScreen(Styled, Screen):
     """A lesson, one view per mode, switched with the mode strip (``[`` / ``]``)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     AUTO_FOCUS = None
     #: The modes this screen offers, in the strip's order (a capture's walkthrough has fewer).
@@ -320,18 +327,15 @@ class LessonScreen(Screen):
         if mode == "challenges":
             from tutor.ui.widgets.challenge import ChallengesView
 
-            self.tutor_app.use_styles("playground", "challenge")
             return ChallengesView(loaded, id="challenges-view")
         if mode == "play":
             from tutor.ui.widgets.playground import PlaygroundView
 
-            self.tutor_app.use_styles("playground")
             # the lesson's declared browser kinds (`browsers:`) hold in its playground too
             # the lesson's browsers as declared: kind and third-party policy
             return PlaygroundView(lesson.scenario.engine, kinds=dict(lesson.scenario.browsers), id="playground")
         from tutor.ui.widgets.quiz import QuizView
 
-        self.tutor_app.use_styles("quiz")
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
         return QuizView(loaded, cast("QuizMode", mode), recorder_of(self), seed=seed, id=f"quiz-{mode}")
