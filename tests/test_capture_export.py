@@ -156,3 +156,47 @@ def test_show_values_puts_the_values_in_the_export_and_says_so(home: Path, capsy
     assert "PHPSESSID=aaa111" in text and "Values are AS SENT (--show-values): do not share this file." in text
     assert main(["show", str(path), "--format", "scenario"]) == 0
     assert "Values are redacted (short hashes)." in capsys.readouterr().out
+
+
+def _carried(path: Path, third_party: str | None = None) -> dict[int, list[str]]:
+    """The exported lesson of ``path`` run: the cookie names each capture step's request carried in it."""
+    replay = load_capture(path, third_party=third_party)
+    text = lesson_yaml(replay, path.name, lesson="run")
+    events = yaml.safe_load(text)["scenario"]["events"]
+    at = {i: int(e["mark"].removeprefix("req-")) for i, e in enumerate(events, 1) if "mark" in e}
+    loaded = lesson_from_text(text, "run.yaml")
+    return {at[s.event]: sorted(s.variables["cookieStore"]) for s in loaded.trace if s.phase == "receive"}
+
+
+def test_a_headless_capture_exports_its_third_party_block_and_runs_as_captured() -> None:
+    """The cookie-matrix capture is headless Chromium (third-party cookies blocked, not Chromium's default
+    allow): the export says ``third_party: block``, so its cross-site subresources carry nothing, as in the
+    capture; a capture made with the kind's default writes no ``third_party:``."""
+    path = HAR / "recorded" / "chromium-cookie-matrix.har"
+    replay = load_capture(path)
+    document = lesson_document(replay, path.name)
+    assert document["scenario"]["browsers"] == {"capture": {"kind": "chromium", "third_party": "block"}}
+    text = lesson_yaml(replay, path.name)
+    assert (
+        "# Third-party cookies: block (headless Chromium blocks them: HeadlessChrome in the User-Agent), as in the "
+        "capture.\n" in text
+    )
+    cross = [ex.number for ex in replay.exchanges if ex.relation == "cross-site · subresource"]
+    same = [ex.number for ex in replay.exchanges if ex.relation == "same-site · subresource"]
+    assert cross == [5, 7, 9] and same == [11, 13, 15]
+    carried = _carried(path)
+    assert [carried[n] for n in cross] == [[], [], []]  # the capture sent none
+    assert all("lax" in carried[n] and "none" in carried[n] for n in same)
+    for n in cross:  # and the capture's requests carried nothing either
+        assert replay.exchanges[n - 1].sent == []
+    # replayed as a normal window instead (Chromium's default: no third_party: written), they carry `none`
+    # (SameSite=None; Secure): what the export wrote before it kept the policy
+    assert (
+        "third_party"
+        not in lesson_document(load_capture(path, third_party="allow"), path.name)["scenario"]["browsers"]["capture"]
+    )
+    assert "none" in _carried(path, third_party="allow")[5]
+    # the kind's default is not written: Firefox partitions by default
+    firefox = load_capture(HAR / "recorded" / "firefox-nextauth.har")
+    assert lesson_document(firefox, "f.har")["scenario"]["browsers"] == {"capture": {"kind": "firefox"}}
+    assert "# Third-party cookies" not in lesson_yaml(firefox, "f.har")

@@ -88,7 +88,7 @@ def record(out: Path) -> dict[str, Any]:
     """Record the HTTP/2 capture into ``out`` (unredacted); returns the values the browser held."""
     from playwright.sync_api import sync_playwright
 
-    from .har_recorder import _launch
+    from .har_recorder import DEADLINE, _launch
 
     server = H2Server()
     home = Path(tempfile.mkdtemp(prefix="har-recorder-"))
@@ -103,6 +103,7 @@ def record(out: Path) -> dict[str, Any]:
             try:
                 version = browser.version
                 context = browser.new_context(record_har_path=str(out), record_har_content="omit")
+                context.set_default_timeout(DEADLINE * 1000)  # every goto and wait: generous on a loaded machine
                 page = context.new_page()
                 page.goto(server.url("/"))
                 anonymous = _session(context)

@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 from . import har_firefox, har_h2, har_redact, nextauth_probe
 from .browsers import matrix
-from .browsers.server import TestSites
+from .browsers.server import EMBED_DONE, TestSites
 
 CHROMIUM = os.environ.get("TUTOR_TEST_CHROMIUM", "/usr/bin/chromium")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "har" / "recorded"
@@ -44,6 +44,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "har" / "record
 PASSWORD = nextauth_probe.PASSWORDS["alice"]
 #: seconds the app's clock moves between two session reads (under maxAge, over next-auth's 1 s Expires grain)
 ADVANCE = 30
+#: seconds a recording waits for the browser (a condition, never a sleep: generous for a loaded machine)
+DEADLINE = 120
 
 
 def unavailable(need_node: bool, browser: str = "chromium") -> str | None:
@@ -99,6 +101,7 @@ def record_nextauth(out: Path) -> dict[str, Any]:
             try:
                 version = browser.version
                 context = browser.new_context(record_har_path=str(out), record_har_content="omit")
+                context.set_default_timeout(DEADLINE * 1000)  # every goto and wait: generous on a loaded machine
                 page = context.new_page()
                 page.goto(f"{base}/dashboard")  # not signed in: 307 to the app's sign-in URL (/login, a 404 here)
                 page.goto(f"{base}/api/auth/signin?callbackUrl={quote(base + '/dashboard', safe='')}")
@@ -149,6 +152,7 @@ def record_cookie_matrix(out: Path) -> dict[str, Any]:
             try:
                 version = browser.version
                 context = browser.new_context(record_har_path=str(out), record_har_content="omit")
+                context.set_default_timeout(DEADLINE * 1000)  # every goto and wait: generous on a loaded machine
                 page = context.new_page()
                 for path, scheme in (("/set", "https"), ("/set2", "https"), ("/set-http", "http")):
                     page.goto(sites.url(a, path, scheme))
@@ -156,12 +160,16 @@ def record_cookie_matrix(out: Path) -> dict[str, Any]:
                     for what in ("img", "fetch", "iframe"):
                         target = sites.url(a, f"/echo?k={tag}-{what}&what={what}")
                         page.goto(sites.url(page_site, f"/embed?what={what}&t={quote(target, safe='')}"))
-                        if sites.wait_for(f"{tag}-{what}") is None:
+                        if sites.wait_for(f"{tag}-{what}", timeout=DEADLINE) is None:
                             raise RuntimeError(f"chromium made no {tag}-{what} request")
+                        # the server saw the request, but the browser may not have its response yet: the next
+                        # goto would abort it (the HAR then holds only its provisional headers, no Cookie); the
+                        # page says when its image, fetch (body read) or iframe finished
+                        page.wait_for_function(EMBED_DONE, timeout=DEADLINE * 1000)
                 final = sites.url(a, "/echo?k=redirected&what=page")
                 hop = sites.url(a, f"/redirect?t={quote(final, safe='')}")
                 page.goto(sites.url(b, f"/redirect?t={quote(hop, safe='')}"))
-                if sites.wait_for("redirected") is None:
+                if sites.wait_for("redirected", timeout=DEADLINE) is None:
                     raise RuntimeError("chromium did not follow the redirects")
                 context.close()
             finally:

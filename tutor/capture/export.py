@@ -23,7 +23,7 @@ import yaml
 from tutor.capture.lesson import findings_text
 from tutor.capture.render import exchange_lines
 from tutor.capture.replay import Replay
-from tutor.capture.scenario import BROWSER, engine_options, scenario_events
+from tutor.capture.scenario import BROWSER, browser_options, engine_options, scenario_events
 from tutor.lesson.visible import visible
 from tutor.lesson.yamlsource import MAX_BYTES
 
@@ -102,7 +102,11 @@ def lesson_document(
             "caption": "Each request of the capture is one event; its note has the real status.",
         },
         "code": [{"title": "Findings of the capture", "language": "text", "source": _wrapped(findings_text(replay))}],
-        "scenario": {"engine": engine_options(replay), "browsers": {BROWSER: {"kind": replay.kind}}, "events": events},
+        "scenario": {
+            "engine": engine_options(replay),
+            "browsers": {BROWSER: browser_options(replay)},
+            "events": events,
+        },
         "table": {
             "columns": [
                 {"field": "step"},
@@ -148,6 +152,10 @@ def _lesson_text(replay: Replay, source: str, lesson: str, limit: int) -> str:
         "# Check it with `tutor check FILE`, run it with `tutor simulate FILE`, open it with",
         "# `tutor open FILE --watch`; then write the narration, moments and questions you want.",
     ]
+    if "third_party" in browser_options(replay):  # the kind's default goes unsaid, as in the scenario
+        head.append(
+            f"# Third-party cookies: {replay.third_party} ({visible(replay.third_party_why)}), as in the capture."
+        )
     if more > 0:
         head.append(f"# Only the first {limit} requests are here ({more} more in the capture).")
     document = lesson_document(replay, source, lesson=lesson, limit=limit)

@@ -7,9 +7,10 @@ a GET or POST without one becomes ``request:``, time between requests ``advance:
 subresource requests keep ``cross_site:`` / ``top_level: false``, http keeps ``scheme: http``. Values are
 redacted to their fingerprints unless the replay was made with ``show_values``; the paths lose their
 query. What the format cannot say (other methods, the real server's answers, a cookie set by a script) is
-left out, and the lesson's header comment says so: the engine's own server answers the ``request:`` events,
-with no anonymous sessions and a cookie name of its own (:func:`engine_options`), so it never touches the
-capture's cookies.
+left out, and the lesson's header comment says so. The browser keeps the capture's kind and third-party
+policy (:func:`browser_options`); the engine's own server answers the ``request:`` events, with no
+anonymous sessions and a cookie name of its own (:func:`engine_options`), so it never touches the capture's
+cookies.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from tutor.capture.replay import Replay, fingerprint
 from tutor.capture.session import LOGOUT
 from tutor.engine.clock import format_duration
+from tutor.engine.cookies import THIRD_PARTY_DEFAULTS
 from tutor.engine.headers import header_problem
 from tutor.engine.server import ROUTES
 from tutor.engine.setcookie import MAX_COOKIE_BYTES
@@ -76,6 +78,17 @@ def scenario_events(replay: Replay, *, limit: int | None = None) -> list[dict[st
     return events
 
 
+def browser_options(replay: Replay) -> dict[str, Any]:
+    """The exported scenario's browser (``browsers: {capture: ...}``): the capture's kind, and its
+    third-party cookie policy when the replay's differs from the kind's default
+    (:data:`tutor.engine.cookies.THIRD_PARTY_DEFAULTS`): a headless Chromium capture (``block``) replays as
+    headless, its cross-site subresources carrying nothing, as in the capture."""
+    options: dict[str, Any] = {"kind": replay.kind}
+    if replay.third_party != THIRD_PARTY_DEFAULTS[replay.kind]:
+        options["third_party"] = replay.third_party
+    return options
+
+
 #: The engine server's own session cookie in an exported scenario: a name no capture uses, so the engine's
 #: server (which answers the ``request:`` events) never reads, clears or replaces one of the capture's cookies.
 ENGINE_COOKIE = "tutor-engine-session"
@@ -97,4 +110,4 @@ def engine_options(replay: Replay) -> dict[str, Any]:
     return options
 
 
-__all__ = ["BROWSER", "ENGINE_COOKIE", "engine_options", "scenario_events"]
+__all__ = ["BROWSER", "ENGINE_COOKIE", "browser_options", "engine_options", "scenario_events"]

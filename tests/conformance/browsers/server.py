@@ -15,6 +15,7 @@ import base64
 import datetime
 import hashlib
 import html
+import json
 import ssl
 import tempfile
 import threading
@@ -25,6 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import matrix
 
+#: what a page that loaded ``/embed`` is once its subresource finished (``page.wait_for_function``)
+EMBED_DONE = "document.documentElement.dataset.done === '1'"
 GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
@@ -145,13 +148,21 @@ class TestSites:
                     else:
                         body = f'<!doctype html><a href="{t}">go</a><script>location.href = document.links[0].href</script>'.encode()
                 elif url.path == "/embed":
+                    # the page marks itself done (``<html data-done>``, :data:`EMBED_DONE`) once its subresource
+                    # finished, loaded or failed, so a recorder waits for that before the next navigation, which
+                    # would abort the request. The fetch's body is read: measured in Chromium 156, a fetch whose
+                    # body the page never reads stays unfinished in DevTools' view, and the next goto ended it
+                    # with net::ERR_ABORTED every time (on a loaded machine before its Cookie header was seen)
                     t, what = html.escape(q["t"]), q["what"]
+                    js = json.dumps(q["t"]).replace("</", "<\\/")  # a JS string (in a script, &amp; is no entity)
                     tag = {
-                        "img": f'<img src="{t}">',
-                        "iframe": f'<iframe src="{t}"></iframe>',
-                        "fetch": f'<script>fetch("{t}", {{credentials: "include", mode: "no-cors"}})</script>',
+                        "img": f'<img src="{t}" onload="done()" onerror="done()">',
+                        "iframe": f'<iframe src="{t}" onload="done()"></iframe>',
+                        "fetch": f'<script>fetch({js}, {{credentials: "include", mode: "no-cors"}})'
+                        ".then(r => r.arrayBuffer()).catch(() => null).then(done)</script>",
                     }[what]
-                    body = f"<!doctype html>{tag}".encode()
+                    done = "<script>function done() { document.documentElement.dataset.done = '1' }</script>"
+                    body = f"<!doctype html>{done}{tag}".encode()
                 self.send_response(200)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Cache-Control", "no-store")

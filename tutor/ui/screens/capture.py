@@ -33,7 +33,7 @@ Loader = Callable[[int], Replay]
 
 class CaptureScreen(LessonScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "export", "Export scenario"),
+        Binding("e", "export", "Export lesson"),
         Binding("greater_than_sign", "window(1)", f"Next {MAX_SHOWN}", key_display=">"),
         Binding("less_than_sign", "window(-1)", f"Previous {MAX_SHOWN}", key_display="<"),
     ]
