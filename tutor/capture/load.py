@@ -1,11 +1,16 @@
-"""Which files are captures, and a capture read and replayed in one call (the commands' entry point)."""
+"""Which files are captures, and a capture read and replayed in one call (the commands' entry point).
+
+Importing this module is cheap: `tutor open LESSON` asks :func:`is_capture` before its first frame, and
+the HAR reader and the replay (the engine's jar) are imported only by :func:`load_capture`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tutor.capture.har import HarError, read_har
-from tutor.capture.replay import Replay, replay
+if TYPE_CHECKING:
+    from tutor.capture.replay import Replay
 
 
 def is_capture(target: str) -> bool:
@@ -35,7 +40,10 @@ def load_capture(
 ) -> Replay:
     """Read and replay (the first ``upto`` requests); raises :class:`~tutor.capture.har.HarError`
     (positioned) or ``OSError``."""
+    from tutor.capture.har import read_har
+    from tutor.capture.replay import replay
+
     return replay(read_har(path), kind=kind, session_cookie=session_cookie, show_values=show_values, upto=upto)
 
 
-__all__ = ["HarError", "is_capture", "load_capture"]
+__all__ = ["is_capture", "load_capture"]

@@ -67,7 +67,8 @@ def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
     after its one error line). The options are the capture's (--browser, --session-cookie, --show-values)."""
     from pathlib import Path
 
-    from tutor.capture.load import HarError, load_capture
+    from tutor.capture.har import HarError
+    from tutor.capture.load import load_capture
 
     path = Path(args.lesson)
     try:
