@@ -78,6 +78,8 @@ class TutorApp(RecordingApp):
     TITLE = "Session Tutor"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    #: whether the code samples' colours are kept in the cache for the next launch (tutor/ui/widgets/code_colours.py)
+    CACHE_COLOURS: ClassVar[bool] = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
