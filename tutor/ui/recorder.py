@@ -51,11 +51,11 @@ class Recorder:
 
     def call(self, fn: Callable[[ProgressStore], T], default: T) -> T:
         """``fn(store)``; a failure is said once and recording stops (the one error policy)."""
+        store = self.store
+        if store is None:  # (no import: the walkthrough records its step before the store is open)
+            return default
         from tutor.progress import ProgressError
 
-        store = self.store
-        if store is None:
-            return default
         try:
             return fn(store)
         except (ProgressError, OSError) as exc:

@@ -1,0 +1,67 @@
+"""What `tutor open LESSON` does not import before its first frame, on a warm cache (bench/FINDINGS.md:
+each of these cost milliseconds of the first frame). No timing here: which modules are loaded when the
+first frame is handed to the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A child that builds the app exactly as `tutor open session-lifecycle` does, runs it headless and
+#: prints which of the watched modules were imported when the first frame was written.
+CHILD = """
+import asyncio, json, sys
+from textual.app import App
+from bench.appdriver import app_for
+
+WATCHED = ("tutor.progress", "pygments.lexers.javascript", "rich.syntax", "tutor.capture.replay")
+seen = []
+display = App._display
+
+def first(self, screen, renderable):
+    display(self, screen, renderable)
+    if renderable is not None and not seen:
+        seen.append(sorted(m for m in WATCHED if m in sys.modules))
+
+App._display = first
+app = app_for(["open", "session-lifecycle"])
+
+async def run():
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+
+asyncio.run(run())
+print(json.dumps(seen[0]))
+"""
+
+
+def _first_frame_imports(home: Path) -> list[str]:
+    env = {**os.environ, "TUTOR_HOME": str(home)}
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_warm_first_frame_imports_no_progress_store_no_pygments_and_no_capture_code(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    cold = _first_frame_imports(home)  # fills the lesson cache and the code colours
+    assert "tutor.progress" not in cold  # the store is opened after the first frame
+    # the warm launch colours its code from the cache, in its first frame
+    assert _first_frame_imports(home) == []
+
+
+def test_a_recorder_without_a_store_imports_no_progress_code() -> None:
+    code = (
+        "import sys\n"
+        "from tutor.ui.recorder import Recorder\n"
+        "Recorder().step('lesson', 3)\n"
+        "print('tutor.progress' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False"]
