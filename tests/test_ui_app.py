@@ -193,7 +193,9 @@ async def test_mode_keys_cycle_through_every_tab() -> None:
         views = {"visual": "#quiz-visual", "practice": "#quiz-practice", "test": "#quiz-test"}
         views |= {"play": "#playground", "challenges": "#challenges-view"}
         for mode, view in views.items():
-            assert screen.query_one(f"#{mode}").query_children(view), mode
+            assert screen.query_children(view).only_one().has_class("mode-pane"), mode
+        # only the mode shown is displayed (the lesson screen has no switcher or pane containers)
+        assert [v.id for v in screen.query_children(".mode-pane") if v.display] == ["challenges-view"]
 
 
 @sync

@@ -1,8 +1,11 @@
 """The lesson screen: a title line, a mode strip, the mode's view (the walkthrough first) and the footer.
 
 Only the mode on screen is built (the others are mounted the first time they are shown), so the first
-frame styles and lays out the walkthrough alone. The walkthrough's keys are bound here, on the screen, so
-they work wherever the focus is; they are enabled only while the walkthrough is the mode shown.
+frame styles and lays out the walkthrough alone. Each mode's view is a child of the screen itself (class
+``mode-pane``; the one shown also ``-shown``): no switcher and no pane container around it, whose blank
+full-size backgrounds the first frame would style, lay out and draw under the view. The walkthrough's
+keys are bound here, on the screen, so they work wherever the focus is; they are enabled only while the
+walkthrough is the mode shown.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from tutor.lesson.modes import MODES
 from tutor.ui.recorder import recorder_of
@@ -242,6 +244,8 @@ class LessonScreen(Screen):
         self.problems: list[str] = []
         self.answers: dict[int, tuple[tuple[int, ...], bool]] = {}
         self._walkthrough: Walkthrough | None = None
+        #: the view of each mode built so far (children of the screen, in the order they were built)
+        self._views: dict[str, Widget] = {}
         self._signature = file_signature(loaded.path) if watch else None
         # size classes now, so the first style pass is the only one (Screen adds them at the first resize)
         self._set_size_classes(self.app.size.width, self.app.size.height)
@@ -263,6 +267,7 @@ class LessonScreen(Screen):
         loaded = self.loaded
         lesson = loaded.lesson
         self._walkthrough = None  # (again after a reload)
+        self._views = {}
         title = Text("◆ Session Tutor", style="bold", no_wrap=True, overflow="ellipsis", end="")
         title.append(" — ")
         title.append_text(literal(lesson.title))
@@ -275,8 +280,7 @@ class LessonScreen(Screen):
             yield panel
         if self.has_class("-too-small"):
             yield self._too_small()
-        with ContentSwitcher(initial=self.mode, id="modes"):
-            yield self._pane(self.mode)
+        yield self._pane(self.mode)
         yield KeyBar(id="keys")
 
     def _problems_panel(self) -> Static:
@@ -291,12 +295,15 @@ class LessonScreen(Screen):
             f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.", id="too-small"
         )
 
-    def _pane(self, mode: str) -> Container:
-        """The container of a mode, with its view (built now)."""
+    def _pane(self, mode: str) -> Widget:
+        """The view of a mode (built now), shown when ``mode`` is the screen's."""
         view = self._mode_widget(mode)
         if isinstance(view, Walkthrough):
             self._walkthrough = view
-        return Container(view, id=mode, classes="mode-pane")
+        view.add_class("mode-pane")
+        view.set_class(mode == self.mode, "-shown")
+        self._views[mode] = view
+        return view
 
     def _mode_widget(self, mode: str) -> Widget:
         loaded = self.loaded
@@ -335,11 +342,9 @@ class LessonScreen(Screen):
     def _ensure_mode_widget(self, mode: str) -> None:
         """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid
         out: the first frame builds only the mode on screen)."""
-        switcher = self.query_one("#modes", ContentSwitcher)
-        if not switcher.query_children(f"#{mode}"):
-            pane = self._pane(mode)
-            pane.display = mode == switcher.current  # built for later (the walkthrough asked for by a quiz)
-            switcher.mount(pane)
+        if mode not in self._views:
+            # shown now, or built for later (the walkthrough asked for by a quiz's "see step")
+            self.mount(self._pane(mode), before=self.query_one(KeyBar))
 
     def on_mount(self) -> None:
         if self.watching:
@@ -349,7 +354,7 @@ class LessonScreen(Screen):
     def on_resize(self, event: events.Resize) -> None:
         self._set_size_classes(event.size.width, event.size.height)
         if self.has_class("-too-small") and not self.query_children("#too-small"):
-            self.mount(self._too_small(), before=self.query_one("#modes"))
+            self.mount(self._too_small(), before=next(iter(self._views.values())))
         walks = self.query(Walkthrough)
         if walks:
             walks.first().query_one("#flow").relayout()  # type: ignore[attr-defined]
@@ -369,7 +374,8 @@ class LessonScreen(Screen):
         if mode != "walkthrough" and self.query(Walkthrough):
             self.walkthrough.stop_autoplay()
         self._ensure_mode_widget(mode)
-        self.query_one("#modes", ContentSwitcher).current = mode
+        for name, view in self._views.items():
+            view.set_class(name == mode, "-shown")
         self.query_one(ModeStrip).set_active(mode)
         self.mode = mode
         self.refresh_bindings()
@@ -377,11 +383,10 @@ class LessonScreen(Screen):
 
     def _focus_mode(self) -> None:
         """Put the focus inside the active view, so its keys work at once."""
-        mode = self.mode
-        panes = self.query_one("#modes").query_children(f"#{mode}")
-        if not panes:
+        view = self._views.get(self.mode)
+        if view is None:
             return
-        for widget in panes.first().query("*"):
+        for widget in (view, *view.query("*")):
             if widget.focusable:
                 widget.focus()
                 return
