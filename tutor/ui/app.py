@@ -114,6 +114,8 @@ class TutorApp(RecordingApp):
         self.initial_review = review
         self.review_ahead = review_ahead
         self._widget_styles: set[str] = set()
+        self.styles_read = 0
+        """How many times :meth:`use_styles` read new style sheets (the lesson screen's first resume)."""
 
     def use_styles(self, *names: str) -> None:
         """Read the :data:`WIDGET_STYLES` sheets ``names`` (in that order) if not read yet, and restyle."""
@@ -123,6 +125,7 @@ class TutorApp(RecordingApp):
         for name in new:
             self.stylesheet.read(WIDGET_STYLES[name])
             self._widget_styles.add(name)
+        self.styles_read += 1
         if self.is_running:
             self.refresh_css(animate=False)
 

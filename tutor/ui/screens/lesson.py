@@ -247,20 +247,24 @@ class LessonScreen(Screen):
         #: the view of each mode built so far (children of the screen, in the order they were built)
         self._views: dict[str, Widget] = {}
         self._signature = file_signature(loaded.path) if watch else None
+        self._resumed = False
+        self._styles_read, self._theme = self.tutor_app.styles_read, self.app.theme
         # size classes now, so the first style pass is the only one (Screen adds them at the first resize)
         self._set_size_classes(self.app.size.width, self.app.size.height)
 
     def _set_size_classes(self, width: int, height: int) -> None:
         if not (width and height):
             return
-        # the app's breakpoints, decided by Textual's own rule, now rather than at the first resize
+        # the app's breakpoints, decided by Textual's own rule, now rather than at the first resize (not
+        # mounted yet: no restyle now, the mount styles the screen)
         app = self.app
+        update = self.is_mounted
         for breakpoints, size in ((app.HORIZONTAL_BREAKPOINTS, width), (app.VERTICAL_BREAKPOINTS, height)):
             active = self._get_breakpoint_classes(size, breakpoints or [])
             for _, name in breakpoints or []:
-                self.set_class(name in active, name)
+                self.set_class(name in active, name, update=update)
         for name, applies in SIZE_CLASSES:
-            self.set_class(applies(width, height), name)
+            self.set_class(applies(width, height), name, update=update)
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -300,8 +304,8 @@ class LessonScreen(Screen):
         view = self._mode_widget(mode)
         if isinstance(view, Walkthrough):
             self._walkthrough = view
-        view.add_class("mode-pane")
-        view.set_class(mode == self.mode, "-shown")
+        view.add_class("mode-pane", update=False)  # (a new view: styled when mounted)
+        view.set_class(mode == self.mode, "-shown", update=False)
         self._views[mode] = view
         return view
 
@@ -345,6 +349,15 @@ class LessonScreen(Screen):
         if mode not in self._views:
             # shown now, or built for later (the walkthrough asked for by a quiz's "see step")
             self.mount(self._pane(mode), before=self.query_one(KeyBar))
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes right after the mount, which styled every node of the screen: Textual's
+        restyle of the whole screen on resuming would style them all again for the first frame (a later
+        resume, after a modal or with new style sheets read since, restyles as usual)."""
+        if not self._resumed:
+            self._resumed = True
+            if self.tutor_app.styles_read == self._styles_read and self.app.theme == self._theme:
+                event.refresh_styles = False  # (this handler runs before Screen's own, which reads it)
 
     def on_mount(self) -> None:
         if self.watching:

@@ -1,6 +1,6 @@
-"""What `tutor open LESSON` does not import before its first frame, on a warm cache (bench/FINDINGS.md:
-each of these cost milliseconds of the first frame). No timing here: which modules are loaded when the
-first frame is handed to the terminal."""
+"""What `tutor open LESSON` does before its first frame (bench/FINDINGS.md: each of these cost
+milliseconds of the first frame). No timing here: which modules are loaded when the first frame is handed
+to the terminal, and how often each widget was styled by then."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+
+from ui_support import app_for, sync
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +68,40 @@ def test_a_recorder_without_a_store_imports_no_progress_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["False"]
+
+
+@sync
+async def test_the_first_frame_styles_each_widget_of_the_lesson_screen_once(monkeypatch) -> None:
+    # no restyle of the whole screen when it is first shown, none of a widget not mounted yet; only the
+    # widget that takes the focus is styled again (its :focus rules)
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+    from textual.widget import Widget
+
+    styled: Counter[Widget] = Counter()
+    framed: list[bool] = []
+    apply, display = Stylesheet.apply, App._display
+
+    def counted(self: Stylesheet, node, *args, **kw) -> None:
+        if isinstance(node, Widget) and not framed:
+            styled[node] += 1
+        apply(self, node, *args, **kw)
+
+    def first(self: App, screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None:
+            framed.append(True)
+
+    monkeypatch.setattr(Stylesheet, "apply", counted)
+    monkeypatch.setattr(App, "_display", first)
+    app = app_for(["open", "session-lifecycle"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert framed
+        screen = app.screen
+        widgets = [screen, *screen.walk_children()]
+        assert len(widgets) > 10
+        focused = screen.focused
+        assert focused is not None
+        twice = {type(w).__name__: styled[w] for w in widgets if styled[w] != (2 if w is focused else 1)}
+        assert twice == {}
