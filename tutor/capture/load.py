@@ -34,6 +34,7 @@ def load_capture(
     path: Path,
     *,
     kind: str | None = None,
+    third_party: str | None = None,
     session_cookie: str | None = None,
     show_values: bool = False,
     upto: int | None = None,
@@ -43,7 +44,14 @@ def load_capture(
     from tutor.capture.har import read_har
     from tutor.capture.replay import replay
 
-    return replay(read_har(path), kind=kind, session_cookie=session_cookie, show_values=show_values, upto=upto)
+    return replay(
+        read_har(path),
+        kind=kind,
+        third_party=third_party,
+        session_cookie=session_cookie,
+        show_values=show_values,
+        upto=upto,
+    )
 
 
 __all__ = ["is_capture", "load_capture"]
