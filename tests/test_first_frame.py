@@ -105,3 +105,41 @@ async def test_the_first_frame_styles_each_widget_of_the_lesson_screen_once(monk
         assert focused is not None
         twice = {type(w).__name__: styled[w] for w in widgets if styled[w] != (2 if w is focused else 1)}
         assert twice == {}
+
+
+@sync
+async def test_the_first_frame_follows_one_layout_and_is_the_settled_screen(monkeypatch) -> None:
+    # the terminal's first size arrives after the screen was laid out at that size: no second layout of
+    # the whole screen before the first frame, and that frame already shows what the settled screen shows
+    from textual.app import App
+    from textual.screen import Screen
+
+    from tutor.ui.screens.lesson import LessonScreen
+
+    layouts: list[str] = []
+    frames: list[list[str]] = []
+    refresh_layout, display = Screen._refresh_layout, App._display
+
+    def counted(self: Screen, *args, **kw) -> None:
+        if not frames:
+            layouts.append(type(self).__name__)
+        refresh_layout(self, *args, **kw)
+
+    def first(self: App, screen: Screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and not frames:
+            frames.append([strip.text for strip in screen._compositor.render_strips()])
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    monkeypatch.setattr(App, "_display", first)
+    app = app_for(["open", "session-lifecycle"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert layouts.count("LessonScreen") == 1
+        assert frames[0] == [strip.text for strip in app.screen._compositor.render_strips()]
+        # a real resize is still laid out
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.screen.outer_size == (120, 40) and app.screen.walkthrough.region.width == 120

@@ -365,6 +365,12 @@ class LessonScreen(Screen):
         self.call_after_refresh(self._focus_mode)
 
     def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            # laid out at this very size already (when shown: the terminal's first size arrives after
+            # that): Screen's own handler would lay the whole screen out again before the first frame;
+            # what the layout left to do (new virtual sizes) is done when the app is next idle
+            event.prevent_default()
+            return
         self._set_size_classes(event.size.width, event.size.height)
         if self.has_class("-too-small") and not self.query_children("#too-small"):
             self.mount(self._too_small(), before=next(iter(self._views.values())))
