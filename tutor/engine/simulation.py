@@ -316,7 +316,7 @@ class Simulation:
             "scenario",
             "Scenario over",
             f"Clock at {self.clock.display}",
-            cookie_present=b.has_cookie(self.cookie_name, self.clock.now),
+            cookie_present=b.has_cookie(self.cookie_name, self.clock.now, chunked=self.server.chunked),
         )
         self._event_no = saved
         return self.trace
@@ -334,7 +334,7 @@ class Simulation:
             top_level=event.top_level,
             watch=self.cookie_name,
         )
-        present = self.cookie_name in request.cookies
+        present = self.server.read_session_cookie(request.cookies) is not None
 
         add = self._add
 
@@ -351,7 +351,7 @@ class Simulation:
                 name,
                 "Browser applies Set-Cookie",
                 result,
-                cookie_present=b.has_cookie(self.cookie_name, now),
+                cookie_present=b.has_cookie(self.cookie_name, now, chunked=self.server.chunked),
                 session_id=ex.session_id,
                 user=ex.user,
                 exchange=ex,
@@ -373,9 +373,9 @@ class Simulation:
             top_level=event.top_level,
             watch=self.cookie_name,
         )
-        present = self.cookie_name in request.cookies
+        present = self.server.read_session_cookie(request.cookies) is not None
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-        ex.session_id = request.cookies.get(self.cookie_name)
+        ex.session_id = self.server.read_session_cookie(request.cookies)
         add = self._add
         count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
         add(
@@ -412,7 +412,7 @@ class Simulation:
             "Browser applies Set-Cookie",
             # a hand-written header's ignored attributes are part of the answer (the server's own have none)
             "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
-            cookie_present=b.has_cookie(self.cookie_name, now),
+            cookie_present=b.has_cookie(self.cookie_name, now, chunked=self.server.chunked),
             session_id=ex.session_id,
             exchange=ex,
         )
@@ -444,7 +444,7 @@ class Simulation:
         )
 
     def _has(self, name: str) -> bool:
-        return self.browser(name).has_cookie(self.cookie_name, self.clock.now)
+        return self.browser(name).has_cookie(self.cookie_name, self.clock.now, chunked=self.server.chunked)
 
     def _play_clear_cookies(self, event: Event) -> None:
         b = self.browser(event.as_)
