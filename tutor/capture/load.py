@@ -39,19 +39,23 @@ def load_capture(
     show_values: bool = False,
     upto: int | None = None,
 ) -> Replay:
-    """Read and replay (the first ``upto`` requests); raises :class:`~tutor.capture.har.HarError`
-    (positioned) or ``OSError``."""
-    from tutor.capture.har import read_har
+    """Read (lazily: :func:`tutor.capture.lazy.open_har`) and replay (the first ``upto`` requests); raises
+    :class:`~tutor.capture.har.HarError` (positioned) or ``OSError``."""
+    from tutor.capture.lazy import open_har
     from tutor.capture.replay import replay
 
-    return replay(
-        read_har(path),
-        kind=kind,
-        third_party=third_party,
-        session_cookie=session_cookie,
-        show_values=show_values,
-        upto=upto,
-    )
+    har = open_har(path)
+    try:
+        return replay(
+            har,
+            kind=kind,
+            third_party=third_party,
+            session_cookie=session_cookie,
+            show_values=show_values,
+            upto=upto,
+        )
+    finally:
+        har.close()
 
 
 __all__ = ["is_capture", "load_capture"]

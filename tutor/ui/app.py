@@ -328,7 +328,8 @@ class TutorApp(RecordingApp):
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 
-            for mode, (_label, full) in MODES.items():
+            for mode in screen.OFFERED:  # type: ignore[attr-defined]  # a LessonScreen (_is_lesson_screen)
+                full = MODES[mode][1]
                 yield SystemCommand(
                     f"Switch to {full}",
                     f"Show the {full} tab of this lesson",

@@ -69,9 +69,10 @@ class ModeStrip(Widget):
             super().__init__()
             self.mode = mode
 
-    def __init__(self, active: str, **kw) -> None:
+    def __init__(self, active: str, modes: tuple[str, ...] = tuple(MODES), **kw) -> None:
         super().__init__(**kw)
         self.active = active
+        self.modes = modes
         self._spans: list[tuple[int, int, str]] = []
 
     def set_active(self, mode: str) -> None:
@@ -86,8 +87,9 @@ class ModeStrip(Widget):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         self._spans = []
         # each label padded by a space when they all fit so, else one space between them (80 columns)
-        roomy = sum(len(label) + 2 for label, _full in MODES.values()) <= self.size.width
-        for mode, (label, _full) in MODES.items():
+        roomy = sum(len(MODES[mode][0]) + 2 for mode in self.modes) <= self.size.width
+        for mode in self.modes:
+            label = MODES[mode][0]
             if not roomy and self._spans:
                 text.append(" ", plain)
             start = len(text)
@@ -199,6 +201,8 @@ class LessonScreen(Screen):
     """A lesson, one view per mode, switched with the mode strip (``[`` / ``]``)."""
 
     AUTO_FOCUS = None
+    #: The modes this screen offers, in the strip's order (a capture's walkthrough has fewer).
+    OFFERED: ClassVar[tuple[str, ...]] = tuple(MODES)
     BINDINGS: ClassVar[list[BindingType]] = [
         _walk_binding("right,n", "next", "Next", key_display="→/n"),
         _walk_binding("left,p", "back", "Back", key_display="←/p"),
@@ -237,7 +241,7 @@ class LessonScreen(Screen):
     ) -> None:
         super().__init__(**kw)
         self.loaded = loaded
-        self.mode = mode if mode in MODES else "walkthrough"
+        self.mode = mode if mode in self.OFFERED else "walkthrough"
         self.start_step = step
         self.watching = watch
         self.seed = seed
@@ -277,7 +281,7 @@ class LessonScreen(Screen):
         title.append_text(literal(lesson.title))
         title.no_wrap = True
         yield Static(title, id="title")
-        yield ModeStrip(self.mode, id="mode-strip")
+        yield ModeStrip(self.mode, self.OFFERED, id="mode-strip")
         if self.watching:  # only a watched file can get problems while it is open
             panel = self._problems_panel()
             panel.display = bool(self.problems)
@@ -388,7 +392,7 @@ class LessonScreen(Screen):
 
     def switch_mode(self, mode: str) -> None:
         """Show the view of ``mode``."""
-        if mode not in MODES:
+        if mode not in self.OFFERED:
             raise ValueError(f"unknown mode {mode!r}")
         if mode != "walkthrough" and self.query(Walkthrough):
             self.walkthrough.stop_autoplay()
@@ -433,11 +437,11 @@ class LessonScreen(Screen):
             getattr(walk, f"action_{name}")()
 
     def action_next_mode(self) -> None:
-        names = list(MODES)
+        names = list(self.OFFERED)
         self.switch_mode(names[(names.index(self.mode) + 1) % len(names)])
 
     def action_previous_mode(self) -> None:
-        names = list(MODES)
+        names = list(self.OFFERED)
         self.switch_mode(names[(names.index(self.mode) - 1) % len(names)])
 
     def action_help(self) -> None:
