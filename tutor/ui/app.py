@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import SystemCommand
@@ -25,14 +25,6 @@ if TYPE_CHECKING:
     from tutor.ui.screens.picker import PickerScreen
 
 T = TypeVar("T")
-_UI = Path(__file__).parent
-#: The app's styles (read at start-up).
-STYLES: list[str | PurePath] = [_UI / "app.tcss"]
-#: The style sheets of the widgets that bring their own .tcss, read when such a widget is first built
-#: (:meth:`TutorApp.use_styles`): the walkthrough's first frame does not parse or match them.
-WIDGET_STYLES: dict[str, PurePath] = {
-    name: _UI / "widgets" / f"{name}.tcss" for name in ("quiz", "playground", "challenge")
-}
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
 #: Seconds after `tutor open`'s start (walkthrough) at which the progress store is opened, if nothing
@@ -77,7 +69,6 @@ def screenshot_folder() -> Path:
 class TutorApp(RecordingApp):
     """Session Tutor."""
 
-    CSS_PATH = STYLES
     TITLE = "Session Tutor"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
@@ -116,21 +107,6 @@ class TutorApp(RecordingApp):
         self.seed = seed
         self.initial_review = review
         self.review_ahead = review_ahead
-        self._widget_styles: set[str] = set()
-        self.styles_read = 0
-        """How many times :meth:`use_styles` read new style sheets (the lesson screen's first resume)."""
-
-    def use_styles(self, *names: str) -> None:
-        """Read the :data:`WIDGET_STYLES` sheets ``names`` (in that order) if not read yet, and restyle."""
-        new = [name for name in names if name not in self._widget_styles]
-        if not new:
-            return
-        for name in new:
-            self.stylesheet.read(WIDGET_STYLES[name])
-            self._widget_styles.add(name)
-        self.styles_read += 1
-        if self.is_running:
-            self.refresh_css(animate=False)
 
     async def run_async(self, *, headless: bool = False, **kwargs: Any) -> Any:
         """Run the app; without an interactive terminal, say so on stderr and return at once (exit 1)."""
@@ -200,7 +176,6 @@ class TutorApp(RecordingApp):
         from tutor.review import ReviewDeck, due_items
         from tutor.ui.screens.review import ReviewScreen
 
-        self.use_styles("quiz")
         store = self.store
         deck = ReviewDeck(store) if store is not None else None
         cards: list[CardRecord] = []

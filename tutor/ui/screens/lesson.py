@@ -26,6 +26,7 @@ from textual.widgets import Static
 
 from tutor.lesson.modes import MODES
 from tutor.ui.recorder import recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
@@ -56,11 +57,13 @@ def file_signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class ModeStrip(Widget):
+class ModeStrip(Styled, Widget):
     """One line naming the lesson's modes, the active one highlighted; a click switches mode.
 
     One widget instead of a tab bar of eight tabs (the tab bar and its panes were a fifth of the
     start-up time)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"mode-strip--active", "mode-strip--mode", "mode-strip--key"}
 
@@ -114,10 +117,12 @@ class ModeStrip(Widget):
                 return
 
 
-class KeyBar(Widget):
+class KeyBar(Styled, Widget):
     """The keys of the focused part of the screen on one line (``key description``, like Textual's Footer),
     drawn as one text: a change of keys repaints it, where the Footer mounts a widget per key again.
     A click on a key runs it; ``?`` lists every key."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
 
@@ -197,8 +202,10 @@ def _walk_binding(
     return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
 
 
-class LessonScreen(Screen):
+class LessonScreen(Styled, Screen):
     """A lesson, one view per mode, switched with the mode strip (``[`` / ``]``)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     AUTO_FOCUS = None
     #: The modes this screen offers, in the strip's order (a capture's walkthrough has fewer).
@@ -252,7 +259,7 @@ class LessonScreen(Screen):
         self._views: dict[str, Widget] = {}
         self._signature = file_signature(loaded.path) if watch else None
         self._resumed = False
-        self._styles_read, self._theme = self.tutor_app.styles_read, self.app.theme
+        self._theme = self.app.theme
         # size classes now, so the first style pass is the only one (Screen adds them at the first resize)
         self._set_size_classes(self.app.size.width, self.app.size.height)
 
@@ -331,18 +338,15 @@ class LessonScreen(Screen):
         if mode == "challenges":
             from tutor.ui.widgets.challenge import ChallengesView
 
-            self.tutor_app.use_styles("playground", "challenge")
             return ChallengesView(loaded, id="challenges-view")
         if mode == "play":
             from tutor.ui.widgets.playground import PlaygroundView
 
-            self.tutor_app.use_styles("playground")
             # the lesson's declared browser kinds (`browsers:`) hold in its playground too
             # the lesson's browsers as declared: kind and third-party policy
             return PlaygroundView(lesson.scenario.engine, kinds=dict(lesson.scenario.browsers), id="playground")
         from tutor.ui.widgets.quiz import QuizView
 
-        self.tutor_app.use_styles("quiz")
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
         return QuizView(loaded, cast("QuizMode", mode), recorder_of(self), seed=seed, id=f"quiz-{mode}")
@@ -357,10 +361,11 @@ class LessonScreen(Screen):
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume comes right after the mount, which styled every node of the screen: Textual's
         restyle of the whole screen on resuming would style them all again for the first frame (a later
-        resume, after a modal or with new style sheets read since, restyles as usual)."""
+        resume, after a modal, restyles as usual). A sheet a widget read while the screen was composed
+        styles that widget's own module only (tutor/ui/styles.py), so nothing styled before it needs it."""
         if not self._resumed:
             self._resumed = True
-            if self.tutor_app.styles_read == self._styles_read and self.app.theme == self._theme:
+            if self.app.theme == self._theme:
                 event.refresh_styles = False  # (this handler runs before Screen's own, which reads it)
 
     def on_mount(self) -> None:

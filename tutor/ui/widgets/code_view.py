@@ -10,6 +10,8 @@ a layout pass (same size).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +20,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tutor.lesson.model import CodeSample
+from tutor.ui.styles import Styled
 from tutor.ui.text import visible
 from tutor.ui.widgets import code_colours
 
@@ -25,8 +28,10 @@ from tutor.ui.widgets import code_colours
 MARK = "▌"
 
 
-class CodeSampleView(Static):
+class CodeSampleView(Styled, Static):
     """One sample with line numbers; the lines of the current phase are marked."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/code_view",)
 
     COMPONENT_CLASSES = {"code-sample--marked", "code-sample--number"}
 
@@ -109,9 +114,11 @@ class CodeSampleView(Static):
             self._render_code(layout=False)
 
 
-class CodeView(VerticalScroll, can_focus=False):
+class CodeView(Styled, VerticalScroll, can_focus=False):
     """Every code sample of the lesson, one under the other (it follows the step: no focus, no keys;
     the mouse wheel scrolls it)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/code_view",)
 
     def __init__(self, samples: list[CodeSample], **kw) -> None:
         super().__init__(**kw)
