@@ -13,7 +13,7 @@ frame. The parent prints, per side, the medians of:
 * **lag**: detect minus frame wall: how long the written frame took to be seen on the tmux screen.
 
 With ``PROBE_PROFILE=1`` the child also writes a cProfile of the launch up to its first frame to
-``$PROBE_OUT.prof``. Nothing here is part of the bench's results: it explains them (bench/FINDINGS.md).
+``$PROBE_OUT.prof`` (``PROBE_PROFILE=cpu``: timed by the process's CPU clock instead of the wall clock). Nothing here is part of the bench's results: it explains them (bench/FINDINGS.md).
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def install(out: str) -> None:
     if os.environ.get("PROBE_PROFILE"):
         import cProfile
 
-        profile = cProfile.Profile()
+        # PROBE_PROFILE=cpu: timed by the process's CPU clock, so other processes' load counts less
+        profile = cProfile.Profile(time.process_time) if os.environ["PROBE_PROFILE"] == "cpu" else cProfile.Profile()
         profile.enable()
     display, refresh_layout = App._display, Screen._refresh_layout
     first = [True]

@@ -138,13 +138,15 @@ def test_a_cached_open_imports_neither_the_engine_run_nor_the_validator(home: Pa
 
 
 def test_tutor_open_on_a_warm_cache_imports_no_yaml(tmp_path: Path) -> None:
-    # the real command line up to the moment it starts the app (bench/appdriver.py keeps the app instead)
+    # the real command line up to the moment it starts the app (bench/appdriver.py keeps the app instead);
+    # asking whether the argument is a HAR capture imports no HAR reader or replay either
     root = Path(__file__).resolve().parent.parent
     code = (
         "import sys\n"
         "from bench.appdriver import app_for\n"
         "app_for(['open', 'session-lifecycle'])\n"
-        "print(sorted(m for m in ('yaml', 'tutor.lesson.validate', 'tutor.engine.simulation') if m in sys.modules))\n"
+        "print(sorted(m for m in ('yaml', 'tutor.lesson.validate', 'tutor.engine.simulation', 'tutor.capture.replay')\n"
+        "             if m in sys.modules))\n"
     )
     env = {**os.environ, "TUTOR_HOME": str(tmp_path / "home")}
     runs = [

@@ -1,12 +1,16 @@
-"""Which files are captures, and a capture read and replayed in one call (the commands' entry point)."""
+"""Which files are captures, and a capture read and replayed in one call (the commands' entry point).
+
+Importing this module is cheap: `tutor open LESSON` asks :func:`is_capture` before its first frame, and
+the HAR reader and the replay (the engine's jar) are imported only by :func:`load_capture`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tutor.capture.har import HarError
-from tutor.capture.lazy import open_har
-from tutor.capture.replay import Replay, replay
+if TYPE_CHECKING:
+    from tutor.capture.replay import Replay
 
 
 def is_capture(target: str) -> bool:
@@ -37,6 +41,9 @@ def load_capture(
 ) -> Replay:
     """Read (lazily: :func:`tutor.capture.lazy.open_har`) and replay (the first ``upto`` requests); raises
     :class:`~tutor.capture.har.HarError` (positioned) or ``OSError``."""
+    from tutor.capture.lazy import open_har
+    from tutor.capture.replay import replay
+
     har = open_har(path)
     try:
         return replay(
@@ -51,4 +58,4 @@ def load_capture(
         har.close()
 
 
-__all__ = ["HarError", "is_capture", "load_capture"]
+__all__ = ["is_capture", "load_capture"]

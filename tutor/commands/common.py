@@ -69,7 +69,8 @@ def read_capture(command: str, args: Any, *, upto: int | None = None) -> tuple[A
     window it shows)."""
     from pathlib import Path
 
-    from tutor.capture.load import HarError, load_capture
+    from tutor.capture.har import HarError
+    from tutor.capture.load import load_capture
 
     path = Path(args.lesson)
     try:

@@ -35,7 +35,7 @@ import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tutor.files import make_private_dirs
 
@@ -95,10 +95,10 @@ def _usable(folder: Path) -> bool:
     return True
 
 
-def _folder(*, create: bool) -> Path | None:
-    """``<cache>/lessons`` when it (and ``<cache>``) can be trusted, else None."""
+def _folder(*, create: bool, name: str = "lessons") -> Path | None:
+    """``<cache>/<name>`` when it (and ``<cache>``) can be trusted, else None."""
     top = cache_dir()
-    folder = top / "lessons"
+    folder = top / name
     if create:
         try:
             make_private_dirs(folder)
@@ -208,25 +208,54 @@ def _parse_header(line: bytes, cache_key: str, body: bytes | None = None) -> int
     return int(parts[2])
 
 
-def _open_entry(cache_key: str) -> Any:
-    """The entry's open file when it exists and is a regular file of this user within the size cap."""
-    folder = _folder(create=False)
+def open_private(name: str, filename: str, max_bytes: int) -> BinaryIO | None:
+    """``<cache>/<name>/<filename>`` open for reading when the folder can be trusted and the file is a
+    regular file of this user (never through a link) of at most ``max_bytes``; else None."""
+    folder = _folder(create=False, name=name)
     if folder is None:
         return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(folder / f"{cache_key}{SUFFIX}", flags)
+        fd = os.open(folder / filename, flags)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _ours(st) or st.st_size > MAX_ENTRY_BYTES:
+        if not stat.S_ISREG(st.st_mode) or not _ours(st) or st.st_size > max_bytes:
             os.close(fd)
             return None
         return os.fdopen(fd, "rb")
     except OSError:
         os.close(fd)
         return None
+
+
+def _open_entry(cache_key: str) -> BinaryIO | None:
+    return open_private("lessons", f"{cache_key}{SUFFIX}", MAX_ENTRY_BYTES)
+
+
+def write_private(name: str, filename: str, data: bytes) -> bool:
+    """Write ``<cache>/<name>/<filename>`` atomically (a temporary file of this writer, mode 0600, then a
+    rename), the folder made private first; False when there is no usable folder or the write failed."""
+    folder = _folder(create=True, name=name)
+    if folder is None:
+        return False
+    import threading
+
+    # unique per writer (the picker counts steps in a thread while a lesson may be opened)
+    tmp = folder / f".{filename}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, folder / filename)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return False
+    return True
 
 
 def read_rows(cache_key: str) -> int | None:
@@ -342,29 +371,17 @@ def write(cache_key: str, lesson: Lesson, trace: Sequence[Step], rows: tuple[int
     except Exception:  # a value msgspec cannot encode: not worth caching
         return False
     data = _header(cache_key, len(rows), body) + body
-    if len(data) > MAX_ENTRY_BYTES:
+    if len(data) > MAX_ENTRY_BYTES or not write_private("lessons", f"{cache_key}{SUFFIX}", data):
         return False
-    import threading
-
-    # unique per writer (the picker counts steps in a thread while a lesson may be opened)
-    tmp = folder / f".{cache_key}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, folder / f"{cache_key}{SUFFIX}")
-    except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        return False
-    _prune(folder)
+    prune(folder)
     return True
 
 
-def _prune(folder: Path) -> None:
-    """Keep the newest entries within :data:`MAX_FILES` and :data:`MAX_TOTAL_BYTES`; drop old formats."""
+def prune(folder: Path, suffix: str = SUFFIX, max_files: int | None = None, max_total: int | None = None) -> None:
+    """Keep the newest ``*suffix`` files of ``folder`` within ``max_files`` and ``max_total`` bytes
+    (by default the lesson entries' :data:`MAX_FILES` and :data:`MAX_TOTAL_BYTES`); drop old formats."""
+    max_files = MAX_FILES if max_files is None else max_files
+    max_total = MAX_TOTAL_BYTES if max_total is None else max_total
     entries: list[tuple[int, int, Path]] = []
     try:
         with os.scandir(folder) as it:
@@ -372,7 +389,7 @@ def _prune(folder: Path) -> None:
                 path = Path(item.path)
                 if item.name.endswith(".pickle"):  # format 1 (pickle): never read, removed
                     path.unlink(missing_ok=True)
-                elif item.name.endswith(SUFFIX) and item.is_file(follow_symlinks=False):
+                elif item.name.endswith(suffix) and item.is_file(follow_symlinks=False):
                     st = item.stat(follow_symlinks=False)
                     entries.append((st.st_mtime_ns, st.st_size, path))
     except OSError:
@@ -381,11 +398,23 @@ def _prune(folder: Path) -> None:
     total = 0
     for n, (_, size, path) in enumerate(entries):
         total += size
-        if n >= MAX_FILES or total > MAX_TOTAL_BYTES:
+        if n >= max_files or total > max_total:
             try:
                 path.unlink(missing_ok=True)
             except OSError:
                 pass
 
 
-__all__ = ["MAX_ENTRY_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "cache_dir", "key", "read", "read_rows", "write"]
+__all__ = [
+    "MAX_ENTRY_BYTES",
+    "MAX_FILES",
+    "MAX_TOTAL_BYTES",
+    "cache_dir",
+    "key",
+    "open_private",
+    "prune",
+    "read",
+    "read_rows",
+    "write",
+    "write_private",
+]

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
+#: Seconds after `tutor open`'s start (walkthrough) at which the progress store is opened, if nothing
+#: needed it earlier: after the first frame is on the terminal (bench/FINDINGS.md).
+STORE_DELAY = 0.3
 _LESSON_MODULE = "tutor.ui.screens.lesson"
 _PICKER_MODULE = "tutor.ui.screens.picker"
 
@@ -69,6 +72,8 @@ class TutorApp(RecordingApp):
     TITLE = "Session Tutor"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    #: whether the code samples' colours are kept in the cache for the next launch (tutor/ui/widgets/code_colours.py)
+    CACHE_COLOURS: ClassVar[bool] = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -198,9 +203,12 @@ class TutorApp(RecordingApp):
         elif self.initial_lesson is not None:
             # `tutor open`: the picker is built only when the learner goes back to it
             if self.initial_mode == "walkthrough":
-                # the walkthrough needs no progress for its first frame: the store is opened after it
+                # the walkthrough needs no progress for its first frame: the store is opened a moment after
+                # it (not right after it, while the terminal is still to show it), or as soon as anything
+                # asks the recorder for it before then
                 self.push_screen(self._first_lesson_screen())
-                self.call_after_refresh(self._open_store_late)
+                self.recorder.opener = self._open_store_late
+                self.set_timer(STORE_DELAY, lambda: self.recorder.store)
                 return
             self._open_store()
             self.push_screen(self._first_lesson_screen())
@@ -222,7 +230,8 @@ class TutorApp(RecordingApp):
             self.gc_thresholds = None
 
     def _open_store_late(self) -> None:
-        """Open the progress store after the first frame, and record the step the walkthrough shows."""
+        """Open the progress store after the first frame (the recorder's ``opener``), and record the step
+        each walkthrough reached before it was open."""
         self._open_store()
         for screen in self.screen_stack:
             from tutor.ui.widgets.walkthrough import Walkthrough
@@ -330,6 +339,7 @@ class TutorApp(RecordingApp):
         return path
 
     def on_unmount(self) -> None:
+        self.recorder.opener = None  # (a store never opened is not opened to be closed)
         store = self.store
         if store is not None:
             try:

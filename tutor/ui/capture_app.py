@@ -13,6 +13,9 @@ from tutor.ui.screens.capture import CaptureScreen, Loader
 
 
 class CaptureApp(TutorApp):
+    #: nothing from a capture goes to disk, not even its findings' colours
+    CACHE_COLOURS = False
+
     def __init__(
         self,
         loaded: LoadedLesson,

@@ -35,11 +35,27 @@ class Recorder:
     """Progress writes and reads with one error policy; ``store`` is ``None`` when nothing is recorded."""
 
     def __init__(self, store: ProgressStore | None = None, say: Callable[[str], None] | None = None) -> None:
-        self.store = store
+        self._store = store
+        self.opener: Callable[[], None] | None = None
+        """Opens the store (and sets :attr:`store`) when it is first needed: set by an app that opens it
+        a moment after its first frame; cleared once it ran."""
         self.say = say
         """Shows a notice (the app's toast); set by the app that owns the recorder."""
         self.failed: str | None = None
         """The notice given when the store failed (recording stopped then)."""
+
+    @property
+    def store(self) -> ProgressStore | None:
+        """The store written to (None: nothing is recorded); a store still to be opened is opened now."""
+        opener = self.opener
+        if opener is not None:
+            self.opener = None
+            opener()
+        return self._store
+
+    @store.setter
+    def store(self, store: ProgressStore | None) -> None:
+        self._store = store
 
     @property
     def recording(self) -> bool:
@@ -51,15 +67,15 @@ class Recorder:
 
     def call(self, fn: Callable[[ProgressStore], T], default: T) -> T:
         """``fn(store)``; a failure is said once and recording stops (the one error policy)."""
+        store = self.store
+        if store is None:  # (no import: a recorder without a store records nothing)
+            return default
         from tutor.progress import ProgressError
 
-        store = self.store
-        if store is None:
-            return default
         try:
             return fn(store)
         except (ProgressError, OSError) as exc:
-            self.store = None
+            self._store = None
             if self.failed is None:
                 self.failed = f"{FAILED}: {exc}"
                 if self.say is not None:
@@ -96,7 +112,10 @@ class Recorder:
         self.call(lambda s: s.record_test(lesson_id, correct, total, percentage, attempt_id=attempt_id), None)
 
     def step(self, lesson_id: str, reached: int) -> None:
-        """The furthest walkthrough step reached (the store keeps the maximum)."""
+        """The furthest walkthrough step reached (the store keeps the maximum). Not a reason to open a
+        store still to be opened: its :attr:`opener` records the step each walkthrough reached."""
+        if self.opener is not None:
+            return
         self.call(lambda s: s.record_step(lesson_id, reached), None)
 
     def challenge(self, lesson_id: str, outcome: ChallengeOutcome) -> ChallengeRecord | None:

@@ -1,8 +1,11 @@
 """The lesson screen: a title line, a mode strip, the mode's view (the walkthrough first) and the footer.
 
 Only the mode on screen is built (the others are mounted the first time they are shown), so the first
-frame styles and lays out the walkthrough alone. The walkthrough's keys are bound here, on the screen, so
-they work wherever the focus is; they are enabled only while the walkthrough is the mode shown.
+frame styles and lays out the walkthrough alone. Each mode's view is a child of the screen itself (class
+``mode-pane``; the one shown also ``-shown``): no switcher and no pane container around it, whose blank
+full-size backgrounds the first frame would style, lay out and draw under the view. The walkthrough's
+keys are bound here, on the screen, so they work wherever the focus is; they are enabled only while the
+walkthrough is the mode shown.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from tutor.lesson.modes import MODES
 from tutor.ui.recorder import recorder_of
@@ -253,27 +255,34 @@ class LessonScreen(Styled, Screen):
         self.problems: list[str] = []
         self.answers: dict[int, tuple[tuple[int, ...], bool]] = {}
         self._walkthrough: Walkthrough | None = None
+        #: the view of each mode built so far (children of the screen, in the order they were built)
+        self._views: dict[str, Widget] = {}
         self._signature = file_signature(loaded.path) if watch else None
+        self._resumed = False
+        self._theme = self.app.theme
         # size classes now, so the first style pass is the only one (Screen adds them at the first resize)
         self._set_size_classes(self.app.size.width, self.app.size.height)
 
     def _set_size_classes(self, width: int, height: int) -> None:
         if not (width and height):
             return
-        # the app's breakpoints, decided by Textual's own rule, now rather than at the first resize
+        # the app's breakpoints, decided by Textual's own rule, now rather than at the first resize (not
+        # mounted yet: no restyle now, the mount styles the screen)
         app = self.app
+        update = self.is_mounted
         for breakpoints, size in ((app.HORIZONTAL_BREAKPOINTS, width), (app.VERTICAL_BREAKPOINTS, height)):
             active = self._get_breakpoint_classes(size, breakpoints or [])
             for _, name in breakpoints or []:
-                self.set_class(name in active, name)
+                self.set_class(name in active, name, update=update)
         for name, applies in SIZE_CLASSES:
-            self.set_class(applies(width, height), name)
+            self.set_class(applies(width, height), name, update=update)
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         loaded = self.loaded
         lesson = loaded.lesson
         self._walkthrough = None  # (again after a reload)
+        self._views = {}
         title = Text("◆ Session Tutor", style="bold", no_wrap=True, overflow="ellipsis", end="")
         title.append(" — ")
         title.append_text(literal(lesson.title))
@@ -286,8 +295,7 @@ class LessonScreen(Styled, Screen):
             yield panel
         if self.has_class("-too-small"):
             yield self._too_small()
-        with ContentSwitcher(initial=self.mode, id="modes"):
-            yield self._pane(self.mode)
+        yield self._pane(self.mode)
         yield KeyBar(id="keys")
 
     def _problems_panel(self) -> Static:
@@ -302,12 +310,15 @@ class LessonScreen(Styled, Screen):
             f"This terminal is too small for the lesson: enlarge the terminal to at least {w}×{h}.", id="too-small"
         )
 
-    def _pane(self, mode: str) -> Container:
-        """The container of a mode, with its view (built now)."""
+    def _pane(self, mode: str) -> Widget:
+        """The view of a mode (built now), shown when ``mode`` is the screen's."""
         view = self._mode_widget(mode)
         if isinstance(view, Walkthrough):
             self._walkthrough = view
-        return Container(view, id=mode, classes="mode-pane")
+        view.add_class("mode-pane", update=False)  # (a new view: styled when mounted)
+        view.set_class(mode == self.mode, "-shown", update=False)
+        self._views[mode] = view
+        return view
 
     def _mode_widget(self, mode: str) -> Widget:
         loaded = self.loaded
@@ -343,11 +354,19 @@ class LessonScreen(Styled, Screen):
     def _ensure_mode_widget(self, mode: str) -> None:
         """A mode's view is built the first time it is shown (a widget mounted is a widget styled and laid
         out: the first frame builds only the mode on screen)."""
-        switcher = self.query_one("#modes", ContentSwitcher)
-        if not switcher.query_children(f"#{mode}"):
-            pane = self._pane(mode)
-            pane.display = mode == switcher.current  # built for later (the walkthrough asked for by a quiz)
-            switcher.mount(pane)
+        if mode not in self._views:
+            # shown now, or built for later (the walkthrough asked for by a quiz's "see step")
+            self.mount(self._pane(mode), before=self.query_one(KeyBar))
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes right after the mount, which styled every node of the screen: Textual's
+        restyle of the whole screen on resuming would style them all again for the first frame (a later
+        resume, after a modal, restyles as usual). A sheet a widget read while the screen was composed
+        styles that widget's own module only (tutor/ui/styles.py), so nothing styled before it needs it."""
+        if not self._resumed:
+            self._resumed = True
+            if self.app.theme == self._theme:
+                event.refresh_styles = False  # (this handler runs before Screen's own, which reads it)
 
     def on_mount(self) -> None:
         if self.watching:
@@ -355,9 +374,15 @@ class LessonScreen(Styled, Screen):
         self.call_after_refresh(self._focus_mode)
 
     def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            # laid out at this very size already (when shown: the terminal's first size arrives after
+            # that): Screen's own handler would lay the whole screen out again before the first frame;
+            # what the layout left to do (new virtual sizes) is done when the app is next idle
+            event.prevent_default()
+            return
         self._set_size_classes(event.size.width, event.size.height)
         if self.has_class("-too-small") and not self.query_children("#too-small"):
-            self.mount(self._too_small(), before=self.query_one("#modes"))
+            self.mount(self._too_small(), before=next(iter(self._views.values())))
         walks = self.query(Walkthrough)
         if walks:
             walks.first().query_one("#flow").relayout()  # type: ignore[attr-defined]
@@ -377,7 +402,8 @@ class LessonScreen(Styled, Screen):
         if mode != "walkthrough" and self.query(Walkthrough):
             self.walkthrough.stop_autoplay()
         self._ensure_mode_widget(mode)
-        self.query_one("#modes", ContentSwitcher).current = mode
+        for name, view in self._views.items():
+            view.set_class(name == mode, "-shown")
         self.query_one(ModeStrip).set_active(mode)
         self.mode = mode
         self.refresh_bindings()
@@ -385,11 +411,10 @@ class LessonScreen(Styled, Screen):
 
     def _focus_mode(self) -> None:
         """Put the focus inside the active view, so its keys work at once."""
-        mode = self.mode
-        panes = self.query_one("#modes").query_children(f"#{mode}")
-        if not panes:
+        view = self._views.get(self.mode)
+        if view is None:
             return
-        for widget in panes.first().query("*"):
+        for widget in (view, *view.query("*")):
             if widget.focusable:
                 widget.focus()
                 return

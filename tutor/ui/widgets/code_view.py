@@ -1,9 +1,11 @@
 """The lesson's code samples, syntax highlighted, with the current phase's lines marked.
 
-Pygments runs once per sample and theme (dark or light), after the first frame (the code is drawn plain
-in it, then coloured: Pygments and its lexers cost more than the rest of the first frame's rendering);
-a step only restyles the marked lines of the text kept in memory, and repaints the sample without a
-layout pass (same size).
+A sample is coloured once per theme (dark or light) by :mod:`tutor.ui.widgets.code_colours`. When the
+colours are in the cache (any launch after the first) the first frame shows them; otherwise the code is
+drawn plain in the first frame and coloured just after it (Pygments and its lexers cost more than the
+rest of the first frame's rendering), then kept for the next launch. The colours never change a sample's
+size. A step only restyles the marked lines of the text kept in memory, and repaints the sample without
+a layout pass (same size).
 """
 
 from __future__ import annotations
@@ -20,24 +22,10 @@ from textual.widgets import Static
 from tutor.lesson.model import CodeSample
 from tutor.ui.styles import Styled
 from tutor.ui.text import visible
+from tutor.ui.widgets import code_colours
 
 #: How the marked lines of the current phase are shown (with the theme's colour of the component class).
 MARK = "▌"
-
-
-def _foreground_only(line: Text) -> Text:
-    """A highlighted line without background colours (the pane's own background shows, in any theme)."""
-    line.style = Style(color=Style.parse(str(line.style)).color) if line.style else ""
-    line.spans = [
-        type(span)(
-            span.start,
-            span.end,
-            Style(color=style.color, bold=style.bold, italic=style.italic, underline=style.underline),
-        )
-        for span in line.spans
-        for style in [span.style if isinstance(span.style, Style) else Style.parse(span.style)]
-    ]
-    return line
 
 
 class CodeSampleView(Styled, Static):
@@ -54,14 +42,23 @@ class CodeSampleView(Styled, Static):
         self.highlighted: frozenset[int] = frozenset()
         #: dark theme? -> the sample's lines as highlighted by Pygments (lexed once per theme)
         self._lines: dict[bool, list[Text]] = {}
+        self._keep = False
         # border titles are markup when given a str: lesson text goes in as Content, literally
         self.border_title = Content(visible(sample.title))
         if sample.caption:
             self.border_subtitle = Content(visible(sample.caption))
 
     def on_mount(self) -> None:
+        dark = self.app.current_theme.dark
+        # kept between launches only in an app that says so (TutorApp; not a capture's, nor a test's host)
+        self._keep = bool(getattr(self.app, "CACHE_COLOURS", False))
+        lines = code_colours.cached(self.source, self.sample.language, dark) if self._keep else None
+        if lines is not None:  # coloured in the first frame
+            self._lines[dark] = lines
+            self._highlight = True
+        else:
+            self.call_after_refresh(self._colour)
         self._render_code()
-        self.call_after_refresh(self._colour)
         self.watch(self.app, "theme", lambda _: self._render_code(layout=False), init=False)
 
     def _colour(self) -> None:
@@ -70,6 +67,11 @@ class CodeSampleView(Styled, Static):
             return
         self._highlight = True
         self._render_code(layout=False)
+
+    @property
+    def coloured(self) -> bool:
+        """Whether the code is shown highlighted (it is plain only until just after the first frame)."""
+        return getattr(self, "_highlight", False)
 
     def set_phase(self, phase: str | None) -> None:
         lines = frozenset(self.sample.lines.get(phase, ())) if phase else frozenset()
@@ -82,17 +84,8 @@ class CodeSampleView(Styled, Static):
             return [Text(line) for line in self.source.split("\n")]
         lines = self._lines.get(dark)
         if lines is None:
-            from rich.syntax import Syntax  # imports Pygments: not before the first frame
-
-            syntax = Syntax(
-                self.source,
-                self.sample.language,
-                theme="ansi_dark" if dark else "ansi_light",
-                background_color="default",
-            )
-            lines = self._lines[dark] = [
-                _foreground_only(line) for line in syntax.highlight(self.source).split("\n", allow_blank=True)
-            ]
+            language = self.sample.language
+            lines = self._lines[dark] = code_colours.coloured_lines(self.source, language, dark, keep=self._keep)
         return lines
 
     def _render_code(self, *, layout: bool = True) -> None:

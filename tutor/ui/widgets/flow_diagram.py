@@ -77,7 +77,7 @@ class FlowDiagram(Styled, Widget):
         except Exception:  # made outside an app (tests of the widget alone)
             size = None
         self.layout_class = self.choose_layout(size.width, size.height) if size else "-boxes"
-        self.add_class(self.layout_class)
+        self.add_class(self.layout_class, update=False)  # (styled when mounted: not now as well)
 
     # -- layout -------------------------------------------------------------------------------------
     def _grid(self, width: int) -> Grid | None:
