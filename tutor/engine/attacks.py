@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from tutor.engine.simulation import Simulation
 
 
-def token_view(sim: Simulation, value: str | None) -> dict[str, Any] | None:
-    if not sim.jwt or value is None:
+def token_view(sim: Simulation, value: str | None, event: Event | None = None) -> dict[str, Any] | None:
+    """The decoded payload of ``value`` when the event's server (default: the first) uses jwt."""
+    jwt = sim.target(event).jwt if event is not None else sim.jwt
+    if not jwt or value is None:
         return None
     from tutor.engine.tokens import peek
 
@@ -30,10 +32,11 @@ def token_view(sim: Simulation, value: str | None) -> dict[str, Any] | None:
 def play_tamper(sim: Simulation, event: Event) -> None:
     t = event.tamper
     assert t is not UNSET  # run() dispatches on the verb that is set
-    name = t.cookie or sim.cookie_name
+    side = sim.target(event)
+    name = t.cookie or side.cookie_name
     b = sim.browser(event.as_)
     now = sim.clock.now
-    cookie = b.jar.get(name, now, host=b.host)
+    cookie = b.jar.get(name, now, host=side.host)
     if cookie is None:
         sim._record(
             "tamper_cookie",
@@ -63,7 +66,7 @@ def play_tamper(sim: Simulation, event: Event) -> None:
         new_value = t.value if t.value is not None else cookie.value
         action = f"Replace {name} value"
         result = f"Value now {abbreviate(new_value)}"
-    b.jar.set_value(name, new_value, now, host=b.host)
+    b.jar.set_value(name, new_value, now, host=side.host)
     sim._dirty.add(b.name)
     sim._record(
         "tamper_cookie",
@@ -72,17 +75,19 @@ def play_tamper(sim: Simulation, event: Event) -> None:
         result,
         cookie_present=sim._has(b.name),
         session_id=new_value,
-        token=token_view(sim, new_value),
+        token=token_view(sim, new_value, event),
     )
 
 
 def play_steal(sim: Simulation, event: Event) -> None:
     s = event.steal
     assert s is not UNSET  # run() dispatches on the verb that is set
-    name = s.cookie or sim.cookie_name
+    side = sim.target(event)
+    name = s.cookie or side.cookie_name
     src, dst = sim.browser(s.from_), sim.browser(s.to)
     now = sim.clock.now
-    taken = [c for c in src.jar.all(now) if c.name == name]
+    # with several servers, only the cookies the event's server would be sent (its host's)
+    taken = [c for c in src.jar.all(now) if c.name == name and (not sim.multi or src.jar.domain_ok(c, side.host))]
     for c in taken:
         dst.jar.put(c)
     sim._dirty.add(dst.name)
@@ -96,19 +101,20 @@ def play_steal(sim: Simulation, event: Event) -> None:
         result,
         cookie_present=sim._has(dst.name),
         session_id=value,
-        token=token_view(sim, value),
+        token=token_view(sim, value, event),
     )
 
 
 def play_xss(sim: Simulation, event: Event) -> None:
     assert event.xss is not UNSET  # run() dispatches on the verb that is set
     victim, dst = sim.browser(event.as_), sim.browser(event.xss.to)
+    side = sim.target(event)
     now = sim.clock.now
-    seen = victim.document_cookie(now)
+    seen = victim.document_cookie(now, host=side.host)  # the page of the event's server
     copied = []
     for pair in seen.split("; ") if seen else []:
         name, _, value = pair.partition("=")
-        dst.jar.put(Cookie(name=name, value=value, domain=dst.host.lower(), path="/", created=now))
+        dst.jar.put(Cookie(name=name, value=value, domain=side.host.lower(), path="/", created=now))
         copied.append(name)
     sim._dirty.add(dst.name)
     action = f"Script in {victim.name} reads document.cookie"
@@ -116,7 +122,7 @@ def play_xss(sim: Simulation, event: Event) -> None:
         result = f"Sent {', '.join(copied)} to {dst.name}"
     else:
         result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
-    stolen = dst.jar.get(sim.cookie_name, now, host=dst.host) if sim.cookie_name in copied else None
+    stolen = dst.jar.get(side.cookie_name, now, host=side.host) if side.cookie_name in copied else None
     sim._record(
         "xss",
         victim.name,
@@ -124,7 +130,7 @@ def play_xss(sim: Simulation, event: Event) -> None:
         result,
         cookie_present=sim._has(victim.name),
         session_id=stolen.value if stolen else None,
-        token=token_view(sim, stolen.value if stolen else None),
+        token=token_view(sim, stolen.value if stolen else None, event),
     )
 
 

@@ -261,14 +261,14 @@ class CookieJar:
         except KeyError:
             pass
         # (_answers_now has purged: the dict holds exactly what all(now) would list)
-        found = [c for c in self._cookies.values() if c.name == name and (host is None or self._domain_ok(c, host))]
+        found = [c for c in self._cookies.values() if c.name == name and (host is None or self.domain_ok(c, host))]
         if len(found) > 1:
             found.sort(key=_SEND_ORDER)
         answer = answers[key] = found[0] if found else None
         return answer
 
     @staticmethod
-    def _domain_ok(cookie: Cookie, host: str) -> bool:
+    def domain_ok(cookie: Cookie, host: str) -> bool:
         return cookie.domain == host.lower() if cookie.host_only else domain_match(host, cookie.domain)
 
     def cookies_for(
@@ -328,7 +328,7 @@ class CookieJar:
         :meth:`cookies_for` makes (a test holds the two to the same answers), for one cookie."""
         if cookie.expired(now):
             return False, "expired: not sent"
-        if not self._domain_ok(cookie, host):
+        if not self.domain_ok(cookie, host):
             if cookie.host_only:
                 return False, f"host-only cookie of {cookie.domain}: not sent to {host}"
             return False, f"Domain={cookie.domain} does not match {host}: not sent"
@@ -383,8 +383,9 @@ class CookieJar:
         visible = [c for c in self.cookies_for(host=host, path=path, scheme=scheme, now=now) if not c.http_only]
         return build_cookie_header(visible)
 
-    def describe(self, now: int) -> list[str]:
-        return [c.describe() for c in self.all(now)]
+    def describe(self, now: int, *, hosts: bool = False) -> list[str]:
+        """One line per cookie; ``hosts``: each after its domain (``db.example: sessionId=…``)."""
+        return [f"{c.domain}: {c.describe()}" if hosts else c.describe() for c in self.all(now)]
 
     # -- writing -------------------------------------------------------------------------------
     def set_from_header(
