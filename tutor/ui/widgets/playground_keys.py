@@ -115,7 +115,10 @@ SERVER_KEY = _k("v", "next_server", "Send to the next server (a scenario with se
 
 
 def with_server_key(groups: tuple[KeyGroup, ...]) -> tuple[KeyGroup, ...]:
-    """``groups`` with :data:`SERVER_KEY` first in the "browser" group (for a run of several servers)."""
+    """``groups`` with :data:`SERVER_KEY` first in the "browser" group, or in a group of its own when
+    there is none (for a run of several servers)."""
+    if not any(g.title == "browser" for g in groups):
+        return (*groups, KeyGroup("server", (SERVER_KEY,)))
     return tuple(KeyGroup(g.title, (SERVER_KEY, *g.keys)) if g.title == "browser" else g for g in groups)
 
 
