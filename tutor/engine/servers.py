@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 #: The variable naming the server a step goes to (present only with several servers).
 SERVER_VARIABLE = "server"
+#: The variables each server has; with several servers each is ``NAME.<server>`` (``store.db``).
+PER_SERVER_VARIABLES: tuple[str, ...] = ("store", revocation.SECRETS, revocation.TOKEN_VERSIONS)
 
 
 class ServerSide:
@@ -56,9 +58,9 @@ class ServerSide:
         self.host = options.host
         self.cookie_name = options.cookie.name
         suffix = f".{name}" if suffixed else ""
-        self.store_variable = "store" + suffix
-        self.secrets_variable = revocation.SECRETS + suffix
-        self.versions_variable = revocation.TOKEN_VERSIONS + suffix
+        self.store_variable, self.secrets_variable, self.versions_variable = (
+            variable + suffix for variable in PER_SERVER_VARIABLES
+        )
         self.store_version = -1
         """The store's version when its view was last recorded."""
 
@@ -126,6 +128,7 @@ def restart_server(sim: Simulation, event: Event) -> None:
 
 
 __all__ = [
+    "PER_SERVER_VARIABLES",
     "SERVER_VARIABLE",
     "ServerSide",
     "build_sides",
