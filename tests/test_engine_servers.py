@@ -4,6 +4,8 @@ server's variables, and every wrong `servers:`/`server:` is a positioned error."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tutor.engine import Simulation, run_scenario
@@ -219,3 +221,21 @@ def test_server_without_servers_and_engine_with_servers_are_errors() -> None:
 
 def test_a_bad_server_name_is_a_schema_error() -> None:
     assert "two.yaml:2:3" in problems("servers:\n  Web: {host: a.example}\nevents: []\n")[0]
+
+
+def test_tutor_simulate_names_the_server_of_each_step(tmp_path, capsys) -> None:
+    from tutor.cli import main
+
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "servers:\n  jwt: {strategy: jwt, host: jwt.example}\n  db: {host: db.example}\n"
+        "events:\n  - {login: alice, server: db}\n  - advance: 1m\n",
+        encoding="utf-8",
+    )
+    assert main(["simulate", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "| [db] Receive POST /login " in lines[2]
+    assert "| Advance the clock 1m " in next(line for line in lines if "Advance" in line)  # no server
+    assert main(["simulate", str(path), "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)
+    assert steps[0]["variables"]["server"] == "db" and "store.db" in steps[0]["variables"]
