@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tutor.engine import Simulation, run_scenario
 from tutor.engine.goals import Count, Goal, evaluate
@@ -239,3 +241,51 @@ def test_tutor_simulate_names_the_server_of_each_step(tmp_path, capsys) -> None:
     assert main(["simulate", str(path), "--format", "json"]) == 0
     steps = json.loads(capsys.readouterr().out)
     assert steps[0]["variables"]["server"] == "db" and "store.db" in steps[0]["variables"]
+
+
+# -- any mix of servers and events: checked ones run, unchecked ones are refused with a ValueError --------
+
+SERVER_NAMES = st.sampled_from(["jwt", "db", "web", None])
+VERB_EVENTS = st.sampled_from(
+    [
+        {"login": "alice"},
+        {"request": "GET /dashboard"},
+        {"logout": None},
+        {"restart_server": None},
+        {"rotate_secret": None},
+        {"sign_out_everywhere": "alice"},
+        {"advance": "31m"},
+        {"clear_cookies": None},
+        {"steal": Steal(from_="browser", to="thief")},
+        {"request": "GET /api/session", "as_": "thief"},
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(VERB_EVENTS, SERVER_NAMES), max_size=12), st.booleans())
+def test_checked_scenarios_run_and_the_rest_are_refused(items, several) -> None:
+    servers = SERVERS if several else {"db": DB}
+    events = [Event(**verb, server=server) for verb, server in items]
+    scenario = Scenario(servers=servers, events=events)
+    found = check_scenario(scenario)
+    if not found:
+        trace = run_scenario(scenario)
+        assert trace[-1].phase == "end"
+        return
+    with Simulation(servers=servers) as sim:
+        refused = 0
+        for event in events:
+            try:
+                sim.play(event)
+            except ValueError:
+                refused += 1
+    # every problem the check finds is about an event's server or its arguments; the engine refuses at
+    # least the ones whose server is wrong or missing
+    wrong = sum(
+        1
+        for e in events
+        if e.verb in ("login", "request", "logout", "restart_server", "rotate_secret", "sign_out_everywhere", "steal")
+        and (e.server not in servers if e.server is not None else several)
+    )
+    assert refused == wrong
