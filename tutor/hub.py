@@ -61,9 +61,9 @@ def _make_hub_server_class() -> type:
 
     from aiohttp import web
 
-    from tutor.commands.serve import _make_server_class
+    from tutor.commands.serve_server import make_server_class
 
-    base: Any = _make_server_class()
+    base: Any = make_server_class()
 
     class HubServer(base):  # built at run time: textual-serve is optional
         def __init__(self, *args: Any, secret: str, **kwargs: Any) -> None:

@@ -3,10 +3,13 @@ browser) and ``xss`` (a page script reads ``document.cookie`` and sends it away)
 
 Each is a function of the running :class:`~tutor.engine.simulation.Simulation` and the event, which the
 simulation's ``play`` dispatches to by verb (``Simulation._play_<verb>``); each records exactly one step.
+``steal`` and ``xss`` differ only in what leaves the victim's browser; what happens to it is one rule,
+:func:`carry_off`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
@@ -16,13 +19,13 @@ from tutor.engine.ids import abbreviate
 from tutor.engine.scenario import Event
 
 if TYPE_CHECKING:
+    from tutor.engine.browser import Browser
     from tutor.engine.simulation import Simulation
 
 
-def token_view(sim: Simulation, value: str | None, event: Event | None = None) -> dict[str, Any] | None:
-    """The decoded payload of ``value`` when the event's server (default: the first) uses jwt."""
-    jwt = sim.target(event).jwt if event is not None else sim.jwt
-    if not jwt or value is None:
+def token_view(sim: Simulation, value: str | None) -> dict[str, Any] | None:
+    """The decoded payload of ``value`` when the server the event goes to uses jwt."""
+    if not sim.target(None).jwt or value is None:
         return None
     from tutor.engine.tokens import peek
 
@@ -75,63 +78,91 @@ def play_tamper(sim: Simulation, event: Event) -> None:
         result,
         cookie_present=sim._has(b.name),
         session_id=new_value,
-        token=token_view(sim, new_value, event),
+        token=token_view(sim, new_value),
+    )
+
+
+def carry_off(
+    sim: Simulation,
+    phase: str,
+    *,
+    row: Browser,
+    to: Browser,
+    cookies: list[Cookie],
+    action: str,
+    result: str,
+    session: Callable[[], str | None],
+) -> None:
+    """The one rule of ``steal`` and ``xss``: cookies that leave a victim's browser are put, as they are, in
+    the attacker's jar (``to``; :meth:`CookieJar.put` replaces one with the same key), which then counts as
+    changed, and one step is recorded in ``row``'s browser with the session ID ``session()`` reads once they
+    are there (and its token, with jwt)."""
+    for cookie in cookies:
+        to.jar.put(cookie)
+    sim._dirty.add(to.name)
+    value = session()
+    sim._record(
+        phase,
+        row.name,
+        action,
+        result,
+        cookie_present=sim._has(row.name),
+        session_id=value,
+        token=token_view(sim, value),
     )
 
 
 def play_steal(sim: Simulation, event: Event) -> None:
+    """A copy of the victim's cookies of one name, every attribute kept (the row is the attacker's)."""
     s = event.steal
     assert s is not UNSET  # run() dispatches on the verb that is set
     side = sim.target(event)
     name = s.cookie or side.cookie_name
     src, dst = sim.browser(s.from_), sim.browser(s.to)
-    now = sim.clock.now
     # with several servers, only the cookies the event's server would be sent (its host's)
-    taken = [c for c in src.jar.all(now) if c.name == name and (not sim.multi or src.jar.domain_ok(c, side.host))]
-    for c in taken:
-        dst.jar.put(c)
-    sim._dirty.add(dst.name)
-    action = f"Copy {name} from {src.name} to {dst.name}"
+    taken = [
+        c for c in src.jar.all(sim.clock.now) if c.name == name and (not sim.multi or src.jar.domain_ok(c, side.host))
+    ]
     value = taken[0].value if taken else None
-    result = f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied"
-    sim._record(
+    carry_off(
+        sim,
         "steal_cookies",
-        dst.name,
-        action,
-        result,
-        cookie_present=sim._has(dst.name),
-        session_id=value,
-        token=token_view(sim, value, event),
+        row=dst,
+        to=dst,
+        cookies=taken,
+        action=f"Copy {name} from {src.name} to {dst.name}",
+        result=f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied",
+        session=lambda: value,
     )
 
 
 def play_xss(sim: Simulation, event: Event) -> None:
+    """A page script's ``document.cookie`` (no HttpOnly cookie), sent to the attacker as plain ``name=value``
+    pairs: each becomes a cookie of the page's host, path ``/`` (the row is the victim's, where it ran)."""
     assert event.xss is not UNSET  # run() dispatches on the verb that is set
     victim, dst = sim.browser(event.as_), sim.browser(event.xss.to)
     side = sim.target(event)
     now = sim.clock.now
     seen = victim.document_cookie(now, host=side.host)  # the page of the event's server
-    copied = []
-    for pair in seen.split("; ") if seen else []:
-        name, _, value = pair.partition("=")
-        dst.jar.put(Cookie(name=name, value=value, domain=side.host.lower(), path="/", created=now))
-        copied.append(name)
-    sim._dirty.add(dst.name)
-    action = f"Script in {victim.name} reads document.cookie"
-    if copied:
-        result = f"Sent {', '.join(copied)} to {dst.name}"
-    else:
-        result = "document.cookie is empty (HttpOnly hides the session cookie): nothing sent"
-    stolen = dst.jar.get(side.cookie_name, now, host=side.host) if side.cookie_name in copied else None
-    sim._record(
+    pairs = [pair.partition("=") for pair in seen.split("; ")] if seen else []
+    copied = [name for name, _, _ in pairs]
+
+    def stolen() -> str | None:
+        held = dst.jar.get(side.cookie_name, now, host=side.host) if side.cookie_name in copied else None
+        return held.value if held else None
+
+    carry_off(
+        sim,
         "xss",
-        victim.name,
-        action,
-        result,
-        cookie_present=sim._has(victim.name),
-        session_id=stolen.value if stolen else None,
-        token=token_view(sim, stolen.value if stolen else None, event),
+        row=victim,
+        to=dst,
+        cookies=[Cookie(name=n, value=v, domain=side.host.lower(), path="/", created=now) for n, _, v in pairs],
+        action=f"Script in {victim.name} reads document.cookie",
+        result=f"Sent {', '.join(copied)} to {dst.name}"
+        if copied
+        else "document.cookie is empty (HttpOnly hides the session cookie): nothing sent",
+        session=stolen,
     )
 
 
-__all__ = ["play_steal", "play_tamper", "play_xss", "token_view"]
+__all__ = ["carry_off", "play_steal", "play_tamper", "play_xss", "token_view"]

@@ -328,8 +328,9 @@ class Simulation:
             self._target, self._server_name = self._first, None
         return self._steps[start:]
 
-    def target(self, event: Event) -> ServerSide:
-        """The server the event being played goes to (the first one for an event that goes to none)."""
+    def target(self, event: Event | None) -> ServerSide:
+        """The server the event being played goes to (the first one for an event that goes to none, and
+        between events)."""
         return self._target
 
     def end(self) -> Trace:

@@ -30,8 +30,9 @@ creates or changes a file: a missing database reads as empty.
 
 The package: ``schema`` (the scripts, ``_MIGRATIONS``, the ``sqlite_master`` check), ``file`` (where the
 file is, opening, read-only viewing, moving aside, permissions, ``trusted_schema``), ``records`` (the
-record types and the read-back checks, :class:`BadRow`), ``store`` (:class:`ProgressStore`); ``errors``
-(:class:`ProgressError`). Everything callers use is imported from ``tutor.progress``.
+record types and the read-back checks, :class:`BadRow`), ``connection`` (the connection, its lock, the one
+error policy of reads and writes, the rows read back checked), ``review_cards`` (the cards and their logs),
+``store`` (:class:`ProgressStore`: opening, recording, reading); ``errors`` (:class:`ProgressError`). Everything callers use is imported from ``tutor.progress``.
 """
 
 from __future__ import annotations
