@@ -928,3 +928,12 @@ s.yaml:5:13: error: expected no `server:` (this scenario has one server, given b
 """,
     ),
 ]
+CASES.append(
+    scenario(
+        "sign-out-everywhere-unknown-user-of-a-server",
+        TWO_SERVERS + "  - sign_out_everywhere: carol\n    server: db\n",
+        """
+s.yaml:5:26: error: expected a user of servers.db.users (alice, bob), found 'carol'
+""",
+    )
+)

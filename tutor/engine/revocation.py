@@ -120,13 +120,20 @@ def rotate_secret(sim: Simulation, event: Event) -> None:
     sim.record_server_step("rotate_secret", f"Rotate the secret (keep_old: {str(options.keep_old).lower()})", result)
 
 
-def check_event(verb: str, event: Event, engine: EngineOptions, problem: Callable[[str | None, str], None]) -> None:
-    """The semantic checks of this module's events (``check_scenario`` calls it for every event)."""
+def check_event(
+    verb: str,
+    event: Event,
+    engine: EngineOptions,
+    problem: Callable[[str | None, str], None],
+    where: str = "engine",
+) -> None:
+    """The semantic checks of this module's events (``check_scenario`` calls it for every event);
+    ``where`` is how the messages name the options (``servers.db`` for one of several servers)."""
     if verb == "sign_out_everywhere":
         user = event.sign_out_everywhere
         if user is not UNSET and user not in engine.users:
             known = ", ".join(sorted(engine.users)) or "none"
-            problem("sign_out_everywhere", f"expected a user of engine.users ({known}), found {user!r}")
+            problem("sign_out_everywhere", f"expected a user of {where}.users ({known}), found {user!r}")
 
 
 def check_options(engine: EngineOptions, problem: Callable[[str, str], None]) -> None:

@@ -238,7 +238,8 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             if server is not None and event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
         elif verb in ("sign_out_everywhere", "rotate_secret") and server is not None:
-            revocation.check_event(verb, event, engine, problem)
+            where = f"servers.{event.server or next(iter(scenario.servers))}" if scenario.servers else "engine"
+            revocation.check_event(verb, event, engine, problem, where)
         elif verb == "set_cookie":
             several = isinstance(event.set_cookie, list)
             for number, header in enumerate(set_cookie_headers(event)):
