@@ -94,3 +94,8 @@ async def test_the_v_key_picks_the_server_and_only_with_several() -> None:
     async with plain.run_test(size=(160, 50)):
         assert "v" not in active_keys(plain)
         assert "next server" not in widget_text(plain.query_one("#pg-keys"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_two_servers_after_a_login_on_each(snap_compare, size) -> None:
+    assert snap_compare(PlaygroundHost(servers=SERVERS), terminal_size=size, press=["l", "v", "l", "d"])
