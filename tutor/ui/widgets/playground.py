@@ -116,8 +116,10 @@ class PlaygroundView(Widget, can_focus=True):
         super().__init__(**kw)
         self._servers = servers
         self.run = self._new_run(options, kinds)
+        self.columns = COLUMNS  # the table's; with several servers, each step's server after its number
         if self.run.server_names:
             self.key_groups = with_server_key(self.key_groups)
+            self.columns = (COLUMNS[0], Column(field="server"), *COLUMNS[1:])
         """The run this widget shows (the rules of a run live there)."""
         self.export_dir = export_dir
         self._enabled: tuple[bool, ...] = ()
@@ -176,7 +178,7 @@ class PlaygroundView(Widget, can_focus=True):
         yield Static("", id="pg-options")
         yield Static("", id="pg-status")
         with Vertical(id="pg-panes"):
-            yield ExecutionTable(COLUMNS, id="pg-table")
+            yield ExecutionTable(self.columns, id="pg-table")
             yield VariableTracker(self.run.tracked(), id="pg-tracker", classes="pg-tracker", fit_current=True)
         yield KeyPanel(self.key_groups, self._key_enabled, more_key=MORE_KEYS, id="pg-keys")
 
@@ -410,7 +412,7 @@ class PlaygroundView(Widget, can_focus=True):
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
-        self.app.push_screen(ValueScreen(event.step, COLUMNS))
+        self.app.push_screen(ValueScreen(event.step, self.columns))
 
     # -- options, restarts, export ------------------------------------------------------------
 
