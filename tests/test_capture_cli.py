@@ -34,6 +34,9 @@ def test_show_text_json_markdown(tmp_path: Path) -> None:
     assert md.startswith("# Capture walkthrough") and "## Findings" in md
     shown = tutor("show", har, "--show-values", "--browser", "chromium", home=tmp_path).stdout
     assert "PHPSESSID=aaa111" in shown and "replayed as chromium" in shown
+    assert "third-party cookies: allow (the chromium default); --third-party sets it" in shown
+    data = json.loads(tutor("show", har, "--format", "json", "--third-party", "block", home=tmp_path).stdout)
+    assert data["third_party"] == {"policy": "block", "from": "--third-party"}
     assert not list(tmp_path.iterdir())  # nothing from a capture is stored (no cache, no progress)
 
 
@@ -63,3 +66,6 @@ def test_missing_capture_and_lesson_only_options(tmp_path: Path) -> None:
     out = tutor("show", "session-lifecycle", "--format", "scenario", home=tmp_path)
     assert out.returncode == 1 and "are for a HAR capture" in out.stderr
     assert tutor("show", "x.har", "--browser", "netscape", home=tmp_path).returncode == 2
+    assert tutor("show", "x.har", "--third-party", "maybe", home=tmp_path).returncode == 2
+    out = tutor("show", "session-lifecycle", "--third-party", "block", home=tmp_path)
+    assert out.returncode == 1 and "--third-party" in out.stderr and "are for a HAR capture" in out.stderr

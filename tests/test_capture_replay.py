@@ -112,10 +112,37 @@ def test_third_party_policy_explains_a_prediction(tmp_path: Path) -> None:
     r = replay(har, kind="chromium")
     assert r.exchanges[2].relation == "cross-site · subresource"
     assert r.exchanges[2].differences == [
-        "t predicted, not sent: the browser's third-party policy or a user setting kept it back"
+        "t predicted, not sent: the browser kept it back from a cross-site subresource request, so it blocks or "
+        "partitions third-party cookies (a user setting, an incognito window); the model replayed allow "
+        "(the chromium default): --third-party block replays that"
     ]
     r = replay(har, kind="safari")  # safari blocks third-party cookies: the model agrees
     assert r.exchanges[2].differences == [] and r.exchanges[2].predicted == []
+    r = replay(har, kind="chromium", third_party="block")
+    assert (r.third_party, r.third_party_why) == ("block", "--third-party")
+    assert r.exchanges[2].differences == [] and r.exchanges[2].predicted == []
+
+
+def test_headless_chromium_replays_with_third_party_cookies_blocked(tmp_path: Path) -> None:
+    """Measured: headless Chromium 156 blocks third-party cookies; its User-Agent says HeadlessChrome."""
+    headless = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0"
+    normal = headless.replace("HeadlessChrome", "Chrome")
+    for agent, policy, why in (
+        (headless, "block", "headless Chromium blocks them: HeadlessChrome in the User-Agent"),
+        (normal, "allow", "the chromium default"),
+    ):
+        har = har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z", req=[("User-Agent", agent)])])
+        r = replay(har)
+        assert (r.kind, r.third_party, r.third_party_why) == ("chromium", policy, why)
+        assert replay(har, third_party="partition").third_party == "partition"
+    # the setting is chromium's: a capture replayed as firefox keeps firefox's default
+    assert (
+        replay(
+            har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z", req=[("User-Agent", headless)])]),
+            kind="firefox",
+        ).third_party
+        == "partition"
+    )
 
 
 def test_rejected_cookie_names_the_rule(tmp_path: Path) -> None:
@@ -270,3 +297,138 @@ def test_recorded_nextauth_captures_narrate_the_session(name: str) -> None:
         for _name, value in ex.sent:
             if len(value) >= 8:
                 assert value not in text
+
+
+def _differences(name: str) -> tuple[int, list[tuple[int, str]]]:
+    """A recorded capture replayed: (requests the model agrees on, every (step, difference) listed)."""
+    r = replay(read_har(RECORDED / name))
+    agree = sum(1 for ex in r.exchanges if not ex.differences)
+    return agree, [(ex.number, d) for ex in r.exchanges for d in ex.differences]
+
+
+def test_the_model_agrees_with_chromium_on_the_cookie_matrix_but_an_unfinished_fetch() -> None:
+    """Chromium 156 through Playwright: 37 Set-Cookie in one response, deletions, http, cross-site image,
+    fetch and iframe from site B (headless: third-party cookies blocked), the same from site A, a redirect
+    chain. ``big`` (4103 bytes) is ignored by Chromium and by the model (the fixture keeps its size). The
+    cross-site fetch never finished (``net::ERR_ABORTED``): its HAR headers are the provisional ones."""
+    agree, listed = _differences("chromium-cookie-matrix.har")
+    assert (agree, listed) == (17, [(7, f"no cookie predicted, {UNFINISHED}")])
+    r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"))
+    assert (r.third_party, r.third_party_why) == (
+        "block",
+        "headless Chromium blocks them: HeadlessChrome in the User-Agent",
+    )
+    (big,) = [x for x in r.exchanges[0].received if x.name == "big"]
+    assert (big.outcome, big.reason) == ("rejected", "name + value is 4103 bytes, more than 4096")
+    # replayed as a normal window (third-party cookies allowed), the cross-site subresources differ: the
+    # model would send `none` (SameSite=None; Secure) and says which setting would explain the browser
+    r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"), third_party="allow")
+    cross = [ex for ex in r.exchanges if ex.relation == "cross-site · subresource"]
+    assert [(ex.number, ex.path) for ex in cross] == [(5, "/echo"), (7, "/echo"), (9, "/echo")]
+    kept_back = (
+        "none predicted, not sent: the browser kept it back from a cross-site subresource request, so it blocks or "
+        "partitions third-party cookies (a user setting, an incognito window); the model replayed allow "
+        "(--third-party): --third-party block replays that"
+    )
+    assert [ex.differences for ex in cross] == [[kept_back], [f"none predicted, {UNFINISHED}"], [kept_back]]
+
+
+UNFINISHED = (
+    "not recorded: the request never finished (no Host header, no response headers: only the provisional "
+    "request headers the page set), so the capture cannot show which cookies went"
+)
+CACHED = (
+    "none sent: served from the browser's memory cache, no request went out (the capture has only the "
+    "provisional request headers, no Host, and the cached response's headers)"
+)
+
+
+def test_the_model_agrees_with_chromium_on_the_nextauth_capture_but_its_cache_hits() -> None:
+    """Chromium 156 through Playwright on the real next-auth app: the 5 disagreements are scripts served
+    from the memory cache (the HAR has only their provisional headers: no Host, no Cookie)."""
+    agree, listed = _differences("chromium-nextauth.har")
+    both = "next-auth.csrf-token, next-auth.callback-url"
+    assert agree == 22
+    assert listed == [
+        (10, f"{both}, next-auth.session-token predicted, {CACHED}"),
+        *[(step, f"{both} predicted, {CACHED}") for step in (24, 25, 26, 27)],
+    ]
+    r = replay(read_har(RECORDED / "chromium-nextauth.har"))
+    assert [ex.number for ex in r.exchanges if ex.unrecorded] == [10, 24, 25, 26, 27]
+    assert {ex.unrecorded for ex in r.exchanges if ex.unrecorded} == {"cache"}
+    assert RENDERERS["text"](r).splitlines()[2] == (
+        "the model agrees on the cookies of 22 of 27 requests; 5 served from the browser's cache (no request, no cookie)"
+    )
+
+
+def test_the_model_agrees_with_firefox_on_every_request_of_the_nextauth_capture() -> None:
+    assert _differences("firefox-nextauth.har") == (35, [])
+
+
+def test_provisional_headers_say_cache_or_unfinished(tmp_path: Path) -> None:
+    """No Host header (nor :authority) but other headers: Chromium's provisional headers, not those sent."""
+    at = "2026-01-01T00:00:0{}Z"
+    page = entry("https://a.example/", at=at.format(0), rt="document", req=[("Host", "a.example")])
+    page["response"]["headers"] = [{"name": "Set-Cookie", "value": "s=1; Secure"}]
+    cached = entry("https://a.example/app.js", at=at.format(1), rt="script", req=[("Referer", "https://a.example/")])
+    cached["response"]["headers"] = [{"name": "Content-Type", "value": "text/javascript"}]
+    aborted = entry("https://a.example/api", at=at.format(2), rt="fetch", req=[("Referer", "https://a.example/")])
+    wire = entry("https://a.example/x", at=at.format(3), rt="fetch", req=[("Host", "a.example")])
+    r = replay(har_of(tmp_path, [page, cached, aborted, wire]))
+    assert [ex.unrecorded for ex in r.exchanges] == ["", "cache", "unfinished", ""]
+    assert r.exchanges[1].differences == [f"s predicted, {CACHED}"]
+    assert r.exchanges[2].differences == [f"s predicted, {UNFINISHED}"]
+    assert r.exchanges[3].differences == [
+        "s predicted, not sent: deleted by a script, blocked by an extension, or a model simplification"
+    ]
+    assert r.trace.steps[1].result == "200 · from the cache"
+    assert r.trace.steps[2].result == "200 · never finished"
+    assert [x["unrecorded"] for x in json.loads(RENDERERS["json"](r))["requests"]] == [
+        None,
+        "cache",
+        "unfinished",
+        None,
+    ]
+    assert (
+        RENDERERS["text"](r)
+        .splitlines()[2]
+        .endswith(
+            "; 1 served from the browser's cache (no request, no cookie); 1 never finished (cookies not in the capture)"
+        )
+    )
+
+
+def test_a_cookie_the_model_would_not_send_names_the_jar_s_rule(tmp_path: Path) -> None:
+    """The rule comes from the jar (CookieJar.send_verdict): Path, then a deleted cookie sent again."""
+    at = "2026-01-01T00:00:0{}Z"
+    host = [("Host", "a.example")]
+    har = har_of(
+        tmp_path,
+        [
+            entry(
+                "https://a.example/admin/",
+                at=at.format(0),
+                rt="document",
+                req=host,
+                resp=[("Set-Cookie", "p=1; Path=/admin")],
+            ),
+            entry("https://a.example/x", at=at.format(1), rt="document", req=[*host, ("Cookie", "p=1")]),
+            entry(
+                "https://a.example/out",
+                at=at.format(2),
+                rt="document",
+                req=host,
+                resp=[("Set-Cookie", "p=; Path=/admin; Max-Age=0")],
+            ),
+            entry("https://a.example/admin/y", at=at.format(3), rt="document", req=[*host, ("Cookie", "p=1")]),
+        ],
+    )
+    r = replay(har)
+    assert r.exchanges[1].differences == [
+        "p sent, not predicted: the model would not send it (Path=/admin does not match the request path /x: "
+        "not sent): a model simplification, or the browser's own setting"
+    ]
+    assert r.exchanges[3].differences == [
+        "p sent, not predicted: the model has no such cookie for this host (deleted or expired in the model): "
+        "a script or an extension may have set it again"
+    ]

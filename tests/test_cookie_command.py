@@ -153,6 +153,17 @@ def test_send_rule_agrees_with_cookies_for(kind: str, policy: str) -> None:
                     top_level=top_level,
                 )
                 assert sent is (cookie in got), (header, scheme, path, method, cross_site, top_level, age, rule)
+                verdict = jar.send_verdict(
+                    cookie.name,
+                    host="app.example",
+                    path=path,
+                    scheme=scheme,
+                    now=age,
+                    method=method,
+                    cross_site=cross_site,
+                    top_level=top_level,
+                )
+                assert verdict == (cookie, sent, rule)
 
 
 def test_check_header_judges_each_header_on_its_own() -> None:

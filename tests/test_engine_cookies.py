@@ -292,3 +292,21 @@ def test_cookie_prefixes() -> None:
     assert store(jar, "__Host-b=1; Secure; Path=/app").outcome == "rejected"
     assert store(jar, "__Host-b=1; Secure; Path=/; Domain=app.example").outcome == "rejected"
     assert store(jar, "__Host-b=1; Secure; Path=/").outcome == "stored"
+
+
+def test_send_verdict_names_the_cookie_a_request_carries_and_the_rule() -> None:
+    """Two cookies `a` (Path=/admin, then Path=/): a request to /x carries the second; to /admin/x the
+    first (longest path first); `a` on another host and a name the jar lacks have no verdict."""
+    jar = CookieJar()
+    store(jar, "a=deep; Path=/admin")
+    store(jar, "a=top; Path=/", now=1)
+    where = {"host": HOST, "scheme": "https", "now": 2}
+    cookie, carried, rule = jar.send_verdict("a", path="/x", **where)
+    assert (cookie.value, carried, rule) == ("top", True, "same-site: sent (SameSite does not apply)")
+    assert jar.send_verdict("a", path="/admin/x", **where)[0].value == "deep"
+    cookie, carried, rule = jar.send_verdict("a", path="/x", **{**where, "scheme": "http"})
+    assert (carried, rule) == (True, "same-site: sent (SameSite does not apply)")
+    store(jar, "s=1; Secure; Path=/")
+    assert jar.send_verdict("s", path="/", **{**where, "scheme": "http"})[1:] == (False, "Secure: sent only over https")
+    assert jar.send_verdict("a", path="/", host="other.example", scheme="https", now=2) is None
+    assert jar.send_verdict("missing", path="/", **where) is None

@@ -233,6 +233,18 @@ def test_redaction_keeps_equal_values_equal_and_jose_headers_readable() -> None:
     assert har_redact.redact(json.loads(json.dumps(out)), key=b"other") == out  # redacting twice changes nothing
 
 
+def test_redaction_keeps_a_long_value_s_size() -> None:
+    """A cookie over 4096 bytes is ignored by the browser: its redacted copy must be as long, or a replay of
+    the fixture would store it (Chromium 156 ignored the matrix's ``big``, name + value 4103 bytes)."""
+    r = har_redact.Redactor(b"k")
+    big, short = r.value("x" * 4100), r.value("1")
+    assert len(big) == 4100 and har_redact.REDACTED.match(big) and "x" not in big
+    assert len(r.value("é" * 40)) == 80  # bytes, as the size rule counts them
+    assert short == r.placeholder("1") and r.value(big) == big
+    jwe = "eyJhbGciOiJkaXIifQ." + "a" * 500
+    assert len(r.value(jwe)) == len(jwe) and r.value(jwe).startswith("eyJhbGciOiJkaXIifQ.redacted-")
+
+
 def test_redacting_a_file_that_is_no_har_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:
     source = tmp_path / "x.json"
     source.write_text('{"log": {}}', encoding="utf-8")

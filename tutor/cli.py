@@ -24,6 +24,13 @@ def _add_capture_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="capture: replay as this browser kind (default: the one that made the capture)",
     )
+    p.add_argument(
+        "--third-party",
+        choices=THIRD_PARTY_POLICY_NAMES,
+        default=None,
+        help="capture: the browser's third-party cookie policy, allow, block or partition (default: block for "
+        "headless Chromium, else the kind's: chromium allow, firefox partition, safari block)",
+    )
     p.add_argument("--session-cookie", metavar="NAME", default=None, help="capture: the session cookie's name")
     p.add_argument(
         "--show-values", action="store_true", help="capture: show cookie values (default: a short hash of each)"

@@ -6,7 +6,10 @@ every credential header (``Authorization`` …), every form field value and ever
 so within one file equal values stay equal and different values stay different (a rotation is still seen),
 but a low-entropy value (a password) cannot be confirmed by hashing guesses. A JWT or JWE keeps its first
 segment (the protected header, base64url JSON: ``alg``/``enc`` stay readable) and the rest becomes one
-placeholder: ``<header>.redacted-<12 hex>``. ``postData.text`` and ``content.text`` are removed. Every other
+placeholder: ``<header>.redacted-<12 hex>``. A value longer than its placeholder keeps its length (the
+placeholder is padded with ``_``): the browser's size rules (a cookie over 4096 bytes is ignored, RFC 6265bis
+§5.7 step 3; next-auth's chunking at 4096) decide a replay of the redacted file as they decided the real
+one. ``postData.text`` and ``content.text`` are removed. Every other
 field (timings, ``_resourceType``, ``_initiator``, header names, ``Set-Cookie`` attributes, statuses,
 ``Location``, HTTP/2 pseudo-headers) is kept as recorded. An empty value stays empty (a deletion is a
 deletion).
@@ -28,7 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: a redacted value, alone or after a kept JWT/JWE header
-REDACTED = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?redacted-[0-9a-f]{12}$")
+REDACTED = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?redacted-[0-9a-f]{12}_*$")
 #: headers whose whole value is a credential
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-csrf-token", "x-xsrf-token"})
 #: query parameters kept as recorded (the capture's own navigation, no secret)
@@ -48,8 +51,10 @@ class Redactor:
             return value
         head, dot, _ = value.partition(".")
         if dot and _is_jose_header(head):
-            return f"{head}.{self.placeholder(value)}"
-        return self.placeholder(value)
+            shown = f"{head}.{self.placeholder(value)}"
+        else:
+            shown = self.placeholder(value)
+        return shown.ljust(len(value.encode("utf-8")), "_")  # the same size in bytes (see the module docstring)
 
     def set_cookie(self, header: str) -> str:
         """``name=value; attrs`` → ``name=<redacted>; attrs`` (attributes kept byte for byte)."""

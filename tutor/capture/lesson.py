@@ -62,7 +62,8 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     shown = tuple(replace(s, step=i) for i, s in enumerate(steps, 1))
     lesson = Lesson(
         id=CAPTURE_ID,
-        title=f"Capture {path.name} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}){window}",
+        title=f"Capture {path.name} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
+        f"third-party {replay.third_party}){window}",
         summary="A browser's HAR capture replayed through the model's cookie jar.",
         level="intermediate",
         minutes=1,

@@ -29,13 +29,21 @@ def load_capture(
     path: Path,
     *,
     kind: str | None = None,
+    third_party: str | None = None,
     session_cookie: str | None = None,
     show_values: bool = False,
     upto: int | None = None,
 ) -> Replay:
     """Read and replay (the first ``upto`` requests); raises :class:`~tutor.capture.har.HarError`
     (positioned) or ``OSError``."""
-    return replay(read_har(path), kind=kind, session_cookie=session_cookie, show_values=show_values, upto=upto)
+    return replay(
+        read_har(path),
+        kind=kind,
+        third_party=third_party,
+        session_cookie=session_cookie,
+        show_values=show_values,
+        upto=upto,
+    )
 
 
 __all__ = ["HarError", "is_capture", "load_capture"]

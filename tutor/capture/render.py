@@ -43,18 +43,25 @@ def exchange_lines(replay: Replay, ex: Exchange) -> list[str]:
     if ex.differences:
         lines.extend(f"model: {d}" for d in ex.differences)
     elif ex.sent or ex.predicted:
-        lines.append("model: agrees (" + (", ".join(ex.predicted) or "no cookie") + ")")
+        lines.append("model: agrees (" + (", ".join(n or "(nameless)" for n in ex.predicted) or "no cookie") + ")")
     lines.extend(f"session: {s}" for s in ex.session)
     return lines
 
 
 def _header(replay: Replay) -> list[str]:
     agree = sum(1 for ex in replay.exchanges if not ex.differences)
+    cached = sum(1 for ex in replay.exchanges if ex.differences and ex.unrecorded == "cache")
+    unfinished = sum(1 for ex in replay.exchanges if ex.differences and ex.unrecorded == "unfinished")
+    others = [f"{cached} served from the browser's cache (no request, no cookie)"] if cached else []
+    others += [f"{unfinished} never finished (cookies not in the capture)"] if unfinished else []
     empty = [] if any(ex.sent or ex.received for ex in replay.exchanges) else [NO_COOKIES]
     return empty + [
         f"{len(replay.exchanges)} requests replayed as {replay.kind}; "
         f"session cookie: {replay.session_cookie or 'none recognised (--session-cookie NAME names it)'}",
-        f"the model agrees on the cookies of {agree} of {len(replay.exchanges)} requests",
+        f"third-party cookies: {replay.third_party} ({replay.third_party_why})"
+        + ("" if replay.third_party_why == "--third-party" else "; --third-party sets it"),
+        f"the model agrees on the cookies of {agree} of {len(replay.exchanges)} requests"
+        + "".join(f"; {other}" for other in others),
         "values are shown as #hash (first 8 hex digits of SHA-256); --show-values shows them"
         if not replay.show_values
         else "values are shown as sent (--show-values)",
@@ -114,11 +121,13 @@ def as_data(replay: Replay) -> dict[str, Any]:
             ],
             "predicted": ex.predicted,
             "differences": ex.differences,
+            "unrecorded": ex.unrecorded or None,
             "session": ex.session,
         }
 
     return {
         "browser": replay.kind,
+        "third_party": {"policy": replay.third_party, "from": replay.third_party_why},
         "session_cookie": replay.session_cookie,
         "values": "shown" if replay.show_values else "sha256-8",
         "requests": [exchange(ex) for ex in replay.exchanges],

@@ -5,9 +5,12 @@ the request against the top-level page's, RFC 6265bis §5.2), whether it is a to
 (``Sec-Fetch-Mode: navigate`` + ``Sec-Fetch-Dest: document``, else Chrome's ``_resourceType``, else the
 target of a top-level redirect), the cookies it carried (the ``Cookie`` headers, else the ``cookies``
 array), the ``Set-Cookie`` headers it received, read by :func:`tutor.engine.setcookie.parse` into the
-engine's :class:`~tutor.engine.cookies.CookieJar` of the browser that made the capture (its kind's
-third-party policy), and the model's prediction (:meth:`CookieJar.cookies_for`) against what was carried,
-with a reason for every difference. The session cookie's life is narrated and the security findings are
+engine's :class:`~tutor.engine.cookies.CookieJar` of the browser that made the capture (its kind, and its
+third-party setting as far as the capture shows it: :func:`third_party_setting`, else ``--third-party``),
+and the model's prediction (:meth:`CookieJar.cookies_for`) against what was carried, with a reason for
+every difference: the jar's own rule (:meth:`CookieJar.send_verdict`), a cookie no response set, the
+browser's third-party setting, or a request whose Cookie header the capture cannot hold (:func:`on_the_wire`:
+served from the memory cache, or never finished). The session cookie's life is narrated and the security findings are
 collected (:mod:`tutor.capture.session`).
 
 Privacy: values leave this module only as :func:`fingerprint` (the first 8 hex digits of their SHA-256)
@@ -19,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from tutor.capture.har import Entry, Har, HarCookie, header_values, started
@@ -45,6 +48,28 @@ def browser_kind(har: Har) -> str:
     if "safari" in names or "webkit" in names:
         return "safari"
     return "chromium"
+
+
+#: How many requests :func:`third_party_setting` reads for a ``User-Agent`` (the browser is the same in all).
+_UA_LOOKS = 50
+
+
+def third_party_setting(har: Har, kind: str) -> tuple[str | None, str]:
+    """The third-party cookie policy of the browser that made the capture, when the capture shows it,
+    and why in words: ``(None, ...)`` for the kind's default (:data:`tutor.engine.cookies.THIRD_PARTY_DEFAULTS`).
+
+    A ``HeadlessChrome/`` product in the ``User-Agent`` (Chromium's headless mode, what Playwright and
+    Puppeteer drive) means ``block``: measured on headless Chromium 156 (Debian), which sends no cookie
+    on a cross-site subresource request and stores none from its response (tests/conformance/browsers,
+    docs/CONFORMANCE.md). A normal window's setting is not in a HAR: ``--third-party`` names it."""
+    if kind == "chromium":
+        for entry in har.log.entries[:_UA_LOOKS]:
+            agent = header_values(entry.request.headers, "user-agent")
+            if agent:
+                if "HeadlessChrome/" in agent[0]:
+                    return "block", "headless Chromium blocks them: HeadlessChrome in the User-Agent"
+                break
+    return None, f"the {kind} default"
 
 
 @lru_cache(maxsize=1024)
@@ -102,6 +127,9 @@ class Exchange:
     differences: list[str] = field(default_factory=list)
     session: list[str] = field(default_factory=list)
     """What happened to the session cookie at this step, in words."""
+    unrecorded: str = ""
+    """``cache`` (served from the browser's memory cache: no request went out) or ``unfinished`` (the
+    request never finished) when the capture holds only provisional request headers (:func:`on_the_wire`)."""
 
     @property
     def target(self) -> str:
@@ -111,6 +139,10 @@ class Exchange:
 @dataclass(frozen=True, slots=True)
 class Replay:
     kind: str
+    third_party: str
+    """The third-party policy replayed (``allow``, ``block``, ``partition``)."""
+    third_party_why: str
+    """Where it came from, in words (``--third-party``, the capture's User-Agent, the kind's default)."""
     session_cookie: str | None
     exchanges: tuple[Exchange, ...]
     findings: tuple[Finding, ...]
@@ -118,6 +150,17 @@ class Replay:
     show_values: bool
     total: int = 0
     """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step)."""
+
+
+class _Request(TypedDict):
+    """One request as the jar's rules take it (``cookies_for``, ``send_verdict``, ``set_from_header``)."""
+
+    host: str
+    path: str
+    scheme: str
+    now: int
+    cross_site: bool
+    top_level: bool
 
 
 def _cookie_pairs(entry: Entry) -> list[tuple[str, str]]:
@@ -158,6 +201,30 @@ def _header_of(cookie: HarCookie) -> str:
     return "; ".join(parts)
 
 
+#: Why a request with only provisional headers (see :func:`on_the_wire`) shows no cookie: with the cached
+#: response's headers, or with none (it never finished).
+FROM_CACHE = (
+    "none sent: served from the browser's memory cache, no request went out (the capture has only the "
+    "provisional request headers, no Host, and the cached response's headers)"
+)
+UNFINISHED = (
+    "not recorded: the request never finished (no Host header, no response headers: only the provisional "
+    "request headers the page set), so the capture cannot show which cookies went"
+)
+
+
+def on_the_wire(entry: Entry) -> bool:
+    """Do the request's headers hold what was sent? Every HTTP/1.1 request carries ``Host`` (RFC 9112
+    §3.2), an HTTP/2 or 3 one ``:authority`` (RFC 9113 §8.3.1); Chromium (DevTools' "Provisional headers
+    are shown", Playwright's HAR) records a request served from its memory cache, or one that never
+    finished, with only the headers the page set (``Referer``, ``User-Agent``, client hints): no ``Host``,
+    no ``Cookie``. A request with no headers at all (a hand-made HAR) counts as on the wire."""
+    headers = entry.request.headers
+    if not headers:
+        return True
+    return any(h.name.lower() in ("host", ":authority") for h in headers)
+
+
 def _navigation(entry: Entry, redirected_to: set[str]) -> bool | None:
     """Is the entry a top-level navigation (a document loaded in the tab, not an iframe or a fetch)?"""
     mode = header_values(entry.request.headers, "sec-fetch-mode")
@@ -180,14 +247,20 @@ def replay(
     har: Har,
     *,
     kind: str | None = None,
+    third_party: str | None = None,
     session_cookie: str | None = None,
     show_values: bool = False,
     upto: int | None = None,
 ) -> Replay:
-    """The capture stepped through (see the module docstring); ``upto``: only its first ``upto`` requests
+    """The capture stepped through (see the module docstring); ``third_party``: the browser's third-party
+    cookie policy (default: :func:`third_party_setting`); ``upto``: only its first ``upto`` requests
     (`tutor open` replays the window it shows, not a 20,000-request capture's whole)."""
     kind = kind or browser_kind(har)
-    jar = CookieJar(kind)
+    if third_party is None:
+        third_party, third_party_why = third_party_setting(har, kind)
+    else:
+        third_party_why = "--third-party"
+    jar = CookieJar(kind, third_party)
     order = sorted(range(len(har.log.entries)), key=lambda i: (started(har.log.entries[i]), i))
     if upto is not None:
         del order[upto:]
@@ -244,49 +317,49 @@ def replay(
         )
         before = last  # the jar as the previous step left it (a cookie that expired since is still here)
         # -- the model's prediction, then what was carried
-        predicted = jar.cookies_for(
-            host=host, path=path, scheme=scheme, now=at, method=ex.method, cross_site=cross, top_level=top
-        )
-        ex.predicted = [c.name for c in predicted]
+        # the request as the jar's send rules see it (tutor.engine.cookie_send: the one home of which
+        # cookies a request carries): the prediction, and the rule for each cookie the browser sent otherwise
+        request = _Request(host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top)
+        ex.predicted = [c.name for c in jar.cookies_for(method=ex.method, **request)]
         sent_names = [n for n, _ in sent]
+        unrecorded = not sent and not on_the_wire(entry)
+        if unrecorded:
+            ex.unrecorded = "cache" if entry.response.headers else "unfinished"
+            names = ", ".join(n or "(nameless)" for n in ex.predicted)
+            if ex.unrecorded == "unfinished":  # even "none predicted" cannot be checked
+                ex.differences.append(f"{names or 'no cookie'} predicted, {UNFINISHED}")
+            elif names:  # from the cache: no request, so no cookie (the model agrees when it predicts none)
+                ex.differences.append(f"{names} predicted, {FROM_CACHE}")
         for name in sent_names:
             if name in ex.predicted:
                 continue
-            known = jar.get(name, at, host=host)
-            if name not in ever_set and known is None:
+            verdict = jar.send_verdict(name, method=ex.method, **request)
+            if verdict is not None:
+                why = (
+                    f"the model would not send it ({verdict[2]}): a model simplification, or the browser's own setting"
+                )
+            elif name not in ever_set:
                 why = "set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
                 # the model adopts it, so later requests agree (RFC 6265bis §5.7 has no script path here)
-                value = dict(sent)[name]
-                jar.put(Cookie(name=name, value=value, domain=host.lower(), created=at))
-            elif known is not None:
-                _ok, rule = jar.send_rule(
-                    known,
-                    host=host,
-                    path=path,
-                    scheme=scheme,
-                    now=at,
-                    method=ex.method,
-                    cross_site=cross,
-                    top_level=top,
-                )
-                why = f"the model would not send it ({rule}): a model simplification, or the browser's own setting"
+                jar.put(Cookie(name=name, value=dict(sent)[name], domain=host.lower(), created=at))
             else:
                 why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
             ex.differences.append(f"{name} sent, not predicted: {why}")
-        for name in ex.predicted:
+        for name in () if unrecorded else ex.predicted:
             if name not in sent_names:
-                policy = jar.third_party_rule(cross_site=cross, top_level=top)
+                # predicted for a cross-site subresource: the model's policy is allow (block and partition
+                # predict none there, cookie_send.third_party_rule)
                 why = (
-                    "the browser's third-party policy or a user setting kept it back"
-                    if cross and not top and policy is None
+                    f"the browser kept it back from a cross-site subresource request, so it blocks or partitions "
+                    f"third-party cookies (a user setting, an incognito window); the model replayed "
+                    f"{jar.third_party} ({third_party_why}): --third-party block replays that"
+                    if cross and not top
                     else "deleted by a script, blocked by an extension, or a model simplification"
                 )
                 ex.differences.append(f"{name} predicted, not sent: {why}")
         # -- what the response set
         for header in _set_cookie_headers(entry):
-            outcome = jar.set_from_header(
-                header, host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top
-            )
+            outcome = jar.set_from_header(header, **request)
             pair, _, attrs = header.partition(";")
             value = pair.partition("=")[2].strip()
             reason = outcome.reason or "; ".join(outcome.notes)
@@ -298,7 +371,9 @@ def replay(
         # -- the step
         position = number - 1
         result = f"{status}" + (f" → {location}" if location else "")
-        if ex.differences:
+        if ex.differences and ex.unrecorded:
+            result += " · from the cache" if ex.unrecorded == "cache" else " · never finished"
+        elif ex.differences:
             count = len(ex.differences)
             result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
         elif sent or ex.predicted:
@@ -331,7 +406,17 @@ def replay(
         exchanges.append(ex)
     watch.finish(exchanges)
     total = len(har.log.entries)
-    return Replay(kind, watch.name, tuple(exchanges), tuple(watch.findings), Trace(tuple(steps)), show_values, total)
+    return Replay(
+        kind,
+        jar.third_party,
+        third_party_why,
+        watch.name,
+        tuple(exchanges),
+        tuple(watch.findings),
+        Trace(tuple(steps)),
+        show_values,
+        total,
+    )
 
 
 def _jar_line(cookie: Cookie, shown: Any, start: int) -> str:

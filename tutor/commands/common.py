@@ -64,7 +64,8 @@ __all__ = ["FAILED", "OK", "USAGE", "error", "note", "out", "out_json", "problem
 
 def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
     """`tutor open` / `tutor show` on a HAR file: (the replayed capture, None), or (None, the exit code
-    after its one error line). The options are the capture's (--browser, --session-cookie, --show-values)."""
+    after its one error line). The options are the capture's (--browser, --third-party, --session-cookie,
+    --show-values)."""
     from pathlib import Path
 
     from tutor.capture.load import HarError, load_capture
@@ -72,7 +73,11 @@ def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
     path = Path(args.lesson)
     try:
         return load_capture(
-            path, kind=args.browser, session_cookie=args.session_cookie, show_values=args.show_values
+            path,
+            kind=args.browser,
+            third_party=getattr(args, "third_party", None),
+            session_cookie=args.session_cookie,
+            show_values=args.show_values,
         ), None
     except HarError as exc:
         return None, problems([exc])

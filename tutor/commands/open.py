@@ -13,8 +13,8 @@ def run(args: argparse.Namespace) -> int:
 
     if is_capture(args.lesson):
         return _capture(args)
-    if args.browser or args.session_cookie or args.show_values:
-        return error("open", "--browser, --session-cookie and --show-values are for a HAR capture")
+    if args.browser or args.third_party or args.session_cookie or args.show_values:
+        return error("open", "--browser, --third-party, --session-cookie and --show-values are for a HAR capture")
     from tutor.lesson.catalog import UnknownLesson, resolve
     from tutor.lesson.loader import LoadError, load_lesson_cached
 

@@ -15,8 +15,11 @@ def run(args) -> int:
 
     if is_capture(args.lesson):
         return _capture(args)
-    if args.format == "scenario" or args.browser or args.session_cookie or args.show_values:
-        return error("show", "--browser, --session-cookie, --show-values and --format scenario are for a HAR capture")
+    if args.format == "scenario" or args.browser or args.third_party or args.session_cookie or args.show_values:
+        return error(
+            "show",
+            "--browser, --third-party, --session-cookie, --show-values and --format scenario are for a HAR capture",
+        )
     from tutor.lesson.catalog import UnknownLesson, resolve
     from tutor.lesson.loader import LoadError, load_lesson
     from tutor.lesson.render import RENDERERS

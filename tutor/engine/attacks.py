@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
 
+from tutor.engine.cookie_send import domain_ok
 from tutor.engine.cookies import Cookie
 from tutor.engine.ids import abbreviate
 from tutor.engine.scenario import Event
@@ -120,9 +121,7 @@ def play_steal(sim: Simulation, event: Event) -> None:
     name = s.cookie or side.cookie_name
     src, dst = sim.browser(s.from_), sim.browser(s.to)
     # with several servers, only the cookies the event's server would be sent (its host's)
-    taken = [
-        c for c in src.jar.all(sim.clock.now) if c.name == name and (not sim.multi or src.jar.domain_ok(c, side.host))
-    ]
+    taken = [c for c in src.jar.all(sim.clock.now) if c.name == name and (not sim.multi or domain_ok(c, side.host))]
     value = taken[0].value if taken else None
     carry_off(
         sim,

@@ -16,22 +16,15 @@ Rules modelled:
   cookie is *host-only*.
 - ``Secure`` cookies are sent only over https, and an http response cannot set one.
 - ``HttpOnly`` cookies are hidden from ``document.cookie`` (not from the network).
-- ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` only on a top-level GET
-  navigation; ``None`` always. A *missing* attribute depends on the browser's kind (:data:`KINDS`):
-  chromium treats it as ``Lax``, but still sends a cookie at most 2 minutes old on a top-level
-  cross-site POST (the "Lax+POST" exception); firefox and safari treat it as ``None``.
-  ``SameSite=None`` without ``Secure`` is rejected by chromium and firefox, kept by safari.
-  :meth:`CookieJar.same_site_rule` says which rule decided, in words.
-- Third-party contexts come *before* SameSite: a cross-site request that is not a top-level navigation
-  (an image, a fetch, an iframe on another site's page) follows the browser's third-party policy
-  (:data:`THIRD_PARTY_DEFAULTS`, :meth:`CookieJar.third_party_rule`). ``allow`` leaves it to SameSite;
-  ``block`` sends no cookie and stores none; ``partition`` sends none of the site's own (first-party)
-  cookies, and a cookie set in that context goes to a partition keyed by the top-level site, not into
-  the site's jar (the model keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
-  Sources: Firefox's Total Cookie Protection, on by default for every user since 2022,
-  measured on Firefox ESR 153; Safari blocks all third-party cookies since Safari 13.1 (WebKit ITP,
-  2020); Chrome allows them in normal windows, blocks them in incognito windows (Chrome 83+) and when
-  the user turns them off; measured headless Chromium 156 (Debian) blocked them.
+- Sending (RFC 6265bis §5.8.3: domain, path, Secure, then the third-party policy, then SameSite) is
+  :mod:`tutor.engine.cookie_send`, the one home of "which cookies does this request carry", with the
+  per-kind rules and their sources; :meth:`CookieJar.cookies_for`, :meth:`CookieJar.send_rule` and
+  :meth:`CookieJar.send_verdict` ask it. ``SameSite=None`` without ``Secure`` is rejected by chromium and
+  firefox, kept by safari (:mod:`tutor.engine.setcookie`).
+- A cookie set in a third-party context (the response to a cross-site request that is not a top-level
+  navigation) meets the policy too (:meth:`CookieJar.third_party_refusal`): ``block`` stores none;
+  ``partition`` puts it in a partition keyed by the top-level site, not into the site's jar (the model
+  keeps no partitions: such a cookie is reported ``partitioned`` and dropped).
 - A cookie set by the response to such a request in ``allow`` mode is kept only when its SameSite is
   (or, by the kind's default, counts as) ``None`` (RFC 6265bis §5.7, the storage model's same-site-flag
   step; WPT ``cookies/samesite/iframe`` cases).
@@ -51,7 +44,8 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import cast
 
-from tutor.engine.clock import format_clock, format_duration
+from tutor.engine import cookie_send
+from tutor.engine.cookie_send import LAX_POST_WINDOW, Cookie, build_cookie_header, domain_ok, send_order
 from tutor.engine.scenario import BROWSER_KINDS, THIRD_PARTY_POLICY_NAMES
 from tutor.engine.setcookie import (
     EPOCH,
@@ -74,57 +68,6 @@ THIRD_PARTY_POLICIES: tuple[str, ...] = THIRD_PARTY_POLICY_NAMES
 THIRD_PARTY_DEFAULTS: Mapping[str, str] = MappingProxyType(
     {"chromium": "allow", "firefox": "partition", "safari": "block"}
 )
-#: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
-LAX_POST_WINDOW = 120
-
-
-@dataclass(frozen=True, slots=True)
-class Cookie:
-    name: str
-    value: str
-    domain: str
-    path: str = "/"
-    host_only: bool = True
-    expires: int | None = None
-    """Virtual second of expiry; ``None`` for a session cookie."""
-    secure: bool = False
-    http_only: bool = False
-    same_site: str | None = None
-    """``"strict"``, ``"lax"``, ``"none"``, or ``None`` when the attribute was absent (the browser's kind
-    decides what that means)."""
-    created: int = 0
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.name, self.domain, self.path)
-
-    def expired(self, now: int) -> bool:
-        """Strictly past its expiry (at the exact second it is still alive)."""
-        return self.expires is not None and self.expires < now
-
-    def pair(self) -> str:
-        """As the Cookie header carries it (RFC 6265bis §5.8.3 step 6): a nameless cookie is its value."""
-        return f"{self.name}={self.value}" if self.name else self.value
-
-    def describe(self) -> str:
-        """One line for the jar view: ``sessionId=…; Path=/; Secure; HttpOnly; SameSite=Lax; Session``."""
-        parts = [self.pair()]
-        if not self.host_only:
-            parts.append(f"Domain={self.domain}")
-        parts.append(f"Path={self.path}")
-        if self.secure:
-            parts.append("Secure")
-        if self.http_only:
-            parts.append("HttpOnly")
-        if self.same_site is not None:
-            parts.append(f"SameSite={self.same_site.capitalize()}")
-        parts.append("Session" if self.expires is None else f"Expires {format_clock(self.expires)}")
-        return "; ".join(parts)
-
-
-def build_cookie_header(cookies: list[Cookie]) -> str:
-    """The ``Cookie`` request header for these cookies (``a=1; b=2``)."""
-    return "; ".join(c.pair() for c in cookies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +86,6 @@ class StoreOutcome:
     def describe(self) -> str:
         text = f"{self.name or '(nameless)'} {self.outcome}"
         return f"{text} ({self.reason})" if self.reason else text
-
-
-def _SEND_ORDER(c: Cookie) -> tuple[int, int]:  # noqa: N802 - a sort key, named like a constant
-    """Longest path first, then oldest first (RFC 6265 §5.4 step 2)."""
-    return (-len(c.path), c.created)
 
 
 class CookieJar:
@@ -204,22 +142,10 @@ class CookieJar:
 
     def third_party_rule(self, *, cross_site: bool, top_level: bool) -> str | None:
         """The third-party policy's verdict on a request, in words, when it keeps every first-party
-        cookie off it (a cross-site request that is not a top-level navigation, with ``block`` or
-        ``partition``); ``None`` when SameSite decides (``allow``, or a same-site or top-level request)."""
-        if not cross_site or top_level:
-            return None
-        policy = self.third_party
-        if policy == "allow":
-            return None
-        source = "default" if self._third_party is None else "setting"
-        if policy == "partition":
-            what = "third-party cookies partitioned"
-            if self._kind == "firefox" and source == "default":
-                what += " (firefox Total Cookie Protection)"
-            else:
-                what += f" ({self._kind} {source})"
-            return f"{what}: no first-party cookie on a cross-site subresource request"
-        return f"third-party cookies blocked ({self._kind} {source}): no cookie on a cross-site subresource request"
+        cookie off it; ``None`` when SameSite decides (:func:`tutor.engine.cookie_send.third_party_rule`)."""
+        return cookie_send.third_party_rule(
+            self._kind, self.third_party, self._third_party is not None, cross_site=cross_site, top_level=top_level
+        )
 
     def _answers_now(self, now: int) -> dict[tuple[object, ...], object]:
         """Purge, then the answer cache valid for the current contents."""
@@ -261,15 +187,11 @@ class CookieJar:
         except KeyError:
             pass
         # (_answers_now has purged: the dict holds exactly what all(now) would list)
-        found = [c for c in self._cookies.values() if c.name == name and (host is None or self.domain_ok(c, host))]
+        found = [c for c in self._cookies.values() if c.name == name and (host is None or domain_ok(c, host))]
         if len(found) > 1:
-            found.sort(key=_SEND_ORDER)
+            found.sort(key=send_order)
         answer = answers[key] = found[0] if found else None
         return answer
-
-    @staticmethod
-    def domain_ok(cookie: Cookie, host: str) -> bool:
-        return cookie.domain == host.lower() if cookie.host_only else domain_match(host, cookie.domain)
 
     def cookies_for(
         self,
@@ -282,7 +204,8 @@ class CookieJar:
         cross_site: bool = False,
         top_level: bool = True,
     ) -> list[Cookie]:
-        """The cookies a request carries (RFC 6265 §5.4), longest path first, then oldest first."""
+        """The cookies a request carries (RFC 6265bis §5.8.3, :func:`tutor.engine.cookie_send.carried`),
+        longest path first, then oldest first."""
         answers = self._answers_now(now)
         if cross_site and not top_level and self.third_party != "allow":
             return []  # the third-party policy comes before SameSite (see third_party_rule)
@@ -291,23 +214,17 @@ class CookieJar:
         known = answers.get(key) if key is not None else None
         if known is not None:
             return list(cast("list[Cookie]", known))
-        sent = []
-        lower_host = host.lower()
-        for c in self._cookies.values():  # purged by _answers_now, as all(now) would
-            if c.host_only:
-                if c.domain != lower_host:
-                    continue
-            elif not domain_match(host, c.domain):
-                continue
-            if not path_match(path, c.path):
-                continue
-            if c.secure and scheme != "https":
-                continue
-            if cross_site and not self.same_site_rule(c, method=method, top_level=top_level, now=now)[0]:
-                continue
-            sent.append(c)
-        if len(sent) > 1:
-            sent.sort(key=_SEND_ORDER)
+        sent = cookie_send.carried(  # purged by _answers_now, as all(now) would
+            self._cookies.values(),
+            self._kind,
+            host=host,
+            path=path,
+            scheme=scheme,
+            now=now,
+            method=method,
+            cross_site=cross_site,
+            top_level=top_level,
+        )
         if key is not None:
             answers[key] = tuple(sent)
         return sent
@@ -324,53 +241,61 @@ class CookieJar:
         cross_site: bool = False,
         top_level: bool = True,
     ) -> tuple[bool, str]:
-        """Whether a request carries ``cookie``, and the rule that decided, in words: the checks
-        :meth:`cookies_for` makes (a test holds the two to the same answers), for one cookie."""
-        if cookie.expired(now):
-            return False, "expired: not sent"
-        if not self.domain_ok(cookie, host):
-            if cookie.host_only:
-                return False, f"host-only cookie of {cookie.domain}: not sent to {host}"
-            return False, f"Domain={cookie.domain} does not match {host}: not sent"
-        if not path_match(path, cookie.path):
-            return False, f"Path={cookie.path} does not match the request path {path}: not sent"
-        if cookie.secure and scheme != "https":
-            return False, "Secure: sent only over https"
-        if not cross_site:
-            return True, "same-site: sent (SameSite does not apply)"
-        policy = self.third_party_rule(cross_site=cross_site, top_level=top_level)
-        if policy is not None:
-            return False, policy
-        return self.same_site_rule(cookie, method=method, top_level=top_level, now=now)
+        """Whether a request carries ``cookie``, and the rule that decided, in words
+        (:func:`tutor.engine.cookie_send.send_rule`: the checks :meth:`cookies_for` makes, for one cookie)."""
+        return cookie_send.send_rule(
+            cookie,
+            self._kind,
+            self.third_party_rule(cross_site=cross_site, top_level=top_level),
+            host=host,
+            path=path,
+            scheme=scheme,
+            now=now,
+            method=method,
+            cross_site=cross_site,
+            top_level=top_level,
+        )
+
+    def send_verdict(
+        self,
+        name: str,
+        *,
+        host: str,
+        path: str,
+        scheme: str,
+        now: int,
+        method: str = "GET",
+        cross_site: bool = False,
+        top_level: bool = True,
+    ) -> tuple[Cookie, bool, str] | None:
+        """The jar's cookie ``name`` for ``host`` (the one :meth:`cookies_for` would list first: a
+        request it carries before one it does not) and whether this request carries it, with the rule
+        in words; ``None`` when the jar holds no cookie of that name whose domain matches ``host``
+        (the capture replay asks this of a cookie the browser sent and the model did not)."""
+        found = sorted((c for c in self.all(now) if c.name == name and domain_ok(c, host)), key=send_order)
+        verdicts = [
+            (
+                c,
+                *self.send_rule(
+                    c,
+                    host=host,
+                    path=path,
+                    scheme=scheme,
+                    now=now,
+                    method=method,
+                    cross_site=cross_site,
+                    top_level=top_level,
+                ),
+            )
+            for c in found
+        ]
+        verdicts.sort(key=lambda v: not v[1])  # stable: the first carried one, else the first
+        return verdicts[0] if verdicts else None
 
     def same_site_rule(self, cookie: Cookie, *, method: str, top_level: bool, now: int) -> tuple[bool, str]:
-        """Whether ``cookie`` goes with a *cross-site* request, and the rule that decided, in words:
-        ``SameSite unset → Lax (chromium default), cookie 40s old: Lax+POST exception, sent``."""
-        mode = cookie.same_site
-        if mode is None:
-            if self._kind != "chromium":
-                return True, f"SameSite unset → None ({self._kind} default): sent cross-site"
-            prefix = "SameSite unset → Lax (chromium default)"
-            if top_level and method == "POST":
-                age = now - cookie.created
-                if age <= LAX_POST_WINDOW:
-                    return True, f"{prefix}, cookie {format_duration(age)} old: Lax+POST exception, sent"
-                return (
-                    False,
-                    f"{prefix}, cookie {format_duration(age)} old: too old for the 2-minute Lax+POST exception, not sent",
-                )
-            mode_text = prefix
-            mode = "lax"
-        else:
-            mode_text = f"SameSite={mode.capitalize()}"
-        if mode == "strict":
-            return False, f"{mode_text}: never sent cross-site"
-        if mode == "none":
-            return True, f"{mode_text}: sent cross-site"
-        if top_level and method == "GET":
-            return True, f"{mode_text}: sent on a top-level GET navigation"
-        what = "a cross-site subresource request" if not top_level else f"a cross-site {method}"
-        return False, f"{mode_text}: not sent on {what}"
+        """Whether ``cookie`` goes with a *cross-site* request, and the rule that decided, in words
+        (:func:`tutor.engine.cookie_send.same_site_rule` for this jar's kind)."""
+        return cookie_send.same_site_rule(self._kind, cookie, method=method, top_level=top_level, now=now)
 
     def document_cookie(self, *, host: str, now: int, path: str = "/", scheme: str = "https") -> str:
         """What a page script sees in ``document.cookie``: no HttpOnly cookies."""
