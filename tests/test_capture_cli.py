@@ -43,7 +43,7 @@ def test_show_text_json_markdown(tmp_path: Path) -> None:
 def test_scenario_runs_in_the_engine(tmp_path: Path) -> None:
     out = tutor("show", str(HAND / "nextauth-chromium.har"), "--format", "scenario", home=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert yaml.safe_load(out.stdout)["browsers"] == {"capture": {"kind": "chromium"}}
+    assert yaml.safe_load(out.stdout)["scenario"]["browsers"] == {"capture": {"kind": "chromium"}}
     path = tmp_path / "s.yaml"
     path.write_text(out.stdout)
     sim = tutor("simulate", str(path), home=tmp_path / "h")

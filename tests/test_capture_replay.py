@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tutor.capture.export import lesson_yaml
 from tutor.capture.har import Har, read_har
 from tutor.capture.render import RENDERERS
 from tutor.capture.replay import fingerprint, replay
-from tutor.capture.scenario import scenario_yaml
 from tutor.capture.session import base_name, is_session_name
 from tutor.capture.tokens import read_token
 
@@ -259,7 +259,7 @@ SECRETS = ("abc123", "aaa111", "hunter2", "SECRET-BODY", "xyz", "Y2lwaGVy")
 def test_no_value_in_any_format_without_show_values(fmt: str) -> None:
     for har in (nextauth(), php()):
         r = replay(har)
-        text = RENDERERS[fmt](r) + scenario_yaml(r, "x.har") + repr(r.trace.to_json())
+        text = RENDERERS[fmt](r) + lesson_yaml(r, "x.har") + repr(r.trace.to_json())
         for secret in SECRETS:
             assert secret not in text, (fmt, secret)
     shown = RENDERERS[fmt](replay(php(), show_values=True))

@@ -72,6 +72,10 @@ def _after(tmp_path: Path, app) -> None:
     assert (tmp_path / "capture-1.yaml").read_text() == "mine\n"
     exported = (tmp_path / "capture-2.yaml").read_text()
     assert "aaa111" not in exported and "set_cookie" in exported
+    from tutor.lesson.loader import load_lesson
+
+    lesson = load_lesson(tmp_path / "capture-2.yaml").lesson  # a lesson `tutor check` takes, named by its file
+    assert lesson.id == "capture-2" and len(lesson.narration) == 5
     assert app.store is None and not (tmp_path / "home").exists()  # nothing recorded
 
 

@@ -154,15 +154,97 @@ def check_chromium_nextauth_shape(har: dict[str, Any]) -> None:
     assert har["log"]["browser"]["name"] == "chromium"
 
 
+def check_h2_shape(har: dict[str, Any]) -> None:
+    """Chromium over HTTP/2: ``HTTP/2.0``, lower-case names, the request's pseudo-headers first, none in the
+    response; an anonymous session rotated by a sign-in 302 with three Set-Cookie, renewed, deleted."""
+    entries = har["log"]["entries"]
+    assert har["log"]["browser"]["name"] == "chromium"
+    assert (
+        {e["request"]["httpVersion"] for e in entries}
+        == {"HTTP/2.0"}
+        == {e["response"]["httpVersion"] for e in entries}
+    )
+    for e in entries:
+        names = [h["name"] for h in e["request"]["headers"]]
+        assert names[:4] == [":authority", ":method", ":path", ":scheme"]  # RFC 9113 §8.3: before the others
+        assert all(n == n.lower() for n in names)  # RFC 9113 §8.2.1
+        assert not [h for h in e["response"]["headers"] if h["name"].startswith(":")]  # no :status here
+        assert all(h["name"] == h["name"].lower() for h in e["response"]["headers"])
+        url = urlsplit(e["request"]["url"])
+        assert _headers(e["request"], ":authority") == [url.netloc] and _headers(e["request"], ":path") == [url.path]
+        assert len(_headers(e["request"], "cookie")) <= 1  # Chromium sends one cookie field, no crumbs
+    paths = [(e["request"]["method"], urlsplit(e["request"]["url"]).path, e["response"]["status"]) for e in entries]
+    assert paths == [
+        ("GET", "/", 200),
+        ("POST", "/login", 302),
+        ("GET", "/account", 200),
+        ("GET", "/api/me", 200),
+        ("GET", "/api/me", 200),
+        ("POST", "/logout", 303),
+        ("GET", "/", 200),
+        ("GET", "/", 200),
+    ]
+    login = entries[1]["response"]
+    assert [h.split("=", 1)[0] for h in _headers(login, "set-cookie")] == ["sessionId", "csrf", "theme"]
+    assert [h["name"] for h in login["headers"]].count("set-cookie") == 3  # one header object per Set-Cookie
+    assert urlsplit(login["redirectURL"]).path == "/account" and _headers(login, "location") == ["/account"]
+    (anonymous,) = _set_cookie(entries[0]["response"], "sessionId")
+    (signed_in,) = _set_cookie(login, "sessionId")
+    assert anonymous.split(";")[0] != signed_in.split(";")[0]  # rotated at sign-in
+    (deleted,) = _set_cookie(entries[5]["response"], "sessionId")
+    assert deleted.startswith("sessionId=;") and "Max-Age=0" in deleted
+
+
+def check_firefox_h2_shape(har: dict[str, Any]) -> None:
+    """Firefox over HTTP/2: ``HTTP/2``, no pseudo-header at all, the request's names as HTTP/1.1 spells them
+    (``Host``, ``Cookie``), the response's in lower case with Firefox's own ``X-Firefox-Spdy: h2``; the same
+    walk as Chromium's (a favicon request after each page load)."""
+    entries = har["log"]["entries"]
+    assert har["log"]["browser"]["name"] == "Firefox"
+    assert (
+        {e["request"]["httpVersion"] for e in entries} == {"HTTP/2"} == {e["response"]["httpVersion"] for e in entries}
+    )
+    for e in entries:
+        request, response = e["request"], e["response"]
+        assert not [h for h in request["headers"] + response["headers"] if h["name"].startswith(":")]
+        assert _headers(request, "host") == [urlsplit(request["url"]).netloc]
+        assert "Host" in [h["name"] for h in request["headers"]]  # not lower-cased
+        assert _headers(response, "x-firefox-spdy") == ["h2"]
+        assert all(h["name"] == h["name"].lower() for h in response["headers"] if h["name"] != "X-Firefox-Spdy")
+    walk = [
+        (e["request"]["method"], urlsplit(e["request"]["url"]).path, e["response"]["status"])
+        for e in entries
+        if not e["request"]["url"].endswith("/favicon.ico")
+    ]
+    assert walk == [
+        ("GET", "/", 200),
+        ("POST", "/login", 302),
+        ("GET", "/account", 200),
+        ("GET", "/api/me", 200),
+        ("GET", "/api/me", 200),
+        ("GET", "/account", 200),
+        ("GET", "/api/me", 200),
+        ("POST", "/logout", 303),
+        ("GET", "/", 200),
+    ]
+    (login,) = [e["response"] for e in entries if urlsplit(e["request"]["url"]).path == "/login"]
+    assert [h.split("=", 1)[0] for h in _headers(login, "set-cookie")] == ["sessionId", "csrf", "theme"]
+    assert [h["name"] for h in login["headers"]].count("set-cookie") == 3
+
+
 SHAPES = {
     "chromium-nextauth.har": check_chromium_nextauth_shape,
     "chromium-cookie-matrix.har": check_matrix_shape,
     "firefox-nextauth.har": check_firefox_nextauth_shape,
+    "chromium-h2.har": check_h2_shape,
+    "firefox-h2.har": check_firefox_h2_shape,
 }
 BY_KIND = {
     "nextauth": check_chromium_nextauth_shape,
     "cookie-matrix": check_matrix_shape,
     "firefox-nextauth": check_firefox_nextauth_shape,
+    "h2": check_h2_shape,
+    "firefox-h2": check_firefox_h2_shape,
 }
 
 
@@ -260,8 +342,10 @@ def test_redacting_a_file_that_is_no_har_is_one_line_and_exit_1(tmp_path: Path, 
     [
         "cookie-matrix",
         "nextauth",
+        "h2",
         # Firefox starts with a DevTools toolbox per tab: ~30 s here, so it runs with `-m slow`
         pytest.param("firefox-nextauth", marks=pytest.mark.slow),
+        pytest.param("firefox-h2", marks=pytest.mark.slow),
     ],
 )
 def test_a_new_recording_has_the_shape_and_none_of_the_real_values(kind: str, tmp_path: Path) -> None:

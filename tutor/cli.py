@@ -237,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "markdown", "json", "scenario"),
         default="text",
-        help="scenario (captures only): the capture as a redacted scenario for `tutor check`",
+        help="scenario (captures only): the capture as a lesson to start from (its redacted scenario): `tutor check` takes it",
     )
     _add_capture_options(p)
     _add_lessons_option(p)

@@ -1,7 +1,7 @@
 """Record real HAR captures (HTTP Archive 1.2) with Playwright's ``record_har_path`` for the HAR walkthrough's
 tests (issue 20), and redact them into the committed fixtures under ``tests/fixtures/har/recorded/``.
 
-``python -m tests.conformance.har_recorder nextauth|cookie-matrix|firefox-nextauth OUT.har [--raw RAW.har]``
+``python -m tests.conformance.har_recorder nextauth|cookie-matrix|firefox-nextauth|h2|firefox-h2 OUT.har [--raw RAW.har]``
 records one capture with Debian's Chromium (``executable_path``, ``--no-sandbox``, a private HOME), redacts it
 (:mod:`tests.conformance.har_redact`) and writes OUT; ``--raw`` also keeps the unredacted capture.
 
@@ -18,6 +18,9 @@ records one capture with Debian's Chromium (``executable_path``, ``--no-sandbox`
   page on site A loads the same same-site, and a redirect chain (302 → 302 → page) crosses from B to A.
 * ``firefox-nextauth``: the same next-auth walk in real Firefox ESR (:mod:`tests.conformance.har_firefox`:
   Firefox's own DevTools HAR auto-export, one file per page load, joined).
+* ``h2``: Chromium over HTTP/2 against a small node ``http2`` app (:mod:`tests.conformance.har_h2`): an
+  anonymous session, a sign-in POST that rotates it (three ``Set-Cookie`` in one 302), renewals, sign-out;
+  ``firefox-h2``: the same walk in Firefox ESR over HTTP/2.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import har_firefox, har_redact, nextauth_probe
+from . import har_firefox, har_h2, har_redact, nextauth_probe
 from .browsers import matrix
 from .browsers.server import TestSites
 
@@ -173,10 +176,15 @@ RECORDERS = {
     "nextauth": record_nextauth,
     "cookie-matrix": record_cookie_matrix,
     "firefox-nextauth": har_firefox.record_nextauth,
+    "h2": har_h2.record,
+    "firefox-h2": har_h2.record_firefox,
 }
 
 
 def unavailable_for(kind: str) -> str | None:
+    if kind.endswith("h2"):
+        browser = "firefox" if kind.startswith("firefox") else "chromium"
+        return unavailable(need_node=False, browser=browser) or har_h2.unavailable()
     return unavailable(
         need_node=kind.endswith("nextauth"), browser="firefox" if kind.startswith("firefox") else "chromium"
     )

@@ -28,21 +28,18 @@ BIG_USER = "big-" + "x" * 5000
 #: (strategy, step) → why the engine differs there. Each is a documented simplification, not a bug.
 EXPECTED: dict[tuple[str, str], str] = {
     ("jwt", "within-tolerance"): (
-        "next-auth decodes its JWT with 15 s of clock tolerance, so a token 10 s past `exp` is accepted and "
-        "re-issued. The probe sent a cookie a browser had already dropped at its `Expires` (= `exp`); the "
-        "model's browser drops it too, so its server sees no cookie (and the model has no clock tolerance)."
+        "next-auth v4 decodes its JWT with `clockTolerance: 15` (`src/jwt/index.ts` `decode`, jose "
+        "`jwtDecrypt`), so the token the probe sent 10 s past `exp` is accepted and re-issued. No browser "
+        "sends it: the cookie's `Expires` is that same `exp` (both now + maxAge, whole seconds) and a browser "
+        "drops the cookie there; the probe re-sends it as a copied cookie would. The model's browser drops it "
+        "at `Expires` too, so the model's server sees no cookie. The model's token (HS256 as in the Next.js "
+        "guide, whose jose `jwtVerify` has no tolerance) has none: a browser holding next-auth's cookie never "
+        "brings a token past `exp`, so the tolerance shows only for a copy re-sent by hand, which no event does."
     ),
     ("jwt", "past-tolerance"): (
-        "Past the tolerance next-auth clears the cookie (`Max-Age=0`) of a token it cannot decode; the "
-        "model's browser dropped that cookie at its `Expires`, so there is nothing to clear."
-    ),
-    ("jwt", "sign-in-large"): (
-        "next-auth splits a session cookie over 3,933 characters into `.0`, `.1` … chunks; the model does not "
-        "chunk: it sets one cookie, which its browser then refuses (over 4,096 bytes)."
-    ),
-    ("jwt", "session-large"): "Chunking, as above: the model's browser holds no session cookie to send.",
-    ("jwt", "sign-out-large"): (
-        "next-auth deletes every chunk at sign-out; the model had no cookie stored, so there is nothing to delete."
+        "Past the tolerance next-auth cannot decode the token and clears the cookie (`Max-Age=0`, "
+        "`SessionStore.clean()`); the model's browser dropped that cookie at its `Expires`, as a browser "
+        "does, so there is nothing to send and nothing to clear."
     ),
 }
 

@@ -80,3 +80,18 @@ def test_a_new_recording_of_the_real_app_matches_the_committed_one() -> None:
     except nextauth_probe.ProbeUnavailable as exc:
         pytest.skip(f"the real next-auth app cannot run here: {exc}")
     assert _shape(observed) == _shape(nextauth_suite.load())
+
+
+def test_the_comparison_notices_a_chunk_that_differs() -> None:
+    """The chunked steps agree now; a real answer with one chunk fewer (or one more) is a difference."""
+    observed = copy.deepcopy(nextauth_suite.load())
+    step = _step(observed, "jwt", "sign-in-large")
+    names = [c["name"] for c in step["set_cookie"]]
+    assert f"{nextauth_suite.SESSION_COOKIE}.0" in names and f"{nextauth_suite.SESSION_COOKIE}.1" in names
+    step["set_cookie"] = [c for c in step["set_cookie"] if c["name"] != f"{nextauth_suite.SESSION_COOKIE}.1"]
+    deleted = _step(observed, "jwt", "sign-out-large")
+    extra = copy.deepcopy(deleted["set_cookie"][0])
+    extra["name"] = f"{nextauth_suite.SESSION_COOKIE}.2"
+    deleted["set_cookie"].append(extra)
+    problems = nextauth_suite.unexpected(nextauth_suite.compare(observed))
+    assert [p.split(":", 1)[0] for p in problems] == ["('jwt', 'sign-in-large')", "('jwt', 'sign-out-large')"]

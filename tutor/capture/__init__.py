@@ -4,7 +4,10 @@
   positioned problem (:class:`~tutor.capture.har.HarError`);
 - :mod:`tutor.capture.replay`: the capture replayed through the engine's jar: per request the site
   relation, the cookies sent and received, the model's prediction, the session's life and the findings,
-  as an engine :class:`~tutor.engine.trace.Trace`.
+  as an engine :class:`~tutor.engine.trace.Trace`;
+- :mod:`tutor.capture.h2`: HTTP/2 requests (split ``cookie`` fields joined, the host from ``:authority``);
+- :mod:`tutor.capture.export`: the capture as a lesson to start from (`e`, ``--format scenario``), which
+  `tutor check` takes.
 
 This package sits at the lesson layer: it imports the engine, never the UI.
 """

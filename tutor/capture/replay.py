@@ -23,8 +23,8 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypedDict
-from urllib.parse import urlsplit
 
+from tutor.capture.h2 import cookie_header, request_url
 from tutor.capture.har import Entry, Har, HarCookie, header_values, started
 from tutor.capture.session import Finding, SessionWatch
 from tutor.engine.clock import format_clock
@@ -164,15 +164,14 @@ class _Request(TypedDict):
 
 
 def _cookie_pairs(entry: Entry) -> list[tuple[str, str]]:
-    headers = header_values(entry.request.headers, "cookie")
-    if not headers:  # a capture without raw headers: the parsed array
+    header = cookie_header(entry.request.headers)  # HTTP/2 crumbs joined (RFC 9113 §8.2.3): tutor.capture.h2
+    if header is None:  # a capture without raw headers: the parsed array
         return [(c.name, c.value) for c in entry.request.cookies]
     pairs = []
-    for header in headers:  # HTTP/2 may split the Cookie header in crumbs (RFC 9113 §8.2.3)
-        for crumb in header.split(";"):
-            name, eq, value = crumb.strip().partition("=")
-            if name or value:
-                pairs.append((name, value) if eq else ("", name))
+    for crumb in header.split(";"):
+        name, eq, value = crumb.strip().partition("=")
+        if name or value:
+            pairs.append((name, value) if eq else ("", name))
     return pairs
 
 
@@ -277,7 +276,7 @@ def replay(
     shown = (lambda v: v) if show_values else fingerprint
     for number, index in enumerate(order, 1):
         entry = har.log.entries[index]
-        parts = urlsplit(entry.request.url)
+        parts = request_url(entry)  # the URL, or HTTP/2's :scheme/:authority/:path (tutor.capture.h2)
         host, scheme = parts.hostname or "", parts.scheme or "https"
         path = parts.path or "/"
         at = int(started(entry)) - EPOCH
@@ -361,7 +360,8 @@ def replay(
         for header in _set_cookie_headers(entry):
             outcome = jar.set_from_header(header, **request)
             pair, _, attrs = header.partition(";")
-            value = pair.partition("=")[2].strip()
+            head, eq, tail = pair.partition("=")
+            value = (tail if eq else head).strip()  # no "=": a nameless cookie, all value (RFC 6265bis §5.6)
             reason = outcome.reason or "; ".join(outcome.notes)
             ex.received.append(Received(outcome.name, outcome.outcome, reason, attrs.strip(), value))
             if outcome.outcome in ("stored", "replaced"):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.capture.tokens import read_token
+from tutor.engine import chunks
 from tutor.engine.cookies import Cookie
 
 if TYPE_CHECKING:
@@ -86,12 +87,9 @@ class SessionWatch:
         name = self.name
         if name is None:
             return None
-        chunks = [
-            c
-            for n, c in sorted(cookies.items())
-            if n == name or (n.startswith(name + ".") and _CHUNK.fullmatch(n[len(name) :]))
-        ]
-        return "".join(c.value for c in chunks) if chunks else None
+        # next-auth's chunks joined in the order of their number (tutor/engine/chunks.py), `.10` after `.9`
+        parts = chunks.parts(cookies, name)
+        return "".join(cookies[n].value for n in parts) if parts else None
 
     def step(
         self, ex: Exchange, before: Mapping[str, Cookie], after: Mapping[str, Cookie], *, headers: list[str]

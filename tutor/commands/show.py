@@ -44,10 +44,10 @@ def _capture(args) -> int:
     replayed, failed = read_capture("show", args)
     if failed is not None:
         return failed
-    if args.format == "scenario":
-        from tutor.capture.scenario import scenario_yaml
+    if args.format == "scenario":  # a lesson holding the scenario: `tutor check` takes it, `tutor simulate` runs it
+        from tutor.capture.export import lesson_id, lesson_yaml
 
-        out(scenario_yaml(replayed, path.name), end="")
+        out(lesson_yaml(replayed, path.name, lesson=lesson_id(path.stem)), end="")
         return 0
     # the renderers pass every piece of capture text through visible() (JSON: tutor.lesson.visible.dumps);
     # out() applies it once more (a no-op on visible text)

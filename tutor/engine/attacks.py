@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET
 
+from tutor.engine import chunks
 from tutor.engine.cookie_send import domain_ok
 from tutor.engine.cookies import Cookie
 from tutor.engine.ids import abbreviate
@@ -120,9 +121,18 @@ def play_steal(sim: Simulation, event: Event) -> None:
     side = sim.target(event)
     name = s.cookie or side.cookie_name
     src, dst = sim.browser(s.from_), sim.browser(s.to)
-    # with several servers, only the cookies the event's server would be sent (its host's)
-    taken = [c for c in src.jar.all(sim.clock.now) if c.name == name and (not sim.multi or domain_ok(c, side.host))]
-    value = taken[0].value if taken else None
+    here = [c for c in src.jar.all(sim.clock.now) if not sim.multi or domain_ok(c, side.host)]
+    # (with several servers, only the cookies the event's server would be sent: its host's)
+    taken = [c for c in here if c.name == name]
+    if not taken:  # a chunked session cookie: every part (next-auth's NAME.0, NAME.1 …; tutor/engine/chunks.py)
+        taken = [c for c in here if chunks.is_part(c.name, name)]
+    value = chunks.read({c.name: c.value for c in reversed(taken)}, name) if taken else None
+    if not taken:
+        result = f"No {name} cookie in {src.name}: nothing copied"
+    elif len(taken) == 1:
+        result = f"Copied {taken[0].name}={abbreviate(value)}"
+    else:
+        result = f"Copied {', '.join(chunks.parts([c.name for c in taken], name))} ({name}={abbreviate(value)})"
     carry_off(
         sim,
         "steal_cookies",
@@ -130,7 +140,7 @@ def play_steal(sim: Simulation, event: Event) -> None:
         to=dst,
         cookies=taken,
         action=f"Copy {name} from {src.name} to {dst.name}",
-        result=f"Copied {name}={abbreviate(value)}" if taken else f"No {name} cookie in {src.name}: nothing copied",
+        result=result,
         session=lambda: value,
     )
 
@@ -147,8 +157,9 @@ def play_xss(sim: Simulation, event: Event) -> None:
     copied = [name for name, _, _ in pairs]
 
     def stolen() -> str | None:
-        held = dst.jar.get(side.cookie_name, now, host=side.host) if side.cookie_name in copied else None
-        return held.value if held else None
+        # the session cookie as the thief's server would read it: its chunks joined (tutor/engine/chunks.py)
+        held = {n: c.value for n in copied if (c := dst.jar.get(n, now, host=side.host)) is not None}
+        return side.server.read_session_cookie(held)
 
     carry_off(
         sim,

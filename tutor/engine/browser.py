@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tutor.engine import chunks
 from tutor.engine.cookies import CookieJar, StoreOutcome, build_cookie_header
 
 
@@ -86,6 +87,8 @@ class Browser:
             # the watched cookie as a same-site request would carry it: SameSite alone decides the rest
             candidates = self.jar.cookies_for(host=host, path=path, scheme=scheme, now=now, method=method)
             watched = next((c for c in candidates if c.name == watch), None)
+            if watched is None:  # a chunked session cookie (chunks.py): its parts share their attributes
+                watched = next((c for c in candidates if chunks.is_part(c.name, watch)), None)
             if watched is not None:
                 rule = self.jar.same_site_rule(watched, method=method, top_level=top_level, now=now)[1]
         return Request(
@@ -120,8 +123,15 @@ class Browser:
         """``document.cookie`` on the ``/`` page of ``host`` (default :attr:`host`)."""
         return self.jar.document_cookie(host=host or self.host, now=now)
 
-    def has_cookie(self, name: str, now: int, host: str | None = None) -> bool:
-        return self.jar.get(name, now, host=host or self.host) is not None
+    def has_cookie(self, name: str, now: int, host: str | None = None, *, chunked: bool = True) -> bool:
+        """Does the jar hold cookie ``name`` for ``host`` (default :attr:`host`), or (``chunked``) any of
+        its next-auth chunks (``name.0`` …; chunks.py)?"""
+        host = host or self.host
+        if self.jar.get(name, now, host=host) is not None:
+            return True
+        return chunked and any(
+            chunks.is_part(c.name, name) and self.jar.get(c.name, now, host=host) for c in self.jar.all(now)
+        )
 
 
 __all__ = ["Browser", "Request"]

@@ -117,6 +117,10 @@ class Exchange:
     user: str | None = None
     remember: bool = False
     """POST /login: the "remember me" box was ticked."""
+    session_parts: tuple[str, ...] = ()
+    """The session cookie's names the browser holds as far as this response knows: the plain name or
+    next-auth's ``NAME.0``, ``NAME.1`` … chunks the request brought, then those of the last write
+    (next-auth's ``SessionStore`` record; see tutor/engine/chunks.py)."""
 
 
 @dataclass

@@ -35,9 +35,9 @@ def play_set_cookie(sim: Simulation, event: Event) -> None:
         watch=side.cookie_name,
         host=side.host,
     )
-    present = side.cookie_name in request.cookies
+    present = side.server.read_session_cookie(request.cookies) is not None
     ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-    ex.session_id = request.cookies.get(side.cookie_name)
+    ex.session_id = side.server.read_session_cookie(request.cookies)
     add = sim._add
     count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
     add(
@@ -74,7 +74,7 @@ def play_set_cookie(sim: Simulation, event: Event) -> None:
         "Browser applies Set-Cookie",
         # a hand-written header's ignored attributes are part of the answer (the server's own have none)
         "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
-        cookie_present=b.has_cookie(side.cookie_name, now, host=side.host),
+        cookie_present=b.has_cookie(side.cookie_name, now, host=side.host, chunked=side.server.chunked),
         session_id=ex.session_id,
         exchange=ex,
     )

@@ -117,6 +117,13 @@ class EngineOptions(Struct, **_STRUCT):
     token carries the version it was signed at (`ver`), and the `jwt` callback rejects a token whose
     `ver` is older, so `sign_out_everywhere` (which bumps it) revokes the user's tokens. Off: a jwt
     server cannot revoke a token before it expires or the secret rotates."""
+    token_extra: dict[str, Annotated[int, Meta(ge=1, le=20000)]] = field(default_factory=dict)
+    """jwt: user → characters of data the app's `jwt` callback adds to that user's token (next-auth
+    `callbacks.jwt`: the user's groups and roles, or an OAuth provider's tokens kept for API calls), carried
+    as an `extra` claim of seeded filler. With `sign_in: next-auth` a cookie value over 3,933 characters is
+    split, as next-auth v4 does, into `NAME.0`, `NAME.1` … cookies (tutor/engine/chunks.py); an app's own
+    `cookies().set` (`sign_in: server-action`) does not split it, and a browser refuses a cookie over
+    4,096 bytes."""
 
 
 #: The browser engines whose cookie rules differ (SameSite default, SameSite=None without Secure).

@@ -38,10 +38,12 @@ which the simulation turns into trace steps.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
+from tutor.engine import chunks
 from tutor.engine.browser import Request
 from tutor.engine.clock import format_clock, format_duration
 from tutor.engine.exchange import REDIRECT_STATUS, ROUTE_METHODS, ROUTES, Current, Emit, Exchange, Settings, route_path
@@ -54,6 +56,14 @@ if TYPE_CHECKING:  # tokens imports pyjwt: loaded only for the jwt strategy
     from tutor.engine.tokens import TokenSigner
 
 _BODY_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
+def _filler(seed: int, size: int) -> str:
+    """``size`` characters of hex standing for data an app keeps in its token (``engine.token_extra``):
+    the same for the same seed, and drawn from no generator, so every ID stays what it was."""
+    blocks = -(-size // 64)  # a SHA-256 hex digest is 64 characters
+    out = [hashlib.sha256(f"token_extra:{seed}:{i}".encode()).hexdigest() for i in range(blocks)]
+    return "".join(out)[:size]
 
 
 def _expiry_text(expires: int | None) -> str:
@@ -74,6 +84,9 @@ class Server:
         self.cookie = settings.options.cookie
         self.jwt = settings.strategy == "jwt"
         self.sliding = self.cookie.expires == "sliding"
+        self.chunked = settings.options.sign_in == "next-auth"
+        """next-auth writes and reads its session cookie in chunks (chunks.py); an app's own
+        ``cookies().set`` / ``cookies().get`` (``sign_in: server-action``) knows only the one name."""
         self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
 
     @property
@@ -99,7 +112,8 @@ class Server:
     ) -> Exchange:
         """Handle one request; ``credentials`` and ``remember`` (the "remember me" box) are for POST /login."""
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-        ex.session_id = request.cookies.get(self.cookie.name)
+        ex.session_id = self.read_session_cookie(request.cookies)
+        ex.session_parts = self._parts(request.cookies)
         handler = self._handlers.get((request.method, request.path))
         if handler is None:
             emit("receive", f"Receive {request.line}", "No such route", ex)
@@ -230,7 +244,7 @@ class Server:
     # -- the session machinery ------------------------------------------------------------------
     def _resolve(self, ex: Exchange, now: int, emit: Emit, on_missing: str) -> Current | None:
         """read_cookie + validate: the valid session the request brings, or None (after cleaning up)."""
-        presented = ex.request.cookies.get(self.cookie.name)
+        presented = self.read_session_cookie(ex.request.cookies)
         if presented is None:
             emit("read_cookie", "Session cookie missing", on_missing, ex)
             return None
@@ -374,6 +388,9 @@ class Server:
                 payload["exp"] = exp
             if remember:
                 payload["remember"] = True
+            extra = self.options.token_extra.get(user) if user is not None else None
+            if extra:
+                payload["extra"] = _filler(self.options.seed, extra)
             token = self._signer.issue(payload)
             ex.token, ex.session_id, ex.user = payload, token, user
             ex.session = self._token_session(payload)
@@ -406,10 +423,24 @@ class Server:
         self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
 
     # -- cookies and the response ---------------------------------------------------------------
-    def _cookie_header(self, value: str, max_age: int | None, expires: int | None = None) -> str:
+    def read_session_cookie(self, cookies: dict[str, str]) -> str | None:
+        """The session cookie's value in a request: next-auth joins its chunks (``SessionStore.value``)."""
+        name = self.cookie.name
+        return chunks.read(cookies, name) if self.chunked else cookies.get(name)
+
+    def _parts(self, cookies: dict[str, str]) -> tuple[str, ...]:
+        """The session cookie's names in a request, as the server knows them (see :meth:`_read_cookie`)."""
+        name = self.cookie.name
+        if self.chunked:
+            return tuple(chunks.parts(cookies, name))
+        return (name,) if name in cookies else ()
+
+    def _cookie_header(
+        self, value: str, max_age: int | None, expires: int | None = None, name: str | None = None
+    ) -> str:
         c = self.cookie
         return build_set_cookie(
-            c.name,
+            c.name if name is None else name,
             value,
             path=c.path,
             max_age=max_age,
@@ -438,20 +469,53 @@ class Server:
                 action = "Set persistent session cookie (remember me)"
         else:
             max_age = self.settings.cookie_max_age
-        header = self._cookie_header(value, max_age, expires if self.sliding else None)
-        ex.set_cookies[self.cookie.name] = header
-        ex.set_cookie = header
-        ex.cookie_store = {**ex.cookie_store, self.cookie.name: value}
-        if result is None:
-            result = f"Set-Cookie {self.cookie.name}={abbreviate(value)}; " + "; ".join(header.split("; ")[1:])
-        emit("set_cookie", action, result, ex)
+        planned = chunks.plan(ex.session_parts, self.cookie.name, value, chunked=self.chunked)
+        written = [n for n, v in planned if v is not None]
+        store = dict(ex.cookie_store)
+        for n, v in planned:
+            if v is None:
+                store.pop(n, None)
+            else:
+                store[n] = v
+        ex.cookie_store = store
+        ex.session_parts = tuple(written)
+        for n, part in planned:
+            if part is None:  # a part the new value no longer needs (next-auth v4 core/lib/cookie.ts `chunk`)
+                header = self._cookie_header("", 0, name=n)
+                ex.set_cookies[n], ex.set_cookie = header, header
+                fits = f"{len(written)} cookie{'s' if len(written) != 1 else ''}"
+                emit(
+                    "clear_cookie",
+                    f"Clear stale chunk {n}",
+                    f"The value now fits in {fits}: Set-Cookie {n}=; Max-Age=0",
+                    ex,
+                )
+                continue
+            header = self._cookie_header(part, max_age, expires if self.sliding else None, name=n)
+            ex.set_cookies[n], ex.set_cookie = header, header
+            cookie_text = f"Set-Cookie {n}={abbreviate(part)}; " + "; ".join(header.split("; ")[1:])
+            if len(written) == 1:
+                emit("set_cookie", action, cookie_text if result is None else result, ex)
+                continue
+            i = written.index(n)
+            step_result = cookie_text
+            if i == 0:  # next-auth v4 core/lib/cookie.ts: at most CHUNK_SIZE = 4096 - 163 characters a cookie
+                split_note = f"{len(value):,} characters, over {chunks.CHUNK_SIZE:,}: split into {len(written)} cookies"
+                step_result = f"{'' if result is None else result + '; '}{split_note}: {cookie_text}"
+            emit("set_cookie", f"{action}: chunk {i + 1} of {len(written)}", step_result, ex)
 
     def _clear_cookie(self, ex: Exchange, emit: Emit, why: str) -> None:
-        header = self._cookie_header("", 0)
-        ex.set_cookies[self.cookie.name] = header
-        ex.set_cookie = header
-        ex.cookie_store = {k: v for k, v in ex.cookie_store.items() if k != self.cookie.name}
-        emit("clear_cookie", "Clear session cookie", f"{why}: Set-Cookie {self.cookie.name}=; Max-Age=0", ex)
+        """Delete the session cookie: every part the browser holds (next-auth v4 core/lib/cookie.ts
+        ``clean()``), the plain name when it is not known to hold any."""
+        held = ex.session_parts or (self.cookie.name,)
+        ex.cookie_store = {k: v for k, v in ex.cookie_store.items() if k not in held and k != self.cookie.name}
+        ex.session_parts = ()
+        for i, n in enumerate(held):
+            header = self._cookie_header("", 0, name=n)
+            ex.set_cookies[n] = header
+            ex.set_cookie = header
+            action = "Clear session cookie" if len(held) == 1 else f"Clear session cookie: chunk {i + 1} of {len(held)}"
+            emit("clear_cookie", action, f"{why}: Set-Cookie {n}=; Max-Age=0", ex)
         ex.session_id = None
         ex.session = None
         ex.user = None

@@ -342,7 +342,7 @@ class Simulation:
             "scenario",
             "Scenario over",
             f"Clock at {self.clock.display}",
-            cookie_present=b.has_cookie(self.cookie_name, self.clock.now),
+            cookie_present=b.has_cookie(self.cookie_name, self.clock.now, chunked=self.server.chunked),
         )
         self._event_no = saved
         return self.trace
@@ -362,7 +362,7 @@ class Simulation:
             watch=side.cookie_name,
             host=side.host,
         )
-        present = side.cookie_name in request.cookies
+        present = side.server.read_session_cookie(request.cookies) is not None
 
         add = self._add
 
@@ -379,7 +379,7 @@ class Simulation:
                 name,
                 "Browser applies Set-Cookie",
                 result,
-                cookie_present=b.has_cookie(side.cookie_name, now, host=side.host),
+                cookie_present=b.has_cookie(side.cookie_name, now, host=side.host, chunked=side.server.chunked),
                 session_id=ex.session_id,
                 user=ex.user,
                 exchange=ex,
@@ -414,7 +414,9 @@ class Simulation:
     def _has(self, name: str) -> bool:
         """Does browser ``name`` hold the session cookie of the event's server (the first server's)?"""
         side = self._target
-        return self.browser(name).has_cookie(side.cookie_name, self.clock.now, host=side.host)
+        return self.browser(name).has_cookie(
+            side.cookie_name, self.clock.now, host=side.host, chunked=side.server.chunked
+        )
 
     def set_variable(self, name: str, value: Any) -> None:
         """``name`` has ``value`` from the next step on (for the variables other modules keep)."""

@@ -204,6 +204,8 @@ class EngineOverrides(Struct, kw_only=True, forbid_unknown_fields=True, frozen=T
     host: str | UnsetType = UNSET
     sign_in: Literal["next-auth", "server-action"] | UnsetType = UNSET
     token_version: bool | UnsetType = UNSET
+    token_extra: dict[str, Annotated[int, Meta(ge=1, le=20000)]] | UnsetType = UNSET
+    """Replaces the lesson's map (user → characters of extra token data)."""
 
 
 #: A verb a challenge lets the learner use.

@@ -1,8 +1,9 @@
 """The walkthrough of a HAR capture: the lesson screen over the capture's trace, plus `e` (export).
 
 The capture is a :class:`~tutor.lesson.loader.LoadedLesson` made by :func:`tutor.capture.lesson.capture_lesson`
-(its code pane is the findings panel); `e` writes the capture as a redacted scenario into the current
-folder (``capture-N.yaml``, never over a file: :func:`tutor.files.create_numbered`).
+(its code pane is the findings panel); `e` writes the capture as a lesson with a redacted scenario
+(:func:`tutor.capture.export.lesson_yaml`) into the current folder (``capture-N.yaml``, its id ``capture-N``,
+never over a file: :func:`tutor.files.create_numbered`).
 """
 
 from __future__ import annotations
@@ -27,13 +28,19 @@ class CaptureScreen(LessonScreen):
         self.folder = folder or Path.cwd()
 
     def action_export(self) -> None:
-        from tutor.capture.scenario import scenario_yaml
+        from tutor.capture.export import lesson_id, lesson_yaml
         from tutor.files import create_numbered
 
-        text = scenario_yaml(self.replay, self.loaded.path.name)
+        def render(path: Path) -> str:  # the lesson's id is its file's name (capture-N)
+            return lesson_yaml(self.replay, self.loaded.path.name, lesson=lesson_id(path.stem))
+
         try:
-            path = create_numbered(self.folder, "capture", ".yaml", text)
+            path = create_numbered(self.folder, "capture", ".yaml", render=render)
         except OSError as exc:
             self.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
             return
-        self.notify(visible(f"Exported the capture as a scenario: {path}"), title="Export", markup=False)
+        self.notify(
+            visible(f"Exported the capture as a lesson: {path} (tutor check, tutor simulate and tutor open take it)"),
+            title="Export",
+            markup=False,
+        )
