@@ -459,6 +459,17 @@ def main(argv: list[str] | None = None) -> int:
                     None,
                 )
             )
+            if all(r.capture_anon_kib) and all(r.lesson_anon_kib):
+                rows.append(
+                    Row(
+                        "its heap then (RssAnon: the mapped file's pages left out)",
+                        _mib(statistics.median(r.capture_anon_kib)),
+                        _mib(statistics.median(r.lesson_anon_kib)),
+                        statistics.median(r.capture_anon_kib) / statistics.median(r.lesson_anon_kib),
+                        "(info)",
+                        None,
+                    )
+                )
             details.append(
                 "### A large HAR capture\n\n"
                 f"- lesson: {', '.join(_ms(t) for t in r.lesson)}\n- capture: {', '.join(_ms(t) for t in r.capture)}\n\n"

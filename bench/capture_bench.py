@@ -5,7 +5,8 @@ with a body of ``body_bytes`` (default 10,000: a 20,000-entry capture of about 2
 bodies are), a session cookie sent on every request and renewed every 100th. Launches alternate: the
 lesson `session-lifecycle` with a warm lesson cache, then the capture; each figure is the median, and the
 goal is the capture's first frame at most 1.5× the lesson's. Peak memory (VmHWM, 0.5 s after the marker)
-is reported for both.
+is reported for both, and the heap then (RssAnon): the capture's one up-front pass maps the whole file,
+whose pages count in VmHWM while mapped, not in RssAnon.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class CaptureResult:
     screen: str
     lesson_cpu: list[float] = field(default_factory=list)
     capture_cpu: list[float] = field(default_factory=list)
+    lesson_anon_kib: list[int] = field(default_factory=list)
+    capture_anon_kib: list[int] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -111,9 +114,11 @@ def run(root: Path, runs: int = 5, entries: int = 20_000, body_bytes: int = 10_0
             result.lesson.append(f.seconds)
             result.lesson_cpu.append(f.cpu_s or 0.0)
             result.lesson_kib.append(f.vm_hwm_kib or 0)
+            result.lesson_anon_kib.append(f.rss_anon_kib or 0)
             f = tmux.first_frame(capture, CAPTURE_MARKER, env=env, cwd=str(root), settle=0.5)
             result.capture.append(f.seconds)
             result.capture_cpu.append(f.cpu_s or 0.0)
             result.capture_kib.append(f.vm_hwm_kib or 0)
+            result.capture_anon_kib.append(f.rss_anon_kib or 0)
             result.screen = f.screen
     return result

@@ -68,6 +68,9 @@ class Frame:
     """CPU time the pane's process (every thread) had used when the marker was found: less disturbed by other
     processes on a shared machine than the wall time, and including the work done between the paint and
     the capture that saw it (at most one polling interval)."""
+    rss_anon_kib: int | None = None
+    """The process's anonymous resident memory (RssAnon: its heap, not the file pages it maps), read with
+    VmHWM."""
 
 
 class Tmux:
@@ -204,7 +207,13 @@ class Tmux:
             cpu = cpu_ns(pid) if pid else None
             if settle:
                 time.sleep(settle)  # let the first frame's follow-up work finish before reading VmHWM
-            return Frame(elapsed, vm_hwm_kib(pid) if pid else None, screen, cpu / 1e9 if cpu is not None else None)
+            return Frame(
+                elapsed,
+                vm_hwm_kib(pid) if pid else None,
+                screen,
+                cpu / 1e9 if cpu is not None else None,
+                status_kib(pid, "RssAnon") if pid else None,
+            )
         finally:
             self.kill(session)
 
@@ -232,10 +241,15 @@ def cpu_ns(pid: int) -> int | None:
 
 def vm_hwm_kib(pid: int) -> int | None:
     """Peak resident set size of a process, from ``/proc/<pid>/status``."""
+    return status_kib(pid, "VmHWM")
+
+
+def status_kib(pid: int, name: str) -> int | None:
+    """One ``kB`` figure of ``/proc/<pid>/status`` (``VmHWM``, ``RssAnon`` …)."""
     try:
         with open(f"/proc/{pid}/status", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(name + ":"):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         return None

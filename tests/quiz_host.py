@@ -1,7 +1,8 @@
-"""Tiny host apps for engineer B's widget tests: they mount only QuizView or PlaygroundView.
+"""Tiny host apps for the quiz and playground widget tests: they mount only QuizView or PlaygroundView.
 
 Shared by tests/test_ui_quiz.py, tests/test_ui_quiz_snapshots.py, tests/test_ui_playground.py and
-tests/test_e2e_progress.py, so those tests do not depend on the app shell or the lesson screen.
+tests/test_e2e_progress.py, so those tests do not depend on the app shell or the lesson screen. A host
+lists no style sheet: the widgets bring their own (tutor/ui/styles.py), as in the app.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from tutor.ui.recorder import RecordingApp
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUIZ_LESSON = FIXTURES / "quiz_lesson.yaml"
-WIDGETS = Path(__file__).parent.parent / "tutor" / "ui" / "widgets"
 
 
 def load_quiz_lesson():
@@ -28,8 +28,6 @@ def load_quiz_lesson():
 
 class QuizHost(RecordingApp):
     """A QuizView (and a Footer) on an otherwise empty screen; messages it posts are kept."""
-
-    CSS_PATH = [WIDGETS / "quiz.tcss"]
 
     def __init__(
         self, mode: str, store=None, seed: int = 0, loaded=None, theme: str | None = None, shuffle: bool = False
@@ -67,8 +65,6 @@ class QuizHost(RecordingApp):
 
 class PlaygroundHost(App):
     """A PlaygroundView (and a Footer); exports go to ``export_dir``."""
-
-    CSS_PATH = [WIDGETS / "playground.tcss"]
 
     def __init__(
         self, options=None, export_dir: Path | None = None, theme: str | None = None, kinds=None, servers=None

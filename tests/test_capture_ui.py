@@ -95,3 +95,92 @@ def test_a_window_is_replayed_only_up_to_its_end() -> None:
     loaded = capture_lesson(replay, path)
     assert "steps 1–3 of 5" in loaded.lesson.title
     assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 of 5 (tutor show lists them all):")
+
+
+def test_capture_snapshot_mode(snap_compare) -> None:
+    async def snapshot(pilot) -> None:
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+
+    assert snap_compare(capture_app(), terminal_size=(80, 24), run_before=snapshot)
+
+
+def test_a_capture_offers_only_the_modes_it_has_content_for() -> None:
+    import asyncio
+
+    from tutor.ui.screens.lesson import ModeStrip
+
+    async def run() -> None:
+        app = capture_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert screen.query_one(ModeStrip).modes == ("walkthrough", "snapshot", "transcript")
+            seen = []
+            for _ in range(3):
+                await pilot.press("right_square_bracket")
+                await pilot.pause()
+                seen.append(screen.mode)
+            assert seen == ["snapshot", "transcript", "walkthrough"]
+            await pilot.press("left_square_bracket")
+            await pilot.pause()
+            assert screen.mode == "transcript"
+            commands = [c.title for c in app.get_system_commands(screen) if c.title.startswith("Switch to")]
+            assert commands == ["Switch to Walkthrough", "Switch to Snapshot", "Switch to Transcript"]
+            with pytest.raises(ValueError):
+                screen.switch_mode("test")
+            text = screen.query_one("#snapshot-text").text
+            assert "5 requests replayed as firefox; session cookie: PHPSESSID" in text
+            assert "ID not rotated at login" in text and "aaa111" not in text
+
+    asyncio.run(run())
+
+
+def test_other_windows_open_in_the_app_and_a_bad_entry_there_is_one_line(tmp_path: Path) -> None:
+    import asyncio
+    from functools import partial
+
+    from capture_support import entry, write
+
+    from tutor.capture.har import read_har
+    from tutor.capture.replay import replay
+    from tutor.ui.capture_app import CaptureApp
+    from tutor.ui.widgets.variable_tracker import VariableTracker
+
+    count = 2 * MAX_SHOWN + 60
+    entries = [entry(i) for i in range(count)]
+    entries[2 * MAX_SHOWN + 20]["response"]["status"] = "ok"  # in the third window
+    path = write(tmp_path / "long.har", entries)
+    good = [entry(i) for i in range(2 * MAX_SHOWN)]
+    full = replay(read_har(write(tmp_path / "ref.har", good)))  # the first two windows, replayed whole
+    load = partial(load_capture, path)
+    first = load(upto=MAX_SHOWN)
+    app = CaptureApp(capture_lesson(first, path), first, load=lambda upto: load(upto=upto), cursor_blink=False)
+
+    async def until(pilot, condition) -> None:
+        for _ in range(600):  # a generous deadline: the worker replays 500 requests
+            if condition():
+                return
+            await pilot.pause(0.05)
+        raise AssertionError("the condition never held")
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert not app.screen.check_action("window", (-1,)) and app.screen.check_action("window", (1,))
+            await pilot.press("greater_than_sign")
+            await until(pilot, lambda: getattr(app.screen, "first", 1) == MAX_SHOWN + 1)
+            screen = app.screen
+            assert f"steps {MAX_SHOWN + 1}–{2 * MAX_SHOWN} of {count}" in screen.loaded.lesson.title
+            shown = screen.loaded.steps[0]
+            expected = full.trace.steps[MAX_SHOWN]
+            assert shown.action == expected.action and dict(shown.variables) == dict(expected.variables)
+            assert screen.query(VariableTracker)  # the walkthrough is on screen at the window's first step
+            await pilot.press("greater_than_sign")  # the third window holds the bad entry
+            await until(pilot, lambda: bool(app._notifications) and not app.screen.loading)
+            assert app.screen is screen  # the window shown stays
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            assert len(errors) == 1 and "\n" not in errors[0]
+            assert errors[0].startswith(f"{path}:{2 * MAX_SHOWN + 20 + 3}:") and "response.status" in errors[0]
+            await pilot.press("less_than_sign")
+            await until(pilot, lambda: getattr(app.screen, "first", 0) == 1)
+
+    asyncio.run(run())

@@ -16,11 +16,10 @@ from tutor.ui.widgets.challenge import ChallengesView, challenge_key_groups, sta
 from tutor.ui.widgets.playground_keys import KEY_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
-WIDGETS = ROOT / "tutor" / "ui" / "widgets"
 
 
 class Host(RecordingApp):
-    CSS_PATH = [WIDGETS / "playground.tcss", WIDGETS / "challenge.tcss"]
+    """The challenges view alone (it brings its own style sheets, tutor/ui/styles.py)."""
 
     def __init__(self, lesson: str, store) -> None:
         super().__init__()

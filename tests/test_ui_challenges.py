@@ -13,11 +13,10 @@ from tutor.progress import ProgressStore
 from tutor.ui.recorder import RecordingApp
 
 ROOT = Path(__file__).resolve().parents[1]
-WIDGETS = ROOT / "tutor" / "ui" / "widgets"
 
 
 class ChallengeHost(RecordingApp):
-    CSS_PATH = [WIDGETS / "playground.tcss", WIDGETS / "challenge.tcss"]
+    """The challenges view alone (it brings its own style sheets, tutor/ui/styles.py)."""
 
     def __init__(self, lesson: str, store=None) -> None:
         super().__init__()

@@ -416,19 +416,27 @@ async def test_same_keys_give_the_same_steps():
 
 #: Options the types accept but the engine's check_options refuses: the dialog must refuse each, as the
 #: scenario loader (`tutor simulate FILE`, and `tutor check` for a lesson's `scenario:`) refuses a file with it.
+#: Each: the dialog's fields (as the dialog holds them), the option its error names, and fields both accept.
 REFUSED_OPTIONS = [
-    ({"idle_timeout": "0s"}, "idle_timeout"),
-    ({"absolute_timeout": "0s"}, "absolute_timeout"),
-    ({"update_age": "0s"}, "update_age"),
-    ({"max_age": "0s"}, "cookie max_age"),
-    ({"remember_max_age": "0s"}, "cookie remember_max_age"),
-    ({"strategy": "jwt", "store": "sqlite"}, "store"),
+    ({"idle_timeout": "0s"}, "idle_timeout", {"idle_timeout": "2m"}),
+    ({"absolute_timeout": "0s"}, "absolute_timeout", {"absolute_timeout": "2m"}),
+    ({"update_age": "0s"}, "update_age", {"update_age": "2m"}),
+    ({"max_age": "0s"}, "cookie max_age", {"max_age": "2m"}),
+    ({"remember_max_age": "0s"}, "cookie remember_max_age", {"remember_max_age": "2m"}),
+    ({"strategy": "jwt", "store": "sqlite"}, "store", {"strategy": "jwt", "store": "memory"}),
+    # revocation.check_options: a token version is the jwt strategy's (database rows are simply deleted)
+    ({"token_version": "yes"}, "token_version", {"token_version": "yes", "strategy": "jwt"}),
 ]
 
 
-@pytest.mark.parametrize(("fields", "named"), REFUSED_OPTIONS, ids=[n for _, n in REFUSED_OPTIONS])
+def _option_value(value: str) -> str | bool:
+    """A yes/no field's value as the options struct holds it."""
+    return {"yes": True, "no": False}.get(value, value)
+
+
+@pytest.mark.parametrize(("fields", "named", "accepted"), REFUSED_OPTIONS, ids=[n for _, n, _ in REFUSED_OPTIONS])
 @sync
-async def test_options_dialog_refuses_what_the_scenario_loader_refuses(fields, named, tmp_path, capsys):
+async def test_options_dialog_refuses_what_the_scenario_loader_refuses(fields, named, accepted, tmp_path, capsys):
     from tutor.cli import main
 
     app = PlaygroundHost(export_dir=tmp_path)
@@ -448,15 +456,15 @@ async def test_options_dialog_refuses_what_the_scenario_loader_refuses(fields, n
         with pytest.raises(ValueError):
             dialog.collect()
         cookie_fields = {k: val for k, val in fields.items() if k in ("max_age", "remember_max_age")}
-        engine_fields = {k: val for k, val in fields.items() if k not in cookie_fields}
+        engine_fields = {k: _option_value(val) for k, val in fields.items() if k not in cookie_fields}
         refused = msgspec.structs.replace(
             v.options, **engine_fields, cookie=msgspec.structs.replace(v.options.cookie, **cookie_fields)
         )
         bad = tmp_path / "refused.yaml"
         bad.write_text(scenario_to_yaml(refused, [Event(request="GET /")]), encoding="utf-8")
         # a value both accept: applied, played, exported, and tutor check passes the file
-        for name in fields:
-            dialog.query_one(f"#opt-{name}").value = {"strategy": "jwt", "store": "memory"}.get(name, "2m")
+        for name, value in accepted.items():
+            dialog.query_one(f"#opt-{name}").value = value
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is not dialog
@@ -990,3 +998,72 @@ async def test_options_dialog_sets_cookie_expires_and_sign_in_and_the_export_loa
     text = exported.read_text(encoding="utf-8")
     assert "sliding" in text and "server-action" in text
     assert main(["simulate", str(exported)]) == 0, capsys.readouterr()  # the scenario loader and check_scenario
+
+
+@sync
+async def test_options_dialog_sets_token_version_and_sign_out_everywhere_revokes_the_token(tmp_path, capsys):
+    """jwt with engine.token_version: the dialog offers it, sign-out-everywhere (E) then revokes the signed-in
+    token (the next request is signed out), and the export carries it and loads."""
+    from tutor.cli import main
+
+    app = PlaygroundHost(export_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = view(app)
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog.query_one("#opt-token_version").value == "no"
+        dialog.query_one("#opt-strategy").value = "jwt"
+        dialog.query_one("#opt-token_version").value = "yes"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not dialog
+        assert (v.options.strategy, v.options.token_version) == ("jwt", True)
+        assert "token version" in str(app.query_one("#pg-options").render())
+        await pilot.press("l", "d", "E", "d")
+        await pilot.pause()
+        statuses = [s.variables.get("status") for s in v.steps if s.phase == "send_response"]
+        assert statuses[-2:] == [200, 307]  # the dashboard before (signed in) and after (revoked)
+        assert any("revoked" in s.result for s in v.steps if s.phase == "validate")
+        await pilot.press("e")
+        await pilot.pause()
+        assert v.exported is not None
+        exported = v.exported
+    capsys.readouterr()
+    assert "token_version: true" in exported.read_text(encoding="utf-8")
+    assert main(["simulate", str(exported)]) == 0, capsys.readouterr()
+
+
+@sync
+async def test_options_dialog_marks_the_focused_field_and_tab_visits_only_fields_and_buttons():
+    """Issue 19: focus starts on the first field, Tab goes round the fields and the two buttons (never the
+    scroll box, whose focus would not show), and exactly the focused one is marked ▶ (seen without colour)."""
+    from textual.widgets import Button, Input, Select
+
+    app = PlaygroundHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        fields = [w.id for w in dialog.query("#pg-options-grid > *") if isinstance(w, (Input, Select))]
+        stops = [*fields, "pg-options-apply", "pg-options-cancel"]
+
+        def marked() -> list[str]:
+            labels = [
+                label.id.removeprefix("label-")
+                for label in dialog.query(".pg-option-label")
+                if str(label.render()).startswith("▶")
+            ]
+            return labels + [b.id for b in dialog.query(Button) if str(b.label).startswith("▶")]
+
+        visited = []
+        for _ in stops:
+            visited.append(app.focused.id)
+            assert marked() == [app.focused.id]
+            await pilot.press("tab")
+            await pilot.pause()
+        assert visited == stops
+        assert app.focused.id == fields[0]  # round again
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert marked() == ["pg-options-cancel"]

@@ -139,7 +139,7 @@ def test_test_finish_early_confirmation(snap_compare, loaded, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_visual_quiz_last_question(snap_compare, loaded, size):
     async def before(pilot):
-        await pilot.press("n")  # trace-cookie-sent: the answer is in the tracker
+        await pilot.press("n")  # trace-cookie-sent: the tracker shows what GET / sent, the answer is the next row
 
     assert snap_compare(QuizHost("visual", loaded=loaded), terminal_size=size, run_before=before)
 

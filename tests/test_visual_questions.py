@@ -9,6 +9,7 @@ highlighted row), and the prompt must not point at a row: pointers belong to the
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,10 @@ def shown_fields(lesson: Lesson) -> set[str]:
 
 
 COURSE = lessons()
+#: The quiz tests' own lesson (tests/fixtures/quiz_lesson.yaml) follows the same rules: its visual
+#: questions are the ones the quiz snapshots show.
+FIXTURE = load_lesson_cached(Path(__file__).parent / "fixtures" / "quiz_lesson.yaml").lesson
+CHECKED = [*COURSE, FIXTURE]
 
 
 def test_the_course_has_visual_questions_in_every_lesson() -> None:
@@ -42,7 +47,7 @@ def test_the_course_has_visual_questions_in_every_lesson() -> None:
         assert visual(lesson), lesson.id
 
 
-@pytest.mark.parametrize("lesson", COURSE, ids=lambda lesson: lesson.id)
+@pytest.mark.parametrize("lesson", CHECKED, ids=lambda lesson: lesson.id)
 def test_the_highlighted_row_does_not_hold_the_answer(lesson: Lesson) -> None:
     fields = shown_fields(lesson)
     given_away = [
@@ -53,7 +58,7 @@ def test_the_highlighted_row_does_not_hold_the_answer(lesson: Lesson) -> None:
     assert given_away == [], f"{lesson.id}: the highlighted row shows the answer of {given_away}"
 
 
-@pytest.mark.parametrize("lesson", COURSE, ids=lambda lesson: lesson.id)
+@pytest.mark.parametrize("lesson", CHECKED, ids=lambda lesson: lesson.id)
 def test_the_context_row_comes_before_the_answer(lesson: Lesson) -> None:
     """The trace is shown up to the context row: an answer row after it is reasoned about, not read."""
     for q in visual(lesson):
@@ -62,13 +67,13 @@ def test_the_context_row_comes_before_the_answer(lesson: Lesson) -> None:
         assert step is not None and 1 <= step <= int(q.answer.step), q.id
 
 
-@pytest.mark.parametrize("lesson", COURSE, ids=lambda lesson: lesson.id)
+@pytest.mark.parametrize("lesson", CHECKED, ids=lambda lesson: lesson.id)
 def test_prompts_do_not_point_at_rows(lesson: Lesson) -> None:
     pointing = [q.id for q in visual(lesson) if POINTER.search(q.prompt)]
     assert pointing == [], f"{lesson.id}: prompts that point at a row: {pointing}"
 
 
-@pytest.mark.parametrize("lesson", COURSE, ids=lambda lesson: lesson.id)
+@pytest.mark.parametrize("lesson", CHECKED, ids=lambda lesson: lesson.id)
 def test_the_first_hint_is_the_pointer(lesson: Lesson) -> None:
     """Where to look moved from the prompt to the hint ladder: a visual question has a hint."""
     assert [q.id for q in visual(lesson) if not q.hints] == []

@@ -30,7 +30,7 @@ def lessons_dir(tmp_path: Path) -> Path:
 
 
 def only_fixture_lessons(monkeypatch) -> None:
-    """Hide the built-in lessons (written in parallel) so the picker shows only the test's lessons."""
+    """Hide the built-in lessons (the course changes) so the picker shows only the test's lessons."""
     from tutor.lesson import catalog
 
     monkeypatch.setattr(catalog, "builtin_dir", lambda: None)
@@ -79,3 +79,46 @@ def app_for(argv: list[str]):
         App.run = original  # type: ignore[method-assign]
     assert captured, f"`tutor {' '.join(argv)}` exited {code} without starting the app"
     return captured[0]
+
+
+def export_in_16_colours(app, *, title: str | None = None, simplify: bool = False) -> str:
+    """``app.export_screenshot`` as a 16-colour terminal shows the screen (``TEXTUAL_COLOR_SYSTEM=standard``,
+    ``TERM=xterm-16color``, a plain tmux): each colour downgraded to the nearest of the 16 ANSI colours, as
+    Rich does when it writes to such a terminal, then drawn with the SVG export's ANSI palette. Textual
+    has no public way to render the screen's segments, so this reads the compositor as
+    ``App.export_screenshot`` does."""
+    import io
+
+    from rich.color import ColorSystem
+    from rich.console import Console
+    from rich.segment import Segment, Segments
+    from rich.style import Style
+
+    def downgraded(style: Style | None) -> Style | None:
+        if style is None:
+            return None
+        color = style.color.downgrade(ColorSystem.STANDARD) if style.color is not None else None
+        bgcolor = style.bgcolor.downgrade(ColorSystem.STANDARD) if style.bgcolor is not None else None
+        return style + Style(color=color, bgcolor=bgcolor)
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=simplify)
+    segments = [Segment(text, downgraded(style), control) for text, style, control in console.render(render)]
+    console.print(Segments(segments), end="")
+    return console.export_svg(title=title or app.title)
+
+
+def in_16_colours(app):
+    """``app``, its snapshots taken as a 16-colour terminal shows them (:func:`export_in_16_colours`)."""
+    app.export_screenshot = functools.partial(export_in_16_colours, app)
+    return app

@@ -2,6 +2,8 @@
 
 - :mod:`tutor.capture.har`: the HAR read with msgspec (bodies dropped at decode), a bad file as one
   positioned problem (:class:`~tutor.capture.har.HarError`);
+- :mod:`tutor.capture.lazy`: the reader the commands use: the dates of every entry up front, each entry
+  decoded when the replay reaches it (a 20,000-entry capture opens as fast as a lesson);
 - :mod:`tutor.capture.replay`: the capture replayed through the engine's jar: per request the site
   relation, the cookies sent and received, the model's prediction, the session's life and the findings,
   as an engine :class:`~tutor.engine.trace.Trace`;

@@ -98,6 +98,11 @@ class Log(Struct, frozen=True):
 class Har(Struct, frozen=True):
     log: Log
 
+    def order(self) -> list[int]:
+        """The entries' indexes in time order (ties: file order)."""
+        entries = self.log.entries
+        return sorted(range(len(entries)), key=lambda i: (started(entries[i]), i))
+
 
 @dataclass(frozen=True, slots=True)
 class HarError(Exception):
@@ -125,7 +130,12 @@ def header_values(headers: list[NameValue], name: str) -> list[str]:
 
 def started(entry: Entry) -> float:
     """An entry's start as Unix seconds (``startedDateTime`` is ISO 8601; ``Z`` and offsets both)."""
-    return datetime.fromisoformat(entry.startedDateTime.replace("Z", "+00:00")).timestamp()
+    return parse_started(entry.startedDateTime)
+
+
+def parse_started(text: str) -> float:
+    """A ``startedDateTime`` as Unix seconds; raises ``ValueError`` for a text that is not ISO 8601."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def read_har(path: Path) -> Har:
@@ -140,9 +150,9 @@ def read_har(path: Path) -> Har:
             try:
                 har = msgspec.json.decode(buf, type=Har)
             except msgspec.ValidationError as exc:
-                raise _schema_error(name, buf, str(exc)) from None
+                raise schema_error(name, buf, str(exc)) from None
             except msgspec.DecodeError as exc:
-                raise _syntax_error(name, buf, str(exc)) from None
+                raise syntax_error(name, buf, str(exc)) from None
             for i, entry in enumerate(har.log.entries):
                 try:
                     started(entry)
@@ -162,7 +172,8 @@ _AT = re.compile(r" - at `(\$[^`]*)`$")
 _PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
-def _syntax_error(name: str, buf: mmap.mmap, message: str) -> HarError:
+def syntax_error(name: str, buf: mmap.mmap | bytes, message: str) -> HarError:
+    """msgspec's decode ``message`` (a JSON syntax error) as a positioned problem."""
     if "truncated" in message:
         line, col = line_col(buf, len(buf))
         return HarError(name, line, col, "the file ends too early (truncated JSON): not a whole HAR")
@@ -174,15 +185,24 @@ def _syntax_error(name: str, buf: mmap.mmap, message: str) -> HarError:
     return HarError(name, line, col, f"not JSON: {text}")
 
 
-def _schema_error(name: str, buf: mmap.mmap, message: str) -> HarError:
+def schema_error(
+    name: str,
+    buf: mmap.mmap | bytes,
+    message: str,
+    *,
+    prefix: tuple[str | int, ...] = (),
+    part: tuple[bytes, int] | None = None,
+) -> HarError:
+    """msgspec's validation ``message`` as a positioned problem. ``part``: the value was decoded alone
+    (one entry: its bytes and their offset in ``buf``), its path under ``prefix``."""
     found = _AT.search(message)
     where: list[str | int] = []
     if found:
         where = [int(i) if i else k for k, i in _PART.findall(found[1][1:])]
         message = message[: found.start()]
-    offset = locate(buf, where)
+    offset = locate(buf, where) if part is None else part[1] + locate(part[0], where)
     line, col = line_col(buf, offset)
-    shown = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+    shown = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*prefix, *where))
     return HarError(name, line, col, f"not a HAR: {message} (at {shown})")
 
 
@@ -285,8 +305,11 @@ __all__ = [
     "Request",
     "Response",
     "header_values",
-    "locate",
     "line_col",
+    "locate",
+    "parse_started",
     "read_har",
+    "schema_error",
     "started",
+    "syntax_error",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.capture.render import exchange_lines
+from tutor.capture.render import exchange_lines, summary_lines
 from tutor.capture.replay import Replay
 from tutor.engine.scenario import Scenario
 from tutor.engine.trace import jar_variable
@@ -44,6 +44,14 @@ def findings_text(replay: Replay) -> str:
     if not replay.findings:
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
     return _finding_lines(replay)
+
+
+def snapshot_text(replay: Replay) -> str:
+    """The Snapshot mode: the capture's summary and its findings, each a list item (the mode reflows
+    paragraphs, never list items)."""
+    scope = f" of steps 1–{len(replay.trace)} of {replay.total}" if len(replay.trace) < replay.total else ""
+    findings = [f"- {f.line()}" for f in replay.findings] or ["- none"]
+    return "\n".join(["\n".join(f"- {line}" for line in summary_lines(replay)), "", f"Findings{scope}:", *findings])
 
 
 def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesson:
@@ -92,10 +100,10 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
             Tracked(variable="clock", label="clock"),
         ],
         narration=narration,
-        snapshot="A capture: the session's life as the browser lived it.",
+        snapshot=snapshot_text(replay),
         transcript="\n".join(f"{s.step}. {s.summary()}" for s in shown) or "(no requests)",
     )
     return LoadedLesson(lesson=lesson, path=path, trace=replay.trace, steps=shown)
 
 
-__all__ = ["CAPTURE_ID", "MAX_SHOWN", "capture_lesson", "findings_text"]
+__all__ = ["CAPTURE_ID", "MAX_SHOWN", "capture_lesson", "findings_text", "snapshot_text"]

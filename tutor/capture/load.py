@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.capture.har import HarError, read_har
+from tutor.capture.har import HarError
+from tutor.capture.lazy import open_har
 from tutor.capture.replay import Replay, replay
 
 
@@ -34,16 +35,20 @@ def load_capture(
     show_values: bool = False,
     upto: int | None = None,
 ) -> Replay:
-    """Read and replay (the first ``upto`` requests); raises :class:`~tutor.capture.har.HarError`
-    (positioned) or ``OSError``."""
-    return replay(
-        read_har(path),
-        kind=kind,
-        third_party=third_party,
-        session_cookie=session_cookie,
-        show_values=show_values,
-        upto=upto,
-    )
+    """Read (lazily: :func:`tutor.capture.lazy.open_har`) and replay (the first ``upto`` requests); raises
+    :class:`~tutor.capture.har.HarError` (positioned) or ``OSError``."""
+    har = open_har(path)
+    try:
+        return replay(
+            har,
+            kind=kind,
+            third_party=third_party,
+            session_cookie=session_cookie,
+            show_values=show_values,
+            upto=upto,
+        )
+    finally:
+        har.close()
 
 
 __all__ = ["HarError", "is_capture", "load_capture"]

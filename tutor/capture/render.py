@@ -48,15 +48,19 @@ def exchange_lines(replay: Replay, ex: Exchange) -> list[str]:
     return lines
 
 
-def _header(replay: Replay) -> list[str]:
+def summary_lines(replay: Replay) -> list[str]:
+    """The capture in a few lines: requests, browser, session cookie, how often the model agrees, how
+    values are shown (the head of `tutor show`, the walkthrough's Snapshot)."""
     agree = sum(1 for ex in replay.exchanges if not ex.differences)
     cached = sum(1 for ex in replay.exchanges if ex.differences and ex.unrecorded == "cache")
     unfinished = sum(1 for ex in replay.exchanges if ex.differences and ex.unrecorded == "unfinished")
     others = [f"{cached} served from the browser's cache (no request, no cookie)"] if cached else []
     others += [f"{unfinished} never finished (cookies not in the capture)"] if unfinished else []
     empty = [] if any(ex.sent or ex.received for ex in replay.exchanges) else [NO_COOKIES]
+    count = len(replay.exchanges)
+    scope = f"{count} of {replay.total}" if count < replay.total else f"{count}"  # (a window: `tutor open`)
     return empty + [
-        f"{len(replay.exchanges)} requests replayed as {replay.kind}; "
+        f"{scope} requests replayed as {replay.kind}; "
         f"session cookie: {replay.session_cookie or 'none recognised (--session-cookie NAME names it)'}",
         f"third-party cookies: {replay.third_party} ({replay.third_party_why})"
         + ("" if replay.third_party_why == "--third-party" else "; --third-party sets it"),
@@ -69,7 +73,7 @@ def _header(replay: Replay) -> list[str]:
 
 
 def as_text(replay: Replay) -> str:
-    out = _header(replay) + [""]
+    out = summary_lines(replay) + [""]
     for ex in replay.exchanges:
         out.append(f"{ex.number}. {ex.target}  ({ex.host})")
         out.extend("   " + line for line in exchange_lines(replay, ex))
@@ -80,17 +84,17 @@ def as_text(replay: Replay) -> str:
 
 
 def as_markdown(replay: Replay) -> str:
-    from tutor.lesson.render import _md  # the one Markdown escaping of file text
+    from tutor.lesson.render import md_escape  # the one Markdown escaping of file text
 
-    out = ["# Capture walkthrough", ""] + [_md(line) + "  " for line in _header(replay)] + [""]
+    out = ["# Capture walkthrough", ""] + [md_escape(line) + "  " for line in summary_lines(replay)] + [""]
     for ex in replay.exchanges:
-        out.append(f"## {ex.number}. {_md(ex.target)} ({_md(ex.host)})")
+        out.append(f"## {ex.number}. {md_escape(ex.target)} ({md_escape(ex.host)})")
         out.append("")
-        out.extend("- " + _md(line) for line in exchange_lines(replay, ex))
+        out.extend("- " + md_escape(line) for line in exchange_lines(replay, ex))
         out.append("")
     out.append("## Findings")
     out.append("")
-    out.extend(f"- {_md(f.line())}" for f in replay.findings)
+    out.extend(f"- {md_escape(f.line())}" for f in replay.findings)
     if not replay.findings:
         out.append("none")
     return "\n".join(out) + "\n"
@@ -141,4 +145,4 @@ def as_json(replay: Replay) -> str:
 
 RENDERERS: dict[str, Callable[[Replay], str]] = {"text": as_text, "markdown": as_markdown, "json": as_json}
 
-__all__ = ["RENDERERS", "as_data", "as_json", "as_markdown", "as_text", "exchange_lines"]
+__all__ = ["RENDERERS", "as_data", "as_json", "as_markdown", "as_text", "exchange_lines", "summary_lines"]

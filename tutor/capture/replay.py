@@ -26,6 +26,7 @@ from typing import Any, TypedDict
 
 from tutor.capture.h2 import cookie_header, request_url
 from tutor.capture.har import Entry, Har, HarCookie, header_values, started
+from tutor.capture.lazy import LazyHar
 from tutor.capture.session import Finding, SessionWatch
 from tutor.engine.clock import format_clock
 from tutor.engine.cookies import Cookie, CookieJar
@@ -39,7 +40,7 @@ def fingerprint(value: str) -> str:
     return "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def browser_kind(har: Har) -> str:
+def browser_kind(har: Har | LazyHar) -> str:
     """The browser that made the capture, from ``log.browser`` / ``log.creator``: firefox, safari, else
     chromium (Chrome/Edge DevTools write ``WebInspector``; Playwright names the browser)."""
     names = " ".join(c.name for c in (har.log.browser, har.log.creator) if c is not None).lower()
@@ -54,7 +55,7 @@ def browser_kind(har: Har) -> str:
 _UA_LOOKS = 50
 
 
-def third_party_setting(har: Har, kind: str) -> tuple[str | None, str]:
+def third_party_setting(har: Har | LazyHar, kind: str) -> tuple[str | None, str]:
     """The third-party cookie policy of the browser that made the capture, when the capture shows it,
     and why in words: ``(None, ...)`` for the kind's default (:data:`tutor.engine.cookies.THIRD_PARTY_DEFAULTS`).
 
@@ -235,15 +236,21 @@ def _navigation(entry: Entry, redirected_to: set[str]) -> bool | None:
     return None if entry.request.url not in redirected_to else True
 
 
-def _guess(nav: bool | None, same_as_top: bool) -> bool:
+def _same_site(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Two origins' (scheme, host) schemeful sites are the same; the same host needs no Public Suffix List
+    (whose parsing is a tenth of a second: a capture with ``Sec-Fetch-Site`` never loads it)."""
+    return a == b or site_of(*a) == site_of(*b)
+
+
+def _guess(nav: bool | None, top_site: tuple[str, str] | None, origin: tuple[str, str]) -> bool:
     """No Sec-Fetch-* header and no ``_resourceType`` (an older Firefox export, a plain http origin): a
     request to the top page's site counts as a top-level navigation (for a same-site request the
     difference changes no cookie), any other as a subresource."""
-    return nav if nav is not None else same_as_top
+    return nav if nav is not None else top_site is not None and _same_site(top_site, origin)
 
 
 def replay(
-    har: Har,
+    har: Har | LazyHar,
     *,
     kind: str | None = None,
     third_party: str | None = None,
@@ -260,7 +267,7 @@ def replay(
     else:
         third_party_why = "--third-party"
     jar = CookieJar(kind, third_party)
-    order = sorted(range(len(har.log.entries)), key=lambda i: (started(har.log.entries[i]), i))
+    order = har.order()
     if upto is not None:
         del order[upto:]
     watch = SessionWatch(session_cookie, show_values=show_values)
@@ -268,7 +275,7 @@ def replay(
     steps: list[Step] = []
     exchanges: list[Exchange] = []
     redirected_to: set[str] = set()
-    top_site: tuple[str, str] | None = None
+    top_site: tuple[str, str] | None = None  # the top-level page's origin (its site: site_of)
     ever_set: set[str] = set()
     first_at: int | None = None
     jar_name = jar_variable(kind)
@@ -282,15 +289,15 @@ def replay(
         at = int(started(entry)) - EPOCH
         first_at = at if first_at is None else first_at
         nav = _navigation(entry, redirected_to)
-        top = number == 1 or _guess(nav, top_site is not None and site_of(scheme, host) == top_site)
+        top = number == 1 or _guess(nav, top_site, (scheme, host))
         fetch_site = header_values(entry.request.headers, "sec-fetch-site")[:1]
         if top:
             cross = fetch_site == ["cross-site"]
-            top_site = site_of(scheme, host)
+            top_site = (scheme, host)
         elif fetch_site:
             cross = fetch_site == ["cross-site"]
         else:
-            cross = top_site is not None and site_of(scheme, host) != top_site
+            cross = top_site is not None and not _same_site(top_site, (scheme, host))
         relation = ("cross-site" if cross else "same-site") + (" · top-level" if top else " · subresource")
         status = entry.response.status
         location = (header_values(entry.response.headers, "location")[:1] or [entry.response.redirectURL])[0]

@@ -62,10 +62,11 @@ def prompt(question: str) -> None:
 __all__ = ["FAILED", "OK", "USAGE", "error", "note", "out", "out_json", "problems", "prompt"]
 
 
-def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
+def read_capture(command: str, args: Any, *, upto: int | None = None) -> tuple[Any, int | None]:
     """`tutor open` / `tutor show` on a HAR file: (the replayed capture, None), or (None, the exit code
     after its one error line). The options are the capture's (--browser, --third-party, --session-cookie,
-    --show-values)."""
+    --show-values); ``upto``: replay only the first ``upto`` requests (`tutor open`: up to the end of the
+    window it shows)."""
     from pathlib import Path
 
     from tutor.capture.load import HarError, load_capture
@@ -78,6 +79,7 @@ def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
             third_party=getattr(args, "third_party", None),
             session_cookie=args.session_cookie,
             show_values=args.show_values,
+            upto=upto,
         ), None
     except HarError as exc:
         return None, problems([exc])

@@ -61,18 +61,36 @@ def _capture(args: argparse.Namespace) -> int:
     if args.mode != "walkthrough" or args.watch:
         return error("open", "a capture opens as a walkthrough (no --mode, no --watch)")
     path = Path(args.lesson)
-    replayed, failed = read_capture("open", args)
+    step = args.step or 0
+    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step, replayed up to its end
+    first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
+    replayed, failed = read_capture("open", args, upto=first + MAX_SHOWN - 1)
     if failed is not None:
         return failed
-    step = args.step or 0
-    if step > len(replayed.trace):
-        return error("open", f"--step {step} is past the last step ({len(replayed.trace)})")
-    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step
-    first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
+    if step > replayed.total:
+        return error("open", f"--step {step} is past the last step ({replayed.total})")
     loaded = capture_lesson(replayed, path, first=first)
 
+    from functools import partial
+
+    from tutor.capture.load import load_capture
     from tutor.ui.capture_app import CaptureApp
 
-    app = CaptureApp(loaded, replayed, step=step - first + 1 if step else None)
+    # another window (`>` / `<` in the app): replayed with the same options, up to its end
+    load = partial(
+        load_capture,
+        path,
+        kind=args.browser,
+        third_party=getattr(args, "third_party", None),
+        session_cookie=args.session_cookie,
+        show_values=args.show_values,
+    )
+    app = CaptureApp(
+        loaded,
+        replayed,
+        step=step - first + 1 if step else None,
+        first=first,
+        load=lambda upto: load(upto=upto),
+    )
     app.run()
     return int(app.return_code or 0)

@@ -160,7 +160,12 @@ class Question(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     mistakes: list[Text] = []
     """Common mistakes."""
     steps: list[StepRef] = []
-    """Trace steps this question is about ("see step N")."""
+    """Rows of the execution table the question is about (numbers or marks): in practice and the visual
+    quiz a "see step N" link to each opens it in the walkthrough (`s` the first; not in a test or a
+    review, where they would give answers away), and `tutor show` lists them. A trace
+    question (``answer:``) is shown with the trace up to the last of them and that row highlighted
+    (:func:`tutor.lesson.quiz_session.context_step`; without ``steps:``, up to the answer's row), so
+    the last one should come before the answer's row: the highlighted row must not print the answer."""
     answer: TraceAnswer | None = None
     """Makes this a trace question: the right choice must equal this trace value."""
     predict: StepRef | None = None

@@ -124,6 +124,7 @@ def describe_options(options: EngineOptions) -> str:
         options.strategy,
         f"{options.store} store",
         "rotate on login" if options.rotate_on_login else "no rotation",
+        *(["token version"] if options.token_version else []),
         f"idle {options.idle_timeout}",
         f"absolute {options.absolute_timeout}",
     ]

@@ -1,7 +1,7 @@
 """`tutor show` output: a loaded lesson as plain text, Markdown or JSON, without the app.
 
 Lesson text goes through :func:`tutor.lesson.visible.visible` in every format: plain text as is; in Markdown
-also escaped (:func:`_md`) so HTML and Markdown syntax in a lesson are shown as typed, never rendered (no
+also escaped (:func:`md_escape`) so HTML and Markdown syntax in a lesson are shown as typed, never rendered (no
 ``<img onerror>``, no links); JSON through :func:`tutor.lesson.visible.dumps`. The execution table shows
 the lesson's ``table.columns`` over ``loaded.steps``; the variable tracker has one column per step.
 """
@@ -188,7 +188,7 @@ _MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Lesson text for Markdown: made visible, HTML escaped, Markdown syntax escaped."""
     text = _MD_INLINE.sub(lambda m: "\\" + m.group(), visible(text))
     text = _MD_LINE_START.sub(
@@ -198,7 +198,7 @@ def _md(text: str) -> str:
 
 
 def _md_cell(value: str) -> str:
-    return _md(value).replace("\n", " ")
+    return md_escape(value).replace("\n", " ")
 
 
 def _md_table(headings: list[str], rows: list[list[str]]) -> list[str]:
@@ -220,29 +220,29 @@ def _fence(source: str, language: str = "") -> list[str]:
 def render_markdown(loaded: LoadedLesson) -> str:
     lesson = loaded.lesson
     out: list[str] = [
-        f"# {_md(lesson.title)}",
+        f"# {md_escape(lesson.title)}",
         "",
-        _md(lesson.summary),
+        md_escape(lesson.summary),
         "",
-        f"*{_md(lesson.level)} · {lesson.minutes} min · {_md(lesson.id)}*",
+        f"*{md_escape(lesson.level)} · {lesson.minutes} min · {md_escape(lesson.id)}*",
         "",
     ]
     labels = {n.id: n.label for n in lesson.flow.nodes}
     out += ["## Flow", ""]
     for edge in lesson.flow.edges:
         out.append(
-            f"- {_md(labels.get(edge.from_, edge.from_))} → {_md(labels.get(edge.to, edge.to))}"
-            + (f" ({_md(edge.label)})" if edge.label else "")
+            f"- {md_escape(labels.get(edge.from_, edge.from_))} → {md_escape(labels.get(edge.to, edge.to))}"
+            + (f" ({md_escape(edge.label)})" if edge.label else "")
         )
     if not lesson.flow.edges:
-        out += [f"- {_md(n.label)}" for n in lesson.flow.nodes]
+        out += [f"- {md_escape(n.label)}" for n in lesson.flow.nodes]
     if lesson.flow.caption:
-        out += ["", _md(lesson.flow.caption)]
+        out += ["", md_escape(lesson.flow.caption)]
     out.append("")
     for sample in lesson.code:
-        out += [f"## Code: {_md(sample.title)}", ""] + _fence(sample.source, sample.language) + [""]
+        out += [f"## Code: {md_escape(sample.title)}", ""] + _fence(sample.source, sample.language) + [""]
         if sample.caption:
-            out += [_md(sample.caption), ""]
+            out += [md_escape(sample.caption), ""]
     out += ["## Execution table", ""]
     headings, rows = table_rows(loaded)
     out += _md_table(headings, [[_cell(v, None) for v in row] for row in rows]) + [""]
@@ -253,48 +253,48 @@ def render_markdown(loaded: LoadedLesson) -> str:
     if lesson.narration:
         out += ["## Narration", ""]
         for entry in lesson.narration:
-            where = f"Step {entry.step}" if entry.step is not None else f"Every {_md(entry.phase or '')} step"
-            out.append(f"- **{where}:** {_md(entry.text)}")
+            where = f"Step {entry.step}" if entry.step is not None else f"Every {md_escape(entry.phase or '')} step"
+            out.append(f"- **{where}:** {md_escape(entry.text)}")
         out.append("")
     if lesson.moments:
         out += ["## Key moments", ""]
         for moment in lesson.moments:
             steps = f" (steps {', '.join(map(str, moment.steps))})" if moment.steps else ""
-            out += [f"**{_md(moment.question)}**{steps}", "", _md(moment.answer), ""]
+            out += [f"**{md_escape(moment.question)}**{steps}", "", md_escape(moment.answer), ""]
     out += ["## Snapshot", ""] + _fence(lesson.snapshot) + [""]
     out += ["## Transcript", ""] + _fence(lesson.transcript) + [""]
     if lesson.questions:
         out += ["## Questions", ""]
         for n, q in enumerate(lesson.questions, 1):
-            out += [f"### {n}. {_md(q.prompt)}", "", f"*{_md(q.difficulty)}* · {_md(q.id)}", ""]
+            out += [f"### {n}. {md_escape(q.prompt)}", "", f"*{md_escape(q.difficulty)}* · {md_escape(q.id)}", ""]
             if q.code:
                 out += _fence(q.code.source, q.code.language) + [""]
             for choice in q.choices:
                 out.append(
-                    f"- [{'x' if choice.correct else ' '}] {_md(choice.text)}"
-                    + (f" — {_md(choice.feedback)}" if choice.feedback else "")
+                    f"- [{'x' if choice.correct else ' '}] {md_escape(choice.text)}"
+                    + (f" — {md_escape(choice.feedback)}" if choice.feedback else "")
                 )
             out.append("")
             for i, hint in enumerate(q.hints, 1):
-                out.append(f"{i}. Hint: {_md(hint)}")
+                out.append(f"{i}. Hint: {md_escape(hint)}")
             for line in q.solution:
-                out.append(f"- Solution: {_md(line)}")
+                out.append(f"- Solution: {md_escape(line)}")
             for line in q.mistakes:
-                out.append(f"- Common mistake: {_md(line)}")
+                out.append(f"- Common mistake: {md_escape(line)}")
             if q.hints or q.solution or q.mistakes:
                 out.append("")
     if lesson.challenges:
         out += ["## Challenges", ""]
         for n, c in enumerate(lesson.challenges, 1):
-            out += [f"### {n}. {_md(c.title)}", "", f"*{_md(c.id)}*", ""]
+            out += [f"### {n}. {md_escape(c.title)}", "", f"*{md_escape(c.id)}*", ""]
             for key, value in _challenge_parts(c):
-                out.append(f"- {key.capitalize()}: {_md(value)}")
+                out.append(f"- {key.capitalize()}: {md_escape(value)}")
             out.append("")
             for i, event in enumerate(c.solution, 1):
-                out.append(f"{i}. Solution: {_md(event_text(event))}")
+                out.append(f"{i}. Solution: {md_escape(event_text(event))}")
             out.append("")
             for hint in c.hints:
-                out.append(f"- Hint: {_md(hint)}")
+                out.append(f"- Hint: {md_escape(hint)}")
             if c.hints:
                 out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
@@ -315,4 +315,13 @@ def render_json(loaded: LoadedLesson) -> str:
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
 
-__all__ = ["RENDERERS", "render_json", "render_markdown", "render_text", "table_rows", "to_json", "tracker_rows"]
+__all__ = [
+    "RENDERERS",
+    "md_escape",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "table_rows",
+    "to_json",
+    "tracker_rows",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import SystemCommand
@@ -25,14 +25,6 @@ if TYPE_CHECKING:
     from tutor.ui.screens.picker import PickerScreen
 
 T = TypeVar("T")
-_UI = Path(__file__).parent
-#: The app's styles (read at start-up).
-STYLES: list[str | PurePath] = [_UI / "app.tcss"]
-#: The style sheets of the widgets that bring their own .tcss, read when such a widget is first built
-#: (:meth:`TutorApp.use_styles`): the walkthrough's first frame does not parse or match them.
-WIDGET_STYLES: dict[str, PurePath] = {
-    name: _UI / "widgets" / f"{name}.tcss" for name in ("quiz", "playground", "challenge")
-}
 #: ``store`` argument meaning "open the default progress store".
 OPEN_STORE = "open"
 _LESSON_MODULE = "tutor.ui.screens.lesson"
@@ -74,7 +66,6 @@ def screenshot_folder() -> Path:
 class TutorApp(RecordingApp):
     """Session Tutor."""
 
-    CSS_PATH = STYLES
     TITLE = "Session Tutor"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
@@ -111,18 +102,6 @@ class TutorApp(RecordingApp):
         self.seed = seed
         self.initial_review = review
         self.review_ahead = review_ahead
-        self._widget_styles: set[str] = set()
-
-    def use_styles(self, *names: str) -> None:
-        """Read the :data:`WIDGET_STYLES` sheets ``names`` (in that order) if not read yet, and restyle."""
-        new = [name for name in names if name not in self._widget_styles]
-        if not new:
-            return
-        for name in new:
-            self.stylesheet.read(WIDGET_STYLES[name])
-            self._widget_styles.add(name)
-        if self.is_running:
-            self.refresh_css(animate=False)
 
     async def run_async(self, *, headless: bool = False, **kwargs: Any) -> Any:
         """Run the app; without an interactive terminal, say so on stderr and return at once (exit 1)."""
@@ -192,7 +171,6 @@ class TutorApp(RecordingApp):
         from tutor.review import ReviewDeck, due_items
         from tutor.ui.screens.review import ReviewScreen
 
-        self.use_styles("quiz")
         store = self.store
         deck = ReviewDeck(store) if store is not None else None
         cards: list[CardRecord] = []
@@ -316,7 +294,8 @@ class TutorApp(RecordingApp):
         if _is_lesson_screen(screen):
             from tutor.ui.screens.lesson import MODES
 
-            for mode, (_label, full) in MODES.items():
+            for mode in screen.OFFERED:  # type: ignore[attr-defined]  # a LessonScreen (_is_lesson_screen)
+                full = MODES[mode][1]
                 yield SystemCommand(
                     f"Switch to {full}",
                     f"Show the {full} tab of this lesson",

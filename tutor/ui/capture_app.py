@@ -9,16 +9,28 @@ from typing import Any
 from tutor.capture.replay import Replay
 from tutor.lesson.loader import LoadedLesson
 from tutor.ui.app import TutorApp
-from tutor.ui.screens.capture import CaptureScreen
+from tutor.ui.screens.capture import CaptureScreen, Loader
 
 
 class CaptureApp(TutorApp):
     def __init__(
-        self, loaded: LoadedLesson, replay: Replay, *, step: int | None = None, folder: Path | None = None, **kw: Any
+        self,
+        loaded: LoadedLesson,
+        replay: Replay,
+        *,
+        step: int | None = None,
+        folder: Path | None = None,
+        first: int = 1,
+        load: Loader | None = None,
+        **kw: Any,
     ) -> None:
+        """``first``: the capture's step that is the window's step 1; ``load``: how another window is
+        replayed (none: the capture is shown as one window)."""
         super().__init__(lesson=loaded, step=step, store=None, **kw)
         self.replay = replay
         self.folder = folder
+        self.first = first
+        self.load = load
 
     def _first_lesson_screen(self) -> CaptureScreen:
         assert self.initial_lesson is not None
@@ -26,6 +38,8 @@ class CaptureApp(TutorApp):
             self.initial_lesson,
             self.replay,
             folder=self.folder,
+            first=self.first,
+            load=self.load,
             mode="walkthrough",
             step=self.initial_step,
             seed=self.seed,

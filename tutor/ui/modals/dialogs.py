@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
 from tutor.ui.columns import column_heading
+from tutor.ui.styles import Styled
 from tutor.ui.text import format_value_full, literal
 
 
@@ -42,9 +43,11 @@ def step_values(step: Step, columns: list[Column] | tuple[Column, ...]) -> Text:
     return text
 
 
-class ValueScreen(ModalScreen[None]):
+class ValueScreen(Styled, ModalScreen[None]):
     """The full values of one execution-table row (after the step's narration, when given: a short
     terminal shows only the start of a long narration and sends the learner here for the rest)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/dialogs",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter,v", "close", "Close"),
@@ -77,7 +80,7 @@ class Choice:
     value: str
 
 
-class ConfirmScreen(ModalScreen[str | None]):
+class ConfirmScreen(Styled, ModalScreen[str | None]):
     """Ask before something that cannot be undone; dismissed with the chosen :class:`Choice`'s value.
 
     The choices are a list: each has a key of its own (``y``, ``e`` ...), or ↑/↓ and Enter pick one
@@ -85,39 +88,7 @@ class ConfirmScreen(ModalScreen[str | None]):
     Every text is shown literally (it may hold names the learner typed).
     """
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ConfirmScreen > #confirm-box {
-        width: 72;
-        max-width: 95%;
-        height: auto;
-        max-height: 95%;
-        padding: 0 1;
-        border: round $warning;
-        background: $surface;
-    }
-    ConfirmScreen #confirm-question {
-        text-style: bold;
-        margin: 0 0 1 0;
-    }
-    ConfirmScreen #confirm-detail {
-        color: $text-muted;
-        margin: 0 0 1 0;
-    }
-    ConfirmScreen #confirm-choices {
-        height: auto;
-        border: none;
-        padding: 0;
-        background: $surface;
-    }
-    ConfirmScreen #confirm-keys {
-        margin: 1 0 0 0;
-        color: $text-muted;
-    }
-    """
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/dialogs",)
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

@@ -9,23 +9,27 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import msgspec
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine.clock import parse_duration
 from tutor.engine.headers import header_problem
 from tutor.engine.scenario import CookieOptions, EngineOptions
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
+from tutor.ui.styles import Styled
 from tutor.ui.text import count as _count
 from tutor.ui.text import literal
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(Styled, ModalScreen[str | None]):
     """Ask for one line of text; ``check`` returns an error message or ``None``."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/playground_dialogs",)
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -57,8 +61,10 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class OptionsScreen(ModalScreen[EngineOptions | None]):
+class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
     """Every engine option the playground can change; applying them restarts the simulation."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/playground_dialogs",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -74,6 +80,8 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
         self.options = options
         self.events = events
         """How many events the run has: applying clears them from the table (they stay exportable)."""
+        self._labels: dict[str, str] = {}
+        """Each row's label (by the label's id) and each button's (by its id), without the focus mark."""
 
     def compose(self) -> ComposeResult:
         o, c = self.options, self.options.cookie
@@ -83,58 +91,61 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
                 played = _count(self.events, "event")
                 title += f" ({played} played leave{'s' if self.events == 1 else ''} the table; e still exports the run)"
             yield Label(title, classes="pg-dialog-title")
-            with VerticalScroll(id="pg-options-scroll"):
+            # not a keyboard stop itself (its focus would not show): Tab moves between the fields, each
+            # focused field is scrolled into view
+            with VerticalScroll(id="pg-options-scroll", can_focus=False):
                 with Grid(id="pg-options-grid"):
-                    yield Label("strategy")
-                    yield Select(
-                        [(s, s) for s in ("database", "jwt")],
-                        value=o.strategy,
-                        allow_blank=False,
-                        compact=True,
-                        id="opt-strategy",
-                    )
-                    yield Label("store")
-                    yield Select(
-                        [(s, s) for s in ("memory", "sqlite")],
-                        value=o.store,
-                        allow_blank=False,
-                        compact=True,
-                        id="opt-store",
-                    )
-                    yield Label("rotate_on_login")
-                    yield _yes_no(o.rotate_on_login, "opt-rotate_on_login")
-                    yield Label("anonymous_sessions")
-                    yield _yes_no(o.anonymous_sessions, "opt-anonymous_sessions")
-                    yield Label("idle_timeout")
-                    yield Input(o.idle_timeout, compact=True, id="opt-idle_timeout")
-                    yield Label("absolute_timeout")
-                    yield Input(o.absolute_timeout, compact=True, id="opt-absolute_timeout")
-                    yield Label("update_age")
-                    yield Input(o.update_age, compact=True, id="opt-update_age")
-                    yield Label("sign_in")
-                    yield _choices(_literal(EngineOptions, "sign_in"), o.sign_in, "opt-sign_in")
-                    yield Label("cookie http_only")
-                    yield _yes_no(c.http_only, "opt-http_only")
-                    yield Label("cookie secure")
-                    yield _yes_no(c.secure, "opt-secure")
-                    yield Label("cookie same_site")
-                    yield Select(
-                        [(s, s) for s in ("strict", "lax", "none", "unset")],
-                        value=c.same_site,
-                        allow_blank=False,
-                        compact=True,
-                        id="opt-same_site",
-                    )
-                    yield Label("cookie expires")
-                    yield _choices(_literal(CookieOptions, "expires"), c.expires, "opt-expires")
-                    yield Label("cookie max_age")
-                    yield Input(c.max_age, compact=True, id="opt-max_age")
-                    yield Label("cookie remember_max_age")
-                    yield Input(c.remember_max_age, compact=True, id="opt-remember_max_age")
+                    for label, field in self._fields(o, c):
+                        self._labels[f"label-{field.id}"] = label
+                        yield Label(
+                            _label_text(label, focused=False), id=f"label-{field.id}", classes="pg-option-label"
+                        )
+                        yield field
             yield Static("", id="pg-options-error", classes="pg-error")
             with Horizontal(classes="pg-dialog-buttons"):
-                yield Button("Apply and restart (ctrl+s)", id="pg-options-apply", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="pg-options-cancel", compact=True)
+                apply, cancel = "Apply and restart (ctrl+s)", "Cancel (esc)"
+                self._labels.update({"pg-options-apply": apply, "pg-options-cancel": cancel})
+                yield Button(_label_text(apply, focused=False), id="pg-options-apply", variant="primary", compact=True)
+                yield Button(_label_text(cancel, focused=False), id="pg-options-cancel", compact=True)
+
+    @staticmethod
+    def _fields(o: EngineOptions, c: CookieOptions) -> list[tuple[str, Select[str] | Input]]:
+        """The dialog's rows: a label and the field (``opt-NAME``) that edits that option."""
+        return [
+            ("strategy", _choices(("database", "jwt"), o.strategy, "opt-strategy")),
+            ("store", _choices(("memory", "sqlite"), o.store, "opt-store")),
+            ("token_version (jwt)", _yes_no(o.token_version, "opt-token_version")),
+            ("rotate_on_login", _yes_no(o.rotate_on_login, "opt-rotate_on_login")),
+            ("anonymous_sessions", _yes_no(o.anonymous_sessions, "opt-anonymous_sessions")),
+            ("idle_timeout", Input(o.idle_timeout, compact=True, id="opt-idle_timeout")),
+            ("absolute_timeout", Input(o.absolute_timeout, compact=True, id="opt-absolute_timeout")),
+            ("update_age", Input(o.update_age, compact=True, id="opt-update_age")),
+            ("sign_in", _choices(_literal(EngineOptions, "sign_in"), o.sign_in, "opt-sign_in")),
+            ("cookie http_only", _yes_no(c.http_only, "opt-http_only")),
+            ("cookie secure", _yes_no(c.secure, "opt-secure")),
+            ("cookie same_site", _choices(("strict", "lax", "none", "unset"), c.same_site, "opt-same_site")),
+            ("cookie expires", _choices(_literal(CookieOptions, "expires"), c.expires, "opt-expires")),
+            ("cookie max_age", Input(c.max_age, compact=True, id="opt-max_age")),
+            ("cookie remember_max_age", Input(c.remember_max_age, compact=True, id="opt-remember_max_age")),
+        ]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The focused field's label, or the focused button, is marked ``▶`` (and bold): with 16 colours, or
+        none, the focus is still seen where the field's own focus tint may not show."""
+        field: Widget | None = event.widget
+        while field is not None and not (field.id or "").startswith(("opt-", "pg-options-")):
+            field = field.parent if isinstance(field.parent, Widget) else None
+        focused = field.id if field is not None else None
+        for label in self.query(".pg-option-label").results(Label):
+            mark = label.id == f"label-{focused}"
+            if label.has_class("-focused") != mark:
+                label.update(_label_text(self._labels[label.id or ""], focused=mark))
+                label.set_class(mark, "-focused")
+        for button in self.query(".pg-dialog-buttons Button").results(Button):
+            mark = button.id == focused
+            if button.has_class("-focused") != mark:
+                button.label = _label_text(self._labels[button.id or ""], focused=mark)
+                button.set_class(mark, "-focused")
 
     def collect(self) -> EngineOptions:
         """The options on screen; raises :class:`ValueError` with one line when one is invalid."""
@@ -167,6 +178,7 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
             absolute_timeout=text("absolute_timeout"),
             update_age=text("update_age"),
             sign_in=choice("sign_in"),
+            token_version=flag("token_version"),
             cookie=cookie,
         )
         try:
@@ -212,6 +224,15 @@ class OptionsScreen(ModalScreen[EngineOptions | None]):
 def _literal(struct: type, name: str) -> tuple[str, ...]:
     """The values a Literal-typed field of an engine struct takes (the type is the one list)."""
     return tuple(typing.get_args(typing.get_type_hints(struct)[name]))
+
+
+#: What a label starts with when its field has the focus, and otherwise (the same width: nothing moves).
+_MARK = "▶ "
+_NO_MARK = "  "
+
+
+def _label_text(text: str, *, focused: bool) -> str:
+    return (_MARK if focused else _NO_MARK) + text
 
 
 def _choices(values: tuple[str, ...], value: str, id: str) -> Select[str]:

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from tutor.lesson import grading
 from tutor.lesson.model import Question
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 
 LETTERS = "abcdef"
@@ -42,10 +43,12 @@ def verdict_text(question: Question, chosen: list[int], correct: bool) -> Text:
     return text
 
 
-class PredictScreen(ModalScreen[bool]):
+class PredictScreen(Styled, ModalScreen[bool]):
     """Asks one predict question. ``on_answer(chosen)`` records the answer (choice indexes in the lesson
     file) and returns whether it was right; the screen is dismissed with True once answered and closed,
     False when closed unanswered (Esc before answering)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("modals/predict",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(0)", "Choose", key_display="a-f/1-6"),

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tutor.ui.styles import Styled
+
 #: The app-wide bindings the help lists (the rest are Textual's usual focus and clipboard keys).
 APP_ACTIONS_LISTED = frozenset({"quit"})
 #: Textual's generic actions every screen has; not worth a line in the help.
@@ -48,8 +50,10 @@ def describe_bindings(app, screen) -> list[tuple[str, str]]:
     return [(" / ".join(keys), description) for keys, description in rows.values()]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Styled, ModalScreen[None]):
     """Lists the keys of the screen beneath (and of the widget that had focus there)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/help",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),

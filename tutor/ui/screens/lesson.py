@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from tutor.lesson.modes import MODES
 from tutor.ui.recorder import recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets.walkthrough import Walkthrough
 
@@ -54,11 +55,13 @@ def file_signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class ModeStrip(Widget):
+class ModeStrip(Styled, Widget):
     """One line naming the lesson's modes, the active one highlighted; a click switches mode.
 
     One widget instead of a tab bar of eight tabs (the tab bar and its panes were a fifth of the
     start-up time)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"mode-strip--active", "mode-strip--mode", "mode-strip--key"}
 
@@ -67,9 +70,10 @@ class ModeStrip(Widget):
             super().__init__()
             self.mode = mode
 
-    def __init__(self, active: str, **kw) -> None:
+    def __init__(self, active: str, modes: tuple[str, ...] = tuple(MODES), **kw) -> None:
         super().__init__(**kw)
         self.active = active
+        self.modes = modes
         self._spans: list[tuple[int, int, str]] = []
 
     def set_active(self, mode: str) -> None:
@@ -84,8 +88,9 @@ class ModeStrip(Widget):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         self._spans = []
         # each label padded by a space when they all fit so, else one space between them (80 columns)
-        roomy = sum(len(label) + 2 for label, _full in MODES.values()) <= self.size.width
-        for mode, (label, _full) in MODES.items():
+        roomy = sum(len(MODES[mode][0]) + 2 for mode in self.modes) <= self.size.width
+        for mode in self.modes:
+            label = MODES[mode][0]
             if not roomy and self._spans:
                 text.append(" ", plain)
             start = len(text)
@@ -110,10 +115,12 @@ class ModeStrip(Widget):
                 return
 
 
-class KeyBar(Widget):
+class KeyBar(Styled, Widget):
     """The keys of the focused part of the screen on one line (``key description``, like Textual's Footer),
     drawn as one text: a change of keys repaints it, where the Footer mounts a widget per key again.
     A click on a key runs it; ``?`` lists every key."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
 
@@ -193,10 +200,14 @@ def _walk_binding(
     return Binding(keys, f"walk('{action}')", description, show=show, priority=priority, key_display=key_display)
 
 
-class LessonScreen(Screen):
+class LessonScreen(Styled, Screen):
     """A lesson, one view per mode, switched with the mode strip (``[`` / ``]``)."""
 
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/lesson",)
+
     AUTO_FOCUS = None
+    #: The modes this screen offers, in the strip's order (a capture's walkthrough has fewer).
+    OFFERED: ClassVar[tuple[str, ...]] = tuple(MODES)
     BINDINGS: ClassVar[list[BindingType]] = [
         _walk_binding("right,n", "next", "Next", key_display="→/n"),
         _walk_binding("left,p", "back", "Back", key_display="←/p"),
@@ -235,7 +246,7 @@ class LessonScreen(Screen):
     ) -> None:
         super().__init__(**kw)
         self.loaded = loaded
-        self.mode = mode if mode in MODES else "walkthrough"
+        self.mode = mode if mode in self.OFFERED else "walkthrough"
         self.start_step = step
         self.watching = watch
         self.seed = seed
@@ -268,7 +279,7 @@ class LessonScreen(Screen):
         title.append_text(literal(lesson.title))
         title.no_wrap = True
         yield Static(title, id="title")
-        yield ModeStrip(self.mode, id="mode-strip")
+        yield ModeStrip(self.mode, self.OFFERED, id="mode-strip")
         if self.watching:  # only a watched file can get problems while it is open
             panel = self._problems_panel()
             panel.display = bool(self.problems)
@@ -316,12 +327,10 @@ class LessonScreen(Screen):
         if mode == "challenges":
             from tutor.ui.widgets.challenge import ChallengesView
 
-            self.tutor_app.use_styles("playground", "challenge")
             return ChallengesView(loaded, id="challenges-view")
         if mode == "play":
             from tutor.ui.widgets.playground import PlaygroundView
 
-            self.tutor_app.use_styles("playground")
             # the lesson's declared browser kinds (`browsers:`) hold in its playground too
             # the lesson's browsers as declared: kind and third-party policy
             return PlaygroundView(
@@ -332,7 +341,6 @@ class LessonScreen(Screen):
             )
         from tutor.ui.widgets.quiz import QuizView
 
-        self.tutor_app.use_styles("quiz")
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)
         seed = None if mode == "test" else self.seed
         return QuizView(loaded, cast("QuizMode", mode), recorder_of(self), seed=seed, id=f"quiz-{mode}")
@@ -369,7 +377,7 @@ class LessonScreen(Screen):
 
     def switch_mode(self, mode: str) -> None:
         """Show the view of ``mode``."""
-        if mode not in MODES:
+        if mode not in self.OFFERED:
             raise ValueError(f"unknown mode {mode!r}")
         if mode != "walkthrough" and self.query(Walkthrough):
             self.walkthrough.stop_autoplay()
@@ -414,11 +422,11 @@ class LessonScreen(Screen):
             getattr(walk, f"action_{name}")()
 
     def action_next_mode(self) -> None:
-        names = list(MODES)
+        names = list(self.OFFERED)
         self.switch_mode(names[(names.index(self.mode) + 1) % len(names)])
 
     def action_previous_mode(self) -> None:
-        names = list(MODES)
+        names = list(self.OFFERED)
         self.switch_mode(names[(names.index(self.mode) - 1) % len(names)])
 
     def action_help(self) -> None:

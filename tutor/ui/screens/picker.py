@@ -20,6 +20,7 @@ from textual.widgets.data_table import ColumnKey
 from tutor.lesson.catalog import Entry
 from tutor.lesson.course import course_order, next_up
 from tutor.ui.recorder import recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 
 if TYPE_CHECKING:
@@ -47,8 +48,10 @@ def matches(entry: Entry, query: str) -> bool:
     return all(word in haystack for word in words)
 
 
-class PickerScreen(Screen):
+class PickerScreen(Styled, Screen):
     """Lists the lessons; ``q`` quits."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/picker",)
 
     @property
     def tutor_app(self) -> TutorApp:

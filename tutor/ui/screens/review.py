@@ -8,7 +8,6 @@ reschedules the card in one transaction, and says what FSRS decided.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -21,6 +20,7 @@ from textual.widgets import Footer, Header, Static
 
 from tutor.review import RATING_NAMES, when
 from tutor.ui.recorder import recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets.quiz import QuizView
 
@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from tutor.review import DueItem, ReviewDeck
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(Styled, Screen):
     """Due review cards, one at a time; ``n`` (or Enter) after an answer shows the next."""
 
-    CSS_PATH = Path(__file__).with_name("review.tcss")
+    STYLES: ClassVar[tuple[str, ...]] = ("screens/review",)
+
     HELP_TITLE = "Review"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,enter", "next_card", "Next card"),

@@ -33,6 +33,7 @@ from tutor.lesson.challenges import MAX_STARS, ChallengeRun
 from tutor.lesson.playground_run import PlaygroundRun
 from tutor.lesson.visible import visible
 from tutor.ui.recorder import Recorder, recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
 from tutor.ui.widgets.playground import PlaygroundView
@@ -96,6 +97,8 @@ def challenge_key_groups(allowed: list[str]) -> tuple[KeyGroup, ...]:
 class ChallengePlayground(PlaygroundView):
     """The playground set up for one challenge: its engine, its browsers' kinds, its setup played, only
     the allowed verbs' keys; the goal is judged after each of the learner's events."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/playground", "widgets/challenge")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "hint", "Hint (costs a star)"),
@@ -220,8 +223,10 @@ class ChallengePlayground(PlaygroundView):
             view.show_list()
 
 
-class ChallengesView(Widget):
+class ChallengesView(Styled, Widget):
     """The Challenges mode: the list, and one run at a time."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/playground", "widgets/challenge")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start_highlighted", "Start"),

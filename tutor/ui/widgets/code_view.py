@@ -8,6 +8,8 @@ layout pass (same size).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tutor.lesson.model import CodeSample
+from tutor.ui.styles import Styled
 from tutor.ui.text import visible
 
 #: How the marked lines of the current phase are shown (with the theme's colour of the component class).
@@ -37,8 +40,10 @@ def _foreground_only(line: Text) -> Text:
     return line
 
 
-class CodeSampleView(Static):
+class CodeSampleView(Styled, Static):
     """One sample with line numbers; the lines of the current phase are marked."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/code_view",)
 
     COMPONENT_CLASSES = {"code-sample--marked", "code-sample--number"}
 
@@ -116,9 +121,11 @@ class CodeSampleView(Static):
             self._render_code(layout=False)
 
 
-class CodeView(VerticalScroll, can_focus=False):
+class CodeView(Styled, VerticalScroll, can_focus=False):
     """Every code sample of the lesson, one under the other (it follows the step: no focus, no keys;
     the mouse wheel scrolls it)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/code_view",)
 
     def __init__(self, samples: list[CodeSample], **kw) -> None:
         super().__init__(**kw)

@@ -30,6 +30,7 @@ from textual.widget import Widget
 from tutor.engine.trace import Step
 from tutor.lesson.model import Column
 from tutor.ui.columns import column_heading
+from tutor.ui.styles import Styled
 from tutor.ui.text import abbreviate, format_value, literal
 
 #: The heading of the Step column the table adds when the lesson's columns have none.
@@ -181,8 +182,10 @@ class StepTable(Widget):
         raise NotImplementedError
 
 
-class ExecutionTable(StepTable, can_focus=True):
+class ExecutionTable(Styled, StepTable, can_focus=True):
     """Rows 1..upto of the lesson's steps; row ``upto`` is the current one (the cursor sits on it)."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/execution_table",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "execution-table--header",

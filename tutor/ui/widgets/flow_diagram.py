@@ -25,6 +25,7 @@ from textual.widget import Widget
 
 from tutor.lesson.flow_layout import layout
 from tutor.lesson.model import Flow
+from tutor.ui.styles import Styled
 from tutor.ui.text import visible
 from tutor.ui.widgets.flow_graph import BLANK, LABEL, LINE, Grid, draw, wrap_words
 
@@ -39,8 +40,10 @@ MIN_TARGET = 10
 CAPTION_LINES = 2
 
 
-class FlowDiagram(Widget):
+class FlowDiagram(Styled, Widget):
     """Draws a lesson's ``flow``; :meth:`set_phase` highlights the nodes of the current phase."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/flow_diagram",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "flow-diagram--node",

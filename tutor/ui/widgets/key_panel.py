@@ -25,6 +25,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tutor.ui.styles import Styled
+
 
 @dataclass(frozen=True)
 class PanelKey:
@@ -77,12 +79,14 @@ GAP = "  "
 GROUP_GAP = "   "
 
 
-class KeyPanel(Widget):
+class KeyPanel(Styled, Widget):
     """The keys of ``groups``, laid out for the width, paged when the height is short.
 
     A key (or its label) can also be clicked: the panel then posts :class:`KeyPanel.Pressed` (its owner
     runs the key's action, as if the key had been typed).
     """
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/key_panel",)
 
     class Pressed(Message):
         """A key in the panel was clicked."""
@@ -96,16 +100,6 @@ class KeyPanel(Widget):
         "key-panel--key",
         "key-panel--disabled",
     }
-
-    DEFAULT_CSS = """
-    KeyPanel {
-        height: auto;
-        padding: 0 1;
-    }
-    KeyPanel > .key-panel--title { color: $text-muted; }
-    KeyPanel > .key-panel--key { color: $text-accent; text-style: bold; }
-    KeyPanel > .key-panel--disabled { color: $text-disabled; }
-    """
 
     page: reactive[int] = reactive(0)
 

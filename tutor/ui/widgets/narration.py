@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual.widgets import Static
 
 from tutor.engine.trace import Step
 from tutor.lesson.model import Lesson
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 
 
@@ -57,13 +59,13 @@ SHORT_MAX_LINES = 5
 TABLE_KEEPS = 8
 #: Below this many rows the walkthrough hides its code (the lesson screen's ``-low``)...
 LOW_BELOW_HEIGHT = 28
-#: ... above it, on a short terminal, the code takes this many rows (app.tcss: `.-short CodeView`).
+#: ... above it, on a short terminal, the code takes this many rows (walkthrough.tcss: `.-short CodeView`).
 CODE_ROWS_SHORT = 4
 #: The last line of a narration cut on a short terminal: where the rest is.
 MORE = "… ⏎/v reads the rest"
 
 
-class Narration(Static):
+class Narration(Styled, Static):
     """The step heading (``Step 3 of 12 · validate``) and the narration, always shown literally.
 
     It shares the band above the table with the code and the tracker; a step changes its text, never its
@@ -74,6 +76,8 @@ class Narration(Static):
     words (the question showed it whole), and it is as tall as the longest step's text at its width
     (:meth:`measure`), at most what the table leaves (:attr:`short_limit`).
     """
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/narration",)
 
     #: whether the text shown is cut (a long narration on a short terminal)
     cut = False

@@ -19,10 +19,10 @@ import msgspec
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Label, Select, Static
+from textual.widgets import Static
 
 from tutor.engine import Simulation
 from tutor.engine.scenario import BrowserOptions, EngineOptions, Event
@@ -44,9 +44,11 @@ from tutor.ui.modals.playground_dialogs import (
     set_cookie_prompt,
     tamper_prompt,
 )
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
+from tutor.ui.widgets.playground_controls import PlaygroundControls
 from tutor.ui.widgets.playground_export import choose_export, export_run
 from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS, SERVER_KEY, with_server_key
 from tutor.ui.widgets.variable_tracker import VariableTracker
@@ -74,8 +76,10 @@ class _OfRun(Generic[T]):
         return cast(T, getattr(view.run, self.name))
 
 
-class PlaygroundView(Widget, can_focus=True):
+class PlaygroundView(Styled, Widget, can_focus=True):
     """Send requests as any browser, move the clock, attack the cookie, and watch the session."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/playground",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for(KEY_GROUPS),
@@ -123,8 +127,6 @@ class PlaygroundView(Widget, can_focus=True):
         """The run this widget shows (the rules of a run live there)."""
         self.export_dir = export_dir
         self._enabled: tuple[bool, ...] = ()
-        self._shown_browsers = list(self.run.browsers)
-        self._mode_text = ""
         self._options_text = ""
         self.exported: Path | None = None
         """The last file an export wrote."""
@@ -156,25 +158,7 @@ class PlaygroundView(Widget, can_focus=True):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="pg-controls"):
-            yield Label("as", classes="pg-label")
-            yield Select(
-                [(literal(b), b) for b in self.browsers],
-                value=self.browser,
-                allow_blank=False,
-                compact=True,
-                id="pg-browser",
-            )
-            yield Label("user", classes="pg-label")
-            yield Select(
-                [(literal(u), u) for u in self.users],
-                value=self.user if self.users else Select.NULL,
-                allow_blank=not self.users,
-                prompt="(no users)",
-                compact=True,
-                id="pg-user",
-            )
-            yield Static("", id="pg-request-mode")
+        yield PlaygroundControls(self.browsers, self.browser, self.users, self.user, id="pg-controls")
         yield Static("", id="pg-options")
         yield Static("", id="pg-status")
         with Vertical(id="pg-panes"):
@@ -189,6 +173,10 @@ class PlaygroundView(Widget, can_focus=True):
     @property
     def tracker(self) -> VariableTracker:
         return self.query_one("#pg-tracker", VariableTracker)
+
+    @property
+    def controls(self) -> PlaygroundControls:
+        return self.query_one(PlaygroundControls)
 
     @property
     def keys(self) -> KeyPanel:
@@ -211,10 +199,7 @@ class PlaygroundView(Widget, can_focus=True):
     def _show_status(self, last: str | None = None, *, alone: bool = False) -> None:
         """Redraw the controls' texts and the status line; ``last`` ends the status line (what just
         happened), or is all of it when ``alone`` or when a new run has no events yet."""
-        mode = self.run.mode_line()
-        if mode != self._mode_text:
-            self._mode_text = mode
-            self.query_one("#pg-request-mode", Static).update(literal(mode), layout=False)
+        self.controls.show_mode(self.run.mode_line())
         options = describe_options(self.run.server_options)
         if options != self._options_text:
             self._options_text = options
@@ -234,22 +219,13 @@ class PlaygroundView(Widget, can_focus=True):
     def _show_steps(self) -> None:
         """The table and the tracker show every step of the run, the tracker with a row per browser."""
         steps = self.steps
-        self._show_browsers()
+        self.controls.show_browsers(self.browsers, self.browser)
         self.table.set_steps(steps)
         self.table.reveal(len(steps))
         tracker = self.tracker
         tracker.set_variables(self.run.tracked())
         tracker.set_steps(steps)
         tracker.reveal(len(steps))
-
-    def _show_browsers(self) -> None:
-        select = self.query_one("#pg-browser", Select)
-        options = [(literal(b), b) for b in self.browsers]
-        with select.prevent(Select.Changed):
-            if self.browsers != self._shown_browsers:
-                select.set_options(options)
-                self._shown_browsers = list(self.browsers)
-            select.value = self.browser
 
     # -- playing -------------------------------------------------------------------------------
 
@@ -335,17 +311,13 @@ class PlaygroundView(Widget, can_focus=True):
         """Act as ``name`` from now on: the state changes at once, so the very next key already uses it
         (a Select.Changed message would arrive only after keys already queued)."""
         self.run.browser = name
-        select = self.query_one("#pg-browser", Select)
-        with select.prevent(Select.Changed):
-            select.value = name
+        self.controls.show_browser(name)
         self._show_status()
 
     def choose_user(self, name: str) -> None:
         """Log in as ``name`` from now on (at once, like :meth:`choose_browser`)."""
         self.run.user = name
-        select = self.query_one("#pg-user", Select)
-        with select.prevent(Select.Changed):
-            select.value = name
+        self.controls.show_user(name)
         self._show_status()
 
     def action_next_browser(self) -> None:
@@ -355,7 +327,7 @@ class PlaygroundView(Widget, can_focus=True):
         def done(value: str | None) -> None:
             if value:
                 self.run.add_browser(value)
-                self._show_browsers()
+                self.controls.show_browsers(self.browsers, self.browser)
                 self.tracker.set_variables(self.run.tracked())
                 self._show_status(f"added browser {value}")
 
@@ -377,18 +349,18 @@ class PlaygroundView(Widget, can_focus=True):
         if self.users:
             self.choose_user(self.run.next_user())
 
-    @on(Select.Changed, "#pg-browser")
-    def _browser_changed(self, event: Select.Changed) -> None:
+    @on(PlaygroundControls.BrowserChosen)
+    def _browser_chosen(self, event: PlaygroundControls.BrowserChosen) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value != self.browser:
-            self.run.browser = event.value
+        if event.browser != self.browser:
+            self.run.browser = event.browser
             self._show_status()
 
-    @on(Select.Changed, "#pg-user")
-    def _user_changed(self, event: Select.Changed) -> None:
+    @on(PlaygroundControls.UserChosen)
+    def _user_chosen(self, event: PlaygroundControls.UserChosen) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value != self.user:
-            self.run.user = event.value
+        if event.user != self.user:
+            self.run.user = event.user
             self._show_status()
 
     def action_toggle_cross_site(self) -> None:

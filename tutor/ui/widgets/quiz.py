@@ -6,9 +6,9 @@ which questions are asked, in which order their choices come, what may be done n
 posts what happened (``AnswerSubmitted``, ``TestFinished``, ``StepRequested``) and hands every confirmed
 answer and test attempt to the app's one :class:`~tutor.ui.recorder.Recorder` (its one error policy).
 
-* Visual quiz and review: the execution table and the variable tracker (the walkthrough's widgets,
-  read-only) show the trace up to the question's step above the question; the question, its choices and
-  the verdict keep their rows at every size from 80×24, the trace giving way (``quiz.tcss``).
+* Visual quiz and review: a :class:`~tutor.ui.widgets.quiz_trace.QuizTrace` (the execution table and
+  the variable tracker, read-only) shows the trace up to the question's step above the question; the
+  question, its choices and the verdict keep their rows at every size from 80×24, the trace giving way.
 * Every "see step N" link can be focused (Tab) and followed with Enter; ``s`` follows the first.
 * Each answer reports how long its question was on screen (``seconds``; :mod:`tutor.review` rates speed).
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -35,10 +35,12 @@ from tutor.lesson import grading
 from tutor.lesson.quiz_session import MODES, AnswerState, QuizMode, QuizSession
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.recorder import Recorder
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets import quiz_text
 from tutor.ui.widgets.execution_table import ExecutionTable
-from tutor.ui.widgets.variable_tracker import VariableTracker
+from tutor.ui.widgets.quiz_lines import ChoiceLine, StepLink, show_links
+from tutor.ui.widgets.quiz_trace import COMPACT_HEIGHT, QuizTrace
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
@@ -48,48 +50,12 @@ LETTERS = grading.LETTERS
 MODE_TITLES: dict[str, str] = {"visual": "Visual quiz", "practice": "Practice", "test": "Test", "review": "Review"}
 #: Modes that show the trace above the question.
 TRACE_MODES = ("visual", "review")
-#: Below this height the visual quiz's trace drops its borders (the question keeps room).
-COMPACT_HEIGHT = 24
-#: The most rows the trace's table and tracker take (``quiz.tcss``'s max-height; compact, both 6).
-TABLE_ROWS, TRACKER_ROWS, COMPACT_ROWS = 14, 8, 6
-#: The fewest rows either keeps when the question needs the rest.
-LEAST_ROWS = 3
 
 
-class ChoiceLine(Static):
-    """One choice, clickable; ``index`` is its position on screen (0 = a)."""
-
-    def __init__(self, index: int, **kw) -> None:
-        super().__init__("", **kw)
-        self.index = index
-
-    def on_click(self, event: Click) -> None:
-        event.stop()
-        quiz = self.query_ancestor(QuizView)
-        quiz.focus()
-        quiz.action_choose(self.index + 1)
-
-
-class StepLink(Static, can_focus=True):
-    """ "→ step N": focusable; Enter or a click asks the lesson screen to show that step."""
-
-    BINDINGS = [Binding("enter", "follow", "See this step")]
-
-    def __init__(self, step: int, label: str, **kw) -> None:
-        super().__init__(label, **kw)
-        self.step = step
-
-    def action_follow(self) -> None:
-        self.query_ancestor(QuizView).request_step(self.step)
-
-    def on_click(self, event: Click) -> None:
-        event.stop()
-        self.focus()
-        self.action_follow()
-
-
-class QuizView(Widget, can_focus=True):
+class QuizView(Styled, Widget, can_focus=True):
     """Multiple-choice questions of one lesson, in one of four modes: a view of its QuizSession."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/quiz",)
 
     BINDINGS = [
         Binding("1", "choose(1)", "Choose", key_display="1-6/a-f"),
@@ -184,7 +150,6 @@ class QuizView(Widget, can_focus=True):
             right_last_time=self.recorder.right_in_last_attempt(lesson_id) if testing else (),
         )
         self.add_class(f"-{mode}")
-        self._fitted: tuple[int | None, int | None] = (None, None)
 
     def _recorded_attempts(self) -> int | None:
         """The lesson's recorded test attempts (None when nothing is recorded)."""
@@ -230,16 +195,7 @@ class QuizView(Widget, can_focus=True):
         yield Static("", id="quiz-header")
         with Vertical(id="quiz-main"):
             if self.mode in TRACE_MODES:
-                with Vertical(id="quiz-trace"):
-                    lesson = self.loaded.lesson
-                    table = ExecutionTable(lesson.table.columns, id="quiz-table")
-                    table.border_title = "Execution table"
-                    table.can_focus = False  # read-only: the quiz keeps the keys
-                    yield table
-                    tracker = VariableTracker(lesson.tracker, id="quiz-tracker")
-                    tracker.border_title = "Variables"
-                    tracker.display = bool(lesson.tracker)
-                    yield tracker
+                yield QuizTrace(self.loaded.lesson, id="quiz-trace")
             with VerticalScroll(id="quiz-body", can_focus=False):
                 with Vertical(id="quiz-question"):
                     yield Static("", id="quiz-prompt")
@@ -259,9 +215,7 @@ class QuizView(Widget, can_focus=True):
 
     def on_mount(self) -> None:
         if self.mode in TRACE_MODES:
-            steps = self.loaded.steps
-            self.query_one("#quiz-table", ExecutionTable).set_steps(steps)
-            self.query_one("#quiz-tracker", VariableTracker).set_steps(steps)
+            self.query_one(QuizTrace).set_steps(self.loaded.steps)
         self._show()
         # code is highlighted with the light or the dark palette: follow theme switches
         self.watch(self.app, "theme", lambda _theme: self._show(), init=False)
@@ -271,28 +225,13 @@ class QuizView(Widget, can_focus=True):
         self.call_after_refresh(self._fit_trace)
 
     def _fit_trace(self) -> None:
-        """The question, all its choices and the verdict keep their rows; the trace above gets what is left
-        (the tracker at most a third, the table the rest: it shows the rows ending at the question's)."""
-        if self.mode not in TRACE_MODES or not self.is_mounted or not self.query_one("#quiz-trace").display:
+        """The question, all its choices and the verdict keep their rows; the trace above gets what is left."""
+        if self.mode not in TRACE_MODES or not self.is_mounted:
             return
-        table = self.query_one("#quiz-table", ExecutionTable)
-        tracker = self.query_one("#quiz-tracker", VariableTracker)
-        compact = self.has_class("-compact")
-        most_table, most_tracker = (COMPACT_ROWS, COMPACT_ROWS) if compact else (TABLE_ROWS, TRACKER_ROWS)
-        need = self.query_one("#quiz-question").outer_size.height
-        room = self.query_one("#quiz-main").size.height - need
-        width = table.content_region.width or self.size.width
-        table_rows = min(most_table, table.get_content_height(None, None, width) + table.styles.gutter.height)
-        tracker_rows = most_tracker if tracker.display else 0
-        if table_rows + tracker_rows <= room:
-            table_max, tracker_max = None, None
-        else:
-            tracker_max = min(tracker_rows, max(LEAST_ROWS, room // 3)) if tracker.display else 0
-            table_max = max(LEAST_ROWS, min(table_rows, room - tracker_max))
-        if (table_max, tracker_max) != self._fitted:
-            self._fitted = (table_max, tracker_max)
-            table.styles.max_height = table_max
-            tracker.styles.max_height = tracker_max
+        trace = self.query_one(QuizTrace)
+        if trace.display:
+            room = self.query_one("#quiz-main").size.height - self.query_one("#quiz-question").outer_size.height
+            trace.fit(room, compact=self.has_class("-compact"))
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -323,8 +262,7 @@ class QuizView(Widget, can_focus=True):
         session.shown(self.clock())
         trace_step = session.trace_step(q)
         if trace_step is not None:
-            self.query_one("#quiz-table", ExecutionTable).reveal(trace_step)
-            self.query_one("#quiz-tracker", VariableTracker).reveal(trace_step)
+            self.query_one(QuizTrace).reveal(trace_step)
 
         self.query_one("#quiz-prompt", Static).update(literal(q.prompt))
         code = self.query_one("#quiz-code", Static)
@@ -381,19 +319,8 @@ class QuizView(Widget, can_focus=True):
     def _render_links(self, q: Question) -> None:
         """One focusable link per step of the question (not in a test or a review: it would give answers away)."""
         box = self.query_one("#quiz-step-links", Horizontal)
-        steps = list(q.steps) if self.session.shows_links() else []
-        shown = [link.step for link in box.query(StepLink)]
-        box.display = bool(steps)
-        if shown == steps:
-            return
-        had_focus = any(link.has_focus for link in box.query(StepLink))
-        box.remove_children()
-        if steps:
-            word = "step" if len(steps) == 1 else "steps"
-            box.mount(Static(f"See {word} in the walkthrough:", classes="quiz-links-label"))
-            box.mount_all(StepLink(int(step), f"→ step {step}", classes="quiz-step-link") for step in steps)
-        if had_focus:
-            self.focus()
+        if show_links(box, [int(step) for step in q.steps] if self.session.shows_links() else []):
+            self.focus()  # a link that had the focus is gone: the quiz keeps the keys
 
     def _render_score(self) -> None:
         session = self.session
@@ -560,5 +487,16 @@ class QuizView(Widget, can_focus=True):
         """A click anywhere in the quiz gives it the keys."""
         self.focus()
 
+    @on(ChoiceLine.Clicked)
+    def _choice_clicked(self, event: ChoiceLine.Clicked) -> None:
+        event.stop()
+        self.focus()
+        self.action_choose(event.index + 1)
 
-__all__ = ["AnswerState", "QuizMode", "QuizView"]
+    @on(StepLink.Followed)
+    def _link_followed(self, event: StepLink.Followed) -> None:
+        event.stop()
+        self.request_step(event.step)
+
+
+__all__ = ["AnswerState", "ChoiceLine", "QuizMode", "QuizView", "StepLink"]

@@ -15,15 +15,18 @@ from textual.widgets.option_list import Option
 
 from tutor.lesson.model import KeyMoment
 from tutor.ui.prose import prose
+from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 
 
-class MomentsView(OptionList):
+class MomentsView(Styled, OptionList):
     """Each moment's question and answer, then one "see step N" link per step (Enter or click jumps).
 
     Every link is a stop for ``↑`` / ``↓`` (a moment's own text follows its first step), the first link
     is highlighted when the view opens, and the footer names the keys.
     """
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/readable",)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down", "Next link", key_display="↓"),
@@ -88,9 +91,11 @@ class MomentsView(OptionList):
                 self.post_message(self.StepSelected(step))
 
 
-class ReadableText(VerticalScroll):
+class ReadableText(Styled, VerticalScroll):
     """A long lesson text (snapshot, transcript), scrollable: paragraphs reflowed to the width, inline
     code styled (:func:`tutor.ui.prose.prose`), every piece shown literally."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/readable",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"readable-text--code"}
 

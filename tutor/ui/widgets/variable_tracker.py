@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from tutor.engine.trace import BROWSER_VARIABLE_PREFIXES
 from tutor.lesson.model import Tracked
+from tutor.ui.styles import Styled
 from tutor.ui.text import abbreviate, format_value, literal
 from tutor.ui.widgets.execution_table import GAP, PAD, StepTable, cell_text, wrap_cell
 
@@ -50,11 +51,13 @@ STORE_PREFIXES = ("store.", *BROWSER_VARIABLE_PREFIXES)
 SESSION_FIELDS = frozenset({"session_id", "session"})
 
 
-class VariableTracker(StepTable, can_focus=False):
+class VariableTracker(Styled, StepTable, can_focus=False):
     """Values of the tracked variables at the current step and before it; a value that changed is emphasised.
 
     It follows the walkthrough (or the playground), so it takes no keys of its own.
     """
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/variable_tracker",)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "variable-tracker--header",

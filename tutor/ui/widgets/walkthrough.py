@@ -14,7 +14,7 @@ calls the ``action_*`` methods here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -29,6 +29,7 @@ from tutor.lesson import grading
 from tutor.lesson.model import Question
 from tutor.ui.modals.predict import PredictScreen, verdict_text
 from tutor.ui.recorder import recorder_of
+from tutor.ui.styles import Styled
 from tutor.ui.text import visible
 from tutor.ui.widgets.code_view import CodeView
 from tutor.ui.widgets.execution_table import ExecutionTable
@@ -48,8 +49,10 @@ TABLE_SHARE = 0.4
 MIN_TABLE_ROWS = 6
 
 
-class Walkthrough(Widget, can_focus=False):
+class Walkthrough(Styled, Widget, can_focus=False):
     """Steps through a lesson's execution table."""
+
+    STYLES: ClassVar[tuple[str, ...]] = ("widgets/walkthrough",)
 
     class StepChanged(Message):
         """The current step changed (0 = before the first step)."""
@@ -104,7 +107,7 @@ class Walkthrough(Widget, can_focus=False):
     def compose(self) -> ComposeResult:
         lesson = self.lesson
         yield FlowDiagram(lesson.flow, id="flow")
-        # a 2×2 grid (app.tcss): tall terminals put the code on the left, the narration over the tracker on
+        # a 2×2 grid (walkthrough.tcss): tall terminals put the code on the left, the narration over the tracker on
         # the right; short ones three lines of code across the top, the narration beside the tracker
         with Grid(id="walk-band", classes="-no-tracker" if not lesson.tracker else ""):
             yield CodeView(lesson.code, id="code")
@@ -122,7 +125,7 @@ class Walkthrough(Widget, can_focus=False):
         yield table
 
     def _table_height(self, width: int, height: int) -> int:
-        """Rows for the execution table on a tall terminal (app.tcss gives short ones a 1fr table).
+        """Rows for the execution table on a tall terminal (on short ones execution_table.tcss gives it 1fr).
 
         The table asks for every step's row (so its height never changes with a step); the band above
         asks for what its code, narration and tracker hold; when both do not fit, the table keeps at
@@ -139,7 +142,7 @@ class Walkthrough(Widget, can_focus=False):
 
     def _band_need(self, width: int) -> int:
         """Rows the band needs at ``width`` on a tall terminal: the code samples whole (left), or the
-        longest step's narration over the tracker (right), whichever is taller (app.tcss: 1fr 1fr)."""
+        longest step's narration over the tracker (right), whichever is taller (walkthrough.tcss: 1fr 1fr)."""
         cached = getattr(self, "_band_needs", {}).get(width)
         if cached is not None:
             return cached
@@ -271,7 +274,7 @@ class Walkthrough(Widget, can_focus=False):
         text = " · ".join(parts)
         if text != self._status_text:
             self._status_text = text
-            # one line high (app.tcss), full width: a new text never changes its size
+            # one line high (walkthrough.tcss), full width: a new text never changes its size
             self.query_one("#walk-status", Static).update(Text(text), layout=False)
 
     @property
