@@ -880,3 +880,60 @@ lesson.yaml:38:13: error: `end` is reserved: it names the final row of the table
 """,
     ),
 ]
+
+# several servers side by side (`servers:` and an event's `server:`)
+TWO_SERVERS = "servers:\n  jwt: {strategy: jwt, host: jwt.example}\n  db: {host: db.example}\nevents:\n"
+CASES += [
+    scenario(
+        "server-missing-with-several",
+        TWO_SERVERS + "  - login: alice\n",
+        """
+s.yaml:5:5: error: expected `server:` naming one of jwt, db (the scenario has 2 servers), found none
+""",
+    ),
+    scenario(
+        "server-unknown",
+        TWO_SERVERS + "  - login: alice\n    server: web\n",
+        """
+s.yaml:6:13: error: expected one of the scenario's servers (jwt, db), found 'web'
+""",
+    ),
+    scenario(
+        "server-name-twice",
+        "servers:\n  db: {host: a.example}\n  db: {host: b.example}\nevents: []\n",
+        """
+s.yaml:3:3: error: duplicate key `db` (first at line 2)
+  hint: remove one of them
+""",
+    ),
+    scenario(
+        "server-host-twice",
+        "servers:\n  a: {host: app.example}\n  b: {host: app.example}\nevents: []\n",
+        """
+s.yaml:3:13: error: expected a host of its own for server b, found 'app.example', the host of server a (the browser keeps cookies per host: give each server its own, e.g. b.example)
+""",
+    ),
+    scenario(
+        "server-on-a-clock-event",
+        TWO_SERVERS + "  - advance: 1m\n    server: db\n",
+        """
+s.yaml:6:13: error: server applies to the events that go to a server (request, login, logout, tamper, steal, xss, restart_server, set_cookie, sign_out_everywhere, rotate_secret), not to advance
+""",
+    ),
+    scenario(
+        "server-without-servers",
+        events("  - login: alice", "    server: db"),
+        """
+s.yaml:5:13: error: expected no `server:` (this scenario has one server, given by `engine:`), found 'db'
+""",
+    ),
+]
+CASES.append(
+    scenario(
+        "sign-out-everywhere-unknown-user-of-a-server",
+        TWO_SERVERS + "  - sign_out_everywhere: carol\n    server: db\n",
+        """
+s.yaml:5:26: error: expected a user of servers.db.users (alice, bob), found 'carol'
+""",
+    )
+)

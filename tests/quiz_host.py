@@ -66,10 +66,13 @@ class QuizHost(RecordingApp):
 class PlaygroundHost(App):
     """A PlaygroundView (and a Footer); exports go to ``export_dir``."""
 
-    def __init__(self, options=None, export_dir: Path | None = None, theme: str | None = None, kinds=None) -> None:
+    def __init__(
+        self, options=None, export_dir: Path | None = None, theme: str | None = None, kinds=None, servers=None
+    ) -> None:
         super().__init__()
         self.options = options
         self.kinds = kinds
+        self.servers = servers
         self.export_dir = export_dir
         if theme:
             self.theme = theme
@@ -77,7 +80,9 @@ class PlaygroundHost(App):
     def compose(self) -> ComposeResult:
         from tutor.ui.widgets.playground import PlaygroundView
 
-        yield PlaygroundView(self.options, kinds=self.kinds, export_dir=self.export_dir, id="playground")
+        yield PlaygroundView(
+            self.options, kinds=self.kinds, export_dir=self.export_dir, servers=self.servers, id="playground"
+        )
         yield Footer()
 
     def on_mount(self) -> None:

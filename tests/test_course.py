@@ -39,6 +39,7 @@ def test_the_built_in_course_starts_with_session_lifecycle_and_respects_every_pr
         "expiry",
         "session-attacks",
         "sign-out-everywhere",
+        "side-by-side",
     ]
 
 

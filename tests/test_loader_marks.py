@@ -73,7 +73,7 @@ def test_built_in_lessons_refer_to_steps_by_mark():
     import yaml
 
     lessons = sorted((Path(__file__).resolve().parents[1] / "lessons").glob("*.yaml"))
-    assert len(lessons) == 9
+    assert len(lessons) == 10
     for path in lessons:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         refs = [n.get("step") for n in data.get("narration", []) if "step" in n]

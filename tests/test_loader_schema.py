@@ -54,7 +54,7 @@ def test_every_phase_property_is_the_engines_enum(schema):
 def test_fields_and_variables_are_completed_from_the_engine(schema, definition, prop):
     names = schema["$defs"][definition]["properties"][prop]["anyOf"]
     fields, variables, _ = trace_names()
-    assert names[0]["enum"] == list(STEP_FIELDS) + list(variables)
+    assert names[0]["enum"] == [*STEP_FIELDS, *variables, "server"]  # (server: with several servers)
     assert {"clock", "cookieStore", "session", "jar.browser"} <= set(names[0]["enum"])
 
 
@@ -72,7 +72,7 @@ def test_trace_names_are_what_the_engine_records():
 def test_the_schema_accepts_marks_and_every_built_in_lesson(schema):
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)
-    assert len(LESSONS) == 9
+    assert len(LESSONS) == 10
     for path in LESSONS:
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert errors == [], path.name
@@ -85,6 +85,7 @@ def test_the_schema_rejects_an_unknown_phase_and_field_but_takes_any_browser(sch
     assert list(validator.iter_errors(lesson)) == []
     lesson["tracker"].append({"variable": "jar.attacker"})
     lesson["tracker"].append({"variable": "document.cookie.phone"})
+    lesson["tracker"] += [{"variable": "store.db"}, {"variable": "secrets.jwt"}, {"variable": "server"}]
     assert list(validator.iter_errors(lesson)) == []
     lesson["flow"]["nodes"][0]["phases"].append("recieve")
     lesson["table"]["columns"].append({"field": "sesion_id"})

@@ -63,9 +63,17 @@ def test_readme_revocation_scenario_revokes_the_copy_and_then_everyone(tmp_path)
     assert [s.variables["secrets"] for s in trace if s.phase == "rotate_secret"] == [["secret 2"]]
 
 
+def test_readme_servers_scenario_runs_two_servers_side_by_side(tmp_path):
+    path = tmp_path / "servers.yaml"
+    path.write_text(BLOCKS[3], encoding="utf-8")
+    trace = run_scenario(load_scenario(path))
+    sent = [(s.variables["server"], s.variables["status"]) for s in trace if s.phase == "send_response"]
+    assert sent[-2:] == [("db", 307), ("jwt", 200)]  # the row is gone; the token lives on
+
+
 def test_readme_lesson_passes_check(tmp_path):
     path = tmp_path / "first-visit.yaml"
-    path.write_text(BLOCKS[3], encoding="utf-8")
+    path.write_text(BLOCKS[4], encoding="utf-8")
     loaded = load_lesson(path)
     assert loaded.lesson.id == "first-visit"
     assert len(loaded.steps) == 4
@@ -90,7 +98,7 @@ def test_readme_challenge_passes_check_and_its_solution_wins(tmp_path):
     from tutor.lesson.challenges import ChallengeRun
 
     path = tmp_path / "first-visit.yaml"
-    path.write_text(BLOCKS[3] + BLOCKS[4], encoding="utf-8")
+    path.write_text(BLOCKS[4] + BLOCKS[5], encoding="utf-8")
     lesson = load_lesson(path).lesson
     (challenge,) = lesson.challenges
     assert challenge.id == "fixation"

@@ -156,6 +156,11 @@ async def play_by_keys(pilot, playground, raw) -> None:
     event = normalise_event(raw)
     verb = event_verb(event)
     keys: list[str] = []
+    if event.server is not None:  # several servers side by side: `v` picks the one the event goes to
+        assert event.server in playground.run.server_names
+        while playground.run.server != event.server:
+            await pilot.press("v")
+            await pilot.pause()
     if verb not in ("advance", "restart_server", "sign_out_everywhere", "rotate_secret"):
         actor = event.steal.from_ if verb == "steal" else event.as_
         assert actor in playground.browsers, f"{actor} has not appeared yet"

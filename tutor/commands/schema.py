@@ -77,14 +77,23 @@ _TRACE_NAMES = (("Column", "field"), ("Tracked", "variable"), ("TraceAnswer", "f
 
 
 def _trace_name_schema() -> dict[str, Any]:
-    """Step fields and variables as an enum editors complete, plus any browser's `jar.NAME`."""
-    from tutor.engine.scenario import BrowserName
+    """Step fields and variables as an enum editors complete, plus any browser's `jar.NAME` and, for a
+    scenario with several `servers:`, the `server` variable and any server's `store.NAME` ..."""
+    from tutor.engine.scenario import SERVER_NAME_PATTERN, BrowserName
+    from tutor.engine.servers import PER_SERVER_VARIABLES, SERVER_VARIABLE
     from tutor.lesson.model import trace_names
 
     fields, variables, prefixes = trace_names()
     browser = get_args(BrowserName)[1].pattern.lstrip("^")  # Annotated[str, Meta(pattern=...)]
     prefix = "|".join(p.rstrip(".").replace(".", "\\.") for p in prefixes)
-    return {"anyOf": [{"enum": list(fields) + list(variables)}, {"pattern": f"^({prefix})\\.{browser}"}]}
+    per_server = "|".join(PER_SERVER_VARIABLES)
+    return {
+        "anyOf": [
+            {"enum": [*fields, *variables, SERVER_VARIABLE]},
+            {"pattern": f"^({prefix})\\.{browser}"},
+            {"pattern": f"^({per_server})\\.{SERVER_NAME_PATTERN.lstrip('^')}"},
+        ]
+    }
 
 
 def _field_docs(cls: type) -> dict[str, str]:

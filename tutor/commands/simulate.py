@@ -30,13 +30,15 @@ def _cell(text: str) -> str:
     return visible(text).replace("\n", "\u240a")
 
 
-def _cells(s) -> tuple[str, ...]:
-    """One step's cells, made visible (no control character from a scenario reaches the terminal)."""
+def _cells(s, servers: bool = False) -> tuple[str, ...]:
+    """One step's cells, made visible (no control character from a scenario reaches the terminal); with
+    several ``servers`` the action starts with the server the step goes to (``[db] Receive GET /``)."""
+    server = s.variables.get("server") if servers else None
     return (
         str(s.step),
         str(s.event) if s.event else "-",
         _cell(s.actor),
-        _cell(s.action),
+        _cell(f"[{server}] {s.action}" if server else s.action),
         "yes" if s.cookie_present else "no",
         _cell(_abbrev(s.session_id)),
         _cell(s.user or "-"),
@@ -115,7 +117,8 @@ def _print_text(trace, stream) -> None:
         width=width,
         soft_wrap=True,
     )
-    rows = [_cells(s) for s in trace]
+    servers = bool(len(trace)) and "server" in trace[0].variables  # a scenario of several servers
+    rows = [_cells(s, servers) for s in trace]
     widths = _widths(rows, console.width)
     wraps = [name in _WRAPPING for name in COLUMNS]
     sep = " | " if plain else "   "

@@ -24,6 +24,10 @@ steps × what changed, whatever the number of browsers. Limits: ``tutor/engine/l
   sent``); ``None`` otherwise.
 - ``jar.<browser>``: that browser's cookies, one string each; ``document.cookie.<browser>``: what page
   scripts see. Present for every browser that exists (``browser`` always does).
+- Several servers side by side (a scenario's ``servers:``; tutor/engine/servers.py): ``store``,
+  ``secrets`` and ``token_versions`` become one per server, ``store.<server>`` ...; ``server`` names the
+  server the step goes to (``None`` for the clock and the jar-only events); each ``jar.<browser>`` line
+  starts with the cookie's domain; ``document.cookie.<browser>`` is the first server's page.
 """
 
 from __future__ import annotations

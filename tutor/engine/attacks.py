@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import UNSET
 
 from tutor.engine import chunks
+from tutor.engine.cookie_send import domain_ok
 from tutor.engine.cookies import Cookie
 from tutor.engine.ids import abbreviate
 from tutor.engine.scenario import Event
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 
 def token_view(sim: Simulation, value: str | None) -> dict[str, Any] | None:
-    if not sim.jwt or value is None:
+    """The decoded payload of ``value`` when the server the event goes to uses jwt."""
+    if not sim.target(None).jwt or value is None:
         return None
     from tutor.engine.tokens import peek
 
@@ -35,10 +37,11 @@ def token_view(sim: Simulation, value: str | None) -> dict[str, Any] | None:
 def play_tamper(sim: Simulation, event: Event) -> None:
     t = event.tamper
     assert t is not UNSET  # run() dispatches on the verb that is set
-    name = t.cookie or sim.cookie_name
+    side = sim.target(event)
+    name = t.cookie or side.cookie_name
     b = sim.browser(event.as_)
     now = sim.clock.now
-    cookie = b.jar.get(name, now, host=b.host)
+    cookie = b.jar.get(name, now, host=side.host)
     if cookie is None:
         sim._record(
             "tamper_cookie",
@@ -68,7 +71,7 @@ def play_tamper(sim: Simulation, event: Event) -> None:
         new_value = t.value if t.value is not None else cookie.value
         action = f"Replace {name} value"
         result = f"Value now {abbreviate(new_value)}"
-    b.jar.set_value(name, new_value, now, host=b.host)
+    b.jar.set_value(name, new_value, now, host=side.host)
     _changed(sim, "tamper_cookie", jar=b, row=b, action=action, result=result, session=new_value)
 
 
@@ -114,11 +117,14 @@ def play_steal(sim: Simulation, event: Event) -> None:
     """A copy of the victim's cookies of one name, every attribute kept (the row is the attacker's)."""
     s = event.steal
     assert s is not UNSET  # run() dispatches on the verb that is set
-    name = s.cookie or sim.cookie_name
+    side = sim.target(event)
+    name = s.cookie or side.cookie_name
     src, dst = sim.browser(s.from_), sim.browser(s.to)
-    taken = [c for c in src.jar.all(sim.clock.now) if c.name == name]
+    here = [c for c in src.jar.all(sim.clock.now) if not sim.multi or domain_ok(c, side.host)]
+    # (with several servers, only the cookies the event's server would be sent: its host's)
+    taken = [c for c in here if c.name == name]
     if not taken:  # a chunked session cookie: every part (next-auth's NAME.0, NAME.1 …; tutor/engine/chunks.py)
-        taken = [c for c in src.jar.all(sim.clock.now) if chunks.is_part(c.name, name)]
+        taken = [c for c in here if chunks.is_part(c.name, name)]
     value = chunks.read({c.name: c.value for c in reversed(taken)}, name) if taken else None
     if not taken:
         result = f"No {name} cookie in {src.name}: nothing copied"
@@ -140,25 +146,26 @@ def play_steal(sim: Simulation, event: Event) -> None:
 
 def play_xss(sim: Simulation, event: Event) -> None:
     """A page script's ``document.cookie`` (no HttpOnly cookie), sent to the attacker as plain ``name=value``
-    pairs: each becomes a cookie of the attacker's host, path ``/`` (the row is the victim's, where it ran)."""
+    pairs: each becomes a cookie of the page's host, path ``/`` (the row is the victim's, where it ran)."""
     assert event.xss is not UNSET  # run() dispatches on the verb that is set
     victim, dst = sim.browser(event.as_), sim.browser(event.xss.to)
+    side = sim.target(event)
     now = sim.clock.now
-    seen = victim.document_cookie(now)
+    seen = victim.document_cookie(now, host=side.host)  # the page of the event's server
     pairs = [pair.partition("=") for pair in seen.split("; ")] if seen else []
     copied = [name for name, _, _ in pairs]
 
     def stolen() -> str | None:
         # the session cookie as the thief's server would read it: its chunks joined (tutor/engine/chunks.py)
-        held = {n: c.value for n in copied if (c := dst.jar.get(n, now, host=dst.host)) is not None}
-        return sim.server.read_session_cookie(held)
+        held = {n: c.value for n in copied if (c := dst.jar.get(n, now, host=side.host)) is not None}
+        return side.server.read_session_cookie(held)
 
     carry_off(
         sim,
         "xss",
         row=victim,
         to=dst,
-        cookies=[Cookie(name=n, value=v, domain=dst.host.lower(), path="/", created=now) for n, _, v in pairs],
+        cookies=[Cookie(name=n, value=v, domain=side.host.lower(), path="/", created=now) for n, _, v in pairs],
         action=f"Script in {victim.name} reads document.cookie",
         result=f"Sent {', '.join(copied)} to {dst.name}"
         if copied

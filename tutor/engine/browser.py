@@ -30,7 +30,8 @@ class Request:
 
 
 class Browser:
-    """One browser (the learner's, a phone, an attacker's ...) talking to one host."""
+    """One browser (the learner's, a phone, an attacker's ...): one jar for every host it talks to.
+    ``host`` is the one it talks to unless a call names another (a scenario with several servers)."""
 
     def __init__(self, name: str, host: str, kind: str = "chromium", third_party: str | None = None) -> None:
         self.name = name
@@ -66,12 +67,14 @@ class Browser:
         cross_site: bool = False,
         top_level: bool = True,
         watch: str | None = None,
+        host: str | None = None,
     ) -> Request:
-        """The request this browser sends; ``watch`` names the cookie whose SameSite decision a
-        cross-site request explains (:attr:`Request.same_site_rule`)."""
+        """The request this browser sends (to ``host``, default :attr:`host`); ``watch`` names the cookie
+        whose SameSite decision a cross-site request explains (:attr:`Request.same_site_rule`)."""
+        host = host or self.host
         path = target.split("?", 1)[0] or "/"
         sent = self.jar.cookies_for(
-            host=self.host, path=path, scheme=scheme, now=now, method=method, cross_site=cross_site, top_level=top_level
+            host=host, path=path, scheme=scheme, now=now, method=method, cross_site=cross_site, top_level=top_level
         )
         cookies: dict[str, str] = {}
         for c in sent:
@@ -82,7 +85,7 @@ class Browser:
             rule = self.jar.third_party_rule(cross_site=cross_site, top_level=top_level)
         if rule is None and cross_site and watch is not None:
             # the watched cookie as a same-site request would carry it: SameSite alone decides the rest
-            candidates = self.jar.cookies_for(host=self.host, path=path, scheme=scheme, now=now, method=method)
+            candidates = self.jar.cookies_for(host=host, path=path, scheme=scheme, now=now, method=method)
             watched = next((c for c in candidates if c.name == watch), None)
             if watched is None:  # a chunked session cookie (chunks.py): its parts share their attributes
                 watched = next((c for c in candidates if chunks.is_part(c.name, watch)), None)
@@ -99,12 +102,14 @@ class Browser:
             same_site_rule=rule,
         )
 
-    def store_cookies(self, headers: list[str], request: Request, now: int) -> list[StoreOutcome]:
-        """Apply a response's ``Set-Cookie`` headers to the jar, in order."""
+    def store_cookies(
+        self, headers: list[str], request: Request, now: int, host: str | None = None
+    ) -> list[StoreOutcome]:
+        """Apply a response's ``Set-Cookie`` headers (from ``host``, default :attr:`host`) to the jar, in order."""
         return [
             self.jar.set_from_header(
                 h,
-                host=self.host,
+                host=host or self.host,
                 path=request.path,
                 scheme=request.scheme,
                 now=now,
@@ -114,17 +119,18 @@ class Browser:
             for h in headers
         ]
 
-    def document_cookie(self, now: int) -> str:
-        """``document.cookie`` on this host's ``/`` page."""
-        return self.jar.document_cookie(host=self.host, now=now)
+    def document_cookie(self, now: int, host: str | None = None) -> str:
+        """``document.cookie`` on the ``/`` page of ``host`` (default :attr:`host`)."""
+        return self.jar.document_cookie(host=host or self.host, now=now)
 
-    def has_cookie(self, name: str, now: int, *, chunked: bool = True) -> bool:
-        """Does the jar hold cookie ``name``, or (``chunked``) any of its next-auth chunks (``name.0`` …;
-        chunks.py)?"""
-        if self.jar.get(name, now, host=self.host) is not None:
+    def has_cookie(self, name: str, now: int, host: str | None = None, *, chunked: bool = True) -> bool:
+        """Does the jar hold cookie ``name`` for ``host`` (default :attr:`host`), or (``chunked``) any of
+        its next-auth chunks (``name.0`` …; chunks.py)?"""
+        host = host or self.host
+        if self.jar.get(name, now, host=host) is not None:
             return True
         return chunked and any(
-            chunks.is_part(c.name, name) and self.jar.get(c.name, now, host=self.host) for c in self.jar.all(now)
+            chunks.is_part(c.name, name) and self.jar.get(c.name, now, host=host) for c in self.jar.all(now)
         )
 
 

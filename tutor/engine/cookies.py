@@ -308,8 +308,9 @@ class CookieJar:
         visible = [c for c in self.cookies_for(host=host, path=path, scheme=scheme, now=now) if not c.http_only]
         return build_cookie_header(visible)
 
-    def describe(self, now: int) -> list[str]:
-        return [c.describe() for c in self.all(now)]
+    def describe(self, now: int, *, hosts: bool = False) -> list[str]:
+        """One line per cookie; ``hosts``: each after its domain (``db.example: sessionId=…``)."""
+        return [f"{c.domain}: {c.describe()}" if hosts else c.describe() for c in self.all(now)]
 
     # -- writing -------------------------------------------------------------------------------
     def set_from_header(

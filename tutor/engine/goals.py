@@ -8,7 +8,8 @@ A :class:`Goal` has exactly one of these keys (the lesson loader reports a goal 
 * ``end: {VARIABLE: VALUE, ...}`` — the variables after the last step match (``document.cookie.attacker``,
   ``session``, ``token`` ...).
 * ``sessions: N`` or ``sessions: {min: N, max: M}`` — how many sessions the server stores after the last
-  step (the ``store`` variable's rows; the jwt strategy stores none).
+  step (the ``store`` variable's rows; the jwt strategy stores none; with several servers, every
+  ``store.NAME`` together).
 * ``never: {FIELD: VALUE, ...}`` — no step may match. It holds until such a step happens, and then the
   goal can no longer be reached (the run has *failed*); on its own it would hold at once, so it is
   combined with a positive goal under ``all:``.
@@ -121,9 +122,16 @@ def step_matches(step: Step, match: Mapping[str, Value | Contains]) -> bool:
 
 
 def session_count(step: Step) -> int:
-    """How many sessions the server stores after ``step`` (0 with the jwt strategy)."""
+    """How many sessions the server stores after ``step`` (0 with the jwt strategy); with several
+    servers, all of them together (their ``store.NAME`` variables)."""
     store = step.variables.get("store")
-    return len(store) if isinstance(store, list) else 0
+    if isinstance(store, list):
+        return len(store)
+    return sum(
+        len(rows)
+        for name in step.variables
+        if name.startswith("store.") and isinstance(rows := step.variables[name], list)
+    )
 
 
 # -- evaluating ----------------------------------------------------------------------------------------

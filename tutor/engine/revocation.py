@@ -81,7 +81,8 @@ def sign_out_everywhere(sim: Simulation, event: Event) -> None:
     user = event.sign_out_everywhere
     assert isinstance(user, str)  # the simulation dispatches on the verb that is set
     action = f"Sign {user} out everywhere"
-    store = sim.store
+    side = sim.target(event)
+    store = side.store
     if store is not None:
         rows = [row.id for row in store.rows() if row.user == user]
         for sid in rows:
@@ -90,10 +91,10 @@ def sign_out_everywhere(sim: Simulation, event: Event) -> None:
         others = len(store)
         if others:
             result += f"; {others} other session{'s' if others != 1 else ''} kept"
-    elif sim.server.token_versions is not None:
-        versions = sim.server.token_versions
+    elif side.server.token_versions is not None:
+        versions = side.server.token_versions
         versions[user] = versions.get(user, 0) + 1
-        sim.set_variable(TOKEN_VERSIONS, dict(versions))
+        sim.set_variable(side.versions_variable, dict(versions))
         result = f"{user}'s token version now {versions[user]}: older tokens are rejected"
     else:
         result = "No server-side sessions to delete: every token of the user stays valid until it expires"
@@ -103,14 +104,15 @@ def sign_out_everywhere(sim: Simulation, event: Event) -> None:
 def rotate_secret(sim: Simulation, event: Event) -> None:
     """Replace the signing secret (one ``rotate_secret`` step)."""
     options = event.rotate_secret if isinstance(event.rotate_secret, RotateSecret) else RotateSecret()
-    signer = sim.server.signer
+    side = sim.target(event)
+    signer = side.server.signer
     if signer is None:
         result = "Database session IDs are not signed with the secret: every session stays valid"
         sim.record_server_step("rotate_secret", "Rotate the secret", result)
         return
     generation = signer.generations[0] + 1
-    signer.rotate(next_secret(sim.options, generation), keep_old=options.keep_old)
-    sim.set_variable(SECRETS, secrets_view(signer))
+    signer.rotate(next_secret(side.options, generation), keep_old=options.keep_old)
+    sim.set_variable(side.secrets_variable, secrets_view(signer))
     if options.keep_old:
         result = f"Signing with secret {generation}; secret {generation - 1} still verifies old tokens"
     else:
@@ -118,13 +120,20 @@ def rotate_secret(sim: Simulation, event: Event) -> None:
     sim.record_server_step("rotate_secret", f"Rotate the secret (keep_old: {str(options.keep_old).lower()})", result)
 
 
-def check_event(verb: str, event: Event, engine: EngineOptions, problem: Callable[[str | None, str], None]) -> None:
-    """The semantic checks of this module's events (``check_scenario`` calls it for every event)."""
+def check_event(
+    verb: str,
+    event: Event,
+    engine: EngineOptions,
+    problem: Callable[[str | None, str], None],
+    where: str = "engine",
+) -> None:
+    """The semantic checks of this module's events (``check_scenario`` calls it for every event);
+    ``where`` is how the messages name the options (``servers.db`` for one of several servers)."""
     if verb == "sign_out_everywhere":
         user = event.sign_out_everywhere
         if user is not UNSET and user not in engine.users:
             known = ", ".join(sorted(engine.users)) or "none"
-            problem("sign_out_everywhere", f"expected a user of engine.users ({known}), found {user!r}")
+            problem("sign_out_everywhere", f"expected a user of {where}.users ({known}), found {user!r}")
 
 
 def check_options(engine: EngineOptions, problem: Callable[[str, str], None]) -> None:

@@ -38,6 +38,14 @@ BrowserName = Annotated[
     str,
     Meta(pattern=BROWSER_NAME_PATTERN, description="A browser's name, e.g. browser, phone, attacker."),
 ]
+#: What a server may be called (a scenario's `servers:` keys and an event's `server:`).
+SERVER_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,31}(?!\n)$"
+ServerName = Annotated[
+    str,
+    Meta(
+        pattern=SERVER_NAME_PATTERN, description="A server's name (a key of the scenario's `servers:`), e.g. jwt, db."
+    ),
+]
 #: The value of one ``Set-Cookie`` header as written by hand (``sid=1; Secure; Domain=.org``), or a list
 #: of them (one response with several headers). What is not a header value at all is a problem of
 #: ``check_scenario`` (see ``tutor.engine.headers.header_problem``).
@@ -216,6 +224,10 @@ class Event(Struct, **_STRUCT):
     """Replace the server's secret (`- rotate_secret`, or `rotate_secret: {keep_old: true}`): see
     RotateSecret."""
     # modifiers
+    server: ServerName | None = None
+    """With several `servers:`: the server this event goes to or acts on (a request, login, logout,
+    set_cookie, tamper, steal, xss, restart_server, rotate_secret, sign_out_everywhere). Needed when the
+    scenario has more than one server; with one, it is that one."""
     as_: BrowserName = field(name="as", default=DEFAULT_BROWSER)
     """The browser that acts; `browser` is the default one, others are created on first use."""
     cross_site: bool = False
@@ -308,6 +320,21 @@ VERB_MODIFIERS: dict[str, frozenset[str]] = {
 BROWSER_VERBS: frozenset[str] = frozenset(
     {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie"}
 )
+#: Verbs that go to or act on one server (with several `servers:`, an event names it with `server:`).
+SERVER_VERBS: frozenset[str] = frozenset(
+    {
+        "request",
+        "login",
+        "logout",
+        "set_cookie",
+        "tamper",
+        "steal",
+        "xss",
+        "restart_server",
+        "rotate_secret",
+        "sign_out_everywhere",
+    }
+)
 #: Each modifier's default, read from :class:`Event`'s own fields (so it cannot drift from them).
 MODIFIER_DEFAULTS: dict[str, object] = {f.name: f.default for f in structs.fields(Event) if f.name in VERB_MODIFIERS}
 
@@ -316,6 +343,11 @@ class Scenario(Struct, **_STRUCT):
     """A whole scenario: the engine's options and the events it plays, in order."""
 
     engine: EngineOptions = EngineOptions()
+    servers: dict[ServerName, EngineOptions] = {}
+    """Several servers side by side, instead of `engine:`: name → the options `engine:` takes
+    (`{jwt: {strategy: jwt, host: jwt.example}, db: {host: db.example}}`). Each keeps its own store,
+    secret, IDs and users; each needs its own `host` (the browser keeps cookies per host). An event that
+    goes to a server names it with `server:`."""
     browsers: dict[BrowserName, BrowserOptions] = {}
     """Browsers with a kind other than the default: `{phone: {kind: safari}}`. Undeclared browsers are chromium."""
     events: list[Annotated[str, Meta(pattern=BARE_EVENT_PATTERN)] | Event] = []
@@ -365,6 +397,9 @@ __all__ = [
     "OptionalDuration",
     "RotateSecret",
     "Scenario",
+    "SERVER_NAME_PATTERN",
+    "SERVER_VERBS",
+    "ServerName",
     "SetCookieHeader",
     "SetCookieHeaders",
     "Steal",

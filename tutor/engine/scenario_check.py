@@ -6,6 +6,7 @@ the loader and the playground's options dialog all ask these functions, never a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from msgspec import UNSET
@@ -19,6 +20,7 @@ from tutor.engine.scenario import (
     BARE_VERBS,
     DEFAULT_BROWSER,
     MODIFIER_DEFAULTS,
+    SERVER_VERBS,
     VERB_MODIFIERS,
     VERBS,
     EngineOptions,
@@ -100,10 +102,78 @@ def check_options(engine: EngineOptions) -> list[ScenarioProblem]:
     return problems
 
 
+def check_servers(scenario: Scenario) -> list[ScenarioProblem]:
+    """``servers:`` is instead of ``engine:``; each server's options are checked as ``engine:``'s are
+    (:func:`check_options`, reported at ``servers.NAME.…``); two servers cannot share a host (the
+    browser's jar keeps cookies per host: see tutor/engine/servers.py)."""
+    problems: list[ScenarioProblem] = []
+    if not scenario.servers:
+        return problems
+    if scenario.engine != EngineOptions():
+        problems.append(
+            ScenarioProblem(
+                None, "engine", "expected either `engine:` or `servers:`, found both: give each server its options"
+            )
+        )
+    hosts: dict[str, str] = {}
+    for name, options in scenario.servers.items():
+        for found in check_options(options):
+            field = f"servers.{name}." + (found.field or "").removeprefix("engine.")
+            problems.append(ScenarioProblem(None, field, f"server {name}: {found.message}"))
+        host = options.host.lower()
+        if host in hosts:
+            problems.append(
+                ScenarioProblem(
+                    None,
+                    f"servers.{name}.host",
+                    f"expected a host of its own for server {name}, found {options.host!r}, the host of server "
+                    f"{hosts[host]} (the browser keeps cookies per host: give each server its own, "
+                    f"e.g. {name}.example)",
+                )
+            )
+        else:
+            hosts[host] = name
+    return problems
+
+
+def event_server(
+    scenario: Scenario, event: Event, verb: str, problem: Callable[[str | None, str], None]
+) -> EngineOptions | None:
+    """The options of the server ``event`` goes to, for the checks of its arguments (``None``: its
+    ``server:`` is wrong, and ``problem`` was told so)."""
+    names = list(scenario.servers)
+    if verb not in SERVER_VERBS:
+        if event.server is not None:
+            verbs = ", ".join(v for v in VERBS if v in SERVER_VERBS)
+            problem("server", f"server applies to the events that go to a server ({verbs}), not to {verb}")
+        return scenario.engine
+    if not names:
+        if event.server is not None:
+            problem(
+                "server",
+                f"expected no `server:` (this scenario has one server, given by `engine:`), found {event.server!r}",
+            )
+            return None
+        return scenario.engine
+    if event.server is None:
+        if len(names) > 1:
+            problem(
+                None,
+                f"expected `server:` naming one of {', '.join(names)} (the scenario has {len(names)} servers), "
+                "found none",
+            )
+            return None
+        return scenario.servers[names[0]]
+    if event.server not in scenario.servers:
+        problem("server", f"expected one of the scenario's servers ({', '.join(names)}), found {event.server!r}")
+        return None
+    return scenario.servers[event.server]
+
+
 def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
     """Problems the types cannot catch. Empty when the scenario is fine."""
-    engine = scenario.engine
-    problems = check_options(engine)
+    problems = check_options(scenario.engine) if not scenario.servers else []
+    problems += check_servers(scenario)
 
     # browsers: declared ones must be used (a typo would silently leave the real one chromium)
     named = named_browsers(raw for raw in scenario.events if isinstance(raw, Event))
@@ -149,6 +219,8 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                 problem(modifier, f"{modifier} applies only to {', '.join(sorted(verbs))}, not to {verb}")
         if event.as_ != DEFAULT_BROWSER and event.acting is None:
             problem("as", f"as applies to browser events, not to {verb}")
+        server = event_server(scenario, event, verb, problem)
+        engine = server if server is not None else scenario.engine
 
         if verb == "request":
             assert event.request is not UNSET  # verb is a field that is set
@@ -163,10 +235,11 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                     known = ", ".join(f"{m} {p}" for m, p in ROUTES)
                     problem("request", f"unknown route {path} (routes: {known})")
         elif verb == "login":
-            if event.login not in engine.users:
+            if server is not None and event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
-        elif verb in ("sign_out_everywhere", "rotate_secret"):
-            revocation.check_event(verb, event, engine, problem)
+        elif verb in ("sign_out_everywhere", "rotate_secret") and server is not None:
+            where = f"servers.{event.server or next(iter(scenario.servers))}" if scenario.servers else "engine"
+            revocation.check_event(verb, event, engine, problem, where)
         elif verb == "set_cookie":
             several = isinstance(event.set_cookie, list)
             for number, header in enumerate(set_cookie_headers(event)):
@@ -186,7 +259,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                 problem("tamper", "tamper needs value or claims")
             elif t.value is not None and t.claims is not None:
                 problem("tamper", "tamper takes value or claims, not both")
-            if t.claims is not None and engine.strategy != "jwt":
+            if t.claims is not None and server is not None and engine.strategy != "jwt":
                 problem(
                     "tamper.claims", "claims can only be changed in a jwt token (this scenario uses strategy: database)"
                 )
@@ -224,4 +297,4 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
     return problems
 
 
-__all__ = ["ScenarioProblem", "check_options", "check_scenario"]
+__all__ = ["ScenarioProblem", "check_options", "check_scenario", "check_servers", "event_server"]

@@ -18,8 +18,8 @@ from tutor.engine import revocation
 from tutor.engine.attacks import play_steal, play_tamper, play_xss
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration
-from tutor.engine.exchange import Exchange, Settings
-from tutor.engine.ids import IdGenerator
+from tutor.engine.exchange import Exchange
+from tutor.engine.jar_events import play_clear_cookies, play_close_browser, play_set_cookie
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
     BARE_VERBS,
@@ -32,10 +32,8 @@ from tutor.engine.scenario import (
     Scenario,
     event_verb,
     normalise_event,
-    set_cookie_headers,
 )
-from tutor.engine.server import Server
-from tutor.engine.store import SessionStore, open_store
+from tutor.engine.servers import SERVER_VARIABLE, ServerSide, build_sides, restart_server, scenario_servers, target_name
 from tutor.engine.trace import Step, StepVariables, Trace, VariableLog, document_cookie_variable, jar_variable
 
 #: The variables every step has, in the order they are listed (``jar.<browser>`` and
@@ -57,15 +55,25 @@ _PER_STEP = ("clock", "request", "cookieStore", "session", "status", "set_cookie
 
 
 class Simulation:
-    """A running model: browsers, a server, a store and a virtual clock."""
+    """A running model: browsers, one server or several (tutor/engine/servers.py) and a virtual clock."""
 
     def __init__(
-        self, options: EngineOptions | None = None, browsers: Mapping[str, str | BrowserOptions] | None = None
+        self,
+        options: EngineOptions | None = None,
+        browsers: Mapping[str, str | BrowserOptions] | None = None,
+        *,
+        servers: Mapping[str, EngineOptions] | None = None,
     ) -> None:
         """``browsers``: browser name → kind (``chromium``, ``firefox``, ``safari``) or the
         :class:`BrowserOptions` a scenario's top-level ``browsers:`` declares (kind and third-party
-        policy); every other browser is chromium with chromium's default policy."""
-        self.options = options if options is not None else EngineOptions()
+        policy); every other browser is chromium with chromium's default policy. ``servers``: a
+        scenario's ``servers:`` (name → options), instead of ``options``."""
+        self.sides: dict[str, ServerSide] = build_sides(options or EngineOptions(), servers)
+        """The run's servers by name (one, named ``""``, for a scenario's ``engine:``)."""
+        self.multi = len(self.sides) > 1
+        first = next(iter(self.sides.values()))
+        #: the first server's (the only one's) parts, as every caller of a one-server run reads them
+        self.options = first.options
         self._kinds: dict[str, str] = {}
         self._third_party: dict[str, str] = {}
         self.browsers: dict[str, Browser] = {}
@@ -76,23 +84,17 @@ class Simulation:
                     self.set_browser_third_party(name, declared.third_party)
             else:
                 self.set_browser_kind(name, declared)
-        self.settings = Settings.from_options(self.options)
+        self.settings, self.ids, self.jwt = first.settings, first.ids, first.jwt
+        self.store, self.server, self.cookie_name = first.store, first.server, first.cookie_name
+        self._first = first
+        self._stores = [side for side in self.sides.values() if side.store is not None]
+        self._target: ServerSide = first
+        """The server the event being played goes to (the first for events that go to none)."""
         self.clock = VirtualClock()
-        self.ids = IdGenerator(self.options.seed)
-        self.jwt = self.options.strategy == "jwt"
-        self.store: SessionStore | None = None if self.jwt else open_store(self.options.store)
-        signer = None
-        if self.jwt:
-            from tutor.engine.tokens import TokenSigner
-
-            signer = TokenSigner(self.options.secret)
-        self.server = Server(self.settings, self.ids, self.store, signer)
-        self.cookie_name = self.options.cookie.name
         self._jar_versions: dict[str, int] = {}
         self._steps: list[Step] = []
         self._trace: Trace | None = None
         self._event_no = 0
-        self._store_version = -1
         self._purged_at = 0
         self._dirty: set[str] = set()
         """Browsers whose jar may have changed since the last step."""
@@ -101,11 +103,21 @@ class Simulation:
         clock moves, without looking at every browser."""
         self._log = VariableLog()
         """Every variable's changes (see tutor/engine/trace.py): a step stores only what changed."""
+        server_variables: dict[str, object] = {}
+        for side in self.sides.values():
+            server_variables.update(side.initial_variables())
         for name in _VARIABLES:
-            self._log.set(0, name, None)
-        self._log.set(0, revocation.SECRETS, revocation.secrets_view(signer))
-        versions = self.server.token_versions
-        self._log.set(0, revocation.TOKEN_VERSIONS, None if versions is None else dict(versions))
+            if name in ("store", *revocation.VARIABLES) and self.multi:  # one per server: store.NAME ...
+                prefix = name + "."
+                for key in server_variables:
+                    if key.startswith(prefix):
+                        self._log.set(0, key, server_variables[key])
+            else:
+                self._log.set(0, name, server_variables.get(name))
+        if self.multi:
+            self._log.set(0, SERVER_VARIABLE, None)
+        self._server_name: str | None = None
+        """The ``server`` variable's value for the event being played (several servers only)."""
         self._last_values: tuple[Any, ...] = (None,) * len(_PER_STEP)
         """The values of :data:`_PER_STEP` at the last step (only the ones that differ are logged)."""
         self.closed = False
@@ -115,8 +127,8 @@ class Simulation:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            if self.store is not None:
-                self.store.close()
+            for side in self.sides.values():
+                side.close()
 
     def __enter__(self) -> Simulation:
         return self
@@ -140,7 +152,7 @@ class Simulation:
                     self._event_no - 1 if self._event_no else None,
                 )
             found = self.browsers[name] = Browser(
-                name, self.options.host, self._kinds.get(name, "chromium"), self._third_party.get(name)
+                name, self._first.host, self._kinds.get(name, "chromium"), self._third_party.get(name)
             )
             self._jar_versions[name] = -1
             self._dirty.add(name)
@@ -184,10 +196,12 @@ class Simulation:
     def _sync(self, position: int) -> None:
         """Record the shared views (store, jars) that changed since the last step, at ``position``."""
         log = self._log
-        store = self.store
-        if store is not None and store.version != self._store_version:
-            log.set(position, "store", store.view())
-            self._store_version = store.version
+        for side in self._stores:
+            store = side.store
+            assert store is not None  # _stores holds the sides with one
+            if store.version != side.store_version:
+                log.set(position, side.store_variable, store.view())
+                side.store_version = store.version
         now = self.clock.now
         if now != self._purged_at:  # cookies expire only when the clock moves
             self._purged_at = now
@@ -200,7 +214,7 @@ class Simulation:
             for name in sorted(self._dirty):
                 jar = self.browsers[name].jar
                 if jar.version != self._jar_versions[name]:
-                    log.set(position, jar_variable(name), jar.describe(now))
+                    log.set(position, jar_variable(name), jar.describe(now, hosts=self.multi))
                     log.set(position, document_cookie_variable(name), self.browsers[name].document_cookie(now))
                     self._jar_versions[name] = jar.version
                 soonest = jar.soonest
@@ -243,14 +257,15 @@ class Simulation:
                 f"too many steps: a trace may have at most {MAX_STEPS:,}",
                 self._event_no - 1 if self._event_no else None,
             )
-        store = self.store
         if (
             self._dirty
             or self.clock.now != self._purged_at
-            or (store is not None and store.version != self._store_version)
+            or any(side.store.version != side.store_version for side in self._stores if side.store is not None)
         ):
             self._sync(position)
         log = self._log
+        if self.multi:
+            log.set(position, SERVER_VARIABLE, self._server_name)
         values: tuple[Any, ...]  # one value per _PER_STEP name
         if exchange is not None:
             values = (
@@ -302,15 +317,26 @@ class Simulation:
         verb = event_verb(event)
         if self._event_no >= MAX_EVENTS:
             raise LimitExceeded(f"too many events: a run may play at most {MAX_EVENTS:,}", self._event_no)
+        name = target_name(self.sides, event, verb)  # (raises ValueError for a wrong or missing server)
         self._event_no += 1
         start = len(self._steps)
-        getattr(self, "_play_" + verb)(event)
+        self._target = self.sides[name] if name is not None else self._first
+        self._server_name = name if self.multi else None
+        try:
+            getattr(self, "_play_" + verb)(event)
+        finally:
+            self._target, self._server_name = self._first, None
         return self._steps[start:]
+
+    def target(self, event: Event | None) -> ServerSide:
+        """The server the event being played goes to (the first one for an event that goes to none, and
+        between events)."""
+        return self._target
 
     def end(self) -> Trace:
         """Add the final ``end`` step and return the whole trace."""
         saved, self._event_no = self._event_no, 0
-        b = self.browsers[DEFAULT_BROWSER]
+        b = self.browsers[DEFAULT_BROWSER]  # (the first server's cookie, as _has reads it)
         self._record(
             "end",
             "scenario",
@@ -325,6 +351,7 @@ class Simulation:
         name = event.as_
         b = self.browser(name)
         now = self.clock.now
+        side = self._target
         request = b.build_request(
             method,
             target,
@@ -332,18 +359,19 @@ class Simulation:
             scheme=event.scheme,
             cross_site=event.cross_site,
             top_level=event.top_level,
-            watch=self.cookie_name,
+            watch=side.cookie_name,
+            host=side.host,
         )
-        present = self.server.read_session_cookie(request.cookies) is not None
+        present = side.server.read_session_cookie(request.cookies) is not None
 
         add = self._add
 
         def emit(phase: str, action: str, result: str, ex: Exchange) -> None:
             add(phase, name, action, result, present, ex.session_id, ex.user, ex, None)
 
-        ex = self.server.handle(request, now, emit, credentials, remember=event.remember)
+        ex = side.server.handle(request, now, emit, credentials, remember=event.remember)
         if ex.set_cookies:
-            outcomes = b.store_cookies(list(ex.set_cookies.values()), request, now)
+            outcomes = b.store_cookies(list(ex.set_cookies.values()), request, now, host=side.host)
             self._dirty.add(name)
             result = "; ".join(o.describe() for o in outcomes)
             self._record(
@@ -351,71 +379,11 @@ class Simulation:
                 name,
                 "Browser applies Set-Cookie",
                 result,
-                cookie_present=b.has_cookie(self.cookie_name, now, chunked=self.server.chunked),
+                cookie_present=b.has_cookie(side.cookie_name, now, host=side.host, chunked=side.server.chunked),
                 session_id=ex.session_id,
                 user=ex.user,
                 exchange=ex,
             )
-
-    def _play_set_cookie(self, event: Event) -> None:
-        """The browser sends ``GET /`` and the server answers with exactly the event's ``Set-Cookie``
-        headers (none of its own session handling runs); the browser applies them in order."""
-        headers = set_cookie_headers(event)
-        name = event.as_
-        b = self.browser(name)
-        now = self.clock.now
-        request = b.build_request(
-            "GET",
-            "/",
-            now=now,
-            scheme=event.scheme,
-            cross_site=event.cross_site,
-            top_level=event.top_level,
-            watch=self.cookie_name,
-        )
-        present = self.server.read_session_cookie(request.cookies) is not None
-        ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
-        ex.session_id = self.server.read_session_cookie(request.cookies)
-        add = self._add
-        count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
-        add(
-            "receive",
-            name,
-            f"Receive {request.line}",
-            f"The response is written by hand: {count}",
-            present,
-            ex.session_id,
-            None,
-            ex,
-            None,
-        )
-        for header in headers:
-            ex.set_cookie = header
-            add(
-                "set_cookie",
-                name,
-                "Set-Cookie by hand",
-                f"Set-Cookie: {header}",
-                present,
-                ex.session_id,
-                None,
-                ex,
-                None,
-            )
-        ex.status = 200
-        add("send_response", name, "Send 200", f"200 OK with {count}", present, ex.session_id, None, ex, None)
-        outcomes = b.store_cookies(headers, request, now)
-        self._dirty.add(name)
-        self._record(
-            "store_cookie",
-            name,
-            "Browser applies Set-Cookie",
-            # a hand-written header's ignored attributes are part of the answer (the server's own have none)
-            "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
-            cookie_present=b.has_cookie(self.cookie_name, now, chunked=self.server.chunked),
-            session_id=ex.session_id,
-            exchange=ex,
-        )
 
     def _play_request(self, event: Event) -> None:
         assert event.request is not UNSET  # run() dispatches on the verb that is set
@@ -425,7 +393,7 @@ class Simulation:
     def _play_login(self, event: Event) -> None:
         user = event.login
         assert user is not UNSET  # run() dispatches on the verb that is set
-        password = event.password if event.password is not None else self.options.users.get(user, "")
+        password = event.password if event.password is not None else self._target.options.users.get(user, "")
         self._request(event, "POST", "/login", (user, password))
 
     def _play_logout(self, event: Event) -> None:
@@ -444,34 +412,12 @@ class Simulation:
         )
 
     def _has(self, name: str) -> bool:
-        return self.browser(name).has_cookie(self.cookie_name, self.clock.now, chunked=self.server.chunked)
-
-    def _play_clear_cookies(self, event: Event) -> None:
-        b = self.browser(event.as_)
-        count = b.jar.clear()
-        self._dirty.add(b.name)
-        self._record(
-            "clear_cookies",
-            b.name,
-            f"Clear all cookies in {b.name}",
-            f"{count} cookie{'s' if count != 1 else ''} deleted",
-            cookie_present=False,
+        """Does browser ``name`` hold the session cookie of the event's server (the first server's)?"""
+        side = self._target
+        return self.browser(name).has_cookie(
+            side.cookie_name, self.clock.now, host=side.host, chunked=side.server.chunked
         )
 
-    def _play_close_browser(self, event: Event) -> None:
-        """The browser is closed (and opened again later): session cookies, which have no Max-Age or
-        Expires, are gone; persistent cookies stay until they expire."""
-        b = self.browser(event.as_)
-        dropped = b.jar.close_session()
-        kept = len(b.jar.all(self.clock.now))
-        self._dirty.add(b.name)
-        result = (
-            f"{dropped} session cookie{'s' if dropped != 1 else ''} dropped, "
-            f"{kept} persistent cookie{'s' if kept != 1 else ''} kept"
-        )
-        self._record("close_browser", b.name, f"Close {b.name}", result, cookie_present=self._has(b.name))
-
-    # -- revocation (the rules live in tutor/engine/revocation.py) ---------------------------------
     def set_variable(self, name: str, value: Any) -> None:
         """``name`` has ``value`` from the next step on (for the variables other modules keep)."""
         self._log.set(len(self._steps), name, value)
@@ -486,30 +432,16 @@ class Simulation:
     def _play_rotate_secret(self, event: Event) -> None:
         revocation.rotate_secret(self, event)
 
-    def _play_restart_server(self, event: Event) -> None:
-        """The server process restarts. A memory store loses every row. A persistent (sqlite) store
-        keeps them, and the new process's start-up cleanup deletes the rows that have already expired
-        (``expires <= now``; see ``tutor/engine/store.py``): valid sessions all survive."""
-        if self.store is None:
-            result = "Tokens live in the cookies: nothing lost"
-        elif self.store.persistent:
-            self.store.restart()
-            swept = self.store.sweep(self.clock.now)
-            kept = len(self.store)
-            result = f"SQLite file kept: {kept} session{' survives' if kept == 1 else 's survive'}"
-            if swept:
-                result += f"; start-up cleanup deleted {swept} expired row{'s' if swept != 1 else ''}"
-        else:
-            lost = self.store.restart()
-            result = f"In-memory store lost {lost} session{'s' if lost != 1 else ''}"
-        self._record(
-            "restart_server", "server", "Restart the server", result, cookie_present=self._has(DEFAULT_BROWSER)
-        )
+    _play_restart_server = restart_server  # (tutor/engine/servers.py)
+    # the jar's own events (tutor/engine/jar_events.py)
+    _play_set_cookie = play_set_cookie
+    _play_clear_cookies = play_clear_cookies
+    _play_close_browser = play_close_browser
 
 
 def run_scenario(scenario: Scenario) -> Trace:
     """Play every event and add the final ``end`` step. Deterministic for the same scenario."""
-    with Simulation(scenario.engine, scenario.browsers) as sim:
+    with Simulation(scenario.engine, scenario.browsers, servers=scenario_servers(scenario)) as sim:
         for event in scenario.events:
             sim.play(event)
         return sim.end()

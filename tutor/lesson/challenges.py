@@ -88,6 +88,8 @@ def event_text(event: str | Event) -> str:
     else:
         text = f"{verb}: {flow({k: v for k, v in msgspec.to_builtins(value).items() if v is not None})}"
     extra = []
+    if event.server is not None:
+        extra.append(f"to server {event.server}")
     if event.as_ != DEFAULT_BROWSER:
         extra.append(f"as {event.as_}")
     if event.cross_site:
@@ -155,7 +157,7 @@ class ChallengeRun:
         self.challenge = challenge
         self.options = challenge_options(lesson.scenario.engine, challenge.engine)
         self.browsers = challenge_browsers(lesson, challenge)
-        self.sim = Simulation(self.options, self.browsers)
+        self.sim = Simulation(self.options, self.browsers, servers=lesson.scenario.servers or None)
         self.events: list[Event] = []
         """The learner's events (not the setup)."""
         self.hints_used = 0
@@ -353,13 +355,17 @@ def _check_run(lesson: Lesson, challenge: Challenge, base: NodePath, rep: Report
     browsers = {name: b for name, b in lesson.scenario.browsers.items() if name in named}
     browsers.update(challenge.browsers)
     where = _Where(base, len(challenge.setup))
-    problems = check_scenario(Scenario(engine=options, browsers=browsers, events=events))
+    problems = check_scenario(
+        Scenario(engine=options, servers=lesson.scenario.servers, browsers=browsers, events=events)
+    )
     for problem in problems:
         parts = tuple(int(p) if p.isdigit() else p for p in str(problem.field).split(".")) if problem.field else ()
         if problem.event is not None:
             rep.error(where.event(problem.event) + parts, problem.message)
         elif parts[:1] == ("browsers",):
             rep.error(base + parts, problem.message, key=True)
+        elif parts[:1] == ("servers",):
+            pass  # the lesson's own `servers:` has the problem, and it is reported there
         elif parts[:1] == ("engine",):
             if any(getattr(challenge.engine, f) is not UNSET for f in challenge.engine.__struct_fields__):
                 rep.error(base + parts, f"with this challenge's engine changes: {problem.message}")

@@ -28,11 +28,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, cast
 
+import msgspec
+
 from tutor.engine.clock import format_clock
 from tutor.engine.scenario import (
     BROWSER_KINDS,
     BROWSER_NAME_PATTERN,
     DEFAULT_BROWSER,
+    SERVER_VERBS,
     BrowserKind,
     BrowserOptions,
     EngineOptions,
@@ -42,6 +45,7 @@ from tutor.engine.scenario import (
     ThirdPartyPolicy,
     Xss,
 )
+from tutor.engine.servers import SERVER_VARIABLE
 from tutor.engine.simulation import Simulation
 from tutor.engine.trace import Step, document_cookie_variable, jar_variable
 from tutor.lesson.loader import format_value
@@ -73,21 +77,38 @@ class Run:
     events: tuple[Event, ...]
     browsers: dict[str, str] = field(default_factory=dict)
     """Browser name → kind, for the browsers that are not chromium."""
+    servers: dict[str, EngineOptions] = field(default_factory=dict)
+    """A run of several servers side by side: name → options (an export writes `servers:`)."""
 
     def describe(self) -> str:
+        if self.servers:
+            return f"{count(len(self.events), 'event')}, {count(len(self.servers), 'server')}"
         return f"{count(len(self.events), 'event')}, {self.options.strategy}"
 
 
-def tracked_variables(strategy: str, browsers: Sequence[str], *, same_site: bool = False) -> list[Tracked]:
+def tracked_variables(
+    strategy: str,
+    browsers: Sequence[str],
+    *,
+    same_site: bool = False,
+    servers: Mapping[str, EngineOptions] | None = None,
+) -> list[Tracked]:
     """The tracker's rows: what the server and each browser hold (and, once a request went cross-site,
-    which SameSite rule decided whether its cookie went along)."""
+    which SameSite rule decided whether its cookie went along). With several ``servers``: which one a
+    step goes to, each database server's store, and the token when one of them uses jwt."""
     rows = [
         Tracked(variable="clock"),
         Tracked(variable="status"),
         Tracked(variable="session"),
         Tracked(variable="cookieStore"),
-        Tracked(variable="store") if strategy == "database" else Tracked(variable="token"),
     ]
+    if servers and len(servers) > 1:
+        rows.insert(1, Tracked(variable=SERVER_VARIABLE))
+        rows += [Tracked(variable=f"store.{n}") for n, o in servers.items() if o.strategy == "database"]
+        if any(o.strategy == "jwt" for o in servers.values()):
+            rows.append(Tracked(variable="token"))
+    else:
+        rows.append(Tracked(variable="store") if strategy == "database" else Tracked(variable="token"))
     if same_site:
         rows.append(Tracked(variable="same_site"))
     for name in browsers:
@@ -150,10 +171,18 @@ class PlaygroundRun:
         *,
         player: Player | None = None,
         setup: Sequence[Event] = (),
+        servers: Mapping[str, EngineOptions] | None = None,
     ) -> None:
         """``options`` and ``kinds`` (browser name → chromium|firefox|safari, or the declaration a
         scenario's top-level ``browsers:`` makes) are where the run starts. ``player``: a challenge's run,
-        which owns the engine (its ``setup`` events already played on it) and plays every event."""
+        which owns the engine (its ``setup`` events already played on it) and plays every event.
+        ``servers``: a scenario's ``servers:`` (instead of ``options``); a challenge's come from its engine."""
+        if player is not None and player.sim.multi:
+            servers = {name: side.options for name, side in player.sim.sides.items()}
+        self.servers: dict[str, EngineOptions] = dict(servers or {})
+        """Several servers side by side (name → options); empty for one server."""
+        if self.servers:
+            options = next(iter(self.servers.values()))
         self.options = options if options is not None else EngineOptions()
         declared = {name: k if isinstance(k, BrowserOptions) else _declare(k) for name, k in (kinds or {}).items()}
         self.kinds: dict[str, str] = {name: b.kind for name, b in declared.items() if b.kind != "chromium"}
@@ -167,6 +196,10 @@ class PlaygroundRun:
         self.events: list[Event] = list(setup)
         self.previous_run: Run | None = None
         """The run before the last restart or replay, kept so that it can still be exported."""
+        self.server_names: list[str] = list(self.servers) if len(self.servers) > 1 else []
+        """The servers an event may go to (empty for one server: every event goes to it)."""
+        self.server = self.server_names[0] if self.server_names else ""
+        """The server the next request, login or server event goes to (several servers only)."""
         self.users: list[str] = list(self.options.users)
         self.user = self.users[0] if self.users else ""
         self.browsers: list[str] = [DEFAULT_BROWSER]
@@ -182,7 +215,7 @@ class PlaygroundRun:
         browsers: dict[str, str | BrowserOptions] = dict(self.kinds)
         for name, policy in self.third_party.items():
             browsers[name] = BrowserOptions(kind=_kind(self.kind_of(name)), third_party=policy)
-        return Simulation(self.options, browsers=browsers)
+        return Simulation(self.options, browsers=browsers, servers=self.servers or None)
 
     @property
     def steps(self) -> list[Step]:
@@ -194,7 +227,10 @@ class PlaygroundRun:
 
     def play(self, event: Event) -> list[Step]:
         """Play ``event`` (through the player, when there is one) and remember it; the engine's errors
-        (``ValueError``, ``LookupError``) pass through with nothing changed."""
+        (``ValueError``, ``LookupError``) pass through with nothing changed. With several servers, an
+        event that goes to a server and names none goes to the chosen one (:attr:`server`)."""
+        if self.server_names and event.server is None and event.verb in SERVER_VERBS:
+            event = msgspec.structs.replace(event, server=self.server)
         new = self.player.play(event) if self.player is not None else self.sim.play(event)
         self.events.append(event)
         self._sync(new)
@@ -211,7 +247,14 @@ class PlaygroundRun:
 
     def tracked(self) -> list[Tracked]:
         """The tracker's rows for this run."""
-        return tracked_variables(self.options.strategy, self.browsers, same_site=self.same_site_seen)
+        return tracked_variables(
+            self.options.strategy, self.browsers, same_site=self.same_site_seen, servers=self.servers
+        )
+
+    @property
+    def server_options(self) -> EngineOptions:
+        """The options of the chosen server (the one server's, with one)."""
+        return self.servers.get(self.server, self.options)
 
     # -- building events ------------------------------------------------------------------------
     def browser_event(self, **verb: Any) -> Event:
@@ -229,7 +272,7 @@ class PlaygroundRun:
 
     def tamper_event(self, text: str) -> Event:
         """jwt: ``claim=value`` changes one claim and keeps the signature; anything else is a new value."""
-        if self.options.strategy == "jwt" and "=" in text and "." not in text:
+        if self.server_options.strategy == "jwt" and "=" in text and "." not in text:
             claim, _, raw = text.partition("=")
             return self.browser_event(tamper=Tamper(claims={claim: claim_value(raw)}))
         return self.browser_event(tamper=Tamper(value=text))
@@ -248,6 +291,13 @@ class PlaygroundRun:
     def next_browser(self) -> str:
         self.browser = self.browsers[(self.browsers.index(self.browser) + 1) % len(self.browsers)]
         return self.browser
+
+    def next_server(self) -> str:
+        """The next server gets the requests, logins and server events (several servers only; the users
+        offered stay the first server's)."""
+        if self.server_names:
+            self.server = self.server_names[(self.server_names.index(self.server) + 1) % len(self.server_names)]
+        return self.server
 
     def next_user(self) -> str:
         if self.users:
@@ -295,7 +345,7 @@ class PlaygroundRun:
     def current_run(self) -> Run:
         """This run as an export writes it (the kinds of the browsers its events used)."""
         kinds = {name: kind for name, kind in self.kinds.items() if self.used(name)}
-        return Run(self.options, tuple(self.events), kinds)
+        return Run(self.options, tuple(self.events), kinds, dict(self.servers))
 
     def _start(self, events: Sequence[Event]) -> None:
         """A fresh engine with the current options and kinds, ``events`` played on it again."""
@@ -335,7 +385,9 @@ class PlaygroundRun:
 
     def mode_line(self) -> str:
         site = "cross-site" if self.cross_site else "same-site"
-        return f"{self.kind_of(self.browser)} · {self.options.strategy} · {self.scheme} · {site}"
+        strategy = self.server_options.strategy
+        where = f"server {self.server} ({strategy})" if self.server_names else strategy
+        return f"{self.kind_of(self.browser)} · {where} · {self.scheme} · {site}"
 
     def status_line(self, last: str | None = None, *, alone: bool = False) -> str:
         """The status line: the clock and the counts, then ``last`` (what just happened); ``last`` alone

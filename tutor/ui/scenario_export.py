@@ -83,12 +83,19 @@ def browsers_to_builtins(browsers: Mapping[str, str] | None) -> dict[str, Any]:
 
 
 def scenario_to_builtins(
-    options: EngineOptions, events: Iterable[str | Event], browsers: Mapping[str, str] | None = None
+    options: EngineOptions,
+    events: Iterable[str | Event],
+    browsers: Mapping[str, str] | None = None,
+    servers: Mapping[str, EngineOptions] | None = None,
 ) -> dict[str, Any]:
+    """The scenario as builtins; with ``servers`` (several side by side), ``servers:`` instead of ``engine:``."""
     out: dict[str, Any] = {}
-    engine = options_to_builtins(options)
-    if engine:
-        out["engine"] = engine
+    if servers:
+        out["servers"] = {name: options_to_builtins(o) for name, o in servers.items()}
+    else:
+        engine = options_to_builtins(options)
+        if engine:
+            out["engine"] = engine
     declared = browsers_to_builtins(browsers)
     if declared:
         out["browsers"] = declared
@@ -97,12 +104,15 @@ def scenario_to_builtins(
 
 
 def scenario_to_yaml(
-    options: EngineOptions, events: Sequence[str | Event], browsers: Mapping[str, str] | None = None
+    options: EngineOptions,
+    events: Sequence[str | Event],
+    browsers: Mapping[str, str] | None = None,
+    servers: Mapping[str, EngineOptions] | None = None,
 ) -> str:
     """A scenario file (``engine:``, ``browsers:``, ``events:``) that replays ``events`` with ``options``
     and the browser kinds ``browsers`` (name → chromium|firefox|safari)."""
     return yaml.safe_dump(
-        scenario_to_builtins(options, events, browsers),
+        scenario_to_builtins(options, events, browsers, servers),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
@@ -120,7 +130,11 @@ def next_export_path(folder: Path, stem: str = "playground") -> Path:
 
 
 def write_export(
-    folder: Path, options: EngineOptions, events: Sequence[str | Event], browsers: Mapping[str, str] | None = None
+    folder: Path,
+    options: EngineOptions,
+    events: Sequence[str | Event],
+    browsers: Mapping[str, str] | None = None,
+    servers: Mapping[str, EngineOptions] | None = None,
 ) -> Path:
     """Write the scenario to a new file in ``folder`` and return its path.
 
@@ -128,7 +142,7 @@ def write_export(
     a link (dangling or not) that is there already, or appears meanwhile, is never written through or over,
     and a folder where no name is free gives up after a bounded number of tries. Raises :class:`OSError`.
     """
-    text = scenario_to_yaml(options, events, browsers)
+    text = scenario_to_yaml(options, events, browsers, servers)
     return create_numbered(folder, "playground", ".yaml", render=lambda path: HEADER.format(name=path.name) + text)
 
 

@@ -344,7 +344,12 @@ class LessonScreen(Styled, Screen):
 
             # the lesson's declared browser kinds (`browsers:`) hold in its playground too
             # the lesson's browsers as declared: kind and third-party policy
-            return PlaygroundView(lesson.scenario.engine, kinds=dict(lesson.scenario.browsers), id="playground")
+            return PlaygroundView(
+                lesson.scenario.engine,
+                kinds=dict(lesson.scenario.browsers),
+                servers=lesson.scenario.servers or None,  # several servers side by side: `v` picks one
+                id="playground",
+            )
         from tutor.ui.widgets.quiz import QuizView
 
         # a test derives each attempt's seed from the lesson's attempt number (recorded in progress)

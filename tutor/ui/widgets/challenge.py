@@ -37,7 +37,7 @@ from tutor.ui.styles import Styled
 from tutor.ui.text import literal
 from tutor.ui.widgets.key_panel import KeyGroup, PanelKey
 from tutor.ui.widgets.playground import PlaygroundView
-from tutor.ui.widgets.playground_keys import KEY_GROUPS
+from tutor.ui.widgets.playground_keys import KEY_GROUPS, with_server_key
 
 if TYPE_CHECKING:
     from tutor.lesson.loader import LoadedLesson
@@ -129,6 +129,8 @@ class ChallengePlayground(PlaygroundView):
         super().__init__(self.challenge_run.options, kinds=self.challenge_run.browsers, **kw)
         self.challenge = challenge
         self.key_groups = challenge_key_groups(list(challenge.allowed))
+        if self.run.server_names:  # several servers side by side: `v` picks the one an event goes to
+            self.key_groups = with_server_key(self.key_groups)
         self.setup_count = len(challenge.setup)
 
     @property

@@ -39,19 +39,18 @@ from tutor.ui.modals.dialogs import ValueScreen
 from tutor.ui.modals.playground_dialogs import (
     OptionsScreen,
     advance_prompt,
-    export_choice,
     new_browser_prompt,
     restart_confirm,
     set_cookie_prompt,
     tamper_prompt,
 )
-from tutor.ui.scenario_export import write_export
 from tutor.ui.styles import Styled
 from tutor.ui.text import literal, visible
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.key_panel import KeyGroup, KeyPanel, PanelKey, bindings_for
 from tutor.ui.widgets.playground_controls import PlaygroundControls
-from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS
+from tutor.ui.widgets.playground_export import choose_export, export_run
+from tutor.ui.widgets.playground_keys import KEY_GROUPS, MORE_KEYS, SERVER_KEY, with_server_key
 from tutor.ui.widgets.variable_tracker import VariableTracker
 
 T = TypeVar("T")
@@ -84,6 +83,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for(KEY_GROUPS),
+        *bindings_for((KeyGroup("server", (SERVER_KEY,)),)),
         Binding(MORE_KEYS, "more_keys", "More keys (when they do not all fit)", show=False),
     ]
 
@@ -111,12 +111,19 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         *,
         kinds: Mapping[str, str | BrowserOptions] | None = None,
         export_dir: Path | None = None,
+        servers: Mapping[str, EngineOptions] | None = None,
         **kw,
     ) -> None:
         """``options`` and ``kinds`` (browser name → chromium|firefox|safari, as a scenario's top-level
-        ``browsers:`` declares them) are where the playground starts, e.g. the lesson's scenario."""
+        ``browsers:`` declares them) are where the playground starts, e.g. the lesson's scenario;
+        ``servers``: a scenario's several servers (instead of ``options``; ``v`` picks the one requests go to)."""
         super().__init__(**kw)
+        self._servers = servers
         self.run = self._new_run(options, kinds)
+        self.columns = COLUMNS  # the table's; with several servers, each step's server after its number
+        if self.run.server_names:
+            self.key_groups = with_server_key(self.key_groups)
+            self.columns = (COLUMNS[0], Column(field="server"), *COLUMNS[1:])
         """The run this widget shows (the rules of a run live there)."""
         self.export_dir = export_dir
         self._enabled: tuple[bool, ...] = ()
@@ -128,7 +135,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         self, options: EngineOptions | None, kinds: Mapping[str, str | BrowserOptions] | None
     ) -> PlaygroundRun:
         """The run the playground starts with (a challenge's plays through its :class:`ChallengeRun`)."""
-        return PlaygroundRun(options, kinds)
+        return PlaygroundRun(options, kinds, servers=self._servers)
 
     # the run's state, read by the app, the challenge view and tests (``view.events`` is ``view.run.events``)
     options: _OfRun[EngineOptions] = _OfRun()
@@ -155,7 +162,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         yield Static("", id="pg-options")
         yield Static("", id="pg-status")
         with Vertical(id="pg-panes"):
-            yield ExecutionTable(COLUMNS, id="pg-table")
+            yield ExecutionTable(self.columns, id="pg-table")
             yield VariableTracker(self.run.tracked(), id="pg-tracker", classes="pg-tracker", fit_current=True)
         yield KeyPanel(self.key_groups, self._key_enabled, more_key=MORE_KEYS, id="pg-keys")
 
@@ -193,7 +200,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         """Redraw the controls' texts and the status line; ``last`` ends the status line (what just
         happened), or is all of it when ``alone`` or when a new run has no events yet."""
         self.controls.show_mode(self.run.mode_line())
-        options = describe_options(self.options)
+        options = describe_options(self.run.server_options)
         if options != self._options_text:
             self._options_text = options
             self.query_one("#pg-options", Static).update(literal(options), layout=False)
@@ -335,6 +342,9 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         else:
             self._show_status(said)
 
+    def action_next_server(self) -> None:
+        self._show_status(f"requests go to server {self.run.next_server()}")
+
     def action_next_user(self) -> None:
         if self.users:
             self.choose_user(self.run.next_user())
@@ -374,7 +384,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
     @on(ExecutionTable.ValueRequested)
     def _value_requested(self, event: ExecutionTable.ValueRequested) -> None:
         event.stop()
-        self.app.push_screen(ValueScreen(event.step, COLUMNS))
+        self.app.push_screen(ValueScreen(event.step, self.columns))
 
     # -- options, restarts, export ------------------------------------------------------------
 
@@ -433,39 +443,14 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         self.post_message(self.SimulationReset(self.options))
 
     def action_export(self) -> None:
-        runs = self.run.exportable()
-        if not runs:
-            self.notify(markup=False, message="nothing to export yet: play some events first", severity="warning")
-            return
-        if len(runs) == 1:
-            self.export(runs[0])
-            return
-        current, previous = runs
-
-        def done(answer: str | None) -> None:
-            if answer is not None:
-                self.export(current if answer == "current" else previous)
-
-        self.app.push_screen(export_choice(current.describe(), previous.describe()), done)
+        choose_export(self)
 
     def export(self, run: Run) -> Path | None:
         """Write ``run`` as a scenario file in the export folder (never overwriting one)."""
-        folder = self.export_dir if self.export_dir is not None else Path.cwd()
-        try:
-            path = write_export(folder, run.options, run.events, run.browsers)
-        except OSError as exc:
-            self.notify(
-                markup=False,
-                message=visible(f"cannot write a scenario in {folder}: {exc.strerror or exc}"),
-                severity="error",
-            )
-            return None
-        self.exported = path
-        self.notify(
-            markup=False, message=visible(f"wrote {path}  (run it with: tutor simulate {path.name})"), title="Exported"
-        )
+        return export_run(self, run)
+
+    def show_exported(self, path: Path) -> None:
         self._show_status(f"exported {path.name}")
-        return path
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
@@ -476,6 +461,10 @@ class PlaygroundView(Styled, Widget, can_focus=True):
             return len(self.browsers) > 1
         if action == "next_user":
             return len(self.users) > 1
+        if action == "next_server":
+            return bool(self.run.server_names)
+        if action in ("toggle_strategy", "options"):
+            return not self.run.server_names  # several servers are the scenario's: not changed here
         if action == "more_keys":
             return self.is_mounted and self.keys.page_count > 1
         return True

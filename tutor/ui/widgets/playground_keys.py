@@ -109,8 +109,21 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
     ),
 )
 
+#: With several servers side by side (a scenario's `servers:`), the key that picks the server the next
+#: request, login or server event goes to; shown first in the "browser" group only then.
+SERVER_KEY = _k("v", "next_server", "Send to the next server (a scenario with several servers)", "next server")
+
+
+def with_server_key(groups: tuple[KeyGroup, ...]) -> tuple[KeyGroup, ...]:
+    """``groups`` with :data:`SERVER_KEY` first in the "browser" group, or in a group of its own when
+    there is none (for a run of several servers)."""
+    if not any(g.title == "browser" for g in groups):
+        return (*groups, KeyGroup("server", (SERVER_KEY,)))
+    return tuple(KeyGroup(g.title, (SERVER_KEY, *g.keys)) if g.title == "browser" else g for g in groups)
+
+
 #: The key that turns the key panel's page when it cannot show every key at once.
 MORE_KEYS = "n"
 
 
-__all__ = ["KEY_GROUPS", "MORE_KEYS"]
+__all__ = ["KEY_GROUPS", "MORE_KEYS", "SERVER_KEY", "with_server_key"]

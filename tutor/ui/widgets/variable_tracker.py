@@ -45,6 +45,8 @@ DELETED_STYLE = "dim strike"
 #: Variables written ``empty`` when they hold nothing: a browser's cookies (besides ``jar.<browser>`` /
 #: ``document.cookie.<browser>``) and the server's session store.
 COOKIE_STORES = frozenset({"cookieStore", "store"})
+#: ... and each server's store and each browser's cookies (``store.<server>``: several servers side by side).
+STORE_PREFIXES = ("store.", *BROWSER_VARIABLE_PREFIXES)
 #: Variables holding the session ID a step is about.
 SESSION_FIELDS = frozenset({"session_id", "session"})
 
@@ -103,7 +105,7 @@ class VariableTracker(Styled, StepTable, can_focus=False):
         """The value as the tracker writes it: an empty cookie store as ``empty`` (the table's "no cookie"
         is the same state), a session ID whose row the store no longer holds as ``deleted <ID>``."""
         value = self.value(step_index, tracked)
-        if tracked.variable in COOKIE_STORES or tracked.variable.startswith(BROWSER_VARIABLE_PREFIXES):
+        if tracked.variable in COOKIE_STORES or tracked.variable.startswith(STORE_PREFIXES):
             if value is None or value in ({}, [], ""):
                 return EMPTY
         if tracked.variable in SESSION_FIELDS and self._deleted(step_index, value):
@@ -119,6 +121,9 @@ class VariableTracker(Styled, StepTable, can_focus=False):
             seen: set[str] = set(self._seen)
             for step in self._steps[len(gone) :]:
                 rows = step.get("store")
+                if rows is None:  # several servers side by side: every one's store (store.<server>)
+                    stores = [v for k, v in step.variables.items() if k.startswith("store.") and isinstance(v, list)]
+                    rows = [r for found in stores for r in found] if stores else None
                 now = {r.get("id") for r in rows if isinstance(r, dict)} if isinstance(rows, list) else set()
                 seen |= {i for i in now if isinstance(i, str)}
                 missing = frozenset(seen - now) if rows is not None else frozenset()

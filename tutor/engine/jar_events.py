@@ -1,0 +1,113 @@
+"""The events a browser plays on its own jar: ``set_cookie`` (a hand-written response to ``GET /``),
+``clear_cookies`` and ``close_browser``.
+
+Each is a function of the running :class:`~tutor.engine.simulation.Simulation` and the event, which the
+simulation's ``play`` dispatches to by verb (``Simulation._play_<verb>``), as the attacker's events in
+:mod:`tutor.engine.attacks` are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tutor.engine.exchange import Exchange
+from tutor.engine.scenario import Event, set_cookie_headers
+
+if TYPE_CHECKING:
+    from tutor.engine.simulation import Simulation
+
+
+def play_set_cookie(sim: Simulation, event: Event) -> None:
+    """The browser sends ``GET /`` and the server answers with exactly the event's ``Set-Cookie``
+    headers (none of its own session handling runs); the browser applies them in order."""
+    headers = set_cookie_headers(event)
+    name = event.as_
+    b = sim.browser(name)
+    now = sim.clock.now
+    side = sim.target(event)
+    request = b.build_request(
+        "GET",
+        "/",
+        now=now,
+        scheme=event.scheme,
+        cross_site=event.cross_site,
+        top_level=event.top_level,
+        watch=side.cookie_name,
+        host=side.host,
+    )
+    present = side.server.read_session_cookie(request.cookies) is not None
+    ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
+    ex.session_id = side.server.read_session_cookie(request.cookies)
+    add = sim._add
+    count = f"{len(headers)} hand-written Set-Cookie header{'s' if len(headers) != 1 else ''}"
+    add(
+        "receive",
+        name,
+        f"Receive {request.line}",
+        f"The response is written by hand: {count}",
+        present,
+        ex.session_id,
+        None,
+        ex,
+        None,
+    )
+    for header in headers:
+        ex.set_cookie = header
+        add(
+            "set_cookie",
+            name,
+            "Set-Cookie by hand",
+            f"Set-Cookie: {header}",
+            present,
+            ex.session_id,
+            None,
+            ex,
+            None,
+        )
+    ex.status = 200
+    add("send_response", name, "Send 200", f"200 OK with {count}", present, ex.session_id, None, ex, None)
+    outcomes = b.store_cookies(headers, request, now, host=side.host)
+    sim._dirty.add(name)
+    sim._record(
+        "store_cookie",
+        name,
+        "Browser applies Set-Cookie",
+        # a hand-written header's ignored attributes are part of the answer (the server's own have none)
+        "; ".join(o.describe() + (f" [{'; '.join(o.notes)}]" if o.notes else "") for o in outcomes),
+        cookie_present=b.has_cookie(side.cookie_name, now, host=side.host, chunked=side.server.chunked),
+        session_id=ex.session_id,
+        exchange=ex,
+    )
+
+
+def play_clear_cookies(sim: Simulation, event: Event) -> None:
+    b = sim.browser(event.as_)
+    count = b.jar.clear()
+    sim._dirty.add(b.name)
+    sim._record(
+        "clear_cookies",
+        b.name,
+        f"Clear all cookies in {b.name}",
+        f"{count} cookie{'s' if count != 1 else ''} deleted",
+        cookie_present=False,
+    )
+
+
+def play_close_browser(sim: Simulation, event: Event) -> None:
+    """The browser is closed (and opened again later): session cookies, which have no Max-Age or
+    Expires, are gone; persistent cookies stay until they expire."""
+    b = sim.browser(event.as_)
+    dropped = b.jar.close_session()
+    kept = len(b.jar.all(sim.clock.now))
+    sim._dirty.add(b.name)
+    result = (
+        f"{dropped} session cookie{'s' if dropped != 1 else ''} dropped, "
+        f"{kept} persistent cookie{'s' if kept != 1 else ''} kept"
+    )
+    sim._record("close_browser", b.name, f"Close {b.name}", result, cookie_present=sim._has(b.name))
+
+
+# -- revocation (the rules live in tutor/engine/revocation.py) ---------------------------------
+
+
+__all__ = ["play_clear_cookies", "play_close_browser", "play_set_cookie"]
