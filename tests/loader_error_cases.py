@@ -937,3 +937,28 @@ s.yaml:5:26: error: expected a user of servers.db.users (alice, bob), found 'car
 """,
     )
 )
+
+# a code sample's `server:` (its lines are marked only on the steps of that server)
+SERVERS_SCENARIO = (
+    "  engine:\n    seed: 3\n  events:\n    - request: GET /\n    - login: alice\n",
+    "  servers:\n    web: {host: web.example}\n    api: {host: api.example}\n  events:\n"
+    "    - request: GET /\n      server: web\n    - login: alice\n      server: web\n",
+)
+CASES += [
+    lesson(
+        "code-server-without-servers",
+        ("      read_cookie: [2, 3]\n", "      read_cookie: [2, 3]\n    server: web\n"),
+        expect="""
+lesson.yaml:31:13: error: expected no `server:` (this lesson's scenario has one server, given by `engine:`), found 'web'
+""",
+    ),
+    lesson(
+        "code-server-unknown",
+        ("      read_cookie: [2, 3]\n", "      read_cookie: [2, 3]\n    server: wbe\n"),
+        SERVERS_SCENARIO,
+        expect="""
+lesson.yaml:31:13: error: expected one of the scenario's servers (web, api), found 'wbe'
+  hint: did you mean `web`?
+""",
+    ),
+]

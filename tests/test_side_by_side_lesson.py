@@ -46,6 +46,20 @@ def test_the_database_session_dies_at_once_and_the_token_lives_until_it_expires(
     assert late["validate"].result == "Expired at +30m: rejected"
 
 
+def test_a_step_of_one_server_marks_only_that_servers_code() -> None:
+    loaded = load_lesson(LESSON)
+    db, jwt = loaded.lesson.code
+    assert (db.server, jwt.server) == ("db", "jwt")
+    first = loaded.steps[0]  # the jwt app's create_session: both samples have lines for that phase
+    assert (first.phase, first.variables["server"]) == ("create_session", "jwt")
+    assert db.lines["create_session"] and jwt.marked(first) == {4}
+    assert db.marked(first) == frozenset()
+    db_login = next(s for s in loaded.steps if s.phase == "create_session" and s.variables["server"] == "db")
+    assert db.marked(db_login) == {6, 8} and jwt.marked(db_login) == frozenset()
+    idle = next(s for s in loaded.steps if s.phase == "advance_clock")  # goes to no server
+    assert idle.variables["server"] is None and not db.marked(idle) and not jwt.marked(idle)
+
+
 @sync
 async def test_the_challenge_is_won_with_the_server_key(tmp_path) -> None:
     with ProgressStore.open(tmp_path / "progress.sqlite3") as store:

@@ -28,12 +28,13 @@ from tutor.engine.ids import IdGenerator
 from tutor.engine.scenario import SERVER_VERBS, EngineOptions, Event, Scenario
 from tutor.engine.server import Server
 from tutor.engine.store import SessionStore, open_store
+from tutor.engine.trace import SERVER_VARIABLE
+
+__all__ = ["SERVER_VARIABLE", "ServerSide", "build_sides", "restart_server", "scenario_servers", "target_name"]
 
 if TYPE_CHECKING:
     from tutor.engine.simulation import Simulation
 
-#: The variable naming the server a step goes to (present only with several servers).
-SERVER_VARIABLE = "server"
 #: The variables each server has; with several servers each is ``NAME.<server>`` (``store.db``).
 PER_SERVER_VARIABLES: tuple[str, ...] = ("store", revocation.SECRETS, revocation.TOKEN_VERSIONS)
 

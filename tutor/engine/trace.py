@@ -47,6 +47,9 @@ PHASES: tuple[str, ...] = (
 #: Each browser's variables: ``jar.<browser>`` (its cookies) and ``document.cookie.<browser>`` (what a page
 #: script reads). The one place their names are made and read back.
 JAR_PREFIX = "jar."
+#: The variable naming the server a step goes to (present only in a run of several servers; ``None`` for
+#: the clock and the jar-only events): see :mod:`tutor.engine.servers`.
+SERVER_VARIABLE = "server"
 DOCUMENT_COOKIE_PREFIX = "document.cookie."
 BROWSER_VARIABLE_PREFIXES: tuple[str, ...] = (JAR_PREFIX, DOCUMENT_COOKIE_PREFIX)
 

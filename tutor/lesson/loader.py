@@ -326,6 +326,27 @@ def _check_phases(lesson: Lesson, rep: Reporter) -> None:
             _phase_ok(entry.phase, ("narration", i, "phase"), rep)
 
 
+def _check_code_servers(lesson: Lesson, rep: Reporter) -> None:
+    """A code sample's `server:` names one of the scenario's `servers:` (the messages are those of an
+    event's `server:`, tutor/engine/scenario_check.py)."""
+    servers = lesson.scenario.servers
+    for c, sample in enumerate(lesson.code):
+        name = sample.server
+        if name is None:
+            continue
+        if not servers:
+            rep.error(
+                ("code", c, "server"),
+                f"expected no `server:` (this lesson's scenario has one server, given by `engine:`), found {name!r}",
+            )
+        elif name not in servers:
+            rep.error(
+                ("code", c, "server"),
+                f"expected one of the scenario's servers ({', '.join(servers)}), found {name!r}",
+                did_you_mean(name, servers),
+            )
+
+
 def _check_static(lesson: Lesson, rep: Reporter) -> None:
     """Checks that need no trace: flow ids, code line numbers, question ids and correct choices."""
     ids: dict[str, int] = {}
@@ -342,6 +363,7 @@ def _check_static(lesson: Lesson, rep: Reporter) -> None:
                     f"no flow node has the id `{target}`",
                     did_you_mean(target, ids) or "node ids: " + ", ".join(ids),
                 )
+    _check_code_servers(lesson, rep)
     for c, sample in enumerate(lesson.code):
         count = len(sample.source.splitlines())
         for phase, numbers in sample.lines.items():

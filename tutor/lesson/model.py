@@ -21,8 +21,9 @@ from tutor.engine.scenario import (
     Event,
     OptionalDuration,
     Scenario,
+    ServerName,
 )
-from tutor.engine.trace import PHASES, STEP_FIELDS
+from tutor.engine.trace import PHASES, SERVER_VARIABLE, STEP_FIELDS, Step
 
 # Every format struct says kw_only=True, forbid_unknown_fields=True, frozen=True in its own class line:
 # mypy reads a struct's keywords only when they are written out (not from a ** dict).
@@ -88,7 +89,21 @@ class CodeSample(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     source: Text
     lines: dict[Phase, list[Annotated[int, Meta(ge=1)]]] = {}
     """Which source lines to highlight during each phase."""
+    server: ServerName | None = None
+    """With several `servers:` in the scenario: the server this code runs on. The sample marks its lines
+    only on steps that go to that server (without it, on every step of the phase)."""
     caption: str | None = None
+
+    def marked(self, step: Step | None) -> frozenset[int]:
+        """The lines this sample marks at ``step`` (none before the first): those of the step's phase,
+        when the step goes to this sample's server (a sample without `server:` follows every step)."""
+        if step is None:
+            return frozenset()
+        variables = step.variables
+        # one server: no `server` variable, and the check allowed `server:` only naming that one
+        if self.server is not None and SERVER_VARIABLE in variables and variables[SERVER_VARIABLE] != self.server:
+            return frozenset()
+        return frozenset(self.lines.get(step.phase, ()))
 
 
 class Column(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):

@@ -1,4 +1,5 @@
-"""The lesson's code samples, syntax highlighted, with the current phase's lines marked.
+"""The lesson's code samples, syntax highlighted, with the current step's lines marked (which lines a step
+marks in which sample is the lesson model's rule, :meth:`CodeSample.marked`).
 
 A sample is coloured once per theme (dark or light) by :mod:`tutor.ui.widgets.code_colours`. When the
 colours are in the cache (any launch after the first) the first frame shows them; otherwise the code is
@@ -19,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from tutor.engine.trace import Step
 from tutor.lesson.model import CodeSample
 from tutor.ui.styles import Styled
 from tutor.ui.text import visible
@@ -73,8 +75,9 @@ class CodeSampleView(Styled, Static):
         """Whether the code is shown highlighted (it is plain only until just after the first frame)."""
         return getattr(self, "_highlight", False)
 
-    def set_phase(self, phase: str | None) -> None:
-        lines = frozenset(self.sample.lines.get(phase, ())) if phase else frozenset()
+    def set_step(self, step: Step | None) -> None:
+        """Mark the lines the lesson model says this sample marks at ``step`` (:meth:`CodeSample.marked`)."""
+        lines = self.sample.marked(step)
         if lines != self.highlighted:
             self.highlighted = lines
             self._render_code(layout=False)  # the same source, so the same size
@@ -128,17 +131,26 @@ class CodeView(Styled, VerticalScroll, can_focus=False):
         for sample in self.samples:
             yield CodeSampleView(sample)
 
-    def set_phase(self, phase: str | None) -> None:
+    def set_step(self, step: Step | None) -> None:
         first: CodeSampleView | None = None
         for view in self.query(CodeSampleView):
-            view.set_phase(phase)
+            view.set_step(step)
             if first is None and view.highlighted:
                 first = view
         if first is not None and first.highlighted:
-            # bring the first highlighted line into view: a line of context above it, none when the pane
-            # shows only a few lines (short terminals: three)
-            line = min(first.highlighted)
-            styled = self.styles.height
-            context = 1 if (self.size.height or (styled.value if styled is not None else 0)) > 5 else 0
-            top = first.virtual_region.y + first.styles.gutter.top + line - 1 - context
-            self.scroll_to(y=max(0, top), animate=False, immediate=True)
+            if first is not self.query(CodeSampleView).first() and not first.virtual_region.height:
+                # a later sample before the first layout (the first step's): its place is known after it
+                self.call_after_refresh(self._show_marked, first)
+            else:
+                self._show_marked(first)
+
+    def _show_marked(self, first: CodeSampleView) -> None:
+        """Bring ``first``'s first marked line into view: a line of context above it, none when the pane
+        shows only a few lines (short terminals: three)."""
+        if not first.highlighted:
+            return
+        line = min(first.highlighted)
+        styled = self.styles.height
+        context = 1 if (self.size.height or (styled.value if styled is not None else 0)) > 5 else 0
+        top = first.virtual_region.y + first.styles.gutter.top + line - 1 - context
+        self.scroll_to(y=max(0, top), animate=False, immediate=True)

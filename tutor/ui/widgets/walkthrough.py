@@ -244,7 +244,7 @@ class Walkthrough(Styled, Widget, can_focus=False):
         step = self.steps[upto - 1] if upto else None
         phase = step.phase if step else None
         self.query_one(FlowDiagram).set_phase(phase)
-        self.query_one(CodeView).set_phase(phase)
+        self.query_one(CodeView).set_step(step)
         verdict = short = None
         if upto in self.answers and upto in self.predicts:
             chosen, correct = self.answers[upto]
