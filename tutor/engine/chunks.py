@@ -1,7 +1,8 @@
 """next-auth's session-cookie chunking: a value too long for one cookie is split over ``NAME.0``, ``NAME.1`` ….
 
-The one home of the rule; :mod:`tutor.engine.server` writes and reads its session cookie through it, the
-simulation and the attacker's ``steal`` recognise the parts with :func:`is_part`.
+The one home of the rule; the server writes and reads its session cookie through it
+(:mod:`tutor.engine.session_cookie`), the simulation and the attacker's ``steal`` recognise the parts with
+:func:`is_part`.
 
 Source: next-auth v4 (4.24.15, branch ``v4``) ``packages/next-auth/src/core/lib/cookie.ts``, class
 ``SessionStore``:

@@ -32,6 +32,9 @@ Sessions are valid while ``now < expires``: at the exact second of expiry they a
 unknown or tampered session is rejected, its row deleted (database) and the cookie cleared; nobody is
 signed back in silently.
 
+The session cookie's ``Set-Cookie`` headers (attributes, Max-Age / ``Expires``, next-auth's chunks, clearing)
+are written and read by :class:`~tutor.engine.session_cookie.SessionCookie`.
+
 Each phase of the handling is reported through an ``emit(phase, action, result, exchange)`` callback,
 which the simulation turns into trace steps.
 """
@@ -43,13 +46,12 @@ import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
-from tutor.engine import chunks
 from tutor.engine.browser import Request
 from tutor.engine.clock import format_clock, format_duration
 from tutor.engine.exchange import REDIRECT_STATUS, ROUTE_METHODS, ROUTES, Current, Emit, Exchange, Settings, route_path
-from tutor.engine.headers import build_set_cookie
 from tutor.engine.ids import IdGenerator, abbreviate
 from tutor.engine.revocation import initial_versions, version_problem
+from tutor.engine.session_cookie import SessionCookie
 from tutor.engine.store import SessionRow, SessionStore
 
 if TYPE_CHECKING:  # tokens imports pyjwt: loaded only for the jwt strategy
@@ -83,10 +85,11 @@ class Server:
         """jwt with `engine.token_version` (an app pattern): each user's version (tutor/engine/revocation.py)."""
         self.cookie = settings.options.cookie
         self.jwt = settings.strategy == "jwt"
-        self.sliding = self.cookie.expires == "sliding"
-        self.chunked = settings.options.sign_in == "next-auth"
-        """next-auth writes and reads its session cookie in chunks (chunks.py); an app's own
-        ``cookies().set`` / ``cookies().get`` (``sign_in: server-action``) knows only the one name."""
+        self.session_cookie = SessionCookie(settings)
+        """Writes and reads the session cookie's headers (tutor/engine/session_cookie.py)."""
+        self.sliding = self.session_cookie.sliding
+        self.chunked = self.session_cookie.chunked
+        """next-auth's session cookie is in chunks (chunks.py); an app's own (``sign_in: server-action``) is not."""
         self._handlers = {route: getattr(self, "_" + name) for route, name in ROUTES.items()}
 
     @property
@@ -113,7 +116,7 @@ class Server:
         """Handle one request; ``credentials`` and ``remember`` (the "remember me" box) are for POST /login."""
         ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
         ex.session_id = self.read_session_cookie(request.cookies)
-        ex.session_parts = self._parts(request.cookies)
+        ex.session_parts = self.session_cookie.parts(request.cookies)
         handler = self._handlers.get((request.method, request.path))
         if handler is None:
             emit("receive", f"Receive {request.line}", "No such route", ex)
@@ -223,7 +226,7 @@ class Server:
                 ex,
             )
             if remember or self.sliding:
-                self._set_cookie(ex, row.id, emit, remember=remember, expires=row.expires)
+                self.session_cookie.write(ex, row.id, emit, remember=remember, expires=row.expires)
         status = REDIRECT_STATUS[self.options.sign_in]
         self._respond(ex, emit, status, f"{status} → /dashboard (signed in as {user})", location="/dashboard")
 
@@ -232,12 +235,14 @@ class Server:
         cur = self._resolve(ex, now, emit, "No session: nothing to sign out")
         if cur is not None:
             if self.jwt:
-                self._clear_cookie(ex, emit, f"Token not revoked: a copy stays valid until {_expiry_text(cur.expires)}")
+                self.session_cookie.clear(
+                    ex, emit, f"Token not revoked: a copy stays valid until {_expiry_text(cur.expires)}"
+                )
             else:
                 self._db.delete(cur.id)
                 ex.session, ex.user = None, None
                 emit("destroy_session", "Delete session row", f"Row {abbreviate(cur.id)} deleted: the ID is dead", ex)
-                self._clear_cookie(ex, emit, "Signed out")
+                self.session_cookie.clear(ex, emit, "Signed out")
         status = REDIRECT_STATUS[self.options.sign_in]
         self._respond(ex, emit, status, f"{status} → / (signed out)", location="/")
 
@@ -259,7 +264,7 @@ class Server:
         row = self._db.get(sid)
         if row is None:
             emit("validate", action, "Unknown ID (never issued or destroyed): rejected", ex)
-            self._clear_cookie(ex, emit, "Rejected ID")
+            self.session_cookie.clear(ex, emit, "Rejected ID")
             return None
         if not row.valid_at(now):
             ex.session, ex.user = row.to_json(), None
@@ -267,7 +272,7 @@ class Server:
             self._db.delete(sid)
             ex.session = None
             emit("destroy_session", "Delete expired session", f"Row {abbreviate(sid)} deleted", ex)
-            self._clear_cookie(ex, emit, "Expired session")
+            self.session_cookie.clear(ex, emit, "Expired session")
             return None
         upd = self.settings.update_age
         written = upd is None or now - row.last_seen >= upd
@@ -300,7 +305,7 @@ class Server:
             emit("validate", action, result, ex)
             ex.token = None
             why = {"expired": "Expired token", "tampered": "Tampered token"}.get(verified.reason, "Invalid token")
-            self._clear_cookie(ex, emit, why)
+            self.session_cookie.clear(ex, emit, why)
             return None
         payload = verified.payload
         assert payload is not None  # a valid token has its payload
@@ -309,7 +314,7 @@ class Server:
             ex.token = payload
             emit("validate", action, f"Signature OK; {revoked}", ex)
             ex.token = None
-            self._clear_cookie(ex, emit, "Revoked token")
+            self.session_cookie.clear(ex, emit, "Revoked token")
             return None
         exp = payload.get("exp")
         user = payload.get("sub")
@@ -348,7 +353,7 @@ class Server:
             token = self._signer.issue(payload)
             ex.token, ex.session_id = payload, token
             ex.session = self._token_session(payload)
-            self._set_cookie(
+            self.session_cookie.write(
                 ex,
                 token,
                 emit,
@@ -365,7 +370,9 @@ class Server:
                 result = f"Expires {_expiry_text(expires)}; row expires {_expiry_text(cur.expires)}"
             else:
                 expires, result = None, f"Max-Age restarts; row expires {_expiry_text(cur.expires)}"
-            self._set_cookie(ex, cur.id, emit, "Renew session cookie", result, remember=cur.remember, expires=expires)
+            self.session_cookie.write(
+                ex, cur.id, emit, "Renew session cookie", result, remember=cur.remember, expires=expires
+            )
 
     def _token_exp(self, auth_time: int, now: int) -> int | None:
         s = self.settings
@@ -400,13 +407,13 @@ class Server:
                 f"Token {abbreviate(token)} expires {_expiry_text(exp)}",
                 ex,
             )
-            self._set_cookie(ex, token, emit, remember=remember, expires=exp)
+            self.session_cookie.write(ex, token, emit, remember=remember, expires=exp)
             return
         row = SessionRow(new_id, user, now, now, self.settings.expiry(now, now), remember)
         self._db.put(row)
         ex.session, ex.session_id, ex.user = row.to_json(), new_id, user
         emit("create_session", f"Create {who}", f"New ID {abbreviate(new_id)}, expires {_expiry_text(row.expires)}", ex)
-        self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
+        self.session_cookie.write(ex, new_id, emit, remember=remember, expires=row.expires)
 
     def _rotate(self, ex: Exchange, cur: Current, now: int, emit: Emit, user: str, remember: bool = False) -> None:
         new_id = self.ids.new_id()
@@ -420,105 +427,12 @@ class Server:
             f"Old row deleted; new ID {abbreviate(new_id)} for {user}",
             ex,
         )
-        self._set_cookie(ex, new_id, emit, remember=remember, expires=row.expires)
+        self.session_cookie.write(ex, new_id, emit, remember=remember, expires=row.expires)
 
-    # -- cookies and the response ---------------------------------------------------------------
+    # -- the cookie and the response ------------------------------------------------------------
     def read_session_cookie(self, cookies: dict[str, str]) -> str | None:
-        """The session cookie's value in a request: next-auth joins its chunks (``SessionStore.value``)."""
-        name = self.cookie.name
-        return chunks.read(cookies, name) if self.chunked else cookies.get(name)
-
-    def _parts(self, cookies: dict[str, str]) -> tuple[str, ...]:
-        """The session cookie's names in a request, as the server knows them (see :meth:`_read_cookie`)."""
-        name = self.cookie.name
-        if self.chunked:
-            return tuple(chunks.parts(cookies, name))
-        return (name,) if name in cookies else ()
-
-    def _cookie_header(
-        self, value: str, max_age: int | None, expires: int | None = None, name: str | None = None
-    ) -> str:
-        c = self.cookie
-        return build_set_cookie(
-            c.name if name is None else name,
-            value,
-            path=c.path,
-            max_age=max_age,
-            expires=expires,
-            secure=c.secure,
-            http_only=c.http_only,
-            same_site=None if c.same_site == "unset" else c.same_site,
-        )
-
-    def _set_cookie(
-        self,
-        ex: Exchange,
-        value: str,
-        emit: Emit,
-        action: str = "Set session cookie",
-        result: str | None = None,
-        *,
-        remember: bool = False,
-        expires: int | None = None,
-    ) -> None:
-        """Set-Cookie with the session cookie; ``remember``: a persistent one (``cookie.remember_max_age``);
-        ``expires``: the session's expiry, written as ``Expires`` when ``cookie.expires`` is ``sliding``."""
-        if remember:
-            max_age: int | None = self.settings.remember_max_age
-            if action == "Set session cookie":
-                action = "Set persistent session cookie (remember me)"
-        else:
-            max_age = self.settings.cookie_max_age
-        planned = chunks.plan(ex.session_parts, self.cookie.name, value, chunked=self.chunked)
-        written = [n for n, v in planned if v is not None]
-        store = dict(ex.cookie_store)
-        for n, v in planned:
-            if v is None:
-                store.pop(n, None)
-            else:
-                store[n] = v
-        ex.cookie_store = store
-        ex.session_parts = tuple(written)
-        for n, part in planned:
-            if part is None:  # a part the new value no longer needs (next-auth v4 core/lib/cookie.ts `chunk`)
-                header = self._cookie_header("", 0, name=n)
-                ex.set_cookies[n], ex.set_cookie = header, header
-                fits = f"{len(written)} cookie{'s' if len(written) != 1 else ''}"
-                emit(
-                    "clear_cookie",
-                    f"Clear stale chunk {n}",
-                    f"The value now fits in {fits}: Set-Cookie {n}=; Max-Age=0",
-                    ex,
-                )
-                continue
-            header = self._cookie_header(part, max_age, expires if self.sliding else None, name=n)
-            ex.set_cookies[n], ex.set_cookie = header, header
-            cookie_text = f"Set-Cookie {n}={abbreviate(part)}; " + "; ".join(header.split("; ")[1:])
-            if len(written) == 1:
-                emit("set_cookie", action, cookie_text if result is None else result, ex)
-                continue
-            i = written.index(n)
-            step_result = cookie_text
-            if i == 0:  # next-auth v4 core/lib/cookie.ts: at most CHUNK_SIZE = 4096 - 163 characters a cookie
-                split_note = f"{len(value):,} characters, over {chunks.CHUNK_SIZE:,}: split into {len(written)} cookies"
-                step_result = f"{'' if result is None else result + '; '}{split_note}: {cookie_text}"
-            emit("set_cookie", f"{action}: chunk {i + 1} of {len(written)}", step_result, ex)
-
-    def _clear_cookie(self, ex: Exchange, emit: Emit, why: str) -> None:
-        """Delete the session cookie: every part the browser holds (next-auth v4 core/lib/cookie.ts
-        ``clean()``), the plain name when it is not known to hold any."""
-        held = ex.session_parts or (self.cookie.name,)
-        ex.cookie_store = {k: v for k, v in ex.cookie_store.items() if k not in held and k != self.cookie.name}
-        ex.session_parts = ()
-        for i, n in enumerate(held):
-            header = self._cookie_header("", 0, name=n)
-            ex.set_cookies[n] = header
-            ex.set_cookie = header
-            action = "Clear session cookie" if len(held) == 1 else f"Clear session cookie: chunk {i + 1} of {len(held)}"
-            emit("clear_cookie", action, f"{why}: Set-Cookie {n}=; Max-Age=0", ex)
-        ex.session_id = None
-        ex.session = None
-        ex.user = None
+        """The session cookie's value in a request (tutor/engine/session_cookie.py): next-auth joins its chunks."""
+        return self.session_cookie.read(cookies)
 
     def _respond(self, ex: Exchange, emit: Emit, status: int, result: str, location: str | None = None) -> None:
         ex.status, ex.location = status, location
