@@ -72,10 +72,32 @@ class _Exports:
         return {"log": {**first, "pages": pages, "entries": entries}}
 
 
+def recording_client(home: Path, folder: Path, **prefs: object) -> Any:
+    """A headless Firefox (Marionette, not started) whose DevTools network monitor auto-exports every
+    page's HAR into ``folder``, without bodies; ``prefs`` are added to the export's."""
+    from marionette_driver.marionette import Marionette
+
+    return Marionette(
+        bin=FIREFOX,
+        headless=True,
+        workspace=str(home),
+        gecko_log=str(home / "gecko.log"),
+        app_args=["-devtools"],  # a toolbox for every tab: the network monitor that exports
+        prefs={
+            "devtools.netmonitor.har.enableAutoExportToFile": True,
+            "devtools.netmonitor.har.defaultLogDir": str(folder),
+            "devtools.netmonitor.har.includeResponseBodies": False,
+            "devtools.toolbox.selectedTool": "netmonitor",
+            "devtools.toolbox.host": "window",
+            **prefs,
+        },
+        startup_timeout=60,
+    )
+
+
 def record_nextauth(out: Path) -> dict[str, Any]:
     """The next-auth sign-in → session reads → sign-out capture in Firefox (as the Chromium one)."""
     from marionette_driver import By
-    from marionette_driver.marionette import Marionette
 
     nextauth_probe.prepare()
     app = nextauth_probe.App("jwt")
@@ -85,21 +107,7 @@ def record_nextauth(out: Path) -> dict[str, Any]:
     base = f"http://127.0.0.1:{app.port}"
     secrets: set[str] = {nextauth_probe.PASSWORDS["alice"]}
     try:
-        client = Marionette(
-            bin=FIREFOX,
-            headless=True,
-            workspace=str(home),
-            gecko_log=str(home / "gecko.log"),
-            app_args=["-devtools"],  # a toolbox for every tab: the network monitor that exports
-            prefs={
-                "devtools.netmonitor.har.enableAutoExportToFile": True,
-                "devtools.netmonitor.har.defaultLogDir": str(exports.folder),
-                "devtools.netmonitor.har.includeResponseBodies": False,
-                "devtools.toolbox.selectedTool": "netmonitor",
-                "devtools.toolbox.host": "window",
-            },
-            startup_timeout=60,
-        )
+        client = recording_client(home, exports.folder)
         try:
             client.start_session()
             version = client.session_capabilities.get("browserVersion", "?")

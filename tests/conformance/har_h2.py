@@ -135,9 +135,8 @@ def record(out: Path) -> dict[str, Any]:
 def record_firefox(out: Path) -> dict[str, Any]:
     """The same walk in Firefox ESR over HTTP/2, written unredacted into ``out``."""
     from marionette_driver import By
-    from marionette_driver.marionette import Marionette
 
-    from .har_firefox import FIREFOX, _Exports
+    from .har_firefox import _Exports, recording_client
 
     server = H2Server()
     home = Path(tempfile.mkdtemp(prefix="har-firefox-h2-"))
@@ -145,22 +144,8 @@ def record_firefox(out: Path) -> dict[str, Any]:
     exports.folder.mkdir()
     secrets: set[str] = set()
     try:
-        client = Marionette(
-            bin=FIREFOX,
-            headless=True,
-            workspace=str(home),
-            gecko_log=str(home / "gecko.log"),
-            app_args=["-devtools"],  # a toolbox for every tab: the network monitor that exports
-            prefs={
-                "devtools.netmonitor.har.enableAutoExportToFile": True,
-                "devtools.netmonitor.har.defaultLogDir": str(exports.folder),
-                "devtools.netmonitor.har.includeResponseBodies": False,
-                "devtools.toolbox.selectedTool": "netmonitor",
-                "devtools.toolbox.host": "window",
-                "network.dns.localDomains": SITE,  # resolved to the loopback address
-            },
-            startup_timeout=60,
-        )
+        # network.dns.localDomains: the site resolved to the loopback address
+        client = recording_client(home, exports.folder, **{"network.dns.localDomains": SITE})
         try:
             client.start_session({"acceptInsecureCerts": True})
             version = client.session_capabilities.get("browserVersion", "?")
