@@ -33,7 +33,8 @@ CAPTURE_ID = "capture"
 
 
 def _finding_lines(replay: Replay) -> str:
-    """Each finding as its step and title, then its detail on the next line (the pane does not wrap)."""
+    """Each finding as its step and title, then its detail indented on the next line (the pane, a `text`
+    sample, wraps each line at its width: `tutor.ui.widgets.code_view.Wrapped`)."""
     return "\n".join(f"step {f.step}: {f.title}\n  {f.detail}" for f in replay.findings)
 
 
