@@ -217,3 +217,14 @@ def test_other_windows_open_in_the_app_and_a_bad_entry_there_is_one_line(tmp_pat
             await until(pilot, lambda: getattr(app.screen, "first", 0) == 1)
 
     asyncio.run(run())
+
+
+def test_no_findings_says_whether_a_session_cookie_was_found() -> None:
+    """The cookie matrix has no session cookie: its pane must not claim one with HttpOnly, Secure, SameSite."""
+    from tutor.capture.lesson import findings_text
+
+    assert findings_text(load_capture(RECORDED / "chromium-cookie-matrix.har")) == (
+        "No findings: no session cookie recognised in the capture (--session-cookie NAME names it)."
+    )
+    text = findings_text(load_capture(RECORDED / "chromium-cookie-matrix.har", session_cookie="lax"))
+    assert text.startswith("step 1: session cookie without HttpOnly")

@@ -42,6 +42,8 @@ def findings_text(replay: Replay) -> str:
     if len(replay.trace) < replay.total:
         scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
         return scope + (_finding_lines(replay) or "none so far")
+    if not replay.findings and replay.session_cookie is None:  # the findings are about a session cookie
+        return "No findings: no session cookie recognised in the capture (--session-cookie NAME names it)."
     if not replay.findings:
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
     return _finding_lines(replay)
