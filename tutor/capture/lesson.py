@@ -73,8 +73,9 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     shown = tuple(replace(s, step=i) for i, s in enumerate(steps, 1))
     lesson = Lesson(
         id=CAPTURE_ID,
-        title=f"Capture {path.name} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
-        f"third-party {replay.third_party}){window}",
+        # the window first: a narrow terminal cuts the title's end (the rest is in the Snapshot mode too)
+        title=f"Capture {path.name}{window} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
+        f"third-party {replay.third_party})",
         summary="A browser's HAR capture replayed through the model's cookie jar.",
         level="intermediate",
         minutes=1,
