@@ -9,8 +9,8 @@ import pytest
 
 from tutor.capture.export import lesson_yaml
 from tutor.capture.har import Har, read_har
-from tutor.capture.render import RENDERERS
-from tutor.capture.replay import fingerprint, replay
+from tutor.capture.render import RENDERERS, exchange_lines
+from tutor.capture.replay import fingerprint, on_the_wire, replay
 from tutor.capture.session import base_name, is_session_name
 from tutor.capture.tokens import read_token
 
@@ -310,9 +310,10 @@ def test_the_model_agrees_with_chromium_on_the_cookie_matrix_but_an_unfinished_f
     """Chromium 156 through Playwright: 37 Set-Cookie in one response, deletions, http, cross-site image,
     fetch and iframe from site B (headless: third-party cookies blocked), the same from site A, a redirect
     chain. ``big`` (4103 bytes) is ignored by Chromium and by the model (the fixture keeps its size). The
-    cross-site fetch never finished (``net::ERR_ABORTED``): its HAR headers are the provisional ones."""
+    cross-site fetch never finished: its HAR headers are the provisional ones and Playwright wrote the
+    browser's own words for it (``_failureText: net::ERR_ABORTED``), which the difference quotes."""
     agree, listed = _differences("chromium-cookie-matrix.har")
-    assert (agree, listed) == (17, [(7, f"no cookie predicted, {UNFINISHED}")])
+    assert (agree, listed) == (17, [(7, f"no cookie predicted, {ABORTED}")])
     r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"))
     assert (r.third_party, r.third_party_why) == (
         "block",
@@ -330,7 +331,9 @@ def test_the_model_agrees_with_chromium_on_the_cookie_matrix_but_an_unfinished_f
         "partitions third-party cookies (a user setting, an incognito window); the model replayed allow "
         "(--third-party): --third-party block replays that"
     )
-    assert [ex.differences for ex in cross] == [[kept_back], [f"none predicted, {UNFINISHED}"], [kept_back]]
+    assert [ex.differences for ex in cross] == [[kept_back], [f"none predicted, {ABORTED}"], [kept_back]]
+    assert r.trace.steps[6].result == "200 · never finished (net::ERR_ABORTED)"
+    assert exchange_lines(r, r.exchanges[6])[0] == "cross-site · subresource; status 200; failed: net::ERR_ABORTED"
 
 
 UNFINISHED = (
@@ -341,17 +344,26 @@ CACHED = (
     "none sent: served from the browser's memory cache, no request went out (the capture has only the "
     "provisional request headers, no Host, and the cached response's headers)"
 )
+ABORTED = (
+    "not recorded: the request failed (net::ERR_ABORTED, the browser's words) with only the provisional "
+    "request headers the page set (no Host header), so the capture cannot show which cookies went"
+)
+ZERO_BYTES = (
+    "none sent: served from the browser's cache, no request went out (0 bytes over the network: its "
+    "_transferSize; the capture has only the provisional request headers, no Host)"
+)
 
 
 def test_the_model_agrees_with_chromium_on_the_nextauth_capture_but_its_cache_hits() -> None:
     """Chromium 156 through Playwright on the real next-auth app: the 5 disagreements are scripts served
-    from the memory cache (the HAR has only their provisional headers: no Host, no Cookie)."""
+    from the cache (the HAR has only their provisional headers: no Host, no Cookie; and Chromium's own
+    ``_transferSize`` is 0 for them: no byte came over the network, which the difference says)."""
     agree, listed = _differences("chromium-nextauth.har")
     both = "next-auth.csrf-token, next-auth.callback-url"
     assert agree == 22
     assert listed == [
-        (10, f"{both}, next-auth.session-token predicted, {CACHED}"),
-        *[(step, f"{both} predicted, {CACHED}") for step in (24, 25, 26, 27)],
+        (10, f"{both}, next-auth.session-token predicted, {ZERO_BYTES}"),
+        *[(step, f"{both} predicted, {ZERO_BYTES}") for step in (24, 25, 26, 27)],
     ]
     r = replay(read_har(RECORDED / "chromium-nextauth.har"))
     assert [ex.number for ex in r.exchanges if ex.unrecorded] == [10, 24, 25, 26, 27]
@@ -432,3 +444,91 @@ def test_a_cookie_the_model_would_not_send_names_the_jar_s_rule(tmp_path: Path) 
         "p sent, not predicted: the model has no such cookie for this host (deleted or expired in the model): "
         "a script or an extension may have set it again"
     ]
+
+
+def _fields(name: str) -> dict[str, list[int]]:
+    """Which steps of a recorded capture carry which of the browser's own fields (1-based, time order)."""
+    har = read_har(RECORDED / name)
+    out: dict[str, list[int]] = {"failure": [], "zero": [], "from_cache": [], "no_host": []}
+    for step, index in enumerate(har.order(), 1):
+        e = har.log.entries[index]
+        for key, present in (
+            ("failure", e.response.failure_text is not None or e.response.error is not None),
+            ("zero", e.response.transfer_size == 0),
+            ("from_cache", e.from_cache is not None),
+            ("no_host", not on_the_wire(e)),
+        ):
+            if present:
+                out[key].append(step)
+    return out
+
+
+def test_the_recorded_chromium_captures_fields() -> None:
+    """What Playwright's Chromium wrote in the committed captures (harTracer.ts: `_transferSize` on every
+    finished response, `_failureText` on a failed one, never `_fromCache`; `cache` is always `{}`)."""
+    assert _fields("chromium-cookie-matrix.har") == {"failure": [7], "zero": [], "from_cache": [], "no_host": [7]}
+    assert _fields("chromium-nextauth.har") == {
+        "failure": [],
+        "zero": [10, 24, 25, 26, 27],
+        "from_cache": [],
+        "no_host": [10, 24, 25, 26, 27],
+    }
+    # HTTP/2 redirects that went out (Host, cookies recorded) with `_transferSize` 0: not the cache
+    assert _fields("chromium-h2.har") == {"failure": [], "zero": [2, 6], "from_cache": [], "no_host": []}
+    r = replay(read_har(RECORDED / "chromium-h2.har"))
+    assert [(ex.number, ex.status, ex.unrecorded) for ex in r.exchanges if ex.number in (2, 6)] == [
+        (2, 302, ""),
+        (6, 303, ""),
+    ]
+    for name in ("firefox-nextauth.har", "firefox-h2.har"):
+        assert _fields(name) == {"failure": [], "zero": [], "from_cache": [], "no_host": []}
+
+
+def test_the_browsers_own_fields_win_over_the_headers(tmp_path: Path) -> None:
+    """`_fromCache`, `_failureText` / `_error` and `_transferSize` decide where the headers would say
+    otherwise; without them (the last entry) the headers decide as before."""
+    at = "2026-01-01T00:00:{:02}Z"
+    page = entry("https://a.example/", at=at.format(0), rt="document", req=[("Host", "a.example")])
+    page["response"]["headers"] = [{"name": "Set-Cookie", "value": "s=1; Secure"}]
+    prov = [("Referer", "https://a.example/")]
+    # provisional headers and the response's: the headers say cache; the failure text says it failed
+    aborted = entry("https://a.example/api", at=at.format(1), rt="fetch", req=prov, resp=[("Content-Type", "x")])
+    aborted["response"]["_failureText"] = "net::ERR_ABORTED"
+    # provisional headers, no response headers: the headers say unfinished; 0 bytes says the cache
+    zero = entry("https://a.example/a.js", at=at.format(2), rt="script", req=prov)
+    zero["response"]["_transferSize"] = 0
+    # DevTools: `_fromCache` even with a Host header (a disk-cache hit), `_error` null on it
+    disk = entry("https://a.example/b.js", at=at.format(3), rt="script", req=[("Host", "a.example")])
+    disk["_fromCache"] = "disk"
+    disk["response"].update({"_transferSize": 0, "_error": None})
+    # DevTools' `_error` on a request whose headers went out: compared as sent, the failure said
+    failed = entry("https://a.example/c", at=at.format(4), rt="fetch", req=[("Host", "a.example"), ("Cookie", "s=1")])
+    failed["response"]["_error"] = "net::ERR_CONNECTION_RESET"
+    # a control character in the browser's words reaches no output raw
+    hostile = entry("https://a.example/d", at=at.format(5), rt="fetch", req=prov)
+    hostile["response"]["_failureText"] = "net::ERR_FAILED\x1b[31m" + "x" * 300
+    plain = entry("https://a.example/e.js", at=at.format(6), rt="script", req=prov, resp=[("Content-Type", "x")])
+    r = replay(har_of(tmp_path, [page, aborted, zero, disk, failed, hostile, plain]))
+    assert [ex.unrecorded for ex in r.exchanges] == ["", "unfinished", "cache", "cache", "", "unfinished", "cache"]
+    assert r.exchanges[1].differences == [f"s predicted, {ABORTED}"]
+    assert r.exchanges[2].differences == [f"s predicted, {ZERO_BYTES}"]
+    assert r.exchanges[3].differences == [
+        "s predicted, none sent: served from the browser's disk cache (_fromCache), no request went out, so no "
+        "cookie went"
+    ]
+    assert r.exchanges[4].differences == [] and r.exchanges[4].failure == "net::ERR_CONNECTION_RESET"
+    assert r.trace.steps[4].result == "200 · the model agrees · failed (net::ERR_CONNECTION_RESET)"
+    assert len(r.exchanges[5].failure) == 120 and r.exchanges[5].failure.endswith("…")
+    assert r.exchanges[6].differences == [f"s predicted, {CACHED}"]
+    text = RENDERERS["text"](r)
+    assert "\x1b" not in text and "net::ERR_FAILED" in text
+    assert "failed: net::ERR_CONNECTION_RESET" in text
+    requests = json.loads(RENDERERS["json"](r))["requests"]
+    assert [x["failure"] for x in requests][:5] == [None, "net::ERR_ABORTED", None, None, "net::ERR_CONNECTION_RESET"]
+    assert (
+        RENDERERS["text"](r)
+        .splitlines()[2]
+        .endswith(
+            "; 3 served from the browser's cache (no request, no cookie); 2 never finished (cookies not in the capture)"
+        )
+    )

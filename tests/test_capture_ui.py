@@ -10,6 +10,7 @@ from tutor.capture.lesson import MAX_SHOWN, capture_lesson
 from tutor.capture.load import load_capture
 
 HAND = Path(__file__).parent / "fixtures" / "har" / "hand"
+RECORDED = HAND.parent / "recorded"
 SIZES = [(80, 24), (100, 30), (120, 40), (160, 50)]
 IDS = ["80x24", "100x30", "120x40", "160x50"]
 
@@ -19,10 +20,10 @@ def _private_home(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))
 
 
-def capture_app(name: str = "php-firefox.har", folder: Path | None = None):
+def capture_app(name: str = "php-firefox.har", fixtures: Path = HAND, *, folder: Path | None = None):
     from tutor.ui.capture_app import CaptureApp
 
-    path = HAND / name
+    path = fixtures / name
     replay = load_capture(path)
     return CaptureApp(capture_lesson(replay, path), replay, folder=folder, cursor_blink=False)
 
@@ -43,6 +44,38 @@ def test_capture_walkthrough_light(snap_compare) -> None:
         await _to_step(pilot, 5)
 
     assert snap_compare(capture_app("nextauth-chromium.har"), terminal_size=(120, 40), run_before=light)
+
+
+def test_recorded_capture_findings_wrap_at_160x50(snap_compare) -> None:
+    """Real Chromium's next-auth capture: its long findings wrap in the pane (they were cut with `…`)."""
+    assert snap_compare(capture_app("chromium-nextauth.har", RECORDED), terminal_size=(160, 50), run_before=_to_step)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40), (160, 50), (200, 60)])
+def test_every_finding_is_drawn_whole(size) -> None:
+    """The findings pane draws every word of every finding (wrapped, none cut) at each size that has the
+    pane: tall terminals all of them, a short one (three rows) all of them as it scrolls."""
+    import asyncio
+
+    from tutor.ui.widgets.code_view import CodeSampleView, CodeView
+
+    async def run() -> None:
+        app = capture_app("chromium-nextauth.har", RECORDED)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(CodeSampleView)
+            pane = app.screen.query_one(CodeView)
+            drawn = [strip.text for strip in view.render_lines(view.region.reset_offset)]
+            tall = size[1] >= 34
+            # tall: inside the round border; short: under the one rule on top (code_view.tcss)
+            top, *rows = drawn[:-1] if tall else drawn
+            rows = [row[1:-1] for row in rows] if tall else rows
+            assert "Findings" in top and "…" not in "".join(rows)
+            assert " ".join("".join(rows).split()) == " ".join(view.sample.source.split())
+            if tall:  # the pane shows them all, none hidden below
+                assert view.outer_size.height <= pane.size.height
+
+    asyncio.run(run())
 
 
 def test_steps_narrate_and_export_without_overwriting(tmp_path: Path) -> None:
@@ -93,7 +126,7 @@ def test_a_window_is_replayed_only_up_to_its_end() -> None:
     replay = load_capture(path, upto=3)
     assert len(replay.trace) == 3 and replay.total == 5
     loaded = capture_lesson(replay, path)
-    assert "steps 1–3 of 5" in loaded.lesson.title
+    assert loaded.lesson.title.startswith("Capture php-firefox.har · steps 1–3 of 5 (firefox;")  # kept at 80 columns
     assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 of 5 (tutor show lists them all):")
 
 
@@ -184,3 +217,14 @@ def test_other_windows_open_in_the_app_and_a_bad_entry_there_is_one_line(tmp_pat
             await until(pilot, lambda: getattr(app.screen, "first", 0) == 1)
 
     asyncio.run(run())
+
+
+def test_no_findings_says_whether_a_session_cookie_was_found() -> None:
+    """The cookie matrix has no session cookie: its pane must not claim one with HttpOnly, Secure, SameSite."""
+    from tutor.capture.lesson import findings_text
+
+    assert findings_text(load_capture(RECORDED / "chromium-cookie-matrix.har")) == (
+        "No findings: no session cookie recognised in the capture (--session-cookie NAME names it)."
+    )
+    text = findings_text(load_capture(RECORDED / "chromium-cookie-matrix.har", session_cookie="lax"))
+    assert text.startswith("step 1: session cookie without HttpOnly")

@@ -5,7 +5,8 @@ Only what the walkthrough needs is declared; every other field is ignored at dec
 200 MB capture is mostly bodies). The file is memory-mapped, so the raw bytes are not copied to the heap.
 
 Browser differences handled here: Chrome's ``_resourceType`` and ``_initiator`` (DevTools, Playwright's
-Chromium), Firefox's exports (no ``_resourceType``; several ``Set-Cookie`` lines joined by a newline in one
+Chromium), its ``_fromCache`` (DevTools), ``_transferSize`` and a failed request's ``_failureText``
+(Playwright) / ``_error`` (DevTools), Firefox's exports (no ``_resourceType``; several ``Set-Cookie`` lines joined by a newline in one
 header), missing or negative (``-1``) timings, HTTP/2 pseudo-headers (``:authority``, ``:path``), header
 names in any case, and ``cookies`` arrays where the raw headers were left out.
 
@@ -60,6 +61,13 @@ class Response(Struct, frozen=True):
     headers: list[NameValue] = []
     cookies: list[HarCookie] = []
     redirectURL: str = ""  # noqa: N815
+    transfer_size: float | None = field(default=None, name="_transferSize")
+    """Chromium's bytes over the network, headers included (DevTools' HARLog ``request.transferSize``,
+    Playwright's harTracer ``sizes.transferSize``; Playwright leaves ``-1`` until the request finished)."""
+    failure_text: str | None = field(default=None, name="_failureText")
+    """Playwright's harTracer: why the request failed, in the browser's words (``net::ERR_ABORTED``)."""
+    error: str | None = field(default=None, name="_error")
+    """DevTools' HARLog: the same (``localizedFailDescription``), ``null`` for a request that did not fail."""
 
 
 class Initiator(Struct, frozen=True):
@@ -75,6 +83,9 @@ class Entry(Struct, frozen=True):
     pageref: str | None = None
     resource_type: str | None = field(default=None, name="_resourceType")
     initiator: Initiator | None = field(default=None, name="_initiator")
+    from_cache: str | None = field(default=None, name="_fromCache")
+    """DevTools' HARLog: ``memory`` or ``disk`` for a response served from that cache, absent otherwise
+    (Playwright writes no such field; both write an empty ``cache`` object, so it is not read)."""
 
 
 class Creator(Struct, frozen=True):

@@ -33,7 +33,8 @@ CAPTURE_ID = "capture"
 
 
 def _finding_lines(replay: Replay) -> str:
-    """Each finding as its step and title, then its detail on the next line (the pane does not wrap)."""
+    """Each finding as its step and title, then its detail indented on the next line (the pane, a `text`
+    sample, wraps each line at its width: `tutor.ui.widgets.code_view.Wrapped`)."""
     return "\n".join(f"step {f.step}: {f.title}\n  {f.detail}" for f in replay.findings)
 
 
@@ -41,6 +42,8 @@ def findings_text(replay: Replay) -> str:
     if len(replay.trace) < replay.total:
         scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
         return scope + (_finding_lines(replay) or "none so far")
+    if not replay.findings and replay.session_cookie is None:  # the findings are about a session cookie
+        return "No findings: no session cookie recognised in the capture (--session-cookie NAME names it)."
     if not replay.findings:
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
     return _finding_lines(replay)
@@ -70,8 +73,9 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     shown = tuple(replace(s, step=i) for i, s in enumerate(steps, 1))
     lesson = Lesson(
         id=CAPTURE_ID,
-        title=f"Capture {path.name} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
-        f"third-party {replay.third_party}){window}",
+        # the window first: a narrow terminal cuts the title's end (the rest is in the Snapshot mode too)
+        title=f"Capture {path.name}{window} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
+        f"third-party {replay.third_party})",
         summary="A browser's HAR capture replayed through the model's cookie jar.",
         level="intermediate",
         minutes=1,

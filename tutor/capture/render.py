@@ -28,6 +28,8 @@ def _value(replay: Replay, value: str) -> str:
 def exchange_lines(replay: Replay, ex: Exchange) -> list[str]:
     """What one step says, line by line (shared by the text and Markdown forms and the app's narration)."""
     lines = [f"{ex.relation}; status {ex.status}" + (f" → {ex.location}" if ex.location else "")]
+    if ex.failure:  # the browser's own words (`_failureText` / `_error`)
+        lines[0] += f"; failed: {ex.failure}"
     if ex.sent:
         lines.append("sent: " + ", ".join(f"{n or '(nameless)'}={_value(replay, v)}" for n, v in ex.sent))
     else:
@@ -126,6 +128,7 @@ def as_data(replay: Replay) -> dict[str, Any]:
             "predicted": ex.predicted,
             "differences": ex.differences,
             "unrecorded": ex.unrecorded or None,
+            "failure": ex.failure or None,
             "session": ex.session,
         }
 

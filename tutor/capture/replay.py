@@ -9,9 +9,10 @@ engine's :class:`~tutor.engine.cookies.CookieJar` of the browser that made the c
 third-party setting as far as the capture shows it: :func:`third_party_setting`, else ``--third-party``),
 and the model's prediction (:meth:`CookieJar.cookies_for`) against what was carried, with a reason for
 every difference: the jar's own rule (:meth:`CookieJar.send_verdict`), a cookie no response set, the
-browser's third-party setting, or a request whose Cookie header the capture cannot hold (:func:`on_the_wire`:
-served from the memory cache, or never finished). The session cookie's life is narrated and the security findings are
-collected (:mod:`tutor.capture.session`).
+browser's third-party setting, or a request whose Cookie header the capture cannot hold (:func:`unrecorded`:
+served from the cache, or failed / never finished, by the browser's own ``_fromCache``, ``_failureText`` /
+``_error`` and ``_transferSize`` where it wrote them, else by its provisional headers, :func:`on_the_wire`).
+The session cookie's life is narrated and the security findings are collected (:mod:`tutor.capture.session`).
 
 Privacy: values leave this module only as :func:`fingerprint` (the first 8 hex digits of their SHA-256)
 unless ``show_values``; bodies were never read (:mod:`tutor.capture.har`).
@@ -129,8 +130,10 @@ class Exchange:
     session: list[str] = field(default_factory=list)
     """What happened to the session cookie at this step, in words."""
     unrecorded: str = ""
-    """``cache`` (served from the browser's memory cache: no request went out) or ``unfinished`` (the
-    request never finished) when the capture holds only provisional request headers (:func:`on_the_wire`)."""
+    """``cache`` (served from the browser's cache: no request went out) or ``unfinished`` (the request
+    failed or never finished) for a request the capture holds no sent cookies of (:func:`unrecorded`)."""
+    failure: str = ""
+    """Why the request failed, in the browser's words (:func:`failure`: ``_failureText``, ``_error``)."""
 
     @property
     def target(self) -> str:
@@ -201,8 +204,8 @@ def _header_of(cookie: HarCookie) -> str:
     return "; ".join(parts)
 
 
-#: Why a request with only provisional headers (see :func:`on_the_wire`) shows no cookie: with the cached
-#: response's headers, or with none (it never finished).
+#: Why a request the capture holds only provisional headers for (see :func:`on_the_wire`) shows no cookie,
+#: by :func:`unrecorded`'s kind: served from the cache, never finished, or gone out without its headers.
 FROM_CACHE = (
     "none sent: served from the browser's memory cache, no request went out (the capture has only the "
     "provisional request headers, no Host, and the cached response's headers)"
@@ -211,6 +214,45 @@ UNFINISHED = (
     "not recorded: the request never finished (no Host header, no response headers: only the provisional "
     "request headers the page set), so the capture cannot show which cookies went"
 )
+#: The most characters of a browser's own failure text shown (a hand-made HAR may hold anything there).
+FAILURE_CHARS = 120
+
+
+def from_cache_text(entry: Entry) -> str:
+    """:data:`FROM_CACHE`, or the cache the browser names (DevTools' ``_fromCache``), or its byte count."""
+    cache = entry.from_cache
+    if cache:
+        return (
+            f"none sent: served from the browser's {cache[:FAILURE_CHARS]} cache (_fromCache), no request "
+            "went out, so no cookie went"
+        )
+    if entry.response.transfer_size == 0:
+        return (
+            "none sent: served from the browser's cache, no request went out (0 bytes over the network: its "
+            "_transferSize; the capture has only the provisional request headers, no Host)"
+        )
+    return FROM_CACHE
+
+
+def unfinished_text(entry: Entry) -> str:
+    """:data:`UNFINISHED`, with the browser's own words when it wrote why (:func:`failure`)."""
+    words = failure(entry)
+    if words is None:
+        return UNFINISHED
+    return (
+        f"not recorded: the request failed ({words}, the browser's words) with only the provisional request "
+        "headers the page set (no Host header), so the capture cannot show which cookies went"
+    )
+
+
+def failure(entry: Entry) -> str | None:
+    """Why the request failed, in the browser's words: Playwright's ``_failureText``, DevTools' ``_error``
+    (``net::ERR_ABORTED``; at most :data:`FAILURE_CHARS`), or None for a request no failure was written for."""
+    words = entry.response.failure_text or entry.response.error
+    if not words or not words.strip():
+        return None
+    words = " ".join(words.split())
+    return words if len(words) <= FAILURE_CHARS else words[: FAILURE_CHARS - 1] + "…"
 
 
 def on_the_wire(entry: Entry) -> bool:
@@ -223,6 +265,31 @@ def on_the_wire(entry: Entry) -> bool:
     if not headers:
         return True
     return any(h.name.lower() in ("host", ":authority") for h in headers)
+
+
+def unrecorded(entry: Entry) -> str:
+    """Why the capture cannot hold the cookies a request carried: ``cache`` (served from the browser's
+    cache: no request went out), ``unfinished`` (it failed or never finished), or ``""`` (its headers are
+    those sent).
+
+    The browser's own fields decide where it wrote them, over what the headers suggest: DevTools'
+    ``_fromCache`` (``memory``/``disk``) means the cache; a failure text (:func:`failure`) on a request
+    with only provisional headers means it failed; for provisional headers, ``_transferSize`` 0 (nothing
+    came over the network) means the cache. Without them (Firefox, hand-made HARs) provisional headers
+    (:func:`on_the_wire`) with the response's headers mean the cache, with none a request that never
+    finished. ``_transferSize`` 0 on a request whose headers were sent is not read as the cache: Playwright's
+    Chromium writes 0 for HTTP/2 redirects that went out (tests/fixtures/har/recorded/chromium-h2.har,
+    steps 2 and 6, Host and cookies recorded). A positive ``_transferSize`` under provisional headers (in
+    no recorded fixture) is left to the headers' reading."""
+    if entry.from_cache:
+        return "cache"
+    if on_the_wire(entry):
+        return ""
+    if failure(entry) is not None:
+        return "unfinished"
+    if entry.response.transfer_size == 0 and entry.response.status > 0:
+        return "cache"
+    return "cache" if entry.response.headers else "unfinished"
 
 
 def _navigation(entry: Entry, redirected_to: set[str]) -> bool | None:
@@ -328,14 +395,14 @@ def replay(
         request = _Request(host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top)
         ex.predicted = [c.name for c in jar.cookies_for(method=ex.method, **request)]
         sent_names = [n for n, _ in sent]
-        unrecorded = not sent and not on_the_wire(entry)
-        if unrecorded:
-            ex.unrecorded = "cache" if entry.response.headers else "unfinished"
+        ex.failure = failure(entry) or ""
+        ex.unrecorded = "" if sent else unrecorded(entry)
+        if ex.unrecorded:
             names = ", ".join(n or "(nameless)" for n in ex.predicted)
             if ex.unrecorded == "unfinished":  # even "none predicted" cannot be checked
-                ex.differences.append(f"{names or 'no cookie'} predicted, {UNFINISHED}")
+                ex.differences.append(f"{names or 'no cookie'} predicted, {unfinished_text(entry)}")
             elif names:  # from the cache: no request, so no cookie (the model agrees when it predicts none)
-                ex.differences.append(f"{names} predicted, {FROM_CACHE}")
+                ex.differences.append(f"{names} predicted, {from_cache_text(entry)}")
         for name in sent_names:
             if name in ex.predicted:
                 continue
@@ -351,7 +418,7 @@ def replay(
             else:
                 why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
             ex.differences.append(f"{name} sent, not predicted: {why}")
-        for name in () if unrecorded else ex.predicted:
+        for name in () if ex.unrecorded else ex.predicted:
             if name not in sent_names:
                 # predicted for a cross-site subresource: the model's policy is allow (block and partition
                 # predict none there, cookie_send.third_party_rule)
@@ -380,11 +447,15 @@ def replay(
         result = f"{status}" + (f" → {location}" if location else "")
         if ex.differences and ex.unrecorded:
             result += " · from the cache" if ex.unrecorded == "cache" else " · never finished"
+            if ex.failure and ex.unrecorded == "unfinished":
+                result += f" ({ex.failure})"
         elif ex.differences:
             count = len(ex.differences)
             result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
         elif sent or ex.predicted:
             result += " · the model agrees"
+        if ex.failure and ex.unrecorded != "unfinished":  # its headers went out, then it failed
+            result += f" · failed ({ex.failure})"
         log.set(position, "clock", format_clock(at - first_at))
         log.set(position, "request", ex.target)
         log.set(position, "site", relation)

@@ -84,7 +84,11 @@ class Flow(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
 class CodeSample(Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     title: Text
     language: Annotated[
-        str, Meta(description="a Pygments lexer name: typescript, tsx, javascript, python, yaml, text ...")
+        str,
+        Meta(
+            description="a Pygments lexer name: typescript, tsx, javascript, python, yaml ...; text: prose, "
+            "wrapped at the pane's width (code is never wrapped: a longer line ends in …)"
+        ),
     ] = "typescript"
     source: Text
     lines: dict[Phase, list[Annotated[int, Meta(ge=1)]]] = {}

@@ -7,12 +7,18 @@ drawn plain in the first frame and coloured just after it (Pygments and its lexe
 rest of the first frame's rendering), then kept for the next launch. The colours never change a sample's
 size. A step only restyles the marked lines of the text kept in memory, and repaints the sample without
 a layout pass (same size).
+
+A line of code wider than the pane ends in ``…`` (the whole sample is in the lesson file). A sample of
+``language: text`` is prose, not code (a capture's findings): its lines are wrapped at the width the pane
+has, each continuation indented under its line's text (:class:`Wrapped`), with no line numbers, so none
+of it is cut; :func:`sample_rows` is how tall it is at a width (the walkthrough sizes its band by it).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,6 +34,48 @@ from tutor.ui.widgets import code_colours
 
 #: How the marked lines of the current phase are shown (with the theme's colour of the component class).
 MARK = "▌"
+#: The language of a sample that is prose, not code: wrapped, never cut (see the module docstring).
+PROSE = "text"
+#: How much further than its line's own indent a wrapped line's continuation starts.
+HANG = 2
+
+
+def is_prose(sample: CodeSample) -> bool:
+    return sample.language == PROSE
+
+
+class Wrapped:
+    """Rich renderable: lines, each after its gutter, wrapped at spaces to the width they are drawn at
+    (a word longer than the row is folded); a continuation row starts :data:`HANG` cells further in than
+    its line's text. Textual measures its height at the pane's width, so no width is fixed in advance."""
+
+    def __init__(self, lines: list[tuple[Text, Text]]) -> None:
+        self.lines = lines
+
+    def rows(self, console: Console, width: int) -> list[Text]:
+        out: list[Text] = []
+        for gutter, line in self.lines:
+            room = max(1, width - gutter.cell_len)
+            indent = len(line.plain) - len(line.plain.lstrip(" "))
+            first = line.wrap(console, room)[:1]
+            if not first:
+                out.append(gutter.copy())
+                continue
+            out.append(Text.assemble(gutter, first[0]))
+            rest = line[len(first[0].plain) :]
+            rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")) :]
+            if not rest.plain:
+                continue
+            hang = min(indent + HANG, max(0, room - 8))  # a narrow pane keeps 8 cells for the text
+            pad = Text(" " * (gutter.cell_len + hang), end="")
+            out.extend(Text.assemble(pad, part) for part in rest.wrap(console, max(1, room - hang)))
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for row in self.rows(console, options.max_width):
+            row.end = "\n"
+            row.no_wrap = True
+            yield row
 
 
 class CodeSampleView(Styled, Static):
@@ -98,23 +146,41 @@ class CodeSampleView(Styled, Static):
         attached = self.is_mounted and self.is_attached
         marked = self.get_component_rich_style("code-sample--marked") if attached else Style(bold=True)
         number = self.get_component_rich_style("code-sample--number") if attached else Style(dim=True)
+        prose = is_prose(self.sample)
         text = Text(no_wrap=True, overflow="crop", end="")
+        rows: list[tuple[Text, Text]] = []
         for n, line in enumerate(lines, 1):
-            if n > 1:
-                text.append("\n")
             here = n in self.highlighted
-            text.append(MARK if here else " ", marked if here else number)
-            text.append(f"{n:>{digits}} ", marked if here else number)
-            start = len(text)
-            text.append_text(line)
+            gutter = Text(MARK if here else " ", marked if here else number, end="")
+            if not prose:
+                gutter.append(f"{n:>{digits}} ", marked if here else number)
+            body = line.copy() if here else line
             if here:
-                text.stylize(Style(bold=True), start, len(text))
+                body.stylize(Style(bold=True))
+            rows.append((gutter, body))
+        if prose:
+            self.update(Wrapped(rows), layout=layout)
+            return
+        for n, (gutter, body) in enumerate(rows):
+            if n:
+                text.append("\n")
+            text.append_text(gutter)
+            text.append_text(body)
         self.update(text, layout=layout)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted and self.is_attached:
             self._render_code(layout=False)
+
+
+def sample_rows(sample: CodeSample, width: int, console: Console) -> int:
+    """Rows the sample's text takes at ``width`` (inside its border): one per line of code, a prose
+    sample's lines as :class:`Wrapped` draws them (the gutter is the one cell of the mark)."""
+    lines = visible(sample.source).rstrip("\n").split("\n")
+    if not is_prose(sample):
+        return len(lines)
+    return len(Wrapped([(Text(" "), Text(line)) for line in lines]).rows(console, width))
 
 
 class CodeView(Styled, VerticalScroll, can_focus=False):

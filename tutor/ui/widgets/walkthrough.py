@@ -30,8 +30,7 @@ from tutor.lesson.model import Question
 from tutor.ui.modals.predict import PredictScreen, verdict_text
 from tutor.ui.recorder import recorder_of
 from tutor.ui.styles import Styled
-from tutor.ui.text import visible
-from tutor.ui.widgets.code_view import CodeView
+from tutor.ui.widgets.code_view import CodeView, sample_rows
 from tutor.ui.widgets.execution_table import ExecutionTable
 from tutor.ui.widgets.flow_diagram import FlowDiagram
 from tutor.ui.widgets.narration import SHORT_BELOW_HEIGHT, Narration, short_verdict, step_text
@@ -147,8 +146,8 @@ class Walkthrough(Styled, Widget, can_focus=False):
         if cached is not None:
             return cached
         left = width // 2
-        code = sum(len(visible(sample.source).rstrip("\n").split("\n")) + 2 for sample in self.lesson.code)
         console = self.app.console
+        code = sum(sample_rows(sample, max(1, left - 2), console) + 2 for sample in self.lesson.code)
         text_width = max(1, width - left - 4)  # border and padding
         texts = [step_text(self.lesson, step, self.total) for step in self.steps] or [Text("")]
         for number, question in self.predicts.items():
