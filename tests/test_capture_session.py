@@ -163,6 +163,18 @@ def signed_in(*after: dict) -> list[dict]:
     return [step("https://a.example/", 0, set_cookie=f"sid=v; {ATTRS}"), *after]
 
 
+def sign_out_then_visit(tmp_path: Path, path: str, answer: dict) -> Replay:
+    """Signed in, then a request to ``path`` answered as ``answer`` says, then a page with the same cookie."""
+    return run(
+        tmp_path,
+        *signed_in(
+            step(f"https://a.example{path}", 1, cookie="sid=v", **answer),
+            step("https://a.example/me", 2, cookie="sid=v"),
+        ),
+        name="sid",
+    )
+
+
 def test_a_confirmation_page_then_a_post_that_deletes_is_a_clean_logout(tmp_path: Path) -> None:
     r = run(
         tmp_path,
@@ -196,14 +208,7 @@ def test_a_confirmation_page_then_a_post_that_deletes_is_a_clean_logout(tmp_path
     ],
 )
 def test_a_logout_that_keeps_the_cookie_is_outlived(tmp_path: Path, logout: dict) -> None:
-    r = run(
-        tmp_path,
-        *signed_in(
-            step("https://a.example/logout", 1, cookie="sid=v", **logout),
-            step("https://a.example/me", 2, cookie="sid=v"),
-        ),
-        name="sid",
-    )
+    r = sign_out_then_visit(tmp_path, "/logout", logout)
     assert "logout: sid not deleted by the response, the browser keeps it" in r.exchanges[1].session
     assert [(f.step, f.title) for f in r.findings] == [(3, "session outlives logout")]
 
@@ -212,14 +217,7 @@ def test_a_logout_that_keeps_the_cookie_is_outlived(tmp_path: Path, logout: dict
     "page", [{"status": 200}, {"status": 302, "location": "/auth/signout"}], ids=["confirm-page", "custom-page"]
 )
 def test_a_get_of_a_sign_out_page_is_no_logout(tmp_path: Path, page: dict) -> None:
-    r = run(
-        tmp_path,
-        *signed_in(
-            step("https://a.example/signout", 1, cookie="sid=v", **page),
-            step("https://a.example/me", 2, cookie="sid=v"),
-        ),
-        name="sid",
-    )
+    r = sign_out_then_visit(tmp_path, "/signout", page)
     assert r.findings == ()
 
 
@@ -279,10 +277,10 @@ def test_http_to_a_loopback_host_is_a_note(tmp_path: Path, host: str) -> None:
         step(f"http://{host}:3000/", 1, cookie="connect.sid=v"),
     )
     assert [(f.level, f.title) for f in r.findings] == [
-        ("note", "session cookie without Secure, set over http by a loopback host"),
-        ("note", "session cookie sent over http to a loopback host"),
+        ("note", "session cookie without Secure, local http"),
+        ("note", "session cookie sent over local http"),
     ]
-    assert "loopback traffic stays on this machine" in r.findings[1].detail
+    assert "a loopback host: the traffic stays on this machine" in r.findings[1].detail
     assert "anyone on the network can read it" not in RENDERERS["text"](r)
     assert [f["level"] for f in json.loads(RENDERERS["json"](r))["findings"]] == ["note", "note"]
     assert findings_text(r).startswith("step 1 (note): session cookie without Secure")
@@ -335,8 +333,8 @@ def test_the_recorded_next_auth_captures_sign_out_cleanly(name: str, confirm: in
     assert f"{NA} deleted by the response (sign-out)" in by_step[sign_out].session
     assert {f.level for f in r.findings} == {"note"}
     assert titles(r) == [
-        "session cookie without Secure, set over http by a loopback host",
-        "session cookie sent over http to a loopback host",
+        "session cookie without Secure, local http",
+        "session cookie sent over local http",
     ]
     notes = [n for ex in r.exchanges for n in ex.session]
     assert f"{NA} renewed: a new token with a later expiry (re-issued, not an ID rotation)" in notes

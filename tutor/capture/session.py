@@ -38,7 +38,6 @@ time, ``jwt/index.js`` ``encode``), not an ID rotation.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from urllib.parse import urlsplit
 from tutor.capture.tokens import read_token, token_header
 from tutor.engine import chunks
 from tutor.engine.cookies import Cookie
+from tutor.engine.setcookie import is_loopback
 
 if TYPE_CHECKING:
     from tutor.capture.replay import Exchange, Received
@@ -72,18 +72,6 @@ def base_name(name: str) -> str:
 
 def is_session_name(name: str) -> bool:
     return _KNOWN.match(base_name(name)) is not None
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1, ``localhost`` and ``*.localhost`` (RFC 6761 §6.3): traffic that never leaves the
-    machine (6265bis: a user agent may treat such an origin as trustworthy)."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_login_request(ex: Exchange) -> bool:
@@ -185,9 +173,9 @@ class SessionWatch:
             if ex.scheme == "http" and is_loopback(ex.host):
                 self._flag(
                     ex,
-                    "session cookie sent over http to a loopback host",
-                    f"{name} went over http to {ex.host}: loopback traffic stays on this machine; served "
-                    "like this in production, anyone on the network could read it",
+                    "session cookie sent over local http",
+                    f"{name} went over http to {ex.host}, a loopback host: the traffic stays on this machine; "
+                    "served like this in production, anyone on the network could read it",
                     level="note",
                 )
             elif ex.scheme == "http":
@@ -312,9 +300,9 @@ class SessionWatch:
             )
             self._flag(
                 ex,
-                "session cookie without Secure, set over http by a loopback host",
-                f"{cookie.name}: expected while developing over http{nextauth}; in production it needs Secure, "
-                "or the browser sends it over http too",
+                "session cookie without Secure, local http",
+                f"{cookie.name}: set over http by {ex.host}, a loopback host: expected while developing{nextauth}; "
+                "in production it needs Secure, or the browser sends it over http too",
                 level="note",
             )
         elif not cookie.secure:
