@@ -179,10 +179,13 @@ def test_session_narrated_create_renew_sign_out() -> None:
 def test_rotation_at_login_and_no_rotation(tmp_path: Path) -> None:
     def capture(new_value: str | None) -> Har:
         login = entry("https://a.example/login", at="2026-01-01T00:00:01Z", method="POST", req=[("Cookie", "sid=old")])
+        # a login that succeeded: a redirect on to the account (a 200 without a new cookie may be the form again)
+        login["response"]["status"] = 302
+        login["response"]["headers"] = [{"name": "Location", "value": "/account"}]
         if new_value:
-            login["response"]["headers"] = [
+            login["response"]["headers"].append(
                 {"name": "Set-Cookie", "value": f"sid={new_value}; HttpOnly; Secure; SameSite=Lax"}
-            ]
+            )
         first = entry(
             "https://a.example/",
             at="2026-01-01T00:00:00Z",

@@ -33,18 +33,18 @@ CAPTURE_ID = "capture"
 
 
 def _finding_lines(replay: Replay) -> str:
-    """Each finding as its step and title, then its detail indented on the next line (the pane, a `text`
-    sample, wraps each line at its width: `tutor.ui.widgets.code_view.Wrapped`)."""
-    return "\n".join(f"step {f.step}: {f.title}\n  {f.detail}" for f in replay.findings)
+    """Each finding as its heading (step and title), then its detail indented on the next line (the pane, a
+    `text` sample, wraps each line at its width: `tutor.ui.widgets.code_view.Wrapped`)."""
+    return "\n".join(f"{f.heading}\n  {f.detail}" for f in replay.findings)
 
 
 def findings_text(replay: Replay) -> str:
     if len(replay.trace) < replay.total:
         scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
         return scope + (_finding_lines(replay) or "none so far")
-    if not replay.findings and replay.session_cookie is None:  # the findings are about a session cookie
-        return "No findings: no session cookie recognised in the capture (--session-cookie NAME names it)."
-    if not replay.findings:
+    if replay.session_cookie is None:
+        return "No session cookie recognised (--session-cookie NAME names it), so nothing to check."
+    if not replay.findings:  # (a cookie never set in the capture has a note saying its attributes are unknown)
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
     return _finding_lines(replay)
 

@@ -14,10 +14,13 @@ from tutor.capture.replay import Exchange, Replay, fingerprint
 from tutor.lesson.visible import dumps, visible
 
 #: Said when no request carries or receives a cookie: Chrome's default "Export HAR (sanitized)" removes
-#: the Cookie and Set-Cookie headers (Chrome 130+).
+#: the Cookie and Set-Cookie headers (Chrome 130+); "Export HAR (with sensitive data)" is offered only once
+#: the DevTools setting "Allow to generate HAR with sensitive data" is on (devtools-frontend: sanitized HARs
+#: by default).
 NO_COOKIES = (
-    "no request in this capture carries or receives a cookie: a sanitized export? "
-    "(Chrome: Export HAR (with sensitive data))"
+    "no request in this capture carries or receives a cookie: a sanitized export? (Chrome: turn on "
+    "Settings > Preferences > Network > Allow to generate HAR with sensitive data, then "
+    "Export HAR (with sensitive data))"
 )
 
 
@@ -138,7 +141,7 @@ def as_data(replay: Replay) -> dict[str, Any]:
         "session_cookie": replay.session_cookie,
         "values": "shown" if replay.show_values else "sha256-8",
         "requests": [exchange(ex) for ex in replay.exchanges],
-        "findings": [{"step": f.step, "title": f.title, "detail": f.detail} for f in replay.findings],
+        "findings": [{"step": f.step, "level": f.level, "title": f.title, "detail": f.detail} for f in replay.findings],
     }
 
 

@@ -1,12 +1,12 @@
 """What `tutor serve` accepts from a client, decided without a server: a websocket message typed and
 bounded (:func:`check_message`, sizes clamped into :data:`COLUMNS` x :data:`ROWS`), which hosts are this
-machine only (:func:`is_loopback`; the Host and Origin checks of :mod:`tutor.commands.serve_server` read
+machine only (:func:`is_loopback`, whose home is :mod:`tutor.engine.setcookie`; the Host and Origin checks of :mod:`tutor.commands.serve_server` read
 their host and port with :func:`host_only` / :func:`port_of`), and the log filter that keeps every token out
 of the log (:class:`Redact`). No aiohttp or textual-serve here: the rules are tested on their own."""
 
 from __future__ import annotations
 
-import ipaddress
+from tutor.engine.setcookie import is_loopback as is_loopback  # (its home; serve and serve_server import it here)
 
 #: The terminal sizes a client may ask for (columns, rows); a number outside is clamped into them.
 COLUMNS = (20, 500)
@@ -92,22 +92,6 @@ class Redact:
         record.msg = self.redact(message)  # type: ignore[attr-defined]
         record.args = ()  # type: ignore[attr-defined]
         return True
-
-
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
-
-
-def is_loopback(host: str) -> bool:
-    """Is ``host`` (a name or address, IPv6 with or without brackets) this machine only?"""
-    host = host.strip().lower()
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def host_only(value: str) -> str:

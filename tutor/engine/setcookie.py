@@ -153,6 +153,24 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
+
+
+def is_loopback(host: str) -> bool:
+    """Is ``host`` (a name or address, IPv6 with or without brackets) this machine only? 127.0.0.0/8, ::1,
+    ``localhost`` and ``*.localhost`` (RFC 6761 §6.3; 6265bis lets a user agent treat such an origin as
+    trustworthy): traffic to it never leaves the machine."""
+    host = host.strip().lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @lru_cache(maxsize=256)
 def canonical_host(host: str) -> str | None:
     """§5.1.2: lower case, U-labels as A-labels (IDNA); ``None`` when it cannot be canonicalized."""
@@ -408,6 +426,7 @@ __all__ = [
     "canonical_host",
     "default_path",
     "domain_match",
+    "is_loopback",
     "is_public_suffix",
     "parse",
     "parse_cookie_date",
