@@ -334,7 +334,9 @@ class CookieJar:
                 return refused
         return self.receive(parsed, scheme=scheme, now=now)
 
-    def set_from_script(self, text: str, *, host: str, path: str = "/", scheme: str = "https", now: int) -> StoreOutcome:
+    def set_from_script(
+        self, text: str, *, host: str, path: str = "/", scheme: str = "https", now: int
+    ) -> StoreOutcome:
         """A page script on ``scheme://host/path`` assigns ``document.cookie = text``: the storage model for
         a cookie "received from a non-HTTP API" (RFC 6265bis §5.7): the text is read as a Set-Cookie value,
         a cookie with HttpOnly is ignored entirely, and so is one that would replace (or delete) a stored

@@ -59,11 +59,14 @@ def play_written_response(
         if headers
         else "no Set-Cookie"
     )
+    line = f"{status} {status_phrase(status)}".rstrip()
+    # a status the event gives is said at once: the row that names the request shows the app's answer
+    written = f"{line}, {count}" if event.status is not None else count
     add(
         "receive",
         name,
         f"Receive {request.line}",
-        f"The response is written by hand: {count}",
+        f"The response is written by hand: {written}",
         present,
         ex.session_id,
         None,
@@ -84,7 +87,6 @@ def play_written_response(
             None,
         )
     ex.status = status
-    line = f"{status} {status_phrase(status)}".rstrip()
     add("send_response", name, f"Send {status}", f"{line} with {count}", present, ex.session_id, None, ex, None)
     if not headers:
         return
