@@ -234,7 +234,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
                     )
                 else:
                     known = ", ".join(f"{m} {p}" for m, p in ROUTES)
-                    problem("request", f"unknown route {path} (routes: {known})")
+                    problem("request", f"unknown route {path} (routes: {known}; another request needs `status:`)")
         elif verb == "login":
             if server is not None and event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
