@@ -60,13 +60,16 @@ def play_written_response(
         else "no Set-Cookie"
     )
     line = f"{status} {status_phrase(status)}".rstrip()
-    # a status the event gives is said at once: the row that names the request shows the app's answer
-    written = f"{line}, {count}" if event.status is not None else count
+    if event.status is None:
+        said = f"The response is written by hand: {count}"
+    else:  # a status the event gives is said first: the row that names the request shows the app's answer
+        headers_said = f"{len(headers)} Set-Cookie header{'s' if len(headers) != 1 else ''}" if headers else count
+        said = f"{line}, by hand: {headers_said}"
     add(
         "receive",
         name,
         f"Receive {request.line}",
-        f"The response is written by hand: {written}",
+        said,
         present,
         ex.session_id,
         None,
@@ -127,11 +130,11 @@ def play_document_cookie(sim: Simulation, event: Event) -> None:
     side = sim.target(event)
     outcomes = b.write_document_cookie(values, now, host=side.host, scheme=event.scheme)
     sim._dirty.add(b.name)
-    count = f"{len(values)} value{'s' if len(values) != 1 else ''}"
+    several = f" ({len(values)} values)" if len(values) != 1 else ""
     sim._record(
         "script_cookie",
         b.name,
-        f"Script writes document.cookie ({count})",
+        f"Script writes document.cookie{several}",
         _outcomes(outcomes),
         cookie_present=b.has_cookie(side.cookie_name, now, host=side.host, chunked=side.server.chunked),
     )
