@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import yaml
 from tutor.capture.export import BUDGET, MAX_EXPORTED, lesson_document, lesson_id, lesson_yaml
 from tutor.capture.load import load_capture
 from tutor.capture.replay import fingerprint
-from tutor.capture.scenario import ENGINE_COOKIE, engine_options
+from tutor.capture.scenario import ENGINE_COOKIE, NO_RESPONSE, engine_options
 from tutor.cli import main
 from tutor.lesson.loader import lesson_from_text
 
@@ -133,6 +134,7 @@ def test_every_method_is_exported_and_a_scripts_cookie_is_carried(tmp_path: Path
         entry(3, "PATCH", "/api/items/3", 200, cookie="sid=s1; theme=dark"),
         entry(4, "DELETE", "/api/items/3", 204, cookie="sid=s1; theme=dark", set_cookie="sid=; Max-Age=0; Path=/"),
         entry(5, "HEAD", "/", 200, cookie="theme=dark"),
+        entry(6, "GET", "/never", 0, cookie="theme=dark"),  # no response recorded (HAR status 0)
     ]
     path = tmp_path / "api.har"
     path.write_text(json.dumps({"log": {"creator": {"name": "Firefox"}, "entries": entries}}), encoding="utf-8")
@@ -151,7 +153,10 @@ def test_every_method_is_exported_and_a_scripts_cookie_is_carried(tmp_path: Path
         "PATCH /api/items/3",
         "DELETE /api/items/3",
         "HEAD /",
+        "GET /never",
     ]
+    assert events[-1]["status"] == NO_RESPONSE and events[-1]["note"].endswith("(no response recorded: written as 504)")
+    replay = replace(replay, exchanges=replay.exchanges[:-1])  # (the rows' statuses below are the capture's)
     rows = _rows_and_jars(replay, text)
     assert [(a, s) for a, _, s, _ in rows] == [
         ("Receive GET /", 200),
@@ -163,7 +168,7 @@ def test_every_method_is_exported_and_a_scripts_cookie_is_carried(tmp_path: Path
     ]
     assert [jar for *_, jar in rows] == [{"sid"}, {"sid"}, {"sid", "theme"}, {"sid", "theme"}, {"theme"}, {"theme"}]
     loaded = lesson_from_text(text, "api.yaml")
-    assert len(loaded.lesson.narration) == 6
+    assert len(loaded.lesson.narration) == 7
     assert "# Each request, whatever its method, is one event" in text and "left out" not in text.split("id:")[0]
 
 

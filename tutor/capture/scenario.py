@@ -1,16 +1,19 @@
 """A replayed capture's requests as the events of a scenario (the scenario of the lesson
 :mod:`tutor.capture.export` writes: `tutor show capture.har --format scenario`, `e` in the app).
 
-Each request becomes an event of the scenario format (:mod:`tutor.engine.scenario`): a response that set
-cookies becomes ``set_cookie:`` with its headers (the browser sends ``GET /`` and stores them as it would),
-a GET or POST without one becomes ``request:``, time between requests ``advance:``; cross-site and
-subresource requests keep ``cross_site:`` / ``top_level: false``, http keeps ``scheme: http``. Values are
-redacted to their fingerprints unless the replay was made with ``show_values``; the paths lose their
-query. What the format cannot say (other methods, the real server's answers, a cookie set by a script) is
-left out, and the lesson's header comment says so. The browser keeps the capture's kind and third-party
-policy (:func:`browser_options`); the engine's own server answers the ``request:`` events, with no
-anonymous sessions and a cookie name of its own (:func:`engine_options`), so it never touches the capture's
-cookies.
+Each request, whatever its method, becomes an event of the scenario format (:mod:`tutor.engine.scenario`)
+whose response is written by hand as the capture had it: a response that set cookies becomes
+``set_cookie:`` with its headers, ``answers: METHOD /path`` (the browser sends that request, with the
+cookies it carries there, and stores the headers as it would) and ``status:``; one without becomes
+``request: METHOD /path`` with ``status:`` (so the engine's routes never run); time between requests is
+``advance:``. A cookie the request carried that no Set-Cookie set (the replay adopted it as a script's:
+``Exchange.scripted``) becomes a ``document_cookie:`` event just before it. Cross-site and subresource
+requests keep ``cross_site:`` / ``top_level: false``, http keeps ``scheme: http``. Values are redacted to
+their fingerprints unless the replay was made with ``show_values``; the paths lose their query. A request
+with no response in the capture (status 0) is written with :data:`NO_RESPONSE`, and its note says so. The
+browser keeps the capture's kind and third-party policy (:func:`browser_options`); the engine keeps the
+capture's host, no anonymous sessions and a cookie name of its own (:func:`engine_options`), so even an
+event an author adds without ``status:`` never touches the capture's cookies.
 """
 
 from __future__ import annotations
@@ -91,9 +94,9 @@ def scenario_events(replay: Replay, *, limit: int | None = None) -> list[dict[st
             event = {"request": line}
         if 100 <= ex.status <= 599:  # the capture's answer (RFC 9110 §15); 0: none came (cache, never finished)
             event["status"] = ex.status
-        elif not headers:  # no answer at all: a 504 Gateway Timeout stands for it, and the note says so
+        else:  # no answer recorded: a 504 Gateway Timeout stands for it, and the note says so
             event["status"] = NO_RESPONSE
-            note += f" (no response: written as {NO_RESPONSE})"
+            note += f" (no response recorded: written as {NO_RESPONSE})"
         events.append({**event, **modifiers, **scheme, "note": note, "mark": f"req-{ex.number}"})
     return events
 
@@ -110,14 +113,15 @@ def browser_options(replay: Replay) -> dict[str, Any]:
 
 
 #: The engine server's own session cookie in an exported scenario: a name no capture uses, so the engine's
-#: server (which answers the ``request:`` events) never reads, clears or replaces one of the capture's cookies.
+#: server (which answers a ``request:`` without ``status:``, as an author may add) never reads, clears or
+#: replaces one of the capture's cookies.
 ENGINE_COOKIE = "tutor-engine-session"
 
 
 def engine_options(replay: Replay) -> dict[str, Any]:
     """The exported scenario's ``engine:``: no anonymous sessions and a cookie name of its own, so a
-    ``request:`` event leaves the jar as the capture left it (the capture's cookies come from its
-    ``set_cookie:`` events only)."""
+    ``request:`` the engine's server answers leaves the jar as the capture left it (the capture's cookies
+    come from its ``set_cookie:`` and ``document_cookie:`` events only)."""
     used = {r.name for ex in replay.exchanges for r in ex.received} | {n for ex in replay.exchanges for n, _ in ex.sent}
     name, n = ENGINE_COOKIE, 1
     while name in used:
@@ -130,4 +134,4 @@ def engine_options(replay: Replay) -> dict[str, Any]:
     return options
 
 
-__all__ = ["BROWSER", "ENGINE_COOKIE", "browser_options", "engine_options", "scenario_events"]
+__all__ = ["BROWSER", "ENGINE_COOKIE", "NO_RESPONSE", "browser_options", "engine_options", "scenario_events"]
