@@ -162,3 +162,5 @@ def test_the_events_in_words() -> None:
     assert script_cookie_values(one) == ["a=1"] and script_cookie_values(several) == ["a=1", "b=2"]
     assert one.verb == "document_cookie" and one.acting == "browser"
     assert event_text(several) == "document_cookie: [a=1, b=2]"
+    written = Event(set_cookie="a=1", answers="POST /x", status=302)
+    assert event_text(written) == "set_cookie: a=1 (answers POST /x, status 302)"
