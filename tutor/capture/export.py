@@ -89,8 +89,8 @@ def lesson_document(
         "flow": {
             "nodes": [
                 {"id": "browser", "label": f"{replay.kind} sends the request", "phases": ["receive"]},
-                {"id": "server", "label": "the engine's server answers", "phases": ["send_response"]},
-                {"id": "jar", "label": "the jar stores Set-Cookie", "phases": ["store_cookie"]},
+                {"id": "server", "label": "the app answers (as captured)", "phases": ["send_response"]},
+                {"id": "jar", "label": "the jar stores cookies", "phases": ["store_cookie", "script_cookie"]},
             ],
             "edges": [
                 {"from": "browser", "to": "server", "label": "Cookie"},
