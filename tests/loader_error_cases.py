@@ -528,7 +528,7 @@ s.yaml:5:5: error: unknown event `logn`
         events("  - as: phone"),
         expect="""
 s.yaml:4:5: error: unknown event: it has no verb
-  hint: an event is one of: request, login, logout, advance, tamper, steal, xss, clear_cookies, restart_server, close_browser, set_cookie, sign_out_everywhere, rotate_secret
+  hint: an event is one of: request, login, logout, advance, tamper, steal, xss, clear_cookies, restart_server, close_browser, set_cookie, sign_out_everywhere, rotate_secret, document_cookie
 """,
     ),
     scenario(
@@ -663,7 +663,7 @@ lesson.yaml:65:15: error: this choice is marked correct, but the trace says `pha
         "scenario-unknown-route",
         ("    - request: GET /\n", "    - request: GET /nowhere\n"),
         expect="""
-lesson.yaml:35:16: error: unknown route /nowhere (routes: GET /, GET /login, POST /login, POST /logout, GET /dashboard, GET /api/session, POST /transfer)
+lesson.yaml:35:16: error: unknown route /nowhere (routes: GET /, GET /login, POST /login, POST /logout, GET /dashboard, GET /api/session, POST /transfer; another request needs `status:`)
 """,
     ),
     lesson(
@@ -917,7 +917,7 @@ s.yaml:3:13: error: expected a host of its own for server b, found 'app.example'
         "server-on-a-clock-event",
         TWO_SERVERS + "  - advance: 1m\n    server: db\n",
         """
-s.yaml:6:13: error: server applies to the events that go to a server (request, login, logout, tamper, steal, xss, restart_server, set_cookie, sign_out_everywhere, rotate_secret), not to advance
+s.yaml:6:13: error: server applies to the events that go to a server (request, login, logout, tamper, steal, xss, restart_server, set_cookie, sign_out_everywhere, rotate_secret, document_cookie), not to advance
 """,
     ),
     scenario(
@@ -959,6 +959,112 @@ lesson.yaml:31:13: error: expected no `server:` (this lesson's scenario has one 
         expect="""
 lesson.yaml:31:13: error: expected one of the scenario's servers (web, api), found 'wbe'
   hint: did you mean `web`?
+""",
+    ),
+]
+
+# --- a response written by hand for any request, and a script's document.cookie write (issue 20) --------
+CASES += [
+    scenario(
+        "request-method-not-a-token",
+        events("  - request: G(T /"),
+        """
+s.yaml:4:14: error: expected a request such as GET /dashboard or POST /login (a method, one space, a path from /); found `G(T /`
+""",
+    ),
+    scenario(
+        "request-path-not-origin-form",
+        events("  - request: PUT items/3"),
+        """
+s.yaml:4:14: error: expected a request such as GET /dashboard or POST /login (a method, one space, a path from /); found `PUT items/3`
+""",
+    ),
+    scenario(
+        "request-another-method-needs-status",
+        events("  - request: PUT /api/items/3"),
+        """
+s.yaml:4:14: error: unknown route /api/items/3 (routes: GET /, GET /login, POST /login, POST /logout, GET /dashboard, GET /api/session, POST /transfer; another request needs `status:`)
+""",
+    ),
+    scenario(
+        "status-out-of-range",
+        events("  - request: PUT /api/items/3", "    status: 700"),
+        """
+s.yaml:5:13: error: must be at most 599; found 700
+""",
+    ),
+    scenario(
+        "status-below-range",
+        events("  - set_cookie: a=1", "    status: 99"),
+        """
+s.yaml:5:13: error: must be at least 100; found 99
+""",
+    ),
+    scenario(
+        "status-not-a-number",
+        events("  - request: PUT /api/items/3", "    status: ok"),
+        """
+s.yaml:5:13: error: expected a whole number or nothing (null), found text
+""",
+    ),
+    scenario(
+        "status-on-another-verb",
+        events("  - advance: 5m", "    status: 200"),
+        """
+s.yaml:5:5: error: `status` does not apply to a `advance` event
+  hint: `status` goes with: request, set_cookie
+""",
+    ),
+    scenario(
+        "answers-on-a-request",
+        events("  - request: GET /", "    answers: POST /login"),
+        """
+s.yaml:5:5: error: `answers` does not apply to a `request` event
+  hint: `answers` goes with: set_cookie
+""",
+    ),
+    scenario(
+        "answers-not-a-request-line",
+        events("  - set_cookie: a=1", "    answers: /login"),
+        """
+s.yaml:5:14: error: expected a request such as GET /dashboard or POST /login (a method, one space, a path from /); found `/login`
+""",
+    ),
+    scenario(
+        "document-cookie-line-break",
+        events('  - document_cookie: "a=1\\nb=2"'),
+        """
+s.yaml:4:22: error: not a document.cookie value: a line break: a header value is one line without CR, LF or NUL (RFC 9110 §5.5); give each header on its own
+""",
+    ),
+    scenario(
+        "document-cookie-empty-list",
+        events("  - document_cookie: []"),
+        """
+s.yaml:4:22: error: expected at least 1 item, found 0
+""",
+    ),
+    scenario(
+        "document-cookie-item-not-a-value",
+        events("  - document_cookie:", "      - a=1", "      - 'Set-Cookie: b=2'"),
+        """
+s.yaml:6:9: error: not a document.cookie value: it starts with 'Set-Cookie:': give only the header's value (NAME=VALUE; attributes)
+""",
+    ),
+    scenario(
+        "document-cookie-cross-site",
+        events("  - document_cookie: a=1", "    cross_site: true"),
+        """
+s.yaml:5:5: error: `cross_site` does not apply to a `document_cookie` event
+  hint: `cross_site` goes with: request, login, logout, set_cookie
+""",
+    ),
+    scenario(
+        "document-cookie-bare",
+        events("  - document_cookie"),
+        """
+s.yaml:4:5: error: the `document_cookie` event needs an argument
+  hint: write it as `- document_cookie: theme=dark`
 """,
     ),
 ]

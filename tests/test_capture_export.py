@@ -1,12 +1,14 @@
 """A capture exported as a lesson (`tutor show capture.har --format scenario`, `e` in the walkthrough; issue
 20): every committed fixture's export passes `tutor check` with 0 problems, runs in `tutor simulate`, has one
 narration entry per request at that request's row, keeps every value redacted, and its scenario leaves the
-jar as the capture left it."""
+jar as the capture left it: every row names the capture's own method and path, and the jar after each
+request holds the walkthrough's cookies (a script's too)."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,13 @@ import yaml
 
 from tutor.capture.export import BUDGET, MAX_EXPORTED, lesson_document, lesson_id, lesson_yaml
 from tutor.capture.load import load_capture
-from tutor.capture.scenario import ENGINE_COOKIE, engine_options
+from tutor.capture.replay import fingerprint
+from tutor.capture.scenario import ENGINE_COOKIE, NO_RESPONSE, engine_options
 from tutor.cli import main
 from tutor.lesson.loader import lesson_from_text
 
 HAR = Path(__file__).parent / "fixtures" / "har"
 FIXTURES = sorted(HAR.glob("*/*.har"))
-#: cookies the capture's browser sent with no Set-Cookie for them (set by a script): the scenario format has
-#: no event for a script's cookie, so the exported jar lacks them
-SCRIPT_SET = {"php-firefox.har": {"tracker"}}
 
 
 def _values(path: Path) -> set[str]:
@@ -60,20 +60,116 @@ def test_the_exported_capture_passes_tutor_check_and_runs(path: Path, tmp_path: 
 def test_one_narration_entry_per_request_at_its_row_and_the_jar_as_the_capture_left_it(path: Path) -> None:
     replay = load_capture(path)
     loaded = lesson_from_text(lesson_yaml(replay, path.name, lesson=lesson_id(path.stem)), f"{path.stem}.yaml")
-    exported = [ex for ex in replay.exchanges if ex.method in ("GET", "POST")]
+    exported = list(replay.exchanges)
     assert len(loaded.lesson.narration) == len(exported)
     rows = loaded.steps
     for entry, ex in zip(loaded.lesson.narration, exported, strict=True):
         assert entry.text.startswith(f"Capture step {ex.number}: {ex.method} {ex.path} ({ex.host})")
         row = rows[entry.step - 1]  # the request's first row: the engine receives it
         assert row.phase == "receive"
-    assert len(rows) == len([s for s in loaded.trace if s.phase in ("receive", "store_cookie")])
-    # the scenario's jar ends as the replay's (by cookie name; a nameless cookie and a script's aside)
+    assert len(rows) == len([s for s in loaded.trace if s.phase in ("receive", "store_cookie", "script_cookie")])
+    # the scenario's jar ends as the replay's (by cookie name; a nameless cookie aside)
     last = loaded.trace.steps[-1].variables.get("jar.capture") or []
     mine = {line.split("=")[0] for line in last if "=" in line.split(";")[0]}
     theirs = {line.split("=")[0] for line in replay.trace.steps[-1].variables.get(f"jar.{replay.kind}") or []}
-    theirs = {n for n in theirs if not n.startswith("#")} - SCRIPT_SET.get(path.name, set())
+    theirs = {n for n in theirs if not n.startswith("#")}
     assert mine == theirs
+
+
+def _names(lines: list[str] | None) -> set[str]:
+    """The cookie names of a jar's lines (``name=value; ...``; a nameless cookie has none)."""
+    return {line.split("=")[0] for line in lines or [] if "=" in line.split(";")[0]}
+
+
+def _rows_and_jars(replay, text: str) -> list[tuple[str, str, str, set[str]]]:
+    """For each capture request, in the exported lesson run: (its first row's action, that row's result,
+    the status sent, the jar's cookie names once its event is over)."""
+    loaded = lesson_from_text(text, "run.yaml")
+    events = yaml.safe_load(text)["scenario"]["events"]
+    at = {int(e["mark"].removeprefix("req-")): i for i, e in enumerate(events, 1) if "mark" in e}
+    out = []
+    for ex in replay.exchanges:
+        steps = [s for s in loaded.trace if s.event == at[ex.number]]
+        sent = next(s for s in steps if s.phase == "send_response")
+        out.append(
+            (steps[0].action, steps[0].result, sent.variables["status"], _names(steps[-1].variables["jar.capture"]))
+        )
+    return out
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_each_row_is_the_captures_request_with_its_status_and_the_jar_follows_the_walkthrough(path: Path) -> None:
+    """Simulated, the exported lesson's rows read the capture's method and path (not the engine's `GET /`),
+    its status, and after every request the jar holds the walkthrough's cookies (from Set-Cookie or a
+    script): the lesson and the walkthrough agree at every step."""
+    replay = load_capture(path)
+    rows = _rows_and_jars(replay, lesson_yaml(replay, path.name, lesson="run"))
+    for ex, (action, result, status, jar) in zip(replay.exchanges, rows, strict=True):
+        assert action == f"Receive {ex.method} {ex.path}"
+        assert status == ex.status and result.startswith(f"{ex.status} ") and ", by hand: " in result
+        walkthrough = replay.trace.steps[ex.number - 1].variables.get(f"jar.{replay.kind}")
+        assert jar == {n for n in _names(walkthrough) if not n.startswith("#")}, ex.number
+
+
+def test_every_method_is_exported_and_a_scripts_cookie_is_carried(tmp_path: Path) -> None:
+    """PUT, DELETE, OPTIONS and HEAD are events like GET (each with its status and narration), and a cookie
+    sent that no Set-Cookie set (the walkthrough's "set by a script") is a `document_cookie:` event before
+    its request, so the jar has it from that step on."""
+
+    def entry(second: int, method: str, path: str, status: int, cookie: str = "", set_cookie: str = "") -> dict:
+        headers = [{"name": "Host", "value": "shop.test"}] + ([{"name": "Cookie", "value": cookie}] if cookie else [])
+        return {
+            "startedDateTime": f"2026-12-07T10:00:{second:02d}Z",
+            "request": {"method": method, "url": f"https://shop.test{path}", "headers": headers},
+            "response": {
+                "status": status,
+                "headers": [{"name": "Set-Cookie", "value": set_cookie}] if set_cookie else [],
+            },
+        }
+
+    entries = [
+        entry(0, "GET", "/", 200, set_cookie="sid=s1; Path=/; HttpOnly; Secure"),
+        entry(1, "OPTIONS", "/api/items", 204, cookie="sid=s1"),
+        entry(2, "PUT", "/api/items/3", 201, cookie="sid=s1; theme=dark"),
+        entry(3, "PATCH", "/api/items/3", 200, cookie="sid=s1; theme=dark"),
+        entry(4, "DELETE", "/api/items/3", 204, cookie="sid=s1; theme=dark", set_cookie="sid=; Max-Age=0; Path=/"),
+        entry(5, "HEAD", "/", 200, cookie="theme=dark"),
+        entry(6, "GET", "/never", 0, cookie="theme=dark"),  # no response recorded (HAR status 0)
+    ]
+    path = tmp_path / "api.har"
+    path.write_text(json.dumps({"log": {"creator": {"name": "Firefox"}, "entries": entries}}), encoding="utf-8")
+    replay = load_capture(path)
+    assert [ex.scripted for ex in replay.exchanges][2] == [("theme", "dark")]
+    text = lesson_yaml(replay, path.name, lesson="api")
+    events = yaml.safe_load(text)["scenario"]["events"]
+    (script,) = [e for e in events if "document_cookie" in e]
+    assert script["document_cookie"] == "theme=" + fingerprint("dark")[1:] and events.index(script) < [
+        e.get("mark") for e in events
+    ].index("req-3")
+    assert [e.get("request") or e.get("answers") for e in events if "mark" in e] == [
+        "GET /",
+        "OPTIONS /api/items",
+        "PUT /api/items/3",
+        "PATCH /api/items/3",
+        "DELETE /api/items/3",
+        "HEAD /",
+        "GET /never",
+    ]
+    assert events[-1]["status"] == NO_RESPONSE and events[-1]["note"].endswith("(no response recorded: written as 504)")
+    replay = replace(replay, exchanges=replay.exchanges[:-1])  # (the rows' statuses below are the capture's)
+    rows = _rows_and_jars(replay, text)
+    assert [(a, s) for a, _, s, _ in rows] == [
+        ("Receive GET /", 200),
+        ("Receive OPTIONS /api/items", 204),
+        ("Receive PUT /api/items/3", 201),
+        ("Receive PATCH /api/items/3", 200),
+        ("Receive DELETE /api/items/3", 204),
+        ("Receive HEAD /", 200),
+    ]
+    assert [jar for *_, jar in rows] == [{"sid"}, {"sid"}, {"sid", "theme"}, {"sid", "theme"}, {"theme"}, {"theme"}]
+    loaded = lesson_from_text(text, "api.yaml")
+    assert len(loaded.lesson.narration) == 7
+    assert "# Each request, whatever its method, is one event" in text and "left out" not in text.split("id:")[0]
 
 
 def test_the_engine_server_never_touches_the_captures_cookies() -> None:

@@ -201,7 +201,7 @@ def test_every_wrong_server_is_a_positioned_error() -> None:
         "two.yaml:5:5: error: expected `server:` naming one of jwt, db (the scenario has 2 servers), found none",
         "two.yaml:7:13: error: expected one of the scenario's servers (jwt, db), found 'web'",
         "two.yaml:9:13: error: server applies to the events that go to a server (request, login, logout, tamper, "
-        "steal, xss, restart_server, set_cookie, sign_out_everywhere, rotate_secret), not to advance",
+        "steal, xss, restart_server, set_cookie, sign_out_everywhere, rotate_secret, document_cookie), not to advance",
         "two.yaml:10:12: error: unknown user 'carol' (users: alice, bob)",
     ]
 

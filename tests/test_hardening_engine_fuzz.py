@@ -48,6 +48,9 @@ paths = st.sampled_from(
         "GET /a?b=c",
         "POST /",
         "GET /dashboard/settings",
+        "PUT /api/items/3",
+        "OPTIONS /",
+        "HEAD /dashboard",
     ]
 )
 users = st.sampled_from(["alice", "bob", "mallory", ""])
@@ -84,10 +87,22 @@ def verb_args(strategy: str) -> dict:
         "close_browser": st.none(),
         # hand-written headers: anything at all, one or a list (check_scenario refuses what is not a header)
         "set_cookie": st.one_of(st.text(max_size=60), st.lists(st.text(max_size=40), min_size=1, max_size=4)),
+        # a script's document.cookie writes: anything at all too (the jar's non-HTTP API rules judge them)
+        "document_cookie": st.one_of(st.text(max_size=60), st.lists(st.text(max_size=40), min_size=1, max_size=4)),
     }
 
 
-BROWSER_VERBS = {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie"}
+BROWSER_VERBS = {
+    "request",
+    "login",
+    "logout",
+    "tamper",
+    "xss",
+    "clear_cookies",
+    "close_browser",
+    "set_cookie",
+    "document_cookie",
+}
 
 
 @st.composite
@@ -109,6 +124,10 @@ def events(draw, strategy: str = "database", sloppy: bool = False):
             kwargs["password"] = draw(st.one_of(st.none(), st.sampled_from(["wonderland", "builder", "wrong", ""])))
         elif modifier == "remember":
             kwargs["remember"] = draw(st.booleans())
+        elif modifier == "answers":
+            kwargs["answers"] = draw(st.sampled_from(["GET /", "POST /api/auth/callback/credentials", "PUT /a/b"]))
+        elif modifier == "status":
+            kwargs["status"] = draw(st.integers(100, 599))
     event = Event(**kwargs)
     if (
         verb in ("logout", "clear_cookies", "restart_server", "close_browser")

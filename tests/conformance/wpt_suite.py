@@ -67,9 +67,10 @@ def run_case(case: dict) -> Result:
     origin = urlsplit(case["from"])
     host, scheme = origin.hostname or "", origin.scheme
     for header in case["set"]:
+        if case["api"] == "document.cookie":  # RFC 6265bis §5.7's non-HTTP API rules: the jar's own
+            jar.set_from_script(header, host=host, path=origin.path or "/", scheme=scheme, now=NOW)
+            continue
         outcome = parse(header, host=host, path=origin.path or "/", secure=scheme == "https", now=NOW, kind=jar.kind)
-        if case["api"] == "document.cookie" and outcome.cookie is not None and outcome.cookie.http_only:
-            continue  # RFC 6265bis §5.7 step 15: a non-HTTP API cannot set an HttpOnly cookie
         jar.receive(outcome, scheme=scheme, now=NOW)
     target = urlsplit(case["read"])
     where = {"host": target.hostname or "", "path": target.path or "/", "scheme": target.scheme, "now": NOW}

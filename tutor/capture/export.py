@@ -63,12 +63,9 @@ def lesson_document(
     first ``limit`` requests."""
     exchanges = replay.exchanges[:limit]
     events = scenario_events(replay, limit=limit)
-    marked = {e["mark"] for e in events if "mark" in e}
     narration = []
     for ex in exchanges:
         mark = f"req-{ex.number}"
-        if mark not in marked:  # a method the scenario format has no event for (PUT, OPTIONS ...)
-            continue
         lines = [f"Capture step {ex.number}: {ex.method} {ex.path} ({ex.host})", *exchange_lines(replay, ex)]
         narration.append({"step": mark, "text": visible(_cut("\n".join(lines), MAX_NARRATION))})
     name = visible(source)
@@ -92,14 +89,14 @@ def lesson_document(
         "flow": {
             "nodes": [
                 {"id": "browser", "label": f"{replay.kind} sends the request", "phases": ["receive"]},
-                {"id": "server", "label": "the engine's server answers", "phases": ["send_response"]},
-                {"id": "jar", "label": "the jar stores Set-Cookie", "phases": ["store_cookie"]},
+                {"id": "server", "label": "the app answers (as captured)", "phases": ["send_response"]},
+                {"id": "jar", "label": "the jar stores cookies", "phases": ["store_cookie", "script_cookie"]},
             ],
             "edges": [
                 {"from": "browser", "to": "server", "label": "Cookie"},
                 {"from": "server", "to": "jar", "label": "Set-Cookie"},
             ],
-            "caption": "Each request of the capture is one event; its note has the real status.",
+            "caption": "Each request of the capture is one event, answered as the capture was (its status and Set-Cookie).",
         },
         "code": [{"title": "Findings of the capture", "language": "text", "source": _wrapped(findings_text(replay))}],
         "scenario": {
@@ -113,9 +110,10 @@ def lesson_document(
                 {"field": "action"},
                 {"field": "result"},
             ],
-            # a request's first row and the row where the jar stores its Set-Cookie (the engine's own
-            # rows in between: its server reading no session, writing the response by hand)
-            "phases": ["receive", "store_cookie"],
+            # a request's first row (its method, path and the capture's status), the row where the jar
+            # stores its Set-Cookie, and a script's write before it (the hand-written response's own rows
+            # in between are left out)
+            "phases": ["receive", "store_cookie", "script_cookie"],
         },
         "tracker": [{"variable": f"jar.{BROWSER}", "label": "jar"}, {"variable": "clock"}],
         "narration": narration,
@@ -146,9 +144,10 @@ def _lesson_text(replay: Replay, source: str, lesson: str, limit: int) -> str:
             if replay.show_values
             else "Values are redacted (short hashes)."
         ),
-        "# Each GET or POST is one event (`mark: req-N`: step N of the capture) and one narration entry; other",
-        "# methods and cookies set by a script are left out. The engine's own server answers the events",
-        "# (statuses may differ: each event's note has the real one); it never touches the capture's cookies.",
+        "# Each request, whatever its method, is one event (`mark: req-N`: step N of the capture) and one",
+        "# narration entry: its response written by hand as the capture had it (`status:` and Set-Cookie;",
+        "# `answers:` names the request a `set_cookie:` answers), so the engine's own server never runs. A",
+        "# cookie the browser sent that no Set-Cookie set (a script's) is a `document_cookie:` event before it.",
         "# Check it with `tutor check FILE`, run it with `tutor simulate FILE`, open it with",
         "# `tutor open FILE --watch`; then write the narration, moments and questions you want.",
     ]

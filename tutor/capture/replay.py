@@ -129,6 +129,9 @@ class Exchange:
     differences: list[str] = field(default_factory=list)
     session: list[str] = field(default_factory=list)
     """What happened to the session cookie at this step, in words."""
+    scripted: list[tuple[str, str]] = field(default_factory=list)
+    """(name, value) of each cookie the request carried that no Set-Cookie set (a script's, an extension's,
+    or one from before the capture), which the replay's jar adopted before this request."""
     unrecorded: str = ""
     """``cache`` (served from the browser's cache: no request went out) or ``unfinished`` (the request
     failed or never finished) for a request the capture holds no sent cookies of (:func:`unrecorded`)."""
@@ -415,6 +418,7 @@ def replay(
                 why = "set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
                 # the model adopts it, so later requests agree (RFC 6265bis §5.7 has no script path here)
                 jar.put(Cookie(name=name, value=dict(sent)[name], domain=host.lower(), created=at))
+                ex.scripted.append((name, dict(sent)[name]))
             else:
                 why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
             ex.differences.append(f"{name} sent, not predicted: {why}")

@@ -1,16 +1,19 @@
 """A replayed capture's requests as the events of a scenario (the scenario of the lesson
 :mod:`tutor.capture.export` writes: `tutor show capture.har --format scenario`, `e` in the app).
 
-Each request becomes an event of the scenario format (:mod:`tutor.engine.scenario`): a response that set
-cookies becomes ``set_cookie:`` with its headers (the browser sends ``GET /`` and stores them as it would),
-a GET or POST without one becomes ``request:``, time between requests ``advance:``; cross-site and
-subresource requests keep ``cross_site:`` / ``top_level: false``, http keeps ``scheme: http``. Values are
-redacted to their fingerprints unless the replay was made with ``show_values``; the paths lose their
-query. What the format cannot say (other methods, the real server's answers, a cookie set by a script) is
-left out, and the lesson's header comment says so. The browser keeps the capture's kind and third-party
-policy (:func:`browser_options`); the engine's own server answers the ``request:`` events, with no
-anonymous sessions and a cookie name of its own (:func:`engine_options`), so it never touches the capture's
-cookies.
+Each request, whatever its method, becomes an event of the scenario format (:mod:`tutor.engine.scenario`)
+whose response is written by hand as the capture had it: a response that set cookies becomes
+``set_cookie:`` with its headers, ``answers: METHOD /path`` (the browser sends that request, with the
+cookies it carries there, and stores the headers as it would) and ``status:``; one without becomes
+``request: METHOD /path`` with ``status:`` (so the engine's routes never run); time between requests is
+``advance:``. A cookie the request carried that no Set-Cookie set (the replay adopted it as a script's:
+``Exchange.scripted``) becomes a ``document_cookie:`` event just before it. Cross-site and subresource
+requests keep ``cross_site:`` / ``top_level: false``, http keeps ``scheme: http``. Values are redacted to
+their fingerprints unless the replay was made with ``show_values``; the paths lose their query. A request
+with no response in the capture (status 0) is written with :data:`NO_RESPONSE`, and its note says so. The
+browser keeps the capture's kind and third-party policy (:func:`browser_options`); the engine keeps the
+capture's host, no anonymous sessions and a cookie name of its own (:func:`engine_options`), so even an
+event an author adds without ``status:`` never touches the capture's cookies.
 """
 
 from __future__ import annotations
@@ -19,17 +22,21 @@ import re
 from typing import Any
 
 from tutor.capture.replay import Replay, fingerprint
-from tutor.capture.session import LOGOUT
 from tutor.engine.clock import format_duration
 from tutor.engine.cookies import THIRD_PARTY_DEFAULTS
 from tutor.engine.headers import header_problem
-from tutor.engine.server import ROUTES
 from tutor.engine.setcookie import MAX_COOKIE_BYTES
 from tutor.lesson.visible import visible
 
 BROWSER = "capture"
 #: a host name the engine's ``host:`` takes (the capture's own; an IPv6 literal or an odd name is left out)
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
+#: RFC 9110 §9.1: a method is a token (§5.6.2)
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_SPACE = re.compile(r"\s+")
+#: The status an exported request without a response (HAR status 0: served from the cache, never finished)
+#: is written with: 504 Gateway Timeout, "did not receive a timely response" (RFC 9110 §15.6.5).
+NO_RESPONSE = 504
 
 
 def _redacted(replay: Replay, name: str, value: str, attributes: str) -> str:
@@ -39,24 +46,23 @@ def _redacted(replay: Replay, name: str, value: str, attributes: str) -> str:
     return (f"{name}={shown}" if name else shown) + (f"; {attributes}" if attributes else "")
 
 
-def _route(method: str, path: str) -> tuple[str, str]:
-    """The engine's route a request stands for: its own when the engine has it, ``POST /logout`` for a
-    sign-out, else ``GET /`` (the event's note keeps the real path)."""
-    if (method, path) in ROUTES:
-        return method, path
-    if method == "POST" and LOGOUT.search(path):
-        return "POST", "/logout"
-    return "GET", "/"
+def _request_line(method: str, path: str) -> str:
+    """``METHOD /path`` as the format's ``RequestLine`` takes it: the capture's own method (any token, RFC
+    9110 §9.1) and path, made visible, with whitespace percent-encoded (RFC 3986 §2.1) so it stays one
+    origin-form target."""
+    method = method if _TOKEN.fullmatch(method) else "GET"  # (a HAR's method is a token; a hand-made one may not be)
+    shown = _SPACE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), visible(path))
+    return f"{method} {shown if shown.startswith('/') else '/' + shown}"
 
 
 def scenario_events(replay: Replay, *, limit: int | None = None) -> list[dict[str, Any]]:
     """The scenario's events for the replay's first ``limit`` requests (all by default); each request's
-    event has ``mark: req-N`` (N: its step in the capture), so a lesson can point at it."""
+    event has ``mark: req-N`` (N: its step in the capture), so a lesson can point at it. A cookie the
+    request carried that no Set-Cookie set (the replay adopted it: a script's) is written first, as a
+    ``document_cookie:`` event."""
     events: list[dict[str, Any]] = []
     previous: int | None = None
     for ex in replay.exchanges[:limit]:
-        if ex.method not in ("GET", "POST"):
-            continue
         if previous is not None and ex.at > previous:
             events.append({"advance": format_duration(ex.at - previous)})
         previous = ex.at if previous is None else max(previous, ex.at)
@@ -65,16 +71,33 @@ def scenario_events(replay: Replay, *, limit: int | None = None) -> list[dict[st
             modifiers["cross_site"] = True
             if not ex.top_level:
                 modifiers["top_level"] = False
-        if ex.scheme == "http":
-            modifiers["scheme"] = "http"
+        scheme = {"scheme": "http"} if ex.scheme == "http" else {}
+        scripts = [_redacted(replay, name, value, "") for name, value in ex.scripted]
+        scripts = [h for h in scripts if header_problem(h) is None]
+        if scripts:
+            events.append(
+                {
+                    "document_cookie": scripts if len(scripts) > 1 else scripts[0],
+                    "as": BROWSER,
+                    **scheme,
+                    "note": visible(f"capture step {ex.number}: sent, but no Set-Cookie set it: a script's"),
+                }
+            )
         headers = [_redacted(replay, r.name, r.value, r.attributes) for r in ex.received]
         headers = [h for h in headers if header_problem(h) is None]
+        line = _request_line(ex.method, ex.path)
         note = visible(f"capture step {ex.number}: {ex.method} {ex.path} → {ex.status}")  # no control character
+        event: dict[str, Any]
         if headers:
-            event: dict[str, Any] = {"set_cookie": headers if len(headers) > 1 else headers[0]}
+            event = {"set_cookie": headers if len(headers) > 1 else headers[0], "answers": line}
         else:
-            event = {"request": " ".join(_route(ex.method, ex.path))}
-        events.append({**event, **modifiers, "note": note, "mark": f"req-{ex.number}"})
+            event = {"request": line}
+        if 100 <= ex.status <= 599:  # the capture's answer (RFC 9110 §15); 0: none came (cache, never finished)
+            event["status"] = ex.status
+        else:  # no answer recorded: a 504 Gateway Timeout stands for it, and the note says so
+            event["status"] = NO_RESPONSE
+            note += f" (no response recorded: written as {NO_RESPONSE})"
+        events.append({**event, **modifiers, **scheme, "note": note, "mark": f"req-{ex.number}"})
     return events
 
 
@@ -90,14 +113,15 @@ def browser_options(replay: Replay) -> dict[str, Any]:
 
 
 #: The engine server's own session cookie in an exported scenario: a name no capture uses, so the engine's
-#: server (which answers the ``request:`` events) never reads, clears or replaces one of the capture's cookies.
+#: server (which answers a ``request:`` without ``status:``, as an author may add) never reads, clears or
+#: replaces one of the capture's cookies.
 ENGINE_COOKIE = "tutor-engine-session"
 
 
 def engine_options(replay: Replay) -> dict[str, Any]:
     """The exported scenario's ``engine:``: no anonymous sessions and a cookie name of its own, so a
-    ``request:`` event leaves the jar as the capture left it (the capture's cookies come from its
-    ``set_cookie:`` events only)."""
+    ``request:`` the engine's server answers leaves the jar as the capture left it (the capture's cookies
+    come from its ``set_cookie:`` and ``document_cookie:`` events only)."""
     used = {r.name for ex in replay.exchanges for r in ex.received} | {n for ex in replay.exchanges for n, _ in ex.sent}
     name, n = ENGINE_COOKIE, 1
     while name in used:
@@ -110,4 +134,4 @@ def engine_options(replay: Replay) -> dict[str, Any]:
     return options
 
 
-__all__ = ["BROWSER", "ENGINE_COOKIE", "browser_options", "engine_options", "scenario_events"]
+__all__ = ["BROWSER", "ENGINE_COOKIE", "NO_RESPONSE", "browser_options", "engine_options", "scenario_events"]

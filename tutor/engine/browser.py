@@ -119,6 +119,13 @@ class Browser:
             for h in headers
         ]
 
+    def write_document_cookie(
+        self, values: list[str], now: int, host: str | None = None, scheme: str = "https"
+    ) -> list[StoreOutcome]:
+        """A script on the ``/`` page of ``host`` (default :attr:`host`) assigns each of ``values`` to
+        ``document.cookie``, in order (the jar's non-HTTP API rules: :meth:`CookieJar.set_from_script`)."""
+        return [self.jar.set_from_script(v, host=host or self.host, scheme=scheme, now=now) for v in values]
+
     def document_cookie(self, now: int, host: str | None = None) -> str:
         """``document.cookie`` on the ``/`` page of ``host`` (default :attr:`host`)."""
         return self.jar.document_cookie(host=host or self.host, now=now)

@@ -5,8 +5,8 @@ for a host-only cookie; by §5.1.3 domain-matching otherwise), its path path-mat
 ``Secure`` on an http request, and, on a cross-site request, the third-party policy and then SameSite let
 it (§5.8.3.x). The cookies go longest path first, then oldest first (§5.8.3 step 2).
 
-- ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` only on a top-level GET
-  navigation; ``None`` always. A *missing* attribute depends on the browser's kind: chromium treats it as
+- ``SameSite``: on a cross-site request ``Strict`` is never sent; ``Lax`` only on a top-level navigation
+  with a safe method (GET, HEAD, OPTIONS, TRACE: :data:`SAFE_METHODS`); ``None`` always. A *missing* attribute depends on the browser's kind: chromium treats it as
   ``Lax``, but still sends a cookie at most :data:`LAX_POST_WINDOW` seconds old on a top-level cross-site
   POST (the "Lax+POST" exception, Chromium's ``kLaxAllowUnsafeMaxAge``); firefox and safari treat it as
   ``None``. :func:`same_site_rule` says which rule decided, in words.
@@ -35,6 +35,9 @@ from dataclasses import dataclass
 from tutor.engine.clock import format_clock, format_duration
 from tutor.engine.setcookie import domain_match, path_match
 
+#: The "safe" methods (RFC 9110 §9.2.1): a Lax cookie goes with a top-level cross-site navigation only with
+#: one of them (RFC 6265bis §5.8.3: the request's method is "safe").
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 #: Chromium still sends a SameSite-less cookie this young (seconds) on a top-level cross-site POST.
 LAX_POST_WINDOW = 120
 
@@ -140,8 +143,8 @@ def same_site_rule(kind: str, cookie: Cookie, *, method: str, top_level: bool, n
         return False, f"{mode_text}: never sent cross-site"
     if mode == "none":
         return True, f"{mode_text}: sent cross-site"
-    if top_level and method == "GET":
-        return True, f"{mode_text}: sent on a top-level GET navigation"
+    if top_level and method in SAFE_METHODS:
+        return True, f"{mode_text}: sent on a top-level {method} navigation"
     what = "a cross-site subresource request" if not top_level else f"a cross-site {method}"
     return False, f"{mode_text}: not sent on {what}"
 
@@ -215,6 +218,7 @@ def send_rule(
 
 __all__ = [
     "LAX_POST_WINDOW",
+    "SAFE_METHODS",
     "Cookie",
     "build_cookie_header",
     "carried",

@@ -334,6 +334,25 @@ class CookieJar:
                 return refused
         return self.receive(parsed, scheme=scheme, now=now)
 
+    def set_from_script(
+        self, text: str, *, host: str, path: str = "/", scheme: str = "https", now: int
+    ) -> StoreOutcome:
+        """A page script on ``scheme://host/path`` assigns ``document.cookie = text``: the storage model for
+        a cookie "received from a non-HTTP API" (RFC 6265bis §5.7): the text is read as a Set-Cookie value,
+        a cookie with HttpOnly is ignored entirely, and so is one that would replace (or delete) a stored
+        cookie of the same name, domain and path whose http-only-flag is set; the rest is :meth:`receive`."""
+        parsed = parse(text, host=host, path=path, secure=scheme == "https", now=now, kind=self._kind)
+        got = parsed.cookie
+        if got is not None:
+            if got.http_only:
+                reason = "HttpOnly: a script cannot set an HttpOnly cookie"
+                return StoreOutcome(got.name, "rejected", reason, parsed.reasons)
+            old = self._cookies.get((got.name, got.domain, got.path))
+            if old is not None and old.http_only and not old.expired(now):
+                reason = "a stored HttpOnly cookie has this name, domain and path: a script cannot replace it"
+                return StoreOutcome(got.name, "rejected", reason, parsed.reasons)
+        return self.receive(parsed, scheme=scheme, now=now)
+
     def receive(self, parsed: Outcome, *, scheme: str, now: int) -> StoreOutcome:
         """Store what :func:`tutor.engine.setcookie.parse` made of a header (RFC 6265bis §5.7 steps 16,
         23 and 24, and deletion by an expiry in the past)."""

@@ -51,6 +51,20 @@ ServerName = Annotated[
 #: ``check_scenario`` (see ``tutor.engine.headers.header_problem``).
 SetCookieHeader = Annotated[str, Meta(description="A Set-Cookie header value, e.g. `sid=1; Secure; SameSite=Lax`.")]
 SetCookieHeaders = SetCookieHeader | Annotated[list[SetCookieHeader], Meta(min_length=1, max_length=50)]
+#: What a page script assigns to ``document.cookie`` (``theme=dark; Path=/``), or a list of assignments in
+#: order: the same text as a ``Set-Cookie`` value, stored by the jar's non-HTTP API rules (RFC 6265bis §5.7).
+ScriptCookie = Annotated[
+    str, Meta(description="What a script assigns to `document.cookie`, e.g. `theme=dark; Path=/; Max-Age=3600`.")
+]
+ScriptCookies = ScriptCookie | Annotated[list[ScriptCookie], Meta(min_length=1, max_length=50)]
+#: A request line a browser sends: any method token (RFC 9110 §9.1: a token, §5.6.2) and an origin-form
+#: target (RFC 9112 §3.2.1: an absolute path, maybe a query). ``GET /dashboard``, ``PUT /api/items/3``.
+REQUEST_PATTERN = r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /\S*(?!\n)$"
+RequestLine = Annotated[
+    str, Meta(pattern=REQUEST_PATTERN, description="A method and a path, e.g. `GET /dashboard`, `PUT /api/items/3`.")
+]
+#: A response's status code (RFC 9110 §15: three digits, 100-599).
+StatusCode = Annotated[int, Meta(ge=100, le=599, description="An HTTP status code, 100-599 (RFC 9110 §15).")]
 #: A name for an event (``mark: login``), so a lesson can refer to its steps by name instead of by number.
 Mark = Annotated[
     str,
@@ -196,9 +210,9 @@ class Event(Struct, **_STRUCT):
     """
 
     # verbs
-    request: (
-        Annotated[str, Meta(pattern=r"^(GET|POST) /\S*(?!\n)$", description="e.g. `GET /dashboard`")] | UnsetType
-    ) = UNSET
+    request: RequestLine | UnsetType = UNSET
+    """The browser sends this request (`GET /dashboard`; any method, RFC 9110 §9.1) and the engine's server
+    answers it by its routes; with `status:` the app's answer is written by hand instead (any path)."""
     login: str | UnsetType = UNSET
     """POST /login as this user (with the right password unless `password` is given)."""
     logout: None | UnsetType = UNSET
@@ -214,12 +228,18 @@ class Event(Struct, **_STRUCT):
     set_cookie: SetCookieHeaders | UnsetType = UNSET
     """The browser (`as:`) sends GET / and the server answers with exactly this `Set-Cookie` header value
     (or these, a list: one response with several headers) instead of its own; the browser applies each as
-    it would any, so a hand-written header shows what a browser stores, changes or refuses."""
+    it would any, so a hand-written header shows what a browser stores, changes or refuses. `answers:`
+    names another request than GET /, `status:` another status than 200."""
     sign_out_everywhere: str | UnsetType = UNSET
     """Revoke every session of this user (a "sign out of all devices" button, or what an app does after
     a password change). database: the app deletes all the user's rows (with the Prisma adapter:
     `prisma.session.deleteMany({ where: { userId } })`; next-auth itself has no such call). jwt: nothing
     to delete; the tokens stay valid unless `engine.token_version` is on (then the user's version is bumped)."""
+    document_cookie: ScriptCookies | UnsetType = UNSET
+    """A script on the page of the browser (`as:`) writes `document.cookie = "VALUE"` (or each of a list,
+    in order): the jar stores it by the rules for a non-HTTP API (RFC 6265bis §5.7): a cookie with
+    HttpOnly is ignored, and so is one that would replace (or delete) a stored HttpOnly cookie. The page is
+    the server's host at `/` (`scheme: http`: an insecure page, which cannot set a Secure cookie)."""
     rotate_secret: RotateSecret | None | UnsetType = UNSET
     """Replace the server's secret (`- rotate_secret`, or `rotate_secret: {keep_old: true}`): see
     RotateSecret."""
@@ -240,6 +260,15 @@ class Event(Struct, **_STRUCT):
     remember: bool = False
     """login: the "remember me" box is ticked: the cookie gets Max-Age `cookie.remember_max_age` (it
     survives `close_browser`); unticked, it follows `cookie.max_age`."""
+    answers: RequestLine | None = None
+    """set_cookie: the request the hand-written response answers (`POST /api/auth/callback/credentials`;
+    default `GET /`): the browser sends it with the cookies it carries, and the response's Set-Cookie are
+    stored for its path (a header without Path= gets the request path's directory, RFC 6265bis §5.1.4)."""
+    status: StatusCode | None = None
+    """request, set_cookie: the status of a response written by hand (set_cookie: default 200). On a
+    `request:` it means the app's answer is given, not the engine's: the browser sends the request with its
+    cookies, the engine's routes do not run, and the response has this status and no Set-Cookie; so any
+    method and path may be written (a capture's `PUT /api/items/3` answered 204)."""
     note: str | None = None
     """A remark for the reader; shown beside the event's steps."""
     mark: Mark | None = None
@@ -303,6 +332,7 @@ VERBS: tuple[str, ...] = (
     "set_cookie",
     "sign_out_everywhere",
     "rotate_secret",
+    "document_cookie",
 )
 #: Verbs that take no argument, so they may be written as a bare string (``- logout``).
 BARE_VERBS: frozenset[str] = frozenset({"logout", "clear_cookies", "restart_server", "close_browser", "rotate_secret"})
@@ -312,13 +342,15 @@ BARE_EVENT_PATTERN = r"^(logout|clear_cookies|restart_server|close_browser|rotat
 VERB_MODIFIERS: dict[str, frozenset[str]] = {
     "cross_site": frozenset({"request", "login", "logout", "set_cookie"}),
     "top_level": frozenset({"request", "login", "logout", "set_cookie"}),
-    "scheme": frozenset({"request", "login", "logout", "set_cookie"}),
+    "scheme": frozenset({"request", "login", "logout", "set_cookie", "document_cookie"}),
     "password": frozenset({"login"}),
     "remember": frozenset({"login"}),
+    "answers": frozenset({"set_cookie"}),
+    "status": frozenset({"request", "set_cookie"}),
 }
 #: Verbs a browser plays (its `as:` names it); the others happen to the clock, the server, or between jars.
 BROWSER_VERBS: frozenset[str] = frozenset(
-    {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie"}
+    {"request", "login", "logout", "tamper", "xss", "clear_cookies", "close_browser", "set_cookie", "document_cookie"}
 )
 #: Verbs that go to or act on one server (with several `servers:`, an event names it with `server:`).
 SERVER_VERBS: frozenset[str] = frozenset(
@@ -327,6 +359,7 @@ SERVER_VERBS: frozenset[str] = frozenset(
         "login",
         "logout",
         "set_cookie",
+        "document_cookie",
         "tamper",
         "steal",
         "xss",
@@ -369,6 +402,14 @@ def set_cookie_headers(event: Event) -> list[str]:
     return list(value) if isinstance(value, list) else []
 
 
+def script_cookie_values(event: Event) -> list[str]:
+    """A ``document_cookie`` event's assignments as a list (one string is a list of one)."""
+    value = event.document_cookie
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
+
+
 def normalise_event(event: str | Event) -> Event:
     """Turn a bare-string event (``"logout"``) into an :class:`Event`."""
     if isinstance(event, Event):
@@ -395,6 +436,8 @@ __all__ = [
     "named_browsers",
     "Mark",
     "OptionalDuration",
+    "REQUEST_PATTERN",
+    "RequestLine",
     "RotateSecret",
     "Scenario",
     "SERVER_NAME_PATTERN",
@@ -402,6 +445,9 @@ __all__ = [
     "ServerName",
     "SetCookieHeader",
     "SetCookieHeaders",
+    "ScriptCookie",
+    "ScriptCookies",
+    "StatusCode",
     "Steal",
     "THIRD_PARTY_POLICY_NAMES",
     "Tamper",
@@ -411,5 +457,6 @@ __all__ = [
     "Xss",
     "event_verb",
     "normalise_event",
+    "script_cookie_values",
     "set_cookie_headers",
 ]

@@ -28,6 +28,7 @@ from tutor.engine.scenario import (
     Scenario,
     named_browsers,
     normalise_event,
+    script_cookie_values,
     set_cookie_headers,
 )
 
@@ -226,26 +227,28 @@ def check_scenario(scenario: Scenario) -> list[ScenarioProblem]:
             assert event.request is not UNSET  # verb is a field that is set
             method, _, target = event.request.partition(" ")
             path = route_path(target)
-            if (method, path) not in ROUTES:
+            if event.status is None and (method, path) not in ROUTES:  # status: the app's answer is given
                 if path in ROUTE_METHODS:
                     problem(
                         "request", f"{method} {path} is not a route: {path} answers {', '.join(ROUTE_METHODS[path])}"
                     )
                 else:
                     known = ", ".join(f"{m} {p}" for m, p in ROUTES)
-                    problem("request", f"unknown route {path} (routes: {known})")
+                    problem("request", f"unknown route {path} (routes: {known}; another request needs `status:`)")
         elif verb == "login":
             if server is not None and event.login not in engine.users:
                 problem("login", f"unknown user {event.login!r} (users: {', '.join(sorted(engine.users)) or 'none'})")
         elif verb in ("sign_out_everywhere", "rotate_secret") and server is not None:
             where = f"servers.{event.server or next(iter(scenario.servers))}" if scenario.servers else "engine"
             revocation.check_event(verb, event, engine, problem, where)
-        elif verb == "set_cookie":
-            several = isinstance(event.set_cookie, list)
-            for number, header in enumerate(set_cookie_headers(event)):
+        elif verb in ("set_cookie", "document_cookie"):
+            several = isinstance(getattr(event, verb), list)
+            values = set_cookie_headers(event) if verb == "set_cookie" else script_cookie_values(event)
+            what = "a Set-Cookie header" if verb == "set_cookie" else "a document.cookie value"
+            for number, header in enumerate(values):
                 found = header_problem(header)
                 if found is not None:
-                    problem(f"set_cookie.{number}" if several else "set_cookie", f"not a Set-Cookie header: {found}")
+                    problem(f"{verb}.{number}" if several else verb, f"not {what}: {found}")
         elif verb == "advance":
             assert event.advance is not UNSET  # verb is a field that is set
             try:

@@ -27,7 +27,8 @@ are :meth:`tutor.engine.cookies.CookieJar.set_from_header`'s. The reasons quote 
 pass them through ``tutor.lesson.visible.visible()`` before showing them.
 
 Simplifications (documented in docs/CONFORMANCE.md where a suite case shows them): cookies are not
-received from non-HTTP APIs here (§5.7 steps 15, 18.1), the SameSite check on cross-site *responses*
+received from non-HTTP APIs here (§5.7 steps 15, 18.1: the jar's ``CookieJar.set_from_script`` applies them
+to a ``document.cookie`` write), the SameSite check on cross-site *responses*
 (§5.7 step 18) needs the request's site and so is the jar's (``CookieJar.third_party_refusal``, run by
 ``set_from_header(..., cross_site=, top_level=)``), and host names are canonicalized with Python's IDNA 2003 codec.
 """

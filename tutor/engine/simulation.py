@@ -19,7 +19,13 @@ from tutor.engine.attacks import play_steal, play_tamper, play_xss
 from tutor.engine.browser import Browser
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration
 from tutor.engine.exchange import Exchange
-from tutor.engine.jar_events import play_clear_cookies, play_close_browser, play_set_cookie
+from tutor.engine.jar_events import (
+    play_clear_cookies,
+    play_close_browser,
+    play_document_cookie,
+    play_set_cookie,
+    play_written_response,
+)
 from tutor.engine.limits import MAX_BROWSERS, MAX_EVENTS, MAX_STEPS, LimitExceeded
 from tutor.engine.scenario import (
     BARE_VERBS,
@@ -388,7 +394,10 @@ class Simulation:
     def _play_request(self, event: Event) -> None:
         assert event.request is not UNSET  # run() dispatches on the verb that is set
         method, _, target = event.request.partition(" ")
-        self._request(event, method, target)
+        if event.status is not None:  # the app's answer is given: the server's routes do not run
+            play_written_response(self, event, method, target, [], event.status)
+        else:
+            self._request(event, method, target)
 
     def _play_login(self, event: Event) -> None:
         user = event.login
@@ -437,6 +446,7 @@ class Simulation:
     _play_set_cookie = play_set_cookie
     _play_clear_cookies = play_clear_cookies
     _play_close_browser = play_close_browser
+    _play_document_cookie = play_document_cookie
 
 
 def run_scenario(scenario: Scenario) -> Trace:

@@ -39,6 +39,7 @@ PHASES: tuple[str, ...] = (
     "clear_cookies",
     "restart_server",
     "close_browser",  # a browser closes: its session cookies are gone, persistent ones stay
+    "script_cookie",  # a page script writes document.cookie (the jar's non-HTTP API rules)
     "revoke_sessions",  # sign out everywhere: every session of one user is revoked (or cannot be)
     "rotate_secret",  # the server's signing secret is replaced
     "end",  # the last step of every trace: the scenario is over

@@ -102,6 +102,10 @@ def event_text(event: str | Event) -> str:
         extra.append("remember me")
     if event.password is not None:
         extra.append(f"password {event.password}")
+    if event.answers is not None:
+        extra.append(f"answers {event.answers}")
+    if event.status is not None:
+        extra.append(f"status {event.status}")
     return text + (f" ({', '.join(extra)})" if extra else "")
 
 

@@ -14,7 +14,7 @@ import msgspec
 import msgspec.inspect as mi
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.engine.scenario import BROWSER_NAME_PATTERN, Event
+from tutor.engine.scenario import BROWSER_NAME_PATTERN, REQUEST_PATTERN, Event
 from tutor.lesson.catalog import ID_MESSAGE, ID_PATTERN
 from tutor.lesson.yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG
 
@@ -41,7 +41,7 @@ PATTERN_MESSAGES: dict[str, str] = {
     r"^(none|([0-9]+[smhd])+)(?!\n)$": "expected a duration such as 90s, 31m, 2h or 7d, or none",
     ID_PATTERN.pattern: ID_MESSAGE,
     BROWSER_NAME_PATTERN: "expected a browser name: a letter, then letters, digits, _ or - (at most 32)",
-    r"^(GET|POST) /\S*(?!\n)$": "expected a request such as GET /dashboard or POST /login",
+    REQUEST_PATTERN: "expected a request such as GET /dashboard or POST /login (a method, one space, a path from /)",
     r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?!\n)$": "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~; no spaces)",
     r"^/": "expected a path starting with /",
     r"^[a-z][a-z0-9_-]{0,39}(?!\n)$": "expected a mark: a lower-case letter, then lower-case letters, digits, _ or - (at most 40)",

@@ -51,7 +51,9 @@ flow:
     - {from: server, to: browser, label: response with Set-Cookie}
   caption: The cookie carries only the session ID; the data stays on the server.
 
-# Code shown beside the walkthrough. `lines` highlights source lines (1-based) during a phase.
+# Code shown beside the walkthrough. `lines` highlights source lines (1-based) during a phase. With
+# several `servers:` in the scenario, `server: NAME` on a sample marks its lines only on that server's
+# steps (the side-by-side lesson); without it, on every step of the phase.
 code:
   - title: app/api/session/route.ts
     language: typescript
@@ -79,7 +81,8 @@ code:
 
 # The scenario the engine runs. `engine:` options all have defaults; `seed` makes the IDs repeatable.
 # Events: request, login, logout, advance (the virtual clock), tamper, steal, xss, clear_cookies,
-# restart_server, close_browser. `as:` picks the browser (default: browser); `login` takes
+# restart_server, close_browser, set_cookie (a hand-written response), document_cookie (a page
+# script's write), sign_out_everywhere, rotate_secret. `as:` picks the browser (default: browser); `login` takes
 # `remember: true` ("remember me": a persistent cookie with Max-Age cookie.remember_max_age).
 # Browsers are chromium unless declared next to `events:`, e.g. `browsers: {fox: {kind: firefox}}`
 # (kinds: chromium, firefox, safari; they differ for `same_site: unset` and for SameSite=None

@@ -282,6 +282,8 @@ class Validator(ScalarWalk):
                 "tamper": "tamper: {value: forged}",
                 "steal": "steal: {to: attacker}",
                 "xss": "xss: {to: attacker}",
+                "set_cookie": "set_cookie: theme=dark; Path=/",
+                "document_cookie": "document_cookie: theme=dark",
             }.get(word, f"{word}: ...")
             return self.error(node, f"the `{word}` event needs an argument", f"write it as `- {example}`")
         return word
