@@ -158,7 +158,10 @@ class PlaygroundView(Styled, Widget, can_focus=True):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield PlaygroundControls(self.browsers, self.browser, self.users, self.user, id="pg-controls")
+        no_users = any(not options.users for options in self.run.servers.values())
+        yield PlaygroundControls(
+            self.browsers, self.browser, self.users, self.user, may_have_no_users=no_users, id="pg-controls"
+        )
         yield Static("", id="pg-options")
         yield Static("", id="pg-status")
         with Vertical(id="pg-panes"):
@@ -200,6 +203,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         """Redraw the controls' texts and the status line; ``last`` ends the status line (what just
         happened), or is all of it when ``alone`` or when a new run has no events yet."""
         self.controls.show_mode(self.run.mode_line())
+        self.controls.show_users(self.users, self.user)  # the chosen server's (the run decides)
         options = describe_options(self.run.server_options)
         if options != self._options_text:
             self._options_text = options

@@ -39,10 +39,14 @@ class PlaygroundControls(Styled, Horizontal):
             super().__init__()
             self.user = user
 
-    def __init__(self, browsers: list[str], browser: str, users: list[str], user: str, **kw) -> None:
+    def __init__(
+        self, browsers: list[str], browser: str, users: list[str], user: str, *, may_have_no_users: bool = False, **kw
+    ) -> None:
+        """``may_have_no_users``: :meth:`show_users` may be given none (a server of several has no users)."""
         super().__init__(**kw)
         self._browsers, self._browser = list(browsers), browser
         self._users, self._user = list(users), user
+        self._blank_user = may_have_no_users or not users
         self._shown_browsers = list(browsers)
         self._mode_text = ""
 
@@ -59,7 +63,7 @@ class PlaygroundControls(Styled, Horizontal):
         yield Select(
             [(literal(u), u) for u in self._users],
             value=self._user if self._users else Select.NULL,
-            allow_blank=not self._users,
+            allow_blank=self._blank_user,
             prompt="(no users)",
             compact=True,
             id="pg-user",
@@ -79,6 +83,17 @@ class PlaygroundControls(Styled, Horizontal):
         select = self.query_one("#pg-browser", Select)
         with select.prevent(Select.Changed):
             select.value = browser
+
+    def show_users(self, users: list[str], user: str) -> None:
+        """The user select offers ``users`` (changed only when they did) with ``user`` chosen."""
+        select = self.query_one("#pg-user", Select)
+        with select.prevent(Select.Changed):
+            if users != self._users:
+                select.set_options([(literal(u), u) for u in users])
+                self._users = list(users)
+            value = user if users else Select.NULL
+            if select.value != value:
+                select.value = value
 
     def show_user(self, user: str) -> None:
         select = self.query_one("#pg-user", Select)
