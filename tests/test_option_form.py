@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from quiz_host import PlaygroundHost, sync
+from quiz_host import PlaygroundHost, active_keys, sync
 from ui_support import make_app
 
 from tutor.engine.scenario import CookieOptions, EngineOptions
@@ -76,24 +76,48 @@ async def test_a_tall_terminal_shows_every_option_at_once(tmp_path, monkeypatch)
         assert len(app.screen.query(".pg-option-label")) == len(option_fields())
 
 
+async def _apply_in_dialog(app, pilot, texts: dict[str, str]):
+    """Open the options dialog, type ``texts`` (option name → text), apply; the playground view."""
+    await pilot.press("O")
+    await pilot.pause()
+    for name, text in texts.items():
+        app.screen.query_one(f"#opt-{name}").value = text
+    labels = [str(label.render()).strip() for label in app.screen.query(".pg-option-label")]
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return app.query_one("#playground"), labels
+
+
 @sync
 async def test_the_dialog_sets_token_extra_and_the_token_is_split() -> None:
     app = PlaygroundHost()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("O")
-        await pilot.pause()
-        dialog = app.screen
-        assert [str(label.render()).strip() for label in dialog.query(".pg-option-label")][-2:] == [
-            "token_version (jwt)",
-            "token_extra (jwt)",
-        ]
-        dialog.query_one("#opt-strategy").value = "jwt"
-        dialog.query_one("#opt-token_extra").value = "alice=5000"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        playground = app.query_one("#playground")
+        playground, labels = await _apply_in_dialog(app, pilot, {"strategy": "jwt", "token_extra": "alice=5000"})
+        assert labels[-2:] == ["token_version (jwt)", "token_extra (jwt)"]
         assert playground.options.token_extra == {"alice": 5000}
         await pilot.press("l")
         await pilot.pause()
         jar = playground.steps[-1].variables["jar.browser"]
         assert [line.split("=", 1)[0] for line in jar] == ["sessionId.0", "sessionId.1"]
+
+
+def test_new_users_from_the_dialog_are_the_ones_offered() -> None:
+    from tutor.lesson.playground_run import PlaygroundRun
+
+    run = PlaygroundRun(EngineOptions())
+    try:
+        run.restart(apply_texts(run.options, {"users": "carol=c, dave=d"}))
+        assert (run.users, run.user) == (["carol", "dave"], "carol")  # alice is gone: the first one
+        run.play(run.login_event(True))
+        assert run.steps[-1].user == "carol"
+    finally:
+        run.close()
+
+
+@sync
+async def test_no_users_from_the_dialog_leave_no_user_to_log_in() -> None:
+    app = PlaygroundHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        playground, _ = await _apply_in_dialog(app, pilot, {"users": ""})
+        assert playground.options.users == {} and playground.user == ""
+        assert app.query_one("#pg-user").value == "" and "l" not in active_keys(app)

@@ -302,10 +302,15 @@ class PlaygroundRun:
         offered become that server's: the chosen user stays when it has one of that name, else its first."""
         if self.server_names:
             self.server = self.server_names[(self.server_names.index(self.server) + 1) % len(self.server_names)]
-            users = self.users
-            if self.user not in users:
-                self.user = users[0] if users else ""
+            self._keep_user()
         return self.server
+
+    def _keep_user(self) -> None:
+        """After the users changed (another server, new options): the chosen user stays when there is still
+        one of that name, else the first (none: ``""``)."""
+        users = self.users
+        if self.user not in users:
+            self.user = users[0] if users else ""
 
     def next_user(self) -> str:
         if self.users:
@@ -374,6 +379,7 @@ class PlaygroundRun:
             self.previous_run = self.current_run
         self.options = options
         self.browsers, self.browser = [DEFAULT_BROWSER], DEFAULT_BROWSER
+        self._keep_user()
         self._start(())
 
     def replay(self, before: Run) -> None:

@@ -158,10 +158,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        no_users = any(not options.users for options in self.run.servers.values())
-        yield PlaygroundControls(
-            self.browsers, self.browser, self.users, self.user, may_have_no_users=no_users, id="pg-controls"
-        )
+        yield PlaygroundControls(self.browsers, self.browser, self.users, self.user, id="pg-controls")
         yield Static("", id="pg-options")
         yield Static("", id="pg-status")
         with Vertical(id="pg-panes"):
