@@ -132,6 +132,48 @@ def test_a_tampered_chunk_is_rejected_and_every_chunk_cleared() -> None:
     assert response(trace, 3).variables["status"] == 307
 
 
+def test_spreading_a_value_over_the_parts_held_reads_back_the_value() -> None:
+    held = [f"{NAME}.1", f"{NAME}.0"]
+    for value in ("short", "x" * (chunks.CHUNK_SIZE + 5), "y" * (3 * chunks.CHUNK_SIZE)):
+        spread = chunks.spread(held, NAME, value)
+        assert [n for n, _ in spread] == [f"{NAME}.0", f"{NAME}.1"]  # the parts held, no more, in index order
+        assert chunks.read(dict(spread), NAME) == value
+    assert chunks.spread(held, NAME, "short") == [(f"{NAME}.0", "short"), (f"{NAME}.1", "")]
+
+
+def test_tampering_with_a_chunked_session_cookie_changes_the_joined_token() -> None:
+    """A tamper that names no cookie, on a large token (engine.token_extra) the browser holds in NAME.0 and
+    NAME.1: the claims of the joined token (as next-auth reads it) change and are written back over the
+    same parts; the server then rejects the signature, as it would a plain cookie's."""
+    trace = run(
+        [{"login": "alice"}, {"tamper": {"claims": {"sub": "bob"}}}, {"request": "GET /dashboard"}],
+        **JWT,
+        token_extra={"alice": 5000},
+    )
+    (tampered,) = event_steps(trace, 2)
+    assert tampered.action == f"Change token claims sub='bob' ({NAME}.0, {NAME}.1 joined)"
+    assert tampered.result == f"Claims changed, old signature kept, written over {NAME}.0, {NAME}.1"
+    assert tampered.variables["token"]["sub"] == "bob" and tampered.cookie_present
+    jar = tampered.variables["jar.browser"]
+    assert [line.split("=", 1)[0] for line in jar] == [f"{NAME}.0", f"{NAME}.1"]
+    validate = [s for s in event_steps(trace, 3) if s.phase == "validate"][0]
+    assert validate.session_id == tampered.session_id and validate.result.endswith("rejected")
+    replaced = run([{"login": "alice"}, {"tamper": {"value": "forged"}}], **JWT, token_extra={"alice": 5000})
+    (step,) = event_steps(replaced, 2)
+    assert step.result == f"Value now forged, written over {NAME}.0, {NAME}.1" and step.session_id == "forged"
+
+
+def test_tampering_with_chunks_a_server_does_not_join_says_so() -> None:
+    trace = run(
+        [{"set_cookie": [f"{NAME}.0=a; Path=/", f"{NAME}.1=b; Path=/"]}, {"tamper": {"value": "x"}}],
+        **{**JWT, "sign_in": "server-action"},
+    )
+    (step,) = event_steps(trace, 2)
+    assert step.result == (
+        f"No {NAME} cookie in browser (only {NAME}.0, {NAME}.1, chunks this server does not join): nothing changed"
+    )
+
+
 def test_stealing_a_chunked_session_cookie_copies_every_chunk() -> None:
     trace = run(
         [

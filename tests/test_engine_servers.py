@@ -106,6 +106,28 @@ def test_each_server_has_its_users_and_its_token_versions() -> None:
     assert [p.field for p in problems] == ["login"]
 
 
+def test_a_step_of_no_server_asks_every_servers_cookie() -> None:
+    """`cookie_present` on a step that goes to no server (advance, close_browser, end): the browser holds the
+    session cookie of any server. Signed in to the second server only, the end row says yes (it read the
+    first server's cookie only before); a step that goes to a server still asks only that one."""
+    scenario = Scenario(
+        servers=SERVERS, events=[Event(login="alice", server="db"), Event(advance="1m"), Event(close_browser=None)]
+    )
+    steps = list(run_scenario(scenario))
+    assert [(s.phase, s.cookie_present) for s in steps[-3:]] == [
+        ("advance_clock", True),
+        ("close_browser", False),  # a session cookie (no Max-Age): gone with the browser
+        ("end", False),
+    ]
+    steps = run(Event(restart_server=None, server="jwt"), Event(logout=True, server="jwt"), Event(advance="1m"))
+    assert steps[-1].phase == "end" and steps[-1].cookie_present  # the db cookie is still there
+    assert [s.cookie_present for s in steps if s.phase == "store_cookie"][-1] is False  # the jwt one is gone
+    with Simulation(servers=SERVERS) as sim:
+        sim.play(Event(login="alice", server="db"))
+        assert sim.play(Event(restart_server=None, server="jwt"))[0].cookie_present is False  # jwt's cookie only
+        assert sim.end()[-1].cookie_present is True
+
+
 def test_sessions_goal_counts_every_server() -> None:
     servers = {"a": EngineOptions(host="a.example"), "b": EngineOptions(host="b.example", seed=3)}
     steps = run_scenario(

@@ -65,6 +65,35 @@ def test_an_export_of_several_servers_replays_to_the_same_trace() -> None:
         run.close()
 
 
+def test_the_users_offered_are_the_chosen_servers() -> None:
+    servers = {"jwt": SERVERS["jwt"], "db": EngineOptions(host="db.example", users={"carol": "c", "alice": "a"})}
+    run = PlaygroundRun(servers=servers)
+    try:
+        assert (run.users, run.user) == (["alice", "bob"], "alice")
+        assert run.next_server() == "db" and (run.users, run.user) == (["carol", "alice"], "alice")  # alice stays
+        assert run.next_user() == "carol"
+        run.play(run.login_event(True))
+        assert run.steps[-1].variables["server"] == "db" and run.steps[-1].user == "carol"
+        assert run.next_server() == "jwt" and (run.users, run.user) == (["alice", "bob"], "alice")  # no carol here
+    finally:
+        run.close()
+
+
+@sync
+async def test_the_user_select_follows_the_server() -> None:
+    servers = {"jwt": SERVERS["jwt"], "db": EngineOptions(host="db.example", users={})}
+    app = PlaygroundHost(servers=servers)
+    async with app.run_test(size=(160, 50)) as pilot:
+        from textual.widgets import Select
+
+        select = app.query_one("#pg-user", Select)
+        assert select.value == "alice"
+        await pilot.press("v")  # the db server has no users
+        assert select.value == "" and "(no users)" in widget_text(select) and "l" not in active_keys(app)
+        await pilot.press("v")
+        assert select.value == "alice" and "l" in active_keys(app)
+
+
 def test_one_server_run_has_no_server_choice() -> None:
     run = PlaygroundRun(EngineOptions())
     try:

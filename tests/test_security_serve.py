@@ -78,6 +78,11 @@ def test_a_flood_of_websockets_starts_no_more_processes_than_the_limit(start) ->
         _until(lambda: not any(map(_alive, running)), "a session's process outlived its socket")
 
     asyncio.run(go())
+    # A process that has died is a zombie until the server reaps it (asyncio's child watcher), and the
+    # server logs "closed" only after it has waited for the process: so the log's two "closed" lines (read
+    # by the fixture's thread, at its own pace) are the condition, and then no child may be left, dead or
+    # alive. Counting what the log holds once both lines are in: exactly two opened, two closed.
+    _until(lambda: "".join(served.stderr).count(" closed (learner -;") >= 2, "the server never logged both closes")
     assert children(served.proc.pid) == []
     log = "".join(served.stderr)
     assert log.count(" opened (learner -;") == 2 and log.count(" closed (learner -;") == 2

@@ -60,6 +60,31 @@ def test_a_step_of_one_server_marks_only_that_servers_code() -> None:
     assert idle.variables["server"] is None and not db.marked(idle) and not jwt.marked(idle)
 
 
+def test_a_row_of_no_server_shows_no_server_in_every_view() -> None:
+    """The clock's advance and the run's end go to no server: the Server column, the step dialog, the
+    tracker and `tutor show` all write the loader's one spelling of that (``-``), never ``null``."""
+    from tutor.lesson.loader import NO_SERVER, format_value
+    from tutor.lesson.model import Tracked
+    from tutor.lesson.render import render_text
+    from tutor.ui.modals.dialogs import step_values
+    from tutor.ui.widgets.execution_table import ExecutionTable
+    from tutor.ui.widgets.variable_tracker import VariableTracker
+
+    loaded = load_lesson(LESSON)
+    column = next(c for c in loaded.lesson.table.columns if c.field == "server")
+    nowhere = [s for s in loaded.steps if s.phase in ("advance_clock", "end")]
+    assert len(nowhere) == 2 and all(s.variables["server"] is None for s in nowhere)
+    for step in nowhere:
+        assert ExecutionTable.cell(step, column).plain == NO_SERVER == "-"
+        assert step_values(step, [column]).plain.startswith("Server\n-\n")
+    tracker = VariableTracker([Tracked(variable="server")])
+    tracker.set_steps(loaded.steps)
+    assert tracker.text(loaded.steps.index(nowhere[-1]), Tracked(variable="server")) == "-"
+    assert format_value(None) == "null" and format_value(None, "user") == "null"  # every other absent value
+    rows = [line.split()[:3] for line in render_text(loaded).splitlines() if "Scenario over" in line]
+    assert rows == [["25", "-", "scenario"]]  # `tutor show`: #, Server, Who
+
+
 @sync
 async def test_the_challenge_is_won_with_the_server_key(tmp_path) -> None:
     with ProgressStore.open(tmp_path / "progress.sqlite3") as store:

@@ -42,20 +42,26 @@ def play_tamper(sim: Simulation, event: Event) -> None:
     b = sim.browser(event.as_)
     now = sim.clock.now
     cookie = b.jar.get(name, now, host=side.host)
-    if cookie is None:
+    held = [] if cookie is not None or t.cookie is not None else _held_parts(b, name, now, side.host)
+    if cookie is None and not (held and side.server.chunked):
+        in_parts = f" (only {', '.join(held)}, chunks this server does not join)" if held else ""
         sim._record(
             "tamper_cookie",
             b.name,
             f"Tamper with {name}",
-            f"No {name} cookie in {b.name}: nothing changed",
+            f"No {name} cookie in {b.name}{in_parts}: nothing changed",
             cookie_present=sim._has(b.name),
         )
         return
+    # the session cookie in next-auth's chunks: the value tampered with is the joined one, as the server reads it
+    old_value = cookie.value if cookie is not None else chunks.read(_values(b, held, now, side.host), name)
+    assert old_value is not None  # held is not empty
+    where = f" ({', '.join(held)} joined)" if held else ""
     if t.claims is not None:
         from tutor.engine.tokens import with_claims
 
-        action = "Change token claims " + ", ".join(f"{k}={v!r}" for k, v in t.claims.items())
-        new_value = with_claims(cookie.value, dict(t.claims))
+        action = "Change token claims " + ", ".join(f"{k}={v!r}" for k, v in t.claims.items()) + where
+        new_value = with_claims(old_value, dict(t.claims))
         if new_value is None:
             sim._record(
                 "tamper_cookie",
@@ -63,16 +69,33 @@ def play_tamper(sim: Simulation, event: Event) -> None:
                 action,
                 f"{name} is not a JWT: nothing changed",
                 cookie_present=sim._has(b.name),
-                session_id=cookie.value,
+                session_id=old_value,
             )
             return
         result = "Claims changed, old signature kept"
     else:
-        new_value = t.value if t.value is not None else cookie.value
-        action = f"Replace {name} value"
+        new_value = t.value if t.value is not None else old_value
+        action = f"Replace {name} value{where}"
         result = f"Value now {abbreviate(new_value)}"
-    b.jar.set_value(name, new_value, now, host=side.host)
+    if held:
+        for part, value in chunks.spread(held, name, new_value):
+            b.jar.set_value(part, value, now, host=side.host)
+        result += f", written over {', '.join(held)}"
+    else:
+        b.jar.set_value(name, new_value, now, host=side.host)
     _changed(sim, "tamper_cookie", jar=b, row=b, action=action, result=result, session=new_value)
+
+
+def _held_parts(b: Browser, name: str, now: int, host: str) -> list[str]:
+    """The chunks of session cookie ``name`` (``NAME.0`` …, no plain ``NAME``) browser ``b`` holds for
+    ``host``, in the order next-auth joins them (tutor/engine/chunks.py)."""
+    names = {c.name for c in b.jar.all(now) if chunks.is_part(c.name, name) and c.name != name}
+    return [n for n in chunks.parts(names, name) if b.jar.get(n, now, host=host) is not None]
+
+
+def _values(b: Browser, names: list[str], now: int, host: str) -> dict[str, str]:
+    found = {n: b.jar.get(n, now, host=host) for n in names}
+    return {n: c.value for n, c in found.items() if c is not None}
 
 
 def carry_off(

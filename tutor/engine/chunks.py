@@ -2,7 +2,7 @@
 
 The one home of the rule; the server writes and reads its session cookie through it
 (:mod:`tutor.engine.session_cookie`), the simulation and the attacker's ``steal`` recognise the parts with
-:func:`is_part`.
+:func:`is_part`, and ``tamper`` writes a changed value back over the parts a browser holds with :func:`spread`.
 
 Source: next-auth v4 (4.24.15, branch ``v4``) ``packages/next-auth/src/core/lib/cookie.ts``, class
 ``SessionStore``:
@@ -78,6 +78,18 @@ def split(name: str, value: str) -> list[tuple[str, str]]:
     return [(f"{name}.{i}", value[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE]) for i in range(count)]
 
 
+def spread(held: Iterable[str], name: str, value: str) -> list[tuple[str, str]]:
+    """``value`` written by hand over the parts of the session cookie a browser already holds (``held``:
+    names; a ``tamper``, which edits cookies there and adds none): :data:`CHUNK_SIZE` characters to each
+    part in index order, the last part the rest, a part not needed ``""``; :func:`read` of the result
+    gives ``value`` back."""
+    names = parts(held, name)
+    out = [(n, value[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE]) for i, n in enumerate(names[:-1])]
+    if names:
+        out.append((names[-1], value[(len(names) - 1) * CHUNK_SIZE :]))
+    return out
+
+
 def plan(held: Iterable[str], name: str, value: str | None, *, chunked: bool = True) -> list[tuple[str, str | None]]:
     """The Set-Cookie headers of one write, in next-auth's order: (cookie name, its value, or ``None`` to
     delete it). ``held``: the parts the browser holds as far as this response knows (the request's, or
@@ -98,4 +110,5 @@ __all__ = [
     "plan",
     "read",
     "split",
+    "spread",
 ]

@@ -172,7 +172,8 @@ class Tamper(Struct, **_STRUCT):
     """Change a cookie in a browser's jar by hand, as an attacker or a curious user would."""
 
     cookie: str | None = None
-    """The cookie's name; defaults to the session cookie."""
+    """The cookie's name; defaults to the session cookie (held in next-auth's chunks `NAME.0`, `NAME.1` …:
+    their joined value, as the server reads it, written back over the same chunks)."""
     value: str | None = None
     """Replace the whole value."""
     claims: dict[str, str | int | bool | None] | None = None

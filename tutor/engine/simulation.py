@@ -342,13 +342,12 @@ class Simulation:
     def end(self) -> Trace:
         """Add the final ``end`` step and return the whole trace."""
         saved, self._event_no = self._event_no, 0
-        b = self.browsers[DEFAULT_BROWSER]  # (the first server's cookie, as _has reads it)
         self._record(
             "end",
             "scenario",
             "Scenario over",
             f"Clock at {self.clock.display}",
-            cookie_present=b.has_cookie(self.cookie_name, self.clock.now, chunked=self.server.chunked),
+            cookie_present=self._has(DEFAULT_BROWSER),  # (it goes to no server: any server's cookie)
         )
         self._event_no = saved
         return self.trace
@@ -421,11 +420,14 @@ class Simulation:
         )
 
     def _has(self, name: str) -> bool:
-        """Does browser ``name`` hold the session cookie of the event's server (the first server's)?"""
-        side = self._target
-        return self.browser(name).has_cookie(
-            side.cookie_name, self.clock.now, host=side.host, chunked=side.server.chunked
-        )
+        """A step's ``cookie_present`` when no request decides it: does browser ``name`` hold the session
+        cookie of the server the event goes to? With several servers, a step that goes to none (the
+        clock's ``advance``, a jar-only event, the run's ``end``) asks every server: does it hold the
+        session cookie of any of them (each its own name, on its own host)?"""
+        b = self.browser(name)
+        now = self.clock.now
+        sides = self.sides.values() if self.multi and self._server_name is None else (self._target,)
+        return any(b.has_cookie(s.cookie_name, now, host=s.host, chunked=s.server.chunked) for s in sides)
 
     def set_variable(self, name: str, value: Any) -> None:
         """``name`` has ``value`` from the next step on (for the variables other modules keep)."""

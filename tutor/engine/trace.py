@@ -231,7 +231,9 @@ class Step:
     action: str
     """What happens, in words: ``Receive GET /dashboard``."""
     cookie_present: bool
-    """Did the acting browser's request carry the session cookie (or does its jar hold one)?"""
+    """Did the acting browser's request carry the session cookie (or does its jar hold one)? With several
+    servers: the cookie of the server the step goes to; on a step that goes to none (``advance``, a
+    jar-only event, ``end``), the cookie of any server."""
     session_id: str | None
     """The session ID (database) or token (jwt) this step is about, if any."""
     user: str | None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.engine.trace import PHASES, STEP_FIELDS, Step, Trace, spell
+from tutor.engine.trace import PHASES, SERVER_VARIABLE, STEP_FIELDS, Step, Trace, spell
 from tutor.lesson import cache
 from tutor.lesson.cache import cache_dir
 from tutor.lesson.reporter import NodePath, Reporter
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LoadError",
     "LoadedLesson",
+    "NO_SERVER",
     "Problem",
     "cache_dir",
     "format_value",
@@ -65,9 +66,18 @@ class LoadedLesson:
     """The execution table's rows: trace steps of ``table.phases`` (all when absent), renumbered 1..n."""
 
 
-def format_value(value: Any) -> str:
+#: How the views write the ``server`` of a step that goes to no server (the clock's ``advance``, a
+#: jar-only event, the run's ``end``): no server, as ``tutor simulate`` writes an absent cell, not the
+#: JavaScript ``null`` of a variable that has no value yet.
+NO_SERVER = "-"
+
+
+def format_value(value: Any, name: str | None = None) -> str:
     """A trace value as every view shows it and as trace answers are checked against: the engine's
-    :func:`~tutor.engine.trace.spell`, with an empty string shown as ``""`` so it is visible."""
+    :func:`~tutor.engine.trace.spell`, with an empty string shown as ``""`` so it is visible. ``name``: the
+    field or variable it is the value of; a step that goes to no server has ``server`` :data:`NO_SERVER`."""
+    if value is None and name == SERVER_VARIABLE:
+        return NO_SERVER
     return '""' if isinstance(value, str) and not value else spell(value)
 
 
@@ -465,7 +475,7 @@ def _check_against_trace(lesson: Lesson, trace: Trace, steps: tuple[Step, ...], 
         if not (ok_step and ok_field):
             continue
         assert isinstance(answer.step, int)  # step_ok passed
-        expected = format_value(steps[answer.step - 1].get(answer.field))
+        expected = format_value(steps[answer.step - 1].get(answer.field), answer.field)
         matching = [i for i, c in enumerate(question.choices) if c.text == expected]
         correct = [i for i, c in enumerate(question.choices) if c.correct]
         where = f"`{answer.field}` at step {answer.step} is `{expected}`"

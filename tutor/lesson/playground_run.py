@@ -200,8 +200,8 @@ class PlaygroundRun:
         """The servers an event may go to (empty for one server: every event goes to it)."""
         self.server = self.server_names[0] if self.server_names else ""
         """The server the next request, login or server event goes to (several servers only)."""
-        self.users: list[str] = list(self.options.users)
         self.user = self.users[0] if self.users else ""
+        """Who the next login (and sign-out everywhere) names: one of :attr:`users`."""
         self.browsers: list[str] = [DEFAULT_BROWSER]
         self.browser = DEFAULT_BROWSER
         self.cross_site = False
@@ -256,6 +256,11 @@ class PlaygroundRun:
         """The options of the chosen server (the one server's, with one)."""
         return self.servers.get(self.server, self.options)
 
+    @property
+    def users(self) -> list[str]:
+        """The accounts a login can sign in to: the chosen server's (each server has its own ``users``)."""
+        return list(self.server_options.users)
+
     # -- building events ------------------------------------------------------------------------
     def browser_event(self, **verb: Any) -> Event:
         """An event played as the chosen browser."""
@@ -293,11 +298,19 @@ class PlaygroundRun:
         return self.browser
 
     def next_server(self) -> str:
-        """The next server gets the requests, logins and server events (several servers only; the users
-        offered stay the first server's)."""
+        """The next server gets the requests, logins and server events (several servers only). The users
+        offered become that server's: the chosen user stays when it has one of that name, else its first."""
         if self.server_names:
             self.server = self.server_names[(self.server_names.index(self.server) + 1) % len(self.server_names)]
+            self._keep_user()
         return self.server
+
+    def _keep_user(self) -> None:
+        """After the users changed (another server, new options): the chosen user stays when there is still
+        one of that name, else the first (none: ``""``)."""
+        users = self.users
+        if self.user not in users:
+            self.user = users[0] if users else ""
 
     def next_user(self) -> str:
         if self.users:
@@ -366,6 +379,7 @@ class PlaygroundRun:
             self.previous_run = self.current_run
         self.options = options
         self.browsers, self.browser = [DEFAULT_BROWSER], DEFAULT_BROWSER
+        self._keep_user()
         self._start(())
 
     def replay(self, before: Run) -> None:

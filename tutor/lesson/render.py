@@ -23,8 +23,9 @@ def _heading_of(field: str, heading: str | None) -> str:
     return heading if heading else field
 
 
-def _cell(value: Any, width: int | None = CELL_WIDTH) -> str:
-    text = format_value(value).replace("\n", " ")
+def _cell(value: Any, width: int | None = CELL_WIDTH, name: str | None = None) -> str:
+    """``value`` (of the field or variable ``name``) as one cell, cut to ``width``."""
+    text = format_value(value, name).replace("\n", " ")
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return text
@@ -103,13 +104,18 @@ def render_text(loaded: LoadedLesson) -> str:
 
     out += ["Execution table", "---------------"]
     headings, rows = table_rows(loaded)
-    out += _indent("\n".join(_grid(headings, [[_cell(v) for v in row] for row in rows])))
+    fields = [c.field for c in lesson.table.columns]
+    out += _indent(
+        "\n".join(_grid(headings, [[_cell(v, name=f) for v, f in zip(row, fields, strict=True)] for row in rows]))
+    )
     out.append("")
 
     if lesson.tracker:
         out += ["Variable tracker", "----------------"]
         headings, rows = tracker_rows(loaded)
-        out += _indent("\n".join(_grid(headings, [[row[0]] + [_cell(v, 24) for v in row[1:]] for row in rows])))
+        names = [t.variable for t in lesson.tracker]
+        cells = [[row[0]] + [_cell(v, 24, name) for v in row[1:]] for row, name in zip(rows, names, strict=True)]
+        out += _indent("\n".join(_grid(headings, cells)))
         out.append("")
 
     if lesson.narration:
@@ -250,11 +256,14 @@ def render_markdown(loaded: LoadedLesson) -> str:
             out += [md_escape(sample.caption), ""]
     out += ["## Execution table", ""]
     headings, rows = table_rows(loaded)
-    out += _md_table(headings, [[_cell(v, None) for v in row] for row in rows]) + [""]
+    fields = [c.field for c in lesson.table.columns]
+    out += _md_table(headings, [[_cell(v, None, f) for v, f in zip(row, fields, strict=True)] for row in rows]) + [""]
     if lesson.tracker:
         out += ["## Variable tracker", ""]
         headings, rows = tracker_rows(loaded)
-        out += _md_table(headings, [[row[0]] + [_cell(v, None) for v in row[1:]] for row in rows]) + [""]
+        names = [t.variable for t in lesson.tracker]
+        cells = [[row[0]] + [_cell(v, None, name) for v in row[1:]] for row, name in zip(rows, names, strict=True)]
+        out += _md_table(headings, cells) + [""]
     if lesson.narration:
         out += ["## Narration", ""]
         for entry in lesson.narration:

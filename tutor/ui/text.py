@@ -22,20 +22,20 @@ def literal(s: str) -> Text:
     return Text(visible(s), end="", no_wrap=False)
 
 
-def format_value(value: Any) -> str:
-    """A step field or tracked variable as one line of text (full, not abbreviated).
+def format_value(value: Any, name: str | None = None) -> str:
+    """A step field or tracked variable (``name``) as one line of text (full, not abbreviated).
 
     The one spelling shared with `tutor show` and with the checks of trace questions
     (:func:`tutor.lesson.loader.format_value`), so the table never disagrees with a quiz answer.
     """
-    return _format_trace_value(value)
+    return _format_trace_value(value, name)
 
 
-def format_value_full(value: Any) -> str:
+def format_value_full(value: Any, name: str | None = None) -> str:
     """A value for the full-value dialog: structured values pretty-printed."""
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, indent=2)
-    return format_value(value)
+    return format_value(value, name)
 
 
 def abbreviate(s: str, width: int = 24) -> str:

@@ -32,7 +32,7 @@ def step_values(step: Step, columns: list[Column] | tuple[Column, ...]) -> Text:
         heading.stylize("bold")
         text.append_text(heading)
         text.append("\n")
-        text.append_text(literal(format_value_full(step.get(column.field))))
+        text.append_text(literal(format_value_full(step.get(column.field), column.field)))
         text.append("\n\n")
     for name in ("action", "result", "session_id", "user"):
         if name not in shown:

@@ -4,11 +4,9 @@ forged value) and :class:`OptionsScreen` (every engine option; it refuses what t
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import msgspec
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +17,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tutor.engine.clock import parse_duration
 from tutor.engine.headers import header_problem
-from tutor.engine.scenario import CookieOptions, EngineOptions
+from tutor.engine.scenario import EngineOptions
+from tutor.lesson.option_form import apply_texts, field_text, option_fields
 from tutor.ui.modals.dialogs import Choice, ConfirmScreen
 from tutor.ui.styles import Styled
 from tutor.ui.text import count as _count
@@ -71,7 +70,6 @@ class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
         Binding("ctrl+s", "apply", "Apply and restart"),
     ]
 
-    DURATIONS = ("idle_timeout", "absolute_timeout", "update_age")
     #: Focus starts on the first field (not on the scroll container around the fields).
     AUTO_FOCUS = "#opt-strategy"
 
@@ -84,7 +82,7 @@ class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
         """Each row's label (by the label's id) and each button's (by its id), without the focus mark."""
 
     def compose(self) -> ComposeResult:
-        o, c = self.options, self.options.cookie
+        o = self.options
         with Vertical(classes="pg-dialog-box", id="pg-options-box"):
             title = "Engine options — applying them restarts the run"
             if self.events:
@@ -95,7 +93,7 @@ class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
             # focused field is scrolled into view
             with VerticalScroll(id="pg-options-scroll", can_focus=False):
                 with Grid(id="pg-options-grid"):
-                    for label, field in self._fields(o, c):
+                    for label, field in self._fields(o):
                         self._labels[f"label-{field.id}"] = label
                         yield Label(
                             _label_text(label, focused=False), id=f"label-{field.id}", classes="pg-option-label"
@@ -109,25 +107,19 @@ class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
                 yield Button(_label_text(cancel, focused=False), id="pg-options-cancel", compact=True)
 
     @staticmethod
-    def _fields(o: EngineOptions, c: CookieOptions) -> list[tuple[str, Select[str] | Input]]:
-        """The dialog's rows: a label and the field (``opt-NAME``) that edits that option."""
-        return [
-            ("strategy", _choices(("database", "jwt"), o.strategy, "opt-strategy")),
-            ("store", _choices(("memory", "sqlite"), o.store, "opt-store")),
-            ("token_version (jwt)", _yes_no(o.token_version, "opt-token_version")),
-            ("rotate_on_login", _yes_no(o.rotate_on_login, "opt-rotate_on_login")),
-            ("anonymous_sessions", _yes_no(o.anonymous_sessions, "opt-anonymous_sessions")),
-            ("idle_timeout", Input(o.idle_timeout, compact=True, id="opt-idle_timeout")),
-            ("absolute_timeout", Input(o.absolute_timeout, compact=True, id="opt-absolute_timeout")),
-            ("update_age", Input(o.update_age, compact=True, id="opt-update_age")),
-            ("sign_in", _choices(_literal(EngineOptions, "sign_in"), o.sign_in, "opt-sign_in")),
-            ("cookie http_only", _yes_no(c.http_only, "opt-http_only")),
-            ("cookie secure", _yes_no(c.secure, "opt-secure")),
-            ("cookie same_site", _choices(("strict", "lax", "none", "unset"), c.same_site, "opt-same_site")),
-            ("cookie expires", _choices(_literal(CookieOptions, "expires"), c.expires, "opt-expires")),
-            ("cookie max_age", Input(c.max_age, compact=True, id="opt-max_age")),
-            ("cookie remember_max_age", Input(c.remember_max_age, compact=True, id="opt-remember_max_age")),
-        ]
+    def _fields(o: EngineOptions) -> list[tuple[str, Select[str] | Input]]:
+        """The dialog's rows: a label and the field (``opt-NAME``) that edits that option, one per engine
+        option (:func:`tutor.lesson.option_form.option_fields`: the list comes from the option types)."""
+        rows: list[tuple[str, Select[str] | Input]] = []
+        for field in option_fields():
+            text, id = field_text(o, field), f"opt-{field.name}"
+            widget: Select[str] | Input
+            if field.choices:
+                widget = Select([(v, v) for v in field.choices], value=text, allow_blank=False, compact=True, id=id)
+            else:
+                widget = Input(text, placeholder=field.hint, compact=True, id=id)
+            rows.append((field.label, widget))
+        return rows
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The focused field's label, or the focused button, is marked ``▶`` (and bold): with 16 colours, or
@@ -148,51 +140,15 @@ class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
                 button.set_class(mark, "-focused")
 
     def collect(self) -> EngineOptions:
-        """The options on screen; raises :class:`ValueError` with one line when one is invalid."""
-
-        def text(name: str) -> str:
-            return self.query_one(f"#opt-{name}", Input).value.strip()
-
-        def flag(name: str) -> bool:
-            return self.query_one(f"#opt-{name}", Select).value == "yes"
-
-        def choice(name: str) -> Any:
-            return self.query_one(f"#opt-{name}", Select).value
-
-        cookie = msgspec.to_builtins(self.options.cookie)
-        cookie.update(
-            http_only=flag("http_only"),
-            secure=flag("secure"),
-            same_site=choice("same_site"),
-            expires=choice("expires"),
-            max_age=text("max_age"),
-            remember_max_age=text("remember_max_age"),
-        )
-        data = msgspec.to_builtins(self.options)
-        data.update(
-            strategy=choice("strategy"),
-            store=choice("store"),
-            rotate_on_login=flag("rotate_on_login"),
-            anonymous_sessions=flag("anonymous_sessions"),
-            idle_timeout=text("idle_timeout"),
-            absolute_timeout=text("absolute_timeout"),
-            update_age=text("update_age"),
-            sign_in=choice("sign_in"),
-            token_version=flag("token_version"),
-            cookie=cookie,
-        )
-        try:
-            options = msgspec.convert(data, EngineOptions)
-        except msgspec.ValidationError as exc:
-            raise ValueError(_option_error(str(exc))) from None
-        # what the types cannot say (a 0s timeout, jwt with sqlite): the engine's one check, as tutor check asks it
-        from tutor.engine.scenario_check import check_options
-
-        problems = check_options(options)
-        if problems:
-            field = (problems[0].field or "").removeprefix("engine.").replace("cookie.", "cookie ")
-            raise ValueError(f"{field}: {problems[0].message}" if field else problems[0].message)
-        return options
+        """The options on screen; raises :class:`ValueError` with one line when one is invalid (the rule:
+        :func:`tutor.lesson.option_form.apply_texts`)."""
+        texts: dict[str, str] = {}
+        for field in option_fields():
+            widget = self.query_one(f"#opt-{field.name}")
+            value = widget.value if isinstance(widget, (Input, Select)) else None
+            if isinstance(value, str):
+                texts[field.name] = value
+        return apply_texts(self.options, texts)
 
     def action_apply(self) -> None:
         try:
@@ -221,11 +177,6 @@ class OptionsScreen(Styled, ModalScreen[EngineOptions | None]):
         self.focus_next()
 
 
-def _literal(struct: type, name: str) -> tuple[str, ...]:
-    """The values a Literal-typed field of an engine struct takes (the type is the one list)."""
-    return tuple(typing.get_args(typing.get_type_hints(struct)[name]))
-
-
 #: What a label starts with when its field has the focus, and otherwise (the same width: nothing moves).
 _MARK = "▶ "
 _NO_MARK = "  "
@@ -233,25 +184,6 @@ _NO_MARK = "  "
 
 def _label_text(text: str, *, focused: bool) -> str:
     return (_MARK if focused else _NO_MARK) + text
-
-
-def _choices(values: tuple[str, ...], value: str, id: str) -> Select[str]:
-    return Select([(v, v) for v in values], value=value, allow_blank=False, compact=True, id=id)
-
-
-def _yes_no(value: bool, id: str) -> Select[str]:
-    return Select(
-        [("yes", "yes"), ("no", "no")], value="yes" if value else "no", allow_blank=False, compact=True, id=id
-    )
-
-
-def _option_error(message: str) -> str:
-    """msgspec's ``Expected `str` matching regex ... - at `$.idle_timeout``` → a readable line."""
-    where = message.rsplit("at `$.", 1)
-    field = where[1].rstrip("`").replace("cookie.", "cookie ") if len(where) == 2 else "an option"
-    if "regex" in message:
-        return f"{field}: expected a duration such as 30m, 8h or 1h30m, or none"
-    return f"{field}: {where[0].strip(' -')}"
 
 
 # -- the playground's questions, built here so that the widget only pushes them --------------------

@@ -243,7 +243,7 @@ class ExecutionTable(Styled, StepTable, can_focus=True):
     @staticmethod
     def cell(step: Step, column: Column) -> Text:
         """The full text of one cell (as wrapped in the table; only ID/token words get shortened there)."""
-        return literal(cell_text(format_value(step.get(column.field))))
+        return literal(cell_text(format_value(step.get(column.field), column.field)))
 
     def step_at_cursor(self) -> Step | None:
         if not 0 <= self.cursor_row < self.upto:
@@ -268,7 +268,7 @@ class ExecutionTable(Styled, StepTable, can_focus=True):
     def _cell_texts(self, index: int) -> list[str]:
         while len(self._texts) <= index:
             step = self._steps[len(self._texts)]
-            self._texts.append([cell_text(format_value(step.get(c.field))) for c in self.shown_columns])
+            self._texts.append([cell_text(format_value(step.get(c.field), c.field)) for c in self.shown_columns])
         return self._texts[index]
 
     def _layout(self, width: int) -> None:

@@ -200,6 +200,7 @@ class PlaygroundView(Styled, Widget, can_focus=True):
         """Redraw the controls' texts and the status line; ``last`` ends the status line (what just
         happened), or is all of it when ``alone`` or when a new run has no events yet."""
         self.controls.show_mode(self.run.mode_line())
+        self.controls.show_users(self.users, self.user)  # the chosen server's (the run decides)
         options = describe_options(self.run.server_options)
         if options != self._options_text:
             self._options_text = options

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -56,14 +57,7 @@ class PlaygroundControls(Styled, Horizontal):
             id="pg-browser",
         )
         yield Label("user", classes="pg-label")
-        yield Select(
-            [(literal(u), u) for u in self._users],
-            value=self._user if self._users else Select.NULL,
-            allow_blank=not self._users,
-            prompt="(no users)",
-            compact=True,
-            id="pg-user",
-        )
+        yield Select(_user_options(self._users), value=self._user, allow_blank=False, compact=True, id="pg-user")
         yield Static("", id="pg-request-mode")
 
     def show_browsers(self, browsers: list[str], browser: str) -> None:
@@ -79,6 +73,17 @@ class PlaygroundControls(Styled, Horizontal):
         select = self.query_one("#pg-browser", Select)
         with select.prevent(Select.Changed):
             select.value = browser
+
+    def show_users(self, users: list[str], user: str) -> None:
+        """The user select offers ``users`` (changed only when they did: another server, new options) with
+        ``user`` chosen (``""`` when there are none)."""
+        select = self.query_one("#pg-user", Select)
+        with select.prevent(Select.Changed):
+            if users != self._users:
+                select.set_options(_user_options(users))
+                self._users = list(users)
+            if select.value != user:
+                select.value = user
 
     def show_user(self, user: str) -> None:
         select = self.query_one("#pg-user", Select)
@@ -102,3 +107,8 @@ class PlaygroundControls(Styled, Horizontal):
         event.stop()
         if isinstance(event.value, str):
             self.post_message(self.UserChosen(event.value))
+
+
+def _user_options(users: list[str]) -> list[tuple[Text, str]]:
+    """The user select's options: one per user, or the one ``(no users)`` (value ``""``, the run's user then)."""
+    return [(literal(u), u) for u in users] or [(Text("(no users)"), "")]

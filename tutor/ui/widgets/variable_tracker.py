@@ -109,8 +109,8 @@ class VariableTracker(Styled, StepTable, can_focus=False):
             if value is None or value in ({}, [], ""):
                 return EMPTY
         if tracked.variable in SESSION_FIELDS and self._deleted(step_index, value):
-            return DELETED + cell_text(format_value(value))
-        return cell_text(format_value(value))
+            return DELETED + cell_text(format_value(value, tracked.variable))
+        return cell_text(format_value(value, tracked.variable))
 
     def _deleted(self, step_index: int, value: Any) -> bool:
         """Is ``value`` a session ID the store held at an earlier step and no longer holds at this one?"""
