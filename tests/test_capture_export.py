@@ -274,8 +274,8 @@ def test_a_headless_capture_exports_its_third_party_block_and_runs_as_captured()
     assert document["scenario"]["browsers"] == {"capture": {"kind": "chromium", "third_party": "block"}}
     text = lesson_yaml(replay, path.name)
     assert (
-        "# Third-party cookies: block (headless Chromium blocks them: HeadlessChrome in the User-Agent), as in the "
-        "capture.\n" in text
+        "# Third-party cookies: block (HeadlessChrome in the User-Agent: measured, Playwright's Chromium 156 blocks "
+        "them), as in the capture.\n" in text
     )
     cross = [ex.number for ex in replay.exchanges if ex.relation == "cross-site · subresource"]
     same = [ex.number for ex in replay.exchanges if ex.relation == "same-site · subresource"]

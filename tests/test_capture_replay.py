@@ -128,7 +128,7 @@ def test_headless_chromium_replays_with_third_party_cookies_blocked(tmp_path: Pa
     headless = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0"
     normal = headless.replace("HeadlessChrome", "Chrome")
     for agent, policy, why in (
-        (headless, "block", "headless Chromium blocks them: HeadlessChrome in the User-Agent"),
+        (headless, "block", "HeadlessChrome in the User-Agent: measured, Playwright's Chromium 156 blocks them"),
         (normal, "allow", "the chromium default"),
     ):
         har = har_of(tmp_path, [entry("https://a.example/", at="2026-01-01T00:00:00Z", req=[("User-Agent", agent)])])
@@ -320,7 +320,7 @@ def test_the_model_agrees_with_chromium_on_the_cookie_matrix_but_an_unfinished_f
     r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"))
     assert (r.third_party, r.third_party_why) == (
         "block",
-        "headless Chromium blocks them: HeadlessChrome in the User-Agent",
+        "HeadlessChrome in the User-Agent: measured, Playwright's Chromium 156 blocks them",
     )
     (big,) = [x for x in r.exchanges[0].received if x.name == "big"]
     assert (big.outcome, big.reason) == ("rejected", "name + value is 4103 bytes, more than 4096")
@@ -341,15 +341,16 @@ def test_the_model_agrees_with_chromium_on_the_cookie_matrix_but_an_unfinished_f
 
 UNFINISHED = (
     "not recorded: the request never finished (no Host header, no response headers: only the provisional "
-    "request headers the page set), so the capture cannot show which cookies went"
+    "request headers, from before the network stack adds Host and Cookie), so the capture cannot show "
+    "which cookies went"
 )
 CACHED = (
-    "none sent: served from the browser's memory cache, no request went out (the capture has only the "
-    "provisional request headers, no Host, and the cached response's headers)"
+    "none sent: served from the browser's cache (memory or disk), no request went out (the capture has only "
+    "the provisional request headers, no Host, and the cached response's headers)"
 )
 ABORTED = (
     "not recorded: the request failed (net::ERR_ABORTED, the browser's words) with only the provisional "
-    "request headers the page set (no Host header), so the capture cannot show which cookies went"
+    "request headers (no Host header), so the capture cannot show which cookies went"
 )
 ZERO_BYTES = (
     "none sent: served from the browser's cache, no request went out (0 bytes over the network: its "
@@ -535,3 +536,55 @@ def test_the_browsers_own_fields_win_over_the_headers(tmp_path: Path) -> None:
             "; 3 served from the browser's cache (no request, no cookie); 2 never finished (cookies not in the capture)"
         )
     )
+
+
+def test_a_cross_origin_fetch_without_cookies_is_explained_by_its_credentials_mode(tmp_path: Path) -> None:
+    """A same-site but cross-origin ``fetch()`` (``Sec-Fetch-Mode: cors``, ``Sec-Fetch-Site: same-site``) that
+    carried none of the jar's cookies: fetch's default credentials mode is same-origin, which a HAR does not
+    record, so the difference names it (not a script or an extension); a cross-site one names the
+    third-party setting too; a navigation keeps the old reason."""
+    import json
+
+    from tutor.capture.har import read_har
+    from tutor.capture.replay import CREDENTIALS
+
+    def entry(url: str, second: int, headers: dict[str, str], set_cookie: str = "") -> dict:
+        return {
+            "startedDateTime": f"2026-01-01T00:00:{second:02d}Z",
+            "request": {
+                "method": "GET",
+                "url": url,
+                "headers": [{"name": n, "value": v} for n, v in {"Host": url.split("/")[2], **headers}.items()],
+                "cookies": [],
+            },
+            "response": {
+                "status": 200,
+                "headers": [{"name": "Set-Cookie", "value": set_cookie}] if set_cookie else [],
+            },
+        }
+
+    nav = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}
+    cors = {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
+    entries = [
+        entry("https://app.example/", 1, nav),
+        entry(
+            "https://api.example.com/login",
+            2,
+            {**nav, "Sec-Fetch-Site": "cross-site"},
+            "k=1; Path=/; Secure; SameSite=None",
+        ),
+        entry("https://www.example.com/", 3, nav, "w=1; Domain=example.com; Path=/; Secure; SameSite=None"),
+        entry("https://api.example.com/data", 4, {**cors, "Sec-Fetch-Site": "same-site"}),
+        entry("https://api.example.com/data", 5, {**cors, "Sec-Fetch-Site": "same-origin", "Cookie": "k=1; w=1"}),
+        entry("https://www.example.com/", 6, {**nav, "Sec-Fetch-Site": "same-origin"}),
+    ]
+    path = tmp_path / "x.har"
+    path.write_text(json.dumps({"log": {"creator": {"name": "WebInspector"}, "entries": entries}}))
+    r = replay(read_har(path))
+    fetch, same_origin, navigation = r.exchanges[3], r.exchanges[4], r.exchanges[5]
+    assert fetch.predicted == ["k", "w"] and fetch.sent == []
+    assert fetch.differences == [f"k predicted, not sent: {CREDENTIALS}", f"w predicted, not sent: {CREDENTIALS}"]
+    assert same_origin.differences == []
+    assert navigation.differences == [
+        "w predicted, not sent: deleted by a script, blocked by an extension, or a model simplification"
+    ]

@@ -1,7 +1,10 @@
 """A capture replayed through the engine's cookie jar, one step per request, in time order.
 
 For each entry: the site relation (``Sec-Fetch-Site`` when the browser sent it, else the schemeful site of
-the request against the top-level page's, RFC 6265bis §5.2), whether it is a top-level navigation
+the request against the top-level page's, RFC 6265bis §5.2; a known limit: inside a cross-site iframe every
+request is cross-site for cookies, §5.2.1's "site for cookies", while its same-origin ``fetch()`` sends
+``Sec-Fetch-Site: same-origin``, and a HAR does not say which frame made a request, so such a request is
+replayed as same-site), whether it is a top-level navigation
 (``Sec-Fetch-Mode: navigate`` + ``Sec-Fetch-Dest: document``, else Chrome's ``_resourceType``, else the
 target of a top-level redirect), the cookies it carried (the ``Cookie`` headers, else the ``cookies``
 array), the ``Set-Cookie`` headers it received, read by :func:`tutor.engine.setcookie.parse` into the
@@ -60,16 +63,18 @@ def third_party_setting(har: Har | LazyHar, kind: str) -> tuple[str | None, str]
     """The third-party cookie policy of the browser that made the capture, when the capture shows it,
     and why in words: ``(None, ...)`` for the kind's default (:data:`tutor.engine.cookies.THIRD_PARTY_DEFAULTS`).
 
-    A ``HeadlessChrome/`` product in the ``User-Agent`` (Chromium's headless mode, what Playwright and
-    Puppeteer drive) means ``block``: measured on headless Chromium 156 (Debian), which sends no cookie
-    on a cross-site subresource request and stores none from its response (tests/conformance/browsers,
-    docs/CONFORMANCE.md). A normal window's setting is not in a HAR: ``--third-party`` names it."""
+    A ``HeadlessChrome/`` product in the ``User-Agent`` (Chromium's headless mode) means ``block``: measured
+    on Debian's Chromium 156 in a Playwright ``new_context()`` (tests/conformance/browsers/chromium.py,
+    docs/CONFORMANCE.md), which sends no cookie on a cross-site subresource request and stores none from
+    its response. Playwright's contexts are off the record, and Chromium blocks third-party cookies in an
+    incognito profile by default; other headless set-ups (Puppeteer, Chrome for Testing) were not measured
+    and depend on their flags. A normal window's setting is not in a HAR: ``--third-party`` names it."""
     if kind == "chromium":
         for entry in har.log.entries[:_UA_LOOKS]:
             agent = header_values(entry.request.headers, "user-agent")
             if agent:
                 if "HeadlessChrome/" in agent[0]:
-                    return "block", "headless Chromium blocks them: HeadlessChrome in the User-Agent"
+                    return "block", "HeadlessChrome in the User-Agent: measured, Playwright's Chromium 156 blocks them"
                 break
     return None, f"the {kind} default"
 
@@ -210,12 +215,22 @@ def _header_of(cookie: HarCookie) -> str:
 #: Why a request the capture holds only provisional headers for (see :func:`on_the_wire`) shows no cookie,
 #: by :func:`unrecorded`'s kind: served from the cache, never finished, or gone out without its headers.
 FROM_CACHE = (
-    "none sent: served from the browser's memory cache, no request went out (the capture has only the "
-    "provisional request headers, no Host, and the cached response's headers)"
+    "none sent: served from the browser's cache (memory or disk), no request went out (the capture has only "
+    "the provisional request headers, no Host, and the cached response's headers)"
 )
 UNFINISHED = (
     "not recorded: the request never finished (no Host header, no response headers: only the provisional "
-    "request headers the page set), so the capture cannot show which cookies went"
+    "request headers, from before the network stack adds Host and Cookie), so the capture cannot show "
+    "which cookies went"
+)
+#: Why a cross-origin ``fetch()`` / XHR (``Sec-Fetch-Mode: cors``, not ``Sec-Fetch-Site: same-origin``) carried
+#: none of the cookies the jar holds for it: the Fetch standard's default credentials mode is
+#: ``same-origin`` (whatwg/fetch, "credentials mode"), and XHR sends cookies to another origin only with
+#: ``withCredentials``. The engine does not model credentials mode (a HAR does not record it).
+CREDENTIALS = (
+    "a cross-origin fetch() or XMLHttpRequest sends cookies only when asked (fetch's credentials: 'include', "
+    "XHR's withCredentials; the default is same-origin), and the server must answer with "
+    "Access-Control-Allow-Credentials: true; a HAR does not record the mode, so the model cannot tell"
 )
 #: The most characters of a browser's own failure text shown (a hand-made HAR may hold anything there).
 FAILURE_CHARS = 120
@@ -244,7 +259,7 @@ def unfinished_text(entry: Entry) -> str:
         return UNFINISHED
     return (
         f"not recorded: the request failed ({words}, the browser's words) with only the provisional request "
-        "headers the page set (no Host header), so the capture cannot show which cookies went"
+        "headers (no Host header), so the capture cannot show which cookies went"
     )
 
 
@@ -260,10 +275,13 @@ def failure(entry: Entry) -> str | None:
 
 def on_the_wire(entry: Entry) -> bool:
     """Do the request's headers hold what was sent? Every HTTP/1.1 request carries ``Host`` (RFC 9112
-    §3.2), an HTTP/2 or 3 one ``:authority`` (RFC 9113 §8.3.1); Chromium (DevTools' "Provisional headers
-    are shown", Playwright's HAR) records a request served from its memory cache, or one that never
-    finished, with only the headers the page set (``Referer``, ``User-Agent``, client hints): no ``Host``,
-    no ``Cookie``. A request with no headers at all (a hand-made HAR) counts as on the wire."""
+    §3.2), an HTTP/2 one ``:authority`` (RFC 9113 §8.3.1), an HTTP/3 one too (RFC 9114 §4.3.1); Chromium
+    (DevTools' "Provisional headers are shown", Playwright's HAR) records a request served from its cache
+    (memory or disk; DevTools' ``RequestHeaderSection``: ``cachedInMemory() || cached()``), or one that never
+    finished, with only its provisional headers (``Referer``, ``User-Agent``, client hints: what the renderer
+    adds, before the network stack adds ``Host`` and ``Cookie``): no ``Host``, no ``Cookie``. (Such headers can
+    also stand for an HSTS "307 Internal Redirect" or a service worker's answer: a HAR does not tell them
+    apart from a cache hit unless it writes ``_fromCache``.) A request with no headers at all (a hand-made HAR) counts as on the wire."""
     headers = entry.request.headers
     if not headers:
         return True
@@ -361,6 +379,7 @@ def replay(
         nav = _navigation(entry, redirected_to)
         top = number == 1 or _guess(nav, top_site, (scheme, host))
         fetch_site = header_values(entry.request.headers, "sec-fetch-site")[:1]
+        fetch_mode = header_values(entry.request.headers, "sec-fetch-mode")[:1]
         if top:
             cross = fetch_site == ["cross-site"]
             top_site = (scheme, host)
@@ -426,13 +445,17 @@ def replay(
             if name not in sent_names:
                 # predicted for a cross-site subresource: the model's policy is allow (block and partition
                 # predict none there, cookie_send.third_party_rule)
-                why = (
-                    f"the browser kept it back from a cross-site subresource request, so it blocks or partitions "
-                    f"third-party cookies (a user setting, an incognito window); the model replayed "
-                    f"{jar.third_party} ({third_party_why}): --third-party block replays that"
-                    if cross and not top
-                    else "deleted by a script, blocked by an extension, or a model simplification"
+                policy = (
+                    f"blocks or partitions third-party cookies (a user setting, an incognito "
+                    f"window); the model replayed {jar.third_party} ({third_party_why}): --third-party block "
+                    f"replays that"
                 )
+                if fetch_mode == ["cors"] and fetch_site[:1] != ["same-origin"]:
+                    why = CREDENTIALS + ("; or the browser " + policy if cross and not top else "")
+                elif cross and not top:
+                    why = f"the browser kept it back from a cross-site subresource request, so it {policy}"
+                else:
+                    why = "deleted by a script, blocked by an extension, or a model simplification"
                 ex.differences.append(f"{name} predicted, not sent: {why}")
         # -- what the response set
         for header in _set_cookie_headers(entry):
