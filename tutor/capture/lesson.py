@@ -37,9 +37,14 @@ def _finding_lines(replay: Replay) -> str:
     return "\n".join(f"step {f.step}: {f.title}\n  {f.detail}" for f in replay.findings)
 
 
+def _partial(replay: Replay) -> bool:
+    """Replayed only up to a window's end (`tutor open`), or the rest not counted yet."""
+    return not replay.counted or len(replay.trace) < replay.total
+
+
 def findings_text(replay: Replay) -> str:
-    if len(replay.trace) < replay.total:
-        scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
+    if _partial(replay):  # (the total is in the title: it may not be counted yet)
+        scope = f"Findings of steps 1–{len(replay.trace)} (tutor show lists them all):\n"
         return scope + (_finding_lines(replay) or "none so far")
     if not replay.findings:
         return "No findings: the session cookie has HttpOnly, Secure and SameSite, and nothing else stood out."
@@ -49,7 +54,7 @@ def findings_text(replay: Replay) -> str:
 def snapshot_text(replay: Replay) -> str:
     """The Snapshot mode: the capture's summary and its findings, each a list item (the mode reflows
     paragraphs, never list items)."""
-    scope = f" of steps 1–{len(replay.trace)} of {replay.total}" if len(replay.trace) < replay.total else ""
+    scope = f" of steps 1–{len(replay.trace)}" if _partial(replay) else ""
     findings = [f"- {f.line()}" for f in replay.findings] or ["- none"]
     return "\n".join(["\n".join(f"- {line}" for line in summary_lines(replay)), "", f"Findings{scope}:", *findings])
 
@@ -59,7 +64,8 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     total = max(replay.total, len(replay.trace))
     first = max(1, min(first, max(1, len(replay.trace))))
     steps = replay.trace.steps[first - 1 : first - 1 + MAX_SHOWN]
-    window = f" · steps {first}–{first + len(steps) - 1} of {total}" if len(steps) < total else ""
+    of = f"{total}" if replay.counted else "… (counting)"
+    window = f" · steps {first}–{first + len(steps) - 1} of {of}" if len(steps) < total or not replay.counted else ""
     narration = [
         Narration(step=s.step - first + 1, text="\n".join(exchange_lines(replay, replay.exchanges[s.step - 1])))
         for s in steps
@@ -70,8 +76,8 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     shown = tuple(replace(s, step=i) for i, s in enumerate(steps, 1))
     lesson = Lesson(
         id=CAPTURE_ID,
-        title=f"Capture {path.name} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
-        f"third-party {replay.third_party}){window}",
+        title=f"Capture {path.name}{window} ({replay.kind}; session cookie {replay.session_cookie or 'not found'}; "
+        f"third-party {replay.third_party})",
         summary="A browser's HAR capture replayed through the model's cookie jar.",
         level="intermediate",
         minutes=1,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tutor.capture.lazy import LazyHar
     from tutor.capture.replay import Replay
 
 
@@ -42,9 +43,40 @@ def load_capture(
     """Read (lazily: :func:`tutor.capture.lazy.open_har`) and replay (the first ``upto`` requests); raises
     :class:`~tutor.capture.har.HarError` (positioned) or ``OSError``."""
     from tutor.capture.lazy import open_har
+
+    return _replayed(open_har(path), kind, third_party, session_cookie, show_values, upto)
+
+
+def open_capture(
+    path: Path,
+    *,
+    kind: str | None = None,
+    third_party: str | None = None,
+    session_cookie: str | None = None,
+    show_values: bool = False,
+    upto: int,
+) -> tuple[Replay, LazyHar | None]:
+    """`tutor open`'s first window: its first ``upto`` requests replayed from the file's first entries
+    before the whole file is checked (:func:`tutor.capture.lazy.open_first`; ``Replay.counted`` false),
+    and the capture to :meth:`~tutor.capture.lazy.LazyHar.confirm` after the first frame (None: the file
+    was checked whole already, as :func:`load_capture` does). Raises as :func:`load_capture`."""
+    from tutor.capture.lazy import open_first
+
+    har = open_first(path, upto)
+    replayed = _replayed(har, kind, third_party, session_cookie, show_values, upto)
+    return replayed, None if har.counted else har
+
+
+def _replayed(
+    har: LazyHar,
+    kind: str | None,
+    third_party: str | None,
+    session_cookie: str | None,
+    show_values: bool,
+    upto: int | None,
+) -> Replay:
     from tutor.capture.replay import replay
 
-    har = open_har(path)
     try:
         return replay(
             har,
@@ -58,4 +90,4 @@ def load_capture(
         har.close()
 
 
-__all__ = ["is_capture", "load_capture"]
+__all__ = ["is_capture", "load_capture", "open_capture"]

@@ -150,7 +150,9 @@ class Replay:
     trace: Trace
     show_values: bool
     total: int = 0
-    """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step)."""
+    """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step); not ``counted``:
+    those replayed (:func:`tutor.capture.lazy.open_first`: the whole file is yet to be checked)."""
+    counted: bool = True
 
 
 class _Request(TypedDict):
@@ -423,6 +425,7 @@ def replay(
         Trace(tuple(steps)),
         show_values,
         total,
+        not isinstance(har, LazyHar) or har.counted,
     )
 
 
