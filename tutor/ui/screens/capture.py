@@ -76,8 +76,8 @@ class CaptureScreen(LessonScreen):
         self.confirm = confirm
 
     def on_mount(self) -> None:
-        if self.confirm is not None:
-            self.set_timer(CHECK_DELAY, self._check_whole)
+        if self.confirm is not None:  # (counted from the first frame, not from the mount before it)
+            self.call_after_refresh(lambda: self.set_timer(CHECK_DELAY, self._check_whole))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "window":
