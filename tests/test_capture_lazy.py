@@ -311,3 +311,115 @@ def test_the_check_after_the_first_window_finds_what_open_har_finds(tmp_path: Pa
         assert str(exc.value) == f"{path}:1:1: error: the file changed since it was opened: open it again"
     finally:
         har.close()
+
+
+# -- later windows without replaying from the first request (tutor.capture.load.Capture, replay.Replayer) ---
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "har").glob("*/*.har"))
+
+
+def _same_replay(got, full) -> None:
+    """Two replays are the same: every field, every step's row and variables, every request's narration."""
+    from tutor.capture.lesson import capture_lesson
+    from tutor.capture.render import exchange_lines
+
+    assert (got.kind, got.third_party, got.third_party_why, got.session_cookie, got.show_values, got.total) == (
+        full.kind,
+        full.third_party,
+        full.third_party_why,
+        full.session_cookie,
+        full.show_values,
+        full.total,
+    )
+    assert got.exchanges == full.exchanges and got.findings == full.findings
+    rows = [
+        (s.step, s.action, s.result, s.phase, s.cookie_present, s.session_id, dict(s.variables))
+        for s in got.trace.steps
+    ]
+    assert rows == [
+        (s.step, s.action, s.result, s.phase, s.cookie_present, s.session_id, dict(s.variables))
+        for s in full.trace.steps
+    ]
+    assert [exchange_lines(got, ex) for ex in got.exchanges] == [exchange_lines(full, ex) for ex in full.exchanges]
+    path = Path("x.har")
+    for first in range(1, len(full.trace) + 1, MAX_SHOWN):
+        a, b = capture_lesson(got, path, first=first).lesson, capture_lesson(full, path, first=first).lesson
+        assert (a.title, a.narration, a.code, a.snapshot, a.transcript) == (
+            b.title,
+            b.narration,
+            b.code,
+            b.snapshot,
+            b.transcript,
+        )
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_windows_replayed_on_or_cut_are_full_replays_of_the_fixtures(path: Path) -> None:
+    from tutor.capture.load import open_capture
+
+    count = len(read_har(path).log.entries)
+    for options in ({}, {"show_values": True, "third_party": "block"}):
+        replayed, capture = open_capture(path, upto=2, first_window=False, **options)
+        try:
+            _same_replay(replayed, replay(read_har(path), upto=2, **options))
+            for upto in (count, 1, 3, count, 0):  # on to the end, back, on, ...
+                _same_replay(capture.window(upto), replay(read_har(path), upto=upto, **options))
+        finally:
+            capture.close()
+
+
+def test_windows_of_a_long_capture_replayed_on_or_cut_are_full_replays(tmp_path: Path) -> None:
+    from capture_support import in_order
+
+    from tutor.capture.load import open_capture
+
+    entries = [in_order(i) for i in range(3 * MAX_SHOWN + 40)]
+    entries[2 * MAX_SHOWN + 5]["startedDateTime"] = entries[MAX_SHOWN + 7]["startedDateTime"]  # a tie, later on
+    path = write(tmp_path / "long.har", entries)
+    whole = read_har(path)
+    first, capture = open_capture(path, upto=MAX_SHOWN)  # the first window before the whole-file check
+    try:
+        assert not first.counted and capture.confirm() == (len(entries), None)
+        full = replay(whole, upto=MAX_SHOWN)
+        _same_replay(capture.window(MAX_SHOWN), full)
+        for window in (2, 3, 4, 2, 1, 3, 4):
+            upto = window * MAX_SHOWN
+            _same_replay(capture.window(upto), replay(whole, upto=upto))
+        assert capture._replayer.done == len(entries)  # replayed once, never from the first request again
+    finally:
+        capture.close()
+    # entries out of file order (pairs swapped): checked whole first, the same windows
+    path = write(tmp_path / "swapped.har", [_entry(i) for i in range(2 * MAX_SHOWN + 30)])
+    first, capture = open_capture(path, upto=MAX_SHOWN)
+    try:
+        assert first.counted
+        for upto in (2 * MAX_SHOWN, MAX_SHOWN, 2 * MAX_SHOWN + 30):
+            _same_replay(capture.window(upto), replay(read_har(path), upto=upto))
+    finally:
+        capture.close()
+
+
+def test_a_bad_entry_stops_the_replay_on_and_the_windows_before_it_stay(tmp_path: Path) -> None:
+    from capture_support import in_order
+
+    from tutor.capture.load import open_capture
+
+    entries = [in_order(i) for i in range(2 * MAX_SHOWN + 30)]
+    entries[MAX_SHOWN + 40]["response"]["status"] = "ok"
+    path = write(tmp_path / "bad.har", entries)
+    good = write(tmp_path / "good.har", entries[: MAX_SHOWN + 40])
+    _, capture = open_capture(path, upto=MAX_SHOWN, first_window=False)
+    try:
+        for _ in range(2):
+            with pytest.raises(HarError) as exc:
+                capture.window(2 * MAX_SHOWN)
+            assert f"$.log.entries[{MAX_SHOWN + 40}].response.status" in str(exc.value)
+        assert capture._replayer.done == MAX_SHOWN + 40  # the requests before it, replayed once
+        expected = replay(read_har(good), upto=MAX_SHOWN)
+        got = capture.window(MAX_SHOWN)
+        _same_replay(
+            got,
+            type(expected)(**{**{f: getattr(expected, f) for f in expected.__dataclass_fields__}, "total": got.total}),
+        )
+    finally:
+        capture.close()

@@ -233,7 +233,7 @@ class LazyLog:
     pages: list[Page]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LazyHar:
     """A capture as :func:`open_har` read it: ``log`` like :class:`tutor.capture.har.Har`'s, the entries
     decoded on access, and their time order known."""
@@ -255,7 +255,8 @@ class LazyHar:
         """The whole-file check :func:`open_first` left for later (the same as :func:`open_har`'s; raises
         its positioned :class:`HarError`, ``OSError``): the number of entries, and ``None`` when the first
         window replayed from the file's order stands, else why it must be replayed again (an entry
-        further on is earlier in time; the browser named after the entries)."""
+        further on is earlier in time; the browser named after the entries). The capture is then as
+        :func:`open_har` reads it: ``counted``, every date known, the ``log`` members the whole file's."""
         entries = self.log.entries
         name = entries.name
         with open(entries.path, "rb") as fh:
@@ -267,11 +268,14 @@ class LazyHar:
         shown = entries.starts
         if not entries.counted and starts[: len(shown)] != shown:
             raise entries._changed()
+        again = None
         if (log.creator, log.browser) != (self.log.creator, self.log.browser):
-            return len(starts), "the capture names its browser after its entries"
-        if len(starts) > len(shown) and shown and min(starts[len(shown) :]) < shown[-1]:
-            return len(starts), "the capture's entries are not in time order"
-        return len(starts), None
+            again = "the capture names its browser after its entries"
+        elif len(starts) > len(shown) and shown and min(starts[len(shown) :]) < shown[-1]:
+            again = "the capture's entries are not in time order"
+        entries.starts, entries.counted = starts, True
+        self.log = LazyLog(entries, log.version, log.creator, log.browser, log.pages)
+        return len(starts), again
 
     def close(self) -> None:
         self.log.entries.close()

@@ -64,7 +64,7 @@ def _capture(args: argparse.Namespace) -> int:
 
     from tutor.capture.har import HarError
     from tutor.capture.lesson import MAX_SHOWN, capture_lesson
-    from tutor.capture.load import load_capture, open_capture
+    from tutor.capture.load import open_capture
     from tutor.commands.common import capture_failed, capture_options
 
     if args.mode != "walkthrough" or args.watch:
@@ -76,30 +76,29 @@ def _capture(args: argparse.Namespace) -> int:
     # the first one from the file's first entries, the whole file checked after the first frame (open_capture)
     first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
     try:
-        if first == 1:
-            replayed, pending = open_capture(path, **options, upto=MAX_SHOWN)
-        else:
-            replayed, pending = load_capture(path, **options, upto=first + MAX_SHOWN - 1), None
+        replayed, capture = open_capture(path, **options, upto=first + MAX_SHOWN - 1, first_window=first == 1)
     except (HarError, OSError) as exc:
         return capture_failed("open", path, exc)
-    if step > replayed.total:  # (not counted: the first window has MAX_SHOWN steps, --step is in it)
-        return error("open", f"--step {step} is past the last step ({replayed.total})")
-    loaded = capture_lesson(replayed, path, first=first)
+    try:
+        if step > replayed.total:  # (not counted: the first window has MAX_SHOWN steps, --step is in it)
+            return error("open", f"--step {step} is past the last step ({replayed.total})")
+        loaded = capture_lesson(replayed, path, first=first)
 
-    from tutor.ui.capture_app import CaptureApp
+        from tutor.ui.capture_app import CaptureApp
 
-    thresholds = _quiet_gc()
-    app = CaptureApp(
-        loaded,
-        replayed,
-        step=step - first + 1 if step else None,
-        first=first,
-        # another window (`>` / `<` in the app): replayed with the same options, up to its end
-        load=lambda upto: load_capture(path, **options, upto=upto),
-        confirm=None if pending is None else pending.confirm,
-    )
-    app.gc_thresholds = thresholds
-    app.run()
+        thresholds = _quiet_gc()
+        app = CaptureApp(
+            loaded,
+            replayed,
+            step=step - first + 1 if step else None,
+            first=first,
+            load=capture.window,  # another window (`>` / `<` in the app): replayed on, or cut, not from the start
+            confirm=None if replayed.counted else capture.confirm,
+        )
+        app.gc_thresholds = thresholds
+        app.run()
+    finally:
+        capture.close()
     if app.late_error is not None:  # the whole-file check, after the first frame
         return capture_failed("open", path, app.late_error)
     return int(app.return_code or 0)

@@ -5,9 +5,10 @@ steps).
 The capture is a :class:`~tutor.lesson.loader.LoadedLesson` made by :func:`tutor.capture.lesson.capture_lesson`
 (its code pane is the findings panel); `e` writes the capture as a lesson with a redacted scenario
 (:func:`tutor.capture.export.lesson_yaml`) into the current folder (``capture-N.yaml``, its id ``capture-N``,
-never over a file: :func:`tutor.files.create_numbered`). Another window is replayed from the capture's
-first request to that window's end in a worker thread (the same replay as `tutor open --step N`: the jar
-is the one a full replay has there); a bad entry met on the way is said in one line
+never over a file: :func:`tutor.files.create_numbered`). Another window is asked of the ``load`` the
+command gives (``tutor.capture.load.Capture.window``: the replay goes on from the furthest window replayed,
+or a nearer one is cut from it; the same as a replay from the capture's first request to that window's
+end, as `tutor open --step N` does) in a worker thread; a bad entry met on the way is said in one line
 (``FILE:LINE:COL: error: ...``) and the window shown stays.
 
 `tutor open` shows the first window before the whole file is checked (:func:`tutor.capture.load.open_capture`):
@@ -34,8 +35,8 @@ from tutor.lesson.loader import LoadedLesson
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.text import visible
 
-#: Replays the capture's first ``upto`` requests (``tutor.capture.load.load_capture`` with the command's
-#: options); raises ``HarError`` or ``OSError``.
+#: The replay of the capture's first ``upto`` requests (``tutor.capture.load.Capture.window``, or
+#: ``load_capture`` with the command's options); raises ``HarError`` or ``OSError``.
 Loader = Callable[[int], Replay]
 #: The whole-file check of a capture shown before it (``tutor.capture.lazy.LazyHar.confirm``): the count,
 #: and why the first window must be replayed again (None: it stands); raises ``HarError`` or ``OSError``.
@@ -141,7 +142,7 @@ class CaptureScreen(LessonScreen):
         self.refresh_bindings()
         first = self.first + direction * MAX_SHOWN
         last = min(first + MAX_SHOWN - 1, self.replay.total)
-        self.notify(visible(f"Replaying the capture to step {last}…"), title="Capture", markup=False, timeout=2)
+        self.notify(visible(f"Replaying the capture to step {last}…"), title="Capture", markup=False, timeout=1)
         self._load_window(first)
 
     @work(thread=True, exclusive=True, group="capture-window")
