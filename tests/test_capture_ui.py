@@ -201,13 +201,13 @@ def _first_window_app(path: Path):
     from tutor.capture.load import open_capture
     from tutor.ui.capture_app import CaptureApp
 
-    replayed, pending = open_capture(path, upto=MAX_SHOWN)
-    assert pending is not None and not replayed.counted  # the whole file is still to be checked
+    replayed, capture = open_capture(path, upto=MAX_SHOWN)
+    assert not replayed.counted  # the whole file is still to be checked
     return CaptureApp(
         capture_lesson(replayed, path),
         replayed,
-        load=lambda upto: load_capture(path, upto=upto),
-        confirm=pending.confirm,
+        load=capture.window,  # as `tutor open` gives it: windows replayed on, or cut, not from the start
+        confirm=capture.confirm,
         cursor_blink=False,
     )
 
@@ -240,6 +240,12 @@ def test_the_first_window_shows_before_the_count_and_the_total_comes_after(tmp_p
             assert not app._notifications  # nothing to say: the usual case
             await pilot.press("greater_than_sign")
             await _until(pilot, lambda: getattr(app.screen, "first", 1) == MAX_SHOWN + 1)
+            full = load_capture(path)
+            steps = app.screen.loaded.steps
+            assert [dict(s.variables) for s in steps] == [dict(s.variables) for s in full.trace.steps[MAX_SHOWN:]]
+            await pilot.press("less_than_sign")
+            await _until(pilot, lambda: getattr(app.screen, "first", 0) == 1 and not app.screen.loading)
+            assert app.screen.replay.findings == load_capture(path, upto=MAX_SHOWN).findings
 
     asyncio.run(run())
 
