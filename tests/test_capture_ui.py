@@ -306,3 +306,30 @@ def test_a_file_bad_past_the_first_window_ends_the_app_with_its_one_line(tmp_pat
     assert shown and "of … (counting)" in shown[0]  # the first window was on screen
     err = capsys.readouterr().err
     assert err == f"{eager.value}\n" and f"{path}:{MAX_SHOWN + 20 + 3}:" in err and "tomorrow" in err
+
+
+def test_a_capture_left_before_its_check_ends_leaves_the_app_running(tmp_path: Path) -> None:
+    import asyncio
+
+    from capture_support import in_order, write
+
+    entries = [in_order(i) for i in range(MAX_SHOWN + 30)]
+    entries[MAX_SHOWN + 20]["startedDateTime"] = "tomorrow"  # (a bad file: the app stays, the capture was left)
+    app = _first_window_app(write(tmp_path / "left.har", entries))
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            from tutor.capture.har import HarError
+            from tutor.ui.screens.capture import CHECK_DELAY
+
+            capture = app.screen
+            await pilot.press("escape")  # back to the lessons, before the check has run: it never runs
+            await pilot.pause(CHECK_DELAY + 0.5)
+            assert app.return_code is None and app.screen is not capture and capture.confirm is not None
+            # a check that ends after the capture was left (its worker thread cannot be stopped): nothing
+            capture._bad_file(HarError(str(tmp_path), 1, 1, "late"))
+            capture._counted(MAX_SHOWN + 30, None)
+            await pilot.pause(0.2)
+            assert app.return_code is None and app.late_error is None and app.screen is not capture
+
+    asyncio.run(run())

@@ -108,6 +108,8 @@ class CaptureScreen(LessonScreen):
         from tutor.capture.lesson import capture_lesson
 
         self.confirm = None
+        if not self.is_attached:  # (left for the picker meanwhile: nothing to show it on)
+            return
         if again is not None:
             self.notify(
                 visible(f"{again}: replaying its first {min(MAX_SHOWN, count)} requests in time order…"),
@@ -133,7 +135,8 @@ class CaptureScreen(LessonScreen):
             self.error = error
 
     def _bad_file(self, exc: Exception) -> None:
-        self.post_message(self.BadFile(exc))
+        if self.is_attached:  # (left for the picker meanwhile: the capture is not shown any more)
+            self.post_message(self.BadFile(exc))
 
     def action_window(self, direction: int) -> None:
         if not self.check_action("window", (direction,)):
