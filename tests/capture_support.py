@@ -33,3 +33,10 @@ def write(path: Path, entries: list[dict]) -> Path:
     body = ",\n".join("    " + json.dumps(e) for e in entries)
     path.write_text('{"log": {"creator": {"name": "WebInspector"},\n  "entries": [\n' + body + "\n  ]\n}}\n")
     return path
+
+
+def in_order(i: int) -> dict:
+    """Request ``i`` of :func:`entry` with its ``startedDateTime`` in file order (as browsers write them)."""
+    e = entry(i)
+    e["startedDateTime"] = f"2026-01-01T{10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z"
+    return e

@@ -127,7 +127,7 @@ def test_a_window_is_replayed_only_up_to_its_end() -> None:
     assert len(replay.trace) == 3 and replay.total == 5
     loaded = capture_lesson(replay, path)
     assert loaded.lesson.title.startswith("Capture php-firefox.har · steps 1–3 of 5 (firefox;")  # kept at 80 columns
-    assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 of 5 (tutor show lists them all):")
+    assert loaded.lesson.code[0].source.startswith("Findings of steps 1–3 (tutor show lists them all):")
 
 
 def test_capture_snapshot_mode(snap_compare) -> None:
@@ -228,3 +228,152 @@ def test_no_findings_says_whether_a_session_cookie_was_found() -> None:
     )
     text = findings_text(load_capture(RECORDED / "chromium-cookie-matrix.har", session_cookie="lax"))
     assert text.startswith("step 1: session cookie without HttpOnly")
+
+
+# -- `tutor open`'s first window before the whole-file check (issue 20: the first frame) -------------------
+
+
+async def _until(pilot, condition) -> None:
+    for _ in range(600):  # a generous deadline: the check reads the whole file in a worker thread
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the condition never held")
+
+
+def _first_window_app(path: Path):
+    from tutor.capture.load import open_capture
+    from tutor.ui.capture_app import CaptureApp
+
+    replayed, capture = open_capture(path, upto=MAX_SHOWN)
+    assert not replayed.counted  # the whole file is still to be checked
+    return CaptureApp(
+        capture_lesson(replayed, path),
+        replayed,
+        load=capture.window,  # as `tutor open` gives it: windows replayed on, or cut, not from the start
+        confirm=capture.confirm,
+        cursor_blink=False,
+    )
+
+
+def _title(app) -> str:
+    return str(app.screen.query_one("#title").render())
+
+
+def test_the_first_window_shows_before_the_count_and_the_total_comes_after(tmp_path: Path) -> None:
+    import asyncio
+
+    from capture_support import in_order, write
+
+    count = MAX_SHOWN + 30
+    path = write(tmp_path / "long.har", [in_order(i) for i in range(count)])
+    app = _first_window_app(path)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert f"steps 1–{MAX_SHOWN} of … (counting)" in _title(app)  # at 80 columns too
+            assert not screen.check_action("window", (1,)) and not screen.check_action("export", ())
+            await _until(pilot, lambda: screen.replay.counted)
+            assert app.screen is screen  # the same screen, now with the count
+            assert f"steps 1–{MAX_SHOWN} of {count} (" in _title(app) and screen.replay.total == count
+            assert screen.check_action("window", (1,)) and screen.check_action("export", ())
+            assert "the first" not in screen.loaded.lesson.snapshot and f"{MAX_SHOWN} of {count} requests" in (
+                screen.loaded.lesson.snapshot
+            )
+            assert not app._notifications  # nothing to say: the usual case
+            await pilot.press("greater_than_sign")
+            await _until(pilot, lambda: getattr(app.screen, "first", 1) == MAX_SHOWN + 1)
+            full = load_capture(path)
+            steps = app.screen.loaded.steps
+            assert [dict(s.variables) for s in steps] == [dict(s.variables) for s in full.trace.steps[MAX_SHOWN:]]
+            await pilot.press("less_than_sign")
+            await _until(pilot, lambda: getattr(app.screen, "first", 0) == 1 and not app.screen.loading)
+            assert app.screen.replay.findings == load_capture(path, upto=MAX_SHOWN).findings
+
+    asyncio.run(run())
+
+
+def test_entries_out_of_time_order_past_the_first_window_replay_it_again(tmp_path: Path) -> None:
+    import asyncio
+
+    from capture_support import in_order, write
+
+    count = MAX_SHOWN + 30
+    entries = [in_order(i) for i in range(count)]
+    entries[MAX_SHOWN + 10]["startedDateTime"] = in_order(3)["startedDateTime"]  # earlier than the window's end
+    path = write(tmp_path / "late-early.har", entries)
+    expected = load_capture(path, upto=MAX_SHOWN)  # checked whole: the time order
+    assert expected.exchanges[4].url.endswith(f"/page/{MAX_SHOWN + 10}")
+    app = _first_window_app(path)
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            first = app.screen
+            assert [s.action for s in first.loaded.steps][4] == "GET /page/4"
+            await _until(pilot, lambda: app.screen is not first and bool(app.screen.query("ExecutionTable")))
+            await pilot.pause()
+            screen = app.screen
+            assert screen.replay.counted and screen.first == 1
+            assert [dict(s.variables) for s in screen.loaded.steps] == [dict(s.variables) for s in expected.trace.steps]
+            assert [ex.url for ex in screen.replay.exchanges] == [ex.url for ex in expected.exchanges]
+            assert f"steps 1–{MAX_SHOWN} of {count} (" in _title(app)
+            said = [n.message for n in app._notifications]
+            assert any("not in time order: replaying its first 250 requests in time order" in m for m in said)
+
+    asyncio.run(run())
+
+
+def test_a_file_bad_past_the_first_window_ends_the_app_with_its_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from capture_support import in_order, write
+    from textual.app import App
+
+    from tutor.capture.har import HarError, read_har
+    from tutor.cli import main
+    from tutor.ui.capture_app import CaptureApp
+
+    entries = [in_order(i) for i in range(MAX_SHOWN + 30)]
+    entries[MAX_SHOWN + 20]["startedDateTime"] = "tomorrow"
+    path = write(tmp_path / "late.har", entries)
+    with pytest.raises(HarError) as eager:
+        read_har(path)
+    shown: list[str] = []
+
+    def headless(self, *args, **kw):  # `tutor open` as in a terminal, without one
+        async def seen(pilot) -> None:
+            shown.append(_title(pilot.app))
+
+        return App.run(self, headless=True, size=(100, 30), auto_pilot=seen)
+
+    monkeypatch.setattr(CaptureApp, "run", headless)
+    assert main(["open", str(path)]) == 1
+    assert shown and "of … (counting)" in shown[0]  # the first window was on screen
+    err = capsys.readouterr().err
+    assert err == f"{eager.value}\n" and f"{path}:{MAX_SHOWN + 20 + 3}:" in err and "tomorrow" in err
+
+
+def test_a_capture_left_before_its_check_ends_leaves_the_app_running(tmp_path: Path) -> None:
+    import asyncio
+
+    from capture_support import in_order, write
+
+    entries = [in_order(i) for i in range(MAX_SHOWN + 30)]
+    entries[MAX_SHOWN + 20]["startedDateTime"] = "tomorrow"  # (a bad file: the app stays, the capture was left)
+    app = _first_window_app(write(tmp_path / "left.har", entries))
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            from tutor.capture.har import HarError
+            from tutor.ui.screens.capture import CHECK_DELAY
+
+            capture = app.screen
+            await pilot.press("escape")  # back to the lessons, before the check has run: it never runs
+            await pilot.pause(CHECK_DELAY + 0.5)
+            assert app.return_code is None and app.screen is not capture and capture.confirm is not None
+            # a check that ends after the capture was left (its worker thread cannot be stopped): nothing
+            capture._bad_file(HarError(str(tmp_path), 1, 1, "late"))
+            capture._counted(MAX_SHOWN + 30, None)
+            await pilot.pause(0.2)
+            assert app.return_code is None and app.late_error is None and app.screen is not capture
+
+    asyncio.run(run())

@@ -139,3 +139,21 @@ async def test_the_next_launch_colours_the_code_in_its_first_frame_without_pygme
     monkeypatch.setattr(code_colours, "highlight", no_pygments)
     assert await shown() == first
     assert not late  # coloured from the cache when mounted: the first frame shows the colours
+
+
+@pytest.mark.parametrize("dark", [True, False])
+def test_plain_text_is_what_pygments_makes_of_it_without_pygments(dark: bool) -> None:
+    """A capture's findings pane (`text`): the same lines, tabs and all, and no colour either way."""
+    from rich.style import Style
+    from rich.syntax import Syntax
+
+    source = 'step 1: a\tb  "q" #x <b>[bold]y[/]\n\n  PHPSESSID: x=1; y\t\n'
+    syntax = Syntax(source, "text", theme="ansi_dark" if dark else "ansi_light", background_color="default")
+    lexed = list(syntax.highlight(source).split("\n", allow_blank=True))[: source.count("\n") + 1]
+    plain = code_colours.highlight(source, "text", dark)
+    assert [line.plain for line in plain] == [line.plain for line in lexed] and len(plain) == 4
+    # what highlight() keeps of Pygments' styles (foreground colour, bold, italic, underline): nothing
+    assert all(not code_colours.foreground_only(span.style) for line in lexed for span in line.spans)
+    assert all(not line.style or Style.parse(str(line.style)).color is None for line in lexed)
+    assert not any(line.spans or line.style for line in plain)
+    assert "text" in code_colours.PLAIN

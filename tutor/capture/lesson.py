@@ -38,9 +38,14 @@ def _finding_lines(replay: Replay) -> str:
     return "\n".join(f"{f.heading}\n  {f.detail}" for f in replay.findings)
 
 
+def _partial(replay: Replay) -> bool:
+    """Replayed only up to a window's end (`tutor open`), or the rest not counted yet."""
+    return not replay.counted or len(replay.trace) < replay.total
+
+
 def findings_text(replay: Replay) -> str:
-    if len(replay.trace) < replay.total:
-        scope = f"Findings of steps 1–{len(replay.trace)} of {replay.total} (tutor show lists them all):\n"
+    if _partial(replay):  # (the total is in the title: it may not be counted yet)
+        scope = f"Findings of steps 1–{len(replay.trace)} (tutor show lists them all):\n"
         return scope + (_finding_lines(replay) or "none so far")
     if replay.session_cookie is None:
         return "No session cookie recognised (--session-cookie NAME names it), so nothing to check."
@@ -52,7 +57,7 @@ def findings_text(replay: Replay) -> str:
 def snapshot_text(replay: Replay) -> str:
     """The Snapshot mode: the capture's summary and its findings, each a list item (the mode reflows
     paragraphs, never list items)."""
-    scope = f" of steps 1–{len(replay.trace)} of {replay.total}" if len(replay.trace) < replay.total else ""
+    scope = f" of steps 1–{len(replay.trace)}" if _partial(replay) else ""
     findings = [f"- {f.line()}" for f in replay.findings] or ["- none"]
     return "\n".join(["\n".join(f"- {line}" for line in summary_lines(replay)), "", f"Findings{scope}:", *findings])
 
@@ -62,7 +67,8 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     total = max(replay.total, len(replay.trace))
     first = max(1, min(first, max(1, len(replay.trace))))
     steps = replay.trace.steps[first - 1 : first - 1 + MAX_SHOWN]
-    window = f" · steps {first}–{first + len(steps) - 1} of {total}" if len(steps) < total else ""
+    of = f"{total}" if replay.counted else "… (counting)"
+    window = f" · steps {first}–{first + len(steps) - 1} of {of}" if len(steps) < total or not replay.counted else ""
     narration = [
         Narration(step=s.step - first + 1, text="\n".join(exchange_lines(replay, replay.exchanges[s.step - 1])))
         for s in steps

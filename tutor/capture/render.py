@@ -63,7 +63,10 @@ def summary_lines(replay: Replay) -> list[str]:
     others += [f"{unfinished} never finished (cookies not in the capture)"] if unfinished else []
     empty = [] if any(ex.sent or ex.received for ex in replay.exchanges) else [NO_COOKIES]
     count = len(replay.exchanges)
-    scope = f"{count} of {replay.total}" if count < replay.total else f"{count}"  # (a window: `tutor open`)
+    # (a window: `tutor open`; not counted yet: the first window, the whole file still to be checked)
+    scope = (
+        f"{count} of {replay.total}" if count < replay.total else f"{count}" if replay.counted else f"the first {count}"
+    )
     return empty + [
         f"{scope} requests replayed as {replay.kind}; "
         f"session cookie: {replay.session_cookie or 'none recognised (--session-cookie NAME names it)'}",

@@ -161,7 +161,9 @@ class Replay:
     trace: Trace
     show_values: bool
     total: int = 0
-    """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step)."""
+    """Requests in the capture (more than ``exchanges`` when replayed ``upto`` a step); not ``counted``:
+    those replayed (:func:`tutor.capture.lazy.open_first`: the whole file is yet to be checked)."""
+    counted: bool = True
 
 
 class _Request(TypedDict):
@@ -349,179 +351,236 @@ def replay(
     """The capture stepped through (see the module docstring); ``third_party``: the browser's third-party
     cookie policy (default: :func:`third_party_setting`); ``upto``: only its first ``upto`` requests
     (`tutor open` replays the window it shows, not a 20,000-request capture's whole)."""
-    kind = kind or browser_kind(har)
-    if third_party is None:
-        third_party, third_party_why = third_party_setting(har, kind)
-    else:
-        third_party_why = "--third-party"
-    jar = CookieJar(kind, third_party)
-    order = har.order()
-    if upto is not None:
-        del order[upto:]
-    watch = SessionWatch(session_cookie, show_values=show_values)
-    log = VariableLog()
-    steps: list[Step] = []
-    exchanges: list[Exchange] = []
-    redirected_to: set[str] = set()
-    top_site: tuple[str, str] | None = None  # the top-level page's origin (its site: site_of)
-    ever_set: set[str] = set()
-    first_at: int | None = None
-    jar_name = jar_variable(kind)
-    last: dict[str, Cookie] = {}
-    shown = (lambda v: v) if show_values else fingerprint
-    for number, index in enumerate(order, 1):
-        entry = har.log.entries[index]
-        parts = request_url(entry)  # the URL, or HTTP/2's :scheme/:authority/:path (tutor.capture.h2)
-        host, scheme = parts.hostname or "", parts.scheme or "https"
-        path = parts.path or "/"
-        at = int(started(entry)) - EPOCH
-        first_at = at if first_at is None else first_at
-        nav = _navigation(entry, redirected_to)
-        top = number == 1 or _guess(nav, top_site, (scheme, host))
-        fetch_site = header_values(entry.request.headers, "sec-fetch-site")[:1]
-        fetch_mode = header_values(entry.request.headers, "sec-fetch-mode")[:1]
-        if top:
-            cross = fetch_site == ["cross-site"]
-            top_site = (scheme, host)
-        elif fetch_site:
-            cross = fetch_site == ["cross-site"]
+    replayer = Replayer(har, kind=kind, third_party=third_party, session_cookie=session_cookie, show_values=show_values)
+    return replayer.replay(upto)
+
+
+class Replayer:
+    """A replay that goes on from where it stopped: :meth:`replay` ``(upto)`` steps on from the requests
+    already replayed, or cuts the replay of the first ``upto`` requests from them. Both are the replay
+    from the first request to ``upto`` (:func:`replay`): a request's step depends only on the requests
+    before it, and what the whole replay adds at its end (the findings in step order, the session cookie
+    recognised so far) is kept per step. It holds what a replay of the requests so far holds (at most the
+    capture's, as `tutor show` does), nothing per window (the walkthrough's `>` / `<`)."""
+
+    def __init__(
+        self,
+        har: Har | LazyHar,
+        *,
+        kind: str | None = None,
+        third_party: str | None = None,
+        session_cookie: str | None = None,
+        show_values: bool = False,
+    ) -> None:
+        self.har = har
+        self.kind = kind = kind or browser_kind(har)
+        if third_party is None:
+            third_party, self.third_party_why = third_party_setting(har, kind)
         else:
-            cross = top_site is not None and not _same_site(top_site, (scheme, host))
-        relation = ("cross-site" if cross else "same-site") + (" · top-level" if top else " · subresource")
-        status = entry.response.status
-        location = (header_values(entry.response.headers, "location")[:1] or [entry.response.redirectURL])[0]
-        if top and 300 <= status < 400 and location:
-            redirected_to.add(location if "//" in location else f"{scheme}://{parts.netloc}{location}")
-        sent = _cookie_pairs(entry)
-        if not show_values:
-            location = _no_query(location)
-        ex = Exchange(
-            number,
-            entry.request.method,
-            entry.request.url,
-            host,
-            path,
-            scheme,
-            at,
-            status,
-            location,
-            cross,
-            top,
-            relation,
-            sent,
+            self.third_party_why = "--third-party"
+        self.jar = CookieJar(kind, third_party)
+        self.order = har.order()
+        self.show_values = show_values
+        self.watch = SessionWatch(session_cookie, show_values=show_values)
+        self.named_at: int | None = 0 if session_cookie is not None else None
+        """The step at which the session cookie was recognised (0: named by --session-cookie)."""
+        self.log = VariableLog()
+        self.steps: list[Step] = []
+        self.exchanges: list[Exchange] = []
+        self.redirected_to: set[str] = set()
+        self.top_site: tuple[str, str] | None = None  # the top-level page's origin (its site: site_of)
+        self.ever_set: set[str] = set()
+        self.first_at: int | None = None
+        self.last: dict[str, Cookie] = {}
+
+    @property
+    def done(self) -> int:
+        """How many requests are replayed."""
+        return len(self.steps)
+
+    def replay(self, upto: int | None = None) -> Replay:
+        """The replay of the first ``upto`` requests (None: all); raises the positioned ``HarError`` of a
+        bad entry on the way (the requests before it stay replayed)."""
+        if len(self.order) != len(self.har.log.entries):  # counted since (LazyHar.confirm): the whole order
+            order = self.har.order()
+            if order[: self.done] != self.order[: self.done]:
+                raise ValueError("the time order of the requests replayed changed: replay from the start")
+            self.order = order
+        end = len(self.order) if upto is None else max(0, min(upto, len(self.order)))
+        if end > self.done:
+            self._advance(end)
+        return self._result(end)
+
+    def _result(self, end: int) -> Replay:
+        watch, har = self.watch, self.har
+        named = self.named_at is not None and self.named_at <= end
+        return Replay(
+            self.kind,
+            self.jar.third_party,
+            self.third_party_why,
+            watch.name if named else None,
+            tuple(self.exchanges[:end]),
+            tuple(watch.findings_upto(end)),
+            Trace(tuple(self.steps[:end])),
+            self.show_values,
+            len(har.log.entries),
+            not isinstance(har, LazyHar) or har.counted,
         )
-        before = last  # the jar as the previous step left it (a cookie that expired since is still here)
-        # -- the model's prediction, then what was carried
-        # the request as the jar's send rules see it (tutor.engine.cookie_send: the one home of which
-        # cookies a request carries): the prediction, and the rule for each cookie the browser sent otherwise
-        request = _Request(host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top)
-        ex.predicted = [c.name for c in jar.cookies_for(method=ex.method, **request)]
-        sent_names = [n for n, _ in sent]
-        ex.failure = failure(entry) or ""
-        ex.unrecorded = "" if sent else unrecorded(entry)
-        if ex.unrecorded:
-            names = ", ".join(n or "(nameless)" for n in ex.predicted)
-            if ex.unrecorded == "unfinished":  # even "none predicted" cannot be checked
-                ex.differences.append(f"{names or 'no cookie'} predicted, {unfinished_text(entry)}")
-            elif names:  # from the cache: no request, so no cookie (the model agrees when it predicts none)
-                ex.differences.append(f"{names} predicted, {from_cache_text(entry)}")
-        for name in sent_names:
-            if name in ex.predicted:
-                continue
-            verdict = jar.send_verdict(name, method=ex.method, **request)
-            if verdict is not None:
-                why = (
-                    f"the model would not send it ({verdict[2]}): a model simplification, or the browser's own setting"
-                )
-            elif name not in ever_set:
-                why = "set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
-                # the model adopts it, so later requests agree (RFC 6265bis §5.7 has no script path here)
-                jar.put(Cookie(name=name, value=dict(sent)[name], domain=host.lower(), created=at))
-                ex.scripted.append((name, dict(sent)[name]))
-            else:
-                why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
-            ex.differences.append(f"{name} sent, not predicted: {why}")
-        for name in () if ex.unrecorded else ex.predicted:
-            if name not in sent_names:
-                # predicted for a cross-site subresource: the model's policy is allow (block and partition
-                # predict none there, cookie_send.third_party_rule)
-                policy = (
-                    f"blocks or partitions third-party cookies (a user setting, an incognito "
-                    f"window); the model replayed {jar.third_party} ({third_party_why}): --third-party block "
-                    f"replays that"
-                )
-                if fetch_mode == ["cors"] and fetch_site[:1] != ["same-origin"]:
-                    why = CREDENTIALS + ("; or the browser " + policy if cross and not top else "")
-                elif cross and not top:
-                    why = f"the browser kept it back from a cross-site subresource request, so it {policy}"
+
+    def _advance(self, end: int) -> None:
+        har, kind, jar, watch, log = self.har, self.kind, self.jar, self.watch, self.log
+        steps, exchanges, redirected_to, ever_set = self.steps, self.exchanges, self.redirected_to, self.ever_set
+        third_party_why, show_values = self.third_party_why, self.show_values
+        top_site, first_at, last = self.top_site, self.first_at, self.last
+        jar_name = jar_variable(kind)
+        shown = (lambda v: v) if show_values else fingerprint
+        try:
+            for number, index in enumerate(self.order[self.done : end], self.done + 1):
+                entry = har.log.entries[index]
+                parts = request_url(entry)  # the URL, or HTTP/2's :scheme/:authority/:path (tutor.capture.h2)
+                host, scheme = parts.hostname or "", parts.scheme or "https"
+                path = parts.path or "/"
+                at = int(started(entry)) - EPOCH
+                first_at = at if first_at is None else first_at
+                nav = _navigation(entry, redirected_to)
+                top = number == 1 or _guess(nav, top_site, (scheme, host))
+                fetch_site = header_values(entry.request.headers, "sec-fetch-site")[:1]
+                fetch_mode = header_values(entry.request.headers, "sec-fetch-mode")[:1]
+                if top:
+                    cross = fetch_site == ["cross-site"]
+                    top_site = (scheme, host)
+                elif fetch_site:
+                    cross = fetch_site == ["cross-site"]
                 else:
-                    why = "deleted by a script, blocked by an extension, or a model simplification"
-                ex.differences.append(f"{name} predicted, not sent: {why}")
-        # -- what the response set
-        for header in _set_cookie_headers(entry):
-            outcome = jar.set_from_header(header, **request)
-            pair, _, attrs = header.partition(";")
-            head, eq, tail = pair.partition("=")
-            value = (tail if eq else head).strip()  # no "=": a nameless cookie, all value (RFC 6265bis §5.6)
-            reason = outcome.reason or "; ".join(outcome.notes)
-            ex.received.append(Received(outcome.name, outcome.outcome, reason, attrs.strip(), value))
-            if outcome.outcome in ("stored", "replaced"):
-                ever_set.add(outcome.name)
-        after = last = {c.name: c for c in jar.all(at)}
-        watch.step(ex, before, after, headers=_set_cookie_headers(entry))
-        # -- the step
-        position = number - 1
-        result = f"{status}" + (f" → {location}" if location else "")
-        if ex.differences and ex.unrecorded:
-            result += " · from the cache" if ex.unrecorded == "cache" else " · never finished"
-            if ex.failure and ex.unrecorded == "unfinished":
-                result += f" ({ex.failure})"
-        elif ex.differences:
-            count = len(ex.differences)
-            result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
-        elif sent or ex.predicted:
-            result += " · the model agrees"
-        if ex.failure and ex.unrecorded != "unfinished":  # its headers went out, then it failed
-            result += f" · failed ({ex.failure})"
-        log.set(position, "clock", format_clock(at - first_at))
-        log.set(position, "request", ex.target)
-        log.set(position, "site", relation)
-        log.set(position, "sent", ", ".join(n or "(nameless)" for n in sent_names) or "—")
-        log.set(position, "set_cookie", "; ".join(f"{r.name or '(nameless)'} {r.outcome}" for r in ex.received) or "—")
-        log.set(position, "status", status)
-        log.set(position, "session", "; ".join(ex.session) or "—")
-        jar_view = [_jar_line(c, shown, first_at) for c in jar.all(at)]
-        previous = steps[-1].variables.get(jar_name) if steps else None
-        log.set(position, jar_name, previous if previous == jar_view else jar_view)
-        session_value = dict(sent).get(watch.name or "") if watch.name else None
-        steps.append(
-            Step(
-                step=number,
-                event=number,
-                actor=kind,
-                phase="store_cookie" if ex.received else "receive",
-                action=ex.target,
-                cookie_present=session_value is not None,
-                session_id=shown(session_value) if session_value is not None else None,
-                user=None,
-                result=result,
-                variables=StepVariables(log, position, len(log.names)),
-            )
-        )
-        exchanges.append(ex)
-    watch.finish(exchanges)
-    total = len(har.log.entries)
-    return Replay(
-        kind,
-        jar.third_party,
-        third_party_why,
-        watch.name,
-        tuple(exchanges),
-        tuple(watch.findings),
-        Trace(tuple(steps)),
-        show_values,
-        total,
-    )
+                    cross = top_site is not None and not _same_site(top_site, (scheme, host))
+                relation = ("cross-site" if cross else "same-site") + (" · top-level" if top else " · subresource")
+                status = entry.response.status
+                location = (header_values(entry.response.headers, "location")[:1] or [entry.response.redirectURL])[0]
+                if top and 300 <= status < 400 and location:
+                    redirected_to.add(location if "//" in location else f"{scheme}://{parts.netloc}{location}")
+                sent = _cookie_pairs(entry)
+                if not show_values:
+                    location = _no_query(location)
+                ex = Exchange(
+                    number,
+                    entry.request.method,
+                    entry.request.url,
+                    host,
+                    path,
+                    scheme,
+                    at,
+                    status,
+                    location,
+                    cross,
+                    top,
+                    relation,
+                    sent,
+                )
+                before = last  # the jar as the previous step left it (a cookie that expired since is still here)
+                # -- the model's prediction, then what was carried
+                # the request as the jar's send rules see it (tutor.engine.cookie_send: the one home of which
+                # cookies a request carries): the prediction, and the rule for each cookie the browser sent otherwise
+                request = _Request(host=host, path=path, scheme=scheme, now=at, cross_site=cross, top_level=top)
+                ex.predicted = [c.name for c in jar.cookies_for(method=ex.method, **request)]
+                sent_names = [n for n, _ in sent]
+                ex.failure = failure(entry) or ""
+                ex.unrecorded = "" if sent else unrecorded(entry)
+                if ex.unrecorded:
+                    names = ", ".join(n or "(nameless)" for n in ex.predicted)
+                    if ex.unrecorded == "unfinished":  # even "none predicted" cannot be checked
+                        ex.differences.append(f"{names or 'no cookie'} predicted, {unfinished_text(entry)}")
+                    elif names:  # from the cache: no request, so no cookie (the model agrees when it predicts none)
+                        ex.differences.append(f"{names} predicted, {from_cache_text(entry)}")
+                for name in sent_names:
+                    if name in ex.predicted:
+                        continue
+                    verdict = jar.send_verdict(name, method=ex.method, **request)
+                    if verdict is not None:
+                        why = f"the model would not send it ({verdict[2]}): a model simplification, or the browser's own setting"
+                    elif name not in ever_set:
+                        why = "set by a script (document.cookie), an extension, or before the capture began: no Set-Cookie for it here"
+                        # the model adopts it, so later requests agree (RFC 6265bis §5.7 has no script path here)
+                        jar.put(Cookie(name=name, value=dict(sent)[name], domain=host.lower(), created=at))
+                        ex.scripted.append((name, dict(sent)[name]))
+                    else:
+                        why = "the model has no such cookie for this host (deleted or expired in the model): a script or an extension may have set it again"
+                    ex.differences.append(f"{name} sent, not predicted: {why}")
+                for name in () if ex.unrecorded else ex.predicted:
+                    if name not in sent_names:
+                        # predicted for a cross-site subresource: the model's policy is allow (block and partition
+                        # predict none there, cookie_send.third_party_rule)
+                        policy = (
+                            f"blocks or partitions third-party cookies (a user setting, an incognito "
+                            f"window); the model replayed {jar.third_party} ({third_party_why}): --third-party block "
+                            f"replays that"
+                        )
+                        if fetch_mode == ["cors"] and fetch_site[:1] != ["same-origin"]:
+                            why = CREDENTIALS + ("; or the browser " + policy if cross and not top else "")
+                        elif cross and not top:
+                            why = f"the browser kept it back from a cross-site subresource request, so it {policy}"
+                        else:
+                            why = "deleted by a script, blocked by an extension, or a model simplification"
+                        ex.differences.append(f"{name} predicted, not sent: {why}")
+                # -- what the response set
+                for header in _set_cookie_headers(entry):
+                    outcome = jar.set_from_header(header, **request)
+                    pair, _, attrs = header.partition(";")
+                    head, eq, tail = pair.partition("=")
+                    value = (tail if eq else head).strip()  # no "=": a nameless cookie, all value (RFC 6265bis §5.6)
+                    reason = outcome.reason or "; ".join(outcome.notes)
+                    ex.received.append(Received(outcome.name, outcome.outcome, reason, attrs.strip(), value))
+                    if outcome.outcome in ("stored", "replaced"):
+                        ever_set.add(outcome.name)
+                after = last = {c.name: c for c in jar.all(at)}
+                watch.step(ex, before, after, headers=_set_cookie_headers(entry))
+                # -- the step
+                position = number - 1
+                result = f"{status}" + (f" → {location}" if location else "")
+                if ex.differences and ex.unrecorded:
+                    result += " · from the cache" if ex.unrecorded == "cache" else " · never finished"
+                    if ex.failure and ex.unrecorded == "unfinished":
+                        result += f" ({ex.failure})"
+                elif ex.differences:
+                    count = len(ex.differences)
+                    result += f" · {count} {'differs' if count == 1 else 'differ'} from the model"
+                elif sent or ex.predicted:
+                    result += " · the model agrees"
+                if ex.failure and ex.unrecorded != "unfinished":  # its headers went out, then it failed
+                    result += f" · failed ({ex.failure})"
+                log.set(position, "clock", format_clock(at - first_at))
+                log.set(position, "request", ex.target)
+                log.set(position, "site", relation)
+                log.set(position, "sent", ", ".join(n or "(nameless)" for n in sent_names) or "—")
+                log.set(
+                    position,
+                    "set_cookie",
+                    "; ".join(f"{r.name or '(nameless)'} {r.outcome}" for r in ex.received) or "—",
+                )
+                log.set(position, "status", status)
+                log.set(position, "session", "; ".join(ex.session) or "—")
+                jar_view = [_jar_line(c, shown, first_at) for c in jar.all(at)]
+                previous = steps[-1].variables.get(jar_name) if steps else None
+                log.set(position, jar_name, previous if previous == jar_view else jar_view)
+                session_value = dict(sent).get(watch.name or "") if watch.name else None
+                steps.append(
+                    Step(
+                        step=number,
+                        event=number,
+                        actor=kind,
+                        phase="store_cookie" if ex.received else "receive",
+                        action=ex.target,
+                        cookie_present=session_value is not None,
+                        session_id=shown(session_value) if session_value is not None else None,
+                        user=None,
+                        result=result,
+                        variables=StepVariables(log, position, len(log.names)),
+                    )
+                )
+                exchanges.append(ex)
+                if watch.name is not None and self.named_at is None:
+                    self.named_at = number
+        finally:  # (a bad entry: the steps before it stay, with the state they left)
+            self.top_site, self.first_at, self.last = top_site, first_at, last
 
 
 def _jar_line(cookie: Cookie, shown: Any, start: int) -> str:
@@ -543,4 +602,4 @@ def _no_query(url: str) -> str:
     return url if cut < 0 else url[:cut] + "?…"
 
 
-__all__ = ["Exchange", "Received", "Replay", "browser_kind", "fingerprint", "replay", "site_of"]
+__all__ = ["Exchange", "Received", "Replay", "Replayer", "browser_kind", "fingerprint", "replay", "site_of"]

@@ -103,7 +103,7 @@ class Finding:
 
 class SessionWatch:
     """Follows the session cookie through the replay (:func:`tutor.capture.replay.replay` calls
-    :meth:`step` for every request and :meth:`finish` at the end)."""
+    :meth:`step` for every request; :meth:`findings_upto` gives the findings of the steps so far)."""
 
     def __init__(self, name: str | None, *, show_values: bool) -> None:
         self.name = name
@@ -112,7 +112,7 @@ class SessionWatch:
         self.findings: list[Finding] = []
         self._flagged: set[str] = set()
         self._logout_value: tuple[int, str] | None = None
-        self._checked = False  # the session cookie's attributes were seen (it was set inside the capture)
+        self._checked_at: int | None = None  # the step its attributes were first seen (set inside the capture)
         self._first_sent: int | None = None
 
     def _find(self, ex: Exchange, before: Mapping[str, Cookie], after: Mapping[str, Cookie]) -> None:
@@ -291,7 +291,8 @@ class SessionWatch:
         cookie = after.get(self.name or "") or next((c for n, c in after.items() if base_name(n) == self.name), None)
         if cookie is None:
             return
-        self._checked = True
+        if self._checked_at is None:
+            self._checked_at = ex.number
         if not cookie.http_only:
             self._flag(ex, "session cookie without HttpOnly", f"{cookie.name}: page scripts (and an XSS) can read it")
         if not cookie.secure and ex.scheme == "http" and is_loopback(ex.host):
@@ -321,18 +322,24 @@ class SessionWatch:
         self._flagged.add(title)
         self.findings.append(Finding(ex.number, title, detail, level))
 
-    def finish(self, exchanges: list[Exchange]) -> None:
-        if self.name is not None and not self._checked and self._first_sent is not None:
-            self.findings.append(
+    def findings_upto(self, end: int) -> list[Finding]:
+        """The findings of a replay of the first ``end`` requests, in step order: those of its steps, and a
+        note when the session cookie was sent by then but not yet set inside the capture (its attributes
+        unknown). Nothing is changed, so :class:`tutor.capture.replay.Replayer` cuts a nearer window from a
+        longer replay with the findings a replay to that window's end has."""
+        found = [f for f in self.findings if f.step <= end]
+        first, checked = self._first_sent, self._checked_at
+        if self.name is not None and first is not None and first <= end and (checked is None or checked > end):
+            found.append(
                 Finding(
-                    self._first_sent,
+                    first,
                     "session cookie's attributes unknown",
                     f"{self.name} was never set inside the capture (it began with the cookie in the jar): a Cookie "
                     "header carries no attributes, so HttpOnly, Secure and SameSite were not checked",
                     "note",
                 )
             )
-        self.findings.sort(key=lambda f: f.step)
+        return sorted(found, key=lambda f: f.step)  # (stable: the note after the step's own findings)
 
 
 __all__ = [

@@ -62,11 +62,10 @@ def prompt(question: str) -> None:
 __all__ = ["FAILED", "OK", "USAGE", "error", "note", "out", "out_json", "problems", "prompt"]
 
 
-def read_capture(command: str, args: Any, *, upto: int | None = None) -> tuple[Any, int | None]:
-    """`tutor open` / `tutor show` on a HAR file: (the replayed capture, None), or (None, the exit code
+def read_capture(command: str, args: Any) -> tuple[Any, int | None]:
+    """`tutor show` on a HAR file: (the capture checked whole and replayed, None), or (None, the exit code
     after its one error line). The options are the capture's (--browser, --third-party, --session-cookie,
-    --show-values); ``upto``: replay only the first ``upto`` requests (`tutor open`: up to the end of the
-    window it shows)."""
+    --show-values)."""
     from pathlib import Path
 
     from tutor.capture.har import HarError
@@ -74,15 +73,25 @@ def read_capture(command: str, args: Any, *, upto: int | None = None) -> tuple[A
 
     path = Path(args.lesson)
     try:
-        return load_capture(
-            path,
-            kind=args.browser,
-            third_party=getattr(args, "third_party", None),
-            session_cookie=args.session_cookie,
-            show_values=args.show_values,
-            upto=upto,
-        ), None
-    except HarError as exc:
-        return None, problems([exc])
-    except OSError as exc:
-        return None, error(command, f"{path}: {exc.strerror or exc}")
+        return load_capture(path, **capture_options(args)), None
+    except (HarError, OSError) as exc:
+        return None, capture_failed(command, path, exc)
+
+
+def capture_options(args: Any) -> dict[str, Any]:
+    """The capture's options of a command's arguments, as :func:`tutor.capture.load.load_capture` takes them."""
+    return {
+        "kind": args.browser,
+        "third_party": getattr(args, "third_party", None),
+        "session_cookie": args.session_cookie,
+        "show_values": args.show_values,
+    }
+
+
+def capture_failed(command: str, path: Any, exc: Exception) -> int:
+    """A capture that could not be read (``HarError``: its positioned line; ``OSError``): the exit code."""
+    from tutor.capture.har import HarError
+
+    if isinstance(exc, HarError):
+        return problems([exc])
+    return error(command, f"{path}: {getattr(exc, 'strerror', None) or exc}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tutor.commands.common import error, problems, read_capture
+from tutor.commands.common import error, problems
 from tutor.lesson.modes import MODE_NAMES as MODES
 
 
@@ -36,61 +36,69 @@ def run(args: argparse.Namespace) -> int:
         if step > len(loaded.steps):
             return error("open", f"--step {step} is past the last step ({len(loaded.steps)})")
 
-    import gc
-
     from tutor.ui.app import TutorApp  # Textual is imported only once the lesson is known to be good
 
-    # Startup makes many objects that live as long as the app (modules, styles, widgets): freezing what
-    # is there and collecting young objects less often until the first frame saves the full collections
-    # that would walk them (bench/FINDINGS.md). The app restores the thresholds after its first frame.
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, thresholds[1], thresholds[2])
+    thresholds = _quiet_gc()
     app = TutorApp(extra_dirs=extra, lesson=loaded, mode=args.mode, step=step, watch=args.watch)
     app.gc_thresholds = thresholds
     app.run()
     return int(app.return_code or 0)
 
 
+def _quiet_gc() -> tuple[int, int, int]:
+    """Startup makes many objects that live as long as the app (modules, styles, widgets): freezing what
+    is there and collecting young objects less often until the first frame saves the full collections
+    that would walk them (bench/FINDINGS.md). The app restores the thresholds (returned) after its first
+    frame (``TutorApp.gc_thresholds``)."""
+    import gc
+
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, thresholds[1], thresholds[2])
+    return thresholds
+
+
 def _capture(args: argparse.Namespace) -> int:
     """`tutor open capture.har`: the capture's walkthrough (no progress store, nothing cached)."""
     from pathlib import Path
 
+    from tutor.capture.har import HarError
     from tutor.capture.lesson import MAX_SHOWN, capture_lesson
+    from tutor.capture.load import open_capture
+    from tutor.commands.common import capture_failed, capture_options
 
     if args.mode != "walkthrough" or args.watch:
         return error("open", "a capture opens as a walkthrough (no --mode, no --watch)")
     path = Path(args.lesson)
+    options = capture_options(args)
     step = args.step or 0
-    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step, replayed up to its end
+    # a long capture opens in windows of MAX_SHOWN steps: the window that holds --step, replayed up to its end;
+    # the first one from the file's first entries, the whole file checked after the first frame (open_capture)
     first = ((step - 1) // MAX_SHOWN) * MAX_SHOWN + 1 if step else 1
-    replayed, failed = read_capture("open", args, upto=first + MAX_SHOWN - 1)
-    if failed is not None:
-        return failed
-    if step > replayed.total:
-        return error("open", f"--step {step} is past the last step ({replayed.total})")
-    loaded = capture_lesson(replayed, path, first=first)
+    try:
+        replayed, capture = open_capture(path, **options, upto=first + MAX_SHOWN - 1, first_window=first == 1)
+    except (HarError, OSError) as exc:
+        return capture_failed("open", path, exc)
+    try:
+        if step > replayed.total:  # (not counted: the first window has MAX_SHOWN steps, --step is in it)
+            return error("open", f"--step {step} is past the last step ({replayed.total})")
+        loaded = capture_lesson(replayed, path, first=first)
 
-    from functools import partial
+        from tutor.ui.capture_app import CaptureApp
 
-    from tutor.capture.load import load_capture
-    from tutor.ui.capture_app import CaptureApp
-
-    # another window (`>` / `<` in the app): replayed with the same options, up to its end
-    load = partial(
-        load_capture,
-        path,
-        kind=args.browser,
-        third_party=getattr(args, "third_party", None),
-        session_cookie=args.session_cookie,
-        show_values=args.show_values,
-    )
-    app = CaptureApp(
-        loaded,
-        replayed,
-        step=step - first + 1 if step else None,
-        first=first,
-        load=lambda upto: load(upto=upto),
-    )
-    app.run()
+        thresholds = _quiet_gc()
+        app = CaptureApp(
+            loaded,
+            replayed,
+            step=step - first + 1 if step else None,
+            first=first,
+            load=capture.window,  # another window (`>` / `<` in the app): replayed on, or cut, not from the start
+            confirm=None if replayed.counted else capture.confirm,
+        )
+        app.gc_thresholds = thresholds
+        app.run()
+    finally:
+        capture.close()
+    if app.late_error is not None:  # the whole-file check, after the first frame
+        return capture_failed("open", path, app.late_error)
     return int(app.return_code or 0)

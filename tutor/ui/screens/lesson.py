@@ -146,15 +146,9 @@ class LessonScreen(Styled, Screen):
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        loaded = self.loaded
-        lesson = loaded.lesson
         self._walkthrough = None  # (again after a reload)
         self._views = {}
-        title = Text("◆ Session Tutor", style="bold", no_wrap=True, overflow="ellipsis", end="")
-        title.append(" — ")
-        title.append_text(literal(lesson.title))
-        title.no_wrap = True
-        yield Static(title, id="title")
+        yield Static(self._title_text(), id="title")
         yield ModeStrip(self.mode, self.OFFERED, id="mode-strip")
         if self.watching:  # only a watched file can get problems while it is open
             panel = self._problems_panel()
@@ -164,6 +158,17 @@ class LessonScreen(Styled, Screen):
             yield self._too_small()
         yield self._pane(self.mode)
         yield KeyBar(id="keys")
+
+    def _title_text(self) -> Text:
+        title = Text("◆ Session Tutor", style="bold", no_wrap=True, overflow="ellipsis", end="")
+        title.append(" — ")
+        title.append_text(literal(self.loaded.lesson.title))
+        title.no_wrap = True
+        return title
+
+    def show_title(self) -> None:
+        """The title line again, from ``loaded`` (a capture's title changes when its entries are counted)."""
+        self.query_one("#title", Static).update(self._title_text())
 
     def _problems_panel(self) -> Static:
         problems = Static(literal("\n".join(self.problems)), id="problems")

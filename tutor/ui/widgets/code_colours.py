@@ -73,8 +73,19 @@ def colour_key(source: str, language: str, dark: bool) -> str:
     return digest.hexdigest()
 
 
+#: Languages Pygments leaves uncoloured (its TextLexer): :func:`highlight` gives their lines as Rich's
+#: ``Syntax`` would (tabs expanded to 4 columns) without importing Pygments (a capture's findings pane,
+#: coloured just after its first frame: ~30 ms of Pygments for nothing).
+PLAIN = frozenset({"text"})
+
+
 def highlight(source: str, language: str, dark: bool) -> list[Text]:
     """``source``'s lines highlighted by Pygments (foreground colours only), one Text per line."""
+    if language in PLAIN:
+        lines = [Text(line) for line in source.split("\n")]
+        for line in lines:
+            line.expand_tabs(4)
+        return lines
     from rich.syntax import Syntax  # imports Pygments
 
     syntax = Syntax(source, language, theme="ansi_dark" if dark else "ansi_light", background_color="default")

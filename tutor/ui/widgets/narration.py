@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 from textual.widgets import Static
 
@@ -43,6 +45,20 @@ def step_text(
         text.append("\nYour prediction: ", style="italic")
         text.append_text(verdict)
     return text
+
+
+def wrapped_height(text: Text, console: Console, width: int) -> int:
+    """``len(text.wrap(console, width))``, the lines that fit ``width`` counted without wrapping them (the
+    narration's height is measured over every step's text: a capture's window has 250)."""
+    plain = text.plain
+    if "\t" in plain or text.no_wrap:
+        return len(text.wrap(console, width))
+    lines = plain.split("\n")
+    long = [line for line in lines if cell_len(line) > width]
+    if not long:
+        return len(lines)
+    overflow = text.overflow
+    return len(lines) - len(long) + sum(len(Text(line).wrap(console, width, overflow=overflow)) for line in long)
 
 
 def short_verdict(correct: bool) -> Text:
@@ -103,7 +119,7 @@ class Narration(Styled, Static):
             if self._short_texts is None:
                 self._short_texts = self._texts_for()
             console = self.app.console
-            height = max(len(t.wrap(console, max(1, width))) for t in self._short_texts)
+            height = max(wrapped_height(t, console, max(1, width)) for t in self._short_texts)
             height = self._heights[(width, limit)] = min(height, limit)
         return height
 
