@@ -118,6 +118,9 @@ def test_long_capture_opens_in_windows() -> None:
     loaded = capture_lesson(replay, path, first=2)
     assert [s.step for s in loaded.steps] == [1, 2, 3, 4]
     assert loaded.steps[0].action == "POST /login.php" and "steps 2–5 of 5" in loaded.lesson.title
+    # its rows count from 1; the narration says which step of the capture each is (the findings' numbers)
+    assert [n.text.splitlines()[0] for n in loaded.lesson.narration] == [f"capture step {n} of 5" for n in (2, 3, 4, 5)]
+    assert not capture_lesson(replay, path).lesson.narration[0].text.startswith("capture step")
     assert MAX_SHOWN >= 100
 
 

@@ -69,8 +69,14 @@ def capture_lesson(replay: Replay, path: Path, *, first: int = 1) -> LoadedLesso
     steps = replay.trace.steps[first - 1 : first - 1 + MAX_SHOWN]
     of = f"{total}" if replay.counted else "… (counting)"
     window = f" · steps {first}–{first + len(steps) - 1} of {of}" if len(steps) < total or not replay.counted else ""
+    # a later window's rows count from 1 (the walkthrough's own numbering): its narration says the capture's
+    # step, the number the findings and `tutor show` use
+    where = (lambda n: [f"capture step {n} of {of}"]) if first > 1 else (lambda n: [])
     narration = [
-        Narration(step=s.step - first + 1, text="\n".join(exchange_lines(replay, replay.exchanges[s.step - 1])))
+        Narration(
+            step=s.step - first + 1,
+            text="\n".join([*where(s.step), *exchange_lines(replay, replay.exchanges[s.step - 1])]),
+        )
         for s in steps
     ]
     # the walkthrough numbers its rows 1..n: a window's steps are renumbered (their action keeps the path)
