@@ -296,3 +296,19 @@ def test_a_headless_capture_exports_its_third_party_block_and_runs_as_captured()
     firefox = load_capture(HAR / "recorded" / "firefox-nextauth.har")
     assert lesson_document(firefox, "f.har")["scenario"]["browsers"] == {"capture": {"kind": "firefox"}}
     assert "# Third-party cookies" not in lesson_yaml(firefox, "f.har")
+
+
+def test_a_request_the_capture_holds_no_cookies_for_says_so_in_its_note() -> None:
+    """The next-auth capture's steps 10 and 24-27 came from Chromium's cache (no request went out), the cookie
+    matrix's step 7 never finished: the exported lesson's browser sends them as any request, so each note says
+    what the capture had."""
+    from tutor.capture.scenario import scenario_events
+
+    def notes(name: str) -> dict[str, str]:
+        events = scenario_events(load_capture(HAR / "recorded" / name))
+        return {e["mark"]: e["note"] for e in events if "mark" in e}
+
+    nextauth, matrix = notes("chromium-nextauth.har"), notes("chromium-cookie-matrix.har")
+    cached = [m for m, n in nextauth.items() if "served from the browser's cache in the capture" in n]
+    assert cached == ["req-10", "req-24", "req-25", "req-26", "req-27"]
+    assert [m for m, n in matrix.items() if "never finished in the capture" in n] == ["req-7"]

@@ -14,7 +14,7 @@ from tutor.capture.har import read_har
 from tutor.capture.lesson import findings_text
 from tutor.capture.render import RENDERERS
 from tutor.capture.replay import Replay, replay
-from tutor.capture.session import is_loopback
+from tutor.engine.setcookie import is_loopback
 
 RECORDED = Path(__file__).parent / "fixtures" / "har" / "recorded"
 ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"
@@ -221,6 +221,20 @@ def test_a_get_of_a_sign_out_page_is_no_logout(tmp_path: Path, page: dict) -> No
     assert r.findings == ()
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [{"status": 302, "location": "/api/auth/signout?csrf=true"}, {"status": 403}],
+    ids=["sent-back-for-csrf", "refused"],
+)
+def test_a_post_sent_back_to_the_sign_out_page_or_refused_is_no_logout(tmp_path: Path, answer: dict) -> None:
+    """next-auth answers a POST /api/auth/signout without a verified CSRF token with a redirect to
+    /api/auth/signout?csrf=true and keeps the cookie (core/index.js, case "signout"): no logout, so the cookie
+    sent afterwards outlives nothing."""
+    r = sign_out_then_visit(tmp_path, "/api/auth/signout", {"method": "POST", **answer})
+    assert not any(n.startswith("logout:") for n in r.exchanges[1].session)
+    assert r.findings == ()
+
+
 # -- renewal of a token (report item 6)
 
 
@@ -307,6 +321,18 @@ def test_no_session_cookie_recognised_says_so(tmp_path: Path) -> None:
     r = run(tmp_path, step("https://a.example/", 0, set_cookie=f"theme=dark; {ATTRS}"))
     assert r.session_cookie is None
     assert findings_text(r) == "No session cookie recognised (--session-cookie NAME names it), so nothing to check."
+
+
+def test_a_held_cookie_set_again_unchanged_has_its_attributes_checked(tmp_path: Path) -> None:
+    """A capture that begins signed in and whose server re-sends the same ID (express-session's `rolling`):
+    the Set-Cookie shows the attributes, so they are checked, and no note says they are unknown."""
+    again = "connect.sid=v; Path=/; Secure; SameSite=Lax"
+    r = run(
+        tmp_path,
+        step("https://a.example/", 0, cookie="connect.sid=v"),
+        step("https://a.example/me", 1, cookie="connect.sid=v", set_cookie=again),
+    )
+    assert [(f.step, f.level, f.title) for f in r.findings] == [(2, "finding", "session cookie without HttpOnly")]
 
 
 def test_a_session_cookie_never_set_in_the_capture_has_unknown_attributes(tmp_path: Path) -> None:

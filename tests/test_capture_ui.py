@@ -355,6 +355,45 @@ def test_a_file_bad_past_the_first_window_ends_the_app_with_its_one_line(tmp_pat
     assert err == f"{eager.value}\n" and f"{path}:{MAX_SHOWN + 20 + 3}:" in err and "tomorrow" in err
 
 
+def test_a_bad_entry_that_the_time_order_brings_into_the_first_window_ends_the_app(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """An entry past the first window, earlier in time and malformed: the check (dates only) asks for the
+    first window again in time order, whose replay meets the entry; `tutor open` of a checked file reports it
+    before its first frame, so the app ends with the same line, exit 1 (not a notice and a title that says
+    "counting" for ever)."""
+    from capture_support import in_order, write
+    from textual.app import App
+
+    from tutor.capture.har import HarError, read_har
+    from tutor.cli import main
+    from tutor.ui.capture_app import CaptureApp
+
+    entries = [in_order(i) for i in range(MAX_SHOWN + 30)]
+    entries[MAX_SHOWN + 10]["startedDateTime"] = in_order(3)["startedDateTime"]
+    entries[MAX_SHOWN + 10]["request"]["method"] = 7  # not a string
+    path = write(tmp_path / "early-bad.har", entries)
+    with pytest.raises(HarError) as eager:
+        read_har(path)
+    shown: list[str] = []
+
+    def headless(self, *args, **kw):
+        async def seen(pilot) -> None:
+            shown.append(_title(pilot.app))
+            for _ in range(400):  # the check and the window's replay end the app within seconds
+                if pilot.app.return_code is not None:
+                    return
+                await pilot.pause(0.05)
+            pilot.app.exit(return_code=99)  # (still running: the title would say "counting" for ever)
+
+        return App.run(self, headless=True, size=(100, 30), auto_pilot=seen)
+
+    monkeypatch.setattr(CaptureApp, "run", headless)
+    assert main(["open", str(path)]) == 1
+    assert shown and "of … (counting)" in shown[0]
+    assert capsys.readouterr().err == f"{eager.value}\n"
+
+
 def test_a_capture_left_before_its_check_ends_leaves_the_app_running(tmp_path: Path) -> None:
     import asyncio
 

@@ -25,14 +25,15 @@ from tutor.capture.replay import Replay, fingerprint
 from tutor.engine.clock import format_duration
 from tutor.engine.cookies import THIRD_PARTY_DEFAULTS
 from tutor.engine.headers import header_problem
+from tutor.engine.scenario import METHOD_TOKEN
 from tutor.engine.setcookie import MAX_COOKIE_BYTES
 from tutor.lesson.visible import visible
 
 BROWSER = "capture"
 #: a host name the engine's ``host:`` takes (the capture's own; an IPv6 literal or an odd name is left out)
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
-#: RFC 9110 §9.1: a method is a token (§5.6.2)
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: RFC 9110 §9.1: a method is a token (§5.6.2): the format's own spelling of one
+_TOKEN = re.compile(METHOD_TOKEN)
 _SPACE = re.compile(r"\s+")
 #: The status an exported request without a response (HAR status 0: served from the cache, never finished)
 #: is written with: 504 Gateway Timeout, "did not receive a timely response" (RFC 9110 §15.6.5).
@@ -97,6 +98,10 @@ def scenario_events(replay: Replay, *, limit: int | None = None) -> list[dict[st
         else:  # no answer recorded: a 504 Gateway Timeout stands for it, and the note says so
             event["status"] = NO_RESPONSE
             note += f" (no response recorded: written as {NO_RESPONSE})"
+        if ex.unrecorded == "cache":  # the engine's browser sends it; the real one did not (no request went out)
+            note += " (served from the browser's cache in the capture: no request went out, no cookie was sent)"
+        elif ex.unrecorded == "unfinished":
+            note += " (never finished in the capture: which cookies it carried is not recorded)"
         events.append({**event, **modifiers, **scheme, "note": note, "mark": f"req-{ex.number}"})
     return events
 

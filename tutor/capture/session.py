@@ -19,10 +19,11 @@ What the capture shows of a login and a logout (bodies are never read, so only m
   (a server that keeps its session store: the same ID, now signed in). A 200 that sets no session cookie
   is no login (the form shown again, as far as the capture tells); a redirect to another host hands the
   login to an identity provider (it finishes at the callback);
-- a **logout** is a POST to a path with log-out / sign-out in it, a response that deletes the session
-  cookie, or a GET to such a path answered with a redirect to a page that is not a sign-out page. A GET
-  answered 200 may be a confirmation page and is none: next-auth's ``GET /api/auth/signout`` renders one,
-  its POST signs out (``core/index.js``).
+- a **logout** is a response that deletes the session cookie, or a POST or GET to a path with log-out /
+  sign-out in it answered below 400 and not sent back to a sign-out page (a GET: only when answered with
+  such a redirect). A GET answered 200 may be a confirmation page and is none: next-auth's
+  ``GET /api/auth/signout`` renders one, its POST signs out, and a POST without its CSRF token is sent back
+  to ``/api/auth/signout?csrf=true`` with the cookie kept (``core/index.js``).
 
 Findings (OWASP Session Management Cheat Sheet, "Cookies" and "Renew the Session ID After Any Privilege
 Level Change"): a session cookie without HttpOnly, Secure or an explicit SameSite; an ID not rotated at a
@@ -225,6 +226,8 @@ class SessionWatch:
                     notes.append(f"{name} renewed: same value, a later expiry")
                 else:
                     notes.append(f"{name} set again, unchanged")
+                if any(r.outcome in ("stored", "replaced") for r in mine):  # its attributes are in this header
+                    self._check_flags(ex, after)
         if logged_in and old is not None and new == old:
             if _NEXTAUTH.match(name):
                 notes.append(
@@ -249,11 +252,16 @@ class SessionWatch:
 
     def _logout(self, ex: Exchange, deleted: bool) -> bool:
         """A logout at this step (the module docstring's rule)."""
-        if deleted or (ex.method == "POST" and LOGOUT.search(ex.path)):
+        if deleted:
             return True
-        if ex.method != "GET" or not LOGOUT.search(ex.path) or not 300 <= ex.status < 400:
+        if ex.method not in ("GET", "POST") or not LOGOUT.search(ex.path) or ex.status >= 400:
             return False
-        return not ex.location or not LOGOUT.search(urlsplit(ex.location).path)
+        # sent back to a sign-out page: next-auth answers a POST without a verified CSRF token with a redirect
+        # to `/api/auth/signout?csrf=true` and keeps the cookie (core/index.js, case "signout")
+        back = bool(ex.location) and LOGOUT.search(urlsplit(ex.location).path) is not None
+        if ex.method == "POST":
+            return not back
+        return 300 <= ex.status < 400 and not back
 
     def _changed(self, name: str, before: Mapping[str, Cookie], after: Mapping[str, Cookie], *, logged_in: bool) -> str:
         """A new value: rotated at a login; a JWT/JWE re-issued (a renewal: the same session, a new token);
@@ -349,6 +357,5 @@ __all__ = [
     "SessionWatch",
     "base_name",
     "is_login_request",
-    "is_loopback",
     "is_session_name",
 ]

@@ -59,7 +59,9 @@ ScriptCookie = Annotated[
 ScriptCookies = ScriptCookie | Annotated[list[ScriptCookie], Meta(min_length=1, max_length=50)]
 #: A request line a browser sends: any method token (RFC 9110 §9.1: a token, §5.6.2) and an origin-form
 #: target (RFC 9112 §3.2.1: an absolute path, maybe a query). ``GET /dashboard``, ``PUT /api/items/3``.
-REQUEST_PATTERN = r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /\S*(?!\n)$"
+#: RFC 9110 §9.1: a method is a token (§5.6.2's tchar), the one spelling of it (the capture's export asks it too)
+METHOD_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+REQUEST_PATTERN = rf"^{METHOD_TOKEN} /\S*(?!\n)$"
 RequestLine = Annotated[
     str, Meta(pattern=REQUEST_PATTERN, description="A method and a path, e.g. `GET /dashboard`, `PUT /api/items/3`.")
 ]
@@ -437,6 +439,7 @@ __all__ = [
     "named_browsers",
     "Mark",
     "OptionalDuration",
+    "METHOD_TOKEN",
     "REQUEST_PATTERN",
     "RequestLine",
     "RotateSecret",

@@ -117,7 +117,9 @@ class CaptureScreen(LessonScreen):
                 markup=False,
             )
             self.loading = True
-            self._load_window(1)
+            # its first window in time order: a bad entry there is what `tutor open` of a checked file
+            # reports before its first frame, so the app ends with it (BadFile), not one line and a stuck title
+            self._load_window(1, fatal=True)
             return
         self.replay = replace(self.replay, total=count, counted=True)
         self.loaded = replace(
@@ -149,7 +151,7 @@ class CaptureScreen(LessonScreen):
         self._load_window(first)
 
     @work(thread=True, exclusive=True, group="capture-window")
-    def _load_window(self, first: int) -> None:
+    def _load_window(self, first: int, *, fatal: bool = False) -> None:
         from tutor.capture.har import HarError
         from tutor.capture.lesson import capture_lesson
 
@@ -158,6 +160,9 @@ class CaptureScreen(LessonScreen):
             replay = self.load(first + MAX_SHOWN - 1)
             loaded = capture_lesson(replay, self.loaded.path, first=first)
         except (HarError, OSError) as exc:
+            if fatal:
+                self.app.call_from_thread(self._bad_file, exc)
+                return
             text = str(exc) if isinstance(exc, HarError) else f"{self.loaded.path}: {exc.strerror or exc}"
             self.app.call_from_thread(self._window_failed, text)
             return
