@@ -371,3 +371,21 @@ def test_the_recorded_cookie_matrix_has_no_session_cookie() -> None:
     r = replay(read_har(RECORDED / "chromium-cookie-matrix.har"))
     assert r.session_cookie is None
     assert findings_text(r).startswith("No session cookie recognised")
+
+
+def test_a_failed_login_names_no_session_cookie(tmp_path: Path) -> None:
+    """A login POST sent back to the login page with an error, setting a flash cookie: no login, so the flash
+    cookie is not taken for the session cookie (the rule of a refused login has one home, `_refused`)."""
+    r = run(
+        tmp_path,
+        step("https://a.example/login", 0),
+        step(
+            "https://a.example/login",
+            1,
+            method="POST",
+            status=302,
+            location="/login?error=1",
+            set_cookie=f"flash=bad-password; {ATTRS}",
+        ),
+    )
+    assert r.session_cookie is None and r.findings == ()

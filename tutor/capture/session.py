@@ -102,6 +102,20 @@ class Finding:
         return f"{self.heading} — {self.detail}"
 
 
+def _refused(ex: Exchange) -> str | None:
+    """Why the answer to a login request shows no login whatever cookie it sets, in words (the part of the
+    module docstring's rule that needs no session cookie: naming one by a login asks it too), or None."""
+    where = urlsplit(ex.location) if ex.location else None
+    redirect = 300 <= ex.status < 400
+    if ex.status >= 400:
+        return f"answered {ex.status}: the login failed"
+    if redirect and where is not None and where.hostname and where.hostname.lower() != ex.host.lower():
+        return f"handed to {where.hostname}: the login finishes at its callback"
+    if redirect and where is not None and _LOGIN_PAGE.search(where.path):
+        return f"redirected to {where.path}: the login failed or is not finished"
+    return None
+
+
 class SessionWatch:
     """Follows the session cookie through the replay (:func:`tutor.capture.replay.replay` calls
     :meth:`step` for every request; :meth:`findings_upto` gives the findings of the steps so far)."""
@@ -124,7 +138,7 @@ class SessionWatch:
             if is_session_name(name):
                 self.name = base_name(name)
                 return
-        if is_login_request(ex) and ex.status < 400:
+        if is_login_request(ex) and _refused(ex) is None:
             for r in ex.received:
                 old = before.get(r.name)
                 if r.outcome in ("stored", "replaced") and (old is None or old.value != after[r.name].value):
@@ -141,14 +155,10 @@ class SessionWatch:
 
     def _login(self, ex: Exchange, sent: str | None, mine: list[Received]) -> tuple[bool, str]:
         """Whether this login request succeeded (the module docstring's rule), and why not in words."""
-        where = urlsplit(ex.location) if ex.location else None
+        refused = _refused(ex)
+        if refused is not None:
+            return False, refused
         redirect = 300 <= ex.status < 400
-        if ex.status >= 400:
-            return False, f"answered {ex.status}: the login failed"
-        if redirect and where is not None and where.hostname and where.hostname.lower() != ex.host.lower():
-            return False, f"handed to {where.hostname}: the login finishes at its callback"
-        if redirect and where is not None and _LOGIN_PAGE.search(where.path):
-            return False, f"redirected to {where.path}: the login failed or is not finished"
         if any(r.outcome in ("stored", "replaced") for r in mine):
             return True, ""
         if redirect and sent is not None and not _NEXTAUTH.match(self.name or ""):
