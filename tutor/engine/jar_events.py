@@ -37,19 +37,8 @@ def play_written_response(
     order, as it would any. The server's routes and session handling do not run (``set_cookie:``, and a
     ``request:`` with ``status:``)."""
     name = event.as_
-    b = sim.browser(name)
     now = sim.clock.now
-    side = sim.target(event)
-    request = b.build_request(
-        method,
-        target,
-        now=now,
-        scheme=event.scheme,
-        cross_site=event.cross_site,
-        top_level=event.top_level,
-        watch=side.cookie_name,
-        host=side.host,
-    )
+    b, side, request = sim.sends(event, method, target)
     present = side.server.read_session_cookie(request.cookies) is not None
     ex = Exchange(request=request, cookie_store=dict(request.cookies), line=request.line)
     ex.session_id = side.server.read_session_cookie(request.cookies)

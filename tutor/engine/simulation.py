@@ -16,7 +16,7 @@ from msgspec import UNSET
 
 from tutor.engine import revocation
 from tutor.engine.attacks import play_steal, play_tamper, play_xss
-from tutor.engine.browser import Browser
+from tutor.engine.browser import Browser, Request
 from tutor.engine.clock import VirtualClock, format_duration, parse_duration
 from tutor.engine.exchange import Exchange
 from tutor.engine.jar_events import (
@@ -352,21 +352,28 @@ class Simulation:
         self._event_no = saved
         return self.trace
 
-    def _request(self, event: Event, method: str, target: str, credentials: tuple[str, str] | None = None) -> None:
-        name = event.as_
-        b = self.browser(name)
-        now = self.clock.now
+    def sends(self, event: Event, method: str, target: str) -> tuple[Browser, ServerSide, Request]:
+        """The request the event's browser (``as:``) sends now to the event's server: the one home of how an
+        event's modifiers (``scheme``, ``cross_site``, ``top_level``) and its server make a request (the
+        server's routes, and a response written by hand, ``jar_events.play_written_response``)."""
+        b = self.browser(event.as_)
         side = self._target
         request = b.build_request(
             method,
             target,
-            now=now,
+            now=self.clock.now,
             scheme=event.scheme,
             cross_site=event.cross_site,
             top_level=event.top_level,
             watch=side.cookie_name,
             host=side.host,
         )
+        return b, side, request
+
+    def _request(self, event: Event, method: str, target: str, credentials: tuple[str, str] | None = None) -> None:
+        name = event.as_
+        now = self.clock.now
+        b, side, request = self.sends(event, method, target)
         present = side.server.read_session_cookie(request.cookies) is not None
 
         add = self._add
