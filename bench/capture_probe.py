@@ -10,35 +10,18 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 from bench.capture_bench import CAPTURE_MARKER
-from bench.frame_bench import LESSON_MARKER, _env
-from bench.frame_probe import ROOT, _read
-from bench.tmuxrun import Tmux
+from bench.frame_bench import LESSON_MARKER
+from bench.frame_probe import ROOT, probe_rounds
 
 
 def main(argv: list[str]) -> int:
     rounds, capture, trees = int(argv[0]), argv[1], [Path(t).resolve() for t in argv[2:]] or [ROOT]
     sides = {"lesson": (ROOT, ["open", "session-lifecycle"], LESSON_MARKER)}
     sides |= {f"capture {tree}": (tree, ["open", capture], CAPTURE_MARKER) for tree in trees}
-    rows: dict[str, list[tuple[float, float, float]]] = {side: [] for side in sides}
-    with tempfile.TemporaryDirectory(prefix="tutor-probe-") as tmp, Tmux(100, 30) as tmux:
-        home = tempfile.mkdtemp(prefix="warm-", dir=tmp)
-        for n in range(rounds + 1):  # the first round warms the lesson cache and the OS file cache
-            for i, (side, (tree, args, marker)) in enumerate(sides.items()):
-                out = Path(tmp) / f"{i}-{n}.txt"
-                env = {**_env(home), "PROBE_OUT": str(out), "PYTHONPATH": str(tree)}
-                argv_ = [sys.executable, "-m", "bench.frame_probe", "--child", *args]
-                session, start = tmux.launch(argv_, env=env, cwd=str(tree))  # (-m: the tree first)
-                try:
-                    seen, _screen = tmux.wait_for(session, marker, start)
-                    frame = next(line.split() for line in _read(out) if " frame " in line)
-                finally:
-                    tmux.kill(session)
-                if n:
-                    rows[side].append((float(frame[0]), float(frame[1]) - start, seen))
+    rows = probe_rounds(sides, rounds)
     lesson = statistics.median(v[0] for v in rows["lesson"])
     for side, values in rows.items():
         cpu, wall, seen = (statistics.median(v[i] for v in values) for i in range(3))

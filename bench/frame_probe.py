@@ -114,22 +114,7 @@ def main(argv: list[str]) -> int:
         "tutor": (["open", "session-lifecycle"], LESSON_MARKER),
         "baseline": (["--baseline"], BASELINE_MARKER),
     }
-    rows: dict[str, list[tuple[float, float, float]]] = {side: [] for side in sides}
-    with tempfile.TemporaryDirectory(prefix="tutor-probe-") as tmp, Tmux(100, 30) as tmux:
-        home = tempfile.mkdtemp(prefix="warm-", dir=tmp)
-        for n in range(rounds + 1):  # the first round warms the lesson cache and the OS file cache
-            for side, (args, marker) in sides.items():
-                out = Path(tmp) / f"{side}-{n}.txt"
-                env = {**_env(home), "PROBE_OUT": str(out), "PYTHONPATH": str(ROOT)}
-                argv_ = [sys.executable, "-m", "bench.frame_probe", "--child", *args]
-                session, start = tmux.launch(argv_, env=env, cwd=str(ROOT))
-                try:
-                    seen, _screen = tmux.wait_for(session, marker, start)
-                    frame = next(line.split() for line in _read(out) if " frame " in line)
-                finally:
-                    tmux.kill(session)
-                if n:
-                    rows[side].append((float(frame[0]), float(frame[1]) - start, seen))
+    rows = probe_rounds({side: (ROOT, args, marker) for side, (args, marker) in sides.items()}, rounds)
     for side, values in rows.items():
         cpu, wall, seen = (statistics.median(v[i] for v in values) for i in range(3))
         lag = statistics.median(v[2] - v[1] for v in values)
@@ -138,6 +123,32 @@ def main(argv: list[str]) -> int:
             f"detect {seen * 1000:6.1f} ms  lag {lag * 1000:6.1f} ms"
         )
     return 0
+
+
+def probe_rounds(
+    sides: dict[str, tuple[Path, list[str], str]], rounds: int
+) -> dict[str, list[tuple[float, float, float]]]:
+    """Each side (its source tree on ``PYTHONPATH``, `tutor` arguments, the marker of its first screen)
+    launched once per round in tmux 100x30, alternated, probed by :func:`install`: per side, per round, the
+    CPU ms at the first frame written, launch to that frame (s) and launch to the marker's detection (s).
+    One round more comes first, to warm the lesson cache and the OS file cache."""
+    rows: dict[str, list[tuple[float, float, float]]] = {side: [] for side in sides}
+    with tempfile.TemporaryDirectory(prefix="tutor-probe-") as tmp, Tmux(100, 30) as tmux:
+        home = tempfile.mkdtemp(prefix="warm-", dir=tmp)
+        for n in range(rounds + 1):
+            for i, (side, (tree, args, marker)) in enumerate(sides.items()):
+                out = Path(tmp) / f"{i}-{n}.txt"
+                env = {**_env(home), "PROBE_OUT": str(out), "PYTHONPATH": str(tree)}
+                argv_ = [sys.executable, "-m", "bench.frame_probe", "--child", *args]
+                session, start = tmux.launch(argv_, env=env, cwd=str(tree))  # (-m: the tree first)
+                try:
+                    seen, _screen = tmux.wait_for(session, marker, start)
+                    frame = next(line.split() for line in _read(out) if " frame " in line)
+                finally:
+                    tmux.kill(session)
+                if n:
+                    rows[side].append((float(frame[0]), float(frame[1]) - start, seen))
+    return rows
 
 
 if __name__ == "__main__":
